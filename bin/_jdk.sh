@@ -1,0 +1,29 @@
+# Sourced by bin/yundoc, bin/test, .ci/run and bench/: finds a JDK >= 21 and exports JAVA_HOME.
+# Order: $JAVA_HOME if it is >= 21, else the newest JDK in /usr/lib/jvm (or /Library/Java/JavaVirtualMachines).
+yundoc_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1 | cut -d. -f1
+}
+yundoc_find_jdk() {
+  local candidate major best="" best_major=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    major=$(yundoc_java_major "$JAVA_HOME")
+    if [ "${major:-0}" -ge 21 ] 2>/dev/null; then echo "$JAVA_HOME"; return 0; fi
+  fi
+  for candidate in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(yundoc_java_major "$candidate")
+    if [ "${major:-0}" -ge 21 ] 2>/dev/null && [ "$major" -gt "$best_major" ]; then best="$candidate"; best_major=$major; fi
+  done
+  [ -n "$best" ] && echo "$best"
+}
+JAVA_HOME_FOUND=$(yundoc_find_jdk) || true
+if [ -z "${JAVA_HOME_FOUND:-}" ]; then
+  echo "yundoc: needs a JDK 21 or newer (none found in \$JAVA_HOME or /usr/lib/jvm); install one, e.g. 'apt-get install openjdk-21-jdk', or set JAVA_HOME" >&2
+  exit 3
+fi
+export JAVA_HOME="$JAVA_HOME_FOUND"
+export PATH="$JAVA_HOME/bin:$PATH"
+if ! command -v mvn >/dev/null 2>&1; then
+  echo "yundoc: needs Apache Maven 3.8+ to build (apt-get install maven)" >&2
+  exit 3
+fi

@@ -1,0 +1,113 @@
+package io.yundoc.cli;
+
+import io.yundoc.server.ServerConfig;
+import io.yundoc.server.YundocServer;
+import io.yundoc.server.admin.DemoData;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code yundoc serve}: the server, on SQLite + local blobs in the data dir unless told otherwise. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the yundoc server.")
+final class ServeCommand implements Callable<Integer> {
+    /** Libraries whose start-up chatter hides the one line a newcomer needs; held so the levels stick. */
+    private static final java.util.List<java.util.logging.Logger> QUIET = java.util.List.of(
+            java.util.logging.Logger.getLogger("org.flywaydb"), java.util.logging.Logger.getLogger("com.zaxxer.hikari"),
+            java.util.logging.Logger.getLogger("io.helidon"));
+
+    @Option(names = "--port", defaultValue = "8080", description = "listening port (default ${DEFAULT-VALUE})")
+    int port;
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "bind address (default ${DEFAULT-VALUE})")
+    String bind;
+    @Option(names = "--data", defaultValue = "./yundoc-data", description = "data dir (default ${DEFAULT-VALUE})")
+    Path data;
+    @Option(names = "--public-url", description = "public base URL for links and download URLs (default: from each request)")
+    String publicUrl;
+    @Option(names = "--config", description = "YAML file with any of these options")
+    Path config;
+    @Option(names = "--db", description = "jdbc:postgresql://... for scale-out (default: SQLite in the data dir)")
+    String db;
+    @Option(names = "--blobs", description = "s3://bucket?endpoint=...&region=... for scale-out (default: files in the data dir)")
+    String blobs;
+    @Option(names = "--quota", description = "redis://host:port for scale-out (default: in process, persisted)")
+    String quota;
+    @Option(names = "--quota-tz", defaultValue = "Asia/Shanghai", description = "time zone of the quota day (default ${DEFAULT-VALUE})")
+    String quotaTz;
+    @Option(names = "--admin-issue-tokens", defaultValue = "true", arity = "1", description = "serve POST /admin/v1/tokens")
+    boolean adminIssueTokens;
+    @Option(names = "--dev", defaultValue = "false", arity = "0..1", description = "dev mode: movable clock, fixtures, --seed")
+    boolean dev;
+    @Option(names = "--seed", description = "dev only: deterministic ids")
+    Long seed;
+    @Option(names = "--demo", defaultValue = "false", arity = "0..1", description = "create and print a demo app, user, files and token")
+    boolean demo;
+    @Option(names = "--fixtures", description = "dev only: fixture file loaded at start")
+    Path fixtures;
+    @Option(names = "--download-ttl", defaultValue = "15m", converter = Units.DurationConverter.class,
+            description = "lifetime of download URLs, 60s to 7d (default ${DEFAULT-VALUE})")
+    Duration downloadTtl;
+    @Option(names = "--max-upload", defaultValue = "1GiB", converter = Units.SizeConverter.class,
+            description = "largest upload (default ${DEFAULT-VALUE})")
+    long maxUpload;
+    @Option(names = "--wps2-window", defaultValue = "15m", converter = Units.DurationConverter.class,
+            description = "accepted WPS-2 Date skew (default ${DEFAULT-VALUE})")
+    Duration wps2Window;
+    @Option(names = "--wps2-replay-cache", defaultValue = "on", description = "on|off (default ${DEFAULT-VALUE})")
+    String wps2ReplayCache;
+
+    @Override
+    public Integer call() throws Exception {
+        if (blobs != null || quota != null) {
+            System.err.println("yundoc: --blobs and --quota (scale-out mode) are not available in this build yet");
+            return 2;
+        }
+        if (!wps2ReplayCache.equals("on") && !wps2ReplayCache.equals("off")) {
+            System.err.println("yundoc: --wps2-replay-cache must be on or off");
+            return 2;
+        }
+        ServerConfig cfg = ServerConfig.builder().port(port).bind(bind).dataDir(data).publicUrl(publicUrl).db(db)
+                .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
+                .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
+                .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
+                .wps2ReplayCache(wps2ReplayCache.equals("on")).build();
+        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+        long started = System.nanoTime();
+        YundocServer server = YundocServer.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "yundoc-shutdown"));
+        System.out.println("yundoc listening on " + server.url());
+        System.out.println("  data:        " + data.toAbsolutePath().normalize() + (db == null ? " (SQLite + local blobs)" : ""));
+        System.out.println("  admin token: " + (System.getenv("YUNDOC_ADMIN_TOKEN") != null ? "from YUNDOC_ADMIN_TOKEN"
+                : data.resolve("admin.token").toAbsolutePath().normalize() + "  (curl -H \"Authorization: Bearer $(cat "
+                + data.resolve("admin.token") + ")\" " + server.url() + "/admin/v1/apps)"));
+        if (dev) {
+            System.out.println("  dev mode:    emulator clock at " + server.url() + "/admin/v1/clock");
+        }
+        System.out.printf("  started in   %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        DemoData.Demo d = server.demo();
+        if (d != null) {
+            System.out.println();
+            System.out.println("demo app:     app_id " + d.appId() + "  app_key " + d.appKey());
+            System.out.println("demo user:    " + d.userName() + " (user_id " + d.userId() + ")"
+                    + (d.userPassword() != null ? "  password " + d.userPassword() : ""));
+            System.out.println("access token: " + d.token().accessToken() + "  (all scopes, 24 h)");
+            for (String f : d.fileTokens()) {
+                System.out.println("demo file:    " + f);
+            }
+            if (!d.fileTokens().isEmpty()) {
+                System.out.println("try:          curl '" + server.url() + "/api/v1/openapi/personal/files/" + d.fileTokens().get(0)
+                        + "/download?access_token=" + d.token().accessToken() + "'");
+            }
+        }
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package io.yundoc.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/** Durations ({@code 90s}, {@code 15m}, {@code 12h}, {@code 7d}) and sizes ({@code 512KiB}, {@code 1GiB}). */
+final class Units {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
+
+    private Units() {
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 90s, 15m, 12h or 7d");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofSeconds(n);
+            };
+        }
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String v) {
+            Matcher m = SIZE.matcher(v.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not a size like 512KiB, 100MiB or 1GiB");
+            }
+            long n = Long.parseLong(m.group(1));
+            int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
+                case "KiB" -> 10;
+                case "MiB" -> 20;
+                case "GiB" -> 30;
+                case "TiB" -> 40;
+                default -> 0;
+            };
+            return Math.multiplyExact(n, 1L << shift);
+        }
+    }
+}

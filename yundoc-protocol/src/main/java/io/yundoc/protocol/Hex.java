@@ -1,0 +1,37 @@
+package io.yundoc.protocol;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Digests as lowercase hex, the form every KDocs checksum takes. */
+public final class Hex {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Hex() {
+    }
+
+    public static String of(byte[] bytes) {
+        return HEX.formatHex(bytes);
+    }
+
+    public static String md5(byte[] data) {
+        return of(digest("MD5").digest(data));
+    }
+
+    public static String sha1(byte[] data) {
+        return of(digest("SHA-1").digest(data));
+    }
+
+    public static String sha256(byte[] data) {
+        return of(digest("SHA-256").digest(data));
+    }
+
+    public static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " missing from the JDK", e);
+        }
+    }
+}

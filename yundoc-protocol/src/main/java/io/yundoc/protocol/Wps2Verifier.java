@@ -1,0 +1,171 @@
+package io.yundoc.protocol;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Verifies WPS-2 signed requests exactly as api.md §3.4 says: header values as sent, every client variant the
+ * document lists, constant-time comparison, and the first failing step decides the answer.
+ *
+ * <p>Verification is split in two so that a large upload is refused before its body is read:
+ * {@link #verifyHeaders} runs steps 2–5 (and 7 when the body is empty); {@link #bodyMatches} runs step 6 once the
+ * body has been received and hashed.
+ */
+public final class Wps2Verifier {
+    private static final Pattern AUTH = Pattern.compile("^(?i:WPS-2):([^:\\s]{1,64}):([0-9A-Fa-f]{40})$");
+
+    public static final String HINT_SIGNATURE = "signature not match";
+    public static final String HINT_DATE = "not a valid datetime or too skewed";
+    public static final String HINT_MD5 = "content md5 not match";
+
+    /** What the verifier needs of one app: its valid keys (more than one during a key rotation) and whether it is disabled. */
+    public record AppKeys(List<String> keys, boolean disabled) {
+    }
+
+    @FunctionalInterface
+    public interface KeyLookup {
+        Optional<AppKeys> find(String appId);
+    }
+
+    /**
+     * The signed parts of a request, as received.
+     *
+     * @param method        HTTP method
+     * @param rawTarget     the raw request target (path and query, undecoded, query in its original order)
+     * @param authorization the {@code Authorization} header or null
+     * @param date          the {@code Date} header or null
+     * @param contentMd5    the {@code Content-Md5} header or null
+     * @param contentType   the {@code Content-Type} header or null
+     * @param bodyEmpty     whether the request has no body bytes
+     * @param pathPrefix    the public base URL's path prefix ("" when none), tried for step 7 behind a path-stripping proxy
+     */
+    public record SignedRequest(String method, String rawTarget, String authorization, String date, String contentMd5,
+                                String contentType, boolean bodyEmpty, String pathPrefix) {
+    }
+
+    /** Why a request failed; {@code reason} is a short metric label. */
+    public record Failure(ErrorCode code, String hint, String reason) {
+    }
+
+    /** Either the app id that signed the request, or the failure. */
+    public record Result(String appId, Failure failure) {
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+
+    private final Duration window;
+
+    public Wps2Verifier(Duration window) {
+        this.window = window;
+    }
+
+    public Result verifyHeaders(SignedRequest r, KeyLookup lookup, Instant now) {
+        String auth = trim(r.authorization());
+        Matcher m = auth == null ? null : AUTH.matcher(auth);
+        if (m == null || !m.matches()) {
+            return fail(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE, "malformed_authorization");
+        }
+        String appId = m.group(1);
+        String sentSig = m.group(2).toLowerCase(Locale.ROOT);
+        Optional<AppKeys> app = lookup.find(appId);
+        if (app.isEmpty()) {
+            return fail(ErrorCode.APP_NOT_EXIST, "app_id not found", "unknown_app");
+        }
+        if (app.get().disabled()) {
+            return fail(ErrorCode.AUDIT_NOT_PASS, "app is disabled", "disabled_app");
+        }
+        String date = nz(trim(r.date()));
+        Optional<Instant> sentAt = HttpDates.parse(date);
+        if (sentAt.isEmpty() || Duration.between(sentAt.get(), now).abs().compareTo(window) > 0) {
+            return fail(ErrorCode.INVALID_SIGNATURE, HINT_DATE, "bad_date");
+        }
+        String md5 = nz(trim(r.contentMd5()));
+        String ct = nz(trim(r.contentType()));
+        boolean getLike = "GET".equals(r.method()) || "HEAD".equals(r.method());
+        boolean matched = false;
+        for (String key : app.get().keys()) {
+            // evaluate every candidate so the time taken does not depend on which one matched
+            matched |= sameHex(Wps2Signer.signature(key, md5, ct, date), sentSig);
+            if (getLike) {
+                matched |= sameHex(Wps2Signer.signature(key, md5, "", date), sentSig);
+            }
+        }
+        if (!matched) {
+            return fail(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE, "signature_mismatch");
+        }
+        if (r.bodyEmpty() && !emptyBodyMd5Allowed(md5, r.rawTarget(), r.pathPrefix())) {
+            return fail(ErrorCode.INVALID_SIGNATURE, HINT_MD5, "content_md5_mismatch");
+        }
+        return new Result(appId, null);
+    }
+
+    /** Step 6: the sent {@code Content-Md5} against the md5 of the body bytes actually received. */
+    public static boolean bodyMatches(String sentContentMd5, String receivedBodyMd5) {
+        return sameHex(nz(trim(sentContentMd5)).toLowerCase(Locale.ROOT), receivedBodyMd5);
+    }
+
+    /** The md5 values that step 7 accepts for a request without body. */
+    public static List<String> emptyBodyCandidates(String rawTarget, String pathPrefix) {
+        List<String> inputs = new ArrayList<>();
+        inputs.add("");
+        String target = rawTarget == null ? "" : rawTarget;
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        addForms(inputs, path, target);
+        if (pathPrefix != null && !pathPrefix.isEmpty() && !"/".equals(pathPrefix)) {
+            String prefix = pathPrefix.endsWith("/") ? pathPrefix.substring(0, pathPrefix.length() - 1) : pathPrefix;
+            addForms(inputs, prefix + path, prefix + target);
+        }
+        List<String> out = new ArrayList<>(inputs.size());
+        for (String s : inputs) {
+            out.add(Hex.md5(s.getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static void addForms(List<String> inputs, String path, String target) {
+        inputs.add(path);
+        inputs.add(target);
+        try {
+            inputs.add(URLDecoder.decode(target.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException ignored) {
+            // a malformed escape cannot be the decoded form
+        }
+    }
+
+    private static boolean emptyBodyMd5Allowed(String sentMd5, String rawTarget, String pathPrefix) {
+        String sent = sentMd5.toLowerCase(Locale.ROOT);
+        boolean ok = false;
+        for (String candidate : emptyBodyCandidates(rawTarget, pathPrefix)) {
+            ok |= sameHex(candidate, sent);
+        }
+        return ok;
+    }
+
+    private static boolean sameHex(String expectedLower, String sentLower) {
+        return MessageDigest.isEqual(expectedLower.getBytes(StandardCharsets.US_ASCII),
+                sentLower.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static Result fail(ErrorCode code, String hint, String reason) {
+        return new Result(null, new Failure(code, hint, reason));
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.strip();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

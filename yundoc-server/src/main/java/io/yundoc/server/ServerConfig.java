@@ -1,0 +1,89 @@
+package io.yundoc.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * Everything the server is started with (design.md "Running it"). Built with {@link #builder()}; the CLI fills it
+ * from flags, environment and YAML.
+ */
+public record ServerConfig(int port, String bind, Path dataDir, String publicUrl, String db, String blobs,
+                           String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
+                           Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
+                           Duration wps2Window, boolean wps2ReplayCache) {
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().port(port).bind(bind).dataDir(dataDir).publicUrl(publicUrl).db(db).blobs(blobs).quota(quota)
+                .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
+                .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
+                .wps2ReplayCache(wps2ReplayCache);
+    }
+
+    public static final class Builder {
+        private int port = 8080;
+        private String bind = "127.0.0.1";
+        private Path dataDir = Path.of("yundoc-data");
+        private String publicUrl;
+        private String db;
+        private String blobs;
+        private String quota;
+        private ZoneId quotaTz = ZoneId.of("Asia/Shanghai");
+        private String adminToken;
+        private boolean adminIssueTokens = true;
+        private boolean dev;
+        private Long seed;
+        private boolean demo;
+        private Path fixtures;
+        private Duration downloadTtl = Duration.ofMinutes(15);
+        private long maxUpload = 1L << 30;
+        private Duration wps2Window = Duration.ofMinutes(15);
+        private boolean wps2ReplayCache = true;
+
+        public Builder port(int v) { port = v; return this; }
+        public Builder bind(String v) { bind = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder publicUrl(String v) { publicUrl = v; return this; }
+        public Builder db(String v) { db = v; return this; }
+        public Builder blobs(String v) { blobs = v; return this; }
+        public Builder quota(String v) { quota = v; return this; }
+        public Builder quotaTz(ZoneId v) { quotaTz = v; return this; }
+        public Builder adminToken(String v) { adminToken = v; return this; }
+        public Builder adminIssueTokens(boolean v) { adminIssueTokens = v; return this; }
+        public Builder dev(boolean v) { dev = v; return this; }
+        public Builder seed(Long v) { seed = v; return this; }
+        public Builder demo(boolean v) { demo = v; return this; }
+        public Builder fixtures(Path v) { fixtures = v; return this; }
+        public Builder downloadTtl(Duration v) { downloadTtl = v; return this; }
+        public Builder maxUpload(long v) { maxUpload = v; return this; }
+        public Builder wps2Window(Duration v) { wps2Window = v; return this; }
+        public Builder wps2ReplayCache(boolean v) { wps2ReplayCache = v; return this; }
+
+        public ServerConfig build() {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--port must be 0-65535");
+            }
+            if (downloadTtl.compareTo(Duration.ofSeconds(60)) < 0 || downloadTtl.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("--download-ttl must be between 60s and 7d");
+            }
+            if (maxUpload < 1) {
+                throw new IllegalArgumentException("--max-upload must be positive");
+            }
+            if (publicUrl != null && !publicUrl.isBlank() && !publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+                throw new IllegalArgumentException("--public-url must be an absolute http(s) URL");
+            }
+            if (seed != null && !dev) {
+                throw new IllegalArgumentException("--seed needs --dev");
+            }
+            if (fixtures != null && !dev) {
+                throw new IllegalArgumentException("--fixtures needs --dev");
+            }
+            return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
+                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.yundoc.server;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import io.yundoc.protocol.Ids;
+import io.yundoc.server.admin.AdminRoutes;
+import io.yundoc.server.admin.AdminService;
+import io.yundoc.server.admin.DemoData;
+import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.Endpoint;
+import io.yundoc.server.api.Maintenance;
+import io.yundoc.server.appspace.AppSpaceRoutes;
+import io.yundoc.server.appspace.AppSpaceService;
+import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.LocalReplayCache;
+import io.yundoc.server.auth.PasswordHasher;
+import io.yundoc.server.auth.TokenService;
+import io.yundoc.server.auth.UserStore;
+import io.yundoc.server.auth.Wps2Authenticator;
+import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobResponder;
+import io.yundoc.server.blob.BlobStore;
+import io.yundoc.server.blob.DownloadTickets;
+import io.yundoc.server.blob.LocalBlobStore;
+import io.yundoc.server.core.Database;
+import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.Metrics;
+import io.yundoc.server.core.PublicUrl;
+import io.yundoc.server.core.ServerClock;
+import io.yundoc.server.core.Settings;
+import io.yundoc.server.files.ContentStore;
+import io.yundoc.server.files.DownloadService;
+import io.yundoc.server.files.FileService;
+import io.yundoc.server.files.FileStore;
+import io.yundoc.server.files.PersonalFileRoutes;
+import io.yundoc.server.links.LinkRoutes;
+import io.yundoc.server.links.LinkService;
+import io.yundoc.server.links.LinkStore;
+import io.yundoc.server.quota.LocalQuotaCounter;
+import io.yundoc.server.quota.QuotaCounter;
+import io.yundoc.server.quota.QuotaService;
+import io.yundoc.server.web.OpsRoutes;
+import io.yundoc.server.web.SharePageRoutes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+
+/** Builds every part from a {@link ServerConfig}, starts the web server, and stops it again. */
+public final class YundocServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final Database db;
+    private final BlobStore blobStore;
+    private final QuotaCounter quotaCounter;
+    private final ServerClock clock;
+    private final String adminToken;
+    private final List<Endpoint> routes;
+    private final AdminService admin;
+    private final FileService files;
+    private final IdGenerator ids;
+    private final WebServer web;
+    private final DemoData.Demo demo;
+
+    private YundocServer(ServerConfig config) throws IOException {
+        this.config = config;
+        Files.createDirectories(config.dataDir());
+        this.db = Database.open(config.db(), config.dataDir());
+        Settings settings = new Settings(db.jdbi());
+        long offset = config.dev() ? settings.get("clock_offset_ms").map(Long::parseLong).orElse(0L) : 0L;
+        this.clock = new ServerClock(Clock.systemUTC(), offset);
+        clock.onChange(v -> settings.put("clock_offset_ms", Long.toString(v)));
+        RandomGenerator random = config.seed() != null ? new Random(config.seed()) : new SecureRandom();
+        this.ids = new IdGenerator(new Ids(random), db.jdbi(), config.dev());
+        this.adminToken = adminToken(config);
+        byte[] ticketKey = Base64.getDecoder().decode(settings.getOrCreate("download_ticket_key",
+                () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
+
+        Metrics metrics = new Metrics();
+        this.blobStore = new LocalBlobStore(config.dataDir().resolve("blobs"));
+        this.quotaCounter = new LocalQuotaCounter(db.jdbi());
+        QuotaService quota = new QuotaService(quotaCounter, clock, config.quotaTz(), metrics);
+        PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port());
+        AppStore apps = new AppStore(db.jdbi());
+        UserStore users = new UserStore(db.jdbi());
+        TokenService tokens = new TokenService(db.jdbi(), clock, ids);
+        Wps2Authenticator wps2 = new Wps2Authenticator(apps, clock, metrics,
+                config.wps2ReplayCache() ? new LocalReplayCache(clock::millis) : null, config.wps2Window(), publicUrl.pathPrefix());
+        Maintenance maintenance = new Maintenance();
+
+        FileStore fileStore = new FileStore(db.jdbi());
+        BlobIndex blobIndex = new BlobIndex(db.jdbi());
+        BlobResponder responder = new BlobResponder(blobStore, metrics);
+        ContentStore content = new ContentStore(blobStore, config.maxUpload());
+        this.files = new FileService(fileStore, content, clock, ids);
+        DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
+                config.downloadTtl());
+        LinkService links = new LinkService(new LinkStore(db.jdbi()), files, clock, ids);
+        AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
+        this.admin = new AdminService(db.jdbi(), apps, users, tokens, new PasswordHasher(10), clock, ids);
+
+        HttpRouting.Builder routing = HttpRouting.builder();
+        ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
+        new PersonalFileRoutes(files, downloads).routes(router);
+        new LinkRoutes(links).routes(router);
+        new AppSpaceRoutes(appSpace, router).routes();
+        downloads.routes(router);
+        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz()).routes(router);
+        new OpsRoutes(db, blobStore, metrics).routes(router);
+        List<String> metered = router.table().stream().filter(e -> e.tier() != null)
+                .map(e -> e.tier().name() + "|" + e.key()).toList();
+        new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered)
+                .routes(router);
+        router.fallback();
+        this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
+        this.routes = router.table();
+
+        this.web = WebServer.builder()
+                .host(config.bind())
+                .port(config.port())
+                .shutdownHook(false)
+                .addProtocol(Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(16384).build())
+                .routing(routing)
+                .build();
+    }
+
+    /** Opens storage, migrates, and starts listening. */
+    public static YundocServer start(ServerConfig config) {
+        try {
+            YundocServer s = new YundocServer(config);
+            s.web.start();
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String adminToken(ServerConfig config) throws IOException {
+        if (config.adminToken() != null && !config.adminToken().isBlank()) {
+            return config.adminToken();
+        }
+        Path file = config.dataDir().resolve("admin.token");
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        String token = "yd_" + new Ids(new SecureRandom()).appKey();
+        Path tmp = Files.createTempFile(config.dataDir(), "admin", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, token + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return token;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public String url() {
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    public ServerConfig config() { return config; }
+
+    public String adminToken() { return adminToken; }
+
+    public ServerClock clock() { return clock; }
+
+    public AdminService admin() { return admin; }
+
+    /** The demo objects when started with {@code --demo}, else null. */
+    public DemoData.Demo demo() { return demo; }
+
+    public FileService files() { return files; }
+
+    public IdGenerator ids() { return ids; }
+
+    public Database database() { return db; }
+
+    /** Every registered route (the table {@code /openapi} is checked against). */
+    public List<Endpoint> routes() { return routes; }
+
+    @Override
+    public void close() {
+        web.stop();
+        quotaCounter.close();
+        blobStore.close();
+        db.close();
+    }
+}

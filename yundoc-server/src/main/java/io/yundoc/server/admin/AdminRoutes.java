@@ -1,0 +1,216 @@
+package io.yundoc.server.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Method;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Maintenance;
+import io.yundoc.server.auth.AppRecord;
+import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.UserRecord;
+import io.yundoc.server.auth.UserStore;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.Json;
+import io.yundoc.server.core.ServerClock;
+import io.yundoc.server.quota.QuotaService;
+import io.yundoc.server.quota.Tier;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The admin API under {@code /admin/v1} (design.md "Operator surface"). */
+public final class AdminRoutes {
+    private static final String BASE = "/admin/v1";
+    private final AdminService admin;
+    private final AppStore apps;
+    private final UserStore users;
+    private final QuotaService quota;
+    private final ServerClock clock;
+    private final Maintenance maintenance;
+    private final boolean dev;
+    private final boolean issueTokens;
+    private final List<String> meteredEndpoints;
+
+    public AdminRoutes(AdminService admin, AppStore apps, UserStore users, QuotaService quota, ServerClock clock,
+                       Maintenance maintenance, boolean dev, boolean issueTokens, List<String> meteredEndpoints) {
+        this.admin = admin;
+        this.apps = apps;
+        this.users = users;
+        this.quota = quota;
+        this.clock = clock;
+        this.maintenance = maintenance;
+        this.dev = dev;
+        this.issueTokens = issueTokens;
+        this.meteredEndpoints = meteredEndpoints;
+    }
+
+    public void routes(ApiRouter r) {
+        r.admin(Method.POST, BASE + "/apps", this::createApp);
+        r.admin(Method.GET, BASE + "/apps", c -> c.ok(Map.of("apps", apps.all().stream().map(a -> appView(a, false)).toList())));
+        r.admin(Method.GET, BASE + "/apps/:app_id", c -> c.ok(appView(app(c.param("app_id")), false)));
+        r.admin(Method.POST, BASE + "/apps/:app_id/disable", c -> c.ok(setAppDisabled(c.param("app_id"), true)));
+        r.admin(Method.POST, BASE + "/apps/:app_id/enable", c -> c.ok(setAppDisabled(c.param("app_id"), false)));
+        r.admin(Method.POST, BASE + "/users", this::createUser);
+        r.admin(Method.GET, BASE + "/users", c -> c.ok(Map.of("users", users.all().stream().map(AdminRoutes::userView).toList())));
+        r.admin(Method.POST, BASE + "/users/:user_id/disable", c -> c.ok(setUserDisabled(c.param("user_id"), true)));
+        r.admin(Method.POST, BASE + "/users/:user_id/enable", c -> c.ok(setUserDisabled(c.param("user_id"), false)));
+        r.admin(Method.POST, BASE + "/tokens", this::issueToken);
+        r.admin(Method.GET, BASE + "/quota", this::quota);
+        r.admin(Method.PUT, BASE + "/maintenance", this::maintenance);
+        r.admin(Method.GET, BASE + "/clock", c -> {
+            devOnly();
+            c.ok(clockView());
+        });
+        r.admin(Method.POST, BASE + "/clock", this::moveClock);
+    }
+
+    private void devOnly() {
+        if (!dev) {
+            throw ApiException.denied("dev mode only");
+        }
+    }
+
+    private AppRecord app(String appId) {
+        return apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+    }
+
+    private void createApp(Call c) {
+        ObjectNode b = c.json(true);
+        AppRecord a = admin.createApp(new AdminService.NewApp(Json.text(b, "name").orElse(null), Json.text(b, "tier").orElse(null),
+                Json.stringList(b, "redirect_uris").orElse(List.of()), Json.stringList(b, "scopes").orElse(null),
+                Json.text(b, "app_id").orElse(null), Json.text(b, "app_key").orElse(null),
+                Json.text(b, "auto_consent_user").orElse(null)));
+        c.ok(appView(a, true));
+    }
+
+    private Map<String, Object> setAppDisabled(String appId, boolean disabled) {
+        AppRecord a = app(appId);
+        AppRecord updated = new AppRecord(a.appId(), a.appKey(), a.oldAppKey(), a.oldKeyValidUntil(), a.name(), a.tier(),
+                a.redirectUris(), a.scopes(), disabled, a.autoConsentUser(), a.quotaOverrides(), a.createdAt());
+        apps.update(updated);
+        return appView(updated, false);
+    }
+
+    static Map<String, Object> appView(AppRecord a, boolean withKey) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("app_id", a.appId());
+        if (withKey) {
+            m.put("app_key", a.appKey());
+        }
+        m.put("name", a.name());
+        m.put("tier", a.tier());
+        m.put("redirect_uris", a.redirectUris());
+        m.put("scopes", a.scopes());
+        if (!withKey) {
+            m.put("disabled", a.disabled());
+            m.put("auto_consent_user", a.autoConsentUser());
+            try {
+                m.put("quota_overrides", Json.MAPPER.readTree(a.quotaOverrides()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            m.put("key_rotation", a.oldAppKey() == null ? null : Map.of("old_key_valid_until",
+                    a.oldKeyValidUntil() == null ? "until ended" : a.oldKeyValidUntil()));
+        }
+        return m;
+    }
+
+    private void createUser(Call c) {
+        ObjectNode b = c.json(true);
+        UserRecord u = admin.createUser(new AdminService.NewUser(Json.text(b, "name").orElse(null),
+                Json.text(b, "password").orElse(null), Json.text(b, "nickname").orElse(null),
+                Json.text(b, "avatar").orElse(null), Json.text(b, "user_id").orElse(null), null));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user_id", u.userId());
+        m.put("union_id", u.unionId());
+        m.put("nickname", u.nickname());
+        c.ok(m);
+    }
+
+    private Map<String, Object> setUserDisabled(String userId, boolean disabled) {
+        UserRecord u = users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
+        users.setDisabled(userId, disabled);
+        return userView(new UserRecord(u.userId(), u.unionId(), u.name(), u.nickname(), u.avatar(), disabled, u.rootId()));
+    }
+
+    static Map<String, Object> userView(UserRecord u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user_id", u.userId());
+        m.put("union_id", u.unionId());
+        m.put("name", u.name());
+        m.put("nickname", u.nickname());
+        m.put("disabled", u.disabled());
+        return m;
+    }
+
+    private void issueToken(Call c) {
+        if (!issueTokens) {
+            throw new ApiException(ErrorCode.NO_IMPL, "token issuing is turned off (--admin-issue-tokens=false)");
+        }
+        ObjectNode b = c.json(true);
+        c.ok(admin.issueToken(Json.text(b, "app_id").orElseThrow(() -> ApiException.invalid("app_id is required")),
+                Json.text(b, "user_id").orElseThrow(() -> ApiException.invalid("user_id is required")),
+                Json.stringList(b, "scopes").orElse(List.of())));
+    }
+
+    private void quota(Call c) {
+        String appId = c.query("app_id").orElseThrow(() -> ApiException.invalid("app_id is required"));
+        AppRecord a = app(appId);
+        Map<String, Long> used = quota.usage(appId);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String endpoint : meteredEndpoints) {
+            Tier tier = Tier.valueOf(endpoint.substring(0, endpoint.indexOf('|')));
+            String key = endpoint.substring(endpoint.indexOf('|') + 1);
+            long limit = quota.limitFor(a.formal(), a.quotaOverrides(), key, tier);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("endpoint", key);
+            row.put("limit", limit == QuotaService.UNLIMITED ? "unlimited" : limit);
+            row.put("used", used.getOrDefault(key, 0L));
+            rows.add(row);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("app_id", appId);
+        m.put("day", quota.today());
+        m.put("endpoints", rows);
+        c.ok(m);
+    }
+
+    private void maintenance(Call c) {
+        ObjectNode b = c.json(true);
+        boolean on = Json.bool(b, "on").orElseThrow(() -> ApiException.invalid("on is required"));
+        maintenance.set(on, Json.integer(b, "retry_after_seconds").orElse(300L));
+        c.ok(Map.of("on", on));
+    }
+
+    private void moveClock(Call c) {
+        devOnly();
+        ObjectNode b = c.json(true);
+        if (b.has("advance_seconds")) {
+            long s = Json.integer(b, "advance_seconds").orElseThrow();
+            if (Math.abs(s) > 100L * 365 * 86_400) {
+                throw ApiException.invalid("advance_seconds out of range");
+            }
+            clock.advanceMillis(s * 1000);
+        } else if (b.has("now")) {
+            try {
+                clock.set(Instant.parse(Json.text(b, "now").orElseThrow()));
+            } catch (DateTimeParseException e) {
+                throw ApiException.invalid("now must be an RFC 3339 time");
+            }
+        } else {
+            throw ApiException.invalid("advance_seconds or now is required");
+        }
+        c.ok(clockView());
+    }
+
+    private Map<String, Object> clockView() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("now", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        m.put("offset_seconds", clock.offsetMillis() / 1000);
+        return m;
+    }
+}

@@ -1,0 +1,194 @@
+package io.yundoc.server.admin;
+
+import io.yundoc.protocol.Ids;
+import io.yundoc.protocol.Scope;
+import io.yundoc.protocol.wire.TokenGrant;
+import io.yundoc.server.auth.AppRecord;
+import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.PasswordHasher;
+import io.yundoc.server.auth.TokenService;
+import io.yundoc.server.auth.UserRecord;
+import io.yundoc.server.auth.UserStore;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.ServerClock;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.server.files.FileRecord;
+import io.yundoc.server.files.FileStore;
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/** The operator's rules: registering apps and users, issuing tokens (the emulator shortcut). */
+public final class AdminService {
+    public static final String ROOT_NAME = "我的文档";
+    private final Jdbi jdbi;
+    private final AppStore apps;
+    private final UserStore users;
+    private final TokenService tokens;
+    private final PasswordHasher hasher;
+    private final ServerClock clock;
+    private final IdGenerator ids;
+
+    public AdminService(Jdbi jdbi, AppStore apps, UserStore users, TokenService tokens, PasswordHasher hasher,
+                        ServerClock clock, IdGenerator ids) {
+        this.jdbi = jdbi;
+        this.apps = apps;
+        this.users = users;
+        this.tokens = tokens;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    public record NewApp(String name, String tier, List<String> redirectUris, List<String> scopes, String appId,
+                         String appKey, String autoConsentUser) {
+    }
+
+    public AppRecord createApp(NewApp in) {
+        String name = in.name() == null ? "" : in.name().strip();
+        if (name.isEmpty() || name.length() > 100) {
+            throw ApiException.invalid("name must be 1 to 100 characters");
+        }
+        String tier = in.tier() == null ? "test" : in.tier();
+        if (!tier.equals("test") && !tier.equals("formal")) {
+            throw ApiException.invalid("tier must be test or formal");
+        }
+        List<String> uris = in.redirectUris() == null ? List.of() : in.redirectUris();
+        for (String u : uris) {
+            validateRedirectUri(u);
+        }
+        List<String> scopes = scopes(in.scopes(), EnumSet.allOf(Scope.class));
+        String appId = in.appId();
+        if (appId != null) {
+            if (!Ids.accepted(appId)) {
+                throw ApiException.invalid("app_id must match [A-Za-z0-9_-]{1,64}");
+            }
+            if (apps.find(appId).isPresent()) {
+                throw ApiException.invalid("app_id already exists");
+            }
+        } else {
+            do {
+                appId = ids.ids().appId(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+            } while (apps.find(appId).isPresent());
+        }
+        String key = in.appKey();
+        if (key != null) {
+            if (key.length() < 16 || key.length() > 128 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw ApiException.invalid("app_key must be 16 to 128 printable ASCII characters");
+            }
+        } else {
+            key = ids.ids().appKey();
+        }
+        if (in.autoConsentUser() != null && users.find(in.autoConsentUser()).isEmpty()) {
+            throw ApiException.invalid("auto_consent_user is not a known user");
+        }
+        AppRecord a = new AppRecord(appId, key, null, null, name, tier, List.copyOf(uris), scopes, false,
+                in.autoConsentUser(), "{}", clock.epochSeconds());
+        apps.insert(a);
+        return a;
+    }
+
+    static void validateRedirectUri(String u) {
+        try {
+            URI uri = new URI(u);
+            if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null
+                    || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+                throw ApiException.invalid("redirect_uris must be absolute http(s) URLs without fragment: " + u);
+            }
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw ApiException.invalid("redirect_uris must be absolute http(s) URLs: " + u);
+        }
+    }
+
+    static List<String> scopes(List<String> requested, Set<Scope> allowed) {
+        if (requested == null) {
+            return allowed.stream().map(Scope::wireName).toList();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : requested) {
+            Scope scope = Scope.parse(s).orElseThrow(() -> ApiException.invalid("unknown scope " + s));
+            if (!allowed.contains(scope)) {
+                throw ApiException.invalid("scope " + s + " not allowed for this app");
+            }
+            out.add(scope.wireName());
+        }
+        return new ArrayList<>(out);
+    }
+
+    public record NewUser(String name, String password, String nickname, String avatar, String userId, String unionId) {
+    }
+
+    public UserRecord createUser(NewUser in) {
+        String name = in.name() == null ? "" : in.name().strip();
+        if (name.isEmpty() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("name must be 1 to 64 characters");
+        }
+        if (in.password() == null || in.password().length() < 8 || in.password().length() > 256) {
+            throw ApiException.invalid("password must be 8 to 256 characters");
+        }
+        String userId = in.userId() != null ? in.userId() : ids.ids().token256();
+        if (!Ids.accepted(userId)) {
+            throw ApiException.invalid("user_id must match [A-Za-z0-9_-]{1,64}");
+        }
+        if (users.find(userId).isPresent() || users.findByName(name).isPresent()) {
+            throw ApiException.invalid("user already exists");
+        }
+        String nickname = in.nickname() == null || in.nickname().isBlank() ? name : in.nickname();
+        String unionId = in.unionId() != null ? in.unionId() : ids.ids().token256();
+        String hash = hasher.hash(in.password());
+        long now = clock.epochSeconds();
+        UserRecord u = new UserRecord(userId, unionId, name, nickname, in.avatar(), false, ids.fileToken());
+        jdbi.useTransaction(h -> {
+            users.insert(h, u, hash, now);
+            FileStore.insert(h, new FileRecord(u.rootId(), FileRecord.PERSONAL, userId, null, ROOT_NAME, "root", 0, null,
+                    null, 1, null, null, null, now, now, null, null, null, null));
+        });
+        return u;
+    }
+
+    public TokenGrant issueToken(String appId, String userId, List<String> scopeNames) {
+        AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
+        if (scopeNames == null || scopeNames.isEmpty()) {
+            throw ApiException.invalid("scopes is required");
+        }
+        Set<Scope> allowed = EnumSet.noneOf(Scope.class);
+        app.scopes().forEach(s -> Scope.parse(s).ifPresent(allowed::add));
+        Set<Scope> granted = EnumSet.noneOf(Scope.class);
+        scopes(scopeNames, allowed).forEach(s -> granted.add(Scope.parse(s).orElseThrow()));
+        String grantId = grant(appId, userId, granted);
+        return tokens.issue(appId, userId, granted, grantId, null, null, null, null);
+    }
+
+    /** Records (or widens) the user's grant to the app and returns its id. */
+    public String grant(String appId, String userId, Set<Scope> scopes) {
+        long now = clock.epochSeconds();
+        return jdbi.inTransaction(h -> {
+            var existing = h.createQuery("SELECT grant_id, scopes FROM grants WHERE app_id = :a AND user_id = :u")
+                    .bind("a", appId).bind("u", userId)
+                    .map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).findOne();
+            if (existing.isPresent()) {
+                Set<Scope> all = EnumSet.noneOf(Scope.class);
+                all.addAll(TokenService.parseScopes(existing.get()[1]));
+                all.addAll(scopes);
+                h.createUpdate("UPDATE grants SET scopes = :s WHERE grant_id = :g")
+                        .bind("s", io.yundoc.server.core.Json.writeString(all.stream().map(Scope::wireName).sorted().toList()))
+                        .bind("g", existing.get()[0]).execute();
+                return existing.get()[0];
+            }
+            String id = ids.internal();
+            h.createUpdate("INSERT INTO grants (grant_id, app_id, user_id, scopes, granted_at) VALUES (:g, :a, :u, :s, :t)")
+                    .bind("g", id).bind("a", appId).bind("u", userId)
+                    .bind("s", io.yundoc.server.core.Json.writeString(scopes.stream().map(Scope::wireName).sorted().toList()))
+                    .bind("t", now).execute();
+            return id;
+        });
+    }
+}

@@ -1,0 +1,225 @@
+package io.yundoc.server.api;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Scope;
+import io.yundoc.protocol.wire.Envelope;
+import io.yundoc.server.auth.Principal;
+import io.yundoc.server.auth.TokenService;
+import io.yundoc.server.auth.Wps2Authenticator;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.Json;
+import io.yundoc.server.core.Metrics;
+import io.yundoc.server.core.PublicUrl;
+import io.yundoc.server.quota.QuotaService;
+import io.yundoc.server.quota.Tier;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Registers routes with Helidon and runs every API call through the processing order of api.md §1.5:
+ * route → maintenance → authentication → disabled user → scope → quota (counted here) → the handler
+ * (parameters, lookup, operation). Keeps the routing table that {@code /openapi} is checked against.
+ */
+public final class ApiRouter {
+    private static final Logger LOG = Logger.getLogger(ApiRouter.class.getName());
+    private final HttpRouting.Builder routing;
+    private final List<Endpoint> table = new ArrayList<>();
+    private final TokenService tokens;
+    private final Wps2Authenticator wps2;
+    private final QuotaService quota;
+    private final Metrics metrics;
+    private final PublicUrl publicUrl;
+    private final Supplier<String> adminToken;
+    private final Maintenance maintenance;
+
+    public ApiRouter(HttpRouting.Builder routing, TokenService tokens, Wps2Authenticator wps2, QuotaService quota,
+                     Metrics metrics, PublicUrl publicUrl, Supplier<String> adminToken, Maintenance maintenance) {
+        this.routing = routing;
+        this.tokens = tokens;
+        this.wps2 = wps2;
+        this.quota = quota;
+        this.metrics = metrics;
+        this.publicUrl = publicUrl;
+        this.adminToken = adminToken;
+        this.maintenance = maintenance;
+    }
+
+    /** An access-token route needing {@code scope}, metered in {@code tier}. */
+    public void token(Method method, String template, Scope scope, Tier tier, CallHandler h) {
+        add(new Endpoint(method.text(), template, Endpoint.Auth.TOKEN, scope, tier, false), h);
+    }
+
+    /** A WPS-2 route. A streaming route checks its body md5 itself with {@link #verifyBody}. */
+    public void signed(Method method, String template, Tier tier, boolean streamingBody, CallHandler h) {
+        add(new Endpoint(method.text(), template, Endpoint.Auth.WPS2, null, tier, streamingBody), h);
+    }
+
+    /** An admin API route (admin token required). */
+    public void admin(Method method, String template, CallHandler h) {
+        add(new Endpoint(method.text(), template, Endpoint.Auth.ADMIN, null, null, false), h);
+    }
+
+    /** A route without the API authentication: OAuth endpoints, pages, download URLs, health. */
+    public void open(Method method, String template, CallHandler h) {
+        add(new Endpoint(method.text(), template, Endpoint.Auth.NONE, null, null, false), h);
+    }
+
+    /** The last route: anything unmatched is 30005 NoImpl (api.md §1.7). */
+    public void fallback() {
+        routing.any((req, res) -> run(new Endpoint(req.prologue().method().text(), "*", Endpoint.Auth.NONE, null, null,
+                false), req, res, c -> {
+            throw new ApiException(ErrorCode.NO_IMPL, "no such API: " + req.prologue().method().text() + " "
+                    + req.path().path());
+        }));
+    }
+
+    public List<Endpoint> table() {
+        return Collections.unmodifiableList(table);
+    }
+
+    /** Step 6 for streamed WPS-2 bodies. */
+    public void verifyBody(Call call, String receivedMd5) {
+        wps2.verifyBody(call.signature, receivedMd5);
+    }
+
+    private void add(Endpoint e, CallHandler h) {
+        table.add(e);
+        routing.route(Method.create(e.method()), e.helidonPath(), (req, res) -> run(e, req, res, h));
+    }
+
+    private void run(Endpoint e, ServerRequest req, ServerResponse res, CallHandler h) {
+        long started = System.nanoTime();
+        String requestId = requestId(req);
+        res.header("X-Request-Id", requestId);
+        Call call = new Call(req, res, publicUrl.base(req));
+        int code = 0;
+        try {
+            authorize(e, call);
+            h.handle(call);
+        } catch (ApiException ex) {
+            code = ex.code().code();
+            sendError(call, ex);
+        } catch (UncheckedIOException ex) {
+            code = ErrorCode.INTERNAL_ERROR.code();
+            if (res.isSent()) {
+                LOG.log(Level.FINE, "connection lost during " + e.key() + " [" + requestId + "]: " + ex.getMessage());
+            } else {
+                LOG.log(Level.WARNING, "I/O failure in " + e.key() + " [" + requestId + "]", ex);
+                sendError(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId));
+            }
+        } catch (Exception ex) {
+            code = ErrorCode.INTERNAL_ERROR.code();
+            LOG.log(Level.WARNING, "unhandled failure in " + e.key() + " [" + requestId + "]", ex);
+            sendError(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId));
+        } finally {
+            metrics.request(e.method(), e.template(), code, System.nanoTime() - started);
+        }
+    }
+
+    private void authorize(Endpoint e, Call call) {
+        ServerRequest req = call.request();
+        if (maintenance.on() && e.template().startsWith("/api/")) {
+            throw new ApiException(ErrorCode.ACCOUNT_UPGRADING, "service under maintenance",
+                    java.util.Map.of("Retry-After", Long.toString(maintenance.retryAfterSeconds())));
+        }
+        switch (e.auth()) {
+            case NONE, APP_KEY -> {
+                return;
+            }
+            case ADMIN -> {
+                String sent = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+                String expected = "Bearer " + adminToken.get();
+                if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+                    throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "admin token required");
+                }
+                return;
+            }
+            case TOKEN -> {
+                Principal p = tokens.authenticate(accessToken(req));
+                if (p.appDisabled()) {
+                    throw new ApiException(ErrorCode.AUDIT_NOT_PASS, "app is disabled");
+                }
+                if (p.userDisabled()) {
+                    throw new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
+                }
+                if (e.scope() != null && !p.scopes().contains(e.scope())) {
+                    throw new ApiException(ErrorCode.PERMISSION_DENIED, "scope " + e.scope().wireName() + " not granted");
+                }
+                call.principal = p;
+                meter(e, call, p.appId(), "formal".equals(p.appTier()), p.quotaOverrides());
+            }
+            case WPS2 -> {
+                boolean bodyEmpty;
+                if (e.streamingBody()) {
+                    bodyEmpty = !req.content().hasEntity();
+                } else {
+                    bodyEmpty = call.body().length == 0;
+                }
+                Wps2Authenticator.Verified v = wps2.verifyHeaders(req, bodyEmpty);
+                call.signature = v;
+                call.app = v.app();
+                if (!e.streamingBody() && !bodyEmpty) {
+                    wps2.verifyBody(v, io.yundoc.protocol.Hex.md5(call.body()));
+                }
+                meter(e, call, v.app().appId(), v.app().formal(), v.app().quotaOverrides());
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void meter(Endpoint e, Call call, String appId, boolean formal, String overrides) {
+        if (e.tier() == null) {
+            return;
+        }
+        call.headers.putAll(quota.consume(appId, formal, overrides, e.key(), e.tier()).headers());
+    }
+
+    /** {@code ?access_token=} wins over {@code Authorization: Bearer} (api.md §3.2). */
+    private static String accessToken(ServerRequest req) {
+        String q = req.query().first("access_token").orElse(null);
+        if (q != null && !q.isEmpty()) {
+            return q;
+        }
+        String h = req.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return h.substring(7).trim();
+        }
+        return null;
+    }
+
+    private static void sendError(Call call, ApiException ex) {
+        ServerResponse res = call.response();
+        if (res.isSent()) {
+            return;
+        }
+        call.headers.putAll(ex.headers());
+        if (ex.code() == ErrorCode.ACCESS_TOKEN_INVALID || ex.code() == ErrorCode.INVALID_CODE) {
+            call.headers.put("Cache-Control", "no-store");
+        }
+        call.send(ex.code().httpStatus(), Json.write(Envelope.Error.of(ex.code(), ex.hint())));
+    }
+
+    private static String requestId(ServerRequest req) {
+        String sent = req.headers().first(HeaderNames.create("X-Request-Id")).orElse(null);
+        if (sent != null && !sent.isEmpty() && sent.length() <= 128 && sent.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            return sent;
+        }
+        byte[] b = new byte[8];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

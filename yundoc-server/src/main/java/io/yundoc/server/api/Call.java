@@ -1,0 +1,125 @@
+package io.yundoc.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.yundoc.protocol.Ids;
+import io.yundoc.protocol.wire.Envelope;
+import io.yundoc.server.auth.AppRecord;
+import io.yundoc.server.auth.Principal;
+import io.yundoc.server.auth.Wps2Authenticator;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.Json;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One API request on its way through the pipeline: who called, what they sent, and how to answer. */
+public final class Call {
+    private final ServerRequest req;
+    private final ServerResponse res;
+    private final String baseUrl;
+    final Map<String, String> headers = new LinkedHashMap<>();
+    Principal principal;
+    AppRecord app;
+    Wps2Authenticator.Verified signature;
+    byte[] body;
+
+    Call(ServerRequest req, ServerResponse res, String baseUrl) {
+        this.req = req;
+        this.res = res;
+        this.baseUrl = baseUrl;
+    }
+
+    public ServerRequest request() { return req; }
+
+    public ServerResponse response() { return res; }
+
+    /** The public base URL for links and download URLs. */
+    public String baseUrl() { return baseUrl; }
+
+    /** The access token's principal (access-token routes only). */
+    public Principal principal() { return principal; }
+
+    /** The signing app (WPS-2 routes), or the token's app. */
+    public AppRecord app() { return app; }
+
+    public Wps2Authenticator.Verified signature() { return signature; }
+
+    /** A path parameter. */
+    public String param(String name) {
+        return req.path().pathParameters().get(name);
+    }
+
+    /** A file id from the path; malformed ids answer 30012 like unknown ones (api.md §1.3). */
+    public String fileId(String name) {
+        String v = param(name);
+        if (!Ids.accepted(v)) {
+            throw ApiException.notFound();
+        }
+        return v;
+    }
+
+    public Optional<String> query(String name) {
+        return req.query().first(name).asOptional();
+    }
+
+    /** Repeated keys and comma-separated values alike; empty segments dropped. */
+    public List<String> queryList(String name) {
+        if (!req.query().contains(name)) {
+            return List.of();
+        }
+        return req.query().all(name).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public Optional<String> header(String name) {
+        return req.headers().first(io.helidon.http.HeaderNames.create(name));
+    }
+
+    /** The raw body (≤ 1 MiB), read once. */
+    public byte[] body() {
+        if (body == null) {
+            body = req.content().hasEntity() ? Json.readLimited(req.content().inputStream()) : new byte[0];
+        }
+        return body;
+    }
+
+    public InputStream bodyStream() {
+        return req.content().inputStream();
+    }
+
+    /** The body as a JSON object, whatever Content-Type says (api.md §1.3). */
+    public ObjectNode json(boolean required) {
+        return Json.parseObject(body(), required);
+    }
+
+    public void header(String name, String value) {
+        headers.put(name, value);
+    }
+
+    /** {@code {"code":0,"data":data}}. */
+    public void ok(Object data) {
+        send(200, Json.write(Envelope.Ok.of(data)));
+    }
+
+    /** {@code {"code":0,"result":"ok","data":data}}. */
+    public void okResult(Object data) {
+        send(200, Json.write(Envelope.OkResult.of(data)));
+    }
+
+    /** {@code {"code":0}}. */
+    public void okNoData() {
+        send(200, Json.write(new Envelope.Ok(0, null)));
+    }
+
+    void send(int status, byte[] json) {
+        headers.forEach(res::header);
+        res.status(status);
+        res.header("Content-Type", "application/json; charset=utf-8");
+        res.send(json);
+    }
+}

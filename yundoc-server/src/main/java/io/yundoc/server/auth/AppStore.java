@@ -1,0 +1,68 @@
+package io.yundoc.server.auth;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.yundoc.server.core.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** The apps table. */
+public final class AppStore {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private final Jdbi jdbi;
+
+    public AppStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public void insert(AppRecord a) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO apps (app_id, app_key, name, tier, redirect_uris, scopes, disabled, auto_consent_user,
+                                          quota_overrides, created_at)
+                        VALUES (:id, :key, :name, :tier, :uris, :scopes, 0, :auto, :quota, :created)""")
+                .bind("id", a.appId()).bind("key", a.appKey()).bind("name", a.name()).bind("tier", a.tier())
+                .bind("uris", Json.writeString(a.redirectUris())).bind("scopes", Json.writeString(a.scopes()))
+                .bind("auto", a.autoConsentUser()).bind("quota", a.quotaOverrides()).bind("created", a.createdAt())
+                .execute());
+    }
+
+    public Optional<AppRecord> find(String appId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE app_id = :id")
+                .bind("id", appId).map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    public List<AppRecord> all() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps ORDER BY created_at, app_id")
+                .map((rs, ctx) -> map(rs)).list());
+    }
+
+    public void update(AppRecord a) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE apps SET app_key = :key, old_app_key = :oldKey, old_key_valid_until = :oldUntil, name = :name,
+                               tier = :tier, redirect_uris = :uris, scopes = :scopes, disabled = :disabled,
+                               auto_consent_user = :auto, quota_overrides = :quota
+                        WHERE app_id = :id""")
+                .bind("id", a.appId()).bind("key", a.appKey()).bind("oldKey", a.oldAppKey())
+                .bind("oldUntil", a.oldKeyValidUntil()).bind("name", a.name()).bind("tier", a.tier())
+                .bind("uris", Json.writeString(a.redirectUris())).bind("scopes", Json.writeString(a.scopes()))
+                .bind("disabled", a.disabled() ? 1 : 0).bind("auto", a.autoConsentUser())
+                .bind("quota", a.quotaOverrides()).execute());
+    }
+
+    static AppRecord map(ResultSet rs) throws SQLException {
+        long until = rs.getLong("old_key_valid_until");
+        Long oldUntil = rs.wasNull() ? null : until;
+        try {
+            return new AppRecord(rs.getString("app_id"), rs.getString("app_key"), rs.getString("old_app_key"), oldUntil,
+                    rs.getString("name"), rs.getString("tier"),
+                    Json.MAPPER.readValue(rs.getString("redirect_uris"), STRINGS),
+                    Json.MAPPER.readValue(rs.getString("scopes"), STRINGS),
+                    rs.getInt("disabled") != 0, rs.getString("auto_consent_user"), rs.getString("quota_overrides"),
+                    rs.getLong("created_at"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("corrupt app row " + rs.getString("app_id"), e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.yundoc.server.auth;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Hex;
+import io.yundoc.protocol.Scope;
+import io.yundoc.protocol.wire.TokenGrant;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.Json;
+import io.yundoc.server.core.ServerClock;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Access and refresh tokens: issue, validate, revoke. Tokens are stored only as SHA-256 hashes; lifetimes are
+ * 24 h (access) and 90 days (refresh), both read from the server clock.
+ */
+public final class TokenService {
+    public static final long ACCESS_TTL = 86_400;
+    public static final long REFRESH_TTL = 90L * 86_400;
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private final Jdbi jdbi;
+    private final ServerClock clock;
+    private final IdGenerator ids;
+
+    public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    public static String hash(String token) {
+        return Hex.sha256(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Issues a new token pair.
+     *
+     * @param chainId tokens obtained from one code, and every refresh of them, share a chain (revoked together)
+     * @param accessToken a fixed value (fixtures) or null for a fresh one
+     * @param accessExpiresAt fixed expiry (fixtures) or null for now + 24 h
+     */
+    public TokenGrant issue(String appId, String userId, Set<Scope> scopes, String grantId, String chainId,
+                            String accessToken, String refreshToken, Long accessExpiresAt) {
+        long now = clock.epochSeconds();
+        String access = accessToken != null ? accessToken : ids.accessToken();
+        String refresh = refreshToken != null ? refreshToken : ids.refreshToken();
+        long expires = accessExpiresAt != null ? accessExpiresAt : now + ACCESS_TTL;
+        String chain = chainId != null ? chainId : ids.internal();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO tokens (token_id, access_hash, refresh_hash, app_id, user_id, grant_id, chain_id, scopes,
+                                            access_expires_at, refresh_expires_at, refresh_used, revoked, created_at)
+                        VALUES (:id, :ah, :rh, :app, :user, :grant, :chain, :scopes, :aexp, :rexp, 0, 0, :now)""")
+                .bind("id", ids.internal()).bind("ah", hash(access)).bind("rh", hash(refresh)).bind("app", appId)
+                .bind("user", userId).bind("grant", grantId).bind("chain", chain)
+                .bind("scopes", Json.writeString(scopes.stream().map(Scope::wireName).sorted().toList()))
+                .bind("aexp", expires).bind("rexp", now + REFRESH_TTL).bind("now", now).execute());
+        return new TokenGrant(access, Math.max(0, expires - now), refresh, appId);
+    }
+
+    /**
+     * Resolves an access token, or fails with 20007 and the documented hint. Disabled app and user are reported
+     * by the caller (they come after authentication in the processing order).
+     */
+    public Principal authenticate(String token) {
+        if (token == null || token.isEmpty()) {
+            throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is required");
+        }
+        if (token.length() > 256) {
+            throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid");
+        }
+        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT t.token_id, t.app_id, t.user_id, t.scopes, t.access_expires_at, t.revoked,
+                               a.name AS app_name, a.tier, a.disabled AS app_disabled, a.quota_overrides,
+                               u.disabled AS user_disabled, u.root_id, u.nickname
+                        FROM tokens t JOIN apps a ON a.app_id = t.app_id JOIN users u ON u.user_id = t.user_id
+                        WHERE t.access_hash = :h""")
+                .bind("h", hash(token))
+                .map((rs, ctx) -> new Row(rs.getString("token_id"), rs.getString("app_id"), rs.getString("user_id"),
+                        rs.getString("scopes"), rs.getLong("access_expires_at"), rs.getInt("revoked") != 0,
+                        rs.getString("app_name"), rs.getString("tier"), rs.getInt("app_disabled") != 0,
+                        rs.getString("quota_overrides"), rs.getInt("user_disabled") != 0, rs.getString("root_id"),
+                        rs.getString("nickname")))
+                .findOne());
+        Row r = row.orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid"));
+        if (r.revoked) {
+            throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token revoked");
+        }
+        if (clock.epochSeconds() >= r.expiresAt) {
+            throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token expired");
+        }
+        return new Principal(r.tokenId, r.appId, r.appName, r.tier, r.appDisabled, r.quotaOverrides, r.userId,
+                r.rootId, r.userDisabled, r.nickname, parseScopes(r.scopes));
+    }
+
+    public static Set<Scope> parseScopes(String json) {
+        Set<Scope> out = EnumSet.noneOf(Scope.class);
+        try {
+            for (String s : Json.MAPPER.readValue(json, STRINGS)) {
+                Scope.parse(s).ifPresent(out::add);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("corrupt scopes column", e);
+        }
+        return out;
+    }
+
+    private record Row(String tokenId, String appId, String userId, String scopes, long expiresAt, boolean revoked,
+                       String appName, String tier, boolean appDisabled, String quotaOverrides, boolean userDisabled,
+                       String rootId, String nickname) {
+    }
+}

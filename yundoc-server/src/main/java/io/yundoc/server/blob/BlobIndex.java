@@ -1,0 +1,28 @@
+package io.yundoc.server.blob;
+
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The {@code blobs} table: size and checksums of each stored content. */
+public final class BlobIndex {
+    private final Jdbi jdbi;
+
+    public BlobIndex(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public static void record(Handle h, BlobRecord b) {
+        h.createUpdate("INSERT INTO blobs (blob_key, size, sha1, md5, created_at) VALUES (:k, :s, :sha1, :md5, :t) "
+                        + "ON CONFLICT (blob_key) DO NOTHING")
+                .bind("k", b.key()).bind("s", b.size()).bind("sha1", b.sha1()).bind("md5", b.md5())
+                .bind("t", b.createdAt()).execute();
+    }
+
+    public Optional<BlobRecord> find(String key) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT blob_key, size, sha1, md5, created_at FROM blobs WHERE blob_key = :k")
+                .bind("k", key)
+                .map((rs, ctx) -> new BlobRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)))
+                .findOne());
+    }
+}

@@ -1,0 +1,54 @@
+package io.yundoc.server.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Content-addressed blob storage, keyed by the SHA-256 of the content. A write is invisible until it is
+ * committed, so a request that fails half-way leaves nothing behind.
+ */
+public interface BlobStore extends AutoCloseable {
+
+    /**
+     * Streams {@code in} into a pending blob while hashing it.
+     *
+     * @throws BlobTooLargeException once more than {@code maxBytes} arrive
+     */
+    PendingBlob write(InputStream in, long maxBytes) throws IOException;
+
+    /** Opens the blob's bytes from {@code offset} on. */
+    InputStream open(String key, long offset) throws IOException;
+
+    boolean exists(String key);
+
+    void delete(String key) throws IOException;
+
+    /** True when the store can be reached (for {@code /health}). */
+    boolean healthy();
+
+    @Override
+    default void close() {
+    }
+
+    /** A written but not yet committed blob. Closing it without {@link #commit()} discards it. */
+    interface PendingBlob extends AutoCloseable {
+        String key();
+
+        long size();
+
+        String sha1();
+
+        String md5();
+
+        void commit() throws IOException;
+
+        @Override
+        void close();
+    }
+
+    final class BlobTooLargeException extends IOException {
+        public BlobTooLargeException(long max) {
+            super("content larger than " + max + " bytes");
+        }
+    }
+}

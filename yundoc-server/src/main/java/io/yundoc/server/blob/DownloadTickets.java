@@ -1,0 +1,80 @@
+package io.yundoc.server.blob;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Temporary download tickets (api.md §6): {@code base64url(payload).base64url(mac)} where the payload binds the
+ * file id, the content hash of the version minted and the expiry, and the MAC is HMAC-SHA256 truncated to 128 bits
+ * under a key shared by every instance. Stateless: nothing to store, nothing to clean up.
+ */
+public final class DownloadTickets {
+    private static final byte FORMAT = 1;
+    private static final int MAC_BYTES = 16;
+    private static final Base64.Encoder ENC = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DEC = Base64.getUrlDecoder();
+    private final SecretKeySpec key;
+
+    public DownloadTickets(byte[] secret) {
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /** A verified ticket. */
+    public record Ticket(String fileId, String blobKey, long expiresAt) {
+    }
+
+    public String mint(String fileId, String blobKey, long expiresAt) {
+        byte[] id = fileId.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 32 + id.length);
+        b.put(FORMAT).putLong(expiresAt).put(HexFormat.of().parseHex(blobKey)).put(id);
+        byte[] payload = b.array();
+        return ENC.encodeToString(payload) + "." + ENC.encodeToString(mac(payload));
+    }
+
+    /** The ticket if it is well-formed and its MAC verifies; expiry is the caller's check. */
+    public Optional<Ticket> verify(String ticket) {
+        if (ticket == null || ticket.length() > 512) {
+            return Optional.empty();
+        }
+        int dot = ticket.indexOf('.');
+        if (dot <= 0) {
+            return Optional.empty();
+        }
+        byte[] payload;
+        byte[] mac;
+        try {
+            payload = DEC.decode(ticket.substring(0, dot));
+            mac = DEC.decode(ticket.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!MessageDigest.isEqual(mac(payload), mac) || payload.length < 1 + 8 + 32 + 1 || payload[0] != FORMAT) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        b.get();
+        long exp = b.getLong();
+        byte[] hash = new byte[32];
+        b.get(hash);
+        String fileId = new String(payload, 41, payload.length - 41, StandardCharsets.UTF_8);
+        return Optional.of(new Ticket(fileId, HexFormat.of().formatHex(hash), exp));
+    }
+
+    private byte[] mac(byte[] payload) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(key);
+            return Arrays.copyOf(m.doFinal(payload), MAC_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.yundoc.server.blob;
+
+import io.yundoc.protocol.Hex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * Blobs as files under {@code <data>/blobs/ab/cd/<sha256>}: streamed to a temp file in the same file system while
+ * hashed, fsynced, then moved into place atomically. Identical content is stored once.
+ */
+public final class LocalBlobStore implements BlobStore {
+    private static final int BUFFER = 256 * 1024;
+    private final Path root;
+    private final Path tmp;
+
+    public LocalBlobStore(Path root) throws IOException {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+    }
+
+    Path pathOf(String key) {
+        if (key == null || !key.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a blob key");
+        }
+        return root.resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
+    }
+
+    @Override
+    public PendingBlob write(InputStream in, long maxBytes) throws IOException {
+        Path file = Files.createTempFile(tmp, "up-", ".part");
+        MessageDigest sha256 = Hex.digest("SHA-256");
+        MessageDigest sha1 = Hex.digest("SHA-1");
+        MessageDigest md5 = Hex.digest("MD5");
+        long size = 0;
+        boolean ok = false;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+             OutputStream out = Channels.newOutputStream(ch)) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                size += n;
+                if (size > maxBytes) {
+                    throw new BlobTooLargeException(maxBytes);
+                }
+                sha256.update(buf, 0, n);
+                sha1.update(buf, 0, n);
+                md5.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+            out.flush();
+            ch.force(true);
+            ok = true;
+        } finally {
+            if (!ok) {
+                Files.deleteIfExists(file);
+            }
+        }
+        return new LocalPending(file, Hex.of(sha256.digest()), size, Hex.of(sha1.digest()), Hex.of(md5.digest()));
+    }
+
+    @Override
+    public InputStream open(String key, long offset) throws IOException {
+        FileChannel ch = FileChannel.open(pathOf(key), StandardOpenOption.READ);
+        if (offset > 0) {
+            ch.position(offset);
+        }
+        return Channels.newInputStream(ch);
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.exists(pathOf(key));
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(pathOf(key));
+    }
+
+    @Override
+    public boolean healthy() {
+        return Files.isDirectory(tmp) && Files.isWritable(tmp);
+    }
+
+    private final class LocalPending implements PendingBlob {
+        private final Path file;
+        private final String key;
+        private final long size;
+        private final String sha1;
+        private final String md5;
+        private boolean committed;
+
+        LocalPending(Path file, String key, long size, String sha1, String md5) {
+            this.file = file;
+            this.key = key;
+            this.size = size;
+            this.sha1 = sha1;
+            this.md5 = md5;
+        }
+
+        @Override public String key() { return key; }
+        @Override public long size() { return size; }
+        @Override public String sha1() { return sha1; }
+        @Override public String md5() { return md5; }
+
+        @Override
+        public void commit() throws IOException {
+            Path target = pathOf(key);
+            if (Files.exists(target)) {
+                Files.deleteIfExists(file); // same content already stored
+                committed = true;
+                return;
+            }
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
+                Files.deleteIfExists(file);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("blob dir must be on one file system", e);
+            }
+            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                dir.force(true); // make the rename itself durable
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // some file systems cannot fsync a directory; the data itself is already synced
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() {
+            if (!committed) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (NoSuchFileException ignored) {
+                    // already gone
+                } catch (IOException ignored) {
+                    // a stray temp file is harmless; the next start may clean tmp/
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.yundoc.server.files;
+
+import io.helidon.http.Method;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.wire.DownloadInfo;
+import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.Call;
+import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobRecord;
+import io.yundoc.server.blob.BlobResponder;
+import io.yundoc.server.blob.DownloadTickets;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.ServerClock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Temporary download URLs (api.md §6): minted by the download endpoints, served by {@code /dl/<ticket>/<name>}.
+ * A ticket binds the file and the content hash it was minted for, and expires.
+ */
+public final class DownloadService {
+    private final DownloadTickets tickets;
+    private final FileStore files;
+    private final BlobIndex blobs;
+    private final BlobResponder responder;
+    private final ServerClock clock;
+    private final long ttlSeconds;
+
+    public DownloadService(DownloadTickets tickets, FileStore files, BlobIndex blobs, BlobResponder responder,
+                           ServerClock clock, Duration ttl) {
+        this.tickets = tickets;
+        this.files = files;
+        this.blobs = blobs;
+        this.responder = responder;
+        this.clock = clock;
+        this.ttlSeconds = ttl.toSeconds();
+    }
+
+    /** The download answer for a file's current content: pinned (dev fixtures) or a fresh temporary URL. */
+    public DownloadInfo answer(FileRecord f, String baseUrl) {
+        if (f.isFolder()) {
+            throw ApiException.invalid("a folder cannot be downloaded");
+        }
+        if (f.pinnedUrl() != null) {
+            return new DownloadInfo(new DownloadInfo.Checksums(f.pinnedSha1()), f.pinnedFsize() == null ? 0 : f.pinnedFsize(),
+                    f.pinnedUrl());
+        }
+        if (f.online() || f.blobKey() == null) {
+            throw new ApiException(ErrorCode.ONLINE_FILE_TYPE, "online documents have no bytes to download");
+        }
+        BlobRecord b = blobs.find(f.blobKey()).orElseThrow(() -> new IllegalStateException("blob row missing for " + f.fileId()));
+        return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url(baseUrl, f.fileId(), f.blobKey(), f.name()));
+    }
+
+    /** A fresh temporary URL for these bytes of this file. */
+    public String url(String baseUrl, String fileId, String blobKey, String name) {
+        String ticket = tickets.mint(fileId, blobKey, clock.epochSeconds() + ttlSeconds);
+        return baseUrl + "/dl/" + ticket + "/" + BlobResponder.pathSegment(name);
+    }
+
+    public void routes(ApiRouter router) {
+        router.open(Method.GET, "/dl/:ticket/:name", this::serve);
+        router.open(Method.HEAD, "/dl/:ticket/:name", this::serve);
+        router.open(Method.OPTIONS, "/dl/:ticket/:name", DownloadService::preflight);
+        for (Method m : new Method[]{Method.POST, Method.PUT, Method.DELETE, Method.PATCH}) {
+            router.open(m, "/dl/:ticket/:name", DownloadService::notAllowed);
+        }
+    }
+
+    private void serve(Call c) {
+        DownloadTickets.Ticket t = tickets.verify(c.param("ticket"))
+                .orElseThrow(() -> ApiException.denied("download url invalid"));
+        long now = clock.epochSeconds();
+        if (now >= t.expiresAt()) {
+            throw ApiException.denied("download url expired");
+        }
+        Optional<FileRecord> f = files.find(t.fileId());
+        if (f.isEmpty() || !f.get().live()) {
+            throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file was deleted");
+        }
+        BlobRecord b = blobs.find(t.blobKey()).orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "content gone"));
+        FileRecord file = f.get();
+        responder.serve(c.request(), c.response(), new BlobResponder.Body(b.key(), b.size(), b.sha1(), b.createdAt(),
+                file.name(), io.yundoc.server.blob.ContentTypes.of(file.name()),
+                "private, max-age=" + Math.max(0, t.expiresAt() - now), false));
+    }
+
+    private static void preflight(Call c) {
+        c.response().header("Access-Control-Allow-Origin", "*");
+        c.response().header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        c.response().header("Access-Control-Allow-Headers", "Range, If-None-Match, If-Range, If-Modified-Since");
+        c.response().header("Access-Control-Max-Age", "600");
+        c.response().status(204).send();
+    }
+
+    private static void notAllowed(Call c) {
+        c.response().header("Allow", "GET, HEAD");
+        c.response().status(405).send();
+    }
+}

@@ -1,0 +1,99 @@
+package io.yundoc.server.links;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.wire.LinkInfo;
+import io.yundoc.server.auth.Principal;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.Json;
+import io.yundoc.server.core.ServerClock;
+import io.yundoc.server.files.FileRecord;
+import io.yundoc.server.files.FileService;
+import java.util.List;
+import java.util.Optional;
+
+/** Share links (api.md §5.7): read by owner and members, created and changed by the owner only. */
+public final class LinkService {
+    private final LinkStore store;
+    private final FileService files;
+    private final ServerClock clock;
+    private final IdGenerator ids;
+
+    public LinkService(LinkStore store, FileService files, ServerClock clock, IdGenerator ids) {
+        this.store = store;
+        this.files = files;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    public LinkStore store() {
+        return store;
+    }
+
+    public LinkInfo get(Principal p, String fileId, String baseUrl) {
+        FileRecord f = files.visible(p, fileId);
+        LinkRecord l = store.byFile(f.fileId()).orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link"));
+        return info(l, f, baseUrl);
+    }
+
+    /** The validated body of POST links; fields absent stay null. */
+    record Change(String permission, String status, List<String> extPermList, Long period, boolean reset) {
+    }
+
+    static Change parse(ObjectNode body) {
+        String range = Json.text(body, "range").orElseThrow(() -> ApiException.invalid("range is required"));
+        if (!"anyone".equals(range)) {
+            throw ApiException.invalid("range must be anyone");
+        }
+        String permission = Json.text(body, "permission").orElseThrow(() -> ApiException.invalid("permission is required"));
+        if (!permission.equals("read") && !permission.equals("write")) {
+            throw ApiException.invalid("permission must be read or write");
+        }
+        String status = Json.text(body, "status").orElse(null);
+        if (status != null && !status.equals("open") && !status.equals("close")) {
+            throw ApiException.invalid("status must be open or close");
+        }
+        List<String> ext = Json.stringList(body, "ext_perm_list").orElse(null);
+        if (ext != null && !(ext.isEmpty() || ext.equals(List.of("comment")))) {
+            throw ApiException.invalid("ext_perm_list must be [] or [\"comment\"]");
+        }
+        Long period = Json.integer(body, "period").orElse(null);
+        if (period != null && period != 0 && period != 7 && period != 30) {
+            throw ApiException.invalid("period must be 0, 7 or 30");
+        }
+        boolean reset = Json.bool(body, "reset").orElse(false);
+        return new Change(permission, status, ext, period, reset);
+    }
+
+    public LinkInfo createOrUpdate(Principal p, String fileId, ObjectNode body, String baseUrl) {
+        Change ch = parse(body);
+        FileRecord f = files.owned(p, fileId);
+        if (f.isFolder()) {
+            throw ApiException.invalid("folders cannot be shared");
+        }
+        long now = clock.epochSeconds();
+        LinkRecord saved = store.jdbi().inTransaction(h -> {
+            Optional<LinkRecord> old = LinkStore.byFile(h, f.fileId());
+            LinkRecord l;
+            if (old.isEmpty()) {
+                long period = ch.period() == null ? 0 : ch.period();
+                l = new LinkRecord(f.fileId(), ids.sid(), ch.permission(), ch.extPermList() == null ? List.of() : ch.extPermList(),
+                        ch.status() == null ? "open" : ch.status(), period == 0 ? 0 : now + period * 86_400, now);
+            } else {
+                LinkRecord o = old.get();
+                long exp = ch.period() == null ? o.expireTime() : (ch.period() == 0 ? 0 : now + ch.period() * 86_400);
+                l = new LinkRecord(f.fileId(), ch.reset() ? ids.sid() : o.sid(), ch.permission(),
+                        ch.extPermList() == null ? o.extPermList() : ch.extPermList(),
+                        ch.status() == null ? o.status() : ch.status(), exp, o.createdAt());
+            }
+            LinkStore.upsert(h, l);
+            return l;
+        });
+        return info(saved, f, baseUrl);
+    }
+
+    public static LinkInfo info(LinkRecord l, FileRecord f, String baseUrl) {
+        return new LinkInfo(l.expireTime(), l.extPermList(), l.permission(), baseUrl + "/l/" + l.sid(), l.sid(), f.name());
+    }
+}

@@ -1,0 +1,58 @@
+package io.yundoc.server.links;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.yundoc.server.core.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The {@code links} table. */
+public final class LinkStore {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private final Jdbi jdbi;
+
+    public LinkStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Optional<LinkRecord> byFile(String fileId) {
+        return jdbi.withHandle(h -> byFile(h, fileId));
+    }
+
+    public static Optional<LinkRecord> byFile(Handle h, String fileId) {
+        return h.createQuery("SELECT * FROM links WHERE file_id = :f").bind("f", fileId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<LinkRecord> bySid(String sid) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM links WHERE sid = :s").bind("s", sid)
+                .map((rs, ctx) -> map(rs)).findOne());
+    }
+
+    public static void upsert(Handle h, LinkRecord l) {
+        h.createUpdate("""
+                        INSERT INTO links (file_id, sid, permission, ext_perm_list, status, expire_time, created_at)
+                        VALUES (:f, :sid, :perm, :ext, :status, :exp, :created)
+                        ON CONFLICT (file_id) DO UPDATE SET sid = excluded.sid, permission = excluded.permission,
+                            ext_perm_list = excluded.ext_perm_list, status = excluded.status, expire_time = excluded.expire_time""")
+                .bind("f", l.fileId()).bind("sid", l.sid()).bind("perm", l.permission())
+                .bind("ext", Json.writeString(l.extPermList())).bind("status", l.status()).bind("exp", l.expireTime())
+                .bind("created", l.createdAt()).execute();
+    }
+
+    static LinkRecord map(ResultSet rs) throws SQLException {
+        try {
+            return new LinkRecord(rs.getString("file_id"), rs.getString("sid"), rs.getString("permission"),
+                    Json.MAPPER.readValue(rs.getString("ext_perm_list"), STRINGS), rs.getString("status"),
+                    rs.getLong("expire_time"), rs.getLong("created_at"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("corrupt link row", e);
+        }
+    }
+}

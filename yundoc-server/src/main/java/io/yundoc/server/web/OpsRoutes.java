@@ -1,0 +1,68 @@
+package io.yundoc.server.web;
+
+import io.helidon.http.Method;
+import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.Call;
+import io.yundoc.server.blob.BlobStore;
+import io.yundoc.server.core.Database;
+import io.yundoc.server.core.Json;
+import io.yundoc.server.core.Metrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code /health}, {@code /metrics} (Prometheus text) and {@code /openapi} (the static OpenAPI 3.1 document). */
+public final class OpsRoutes {
+    private final Database db;
+    private final BlobStore blobs;
+    private final Metrics metrics;
+    private final byte[] openapi;
+
+    public OpsRoutes(Database db, BlobStore blobs, Metrics metrics) {
+        this.db = db;
+        this.blobs = blobs;
+        this.metrics = metrics;
+        this.openapi = load("/openapi.json");
+    }
+
+    public static byte[] load(String resource) {
+        try (InputStream in = OpsRoutes.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void routes(ApiRouter r) {
+        r.open(Method.GET, "/health", this::health);
+        r.open(Method.GET, "/metrics", c -> {
+            c.response().header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            c.response().send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        });
+        r.open(Method.GET, "/openapi", c -> {
+            c.response().header("Content-Type", "application/json; charset=utf-8");
+            c.response().send(openapi);
+        });
+    }
+
+    private void health(Call c) {
+        boolean dbUp = db.healthy();
+        boolean blobsUp = blobs.healthy();
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("database", dbUp ? "UP" : "DOWN");
+        checks.put("blobs", blobsUp ? "UP" : "DOWN");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", dbUp && blobsUp ? "UP" : "DOWN");
+        m.put("checks", checks);
+        c.response().status(dbUp && blobsUp ? 200 : 503);
+        c.response().header("Content-Type", "application/json; charset=utf-8");
+        c.response().header("Cache-Control", "no-store");
+        c.response().send(Json.write(m));
+    }
+}
