@@ -7,6 +7,7 @@ import io.yundoc.protocol.Ids;
 import io.yundoc.server.admin.AdminRoutes;
 import io.yundoc.server.admin.AdminService;
 import io.yundoc.server.admin.DemoData;
+import io.yundoc.server.admin.FixtureLoader;
 import io.yundoc.server.api.ApiRouter;
 import io.yundoc.server.api.Endpoint;
 import io.yundoc.server.api.Maintenance;
@@ -104,7 +105,18 @@ public final class YundocServer implements AutoCloseable {
                 config.downloadTtl());
         LinkService links = new LinkService(new LinkStore(db.jdbi()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
-        this.admin = new AdminService(db.jdbi(), apps, users, tokens, new PasswordHasher(10), clock, ids);
+        PasswordHasher hasher = new PasswordHasher(10);
+        this.admin = new AdminService(db.jdbi(), apps, users, tokens, hasher, clock, ids);
+        FixtureLoader fixtures = new FixtureLoader(db.jdbi(), apps, users, tokens, hasher, content, clock, ids);
+        if (config.fixtures() != null) {
+            // applied once per data dir: a restart with the same file keeps (and does not re-create) its objects
+            byte[] doc = Files.readAllBytes(config.fixtures());
+            String mark = "fixtures_applied_" + io.yundoc.protocol.Hex.sha256(doc);
+            if (settings.get(mark).isEmpty()) {
+                fixtures.apply(io.yundoc.server.core.Json.MAPPER.readTree(doc));
+                settings.put(mark, Long.toString(clock.epochSeconds()));
+            }
+        }
 
         HttpRouting.Builder routing = HttpRouting.builder();
         ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
@@ -116,7 +128,8 @@ public final class YundocServer implements AutoCloseable {
         new OpsRoutes(db, blobStore, metrics).routes(router);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
-        new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered)
+        new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
+                fixtures)
                 .routes(router);
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;

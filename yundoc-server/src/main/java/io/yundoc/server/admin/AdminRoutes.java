@@ -34,9 +34,12 @@ public final class AdminRoutes {
     private final boolean dev;
     private final boolean issueTokens;
     private final List<String> meteredEndpoints;
+    private final FixtureLoader fixtures;
 
     public AdminRoutes(AdminService admin, AppStore apps, UserStore users, QuotaService quota, ServerClock clock,
-                       Maintenance maintenance, boolean dev, boolean issueTokens, List<String> meteredEndpoints) {
+                       Maintenance maintenance, boolean dev, boolean issueTokens, List<String> meteredEndpoints,
+                       FixtureLoader fixtures) {
+        this.fixtures = fixtures;
         this.admin = admin;
         this.apps = apps;
         this.users = users;
@@ -66,6 +69,10 @@ public final class AdminRoutes {
             c.ok(clockView());
         });
         r.admin(Method.POST, BASE + "/clock", this::moveClock);
+        r.admin(Method.POST, BASE + "/fixtures", c -> {
+            devOnly();
+            c.ok(Map.of("created", fixtures.apply(c.json(true))));
+        });
     }
 
     private void devOnly() {

@@ -18,14 +18,18 @@ public final class AppStore {
     }
 
     public void insert(AppRecord a) {
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi.useHandle(h -> insert(h, a));
+    }
+
+    public static void insert(org.jdbi.v3.core.Handle h, AppRecord a) {
+        h.createUpdate("""
                         INSERT INTO apps (app_id, app_key, name, tier, redirect_uris, scopes, disabled, auto_consent_user,
                                           quota_overrides, created_at)
                         VALUES (:id, :key, :name, :tier, :uris, :scopes, 0, :auto, :quota, :created)""")
                 .bind("id", a.appId()).bind("key", a.appKey()).bind("name", a.name()).bind("tier", a.tier())
                 .bind("uris", Json.writeString(a.redirectUris())).bind("scopes", Json.writeString(a.scopes()))
                 .bind("auto", a.autoConsentUser()).bind("quota", a.quotaOverrides()).bind("created", a.createdAt())
-                .execute());
+                .execute();
     }
 
     public Optional<AppRecord> find(String appId) {

@@ -53,15 +53,21 @@ public final class TokenService {
         String refresh = refreshToken != null ? refreshToken : ids.refreshToken();
         long expires = accessExpiresAt != null ? accessExpiresAt : now + ACCESS_TTL;
         String chain = chainId != null ? chainId : ids.internal();
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi.useHandle(h -> insert(h, access, refresh, appId, userId, scopes, grantId, chain, expires, now));
+        return new TokenGrant(access, Math.max(0, expires - now), refresh, appId);
+    }
+
+    /** Stores a token pair inside the caller's transaction (fixtures, code exchange). */
+    public void insert(org.jdbi.v3.core.Handle h, String access, String refresh, String appId, String userId, Set<Scope> scopes,
+                       String grantId, String chain, long accessExpires, long now) {
+        h.createUpdate("""
                         INSERT INTO tokens (token_id, access_hash, refresh_hash, app_id, user_id, grant_id, chain_id, scopes,
                                             access_expires_at, refresh_expires_at, refresh_used, revoked, created_at)
                         VALUES (:id, :ah, :rh, :app, :user, :grant, :chain, :scopes, :aexp, :rexp, 0, 0, :now)""")
                 .bind("id", ids.internal()).bind("ah", hash(access)).bind("rh", hash(refresh)).bind("app", appId)
                 .bind("user", userId).bind("grant", grantId).bind("chain", chain)
                 .bind("scopes", Json.writeString(scopes.stream().map(Scope::wireName).sorted().toList()))
-                .bind("aexp", expires).bind("rexp", now + REFRESH_TTL).bind("now", now).execute());
-        return new TokenGrant(access, Math.max(0, expires - now), refresh, appId);
+                .bind("aexp", accessExpires).bind("rexp", now + REFRESH_TTL).bind("now", now).execute();
     }
 
     /**

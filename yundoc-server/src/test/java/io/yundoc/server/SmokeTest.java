@@ -1,0 +1,55 @@
+package io.yundoc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SmokeTest {
+    static TestServer ts;
+
+    @BeforeAll
+    static void start() {
+        ts = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    @Test
+    void uploadThenDownloadTheSameBytes() {
+        TestServer.App app = ts.app("test");
+        TestServer.User u = ts.user(app);
+        byte[] content = "hello 你好".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> up = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart("b0undary", "a.txt", "text/plain", content, "path_from_root", "true"),
+                "Content-Type", "multipart/form-data; boundary=b0undary") instanceof HttpResponse<byte[]> r
+                ? new StringResponse(r) : null;
+        JsonNode item = TestServer.json(up).get("data");
+        String ft = item.get("id").get("open_id").asText();
+        JsonNode dl = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null)).get("data");
+        assertThat(dl.get("fsize").asLong()).isEqualTo(content.length);
+        assertThat(dl.get("checksums").get("sha1").asText()).isEqualTo(TestServer.hex("SHA-1", content));
+        HttpResponse<byte[]> bytes = ts.sendBytes("GET", dl.get("url").asText(), null);
+        assertThat(bytes.statusCode()).isEqualTo(200);
+        assertThat(bytes.body()).isEqualTo(content);
+    }
+
+    /** Adapts a byte response to the String form {@link TestServer#json} reads. */
+    record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
+        public int statusCode() { return r.statusCode(); }
+        public java.net.http.HttpRequest request() { return r.request(); }
+        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        public java.net.http.HttpHeaders headers() { return r.headers(); }
+        public String body() { return new String(r.body(), StandardCharsets.UTF_8); }
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
+        public java.net.URI uri() { return r.uri(); }
+        public java.net.http.HttpClient.Version version() { return r.version(); }
+    }
+}
