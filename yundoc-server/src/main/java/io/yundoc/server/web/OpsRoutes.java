@@ -12,7 +12,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** {@code /health}, {@code /metrics} (Prometheus text) and {@code /openapi} (the static OpenAPI 3.1 document). */
 public final class OpsRoutes {
@@ -21,11 +24,45 @@ public final class OpsRoutes {
     private final Metrics metrics;
     private final byte[] openapi;
 
+    /**
+     * Parts of the OpenAPI document, one per capability, each {@code /openapi/<name>.json} with {@code paths} and
+     * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
+     * side by side.
+     */
+    static final List<String> OPENAPI_PARTS = List.of();
+
     public OpsRoutes(Database db, BlobStore blobs, Metrics metrics) {
         this.db = db;
         this.blobs = blobs;
         this.metrics = metrics;
-        this.openapi = load("/openapi.json");
+        this.openapi = openapiDocument();
+    }
+
+    static byte[] openapiDocument() {
+        try {
+            ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(load("/openapi.json"));
+            for (String part : OPENAPI_PARTS) {
+                JsonNode p = Json.MAPPER.readTree(load("/openapi/" + part + ".json"));
+                mergeInto(doc.withObject("/paths"), p.path("paths"));
+                mergeInto(doc.withObject("/components").withObject("/schemas"), p.path("components").path("schemas"));
+                mergeInto(doc.withObject("/components").withObject("/securitySchemes"), p.path("components").path("securitySchemes"));
+            }
+            return Json.write(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds {@code from}'s members to {@code into}, merging one level deeper where both have a path (its methods). */
+    private static void mergeInto(ObjectNode into, JsonNode from) {
+        from.fields().forEachRemaining(e -> {
+            JsonNode existing = into.get(e.getKey());
+            if (existing instanceof ObjectNode o && e.getValue().isObject()) {
+                o.setAll((ObjectNode) e.getValue());
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
     }
 
     public static byte[] load(String resource) {
