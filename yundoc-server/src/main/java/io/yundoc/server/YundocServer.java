@@ -141,6 +141,11 @@ public final class YundocServer implements AutoCloseable {
                 .shutdownHook(false)
                 .addProtocol(Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(16384).build())
                 .routing(routing)
+                .directHandlers(d -> {
+                    for (io.helidon.http.DirectHandler.EventType t : io.helidon.http.DirectHandler.EventType.values()) {
+                        d.addHandler(t, new io.yundoc.server.api.EnvelopeDirectHandler());
+                    }
+                })
                 .build();
     }
 

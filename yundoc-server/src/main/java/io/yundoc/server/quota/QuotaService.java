@@ -6,10 +6,9 @@ import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.Metrics;
 import io.yundoc.server.core.ServerClock;
-import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,26 +51,41 @@ public final class QuotaService {
      */
     public Decision consume(String appId, boolean formal, String overridesJson, String endpoint, Tier tier) {
         long limit = limitFor(formal, overridesJson, endpoint, tier);
-        ZonedDateTime now = clock.instant().atZone(zone);
-        LocalDate day = now.toLocalDate();
-        ZonedDateTime next = day.plusDays(1).atStartOfDay(zone);
-        long reset = Math.max(1, Duration.between(now, next).toSeconds());
+        long nowMillis = clock.millis();
+        QuotaDay d = day(nowMillis);
+        long reset = Math.max(1, (d.endMillis - nowMillis + 999) / 1000);
+        long used = counter.increment(appId, endpoint, d.name, reset);
         if (limit == UNLIMITED) {
-            counter.increment(appId, endpoint, day.toString(), reset);
             return new Decision(UNLIMITED, 0, reset);
         }
-        long used = counter.increment(appId, endpoint, day.toString(), reset);
-        Decision d = new Decision(limit, Math.max(0, limit - used), reset);
+        Decision decision = new Decision(limit, Math.max(0, limit - used), reset);
         if (used > limit) {
             metrics.quotaRejected(endpoint);
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Retry-After", Long.toString(reset));
-            headers.putAll(d.headers());
+            headers.putAll(decision.headers());
             throw new ApiException(ErrorCode.RATE_LIMITER, "daily quota " + limit + " exhausted for " + endpoint
-                    + "; resets " + next.toOffsetDateTime(), headers);
+                    + "; resets " + Instant.ofEpochMilli(d.endMillis).atZone(zone).toOffsetDateTime(), headers);
+        }
+        return decision;
+    }
+
+    /** The quota day containing {@code nowMillis}: its name and exact end (DST-safe), cached until it ends. */
+    private QuotaDay day(long nowMillis) {
+        QuotaDay d = current;
+        if (d == null || nowMillis < d.startMillis || nowMillis >= d.endMillis) {
+            LocalDate date = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
+            d = new QuotaDay(date.toString(), date.atStartOfDay(zone).toInstant().toEpochMilli(),
+                    date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+            current = d;
         }
         return d;
     }
+
+    private record QuotaDay(String name, long startMillis, long endMillis) {
+    }
+
+    private volatile QuotaDay current;
 
     public long limitFor(boolean formal, String overridesJson, String endpoint, Tier tier) {
         Long o = overrides(overridesJson).get(endpoint);
@@ -79,7 +93,7 @@ public final class QuotaService {
     }
 
     public String today() {
-        return clock.instant().atZone(zone).toLocalDate().toString();
+        return day(clock.millis()).name;
     }
 
     public Map<String, Long> usage(String appId) {
