@@ -194,4 +194,137 @@ public final class TestServer implements AutoCloseable {
             // temp dir; the OS cleans it eventually
         }
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Helpers added for the HTTP contract tests (SeedReplayTest, DownloadUrlTest, BadInputTest, QuotaTest,
+    // AppSpaceHttpTest). Append-only: nothing above was changed.
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A server on an existing data dir (restart tests): same config defaults as the other constructors. */
+    public TestServer(Path existingDataDir, Consumer<ServerConfig.Builder> customize) {
+        dataDir = existingDataDir;
+        ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dataDir).dev(true)
+                .adminToken("test-admin-token");
+        customize.accept(b);
+        server = YundocServer.start(b.build());
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    /** Stops the server but keeps the data dir, so a new TestServer can be started on it. */
+    public void stopKeepingData() {
+        server.close();
+    }
+
+    /** Like {@link #sendBytes} but the answer is read as a UTF-8 string. */
+    public HttpResponse<String> sendBody(String method, String path, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+                .timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Moves the dev clock by {@code seconds} (may be negative). */
+    public void advanceClock(long seconds) {
+        adminOk("POST", "/clock", "{\"advance_seconds\":" + seconds + "}");
+    }
+
+    /** Sets the dev clock to an RFC 3339 instant. */
+    public void setClock(String rfc3339) {
+        adminOk("POST", "/clock", "{\"now\":\"" + rfc3339 + "\"}");
+    }
+
+    /** Every regular file under {@code <data>/blobs} (blobs and temp files), as paths relative to it. */
+    public java.util.SortedSet<String> blobFiles() {
+        Path root = dataDir.resolve("blobs");
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        if (!Files.exists(root)) {
+            return out;
+        }
+        try (var walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile).forEach(p -> out.add(root.relativize(p).toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** An answer read off a raw socket: status line code, the header block and the body bytes. */
+    public record RawResponse(int status, String head, byte[] body) {
+        /** First value of a header, matched case-insensitively, or null. */
+        public String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int c = line.indexOf(':');
+                if (c > 0 && line.substring(0, c).trim().equalsIgnoreCase(name)) {
+                    return line.substring(c + 1).trim();
+                }
+            }
+            return null;
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Sends exactly these request bytes on a fresh connection (the caller includes {@code Connection: close}) and
+     * reads until the server closes it. For header spellings and bodies the JDK client would normalise.
+     */
+    public RawResponse raw(byte[] request) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request);
+            s.getOutputStream().flush();
+            byte[] all = s.getInputStream().readAllBytes();
+            int split = -1;
+            for (int i = 0; i + 3 < all.length; i++) {
+                if (all[i] == '\r' && all[i + 1] == '\n' && all[i + 2] == '\r' && all[i + 3] == '\n') {
+                    split = i;
+                    break;
+                }
+            }
+            if (split < 0) {
+                throw new AssertionError("no complete response head: " + new String(all, StandardCharsets.ISO_8859_1));
+            }
+            String head = new String(all, 0, split, StandardCharsets.ISO_8859_1);
+            byte[] body = java.util.Arrays.copyOfRange(all, split + 4, all.length);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = dechunk(body);
+            }
+            int status = Integer.parseInt(head.substring(9, 12));
+            return new RawResponse(status, head, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] dechunk(byte[] in) {
+        var out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i < in.length) {
+            int eol = i;
+            while (eol + 1 < in.length && !(in[eol] == '\r' && in[eol + 1] == '\n')) {
+                eol++;
+            }
+            String sizeLine = new String(in, i, eol - i, StandardCharsets.ISO_8859_1);
+            int semi = sizeLine.indexOf(';');
+            int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.write(in, eol + 2, size);
+            i = eol + 2 + size + 2;
+        }
+        return out.toByteArray();
+    }
 }
