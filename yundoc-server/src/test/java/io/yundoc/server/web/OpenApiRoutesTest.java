@@ -1,0 +1,214 @@
+package io.yundoc.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.yundoc.server.TestServer;
+import io.yundoc.server.api.Endpoint;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps {@code openapi.json} (served at {@code GET /openapi}) in step with the routing table: every registered route
+ * must be documented, and nothing may be documented that is not routed. When this fails after adding a route,
+ * document it in {@code yundoc-server/src/main/resources/openapi.json}.
+ */
+class OpenApiRoutesTest {
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    private static final String RESOURCE = "yundoc-server/src/main/resources/openapi.json";
+
+    static TestServer ts;
+    static JsonNode doc;
+
+    @BeforeAll
+    static void start() {
+        ts = new TestServer();
+        HttpResponse<String> r = ts.send("GET", "/openapi", null);
+        assertThat(r.statusCode()).as("GET /openapi status").isEqualTo(200);
+        doc = TestServer.json(r);
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    /** "GET /api/v1/openapi/personal/files/{file_token}/download" for a route of the table. */
+    static String key(Endpoint e) {
+        return e.method().toUpperCase(Locale.ROOT) + " " + e.template().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+    }
+
+    /** The routes of the table, keyed as the document keys its operations; the "*" fallback is left out. */
+    static Map<String, Endpoint> routes() {
+        Map<String, Endpoint> m = new LinkedHashMap<>();
+        for (Endpoint e : ts.server.routes()) {
+            if (!"*".equals(e.template())) {
+                m.put(key(e), e);
+            }
+        }
+        return m;
+    }
+
+    /** Every operation of the document, keyed "METHOD /path". */
+    static Map<String, JsonNode> operations() {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (HTTP_METHODS.contains(op.getKey())) {
+                    m.put(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), op.getValue());
+                }
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void isOpenApi31() {
+        assertThat(doc.path("openapi").asText()).startsWith("3.1");
+        assertThat(doc.path("info").path("title").asText()).isEqualTo("yundoc");
+        assertThat(doc.path("paths").isObject()).isTrue();
+    }
+
+    @Test
+    void documentsExactlyTheRoutingTable() {
+        Set<String> routed = new TreeSet<>(routes().keySet());
+        Set<String> documented = new TreeSet<>(operations().keySet());
+        assertThat(routed).as("route table").isNotEmpty();
+
+        Set<String> undocumented = new TreeSet<>(routed);
+        undocumented.removeAll(documented);
+        Set<String> unrouted = new TreeSet<>(documented);
+        unrouted.removeAll(routed);
+
+        StringBuilder msg = new StringBuilder("openapi.json and the route table (YundocServer.routes()) differ.");
+        if (!undocumented.isEmpty()) {
+            msg.append("\n  Routed but NOT documented in ").append(RESOURCE).append(" (add an operation for each; HEAD and")
+                    .append(" OPTIONS routes are listed explicitly too):");
+            undocumented.forEach(k -> msg.append("\n    ").append(k));
+        }
+        if (!unrouted.isEmpty()) {
+            msg.append("\n  Documented but NOT routed (remove the operation, or fix its method/path):");
+            unrouted.forEach(k -> msg.append("\n    ").append(k));
+        }
+        assertThat(documented).as(msg.toString()).isEqualTo(routed);
+    }
+
+    @Test
+    void everyOperationHasResponsesAndASummary() {
+        List<String> problems = new ArrayList<>();
+        operations().forEach((k, op) -> {
+            if (!op.path("responses").isObject() || op.path("responses").isEmpty()) {
+                problems.add(k + ": no responses object");
+            }
+            if (op.path("summary").asText("").isBlank()) {
+                problems.add(k + ": no summary");
+            }
+        });
+        assertThat(problems).as("operations in " + RESOURCE + " with problems").isEmpty();
+    }
+
+    @Test
+    void everyRefResolves() {
+        List<String> refs = new ArrayList<>();
+        collectRefs(doc, refs);
+        assertThat(refs).as("$refs in the document").isNotEmpty();
+        List<String> broken = new ArrayList<>();
+        for (String ref : new TreeSet<>(refs)) {
+            if (!ref.startsWith("#/") || doc.at(ref.substring(1)).isMissingNode()) {
+                broken.add(ref);
+            }
+        }
+        assertThat(broken).as("$refs in " + RESOURCE + " that resolve to nothing").isEmpty();
+    }
+
+    /**
+     * The route table also knows each route's authentication, scope and quota tier; the document must say the same
+     * through its security requirement, {@code x-yundoc-scope} and {@code x-yundoc-tier} (R or W).
+     */
+    @Test
+    void operationsDeclareTheRoutesAuthScopeAndTier() {
+        Map<String, JsonNode> ops = operations();
+        List<String> problems = new ArrayList<>();
+        routes().forEach((k, e) -> {
+            JsonNode op = ops.get(k);
+            if (op == null) {
+                return; // reported by documentsExactlyTheRoutingTable
+            }
+            String wantScope = e.scope() == null ? null : e.scope().wireName();
+            String gotScope = op.has("x-yundoc-scope") ? op.get("x-yundoc-scope").asText() : null;
+            if (!java.util.Objects.equals(wantScope, gotScope)) {
+                problems.add(k + ": x-yundoc-scope is " + gotScope + ", the route needs " + wantScope);
+            }
+            String wantTier = e.tier() == null ? null : e.tier().name().substring(0, 1);
+            String gotTier = op.has("x-yundoc-tier") ? op.get("x-yundoc-tier").asText() : null;
+            if (!java.util.Objects.equals(wantTier, gotTier)) {
+                problems.add(k + ": x-yundoc-tier is " + gotTier + ", the route is metered as " + wantTier);
+            }
+            Set<String> schemes = new TreeSet<>();
+            op.path("security").forEach(req -> req.fieldNames().forEachRemaining(schemes::add));
+            switch (e.auth()) {
+                case NONE -> {
+                    if (!op.path("security").isArray() || !op.path("security").isEmpty()) {
+                        problems.add(k + ": an open route must declare \"security\": [] (has " + op.get("security") + ")");
+                    }
+                }
+                case TOKEN -> {
+                    if (!schemes.contains("accessToken")) {
+                        problems.add(k + ": access-token route without the accessToken security scheme (has " + schemes + ")");
+                    }
+                }
+                case WPS2 -> {
+                    if (!schemes.equals(Set.of("wps2"))) {
+                        problems.add(k + ": WPS-2 route must declare the wps2 security scheme (has " + schemes + ")");
+                    }
+                }
+                case ADMIN -> {
+                    if (!schemes.equals(Set.of("adminToken"))) {
+                        problems.add(k + ": admin route must declare the adminToken security scheme (has " + schemes + ")");
+                    }
+                }
+                default -> {
+                    // APP_KEY (OAuth token endpoints): app_id + app_key travel as parameters; nothing to check here
+                }
+            }
+        });
+        assertThat(problems).as("operations of " + RESOURCE + " that disagree with the route table").isEmpty();
+    }
+
+    @Test
+    void securityRequirementsNameDeclaredSchemes() {
+        JsonNode schemes = doc.path("components").path("securitySchemes");
+        assertThat(schemes.has("accessToken") && schemes.has("wps2") && schemes.has("adminToken")).isTrue();
+        List<String> unknown = new ArrayList<>();
+        operations().forEach((k, op) -> op.path("security").forEach(req -> req.fieldNames().forEachRemaining(n -> {
+            if (!schemes.has(n)) {
+                unknown.add(k + ": " + n);
+            }
+        })));
+        assertThat(unknown).as("security requirements naming no components.securitySchemes entry").isEmpty();
+    }
+
+    private static void collectRefs(JsonNode n, List<String> out) {
+        if (n.isObject()) {
+            JsonNode ref = n.get("$ref");
+            if (ref != null && ref.isTextual()) {
+                out.add(ref.asText());
+            }
+            n.forEach(child -> collectRefs(child, out));
+        } else if (n.isArray()) {
+            n.forEach(child -> collectRefs(child, out));
+        }
+    }
+}

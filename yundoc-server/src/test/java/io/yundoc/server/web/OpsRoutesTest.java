@@ -1,0 +1,52 @@
+package io.yundoc.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.yundoc.server.TestServer;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code /health}, {@code /metrics} and {@code /openapi}. */
+class OpsRoutesTest {
+    static TestServer ts;
+
+    @BeforeAll
+    static void start() {
+        ts = new TestServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    @Test
+    void healthIsUp() {
+        HttpResponse<String> r = ts.send("GET", "/health", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(TestServer.json(r).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void metricsCountApiRequests() {
+        // one API call (no token: 20007) so the request timer has a sample
+        HttpResponse<String> api = ts.send("GET", "/api/v1/openapi/personal/files/abc/download", null);
+        assertThat(TestServer.json(api).path("code").asInt()).isEqualTo(20007);
+
+        HttpResponse<String> r = ts.send("GET", "/metrics", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(r.body()).contains("yundoc_http_requests");
+    }
+
+    @Test
+    void openapiIsJson() {
+        HttpResponse<String> r = ts.send("GET", "/openapi", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(TestServer.json(r).path("openapi").asText()).startsWith("3.1");
+    }
+}
