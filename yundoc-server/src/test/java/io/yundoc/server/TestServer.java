@@ -277,54 +277,76 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Sends exactly these request bytes on a fresh connection (the caller includes {@code Connection: close}) and
-     * reads until the server closes it. For header spellings and bodies the JDK client would normalise.
+     * Sends exactly these request bytes on a fresh connection and reads one response (by Content-Length, chunked
+     * framing, or until close). For header spellings and bodies the JDK client would normalise.
      */
     public RawResponse raw(byte[] request) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(30_000);
+            s.setSoTimeout(10_000);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
-            byte[] all = s.getInputStream().readAllBytes();
-            int split = -1;
-            for (int i = 0; i + 3 < all.length; i++) {
-                if (all[i] == '\r' && all[i + 1] == '\n' && all[i + 2] == '\r' && all[i + 3] == '\n') {
-                    split = i;
-                    break;
+            java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            var headBytes = new java.io.ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new AssertionError("connection closed inside the response head: " + headBytes);
                 }
+                headBytes.write(c);
+                matched = (c == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (c == '\r' ? 1 : 0);
             }
-            if (split < 0) {
-                throw new AssertionError("no complete response head: " + new String(all, StandardCharsets.ISO_8859_1));
-            }
-            String head = new String(all, 0, split, StandardCharsets.ISO_8859_1);
-            byte[] body = java.util.Arrays.copyOfRange(all, split + 4, all.length);
-            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
-                body = dechunk(body);
-            }
+            String headAll = headBytes.toString(StandardCharsets.ISO_8859_1);
+            String head = headAll.substring(0, headAll.length() - 4);
             int status = Integer.parseInt(head.substring(9, 12));
+            RawResponse shell = new RawResponse(status, head, new byte[0]);
+            String cl = shell.header("Content-Length");
+            String te = shell.header("Transfer-Encoding");
+            byte[] body;
+            if (request.length >= 4 && new String(request, 0, 4, StandardCharsets.ISO_8859_1).equals("HEAD")
+                    || status == 204 || status == 304) {
+                body = new byte[0];
+            } else if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+                var out = new java.io.ByteArrayOutputStream();
+                while (true) {
+                    String sizeLine = readLine(in);
+                    int semi = sizeLine.indexOf(';');
+                    int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    out.write(in.readNBytes(size));
+                    readLine(in);
+                }
+                body = out.toByteArray();
+            } else if (cl != null) {
+                body = in.readNBytes(Integer.parseInt(cl.trim()));
+            } else {
+                body = in.readAllBytes();
+            }
             return new RawResponse(status, head, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static byte[] dechunk(byte[] in) {
-        var out = new java.io.ByteArrayOutputStream();
-        int i = 0;
-        while (i < in.length) {
-            int eol = i;
-            while (eol + 1 < in.length && !(in[eol] == '\r' && in[eol + 1] == '\n')) {
-                eol++;
+    private static String readLine(java.io.InputStream in) throws IOException {
+        var b = new java.io.ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                b.write(c);
             }
-            String sizeLine = new String(in, i, eol - i, StandardCharsets.ISO_8859_1);
-            int semi = sizeLine.indexOf(';');
-            int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-            if (size == 0) {
-                break;
-            }
-            out.write(in, eol + 2, size);
-            i = eol + 2 + size + 2;
         }
-        return out.toByteArray();
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A fresh access token for an existing user (e.g. after the dev clock moved past the old token's expiry). */
+    public User token(App app, String userId, String... scopes) {
+        String scopeJson = scopes.length == 0 ? "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
+                + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]"
+                : JSON.valueToTree(List.of(scopes)).toString();
+        JsonNode t = adminOk("POST", "/tokens", "{\"app_id\":\"" + app.appId() + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + scopeJson + "}");
+        return new User(userId, t.get("access_token").asText());
     }
 }

@@ -215,7 +215,7 @@ public final class ApiRouter {
 
     private static String requestId(ServerRequest req) {
         String sent = req.headers().first(HeaderNames.create("X-Request-Id")).orElse(null);
-        if (sent != null && !sent.isEmpty() && sent.length() <= 128 && sent.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+        if (sent != null && !sent.isEmpty() && sent.length() <= 128 && sent.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
             return sent;
         }
         byte[] b = new byte[8];

@@ -126,13 +126,13 @@ public final class BlobResponder {
                 return new long[]{Math.max(0, size - n), size - 1};
             }
             long from = Long.parseLong(a);
-            long to = z.isEmpty() ? size - 1 : Long.parseLong(z);
-            if (to < from) {
+            if (!z.isEmpty() && Long.parseLong(z) < from) {
                 return new long[0];
             }
             if (from >= size) {
                 return null;
             }
+            long to = z.isEmpty() ? size - 1 : Long.parseLong(z);
             return new long[]{from, Math.min(to, size - 1)};
         } catch (NumberFormatException e) {
             return new long[0];

@@ -56,6 +56,11 @@ public final class DownloadTickets {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+        // Only the canonical encoding is accepted: the decoder ignores a final character's unused bits, which
+        // would otherwise let several ticket strings stand for one ticket.
+        if (!ENC.encodeToString(payload).equals(ticket.substring(0, dot)) || !ENC.encodeToString(mac).equals(ticket.substring(dot + 1))) {
+            return Optional.empty();
+        }
         if (!MessageDigest.isEqual(mac(payload), mac) || payload.length < 1 + 8 + 32 + 1 || payload[0] != FORMAT) {
             return Optional.empty();
         }
