@@ -26,11 +26,12 @@ CREATE TABLE browser_sessions (
 CREATE INDEX browser_sessions_user ON browser_sessions (user_id);
 CREATE INDEX browser_sessions_expiry ON browser_sessions (expires_at);
 
--- One row per throttled key: a hashed account name ('u:') or client address ('a:').
+-- One row per throttled key: a hashed account name ('u:') or client address ('a:'). The last failure is kept in
+-- milliseconds (waits are short); the lock-out end in seconds.
 CREATE TABLE login_throttle (
     throttle_key    TEXT PRIMARY KEY,
     failures        INTEGER NOT NULL,
-    last_failure_at BIGINT NOT NULL,
+    last_failure_ms BIGINT NOT NULL,
     locked_until    BIGINT NOT NULL DEFAULT 0
 );
 

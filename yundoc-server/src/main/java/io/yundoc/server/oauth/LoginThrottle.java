@@ -47,10 +47,11 @@ public final class LoginThrottle {
     /** The refusal with the longest wait among the keys, if any key is locked or still in its delay. */
     public Optional<Refusal> check(List<String> keys) {
         long now = clock.epochSeconds();
+        long nowMs = clock.millis();
         Refusal worst = null;
         for (String k : keys) {
             Optional<long[]> row = jdbi.withHandle(h -> h.createQuery(
-                            "SELECT failures, last_failure_at, locked_until FROM login_throttle WHERE throttle_key = :k")
+                            "SELECT failures, last_failure_ms, locked_until FROM login_throttle WHERE throttle_key = :k")
                     .bind("k", k).map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne());
             if (row.isEmpty()) {
                 continue;
@@ -60,9 +61,9 @@ public final class LoginThrottle {
             if (r[2] > now) {
                 refusal = new Refusal(true, r[2] - now);
             } else if (r[0] > FREE_FAILURES) {
-                long wait = r[1] + delay((int) r[0]) - now;
-                if (wait > 0) {
-                    refusal = new Refusal(false, wait);
+                long waitMs = r[1] + delay((int) r[0]) * 1000 - nowMs;
+                if (waitMs > 0) {
+                    refusal = new Refusal(false, (waitMs + 999) / 1000);
                 }
             }
             if (refusal != null && (worst == null || refusal.locked() && !worst.locked()
@@ -80,17 +81,18 @@ public final class LoginThrottle {
     /** Counts a failure against every key; a key reaching the limit is locked and its count starts over. */
     public void failure(List<String> keys) {
         long now = clock.epochSeconds();
+        long nowMs = clock.millis();
         jdbi.useTransaction(h -> {
             for (String k : keys) {
                 // a lock-out that has ended starts a fresh count
                 h.createUpdate("UPDATE login_throttle SET failures = 0, locked_until = 0 WHERE throttle_key = :k "
                         + "AND locked_until > 0 AND locked_until <= :now").bind("k", k).bind("now", now).execute();
                 h.createUpdate("""
-                                INSERT INTO login_throttle (throttle_key, failures, last_failure_at, locked_until)
-                                VALUES (:k, 1, :now, 0)
+                                INSERT INTO login_throttle (throttle_key, failures, last_failure_ms, locked_until)
+                                VALUES (:k, 1, :ms, 0)
                                 ON CONFLICT (throttle_key) DO UPDATE SET failures = login_throttle.failures + 1,
-                                                                        last_failure_at = excluded.last_failure_at""")
-                        .bind("k", k).bind("now", now).execute();
+                                                                        last_failure_ms = excluded.last_failure_ms""")
+                        .bind("k", k).bind("ms", nowMs).execute();
                 h.createUpdate("UPDATE login_throttle SET locked_until = :until, failures = 0 "
                                 + "WHERE throttle_key = :k AND failures >= :max")
                         .bind("k", k).bind("until", now + lockoutSeconds).bind("max", maxFailures).execute();
