@@ -44,7 +44,7 @@ public final class AuthPages {
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
             + "frame-ancestors 'none'; base-uri 'none'";
     private static final String EXTRA_CSS = """
-            <style>.top{font-weight:700;color:#1f6feb;margin:-8px 0 16px}label{display:block;margin:14px 0 4px;\
+            <style>h1{word-break:normal;overflow-wrap:anywhere}code{overflow-wrap:anywhere}.top{font-weight:700;color:#1f6feb;margin:-8px 0 16px}label{display:block;margin:14px 0 4px;\
             font-weight:600}input[type=text],input[type=password]{width:100%;padding:10px 12px;border:1px solid #d0d7de;\
             border-radius:6px;font-size:1rem}button.btn{border:0;cursor:pointer;font-size:1rem}.btn.secondary{background:#eaeef2;\
             color:#1f2328}.btn.secondary:hover{background:#d0d7de}.btn.danger{background:#cf222e}.actions{display:flex;gap:12px;\
@@ -131,6 +131,10 @@ public final class AuthPages {
     }
 
     private void loginPage(Call c, boolean zh, int status, String action, AuthRequest ar, String error) {
+        loginPage(c, zh, status, action, ar, error, null);
+    }
+
+    private void loginPage(Call c, boolean zh, int status, String action, AuthRequest ar, String error, String username) {
         String loginCookie = cookie(c, loginCookieName(c)).filter(v -> v.matches("[A-Za-z0-9_-]{43}")).orElse(null);
         if (loginCookie == null) {
             loginCookie = ids.internal();
@@ -156,11 +160,12 @@ public final class AuthPages {
             ar.carried().forEach((k, v) -> hidden(b, k, v));
         }
         b.append("<label for=\"username\">").append(zh ? "用户名" : "User name").append("</label>")
-                .append("<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required autofocus "
+                .append("<input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required "
+                        + (username == null ? "autofocus " : "value=\"" + Html.esc(username) + "\" ")
                         + "maxlength=\"64\" autocapitalize=\"none\" spellcheck=\"false\">");
         b.append("<label for=\"password\">").append(zh ? "密码" : "Password").append("</label>")
                 .append("<input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required "
-                        + "maxlength=\"256\">");
+                        + (username == null ? "" : "autofocus ") + "maxlength=\"256\">");
         b.append("<div class=\"actions\"><button class=\"btn\" type=\"submit\" id=\"login\">")
                 .append(zh ? "登录" : "Sign in").append("</button></div></form>");
         sendPage(c, status, Html.page(zh, zh ? "登录 - yundoc" : "Sign in - yundoc", EXTRA_CSS + b));
@@ -251,7 +256,7 @@ public final class AuthPages {
             } else {
                 msg = zh ? "尝试过于频繁，请在 " + s + " 秒后重试。" : "Too many attempts. Try again in " + s + " second" + (s == 1 ? "" : "s") + ".";
             }
-            loginPage(c, zh, 429, "login", ar, msg);
+            loginPage(c, zh, 429, "login", ar, msg, name);
             return;
         }
         Optional<UserRecord> user = users.findByName(name);
@@ -260,7 +265,7 @@ public final class AuthPages {
         boolean ok = hasher.matches(password, hash) && user.isPresent();
         if (!ok) {
             throttle.failure(keys);
-            loginPage(c, zh, 401, "login", ar, zh ? "用户名或密码错误。" : "Wrong user name or password.");
+            loginPage(c, zh, 401, "login", ar, zh ? "用户名或密码错误。" : "Wrong user name or password.", name);
             return;
         }
         throttle.success(accountKey);

@@ -83,6 +83,9 @@ public final class LoginThrottle {
         long now = clock.epochSeconds();
         long nowMs = clock.millis();
         jdbi.useTransaction(h -> {
+            // rows idle for a day and not locked carry no information any more
+            h.createUpdate("DELETE FROM login_throttle WHERE last_failure_ms < :old AND locked_until <= :now")
+                    .bind("old", nowMs - 86_400_000L).bind("now", now).execute();
             for (String k : keys) {
                 // a lock-out that has ended starts a fresh count
                 h.createUpdate("UPDATE login_throttle SET failures = 0, locked_until = 0 WHERE throttle_key = :k "
