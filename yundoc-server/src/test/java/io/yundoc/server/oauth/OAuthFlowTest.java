@@ -478,6 +478,32 @@ class OAuthFlowTest {
     }
 
     @Test
+    void accountPageSignsInBackToItselfAndSignsOut() {
+        String name = user();
+        BrowserlessFlow f = new BrowserlessFlow(ts);
+        HttpResponse<String> page = f.get("/account/apps");
+        assertThat(page.body()).contains("name=\"password\"").contains("action=\"../h5/auth/login\"");
+        assertThat(page.headers().firstValue("x-frame-options")).hasValue("DENY");
+        Map<String, String> form = BrowserlessFlow.hidden(page.body());
+        assertThat(form).doesNotContainKey("app_id");
+        form.put("username", name);
+        form.put("password", PW);
+        HttpResponse<String> login = f.post("/h5/auth/login", form);
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(URI.create(ts.base + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow()).getPath())
+                .isEqualTo("/account/apps");
+        HttpResponse<String> apps = f.get("/account/apps");
+        assertThat(apps.body()).contains("Authorized apps").contains("You have not authorized any apps.");
+        Map<String, String> logout = BrowserlessFlow.hidden(apps.body());
+        HttpResponse<String> noCsrf = f.post("/account/logout", Map.of());
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        HttpResponse<String> out = f.post("/account/logout", logout);
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(f.cookies).doesNotContainKey("yd_session");
+        assertThat(f.get("/account/apps").body()).contains("name=\"password\"");
+    }
+
+    @Test
     void adminGrantsApiListsAndRevokes() {
         App app = app();
         String name = user();
