@@ -58,6 +58,15 @@ final class ServeCommand implements Callable<Integer> {
     Duration wps2Window;
     @Option(names = "--wps2-replay-cache", defaultValue = "on", description = "on|off (default ${DEFAULT-VALUE})")
     String wps2ReplayCache;
+    @Option(names = "--session-ttl", defaultValue = "12h", converter = Units.DurationConverter.class,
+            description = "absolute lifetime of a browser session (default ${DEFAULT-VALUE})")
+    Duration sessionTtl;
+    @Option(names = "--login-max-failures", defaultValue = "10",
+            description = "failed logins per account or client address before the lock-out (default ${DEFAULT-VALUE})")
+    int loginMaxFailures;
+    @Option(names = "--login-lockout", defaultValue = "15m", converter = Units.DurationConverter.class,
+            description = "lock-out window after too many failed logins (default ${DEFAULT-VALUE})")
+    Duration loginLockout;
 
     @Override
     public Integer call() throws Exception {
@@ -73,7 +82,8 @@ final class ServeCommand implements Callable<Integer> {
                 .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache.equals("on")).build();
+                .wps2ReplayCache(wps2ReplayCache.equals("on")).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
+                .loginLockout(loginLockout).build();
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         long started = System.nanoTime();
         YundocServer server = YundocServer.start(cfg);

@@ -11,7 +11,8 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String publicUrl, String db, String blobs,
                            String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
-                           Duration wps2Window, boolean wps2ReplayCache) {
+                           Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
+                           Duration loginLockout) {
 
     public static Builder builder() {
         return new Builder();
@@ -21,7 +22,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         return new Builder().port(port).bind(bind).dataDir(dataDir).publicUrl(publicUrl).db(db).blobs(blobs).quota(quota)
                 .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
                 .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache);
+                .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
+                .loginLockout(loginLockout);
     }
 
     public static final class Builder {
@@ -43,6 +45,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private long maxUpload = 1L << 30;
         private Duration wps2Window = Duration.ofMinutes(15);
         private boolean wps2ReplayCache = true;
+        private Duration sessionTtl = Duration.ofHours(12);
+        private int loginMaxFailures = 10;
+        private Duration loginLockout = Duration.ofMinutes(15);
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -62,6 +67,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder maxUpload(long v) { maxUpload = v; return this; }
         public Builder wps2Window(Duration v) { wps2Window = v; return this; }
         public Builder wps2ReplayCache(boolean v) { wps2ReplayCache = v; return this; }
+        public Builder sessionTtl(Duration v) { sessionTtl = v; return this; }
+        public Builder loginMaxFailures(int v) { loginMaxFailures = v; return this; }
+        public Builder loginLockout(Duration v) { loginLockout = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -82,8 +90,18 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (fixtures != null && !dev) {
                 throw new IllegalArgumentException("--fixtures needs --dev");
             }
+            if (sessionTtl.compareTo(Duration.ofMinutes(1)) < 0 || sessionTtl.compareTo(Duration.ofDays(30)) > 0) {
+                throw new IllegalArgumentException("--session-ttl must be between 1m and 30d");
+            }
+            if (loginMaxFailures < 1 || loginMaxFailures > 1000) {
+                throw new IllegalArgumentException("--login-max-failures must be between 1 and 1000");
+            }
+            if (loginLockout.isNegative() || loginLockout.isZero() || loginLockout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("--login-lockout must be between 1s and 1d");
+            }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
-                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache);
+                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
+                    loginMaxFailures, loginLockout);
         }
     }
 }

@@ -14,6 +14,8 @@ import io.yundoc.server.api.Maintenance;
 import io.yundoc.server.appspace.AppSpaceRoutes;
 import io.yundoc.server.appspace.AppSpaceService;
 import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.EditTokenService;
+import io.yundoc.server.auth.GrantService;
 import io.yundoc.server.auth.LocalReplayCache;
 import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
@@ -38,6 +40,12 @@ import io.yundoc.server.files.PersonalFileRoutes;
 import io.yundoc.server.links.LinkRoutes;
 import io.yundoc.server.links.LinkService;
 import io.yundoc.server.links.LinkStore;
+import io.yundoc.server.oauth.AuthPages;
+import io.yundoc.server.oauth.Csrf;
+import io.yundoc.server.oauth.LoginThrottle;
+import io.yundoc.server.oauth.OAuthRoutes;
+import io.yundoc.server.oauth.OAuthService;
+import io.yundoc.server.oauth.SessionStore;
 import io.yundoc.server.quota.LocalQuotaCounter;
 import io.yundoc.server.quota.QuotaCounter;
 import io.yundoc.server.quota.QuotaService;
@@ -69,6 +77,7 @@ public final class YundocServer implements AutoCloseable {
     private final IdGenerator ids;
     private final WebServer web;
     private final DemoData.Demo demo;
+    private final EditTokenService editTokens;
 
     private YundocServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -92,6 +101,7 @@ public final class YundocServer implements AutoCloseable {
         AppStore apps = new AppStore(db.jdbi());
         UserStore users = new UserStore(db.jdbi());
         TokenService tokens = new TokenService(db.jdbi(), clock, ids);
+        this.editTokens = new EditTokenService(db.jdbi(), clock, ids);
         Wps2Authenticator wps2 = new Wps2Authenticator(apps, clock, metrics,
                 config.wps2ReplayCache() ? new LocalReplayCache(clock::millis) : null, config.wps2Window(), publicUrl.pathPrefix());
         Maintenance maintenance = new Maintenance();
@@ -126,6 +136,7 @@ public final class YundocServer implements AutoCloseable {
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz()).routes(router);
         new OpsRoutes(db, blobStore, metrics).routes(router);
+        oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
         new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
@@ -147,6 +158,19 @@ public final class YundocServer implements AutoCloseable {
                     }
                 })
                 .build();
+    }
+
+    /** OAuth pages, token endpoints, user endpoints and grant admin routes (api.md §3.1, §5.2). */
+    private void oauthRoutes(ApiRouter router, Settings settings, AppStore apps, UserStore users, TokenService tokens,
+                             PasswordHasher hasher) {
+        byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
+                () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
+        GrantService grants = new GrantService(db.jdbi(), editTokens);
+        OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids);
+        new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
+                new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout()), new Csrf(csrfKey),
+                users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
+        new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
     }
 
     /** Opens storage, migrates, and starts listening. */
@@ -199,6 +223,9 @@ public final class YundocServer implements AutoCloseable {
     public FileService files() { return files; }
 
     public IdGenerator ids() { return ids; }
+
+    /** Edit tokens (api.md §5.8): issued by the user and with_edit_token endpoints, checked by the /l and /v pages. */
+    public EditTokenService editTokens() { return editTokens; }
 
     public Database database() { return db; }
 

@@ -1,0 +1,295 @@
+package io.yundoc.server.oauth;
+
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Scope;
+import io.yundoc.protocol.wire.TokenGrant;
+import io.yundoc.server.admin.AdminService;
+import io.yundoc.server.auth.AppRecord;
+import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.TokenService;
+import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.Json;
+import io.yundoc.server.core.ServerClock;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The OAuth2 authorization-code rules of api.md §3.1: validating an authorize request, issuing codes (5 min, single
+ * use, stored hashed), the code exchange with replay revocation, and refresh-token rotation.
+ */
+public final class OAuthService {
+    public static final long CODE_TTL = 300;
+    /** Used codes are kept this long after expiry, so a late replay still revokes what the code produced. */
+    private static final long CODE_KEEP = 86_400;
+    private static final Pattern LOOPBACK = Pattern.compile("http://(127\\.0\\.0\\.1|\\[::1]|localhost)(:\\d{1,5})?([/?].*)?");
+
+    private final Jdbi jdbi;
+    private final AppStore apps;
+    private final TokenService tokens;
+    private final AdminService admin;
+    private final ServerClock clock;
+    private final IdGenerator ids;
+
+    public OAuthService(Jdbi jdbi, AppStore apps, TokenService tokens, AdminService admin, ServerClock clock, IdGenerator ids) {
+        this.jdbi = jdbi;
+        this.apps = apps;
+        this.tokens = tokens;
+        this.admin = admin;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /**
+     * Validates an authorize request in the documented order: app_id, app state, redirect_uri, response_type, scope.
+     * {@code param} returns a query or form value, null when absent.
+     */
+    public AuthRequest validate(Function<String, String> param) {
+        String appId = param.apply("app_id");
+        if (appId == null || appId.isEmpty()) {
+            throw new ApiException(ErrorCode.APP_NOT_EXIST, "app_id is required");
+        }
+        AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        if (app.disabled()) {
+            throw new ApiException(ErrorCode.AUDIT_NOT_PASS, "app is disabled");
+        }
+        String redirect = param.apply("redirect_uri");
+        if (redirect == null || redirect.isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_REDIRECT_URI, "redirect_uri is required");
+        }
+        if (app.redirectUris().stream().noneMatch(r -> redirectMatches(r, redirect))) {
+            throw new ApiException(ErrorCode.INVALID_REDIRECT_URI, "redirect_uri is not registered for this app");
+        }
+        String responseType = param.apply("response_type");
+        if (responseType != null && !responseType.equals("code")) {
+            throw new ApiException(ErrorCode.INVALID_RESPONSE_TYPE, "response_type must be code");
+        }
+        String rawScope = param.apply("scope");
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        if (rawScope != null) {
+            for (String s : rawScope.split("[,\\s]+")) {
+                if (s.isEmpty()) {
+                    continue;
+                }
+                Scope scope = Scope.parse(s).orElseThrow(() -> new ApiException(ErrorCode.INVALID_SCOPE, "unknown scope " + s));
+                if (!app.scopes().contains(scope.wireName())) {
+                    throw new ApiException(ErrorCode.INVALID_SCOPE, "scope " + s + " is not allowed for this app");
+                }
+                scopes.add(scope);
+            }
+        }
+        if (scopes.isEmpty()) {
+            throw new ApiException(ErrorCode.INVALID_SCOPE, "scope is required");
+        }
+        String state = param.apply("state");
+        return new AuthRequest(app, redirect, scopes, rawScope, state,
+                bool(param, "logout_after_auth", false), bool(param, "header", true));
+    }
+
+    static boolean bool(Function<String, String> param, String name, boolean dflt) {
+        String v = param.apply(name);
+        return v == null || v.isEmpty() ? dflt : Json.parseBool(name, v);
+    }
+
+    /**
+     * Exact byte-for-byte match, except that a registered http loopback URI matches any port (RFC 8252 §7.3): both
+     * sides are compared with their port removed, everything else still exact.
+     */
+    static boolean redirectMatches(String registered, String requested) {
+        if (registered.equals(requested)) {
+            return true;
+        }
+        Matcher r = LOOPBACK.matcher(registered);
+        Matcher q = LOOPBACK.matcher(requested);
+        if (!r.matches() || !q.matches()) {
+            return false;
+        }
+        String rr = "http://" + r.group(1) + (r.group(3) == null ? "" : r.group(3));
+        String qq = "http://" + q.group(1) + (q.group(3) == null ? "" : q.group(3));
+        return rr.equals(qq);
+    }
+
+    /** {@code uri?name=value&...}, joined with {@code &} when the URI already has a query; values percent-encoded. */
+    public static String redirect(String uri, Map<String, String> params) {
+        StringBuilder b = new StringBuilder(uri);
+        char sep = uri.contains("?") ? '&' : '?';
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            b.append(sep).append(e.getKey()).append('=').append(encode(e.getValue()));
+            sep = '&';
+        }
+        return b.toString();
+    }
+
+    static String encode(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
+     * Records the user's consent (widening an earlier grant) and issues a code bound to the app, the user, the
+     * approved scopes and the redirect URI.
+     */
+    public String issueCode(AuthRequest r, String userId) {
+        String grantId = admin.grant(r.app().appId(), userId, r.scopes());
+        String code = ids.code();
+        String chain = ids.internal();
+        long now = clock.epochSeconds();
+        jdbi.useHandle(h -> {
+            h.createUpdate("DELETE FROM auth_codes WHERE expires_at < :old").bind("old", now - CODE_KEEP).execute();
+            h.createUpdate("""
+                            INSERT INTO auth_codes (code_hash, app_id, user_id, grant_id, scopes, redirect_uri, chain_id,
+                                                    expires_at, used, created_at)
+                            VALUES (:h, :a, :u, :g, :s, :r, :c, :exp, 0, :now)""")
+                    .bind("h", TokenService.hash(code)).bind("a", r.app().appId()).bind("u", userId).bind("g", grantId)
+                    .bind("s", Json.writeString(r.scopes().stream().map(Scope::wireName).sorted().toList()))
+                    .bind("r", r.redirectUri()).bind("c", chain).bind("exp", now + CODE_TTL).bind("now", now).execute();
+        });
+        return code;
+    }
+
+    /**
+     * The app behind an app_id/app_key pair. Unknown app and wrong key give one answer (20002) so ids cannot be
+     * probed; keys are compared in constant time; the old key counts during a rotation overlap.
+     */
+    public AppRecord authenticateApp(String appId, String appKey) {
+        Optional<AppRecord> app = appId.length() > 128 ? Optional.empty() : apps.find(appId);
+        long now = clock.epochSeconds();
+        byte[] sent = appKey.getBytes(StandardCharsets.UTF_8);
+        boolean ok = false;
+        for (String k : app.map(a -> a.validKeys(now)).orElse(java.util.List.of("-no-such-app-key-placeholder-"))) {
+            ok |= MessageDigest.isEqual(sent, k.getBytes(StandardCharsets.UTF_8));
+        }
+        if (app.isEmpty() || !ok) {
+            throw new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found or app_key does not match");
+        }
+        if (app.get().disabled()) {
+            throw new ApiException(ErrorCode.AUDIT_NOT_PASS, "app is disabled");
+        }
+        return app.get();
+    }
+
+    private record CodeRow(String appId, String userId, String grantId, String scopes, String redirectUri, String chainId,
+                           long expiresAt, boolean used) {
+    }
+
+    /** Step 2 of api.md §3.1. Only a successful exchange uses the code; a replay revokes the chain it started. */
+    public TokenGrant exchange(String code, String appId, String appKey, String redirectUri) {
+        AppRecord app = authenticateApp(appId, appKey);
+        if (code.length() > 128) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "code is invalid");
+        }
+        String hash = TokenService.hash(code);
+        CodeRow row = jdbi.withHandle(h -> h.createQuery("SELECT * FROM auth_codes WHERE code_hash = :h").bind("h", hash)
+                .map((rs, ctx) -> new CodeRow(rs.getString("app_id"), rs.getString("user_id"), rs.getString("grant_id"),
+                        rs.getString("scopes"), rs.getString("redirect_uri"), rs.getString("chain_id"),
+                        rs.getLong("expires_at"), rs.getInt("used") != 0))
+                .findOne())
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE, "code is invalid"));
+        if (!row.appId().equals(app.appId())) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "code is invalid");
+        }
+        if (redirectUri != null && !redirectUri.equals(row.redirectUri())) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "redirect_uri does not match the authorization request");
+        }
+        if (row.used()) {
+            revokeChain(row.chainId());
+            throw new ApiException(ErrorCode.INVALID_CODE, "code already used");
+        }
+        long now = clock.epochSeconds();
+        if (now >= row.expiresAt()) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "code expired");
+        }
+        // fresh values are drawn before the transaction: the pinned-id queue takes its own connection
+        String access = ids.accessToken();
+        String refresh = ids.refreshToken();
+        boolean won = jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE auth_codes SET used = 1 WHERE code_hash = :h AND used = 0").bind("h", hash).execute();
+            if (n != 1) {
+                return false;
+            }
+            boolean grantLive = h.createQuery("SELECT COUNT(*) FROM grants WHERE grant_id = :g").bind("g", row.grantId())
+                    .mapTo(Long.class).one() > 0;
+            if (!grantLive) {
+                throw new ApiException(ErrorCode.INVALID_CODE, "authorization was revoked");
+            }
+            tokens.insert(h, access, refresh, app.appId(), row.userId(), TokenService.parseScopes(row.scopes()),
+                    row.grantId(), row.chainId(), now + TokenService.ACCESS_TTL, now);
+            return true;
+        });
+        if (!won) {
+            // a concurrent exchange of the same code got there first: this is a replay
+            revokeChain(row.chainId());
+            throw new ApiException(ErrorCode.INVALID_CODE, "code already used");
+        }
+        return new TokenGrant(access, TokenService.ACCESS_TTL, refresh, app.appId());
+    }
+
+    /** Revokes every token issued from one code, including those refreshed from them. */
+    void revokeChain(String chainId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE tokens SET revoked = 1 WHERE chain_id = :c").bind("c", chainId).execute());
+    }
+
+    private record RefreshRow(String tokenId, String appId, String userId, String grantId, String chainId, String scopes,
+                              long expiresAt, boolean used, boolean revoked) {
+    }
+
+    /**
+     * Step 3: rotation. The old refresh token stops working, the old access token lives on until its own expiry.
+     * Unknown, expired, used, revoked or another app's refresh token → 20001.
+     */
+    public TokenGrant refresh(String appId, String appKey, String refreshToken) {
+        AppRecord app = authenticateApp(appId, appKey);
+        if (refreshToken.length() > 128) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token is invalid");
+        }
+        RefreshRow row = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT token_id, app_id, user_id, grant_id, chain_id, scopes, refresh_expires_at, refresh_used, revoked
+                        FROM tokens WHERE refresh_hash = :h""")
+                .bind("h", TokenService.hash(refreshToken))
+                .map((rs, ctx) -> new RefreshRow(rs.getString("token_id"), rs.getString("app_id"), rs.getString("user_id"),
+                        rs.getString("grant_id"), rs.getString("chain_id"), rs.getString("scopes"),
+                        rs.getLong("refresh_expires_at"), rs.getInt("refresh_used") != 0, rs.getInt("revoked") != 0))
+                .findOne())
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE, "refresh_token is invalid"));
+        if (!row.appId().equals(app.appId())) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token is invalid");
+        }
+        if (row.revoked()) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token revoked");
+        }
+        if (row.used()) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token already used");
+        }
+        long now = clock.epochSeconds();
+        if (now >= row.expiresAt()) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token expired");
+        }
+        String access = ids.accessToken();
+        String refresh = ids.refreshToken();
+        boolean won = jdbi.inTransaction(h -> {
+            int n = h.createUpdate("UPDATE tokens SET refresh_used = 1 WHERE token_id = :t AND refresh_used = 0 AND revoked = 0")
+                    .bind("t", row.tokenId()).execute();
+            if (n != 1) {
+                return false;
+            }
+            tokens.insert(h, access, refresh, app.appId(), row.userId(), TokenService.parseScopes(row.scopes()),
+                    row.grantId(), row.chainId(), now + TokenService.ACCESS_TTL, now);
+            return true;
+        });
+        if (!won) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token already used");
+        }
+        return new TokenGrant(access, TokenService.ACCESS_TTL, refresh, app.appId());
+    }
+}
