@@ -69,6 +69,7 @@ public final class YundocServer implements AutoCloseable {
     private final IdGenerator ids;
     private final WebServer web;
     private final DemoData.Demo demo;
+    private final io.yundoc.server.files.ContentIndex contentIndex;
 
     private YundocServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -103,6 +104,10 @@ public final class YundocServer implements AutoCloseable {
         this.files = new FileService(fileStore, content, clock, ids);
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
+        this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
+        files.indexWith(contentIndex);
+        io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
+                new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
         LinkService links = new LinkService(new LinkStore(db.jdbi()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
         PasswordHasher hasher = new PasswordHasher(10);
@@ -122,6 +127,7 @@ public final class YundocServer implements AutoCloseable {
         ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
         new PersonalFileRoutes(files, downloads).routes(router);
         new LinkRoutes(links).routes(router);
+        new io.yundoc.server.files.DriveRoutes(drive).routes(router);
         new AppSpaceRoutes(appSpace, router).routes();
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz()).routes(router);
@@ -131,6 +137,12 @@ public final class YundocServer implements AutoCloseable {
         new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
                 fixtures)
                 .routes(router);
+        router.admin(io.helidon.http.Method.POST, "/admin/v1/indexer/flush", c -> {
+            if (!config.dev()) {
+                throw io.yundoc.server.core.ApiException.denied("dev mode only");
+            }
+            c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
+        });
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();
@@ -197,12 +209,15 @@ public final class YundocServer implements AutoCloseable {
 
     public Database database() { return db; }
 
+    public io.yundoc.server.files.ContentIndex contentIndex() { return contentIndex; }
+
     /** Every registered route (the table {@code /openapi} is checked against). */
     public List<Endpoint> routes() { return routes; }
 
     @Override
     public void close() {
         web.stop();
+        contentIndex.close();
         quotaCounter.close();
         blobStore.close();
         db.close();
