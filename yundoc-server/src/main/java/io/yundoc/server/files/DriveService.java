@@ -406,11 +406,12 @@ public final class DriveService {
                 if ("appdir".equals(kind) && FileStore.appDir(h, p.userId(), f.appId()).isPresent()) {
                     kind = "folder"; // a newer app folder took over; this one comes back as a plain folder
                 }
-                h.createUpdate("UPDATE files SET deleted_at = NULL, trash_id = NULL WHERE trash_id = :t")
-                        .bind("t", f.fileId()).execute();
+                // rename while still in the bin, so the unique-name index never sees two live equal names
                 h.createUpdate("UPDATE files SET parent_id = :p, name = :n, name_key = :k, kind = :kind WHERE file_id = :id")
                         .bind("p", dest).bind("n", name).bind("k", FileNames.key(name)).bind("kind", kind)
                         .bind("id", f.fileId()).execute();
+                h.createUpdate("UPDATE files SET deleted_at = NULL, trash_id = NULL WHERE trash_id = :t")
+                        .bind("t", f.fileId()).execute();
                 bump(h, f.fileId(), now);
             }
         });
