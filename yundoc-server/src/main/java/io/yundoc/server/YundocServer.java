@@ -126,11 +126,13 @@ public final class YundocServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
         new PersonalFileRoutes(files, downloads).routes(router);
-        new LinkRoutes(links).routes(router);
+        io.yundoc.server.auth.EditTokenService editTokens = new io.yundoc.server.auth.EditTokenService(db.jdbi(), clock, ids);
+        new LinkRoutes(links).withEditTokens(editTokens).routes(router);
         new io.yundoc.server.files.DriveRoutes(drive).routes(router);
         new AppSpaceRoutes(appSpace, router).routes();
         downloads.routes(router);
-        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz()).routes(router);
+        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
+                new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
         new OpsRoutes(db, blobStore, metrics).routes(router);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();

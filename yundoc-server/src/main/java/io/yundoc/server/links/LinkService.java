@@ -37,6 +37,22 @@ public final class LinkService {
         return info(l, f, baseUrl);
     }
 
+    /** The file's link when it is open and unexpired (links/with_edit_token), else 30014. */
+    public LinkRecord openLink(Principal p, String fileId) {
+        FileRecord f = files.visible(p, fileId);
+        return store.byFile(f.fileId()).filter(l -> l.open() && !l.expired(clock.epochSeconds()))
+                .orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file is not shared by an open link"));
+    }
+
+    /** A file the caller may open on the view page: owner or member; folders have no page (10001). */
+    public FileRecord viewable(Principal p, String fileId) {
+        FileRecord f = files.visible(p, fileId);
+        if (f.isFolder()) {
+            throw ApiException.invalid("folders have no view page");
+        }
+        return f;
+    }
+
     /** The validated body of POST links; fields absent stay null. */
     record Change(String permission, String status, List<String> extPermList, Long period, boolean reset) {
     }
