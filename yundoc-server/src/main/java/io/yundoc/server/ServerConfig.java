@@ -11,7 +11,8 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String publicUrl, String db, String blobs,
                            String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
-                           Duration wps2Window, boolean wps2ReplayCache) {
+                           Duration wps2Window, boolean wps2ReplayCache, java.util.List<String> cloudAllow,
+                           Duration cloudTimeout, int cloudConcurrency) {
 
     public static Builder builder() {
         return new Builder();
@@ -21,7 +22,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         return new Builder().port(port).bind(bind).dataDir(dataDir).publicUrl(publicUrl).db(db).blobs(blobs).quota(quota)
                 .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
                 .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache);
+                .wps2ReplayCache(wps2ReplayCache).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
+                .cloudConcurrency(cloudConcurrency);
     }
 
     public static final class Builder {
@@ -43,6 +45,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private long maxUpload = 1L << 30;
         private Duration wps2Window = Duration.ofMinutes(15);
         private boolean wps2ReplayCache = true;
+        private java.util.List<String> cloudAllow = java.util.List.of();
+        private Duration cloudTimeout = Duration.ofSeconds(120);
+        private int cloudConcurrency = 5;
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -62,6 +67,10 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder maxUpload(long v) { maxUpload = v; return this; }
         public Builder wps2Window(Duration v) { wps2Window = v; return this; }
         public Builder wps2ReplayCache(boolean v) { wps2ReplayCache = v; return this; }
+        /** Hosts and CIDRs that URL import may reach despite the SSRF guard (test fixtures). */
+        public Builder cloudAllow(java.util.List<String> v) { cloudAllow = v == null ? java.util.List.of() : java.util.List.copyOf(v); return this; }
+        public Builder cloudTimeout(Duration v) { cloudTimeout = v; return this; }
+        public Builder cloudConcurrency(int v) { cloudConcurrency = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -76,6 +85,12 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (publicUrl != null && !publicUrl.isBlank() && !publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
                 throw new IllegalArgumentException("--public-url must be an absolute http(s) URL");
             }
+            if (cloudConcurrency < 1) {
+                throw new IllegalArgumentException("--cloud-concurrency must be positive");
+            }
+            if (cloudTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--cloud-timeout must be at least 1s");
+            }
             if (seed != null && !dev) {
                 throw new IllegalArgumentException("--seed needs --dev");
             }
@@ -83,7 +98,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 throw new IllegalArgumentException("--fixtures needs --dev");
             }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
-                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache);
+                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, cloudAllow, cloudTimeout,
+                    cloudConcurrency);
         }
     }
 }

@@ -128,7 +128,8 @@ public final class YundocServer implements AutoCloseable {
         new PersonalFileRoutes(files, downloads).routes(router);
         io.yundoc.server.auth.EditTokenService editTokens = new io.yundoc.server.auth.EditTokenService(db.jdbi(), clock, ids);
         new LinkRoutes(links).withEditTokens(editTokens).routes(router);
-        new io.yundoc.server.files.DriveRoutes(drive).routes(router);
+        new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
+                config.cloudTimeout(), config.cloudConcurrency())).routes(router);
         new AppSpaceRoutes(appSpace, router).routes();
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),

@@ -18,9 +18,11 @@ import java.util.Optional;
 public final class DriveRoutes {
     private static final String P = "/api/v1/openapi/personal";
     private final DriveService drive;
+    private final CloudImporter cloud;
 
-    public DriveRoutes(DriveService drive) {
+    public DriveRoutes(DriveService drive, CloudImporter cloud) {
         this.drive = drive;
+        this.cloud = cloud;
     }
 
     public void routes(ApiRouter r) {
@@ -38,6 +40,14 @@ public final class DriveRoutes {
         r.token(Method.GET, P + "/files/search/content", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
                 c -> c.ok(drive.searchContent(c.principal(), c.query("content").orElse(null), parentId(c), count(c), offset(c))
                         .wire(false)));
+        r.token(Method.POST, P + "/files/cloud", Scope.CREATE_PERSONAL_FILES, Tier.WRITE, c -> {
+            ObjectNode body = c.json(true);
+            String url = Json.text(body, "url").orElseThrow(() -> ApiException.invalid("url is required"));
+            String filename = Json.text(body, "filename").orElseThrow(() -> ApiException.invalid("filename is required"));
+            Placement where = FileService.placement(Json.text(body, "parent_id").orElse(null),
+                    Json.stringList(body, "parent_path").orElse(List.of()), Json.bool(body, "path_from_root").orElse(false));
+            c.ok(cloud.importUrl(c.principal(), url, filename, where).toItem());
+        });
         r.token(Method.PUT, P + "/files/:file_token/name", Scope.MODIFY_PERSONAL_FILES, Tier.WRITE, this::rename);
         r.token(Method.DELETE, P + "/files/:file_token", Scope.REMOVE_PERSONAL_FILES, Tier.WRITE, c -> {
             drive.delete(c.principal(), List.of(c.fileId("file_token")));
