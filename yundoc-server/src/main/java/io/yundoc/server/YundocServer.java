@@ -70,6 +70,7 @@ public final class YundocServer implements AutoCloseable {
     private final WebServer web;
     private final DemoData.Demo demo;
     private final io.yundoc.server.files.ContentIndex contentIndex;
+    private final io.yundoc.server.blob.BlobCollector blobCollector;
 
     private YundocServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -104,6 +105,8 @@ public final class YundocServer implements AutoCloseable {
         this.files = new FileService(fileStore, content, clock, ids);
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
+        this.blobCollector = new io.yundoc.server.blob.BlobCollector(db.jdbi(), blobStore, clock, 3600, 900);
+        content.collectedBy(blobCollector);
         this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
@@ -214,6 +217,9 @@ public final class YundocServer implements AutoCloseable {
 
     public io.yundoc.server.files.ContentIndex contentIndex() { return contentIndex; }
 
+    /** Blob garbage collector (grace 1 h, every 15 min); app-space code may call {@code collect()} too. */
+    public io.yundoc.server.blob.BlobCollector blobCollector() { return blobCollector; }
+
     /** Every registered route (the table {@code /openapi} is checked against). */
     public List<Endpoint> routes() { return routes; }
 
@@ -221,6 +227,7 @@ public final class YundocServer implements AutoCloseable {
     public void close() {
         web.stop();
         contentIndex.close();
+        blobCollector.close();
         quotaCounter.close();
         blobStore.close();
         db.close();
