@@ -68,6 +68,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "lock-out window after too many failed logins (default ${DEFAULT-VALUE})")
     Duration loginLockout;
 
+    @Option(names = "--cloud-allow", split = ",", description = "hosts and CIDRs URL import may reach despite the SSRF guard")
+    java.util.List<String> cloudAllow;
+    @Option(names = "--cloud-timeout", defaultValue = "120s", converter = Units.DurationConverter.class,
+            description = "total time of one URL import (default ${DEFAULT-VALUE})")
+    Duration cloudTimeout;
+    @Option(names = "--cloud-concurrency", defaultValue = "5", description = "URL imports per app at a time (default ${DEFAULT-VALUE})")
+    int cloudConcurrency;
+
     @Override
     public Integer call() throws Exception {
         if (blobs != null || quota != null) {
@@ -83,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
                 .wps2ReplayCache(wps2ReplayCache.equals("on")).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
-                .loginLockout(loginLockout).build();
+                .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
+                .cloudConcurrency(cloudConcurrency).build();
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         long started = System.nanoTime();
         YundocServer server = YundocServer.start(cfg);

@@ -12,7 +12,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
-                           Duration loginLockout) {
+                           Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
+                           int cloudConcurrency) {
 
     public static Builder builder() {
         return new Builder();
@@ -23,7 +24,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
                 .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
                 .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
-                .loginLockout(loginLockout);
+                .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
+                .cloudConcurrency(cloudConcurrency);
     }
 
     public static final class Builder {
@@ -48,6 +50,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private Duration sessionTtl = Duration.ofHours(12);
         private int loginMaxFailures = 10;
         private Duration loginLockout = Duration.ofMinutes(15);
+        private java.util.List<String> cloudAllow = java.util.List.of();
+        private Duration cloudTimeout = Duration.ofSeconds(120);
+        private int cloudConcurrency = 5;
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -70,6 +75,10 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder sessionTtl(Duration v) { sessionTtl = v; return this; }
         public Builder loginMaxFailures(int v) { loginMaxFailures = v; return this; }
         public Builder loginLockout(Duration v) { loginLockout = v; return this; }
+        /** Hosts and CIDRs that URL import may reach despite the SSRF guard (test fixtures). */
+        public Builder cloudAllow(java.util.List<String> v) { cloudAllow = v == null ? java.util.List.of() : java.util.List.copyOf(v); return this; }
+        public Builder cloudTimeout(Duration v) { cloudTimeout = v; return this; }
+        public Builder cloudConcurrency(int v) { cloudConcurrency = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -83,6 +92,12 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             }
             if (publicUrl != null && !publicUrl.isBlank() && !publicUrl.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
                 throw new IllegalArgumentException("--public-url must be an absolute http(s) URL");
+            }
+            if (cloudConcurrency < 1) {
+                throw new IllegalArgumentException("--cloud-concurrency must be positive");
+            }
+            if (cloudTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--cloud-timeout must be at least 1s");
             }
             if (seed != null && !dev) {
                 throw new IllegalArgumentException("--seed needs --dev");
@@ -101,7 +116,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
-                    loginMaxFailures, loginLockout);
+                    loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency);
         }
     }
 }

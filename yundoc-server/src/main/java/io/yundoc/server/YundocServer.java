@@ -78,6 +78,8 @@ public final class YundocServer implements AutoCloseable {
     private final WebServer web;
     private final DemoData.Demo demo;
     private final EditTokenService editTokens;
+    private final io.yundoc.server.files.ContentIndex contentIndex;
+    private final io.yundoc.server.blob.BlobCollector blobCollector;
 
     private YundocServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -113,6 +115,12 @@ public final class YundocServer implements AutoCloseable {
         this.files = new FileService(fileStore, content, clock, ids);
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
+        this.blobCollector = new io.yundoc.server.blob.BlobCollector(db.jdbi(), blobStore, clock, 3600, 900);
+        content.collectedBy(blobCollector);
+        this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
+        files.indexWith(contentIndex);
+        io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
+                new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
         LinkService links = new LinkService(new LinkStore(db.jdbi()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
         PasswordHasher hasher = new PasswordHasher(10);
@@ -131,10 +139,13 @@ public final class YundocServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
         new PersonalFileRoutes(files, downloads).routes(router);
-        new LinkRoutes(links).routes(router);
+        new LinkRoutes(links).withEditTokens(editTokens).routes(router);
+        new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
+                config.cloudTimeout(), config.cloudConcurrency())).routes(router);
         new AppSpaceRoutes(appSpace, router).routes();
         downloads.routes(router);
-        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz()).routes(router);
+        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
+                new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
         new OpsRoutes(db, blobStore, metrics).routes(router);
         oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
@@ -142,6 +153,12 @@ public final class YundocServer implements AutoCloseable {
         new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
                 fixtures)
                 .routes(router);
+        router.admin(io.helidon.http.Method.POST, "/admin/v1/indexer/flush", c -> {
+            if (!config.dev()) {
+                throw io.yundoc.server.core.ApiException.denied("dev mode only");
+            }
+            c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
+        });
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();
@@ -229,12 +246,19 @@ public final class YundocServer implements AutoCloseable {
 
     public Database database() { return db; }
 
+    public io.yundoc.server.files.ContentIndex contentIndex() { return contentIndex; }
+
+    /** Blob garbage collector (grace 1 h, every 15 min); app-space code may call {@code collect()} too. */
+    public io.yundoc.server.blob.BlobCollector blobCollector() { return blobCollector; }
+
     /** Every registered route (the table {@code /openapi} is checked against). */
     public List<Endpoint> routes() { return routes; }
 
     @Override
     public void close() {
         web.stop();
+        contentIndex.close();
+        blobCollector.close();
         quotaCounter.close();
         blobStore.close();
         db.close();

@@ -18,10 +18,16 @@ import org.jdbi.v3.core.Handle;
 public final class ContentStore {
     private final BlobStore blobs;
     private final long maxUpload;
+    private volatile io.yundoc.server.blob.BlobCollector collector;
 
     public ContentStore(BlobStore blobs, long maxUpload) {
         this.blobs = blobs;
         this.maxUpload = maxUpload;
+    }
+
+    /** Coordinates commits with the blob garbage collector (see {@link io.yundoc.server.blob.BlobCollector#touch}). */
+    public void collectedBy(io.yundoc.server.blob.BlobCollector c) {
+        this.collector = c;
     }
 
     public long maxUpload() {
@@ -48,7 +54,12 @@ public final class ContentStore {
     /** Makes the blob durable, then returns its index row for the metadata transaction. */
     public BlobRecord commit(BlobStore.PendingBlob p, long now) {
         try {
-            p.commit();
+            io.yundoc.server.blob.BlobCollector c = collector;
+            if (c == null) {
+                p.commit();
+            } else {
+                c.touch(p.key(), p::commit);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -19,12 +19,18 @@ public final class FileService {
     private final ContentStore content;
     private final ServerClock clock;
     private final IdGenerator ids;
+    private volatile ContentIndex index;
 
     public FileService(FileStore store, ContentStore content, ServerClock clock, IdGenerator ids) {
         this.store = store;
         this.content = content;
         this.clock = clock;
         this.ids = ids;
+    }
+
+    /** Connects the content index: every new file is queued for text extraction in its own transaction. */
+    public void indexWith(ContentIndex index) {
+        this.index = index;
     }
 
     public FileStore store() {
@@ -94,6 +100,14 @@ public final class FileService {
     }
 
     private FileRecord insertFile(Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
+        FileRecord created = insertFileRow(p, name, where, blob, contentType, now);
+        if (index != null) {
+            index.wake();
+        }
+        return created;
+    }
+
+    private FileRecord insertFileRow(Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
         return store.jdbi().inTransaction(h -> {
             FileRecord parent = resolveParent(h, p, where, now);
             String free = freeName(h, FileRecord.PERSONAL, p.userId(), parent.fileId(), name);
@@ -104,6 +118,9 @@ public final class FileService {
                     blob == null ? 0 : blob.size(), blob == null ? null : blob.key(), contentType, 1, null, null,
                     p.appId(), now, now, null, null, null, null);
             FileStore.insert(h, f);
+            if (index != null && blob != null) {
+                index.enqueue(h, f.fileId(), now);
+            }
             return f;
         });
     }

@@ -15,10 +15,50 @@ public final class LinkRoutes {
         this.links = links;
     }
 
+    private io.yundoc.server.auth.EditTokenService editTokens;
+
+    /** Enables the two edit-token URL endpoints (api.md §5.8). */
+    public LinkRoutes withEditTokens(io.yundoc.server.auth.EditTokenService editTokens) {
+        this.editTokens = editTokens;
+        return this;
+    }
+
     public void routes(ApiRouter r) {
+        if (editTokens != null) {
+            r.token(Method.GET, PATH + "/with_edit_token", Scope.ACCESS_PERSONAL_FILES, Tier.WRITE, c -> {
+                var l = links.openLink(c.principal(), c.fileId("file_token"));
+                c.ok(tokenUrl(c, c.baseUrl() + "/l/" + l.sid()));
+            });
+            r.token(Method.GET, "/api/v1/openapi/personal/files/:file_token/url/with_edit_token", Scope.ACCESS_PERSONAL_FILES,
+                    Tier.WRITE, c -> {
+                        var f = links.viewable(c.principal(), c.fileId("file_token"));
+                        c.ok(tokenUrl(c, c.baseUrl() + "/v/" + f.fileId()));
+                    });
+        }
         r.token(Method.GET, PATH, Scope.ACCESS_PERSONAL_FILES, Tier.READ,
                 c -> c.ok(links.get(c.principal(), c.fileId("file_token"), c.baseUrl())));
         r.token(Method.POST, PATH, Scope.EDIT_PERSONAL_FILES, Tier.WRITE, this::post);
+        r.token(Method.DELETE, PATH, Scope.EDIT_PERSONAL_FILES, Tier.WRITE, c -> {
+            links.delete(c.principal(), c.fileId("file_token"));
+            c.ok(java.util.Map.of());
+        });
+        // the docs' example path misspells "member" (api.md §1.6): both are routed
+        for (String seg : new String[]{"/members/:user_id", "/memeber/:user_id"}) {
+            r.token(Method.PUT, PATH + seg, Scope.EDIT_PERSONAL_FILES, Tier.WRITE, c -> {
+                var body = c.json(true);
+                links.setMember(c.principal(), c.fileId("file_token"), c.param("user_id"), body);
+                c.ok(java.util.Map.of());
+            });
+        }
+    }
+
+    private java.util.Map<String, Object> tokenUrl(Call c, String pageUrl) {
+        String token = editTokens.issue(c.principal().appId(), c.principal().userId());
+        var m = new java.util.LinkedHashMap<String, Object>();
+        m.put("url", pageUrl + "?token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+        m.put("token", token);
+        m.put("timeout", io.yundoc.server.auth.EditTokenService.TIMEOUT_MILLIS);
+        return m;
     }
 
     private void post(Call c) {

@@ -37,6 +37,22 @@ public final class LinkService {
         return info(l, f, baseUrl);
     }
 
+    /** The file's link when it is open and unexpired (links/with_edit_token), else 30014. */
+    public LinkRecord openLink(Principal p, String fileId) {
+        FileRecord f = files.visible(p, fileId);
+        return store.byFile(f.fileId()).filter(l -> l.open() && !l.expired(clock.epochSeconds()))
+                .orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file is not shared by an open link"));
+    }
+
+    /** A file the caller may open on the view page: owner or member; folders have no page (10001). */
+    public FileRecord viewable(Principal p, String fileId) {
+        FileRecord f = files.visible(p, fileId);
+        if (f.isFolder()) {
+            throw ApiException.invalid("folders have no view page");
+        }
+        return f;
+    }
+
     /** The validated body of POST links; fields absent stay null. */
     record Change(String permission, String status, List<String> extPermList, Long period, boolean reset) {
     }
@@ -91,6 +107,47 @@ public final class LinkService {
             return l;
         });
         return info(saved, f, baseUrl);
+    }
+
+    /**
+     * {@code PUT links/members/:user_id}: checked in the order api.md §5.7 gives (file 30012, owner 10003, link
+     * 30014); the member is named by their open_id as this app sees it, or their union_id; unknown or owner → 10001.
+     */
+    public void setMember(Principal p, String fileId, String userId, ObjectNode body) {
+        String permission = Json.text(body, "permission").or(() -> Json.text(body, "permisssion"))
+                .orElseThrow(() -> ApiException.invalid("permission is required"));
+        if (!permission.equals("read") && !permission.equals("write")) {
+            throw ApiException.invalid("permission must be read or write");
+        }
+        FileRecord f = files.owned(p, fileId);
+        store.jdbi().useTransaction(h -> {
+            if (LinkStore.byFile(h, f.fileId()).isEmpty()) {
+                throw new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link");
+            }
+            var member = userId == null || !io.yundoc.protocol.Ids.accepted(userId) ? Optional.<io.yundoc.server.auth.UserRecord>empty()
+                    : new io.yundoc.server.auth.UserStore(store.jdbi()).findByAppVisibleId(p.appId(), userId);
+            if (member.isEmpty()) {
+                throw ApiException.invalid("user_id names no user");
+            }
+            if (member.get().userId().equals(f.ownerId())) {
+                throw ApiException.invalid("the owner cannot be a member");
+            }
+            h.createUpdate("INSERT INTO link_members (file_id, user_id, permission) VALUES (:f, :u, :p) "
+                            + "ON CONFLICT (file_id, user_id) DO UPDATE SET permission = excluded.permission")
+                    .bind("f", f.fileId()).bind("u", member.get().userId()).bind("p", permission).execute();
+        });
+    }
+
+    /** {@code DELETE links}: drops the link and its members for good (api.md §5.7). */
+    public void delete(Principal p, String fileId) {
+        FileRecord f = files.owned(p, fileId);
+        store.jdbi().useTransaction(h -> {
+            int n = h.createUpdate("DELETE FROM links WHERE file_id = :f").bind("f", f.fileId()).execute();
+            if (n == 0) {
+                throw new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link");
+            }
+            h.createUpdate("DELETE FROM link_members WHERE file_id = :f").bind("f", f.fileId()).execute();
+        });
     }
 
     public static LinkInfo info(LinkRecord l, FileRecord f, String baseUrl) {

@@ -3,6 +3,7 @@ package io.yundoc.server.web;
 import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRouter;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.UserRecord;
 import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.blob.BlobIndex;
@@ -34,9 +35,14 @@ public final class SharePageRoutes {
     private final DownloadService downloads;
     private final ServerClock clock;
     private final ZoneId zone;
+    private final Previews previews;
+    private final EditTokenService editTokens;
 
     public SharePageRoutes(LinkStore links, FileStore files, UserStore users, BlobIndex blobs, BlobResponder responder,
-                           DownloadService downloads, ServerClock clock, ZoneId zone) {
+                           DownloadService downloads, ServerClock clock, ZoneId zone, Previews previews,
+                           EditTokenService editTokens) {
+        this.previews = previews;
+        this.editTokens = editTokens;
         this.links = links;
         this.files = files;
         this.users = users;
@@ -56,6 +62,54 @@ public final class SharePageRoutes {
         r.open(Method.HEAD, "/l/:sid", this::page);
         r.open(Method.GET, "/l/:sid/download", this::download);
         r.open(Method.HEAD, "/l/:sid/download", this::download);
+        r.open(Method.GET, "/l/:sid/preview", this::linkPreview);
+        r.open(Method.HEAD, "/l/:sid/preview", this::linkPreview);
+        r.open(Method.GET, "/v/:file_token", this::view);
+        r.open(Method.HEAD, "/v/:file_token", this::view);
+        r.open(Method.GET, "/v/:file_token/preview", this::viewPreview);
+        r.open(Method.HEAD, "/v/:file_token/preview", this::viewPreview);
+    }
+
+    /**
+     * The file an edit token opens on {@code /v/}: live, personal, and owned by the token's user or shared with them
+     * as a link member. Anything else is empty (the 404 page).
+     */
+    Optional<Shared> resolveView(String fileId, String token) {
+        if (fileId == null || !io.yundoc.protocol.Ids.accepted(fileId)) {
+            return Optional.empty();
+        }
+        return editTokens.validate(token).flatMap(userId -> files.find(fileId)
+                .filter(f -> f.live() && FileRecord.PERSONAL.equals(f.space()) && !f.isFolder())
+                .filter(f -> f.ownerId().equals(userId) || files.isMember(f.fileId(), userId))
+                .flatMap(f -> users.find(f.ownerId()).filter(u -> !u.disabled())
+                        .map(u -> new Shared(links.byFile(f.fileId()).orElse(null), f, u))));
+    }
+
+    private void view(Call c) {
+        boolean zh = Html.chinese(c.request());
+        String token = c.query("token").orElse(null);
+        Optional<Shared> s = resolveView(c.param("file_token"), token);
+        if (s.isEmpty()) {
+            notFound(c, zh);
+            return;
+        }
+        String previewUrl = c.baseUrl() + "/v/" + s.get().file().fileId() + "/preview?token="
+                + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8);
+        render(c, zh, s.get(), previewUrl);
+    }
+
+    private void viewPreview(Call c) {
+        Optional<Shared> s = resolveView(c.param("file_token"), c.query("token").orElse(null));
+        if (s.isEmpty() || !previews.serve(c, s.get().file())) {
+            notFound(c, Html.chinese(c.request()));
+        }
+    }
+
+    private void linkPreview(Call c) {
+        Optional<Shared> s = resolve(c.param("sid"));
+        if (s.isEmpty() || !previews.serve(c, s.get().file())) {
+            notFound(c, Html.chinese(c.request()));
+        }
     }
 
     Optional<Shared> resolve(String sid) {
@@ -76,13 +130,19 @@ public final class SharePageRoutes {
             notFound(c, zh);
             return;
         }
-        FileRecord f = s.get().file();
-        LinkRecord l = s.get().link();
-        String expiry = l.expireTime() == 0 ? (zh ? "永久有效" : "permanent")
+        render(c, zh, s.get(), c.baseUrl() + "/l/" + s.get().link().sid() + "/preview");
+    }
+
+    /** The page body shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
+    private void render(Call c, boolean zh, Shared s, String previewUrl) {
+        FileRecord f = s.file();
+        LinkRecord l = s.link();
+        String expiry = l == null ? "—" : l.expireTime() == 0 ? (zh ? "永久有效" : "permanent")
                 : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.ofEpochSecond(l.expireTime()).atZone(zone))
                 + " (" + zone.getId() + ")";
-        String perm = "write".equals(l.permission()) ? (zh ? "可编辑" : "can edit") : (zh ? "仅查看" : "view only");
-        if (l.extPermList().contains("comment")) {
+        String perm = l == null ? (zh ? "所有者或成员" : "owner or member")
+                : "write".equals(l.permission()) ? (zh ? "可编辑" : "can edit") : (zh ? "仅查看" : "view only");
+        if (l != null && l.extPermList().contains("comment")) {
             perm += zh ? "，允许评论" : ", comments allowed";
         }
         StringBuilder b = new StringBuilder();
@@ -91,7 +151,7 @@ public final class SharePageRoutes {
         row(b, zh ? "大小" : "Size", f.online() ? (zh ? "在线文档" : "online document")
                 : Html.humanSize(f.size()) + " (" + f.size() + (zh ? " 字节)" : " bytes)"));
         row(b, zh ? "类型" : "Type", ContentTypes.extension(f.name()).isEmpty() ? "—" : "." + ContentTypes.extension(f.name()));
-        row(b, zh ? "分享者" : "Shared by", s.get().owner().nickname());
+        row(b, zh ? "分享者" : "Shared by", s.owner().nickname());
         row(b, zh ? "权限" : "Permission", perm);
         row(b, zh ? "有效期至" : "Expires", expiry);
         b.append("</dl>");
@@ -100,6 +160,7 @@ public final class SharePageRoutes {
             b.append("<p><a class=\"btn\" id=\"download\" href=\"").append(Html.esc(url)).append("\" download>")
                     .append(zh ? "下载" : "Download").append("</a></p>");
         }
+        b.append(previews.embed(f, previewUrl, zh));
         send(c, 200, Html.page(zh, f.name(), b.toString()));
     }
 
