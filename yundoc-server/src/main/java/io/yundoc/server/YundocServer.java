@@ -122,7 +122,7 @@ public final class YundocServer implements AutoCloseable {
         ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
         new PersonalFileRoutes(files, downloads).routes(router);
         new LinkRoutes(links).routes(router);
-        new AppSpaceRoutes(appSpace, router).routes();
+        new AppSpaceRoutes(appSpace, router, downloads).routes();
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz()).routes(router);
         new OpsRoutes(db, blobStore, metrics).routes(router);
@@ -131,6 +131,7 @@ public final class YundocServer implements AutoCloseable {
         new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
                 fixtures)
                 .routes(router);
+        new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();
