@@ -291,6 +291,62 @@ class AppSpaceApiTest {
         assertThat(again.get("parent_token").asText()).isNotEqualTo(topToken);
     }
 
+    /**
+     * Destroy and upload of the same bytes racing each other: collection may never delete a blob that a concurrent
+     * upload is about to (or did) reference. Every surviving file must still serve its bytes.
+     */
+    @Test
+    void destroyRacingAnUploadOfTheSameBytesNeverLosesData() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 15; round++) {
+                byte[] content = ("race " + round + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+                String victim = ok(upload(app, unique(".txt"), content)).get("file_token").asText();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                var destroy = pool.submit(() -> {
+                    go.await();
+                    return ts.signed(app, "DELETE", API + "/files/" + victim + "/destroy", null, "application/json");
+                });
+                var survivor = pool.submit(() -> {
+                    go.await();
+                    return upload(app, unique(".txt"), content);
+                });
+                go.countDown();
+                assertThat(destroy.get().body()).isEqualTo("{\"code\":0}");
+                String ft = ok(survivor.get()).get("file_token").asText();
+                JsonNode dl = ok(get(app, API + "/files/" + ft + "/download"));
+                assertThat(fetch(dl.get("url").asText())).as("round " + round).isEqualTo(content);
+                assertThat(blobExists(content)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A failed upload leaves nothing behind: no file row, no blob, no temp file. */
+    @Test
+    void failedUploadsLeaveNoBytesBehind() throws Exception {
+        String dir = unique("");
+        create(app, "{\"filename\":\"x.docx\",\"parent_path\":[\"" + dir + "\"]}");
+        byte[] content = ("doomed " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        err(upload(app, dir, content), 30015, 409); // the name belongs to a folder at the root
+        assertThat(blobExists(content)).isFalse();
+        err(upload(app, unique(".otl"), content), 10001, 400); // online types cannot be uploaded
+        assertThat(blobExists(content)).isFalse();
+
+        try (TestServer small = new TestServer(b -> b.maxUpload(1024))) {
+            TestServer.App a = small.app("test");
+            String boundary = "sm" + UUID.randomUUID();
+            byte[] big = new byte[4096];
+            byte[] body = TestServer.multipart(boundary, "big.bin", null, big);
+            JsonNode e = TestServer.json(small.signed(a, "POST", API + "/files/upload", body, "multipart/form-data; boundary=" + boundary));
+            assertThat(e.get("code").asInt()).isEqualTo(30008);
+            try (var files = Files.walk(small.dataDir.resolve("blobs"))) {
+                assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
+            }
+        }
+    }
+
     static boolean blobExists(byte[] content) throws Exception {
         String key = TestServer.hex("SHA-256", content);
         Path p = ts.dataDir.resolve("blobs").resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
