@@ -262,17 +262,19 @@ public final class AppSpaceRoutes {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-                md5.update((byte) b);
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (io.helidon.common.buffers.DataReader.InsufficientDataAvailableException e) {
+                // the client closed the connection before sending the whole body: an incomplete request, not a fault
+                throw ApiException.invalid("request body ended before its declared length");
+            }
             if (n > 0) {
                 count += n;
                 md5.update(b, off, n);
