@@ -79,7 +79,7 @@ public final class YundocServer implements AutoCloseable {
     private final DemoData.Demo demo;
     private final EditTokenService editTokens;
     private final io.yundoc.server.files.ContentIndex contentIndex;
-    private final io.yundoc.server.blob.BlobCollector blobCollector;
+    private final io.yundoc.server.files.BlobCollector blobCollector;
 
     private YundocServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -115,8 +115,7 @@ public final class YundocServer implements AutoCloseable {
         this.files = new FileService(fileStore, content, clock, ids);
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
-        this.blobCollector = new io.yundoc.server.blob.BlobCollector(db.jdbi(), blobStore, clock, 3600, 900);
-        content.collectedBy(blobCollector);
+        this.blobCollector = new io.yundoc.server.files.BlobCollector(db.jdbi(), content, clock, 3600, 900);
         this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
@@ -142,7 +141,7 @@ public final class YundocServer implements AutoCloseable {
         new LinkRoutes(links).withEditTokens(editTokens).routes(router);
         new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
                 config.cloudTimeout(), config.cloudConcurrency())).routes(router);
-        new AppSpaceRoutes(appSpace, router).routes();
+        new AppSpaceRoutes(appSpace, router, downloads).routes();
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
@@ -159,6 +158,7 @@ public final class YundocServer implements AutoCloseable {
             }
             c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
         });
+        new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();
@@ -249,7 +249,7 @@ public final class YundocServer implements AutoCloseable {
     public io.yundoc.server.files.ContentIndex contentIndex() { return contentIndex; }
 
     /** Blob garbage collector (grace 1 h, every 15 min); app-space code may call {@code collect()} too. */
-    public io.yundoc.server.blob.BlobCollector blobCollector() { return blobCollector; }
+    public io.yundoc.server.files.BlobCollector blobCollector() { return blobCollector; }
 
     /** Every registered route (the table {@code /openapi} is checked against). */
     public List<Endpoint> routes() { return routes; }

@@ -185,6 +185,32 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Any request with a byte body (null = none) and a String response; header pairs are sent exactly as given. */
+    public HttpResponse<String> sendRaw(String method, String path, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+                .timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The four WPS-2 headers for a body (null = empty) signed by {@code app} now, as header name/value pairs. */
+    public String[] wps2Headers(App app, byte[] body, String contentType) {
+        String md5 = hex("MD5", body == null ? new byte[0] : body);
+        String date = date();
+        return new String[]{"Date", date, "Content-Md5", md5, "Content-Type", contentType,
+                "Authorization", wps2(app.appId(), app.appKey(), md5, contentType, date)};
+    }
+
     @Override
     public void close() {
         server.close();

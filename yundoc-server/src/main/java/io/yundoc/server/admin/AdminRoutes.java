@@ -102,7 +102,7 @@ public final class AdminRoutes {
         return appView(updated, false);
     }
 
-    static Map<String, Object> appView(AppRecord a, boolean withKey) {
+    Map<String, Object> appView(AppRecord a, boolean withKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app_id", a.appId());
         if (withKey) {
@@ -120,8 +120,7 @@ public final class AdminRoutes {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-            m.put("key_rotation", a.oldAppKey() == null ? null : Map.of("old_key_valid_until",
-                    a.oldKeyValidUntil() == null ? "until ended" : a.oldKeyValidUntil()));
+            m.put("key_rotation", KeyRotationRoutes.state(a, clock.epochSeconds()));
         }
         return m;
     }

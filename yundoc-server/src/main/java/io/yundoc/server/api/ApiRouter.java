@@ -91,9 +91,14 @@ public final class ApiRouter {
         return Collections.unmodifiableList(table);
     }
 
-    /** Step 6 for streamed WPS-2 bodies. */
+    /** Step 6 for streamed WPS-2 bodies (then the replay cache records the request). */
     public void verifyBody(Call call, String receivedMd5) {
-        wps2.verifyBody(call.signature, receivedMd5);
+        wps2.verifyBody(call.signature, receivedMd5, -1);
+    }
+
+    /** Step 6 for streamed WPS-2 bodies, knowing how many bytes arrived (0 → step 7's rules). */
+    public void verifyBody(Call call, String receivedMd5, long receivedBytes) {
+        wps2.verifyBody(call.signature, receivedMd5, receivedBytes);
     }
 
     private void add(Endpoint e, CallHandler h) {
@@ -173,7 +178,7 @@ public final class ApiRouter {
                 call.signature = v;
                 call.app = v.app();
                 if (!e.streamingBody() && !bodyEmpty) {
-                    wps2.verifyBody(v, io.yundoc.protocol.Hex.md5(call.body()));
+                    wps2.verifyBody(v, io.yundoc.protocol.Hex.md5(call.body()), call.body().length);
                 }
                 meter(e, call, v.app().appId(), v.app().formal(), v.app().quotaOverrides());
             }

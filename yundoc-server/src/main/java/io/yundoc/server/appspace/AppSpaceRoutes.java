@@ -13,20 +13,31 @@ import io.yundoc.server.core.MultipartReader;
 import io.yundoc.server.quota.Tier;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Ids;
+import io.yundoc.server.files.DownloadService;
+import io.yundoc.server.files.FileNames;
+import io.yundoc.server.files.FileRecord;
+import java.io.FilterInputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /** App-space routes over WPS-2 (api.md §5.9). */
 public final class AppSpaceRoutes {
     private static final String BASE = "/api/v1/openapi/appspace/files";
+    private static final int MAX_BATCH = 100;
     private final AppSpaceService service;
     private final ApiRouter router;
+    private final DownloadService downloads;
 
-    public AppSpaceRoutes(AppSpaceService service, ApiRouter router) {
+    public AppSpaceRoutes(AppSpaceService service, ApiRouter router, DownloadService downloads) {
         this.service = service;
         this.router = router;
+        this.downloads = downloads;
     }
 
     public void routes() {
@@ -34,6 +45,117 @@ public final class AppSpaceRoutes {
         router.signed(Method.POST, BASE, Tier.WRITE, false, this::create);
         router.signed(Method.GET, BASE + "/:file_token", Tier.READ, false,
                 c -> c.ok(AppSpaceService.info(service.file(c.app(), c.fileId("file_token")))));
+        // a ?file_token= in the query (as the docs' example sends) is ignored: the path wins (api.md §1.6)
+        router.signed(Method.GET, BASE + "/:file_token/download", Tier.WRITE, false,
+                c -> c.ok(downloads.answer(service.file(c.app(), c.fileId("file_token")), c.baseUrl())));
+        router.signed(Method.GET, BASE + "/:file_token/versions", Tier.READ, false, this::versions);
+        router.signed(Method.GET, BASE + "/:file_token/versions/:version", Tier.READ, false, c -> {
+            long v = version(c.param("version"));
+            FileRecord f = service.versionedFile(c.app(), c.fileId("file_token"));
+            c.ok(AppSpaceService.info(f, service.version(f, v)));
+        });
+        router.signed(Method.GET, BASE + "/:file_token/versions/:version/download", Tier.WRITE, false, this::versionDownload);
+        router.signed(Method.POST, BASE + "/:file_token/versions/:version/revert", Tier.WRITE, false, c -> {
+            long v = version(c.param("version"));
+            c.ok(service.revert(c.app(), c.fileId("file_token"), v));
+        });
+        router.signed(Method.DELETE, BASE + "/:file_token/destroy", Tier.WRITE, false, c -> {
+            modifier(c.json(false).get("modifier")); // optional; validated, nothing keeps it after a permanent delete
+            service.destroy(c.app(), c.fileId("file_token"));
+            c.okNoData();
+        });
+        router.signed(Method.POST, "/api/v1/openapi/appspace/tasks/files/move", Tier.WRITE, false, this::move);
+    }
+
+    /**
+     * A {@code :version} path value: a positive integer, else 10001. One too large to exist (beyond 2^63 - 1) is a
+     * well-formed version that no file has → 30012.
+     */
+    static long version(String raw) {
+        if (raw == null || raw.isEmpty() || raw.length() > 1000 || !raw.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw ApiException.invalid("version must be a positive integer");
+        }
+        String digits = raw.replaceFirst("^0+", "");
+        if (digits.isEmpty()) {
+            throw ApiException.invalid("version must be a positive integer");
+        }
+        if (digits.length() > 19 || new java.math.BigInteger(digits).compareTo(java.math.BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "no such version");
+        }
+        return Long.parseLong(digits);
+    }
+
+    private void versions(Call c) {
+        long offset = c.query("offset").map(v -> nonNegative("offset", v)).orElse(0L);
+        long count = c.query("count").map(v -> nonNegative("count", v)).orElse(10L);
+        if (count <= 0) {
+            throw ApiException.invalid("count must be positive");
+        }
+        FileRecord f = service.versionedFile(c.app(), c.fileId("file_token"));
+        AppSpaceService.VersionPage page = service.versions(f, offset, (int) Math.min(count, 100));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("versions", page.versions());
+        data.put("next_offset", page.nextOffset());
+        c.ok(data);
+    }
+
+    private static long nonNegative(String name, String v) {
+        String t = v.trim();
+        if (t.isEmpty() || t.length() > 19 || !t.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw ApiException.invalid(name + " must be a non-negative integer");
+        }
+        return Long.parseLong(t);
+    }
+
+    private void versionDownload(Call c) {
+        long v = version(c.param("version"));
+        FileRecord f = service.versionedFile(c.app(), c.fileId("file_token"));
+        if (v == f.version()) {
+            c.ok(downloads.answer(f, c.baseUrl())); // the current version, pinned answers included
+            return;
+        }
+        AppSpaceStore.Version ver = service.version(f, v);
+        if (ver.blobKey() == null || FileNames.isOnline(ver.name())) {
+            throw new ApiException(ErrorCode.ONLINE_FILE_TYPE, "online documents have no bytes to download");
+        }
+        c.ok(downloads.answer(f.fileId(), ver.blobKey(), ver.name(), c.baseUrl()));
+    }
+
+    private void move(Call c) {
+        ObjectNode body = c.json(true);
+        List<String> tokens = Json.stringList(body, "file_tokens").orElseThrow(() -> ApiException.invalid("file_tokens is required"));
+        tokens = new ArrayList<>(new LinkedHashSet<>(tokens)); // duplicates collapsed
+        if (tokens.isEmpty() || tokens.size() > MAX_BATCH) {
+            throw ApiException.invalid("file_tokens must hold 1 to " + MAX_BATCH + " tokens");
+        }
+        if (!body.has("parent_token") || body.get("parent_token").isNull()) {
+            throw ApiException.invalid("parent_token is required (\"\" for the root)");
+        }
+        String parent = Json.text(body, "parent_token").orElse("");
+        String modifier = modifier(body.get("modifier"));
+        for (String t : tokens) {
+            if (!Ids.accepted(t)) {
+                throw ApiException.notFound();
+            }
+        }
+        if (!parent.isEmpty() && !Ids.accepted(parent)) {
+            throw ApiException.notFound();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task_id", "");
+        data.put("file_tokens", service.move(c.app(), tokens, parent, modifier));
+        c.ok(data);
+    }
+
+    /** {@code modifier} as the client sent it, kept as raw JSON (a string stays a string); only scalars. */
+    private static String modifier(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isValueNode()) {
+            throw ApiException.invalid("modifier must be a string or number");
+        }
+        return n.toString();
     }
 
     private void create(Call c) {
@@ -63,14 +185,25 @@ public final class AppSpaceRoutes {
     }
 
     private void upload(Call c) throws IOException {
-        String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
-        MessageDigest md5 = Hex.digest("MD5");
-        InputStream raw = new DigestInputStream(c.bodyStream(), md5);
-        MultipartReader.Result<BlobStore.PendingBlob> form = MultipartReader.read(raw, boundary, "file",
-                (part, in) -> service.content().receive(in));
+        HashingInputStream raw = new HashingInputStream(c.bodyStream());
+        MultipartReader.Result<BlobStore.PendingBlob> form;
+        try {
+            String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
+            form = MultipartReader.read(raw, boundary, "file", (part, in) -> service.content().receive(in));
+        } catch (ApiException e) {
+            if (e.code() == ErrorCode.INVALID_ARGUMENT) {
+                // a malformed body is a parameter error, and the signature is checked first (api.md §1.5): read the
+                // rest (within the upload limit) so step 6 sees every byte, then report whichever failed first
+                long limit = service.content().maxUpload() + (1 << 20);
+                if (drain(raw, limit - raw.count)) {
+                    router.verifyBody(c, raw.md5(), raw.count);
+                }
+            }
+            throw e;
+        }
         try (BlobStore.PendingBlob blob = form.file()) {
             raw.transferTo(java.io.OutputStream.nullOutputStream()); // the epilogue is part of the signed body too
-            router.verifyBody(c, Hex.of(md5.digest()));
+            router.verifyBody(c, raw.md5(), raw.count);
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");
             }
@@ -94,6 +227,78 @@ public final class AppSpaceRoutes {
             String creator = form.first("creator");
             c.ok(service.upload(c.app(), name, new AppSpaceService.Folder(parentToken, path), form.filePart().contentType(),
                     creator == null ? null : Json.writeString(creator), blob));
+        }
+    }
+
+    /** Reads and drops up to {@code max} bytes; true when the stream ended within them. */
+    private static boolean drain(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = max;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                return true;
+            }
+            left -= n;
+        }
+        return in.read() < 0;
+    }
+
+    /**
+     * The raw body as received, hashed (md5, for step 6) and counted on the way through. {@code skip} reads too, so
+     * no byte can bypass the hash.
+     */
+    private static final class HashingInputStream extends FilterInputStream {
+        private final MessageDigest md5 = Hex.digest("MD5");
+        long count;
+
+        HashingInputStream(InputStream in) {
+            super(in);
+        }
+
+        String md5() {
+            return Hex.of(md5.digest());
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (io.helidon.common.buffers.DataReader.InsufficientDataAvailableException e) {
+                // the client closed the connection before sending the whole body: an incomplete request, not a fault
+                throw ApiException.invalid("request body ended before its declared length");
+            }
+            if (n > 0) {
+                count += n;
+                md5.update(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(8192, Math.max(0, n))];
+            long done = 0;
+            while (done < n) {
+                int k = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (k < 0) {
+                    break;
+                }
+                done += k;
+            }
+            return done;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 }

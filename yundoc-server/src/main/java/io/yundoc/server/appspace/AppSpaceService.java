@@ -14,6 +14,9 @@ import io.yundoc.server.files.ContentStore;
 import io.yundoc.server.files.FileNames;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,9 +55,7 @@ public final class AppSpaceService {
 
     public FileRecord file(AppRecord app, String fileToken) {
         FileRecord f = store.find(fileToken).orElseThrow(ApiException::notFound);
-        if (!f.live() || !FileRecord.APP.equals(f.space()) || !f.ownerId().equals(app.appId())) {
-            throw ApiException.notFound();
-        }
+        requireOwn(app, f);
         return f;
     }
 
@@ -81,7 +82,7 @@ public final class AppSpaceService {
             }
         }
         BlobRecord b = blob;
-        return info(store.jdbi().inTransaction(h -> {
+        java.util.function.Supplier<FileRecord> tx = () -> store.jdbi().inTransaction(h -> {
             String parent = resolveFolder(h, app, where, now);
             if (FileStore.child(h, FileRecord.APP, app.appId(), parent, name).isPresent()) {
                 throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name already used in this folder");
@@ -94,7 +95,8 @@ public final class AppSpaceService {
                     app.appId(), now, now, null, null, null, null);
             FileStore.insert(h, f);
             return f;
-        }));
+        });
+        return info(b == null ? tx.get() : withPinned(b, tx));
     }
 
     /** An upload: a new file, or a new version of the file that already has this name in the folder. */
@@ -107,7 +109,7 @@ public final class AppSpaceService {
         String contentType = partContentType == null || partContentType.isBlank() ? ContentTypes.OCTET : partContentType;
         long now = clock.epochSeconds();
         BlobRecord b = content.commit(pending, now);
-        return info(store.jdbi().inTransaction(h -> {
+        return info(withPinned(b, () -> store.jdbi().inTransaction(h -> {
             String parent = resolveFolder(h, app, where, now);
             ContentStore.index(h, b);
             Optional<FileRecord> existing = FileStore.child(h, FileRecord.APP, app.appId(), parent, name);
@@ -119,14 +121,195 @@ public final class AppSpaceService {
                 FileRecord next = new FileRecord(old.fileId(), old.space(), old.ownerId(), old.parentId(), old.name(), old.kind(),
                         b.size(), b.key(), contentType, old.version() + 1, old.creator(),
                         creatorJson != null ? creatorJson : old.modifier(), old.appId(), old.ctime(), now, null, null, null, null);
-                FileStore.updateContent(h, next);
+                if (!AppSpaceStore.newVersion(h, next, old.version())) {
+                    throw new IllegalStateException("file changed during the upload transaction");
+                }
                 return next;
             }
             FileRecord f = new FileRecord(ids.fileToken(), FileRecord.APP, app.appId(), parent, name, "file", b.size(), b.key(),
                     contentType, 1, creatorJson, creatorJson, app.appId(), now, now, null, null, null, null);
             FileStore.insert(h, f);
             return f;
-        }));
+        })));
+    }
+
+    /**
+     * Runs the metadata transaction for a freshly committed blob; the blob stays pinned until it ends, and a blob the
+     * failed transaction left unreferenced is collected at once (a failed write leaves nothing behind).
+     */
+    private <T> T withPinned(BlobRecord b, java.util.function.Supplier<T> tx) {
+        boolean ok = false;
+        try {
+            T result = tx.get();
+            ok = true;
+            return result;
+        } finally {
+            content.release(b.key());
+            if (!ok) {
+                content.collect(store.jdbi(), List.of(b.key()));
+            }
+        }
+    }
+
+    // ---- download, versions, revert, destroy, move ----
+
+    /** A file of this app (not a folder) for the version endpoints; folders have no versions → 10001. */
+    public FileRecord versionedFile(AppRecord app, String fileToken) {
+        FileRecord f = file(app, fileToken);
+        if (f.isFolder()) {
+            throw ApiException.invalid("a folder has no versions");
+        }
+        return f;
+    }
+
+    /** One version of a file: 30012 when the file has no such version. */
+    public AppSpaceStore.Version version(FileRecord f, long version) {
+        return store.jdbi().withHandle(h -> AppSpaceStore.version(h, f.fileId(), version)).orElseThrow(
+                () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
+    }
+
+    /** A page of versions, newest first. */
+    public record VersionPage(List<AppFileInfo> versions, long nextOffset) {
+    }
+
+    /**
+     * Versions newest first (api.md §5.9). {@code offset} is a plain position (0 = newest) or a cursor issued as
+     * {@code next_offset}: {@link #CURSOR_BASE} + the number of the next version. Versions are only ever added on
+     * top, so a cursor ("version n and older") stays exact while uploads and reverts happen, and never expires.
+     */
+    public VersionPage versions(FileRecord f, long offset, int count) {
+        List<AppSpaceStore.Version> rows = store.jdbi().withHandle(h -> offset >= CURSOR_BASE
+                ? AppSpaceStore.versionsFrom(h, f.fileId(), offset - CURSOR_BASE, count + 1)
+                : AppSpaceStore.versionsAt(h, f.fileId(), offset, count + 1));
+        long next = -1;
+        if (rows.size() > count) {
+            long v = rows.get(count).version();
+            next = v < MAX_JSON_SAFE - CURSOR_BASE ? CURSOR_BASE + v : offset + count; // absurd numbers: a plain position
+            rows = rows.subList(0, count);
+        }
+        return new VersionPage(rows.stream().map(v -> info(f, v)).toList(), next);
+    }
+
+    /** Issued cursors start here: far above any real position, and below 2^53 so JavaScript clients keep them exact. */
+    public static final long CURSOR_BASE = 1L << 52;
+    private static final long MAX_JSON_SAFE = (1L << 53) - 1;
+
+    /**
+     * Revert (api.md §5.9): the old version's content becomes a new version on top; reverting from 5 to 3 yields
+     * version 6 with version 3's bytes. Blobs are shared, so nothing is copied.
+     */
+    public AppFileInfo revert(AppRecord app, String fileToken, long version) {
+        long now = clock.epochSeconds();
+        for (int attempt = 0; ; attempt++) {
+            FileRecord result = store.jdbi().inTransaction(h -> {
+                FileRecord f = FileStore.find(h, fileToken).orElseThrow(ApiException::notFound);
+                requireOwn(app, f);
+                if (f.isFolder()) {
+                    throw ApiException.invalid("a folder has no versions");
+                }
+                AppSpaceStore.Version v = AppSpaceStore.version(h, f.fileId(), version).orElseThrow(
+                        () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
+                FileRecord next = new FileRecord(f.fileId(), f.space(), f.ownerId(), f.parentId(), f.name(), f.kind(),
+                        v.size(), v.blobKey(), v.contentType(), f.version() + 1, f.creator(), f.modifier(), f.appId(),
+                        f.ctime(), now, null, null, null, null);
+                return AppSpaceStore.newVersion(h, next, f.version()) ? next : null;
+            });
+            if (result != null) {
+                return info(result);
+            }
+            if (attempt >= 3) {
+                throw new IllegalStateException("file kept changing during revert");
+            }
+        }
+    }
+
+    /**
+     * Permanent delete (api.md §5.9): no recycle bin, folders with everything below them. The rows go in one
+     * transaction; the blobs they referred to are collected after it committed, each only if nothing else refers to it.
+     */
+    public void destroy(AppRecord app, String fileToken) {
+        List<String> keys = store.jdbi().inTransaction(h -> {
+            FileRecord f = FileStore.find(h, fileToken).orElseThrow(ApiException::notFound);
+            requireOwn(app, f);
+            List<String> blobKeys = new ArrayList<>();
+            Deque<FileRecord> todo = new ArrayDeque<>();
+            todo.push(f);
+            while (!todo.isEmpty()) {
+                FileRecord x = todo.pop();
+                if (x.isFolder()) {
+                    AppSpaceStore.children(h, app.appId(), x.fileId()).forEach(todo::push);
+                }
+                blobKeys.addAll(AppSpaceStore.blobKeys(h, x.fileId()));
+                AppSpaceStore.purge(h, x.fileId());
+            }
+            return blobKeys;
+        });
+        content.collect(store.jdbi(), keys);
+    }
+
+    /**
+     * Batch move (api.md §5.9), all or nothing: every token in one folder of this app, the target a different folder
+     * of this app (not one of the moved folders or below them), no name clash (30015).
+     */
+    public List<String> move(AppRecord app, List<String> fileTokens, String parentToken, String modifierJson) {
+        long now = clock.epochSeconds();
+        store.jdbi().useTransaction(h -> {
+            List<FileRecord> sources = new ArrayList<>();
+            for (String t : fileTokens) {
+                FileRecord f = FileStore.find(h, t).orElseThrow(ApiException::notFound);
+                requireOwn(app, f);
+                sources.add(f);
+            }
+            String target = ROOT;
+            if (!parentToken.isEmpty()) {
+                FileRecord p = FileStore.find(h, parentToken).orElseThrow(ApiException::notFound);
+                requireOwn(app, p);
+                if (!p.isFolder()) {
+                    throw ApiException.invalid("parent_token is a file");
+                }
+                target = p.fileId();
+            }
+            String from = sources.get(0).parentId();
+            for (FileRecord f : sources) {
+                if (!f.parentId().equals(from)) {
+                    throw ApiException.invalid("all file_tokens must be in one folder");
+                }
+            }
+            if (from.equals(target)) {
+                throw ApiException.invalid("parent_token is the folder the files are already in");
+            }
+            // the target must not be one of the moved folders or inside one
+            java.util.Set<String> moved = new java.util.HashSet<>(fileTokens);
+            for (String at = target; !at.isEmpty(); ) {
+                if (moved.contains(at)) {
+                    throw ApiException.invalid("a folder cannot be moved into itself or a folder below it");
+                }
+                at = FileStore.find(h, at).map(FileRecord::parentId).orElse(ROOT);
+            }
+            for (FileRecord f : sources) {
+                if (FileStore.child(h, FileRecord.APP, app.appId(), target, f.name()).isPresent()) {
+                    throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
+                }
+            }
+            for (FileRecord f : sources) {
+                AppSpaceStore.move(h, f.fileId(), target, modifierJson, now);
+            }
+        });
+        return fileTokens;
+    }
+
+    private static void requireOwn(AppRecord app, FileRecord f) {
+        if (!f.live() || !FileRecord.APP.equals(f.space()) || !f.ownerId().equals(app.appId())) {
+            throw ApiException.notFound();
+        }
+    }
+
+    /** File info as of one version: that version's name, size, type, modifier and time; creator and place as now. */
+    public static AppFileInfo info(FileRecord f, AppSpaceStore.Version v) {
+        return new AppFileInfo(v.contentType() == null ? ContentTypes.OCTET : v.contentType(),
+                f.creator() == null ? "0" : f.creator(), f.ctime(), f.fileId(),
+                v.modifier() == null ? "0" : v.modifier(), v.mtime(), v.name(), f.parentId() == null ? "" : f.parentId(),
+                v.size(), Map.of(), "normal_file", v.version());
     }
 
     private String resolveFolder(Handle h, AppRecord app, Folder where, long now) {

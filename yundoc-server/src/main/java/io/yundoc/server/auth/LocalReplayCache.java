@@ -29,6 +29,12 @@ public final class LocalReplayCache implements ReplayCache {
     }
 
     @Override
+    public boolean seen(String key) {
+        Long until = seen.get(key);
+        return until != null && until > nowMillis.getAsLong();
+    }
+
+    @Override
     public void forget(String key) {
         seen.remove(key);
     }

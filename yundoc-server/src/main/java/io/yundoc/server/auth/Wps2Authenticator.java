@@ -3,18 +3,26 @@ package io.yundoc.server.auth;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.HttpDates;
 import io.yundoc.protocol.Wps2Verifier;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Metrics;
 import io.yundoc.server.core.ServerClock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Glue between HTTP and the WPS-2 verifier: reads the signed headers as sent, looks up the app's keys, keeps the
- * replay cache and counts failures by reason.
+ * Glue between HTTP and the WPS-2 verifier: reads the signed headers as sent, looks up the app's keys (both during a
+ * key rotation), keeps the replay cache and counts failures by reason.
+ *
+ * <p>Replay cache (api.md §3.4): only a request that passed every step is recorded, so a failed or truncated upload
+ * can be retried with the same headers. A key already recorded is refused early (before an upload body is read);
+ * the atomic record happens once the body verified, so of two concurrent identical writes exactly one is accepted.
  */
 public final class Wps2Authenticator {
+    private static final long MARGIN_MILLIS = 1000; // Date has second precision
     private final Wps2Verifier verifier;
     private final AppStore apps;
     private final ServerClock clock;
@@ -34,11 +42,35 @@ public final class Wps2Authenticator {
         this.pathPrefix = pathPrefix;
     }
 
-    /** A request whose headers verified. {@code replayKey} is non-null when the replay cache recorded it. */
-    public record Verified(AppRecord app, String contentMd5, String replayKey) {
+    /** A request whose headers verified; recorded in the replay cache once its body verified too. */
+    public static final class Verified {
+        private final AppRecord app;
+        private final String contentMd5;
+        private final String rawTarget;
+        private final String replayKey;
+        private final long replayUntilMillis;
+        private volatile boolean recorded;
+
+        Verified(AppRecord app, String contentMd5, String rawTarget, String replayKey, long replayUntilMillis) {
+            this.app = app;
+            this.contentMd5 = contentMd5;
+            this.rawTarget = rawTarget;
+            this.replayKey = replayKey;
+            this.replayUntilMillis = replayUntilMillis;
+        }
+
+        public AppRecord app() { return app; }
+
+        public String contentMd5() { return contentMd5; }
+
+        /** The replay-cache key, or null for GET/HEAD or with the cache off. */
+        public String replayKey() { return replayKey; }
     }
 
-    /** Steps 1–5 (and 7 for an empty body) plus the replay check; throws the documented error on failure. */
+    /**
+     * Steps 1–5 (and 7 for an empty body) plus the early replay check; throws the documented error on failure. A
+     * request without body is complete here and is recorded in the replay cache at once.
+     */
     public Verified verifyHeaders(ServerRequest req, boolean bodyEmpty) {
         String method = req.prologue().method().text();
         String rawQuery = req.query().rawValue();
@@ -61,26 +93,71 @@ public final class Wps2Authenticator {
             throw new ApiException(r.failure().code(), r.failure().hint());
         }
         String replayKey = null;
+        long until = 0;
         if (replay != null && !"GET".equals(method) && !"HEAD".equals(method)) {
-            replayKey = r.appId() + '\n' + method + '\n' + target + '\n' + auth.strip() + '\n' + date.strip() + '\n'
-                    + (md5 == null ? "" : md5.strip());
-            if (!replay.firstSeen(replayKey, clock.millis() + window.toMillis())) {
-                metrics.wps2Failure("replayed");
-                throw new ApiException(ErrorCode.INVALID_SIGNATURE, "replayed request");
+            replayKey = replayKey(r.appId(), method, req.path().path(), auth, date, md5);
+            // a Date up to one window in the future stays valid for a window after it: remember it that long
+            long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(clock.millis());
+            until = Math.max(clock.millis(), sentAt) + window.toMillis() + MARGIN_MILLIS;
+            if (replay.seen(replayKey)) {
+                throw replayed();
             }
         }
-        return new Verified(found[0], md5, replayKey);
+        Verified v = new Verified(found[0], md5, target, replayKey, until);
+        if (bodyEmpty) {
+            record(v);
+        }
+        return v;
     }
 
-    /** Step 6, once the body has been received: its md5 against {@code Content-Md5}. */
-    public void verifyBody(Verified v, String receivedMd5) {
-        if (!Wps2Verifier.bodyMatches(v.contentMd5(), receivedMd5)) {
-            if (v.replayKey() != null) {
-                replay.forget(v.replayKey());
+    /**
+     * The cache key. Only the parts that select the operation and the signature count, normalised so that a replay
+     * cannot dodge the cache by re-spelling them: the decoded path (not the unsigned, ignored query), the
+     * signature hex and {@code Content-Md5} in lower case, the {@code WPS-2} prefix in any case.
+     */
+    static String replayKey(String appId, String method, String decodedPath, String auth, String date, String md5) {
+        String a = auth.strip();
+        String sig = a.substring(a.lastIndexOf(':') + 1).toLowerCase(Locale.ROOT);
+        return appId + '\n' + method + '\n' + decodedPath + '\n' + sig + '\n' + date.strip() + '\n'
+                + (md5 == null ? "" : md5.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Step 6, once the body has been received: its md5 against {@code Content-Md5}. A body that turned out to have
+     * no bytes (e.g. chunked and empty) is checked by step 7's rules instead. Then the request is recorded.
+     *
+     * @param receivedBytes the number of body bytes received, or -1 when unknown (then treated as non-empty)
+     */
+    public void verifyBody(Verified v, String receivedMd5, long receivedBytes) {
+        boolean ok;
+        if (receivedBytes == 0) {
+            ok = false;
+            for (String candidate : Wps2Verifier.emptyBodyCandidates(v.rawTarget, pathPrefix)) {
+                ok |= Wps2Verifier.bodyMatches(v.contentMd5(), candidate);
             }
+        } else {
+            ok = Wps2Verifier.bodyMatches(v.contentMd5(), receivedMd5);
+        }
+        if (!ok) {
             metrics.wps2Failure("content_md5_mismatch");
             throw new ApiException(ErrorCode.INVALID_SIGNATURE, Wps2Verifier.HINT_MD5);
         }
+        record(v);
+    }
+
+    private void record(Verified v) {
+        if (v.replayKey == null || v.recorded) {
+            return;
+        }
+        if (!replay.firstSeen(v.replayKey, v.replayUntilMillis)) {
+            throw replayed();
+        }
+        v.recorded = true;
+    }
+
+    private ApiException replayed() {
+        metrics.wps2Failure("replayed");
+        return new ApiException(ErrorCode.INVALID_SIGNATURE, "replayed request");
     }
 
     private static String header(ServerRequest req, String name) {

@@ -52,6 +52,12 @@ public final class DownloadService {
         return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url(baseUrl, f.fileId(), f.blobKey(), f.name()));
     }
 
+    /** The download answer for given bytes of a file (an older version's): a fresh temporary URL bound to them. */
+    public DownloadInfo answer(String fileId, String blobKey, String name, String baseUrl) {
+        BlobRecord b = blobs.find(blobKey).orElseThrow(() -> new IllegalStateException("blob row missing for " + fileId));
+        return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url(baseUrl, fileId, blobKey, name));
+    }
+
     /** A fresh temporary URL for these bytes of this file. */
     public String url(String baseUrl, String fileId, String blobKey, String name) {
         String ticket = tickets.mint(fileId, blobKey, clock.epochSeconds() + ttlSeconds);
