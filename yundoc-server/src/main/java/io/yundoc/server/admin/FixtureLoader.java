@@ -97,6 +97,7 @@ public final class FixtureLoader {
             });
         } finally {
             pending.forEach(BlobStore.PendingBlob::close);
+            contentOf.values().stream().filter(java.util.Objects::nonNull).forEach(b -> content.release(b.key()));
         }
         if (clockAt != null) {
             clock.set(clockAt);

@@ -84,7 +84,11 @@ public final class FileService {
         }
         try (BlobStore.PendingBlob blob = content.receive(bytes)) {
             BlobRecord rec = content.commit(blob, now);
-            return insertFile(p, name, where, rec, ContentTypes.of(name), now);
+            try {
+                return insertFile(p, name, where, rec, ContentTypes.of(name), now);
+            } finally {
+                content.release(rec.key()); // the metadata transaction has ended: the collector may judge the blob again
+            }
         }
     }
 
@@ -96,7 +100,11 @@ public final class FileService {
         }
         long now = clock.epochSeconds();
         BlobRecord rec = content.commit(blob, now);
-        return insertFile(p, name, where, rec, ContentTypes.of(name), now);
+        try {
+            return insertFile(p, name, where, rec, ContentTypes.of(name), now);
+        } finally {
+            content.release(rec.key());
+        }
     }
 
     private FileRecord insertFile(Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
