@@ -11,7 +11,7 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String publicUrl, String db, String blobs,
                            String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
-                           Duration wps2Window, boolean wps2ReplayCache) {
+                           Duration wps2Window, boolean wps2ReplayCache, boolean blobsPresign, String quotaFailure) {
 
     public static Builder builder() {
         return new Builder();
@@ -21,7 +21,12 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         return new Builder().port(port).bind(bind).dataDir(dataDir).publicUrl(publicUrl).db(db).blobs(blobs).quota(quota)
                 .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
                 .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache);
+                .wps2ReplayCache(wps2ReplayCache).blobsPresign(blobsPresign).quotaFailure(quotaFailure);
+    }
+
+    /** True when any shared backend is configured: several instances may run on this configuration. */
+    public boolean scaleOut() {
+        return (db != null && db.startsWith("jdbc:postgresql:")) || blobs != null || quota != null;
     }
 
     public static final class Builder {
@@ -43,6 +48,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private long maxUpload = 1L << 30;
         private Duration wps2Window = Duration.ofMinutes(15);
         private boolean wps2ReplayCache = true;
+        private boolean blobsPresign;
+        private String quotaFailure = "open";
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -62,6 +69,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder maxUpload(long v) { maxUpload = v; return this; }
         public Builder wps2Window(Duration v) { wps2Window = v; return this; }
         public Builder wps2ReplayCache(boolean v) { wps2ReplayCache = v; return this; }
+        public Builder blobsPresign(boolean v) { blobsPresign = v; return this; }
+        public Builder quotaFailure(String v) { quotaFailure = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -82,8 +91,32 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (fixtures != null && !dev) {
                 throw new IllegalArgumentException("--fixtures needs --dev");
             }
+            if (blobs != null && blobs.isBlank()) {
+                blobs = null;
+            }
+            if (quota != null && quota.isBlank()) {
+                quota = null;
+            }
+            if (db != null && db.isBlank()) {
+                db = null;
+            }
+            if (blobs != null && !blobs.startsWith("s3://")) {
+                throw new IllegalArgumentException("--blobs must be an s3://bucket?endpoint=...&region=... URL");
+            }
+            if (quota != null && !quota.startsWith("redis://") && !quota.startsWith("rediss://")) {
+                throw new IllegalArgumentException("--quota must be a redis://host:port URL");
+            }
+            if (db != null && !db.startsWith("jdbc:postgresql:") && !db.startsWith("jdbc:sqlite:")) {
+                throw new IllegalArgumentException("--db must be a jdbc:postgresql:// (or jdbc:sqlite:) URL");
+            }
+            if (blobsPresign && blobs == null) {
+                throw new IllegalArgumentException("--blobs-presign needs --blobs s3://...");
+            }
+            if (!"open".equals(quotaFailure) && !"closed".equals(quotaFailure)) {
+                throw new IllegalArgumentException("--quota-failure must be open or closed");
+            }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
-                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache);
+                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, blobsPresign, quotaFailure);
         }
     }
 }
