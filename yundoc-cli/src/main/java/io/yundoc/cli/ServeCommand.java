@@ -41,6 +41,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--quota-failure", defaultValue = "open",
             description = "Redis-down policy: open (count locally, reconcile) or closed (30004) (default ${DEFAULT-VALUE})")
     String quotaFailure;
+    @Option(names = "--trusted-proxies", description = "CIDRs (comma-separated) whose Forwarded / X-Forwarded-* headers count")
+    String trustedProxies;
     @Option(names = "--quota-tz", defaultValue = "Asia/Shanghai", description = "time zone of the quota day (default ${DEFAULT-VALUE})")
     String quotaTz;
     @Option(names = "--admin-issue-tokens", defaultValue = "true", arity = "1", description = "serve POST /admin/v1/tokens")
@@ -78,6 +80,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig cfg = ServerConfig.builder().port(port).bind(bind).dataDir(data).publicUrl(publicUrl).db(db)
                 .blobs(blobs).blobsPresign(blobsPresign).quota(quota).quotaFailure(quotaFailure)
+                .trustedProxies(trustedProxies)
                 .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)

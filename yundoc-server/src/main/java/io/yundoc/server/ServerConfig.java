@@ -11,7 +11,8 @@ import java.time.ZoneId;
 public record ServerConfig(int port, String bind, Path dataDir, String publicUrl, String db, String blobs,
                            String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
-                           Duration wps2Window, boolean wps2ReplayCache, boolean blobsPresign, String quotaFailure) {
+                           Duration wps2Window, boolean wps2ReplayCache, boolean blobsPresign, String quotaFailure,
+                           String trustedProxies) {
 
     public static Builder builder() {
         return new Builder();
@@ -21,7 +22,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         return new Builder().port(port).bind(bind).dataDir(dataDir).publicUrl(publicUrl).db(db).blobs(blobs).quota(quota)
                 .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
                 .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache).blobsPresign(blobsPresign).quotaFailure(quotaFailure);
+                .wps2ReplayCache(wps2ReplayCache).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
+                .trustedProxies(trustedProxies);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -50,6 +52,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private boolean wps2ReplayCache = true;
         private boolean blobsPresign;
         private String quotaFailure = "open";
+        private String trustedProxies;
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -71,6 +74,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder wps2ReplayCache(boolean v) { wps2ReplayCache = v; return this; }
         public Builder blobsPresign(boolean v) { blobsPresign = v; return this; }
         public Builder quotaFailure(String v) { quotaFailure = v; return this; }
+        public Builder trustedProxies(String v) { trustedProxies = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -115,8 +119,10 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (!"open".equals(quotaFailure) && !"closed".equals(quotaFailure)) {
                 throw new IllegalArgumentException("--quota-failure must be open or closed");
             }
+            io.yundoc.server.core.TrustedProxies.parse(trustedProxies); // fails fast on a malformed list
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
-                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, blobsPresign, quotaFailure);
+                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, blobsPresign, quotaFailure,
+                    trustedProxies);
         }
     }
 }

@@ -136,7 +136,8 @@ public final class YundocServer implements AutoCloseable {
             this.poller = null;
         }
         QuotaService quota = new QuotaService(quotaCounter, clock, config.quotaTz(), metrics);
-        PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port());
+        PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port(),
+                io.yundoc.server.core.TrustedProxies.parse(config.trustedProxies()));
         AppStore apps = new AppStore(db.jdbi());
         UserStore users = new UserStore(db.jdbi());
         TokenService tokens = new TokenService(db.jdbi(), clock, ids);
