@@ -33,8 +33,16 @@ final class ServeCommand implements Callable<Integer> {
     String db;
     @Option(names = "--blobs", description = "s3://bucket?endpoint=...&region=... for scale-out (default: files in the data dir)")
     String blobs;
-    @Option(names = "--quota", description = "redis://host:port for scale-out (default: in process, persisted)")
+    @Option(names = "--blobs-presign", defaultValue = "false", arity = "0..1",
+            description = "with --blobs: download url is a presigned GET on the S3 store instead of a yundoc URL")
+    boolean blobsPresign;
+    @Option(names = "--quota", description = "redis://host:port[?prefix=yundoc:] for scale-out (default: in process, persisted)")
     String quota;
+    @Option(names = "--quota-failure", defaultValue = "open",
+            description = "Redis-down policy: open (count locally, reconcile) or closed (30004) (default ${DEFAULT-VALUE})")
+    String quotaFailure;
+    @Option(names = "--trusted-proxies", description = "CIDRs (comma-separated) whose Forwarded / X-Forwarded-* headers count")
+    String trustedProxies;
     @Option(names = "--quota-tz", defaultValue = "Asia/Shanghai", description = "time zone of the quota day (default ${DEFAULT-VALUE})")
     String quotaTz;
     @Option(names = "--admin-issue-tokens", defaultValue = "true", arity = "1", description = "serve POST /admin/v1/tokens")
@@ -76,17 +84,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cloud-concurrency", defaultValue = "5", description = "URL imports per app at a time (default ${DEFAULT-VALUE})")
     int cloudConcurrency;
 
+    /** A URL without credentials (password=, secret_key=, user:pass@) for the start-up banner. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (blobs != null || quota != null) {
-            System.err.println("yundoc: --blobs and --quota (scale-out mode) are not available in this build yet");
-            return 2;
-        }
         if (!wps2ReplayCache.equals("on") && !wps2ReplayCache.equals("off")) {
             System.err.println("yundoc: --wps2-replay-cache must be on or off");
             return 2;
         }
         ServerConfig cfg = ServerConfig.builder().port(port).bind(bind).dataDir(data).publicUrl(publicUrl).db(db)
+                .blobs(blobs).blobsPresign(blobsPresign).quota(quota).quotaFailure(quotaFailure)
+                .trustedProxies(trustedProxies)
                 .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
@@ -103,6 +114,10 @@ final class ServeCommand implements Callable<Integer> {
         }, "yundoc-shutdown"));
         System.out.println("yundoc listening on " + server.url());
         System.out.println("  data:        " + data.toAbsolutePath().normalize() + (db == null ? " (SQLite + local blobs)" : ""));
+        if (cfg.scaleOut()) {
+            System.out.println("  scale-out:   db " + (db == null ? "SQLite" : redact(db)) + ", blobs " + (blobs == null ? "local" : redact(blobs))
+                    + ", quota " + (quota == null ? (db != null && db.startsWith("jdbc:postgresql:") ? "database" : "local") : redact(quota)));
+        }
         System.out.println("  admin token: " + (System.getenv("YUNDOC_ADMIN_TOKEN") != null ? "from YUNDOC_ADMIN_TOKEN"
                 : data.resolve("admin.token").toAbsolutePath().normalize() + "  (curl -H \"Authorization: Bearer $(cat "
                 + data.resolve("admin.token") + ")\" " + server.url() + "/admin/v1/apps)"));

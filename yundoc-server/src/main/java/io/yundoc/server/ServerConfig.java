@@ -13,7 +13,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
                            Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
-                           int cloudConcurrency) {
+                           int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies) {
 
     public static Builder builder() {
         return new Builder();
@@ -25,7 +25,13 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
                 .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
-                .cloudConcurrency(cloudConcurrency);
+                .cloudConcurrency(cloudConcurrency).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
+                .trustedProxies(trustedProxies);
+    }
+
+    /** True when any shared backend is configured: several instances may run on this configuration. */
+    public boolean scaleOut() {
+        return (db != null && db.startsWith("jdbc:postgresql:")) || blobs != null || quota != null;
     }
 
     public static final class Builder {
@@ -53,6 +59,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private java.util.List<String> cloudAllow = java.util.List.of();
         private Duration cloudTimeout = Duration.ofSeconds(120);
         private int cloudConcurrency = 5;
+        private boolean blobsPresign;
+        private String quotaFailure = "open";
+        private String trustedProxies;
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -79,6 +88,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder cloudAllow(java.util.List<String> v) { cloudAllow = v == null ? java.util.List.of() : java.util.List.copyOf(v); return this; }
         public Builder cloudTimeout(Duration v) { cloudTimeout = v; return this; }
         public Builder cloudConcurrency(int v) { cloudConcurrency = v; return this; }
+        public Builder blobsPresign(boolean v) { blobsPresign = v; return this; }
+        public Builder quotaFailure(String v) { quotaFailure = v; return this; }
+        public Builder trustedProxies(String v) { trustedProxies = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -114,9 +126,35 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (loginLockout.isNegative() || loginLockout.isZero() || loginLockout.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("--login-lockout must be between 1s and 1d");
             }
+            if (blobs != null && blobs.isBlank()) {
+                blobs = null;
+            }
+            if (quota != null && quota.isBlank()) {
+                quota = null;
+            }
+            if (db != null && db.isBlank()) {
+                db = null;
+            }
+            if (blobs != null && !blobs.startsWith("s3://")) {
+                throw new IllegalArgumentException("--blobs must be an s3://bucket?endpoint=...&region=... URL");
+            }
+            if (quota != null && !quota.startsWith("redis://") && !quota.startsWith("rediss://")) {
+                throw new IllegalArgumentException("--quota must be a redis://host:port URL");
+            }
+            if (db != null && !db.startsWith("jdbc:postgresql:") && !db.startsWith("jdbc:sqlite:")) {
+                throw new IllegalArgumentException("--db must be a jdbc:postgresql:// (or jdbc:sqlite:) URL");
+            }
+            if (blobsPresign && blobs == null) {
+                throw new IllegalArgumentException("--blobs-presign needs --blobs s3://...");
+            }
+            if (!"open".equals(quotaFailure) && !"closed".equals(quotaFailure)) {
+                throw new IllegalArgumentException("--quota-failure must be open or closed");
+            }
+            io.yundoc.server.core.TrustedProxies.parse(trustedProxies); // fails fast on a malformed list
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
-                    loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency);
+                    loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
+                    trustedProxies);
         }
     }
 }

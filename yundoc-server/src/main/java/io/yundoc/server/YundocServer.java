@@ -16,7 +16,14 @@ import io.yundoc.server.appspace.AppSpaceService;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.GrantService;
+import io.yundoc.server.auth.DbReplayCache;
 import io.yundoc.server.auth.LocalReplayCache;
+import io.yundoc.server.auth.RedisReplayCache;
+import io.yundoc.server.auth.ReplayCache;
+import io.yundoc.server.blob.S3BlobStore;
+import io.yundoc.server.quota.DbQuotaCounter;
+import io.yundoc.server.quota.RedisBackend;
+import io.yundoc.server.quota.RedisQuotaCounter;
 import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.UserStore;
@@ -69,6 +76,8 @@ public final class YundocServer implements AutoCloseable {
     private final Database db;
     private final BlobStore blobStore;
     private final QuotaCounter quotaCounter;
+    private final RedisBackend redis;
+    private final java.util.concurrent.ScheduledExecutorService poller;
     private final ServerClock clock;
     private final String adminToken;
     private final List<Endpoint> routes;
@@ -89,6 +98,7 @@ public final class YundocServer implements AutoCloseable {
         long offset = config.dev() ? settings.get("clock_offset_ms").map(Long::parseLong).orElse(0L) : 0L;
         this.clock = new ServerClock(Clock.systemUTC(), offset);
         clock.onChange(v -> settings.put("clock_offset_ms", Long.toString(v)));
+        Maintenance maintenance = new Maintenance();
         RandomGenerator random = config.seed() != null ? new Random(config.seed()) : new SecureRandom();
         this.ids = new IdGenerator(new Ids(random), db.jdbi(), config.dev());
         this.adminToken = adminToken(config);
@@ -96,17 +106,55 @@ public final class YundocServer implements AutoCloseable {
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
 
         Metrics metrics = new Metrics();
-        this.blobStore = new LocalBlobStore(config.dataDir().resolve("blobs"));
-        this.quotaCounter = new LocalQuotaCounter(db.jdbi());
+        this.blobStore = config.blobs() != null
+                ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign())
+                : new LocalBlobStore(config.dataDir().resolve("blobs"));
+        boolean failOpen = "open".equals(config.quotaFailure());
+        this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
+        if (redis != null) {
+            this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
+                    metrics.registry());
+        } else if (db.postgres()) {
+            this.quotaCounter = new DbQuotaCounter(db.jdbi());
+        } else {
+            this.quotaCounter = new LocalQuotaCounter(db.jdbi());
+        }
+        ReplayCache replay = !config.wps2ReplayCache() ? null
+                : redis != null ? new RedisReplayCache(redis, clock::millis, failOpen)
+                : db.postgres() ? new DbReplayCache(db.jdbi(), clock::millis)
+                : new LocalReplayCache(clock::millis);
+        if (db.postgres()) {
+            // several instances share this database: the emulator clock and the maintenance switch set through one
+            // instance reach the others within a second
+            settings.get("maintenance").ifPresent(maintenance::adopt);
+            maintenance.onChange(v -> settings.put("maintenance", v));
+            this.poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "yundoc-shared-settings");
+                t.setDaemon(true);
+                return t;
+            });
+            poller.scheduleWithFixedDelay(() -> {
+                try {
+                    if (config.dev()) {
+                        settings.get("clock_offset_ms").map(Long::parseLong).ifPresent(clock::adopt);
+                    }
+                    settings.get("maintenance").ifPresent(maintenance::adopt);
+                } catch (RuntimeException e) {
+                    // database briefly unreachable: keep the last known values, try again in a second
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        } else {
+            this.poller = null;
+        }
         QuotaService quota = new QuotaService(quotaCounter, clock, config.quotaTz(), metrics);
-        PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port());
+        PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port(),
+                io.yundoc.server.core.TrustedProxies.parse(config.trustedProxies()));
         AppStore apps = new AppStore(db.jdbi());
         UserStore users = new UserStore(db.jdbi());
         TokenService tokens = new TokenService(db.jdbi(), clock, ids);
         this.editTokens = new EditTokenService(db.jdbi(), clock, ids);
         Wps2Authenticator wps2 = new Wps2Authenticator(apps, clock, metrics,
-                config.wps2ReplayCache() ? new LocalReplayCache(clock::millis) : null, config.wps2Window(), publicUrl.pathPrefix());
-        Maintenance maintenance = new Maintenance();
+                replay, config.wps2Window(), publicUrl.pathPrefix());
 
         FileStore fileStore = new FileStore(db.jdbi());
         BlobIndex blobIndex = new BlobIndex(db.jdbi());
@@ -145,7 +193,12 @@ public final class YundocServer implements AutoCloseable {
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
-        new OpsRoutes(db, blobStore, metrics).routes(router);
+        OpsRoutes ops = new OpsRoutes(db, blobStore, metrics);
+        if (quotaCounter instanceof RedisQuotaCounter rq) {
+            // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready
+            ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
+        }
+        ops.routes(router);
         oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
@@ -259,7 +312,13 @@ public final class YundocServer implements AutoCloseable {
         web.stop();
         contentIndex.close();
         blobCollector.close();
+        if (poller != null) {
+            poller.shutdownNow();
+        }
         quotaCounter.close();
+        if (redis != null) {
+            redis.close();
+        }
         blobStore.close();
         db.close();
     }

@@ -42,6 +42,11 @@ public final class TestServer implements AutoCloseable {
         ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dataDir).dev(true)
                 .adminToken("test-admin-token");
         customize.accept(b);
+        if (ScaleOutBackends.enabled()) {
+            // -Dyundoc.test.mode=scaleout: the same tests against PostgreSQL + S3 + Redis
+            ScaleOutBackends.apply(b);
+            customize.accept(b); // a test that sets a backend itself keeps its choice
+        }
         server = YundocServer.start(b.build());
         base = "http://127.0.0.1:" + server.port();
     }
@@ -209,6 +214,11 @@ public final class TestServer implements AutoCloseable {
         String date = date();
         return new String[]{"Date", date, "Content-Md5", md5, "Content-Type", contentType,
                 "Authorization", wps2(app.appId(), app.appKey(), md5, contentType, date)};
+    }
+
+    /** True when this run uses the scale-out backends (PostgreSQL, S3, Redis). */
+    public static boolean scaleOut() {
+        return ScaleOutBackends.enabled();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.yundoc.server.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
@@ -62,7 +63,9 @@ public final class AdminRoutes {
         r.admin(Method.POST, BASE + "/users/:user_id/disable", c -> c.ok(setUserDisabled(c.param("user_id"), true)));
         r.admin(Method.POST, BASE + "/users/:user_id/enable", c -> c.ok(setUserDisabled(c.param("user_id"), false)));
         r.admin(Method.POST, BASE + "/tokens", this::issueToken);
+        r.admin(Method.PATCH, BASE + "/apps/:app_id", this::patchApp);
         r.admin(Method.GET, BASE + "/quota", this::quota);
+        r.admin(Method.PUT, BASE + "/quota", this::putQuota);
         r.admin(Method.PUT, BASE + "/maintenance", this::maintenance);
         r.admin(Method.GET, BASE + "/clock", c -> {
             devOnly();
@@ -183,6 +186,117 @@ public final class AdminRoutes {
         m.put("day", quota.today());
         m.put("endpoints", rows);
         c.ok(m);
+    }
+
+    /** The metered endpoint keys ("METHOD /path/template"), for validating overrides. */
+    private java.util.Set<String> meteredKeys() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String e : meteredEndpoints) {
+            keys.add(e.substring(e.indexOf('|') + 1));
+        }
+        return keys;
+    }
+
+    /** A validated override value: a limit, "unlimited", or null (remove). */
+    private static JsonNode overrideValue(String endpoint, JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isTextual() && v.asText().equals("unlimited")) {
+            return v;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0) {
+            return v;
+        }
+        throw ApiException.invalid("limit for " + endpoint + " must be a non-negative integer, \"unlimited\" or null");
+    }
+
+    /**
+     * Applies override changes with a compare-and-set on the stored JSON, retried on a concurrent change, so two
+     * admins (or instances) editing different endpoints never lose one another's edit.
+     */
+    private AppRecord applyOverrides(String appId, Map<String, JsonNode> changes) {
+        java.util.Set<String> known = meteredKeys();
+        for (String k : changes.keySet()) {
+            if (!known.contains(k)) {
+                throw ApiException.invalid("not a metered endpoint: " + k + " (form: \"<METHOD> <path template>\")");
+            }
+        }
+        for (int attempt = 0; ; attempt++) {
+            AppRecord a = app(appId);
+            ObjectNode o;
+            try {
+                o = (ObjectNode) Json.MAPPER.readTree(a.quotaOverrides());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            changes.forEach((k, v) -> {
+                if (v == null) {
+                    o.remove(k);
+                } else {
+                    o.set(k, v);
+                }
+            });
+            if (apps.compareAndSetQuotaOverrides(appId, a.quotaOverrides(), Json.writeString(o))) {
+                return app(appId);
+            }
+            if (attempt > 20) {
+                throw new ApiException(ErrorCode.INTERNAL_ERROR, "quota overrides changed concurrently; retry");
+            }
+        }
+    }
+
+    private void putQuota(Call c) {
+        ObjectNode b = c.json(true);
+        String appId = Json.text(b, "app_id").orElseThrow(() -> ApiException.invalid("app_id is required"));
+        String endpoint = Json.text(b, "endpoint").orElseThrow(() -> ApiException.invalid("endpoint is required"));
+        if (!b.has("limit")) {
+            throw ApiException.invalid("limit is required (a number, \"unlimited\" or null)");
+        }
+        app(appId);
+        Map<String, JsonNode> change = new LinkedHashMap<>();
+        change.put(endpoint, overrideValue(endpoint, b.get("limit")));
+        AppRecord a = applyOverrides(appId, change);
+        String tierName = meteredEndpoints.stream().filter(e -> e.endsWith("|" + endpoint)).findFirst()
+                .map(e -> e.substring(0, e.indexOf('|'))).orElseThrow();
+        long limit = quota.limitFor(a.formal(), a.quotaOverrides(), endpoint, Tier.valueOf(tierName));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("endpoint", endpoint);
+        row.put("limit", limit == QuotaService.UNLIMITED ? "unlimited" : limit);
+        row.put("used", quota.usage(appId).getOrDefault(endpoint, 0L));
+        c.ok(row);
+    }
+
+    private static final java.util.Set<String> PATCHABLE = java.util.Set.of("name", "tier", "redirect_uris", "scopes",
+            "quota_overrides", "auto_consent_user");
+
+    private void patchApp(Call c) {
+        String appId = c.param("app_id");
+        AppRecord a = app(appId);
+        ObjectNode b = c.json(true);
+        b.fieldNames().forEachRemaining(f -> {
+            if (!PATCHABLE.contains(f)) {
+                throw ApiException.invalid("unknown field " + f);
+            }
+        });
+        Map<String, JsonNode> changes = new LinkedHashMap<>();
+        if (b.has("quota_overrides")) {
+            JsonNode q = b.get("quota_overrides");
+            if (!q.isObject()) {
+                throw ApiException.invalid("quota_overrides must be an object");
+            }
+            q.fields().forEachRemaining(e -> changes.put(e.getKey(), overrideValue(e.getKey(), e.getValue())));
+        }
+        AppRecord updated = admin.patchApp(a,
+                b.has("name") ? Json.text(b, "name").orElse("") : null,
+                b.has("tier") ? Json.text(b, "tier").orElse("") : null,
+                b.has("redirect_uris") ? Json.stringList(b, "redirect_uris").orElse(List.of()) : null,
+                b.has("scopes") ? Json.stringList(b, "scopes").orElse(List.of()) : null,
+                b.has("auto_consent_user"), Json.text(b, "auto_consent_user").orElse(null));
+        if (!changes.isEmpty()) {
+            updated = applyOverrides(appId, changes);
+        }
+        c.ok(appView(updated, false));
     }
 
     private void maintenance(Call c) {

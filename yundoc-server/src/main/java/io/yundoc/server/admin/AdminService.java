@@ -95,6 +95,47 @@ public final class AdminService {
         return a;
     }
 
+    /**
+     * Validates and stores a PATCH of an app's descriptive fields (null = unchanged) with the same rules as
+     * {@link #createApp}; returns the updated app.
+     */
+    public AppRecord patchApp(AppRecord a, String name, String tier, List<String> redirectUris, List<String> scopes,
+                              boolean setAutoConsent, String autoConsentUser) {
+        String n = a.name();
+        if (name != null) {
+            n = name.strip();
+            if (n.isEmpty() || n.length() > 100) {
+                throw ApiException.invalid("name must be 1 to 100 characters");
+            }
+        }
+        String t = a.tier();
+        if (tier != null) {
+            if (!tier.equals("test") && !tier.equals("formal")) {
+                throw ApiException.invalid("tier must be test or formal");
+            }
+            t = tier;
+        }
+        List<String> uris = a.redirectUris();
+        if (redirectUris != null) {
+            for (String u : redirectUris) {
+                validateRedirectUri(u);
+            }
+            uris = List.copyOf(redirectUris);
+        }
+        List<String> sc = scopes == null ? a.scopes() : scopes(scopes, EnumSet.allOf(Scope.class));
+        String auto = a.autoConsentUser();
+        if (setAutoConsent) {
+            if (autoConsentUser != null && users.find(autoConsentUser).isEmpty()) {
+                throw ApiException.invalid("auto_consent_user is not a known user");
+            }
+            auto = autoConsentUser;
+        }
+        AppRecord updated = new AppRecord(a.appId(), a.appKey(), a.oldAppKey(), a.oldKeyValidUntil(), n, t, uris, sc,
+                a.disabled(), auto, a.quotaOverrides(), a.createdAt());
+        apps.updateProfile(updated);
+        return apps.find(a.appId()).orElse(updated);
+    }
+
     static void validateRedirectUri(String u) {
         try {
             URI uri = new URI(u);

@@ -312,8 +312,12 @@ public final class FixtureLoader {
         }
 
         static boolean userExists(Handle h, String userId, String name) {
+            // no sentinel value for a missing name: PostgreSQL text cannot hold the NUL character
+            if (name == null) {
+                return h.createQuery("SELECT COUNT(*) FROM users WHERE user_id = :u").bind("u", userId).mapTo(Integer.class).one() > 0;
+            }
             return h.createQuery("SELECT COUNT(*) FROM users WHERE user_id = :u OR name = :n").bind("u", userId)
-                    .bind("n", name == null ? "\u0000" : name).mapTo(Integer.class).one() > 0;
+                    .bind("n", name).mapTo(Integer.class).one() > 0;
         }
     }
 }

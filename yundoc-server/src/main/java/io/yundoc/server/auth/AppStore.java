@@ -55,6 +55,21 @@ public final class AppStore {
                 .bind("quota", a.quotaOverrides()).execute());
     }
 
+    /** Replaces the overrides only if they still are {@code expected}: false when another writer came first. */
+    public boolean compareAndSetQuotaOverrides(String appId, String expected, String next) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE apps SET quota_overrides = :n WHERE app_id = :id AND quota_overrides = :e")
+                .bind("n", next).bind("id", appId).bind("e", expected).execute()) == 1;
+    }
+
+    /** Updates the descriptive fields an operator may PATCH, leaving keys, overrides and the disabled flag alone. */
+    public void updateProfile(AppRecord a) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE apps SET name = :name, tier = :tier, redirect_uris = :uris, scopes = :scopes, "
+                        + "auto_consent_user = :auto WHERE app_id = :id")
+                .bind("id", a.appId()).bind("name", a.name()).bind("tier", a.tier())
+                .bind("uris", Json.writeString(a.redirectUris())).bind("scopes", Json.writeString(a.scopes()))
+                .bind("auto", a.autoConsentUser()).execute());
+    }
+
     static AppRecord map(ResultSet rs) throws SQLException {
         long until = rs.getLong("old_key_valid_until");
         Long oldUntil = rs.wasNull() ? null : until;

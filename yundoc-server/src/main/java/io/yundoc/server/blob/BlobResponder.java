@@ -29,6 +29,11 @@ public final class BlobResponder {
     private final BlobStore store;
     private final Metrics metrics;
 
+    /** A direct (presigned) URL for the blob when the store is configured to hand those out. */
+    public java.util.Optional<String> directUrl(String key, String fileName, String contentType, java.time.Duration ttl) {
+        return store.directUrl(key, fileName, contentType, ttl);
+    }
+
     public BlobResponder(BlobStore store, Metrics metrics) {
         this.store = store;
         this.metrics = metrics;
@@ -98,7 +103,7 @@ public final class BlobResponder {
             res.send();
             return;
         }
-        try (InputStream in = store.open(b.blobKey(), start); OutputStream out = res.outputStream()) {
+        try (InputStream in = store.open(b.blobKey(), start, length); OutputStream out = res.outputStream()) {
             byte[] buf = new byte[(int) Math.min(BUFFER, length)];
             long left = length;
             while (left > 0) {

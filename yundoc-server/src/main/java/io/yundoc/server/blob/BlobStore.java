@@ -19,6 +19,19 @@ public interface BlobStore extends AutoCloseable {
     /** Opens the blob's bytes from {@code offset} on. */
     InputStream open(String key, long offset) throws IOException;
 
+    /** Opens {@code length} bytes from {@code offset}; stores that fetch remotely ask for exactly that range. */
+    default InputStream open(String key, long offset, long length) throws IOException {
+        return open(key, offset);
+    }
+
+    /**
+     * A URL where a client can fetch the blob directly for {@code ttl}, served with this file name and type, when the
+     * store offers that (presigned S3 GET); empty means yundoc serves the bytes itself.
+     */
+    default java.util.Optional<String> directUrl(String key, String fileName, String contentType, java.time.Duration ttl) {
+        return java.util.Optional.empty();
+    }
+
     boolean exists(String key);
 
     void delete(String key) throws IOException;

@@ -27,11 +27,27 @@ public final class Database implements AutoCloseable {
     public static Database open(String jdbcUrl, Path dataDir) {
         HikariConfig hc = new HikariConfig();
         boolean pg = jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
+        String schema = null;
         if (pg) {
             hc.setJdbcUrl(jdbcUrl);
-            hc.setMaximumPoolSize(16);
-            hc.setConnectionTimeout(3000);
+            schema = urlParam(jdbcUrl, "currentSchema");
+            hc.setMaximumPoolSize(Integer.getInteger("yundoc.db.pool", 16));
+            // A request waits at most this long for a connection, so an outage answers 30004 quickly instead of
+            // piling up threads; Hikari keeps retrying in the background and the service resumes on its own.
+            hc.setConnectionTimeout(2000);
             hc.setValidationTimeout(1000);
+            hc.setKeepaliveTime(30_000);
+            // no start-up failure on a brief outage would hide a misconfiguration: fail fast at start
+            hc.setInitializationFailTimeout(10_000);
+            if (urlParam(jdbcUrl, "connectTimeout") == null) {
+                hc.addDataSourceProperty("connectTimeout", "2");
+            }
+            if (urlParam(jdbcUrl, "socketTimeout") == null) {
+                // a statement that outlives this is a dead server, not a slow query (our queries are point reads)
+                hc.addDataSourceProperty("socketTimeout", "30");
+            }
+            hc.addDataSourceProperty("tcpKeepAlive", "true");
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         } else {
             String url = jdbcUrl;
             if (url == null || url.isBlank()) {
@@ -55,12 +71,39 @@ public final class Database implements AutoCloseable {
         }
         hc.setPoolName("yundoc-db");
         HikariDataSource ds = new HikariDataSource(hc);
-        Flyway.configure()
+        var flyway = Flyway.configure()
                 .dataSource(ds)
-                .locations("classpath:db/migration", "classpath:db/" + (pg ? "postgresql" : "sqlite"))
-                .load()
-                .migrate();
+                .locations("classpath:db/migration", "classpath:db/" + (pg ? "postgresql" : "sqlite"));
+        if (schema != null) {
+            // currentSchema=... puts this installation in its own schema (created on first start), e.g. one per test run
+            flyway.schemas(schema).createSchemas(true);
+        }
+        try {
+            flyway.load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
         return new Database(ds, pg);
+    }
+
+    /** A query parameter of a JDBC URL ({@code ?a=b&c=d}), URL-decoded, or null. */
+    public static String urlParam(String url, String name) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String kv : url.substring(q + 1).split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0 && kv.substring(0, eq).equals(name)) {
+                return java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
     }
 
     public Jdbi jdbi() {

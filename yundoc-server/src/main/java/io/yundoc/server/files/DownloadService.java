@@ -49,7 +49,9 @@ public final class DownloadService {
             throw new ApiException(ErrorCode.ONLINE_FILE_TYPE, "online documents have no bytes to download");
         }
         BlobRecord b = blobs.find(f.blobKey()).orElseThrow(() -> new IllegalStateException("blob row missing for " + f.fileId()));
-        return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url(baseUrl, f.fileId(), f.blobKey(), f.name()));
+        String url = responder.directUrl(b.key(), f.name(), io.yundoc.server.blob.ContentTypes.of(f.name()), Duration.ofSeconds(ttlSeconds))
+                .orElseGet(() -> url(baseUrl, f.fileId(), f.blobKey(), f.name()));
+        return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url);
     }
 
     /** The download answer for given bytes of a file (an older version's): a fresh temporary URL bound to them. */

@@ -29,7 +29,18 @@ public final class OpsRoutes {
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace");
+    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout");
+
+    /** Further health checks (e.g. the quota backend): name → status; a non-critical one only warns. */
+    public record Check(String name, java.util.function.Supplier<String> status, boolean critical) {
+    }
+
+    private final List<Check> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public OpsRoutes check(Check c) {
+        checks.add(c);
+        return this;
+    }
 
     public OpsRoutes(Database db, BlobStore blobs, Metrics metrics) {
         this.db = db;
@@ -94,10 +105,26 @@ public final class OpsRoutes {
         Map<String, Object> checks = new LinkedHashMap<>();
         checks.put("database", dbUp ? "UP" : "DOWN");
         checks.put("blobs", blobsUp ? "UP" : "DOWN");
+        boolean ready = dbUp && blobsUp;
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        for (Check x : this.checks) {
+            String st = x.status().get();
+            checks.put(x.name(), st);
+            if (!"UP".equals(st)) {
+                if (x.critical()) {
+                    ready = false;
+                } else {
+                    warnings.add(x.name() + " " + st);
+                }
+            }
+        }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", dbUp && blobsUp ? "UP" : "DOWN");
+        m.put("status", ready ? "UP" : "DOWN");
         m.put("checks", checks);
-        c.response().status(dbUp && blobsUp ? 200 : 503);
+        if (!warnings.isEmpty()) {
+            m.put("warnings", warnings);
+        }
+        c.response().status(ready ? 200 : 503);
         c.response().header("Content-Type", "application/json; charset=utf-8");
         c.response().header("Cache-Control", "no-store");
         c.response().send(Json.write(m));

@@ -1,0 +1,37 @@
+package io.yundoc.server.auth;
+
+import java.util.function.LongSupplier;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The replay cache in the shared database (scale-out without Redis): one upsert that succeeds only when the key is
+ * new or its previous entry expired, so two instances racing on the same signed request cannot both accept it.
+ */
+public final class DbReplayCache implements ReplayCache {
+    private final Jdbi jdbi;
+    private final LongSupplier nowMillis;
+    private volatile long nextSweep;
+
+    public DbReplayCache(Jdbi jdbi, LongSupplier nowMillis) {
+        this.jdbi = jdbi;
+        this.nowMillis = nowMillis;
+    }
+
+    @Override
+    public boolean firstSeen(String key, long expiresAtMillis) {
+        long now = nowMillis.getAsLong();
+        if (now >= nextSweep) {
+            nextSweep = now + 60_000;
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE expires_at <= :now").bind("now", now).execute());
+        }
+        int n = jdbi.withHandle(h -> h.createUpdate("INSERT INTO replay_cache (cache_key, expires_at) VALUES (:k, :e) "
+                        + "ON CONFLICT (cache_key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_cache.expires_at <= :now")
+                .bind("k", key).bind("e", expiresAtMillis).bind("now", now).execute());
+        return n == 1;
+    }
+
+    @Override
+    public void forget(String key) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE cache_key = :k").bind("k", key).execute());
+    }
+}

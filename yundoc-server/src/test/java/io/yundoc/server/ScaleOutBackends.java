@@ -1,0 +1,197 @@
+package io.yundoc.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The shared backends of scale-out mode for tests: the machine's PostgreSQL (a fresh schema per data dir, dropped
+ * when the JVM exits), the machine's Redis (a fresh key prefix), and an Adobe S3Mock started from Maven Central's
+ * executable jar once per JVM (a fresh bucket per run, a prefix per data dir). Chosen with
+ * {@code -Dyundoc.test.mode=scaleout}; when a backend cannot be reached the test FAILS: scale-out runs never skip.
+ */
+public final class ScaleOutBackends {
+    public static final String PG_BASE = System.getProperty("yundoc.test.pg",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String REDIS = System.getProperty("yundoc.test.redis", "redis://127.0.0.1:6379");
+    private static final String RUN = HexFormat.of().formatHex(new SecureRandom().generateSeed(5));
+    private static final Map<Path, String> SCHEMAS = new ConcurrentHashMap<>();
+    private static final List<String> CREATED = new CopyOnWriteArrayList<>();
+    private static S3Mock s3;
+
+    private ScaleOutBackends() {
+    }
+
+    /** True when the test run asked for scale-out mode. */
+    public static boolean enabled() {
+        return "scaleout".equals(System.getProperty("yundoc.test.mode"));
+    }
+
+    /** Points {@code b} at the shared backends; a data dir seen before gets its earlier schema and prefixes back. */
+    public static ServerConfig.Builder apply(ServerConfig.Builder b) {
+        Path dir = b.build().dataDir().toAbsolutePath().normalize();
+        String schema = SCHEMAS.computeIfAbsent(dir, d -> newSchema());
+        S3Mock s = s3();
+        return b.db(jdbcUrl(schema)).blobs(s.url(schema + "/")).quota(REDIS + "?prefix=" + schema + ":");
+    }
+
+    public static String jdbcUrl(String schema) {
+        return PG_BASE + (PG_BASE.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /** A new schema name (created by Flyway on first start), dropped when this JVM exits. */
+    public static synchronized String newSchema() {
+        String schema = "yd_" + RUN + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        if (CREATED.isEmpty()) {
+            checkPostgres();
+            Runtime.getRuntime().addShutdownHook(new Thread(ScaleOutBackends::dropSchemas, "drop-test-schemas"));
+        }
+        CREATED.add(schema);
+        return schema;
+    }
+
+    private static void checkPostgres() {
+        try (Connection c = DriverManager.getConnection(PG_BASE)) {
+            c.createStatement().execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new IllegalStateException("scale-out tests need PostgreSQL at " + PG_BASE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void dropSchemas() {
+        try (Connection c = DriverManager.getConnection(PG_BASE)) {
+            for (String s : CREATED) {
+                c.createStatement().execute("DROP SCHEMA IF EXISTS " + s + " CASCADE");
+            }
+        } catch (SQLException e) {
+            System.err.println("could not drop test schemas: " + e.getMessage());
+        }
+    }
+
+    /** The S3Mock of this JVM, started on first use. */
+    public static synchronized S3Mock s3() {
+        if (s3 == null) {
+            s3 = S3Mock.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(s3::stop, "stop-s3mock"));
+        }
+        return s3;
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A running S3Mock process with one bucket for this run. */
+    public static final class S3Mock {
+        public final Process process;
+        public final int port;
+        public final String bucket;
+        public final String endpoint;
+
+        private S3Mock(Process process, int port, String bucket) {
+            this.process = process;
+            this.port = port;
+            this.bucket = bucket;
+            this.endpoint = "http://127.0.0.1:" + port;
+        }
+
+        /** An {@code s3://} URL for yundoc; S3Mock accepts any credentials. */
+        public String url(String prefix) {
+            return "s3://" + bucket + "?endpoint=" + endpoint + "&region=us-east-1&access_key=test&secret_key=test"
+                    + (prefix == null ? "" : "&prefix=" + prefix);
+        }
+
+        public S3Client client() {
+            return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        }
+
+        static Path jar() {
+            String p = System.getProperty("yundoc.s3mock.jar");
+            Path jar = p != null ? Path.of(p)
+                    : Path.of(System.getProperty("user.home"), ".m2/repository/com/adobe/testing/s3mock/4.4.0/s3mock-4.4.0-exec.jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("S3Mock jar not found at " + jar + " (maven-dependency-plugin copies it at "
+                        + "process-test-resources; run through mvn)");
+            }
+            return jar;
+        }
+
+        public static S3Mock start() {
+            int http = freePort();
+            int https = freePort();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            try {
+                Path log = Files.createTempFile("s3mock", ".log");
+                Process proc = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
+                        "--server.port=" + https, "--com.adobe.testing.s3mock.httpPort=" + http,
+                        "--spring.main.banner-mode=off", "--logging.level.root=WARN")
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (!listening(http)) {
+                    if (!proc.isAlive()) {
+                        throw new IllegalStateException("S3Mock exited: " + Files.readString(log));
+                    }
+                    if (System.nanoTime() > deadline) {
+                        proc.destroyForcibly();
+                        throw new IllegalStateException("S3Mock did not start within 120 s: " + Files.readString(log));
+                    }
+                    Thread.sleep(200);
+                }
+                S3Mock m = new S3Mock(proc, http, "yd-" + RUN);
+                try (S3Client c = m.client()) {
+                    c.createBucket(r -> r.bucket(m.bucket));
+                }
+                return m;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
