@@ -131,6 +131,7 @@ public final class YundocServer implements AutoCloseable {
         new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
                 fixtures)
                 .routes(router);
+        new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();

@@ -29,7 +29,7 @@ public final class OpsRoutes {
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of();
+    static final List<String> OPENAPI_PARTS = List.of("emulator");
 
     public OpsRoutes(Database db, BlobStore blobs, Metrics metrics) {
         this.db = db;
