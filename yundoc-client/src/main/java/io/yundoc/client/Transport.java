@@ -21,7 +21,37 @@ import java.util.concurrent.ThreadLocalRandom;
  * bounded back-off (Retry-After honoured), and one automatic token refresh on 20007. Internal.
  */
 final class Transport {
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("yundoc-client")
+                    .addDeserializer(io.yundoc.protocol.wire.AppFileInfo.class, new AppFileInfoDeserializer()));
+
+    /**
+     * {@code creator}/{@code modifier} of app-space file info are kept as raw JSON (a string stays quoted, a number
+     * does not), matching the record's {@code @JsonRawValue} so the value round-trips with its JSON type.
+     */
+    static final class AppFileInfoDeserializer extends com.fasterxml.jackson.databind.JsonDeserializer<io.yundoc.protocol.wire.AppFileInfo> {
+        @Override
+        public io.yundoc.protocol.wire.AppFileInfo deserialize(com.fasterxml.jackson.core.JsonParser p,
+                                                                com.fasterxml.jackson.databind.DeserializationContext ctx) throws IOException {
+            JsonNode n = p.readValueAsTree();
+            java.util.Map<String, Object> sys = n.has("sys_metadata") && n.get("sys_metadata").isObject()
+                    ? JSON.convertValue(n.get("sys_metadata"), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { })
+                    : java.util.Map.of();
+            return new io.yundoc.protocol.wire.AppFileInfo(text(n, "content_type"), raw(n, "creator"), n.path("ctime").asLong(),
+                    text(n, "file_token"), raw(n, "modifier"), n.path("mtime").asLong(), text(n, "name"), text(n, "parent_token"),
+                    n.path("size").asLong(), sys, text(n, "type"), n.path("version").asLong());
+        }
+
+        private static String text(JsonNode n, String f) {
+            JsonNode v = n.get(f);
+            return v == null || v.isNull() ? null : v.asText();
+        }
+
+        private static String raw(JsonNode n, String f) {
+            JsonNode v = n.get(f);
+            return v == null ? null : v.toString();
+        }
+    }
     final HttpClient http;
     final String base;
     final String basePath;
