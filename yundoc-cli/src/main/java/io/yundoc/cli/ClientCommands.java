@@ -80,6 +80,28 @@ final class ClientCommands {
         static CliException usage(String message) {
             return new CliException(2, message);
         }
+
+        /**
+         * File tokens may start with '-', so unknown options reach the commands as arguments; one that starts with
+         * "--" is still a typo'd option (a token that starts with "--" is 1 in 4096 and can be given as -- --x...).
+         */
+        void rejectOptionLike(List<?> args) {
+            List<String> raw = spec.commandLine().getParseResult().originalArgs();
+            int dashdash = raw.indexOf("--");
+            for (Object a : args) {
+                String s = String.valueOf(a);
+                int at = raw.indexOf(s);
+                if (s.startsWith("--") && s.length() > 2 && (dashdash < 0 || at < dashdash)) {
+                    throw usage("unknown option " + s);
+                }
+            }
+        }
+
+        void rejectOptionLike(Object one) {
+            if (one != null) {
+                rejectOptionLike(List.of(one));
+            }
+        }
     }
 
     @Command(name = "login", mixinStandardHelpOptions = true,
@@ -136,10 +158,12 @@ final class ClientCommands {
                     if (!noBrowser) {
                         openBrowser(url);
                     }
+                    boolean interactive = Progress.isTerminal(0);
                     err.print("Waiting for the redirect to 127.0.0.1:" + listener.getAddress().getPort()
-                            + " (or paste the redirect URL here and press Enter): ");
+                            + (interactive ? " (or paste the redirect URL here and press Enter): " : " ..."));
                     err.flush();
-                    Thread stdin = Thread.ofPlatform().daemon().start(() -> {
+                    // stdin only when it is a terminal: a pipe may belong to someone else (a test runner's channel)
+                    Thread stdin = !interactive ? Thread.ofPlatform().daemon().unstarted(() -> { }) : Thread.ofPlatform().daemon().start(() -> {
                         try {
                             BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                             String line = r.readLine();
@@ -249,6 +273,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(folder);
             if (app) {
                 throw usage("the app space has no listing endpoint (api.md §5.9); use yundoc info --app TOKEN");
             }
@@ -302,6 +327,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(files);
             if (name != null && files.size() > 1) {
                 throw usage("--name takes one file");
             }
@@ -358,6 +384,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(token);
             if (version != null && !app) {
                 throw usage("--version needs --app (personal files expose no versions)");
             }
@@ -403,6 +430,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(tokens);
             try (YundocClient c = o.client(app)) {
                 if (app) {
                     for (String t : tokens) {
@@ -435,6 +463,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(tokens);
             Models.TaskResult r;
             try (YundocClient c = o.client(app)) {
                 r = app ? c.appSpace().move(tokens, to, null) : c.personal().move(tokens, to);
@@ -460,6 +489,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(tokens);
             if (app) {
                 throw usage("the app space has no copy endpoint (api.md §5.9)");
             }
@@ -496,6 +526,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(token);
             if (app) {
                 throw usage("app-space files have no share links");
             }
@@ -543,6 +574,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(token);
             try (YundocClient c = o.client(false)) {
                 c.personal().unshare(token);
             }
@@ -566,6 +598,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(token);
             try (YundocClient c = o.client(app)) {
                 if (app) {
                     AppFileInfo f = c.appSpace().info(token);
@@ -632,6 +665,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
+            rejectOptionLike(token);
             List<AppFileInfo> all = new ArrayList<>();
             try (YundocClient c = o.client(true)) {
                 Long offset = null;

@@ -39,6 +39,8 @@ public final class Main implements Runnable {
     /** The configured command line; flags > environment > YAML ({@code --config}) > defaults. */
     public static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        // file tokens are URL-safe base64 and may start with '-': an unknown "-xyz" is an argument, not a typo'd option
+        cl.setUnmatchedOptionsArePositionalParams(true);
         cl.setDefaultValueProvider(new ConfigDefaults(ConfigDefaults.configPath(args), System.getenv()));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("yundoc: " + message(ex));

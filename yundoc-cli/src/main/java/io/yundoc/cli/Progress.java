@@ -33,10 +33,18 @@ final class Progress implements TransferListener {
         if ("never".equals(force)) {
             return false;
         }
+        return isTerminal(2);
+    }
+
+    /**
+     * Whether file descriptor {@code fd} (0, 1, 2) is a terminal. On Linux from /proc; elsewhere the console check,
+     * which on JDK 22+ is only a hint.
+     */
+    static boolean isTerminal(int fd) {
         try {
-            Path fd = Path.of("/proc/self/fd/2");
-            if (Files.exists(fd)) {
-                String target = Files.readSymbolicLink(fd).toString();
+            Path p = Path.of("/proc/self/fd/" + fd);
+            if (Files.exists(p)) {
+                String target = Files.readSymbolicLink(p).toString();
                 return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
             }
         } catch (Exception ignored) {

@@ -177,6 +177,19 @@ class CliClientTest {
     }
 
     @Test
+    void fileTokensMayStartWithADash() throws Exception {
+        YundocEmulator.User u = yundoc.createUser(theApp);
+        String id = "-dashFirst" + System.nanoTime() % 100000;
+        yundoc.loadFixtures(JSON.readTree("{\"files\":[{\"space\":\"personal\",\"owner\":\"" + u.userId()
+                + "\",\"id\":\"" + id + "\",\"name\":\"dash.txt\",\"text\":\"dash\"}]}"));
+        Cli c = new Cli("--server", yundoc.url(), "--access-token", u.tokens().accessToken(), "--config-dir", tmp.resolve("d").toString());
+        Cli.Result r = c.run("download", id, "-o", tmp.resolve("dash.txt").toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Files.readString(tmp.resolve("dash.txt"))).isEqualTo("dash");
+        assertThat(c.run("info", "--bogus-flag").exit()).isEqualTo(2);
+    }
+
+    @Test
     void completionScript() {
         Cli.Result r = Cli.raw("completion");
         assertThat(r.exit()).isZero();
@@ -197,7 +210,7 @@ class CliClientTest {
             cl.setOut(new java.io.PrintWriter(out, true));
             cl.setErr(new java.io.PrintWriter(err, true));
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
-            Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> err.toString().contains("paste the redirect URL"));
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> err.toString().contains("Waiting for the redirect"));
             Matcher m = Pattern.compile("(http://\\S+/h5/auth\\S+)").matcher(err.toString());
             assertThat(m.find()).isTrue();
             URI auth = URI.create(m.group(1));
@@ -225,7 +238,7 @@ class CliClientTest {
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
-        Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> err.toString().contains("paste the redirect URL"));
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> err.toString().contains("Waiting for the redirect"));
         Matcher m = Pattern.compile("(http://\\S+/h5/auth\\S+)").matcher(err.toString());
         assertThat(m.find()).isTrue();
         HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
