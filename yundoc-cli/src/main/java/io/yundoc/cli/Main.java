@@ -1,13 +1,36 @@
 package io.yundoc.cli;
 
+import io.yundoc.client.YundocClientException;
+import io.yundoc.client.YundocException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code yundoc} command. */
 @Command(name = "yundoc", mixinStandardHelpOptions = true, version = "yundoc 0.1.0",
         description = "A self-hostable server for the KDocs Open Platform API, and its command-line client.",
-        subcommands = {ServeCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, AdminCommand.class,
+                ClientCommands.Login.class, ClientCommands.Logout.class, ClientCommands.Ls.class, ClientCommands.Upload.class,
+                ClientCommands.Download.class, ClientCommands.Rm.class, ClientCommands.Mv.class, ClientCommands.Cp.class,
+                ClientCommands.Share.class, ClientCommands.Unshare.class, ClientCommands.Info.class,
+                ClientCommands.Versions.class, ClientCommands.Completion.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:the server answered an API error (its code and hint are printed)",
+                "2:usage error (unknown option, missing argument, contradictory flags)",
+                "3:network or local I/O failure (after retries), or a download that failed verification",
+                "4:authentication: not logged in, token or app key rejected, authorization denied"})
 public final class Main implements Runnable {
+    /** Exit code: the server answered an API error. */
+    public static final int EXIT_API = 1;
+    /** Exit code: usage error. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code: network or I/O failure. */
+    public static final int EXIT_IO = 3;
+    /** Exit code: authentication failure. */
+    public static final int EXIT_AUTH = 4;
 
     public static void main(String[] args) {
         System.exit(commandLine(args).execute(args));
@@ -16,12 +39,36 @@ public final class Main implements Runnable {
     /** The configured command line; flags > environment > YAML ({@code --config}) > defaults. */
     public static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        // file tokens are URL-safe base64 and may start with '-': an unknown "-xyz" is an argument, not a typo'd option
+        cl.setUnmatchedOptionsArePositionalParams(true);
         cl.setDefaultValueProvider(new ConfigDefaults(ConfigDefaults.configPath(args), System.getenv()));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("yundoc: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            return 1;
+            cmd.getErr().println("yundoc: " + message(ex));
+            cmd.getErr().flush();
+            return exitCode(ex);
         });
         return cl;
+    }
+
+    static int exitCode(Throwable ex) {
+        if (ex instanceof CliException c) {
+            return c.exitCode;
+        }
+        if (ex instanceof YundocException y) {
+            return y.isAuthError() ? EXIT_AUTH : EXIT_API;
+        }
+        if (ex instanceof YundocClientException || ex instanceof IOException || ex instanceof UncheckedIOException) {
+            return EXIT_IO;
+        }
+        return EXIT_API;
+    }
+
+    private static String message(Throwable ex) {
+        if (ex instanceof YundocException y) {
+            return y.code() + " " + y.name() + (y.hint().isEmpty() ? "" : ": " + y.hint())
+                    + y.requestId().map(id -> " (request id " + id + ")").orElse("");
+        }
+        return ex.getMessage() == null ? ex.toString() : ex.getMessage();
     }
 
     @Override

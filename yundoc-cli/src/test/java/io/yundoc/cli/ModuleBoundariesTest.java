@@ -1,6 +1,7 @@
 package io.yundoc.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -38,6 +39,32 @@ class ModuleBoundariesTest {
     void serverNeverReachesTheClientOrTheCli() {
         noClasses().that().resideInAPackage("io.yundoc.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.yundoc.client..", "io.yundoc.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void clientUsesOnlyProtocolJdkAndJackson() {
+        classes().that().resideInAPackage("io.yundoc.client..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.yundoc.client..", "io.yundoc.protocol..", "java..",
+                        "com.fasterxml.jackson..")
+                .check(classes);
+    }
+
+    @Test
+    void testkitIsTheTestsOnly() {
+        assertThat(classes.contain("io.yundoc.testkit.YundocServerExtension"))
+                .as("the testkit must be on this module's test classpath for the rule below to mean anything").isTrue();
+        noClasses().that().resideOutsideOfPackage("io.yundoc.testkit..")
+                .should().dependOnClassesThat().resideInAPackage("io.yundoc.testkit..")
+                .check(classes);
+    }
+
+    @Test
+    void testkitReachesOnlyServerClientProtocolAndJUnit() {
+        classes().that().resideInAPackage("io.yundoc.testkit..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.yundoc.testkit..", "io.yundoc.server..",
+                        "io.yundoc.client..", "io.yundoc.protocol..", "java..", "com.fasterxml.jackson..",
+                        "org.junit.jupiter.api..")
                 .check(classes);
     }
 

@@ -212,6 +212,7 @@ public final class YundocServer implements AutoCloseable {
             c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
         });
         new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
+        new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();

@@ -45,6 +45,7 @@ public final class ApiRouter {
     private final PublicUrl publicUrl;
     private final Supplier<String> adminToken;
     private final Maintenance maintenance;
+    private final Faults faults = new Faults();
 
     public ApiRouter(HttpRouting.Builder routing, TokenService tokens, Wps2Authenticator wps2, QuotaService quota,
                      Metrics metrics, PublicUrl publicUrl, Supplier<String> adminToken, Maintenance maintenance) {
@@ -87,6 +88,11 @@ public final class ApiRouter {
         }));
     }
 
+    /** The dev-mode fault injection this router applies (design.md "Emulator controls"). */
+    public Faults faults() {
+        return faults;
+    }
+
     public List<Endpoint> table() {
         return Collections.unmodifiableList(table);
     }
@@ -112,9 +118,18 @@ public final class ApiRouter {
         res.header("X-Request-Id", requestId);
         Call call = new Call(req, res, publicUrl.base(req));
         int code = 0;
+        // one volatile read when no fault is armed; the admin API is never faulted so tests can always clear them
+        List<Faults.Fault> armed = faults.snapshot();
+        Faults.Fault fault = armed.isEmpty() || e.auth() == Endpoint.Auth.ADMIN || req.path().path().startsWith("/admin/")
+                ? null : faults.take(armed, req.prologue().method().text(), req.path().path()).orElse(null);
         try {
+            if (fault != null) {
+                Faults.apply(fault, call);
+            }
             authorize(e, call);
             h.handle(call);
+        } catch (io.helidon.webserver.CloseConnectionException ex) {
+            throw ex; // an injected drop: Helidon closes the connection without (finishing) an answer
         } catch (ApiException ex) {
             code = ex.code().code();
             sendError(call, ex);

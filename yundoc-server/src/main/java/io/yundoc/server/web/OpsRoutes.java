@@ -29,7 +29,7 @@ public final class OpsRoutes {
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout");
+    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator");
 
     /** Further health checks (e.g. the quota backend): name → status; a non-critical one only warns. */
     public record Check(String name, java.util.function.Supplier<String> status, boolean critical) {

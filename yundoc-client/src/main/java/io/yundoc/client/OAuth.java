@@ -1,0 +1,142 @@
+package io.yundoc.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.yundoc.protocol.Scope;
+import io.yundoc.protocol.wire.TokenGrant;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The OAuth 2 authorization-code flow of api.md §3.1: the authorize URL to send the user to, the code exchange and
+ * the refresh, with the tokens kept in the client's {@link TokenStore}. Personal and user calls refresh automatically
+ * once when the server answers 20007 and a refresh token is stored; concurrent callers share one refresh.
+ */
+public final class OAuth {
+    private final Transport transport;
+    private final String base;
+    private final String appId;
+    private final String appKey;
+    private final TokenStore store;
+    private final Clock clock;
+    private final Object refreshLock = new Object();
+
+    OAuth(Transport transport, String base, String appId, String appKey, TokenStore store, Clock clock) {
+        this.transport = transport;
+        this.base = base;
+        this.appId = appId;
+        this.appKey = appKey;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The store the client reads tokens from and saves refreshed ones to. */
+    public TokenStore tokenStore() {
+        return store;
+    }
+
+    /**
+     * The URL of the authorization page ({@code GET /h5/auth}) for the user's browser.
+     *
+     * @param redirectUri a URI registered for the app (any port for a loopback URI)
+     * @param scopes      the scopes to ask for
+     * @param state       an unguessable value to check on the redirect (CSRF), or null
+     */
+    public URI authorizeUrl(String redirectUri, Collection<Scope> scopes, String state) {
+        requireApp();
+        Objects.requireNonNull(redirectUri, "redirectUri");
+        if (scopes == null || scopes.isEmpty()) {
+            throw new IllegalArgumentException("at least one scope is required");
+        }
+        String scope = scopes.stream().map(Scope::wireName).collect(Collectors.joining(","));
+        return URI.create(base + "/h5/auth?app_id=" + ApiRequest.enc(appId) + "&scope=" + ApiRequest.enc(scope)
+                + "&redirect_uri=" + ApiRequest.enc(redirectUri) + "&response_type=code"
+                + (state == null ? "" : "&state=" + ApiRequest.enc(state)));
+    }
+
+    /**
+     * Exchanges an authorization code for tokens ({@code oauth2/access_token}) and saves them.
+     *
+     * @param code the {@code code} from the redirect
+     */
+    public Tokens exchangeCode(String code) {
+        return exchangeCode(code, null);
+    }
+
+    /**
+     * Exchanges an authorization code for tokens and saves them, binding the exchange to the authorize request's
+     * redirect URI (RFC 6749 §4.1.3).
+     *
+     * @param code        the {@code code} from the redirect
+     * @param redirectUri the redirect URI of the authorize request, or null
+     */
+    public Tokens exchangeCode(String code, String redirectUri) {
+        requireApp();
+        ApiRequest r = new ApiRequest("GET", "/api/v1/oauth2/access_token", ApiRequest.Auth.NONE)
+                .query("code", Objects.requireNonNull(code, "code")).query("app_id", appId).query("app_key", appKey)
+                .query("redirect_uri", redirectUri);
+        return saved(transport.call(r, TokenGrant.class));
+    }
+
+    /** Refreshes the stored tokens now ({@code oauth2/refresh_token}); the new pair replaces the old one. */
+    public Tokens refresh() {
+        synchronized (refreshLock) {
+            return doRefresh();
+        }
+    }
+
+    private Tokens doRefresh() {
+        requireApp();
+        Tokens t = store.load().orElseThrow(() -> new IllegalStateException("no tokens to refresh"));
+        if (t.refreshToken() == null) {
+            throw new IllegalStateException("the stored tokens have no refresh token");
+        }
+        ObjectNode body = Transport.JSON.createObjectNode().put("app_key", appKey).put("refresh_token", t.refreshToken());
+        ApiRequest r = new ApiRequest("POST", "/api/v1/oauth2/refresh_token", ApiRequest.Auth.NONE).query("app_id", appId);
+        try {
+            r.json(Transport.JSON.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return saved(transport.call(r, TokenGrant.class));
+    }
+
+    /** The tokens currently stored. */
+    public Optional<Tokens> tokens() {
+        return store.load();
+    }
+
+    String currentAccessToken() {
+        return store.load().map(Tokens::accessToken)
+                .orElseThrow(() -> new IllegalStateException("no access token: log in (exchangeCode) or set accessToken/tokenStore on the builder"));
+    }
+
+    boolean canRefresh() {
+        return appKey != null && store.load().map(t -> t.refreshToken() != null).orElse(false);
+    }
+
+    /** Refreshes unless another thread already replaced the rejected token. */
+    void refreshAfterRejection(String rejected) {
+        synchronized (refreshLock) {
+            String now = store.load().map(Tokens::accessToken).orElse(null);
+            if (rejected.equals(now)) {
+                doRefresh();
+            }
+        }
+    }
+
+    private Tokens saved(TokenGrant g) {
+        Tokens t = new Tokens(g.accessToken(), g.refreshToken(), clock.instant().plusSeconds(g.expiresIn()), g.appId());
+        store.save(t);
+        return t;
+    }
+
+    private void requireApp() {
+        if (appId == null || appKey == null) {
+            throw new IllegalStateException("OAuth needs appId and appKey on the client builder");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.yundoc.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.yundoc.protocol.wire.FileItem;
+import io.yundoc.testkit.YundocEmulator;
+import io.yundoc.testkit.YundocServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The clock moves a day ahead, the access token expires, and the SDK refreshes once and carries on. */
+@ExtendWith(YundocServerExtension.class)
+class TokenRefreshTest {
+    @Test
+    void refreshesOnceOn20007AfterTheClockMoves(YundocClient client, YundocEmulator yundoc) {
+        assumeTrue(yundoc.hasRoute("POST", "/api/v1/oauth2/refresh_token"),
+                "POST /api/v1/oauth2/refresh_token is not routed on this build yet (arrives with feat-oauth)");
+        FileItem f = client.personal().upload("r.txt", "r".getBytes(StandardCharsets.UTF_8), Placement.root());
+        Tokens before = client.oauth().tokens().orElseThrow();
+        yundoc.advanceClock(Duration.ofHours(24).plusSeconds(1));
+        assertThat(client.personal().downloadInfo(f.id().openId()).fsize()).isEqualTo(1);
+        Tokens after = client.oauth().tokens().orElseThrow();
+        assertThat(after.accessToken()).isNotEqualTo(before.accessToken());
+        assertThat(after.refreshToken()).isNotEqualTo(before.refreshToken());
+        // app space keeps working too: the testkit client signs with the emulator clock
+        assertThat(client.appSpace().create("after.docx", null, null).version()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutARefreshTokenTheExpirySurfacesAs20007(YundocEmulator yundoc) {
+        YundocEmulator.App app = yundoc.createApp();
+        YundocEmulator.User u = yundoc.createUser(app);
+        try (YundocClient c = YundocClient.builder().baseUrl(yundoc.url()).accessToken(u.tokens().accessToken()).build()) {
+            c.personal().upload("x.txt", new byte[]{1}, Placement.root());
+            yundoc.advanceClock(Duration.ofHours(25));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.personal().upload("y.txt", new byte[]{1}, Placement.root()))
+                    .isInstanceOfSatisfying(YundocException.class, e -> {
+                        assertThat(e.code()).isEqualTo(20007);
+                        assertThat(e.hint()).contains("expired");
+                    });
+        }
+    }
+}
