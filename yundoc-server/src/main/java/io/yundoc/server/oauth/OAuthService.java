@@ -199,12 +199,13 @@ public final class OAuthService {
         if (!row.appId().equals(app.appId())) {
             throw new ApiException(ErrorCode.INVALID_CODE, "code is invalid");
         }
-        if (redirectUri != null && !redirectUri.equals(row.redirectUri())) {
-            throw new ApiException(ErrorCode.INVALID_CODE, "redirect_uri does not match the authorization request");
-        }
         if (row.used()) {
+            // any second presentation by the app counts as a replay, whatever else it gets wrong
             revokeChain(row.chainId());
             throw new ApiException(ErrorCode.INVALID_CODE, "code already used");
+        }
+        if (redirectUri != null && !redirectUri.equals(row.redirectUri())) {
+            throw new ApiException(ErrorCode.INVALID_CODE, "redirect_uri does not match the authorization request");
         }
         long now = clock.epochSeconds();
         if (now >= row.expiresAt()) {

@@ -581,6 +581,62 @@ class OAuthFlowTest {
     }
 
     @Test
+    void concurrentExchangesOfOneCodeLetOneWinAndThenRevokeIt() throws Exception {
+        App app = app();
+        String code = code(app, user(), "user_basic");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<HttpResponse<String>>>();
+            for (int i = 0; i < 6; i++) {
+                futures.add(pool.submit(() -> exchange(app, code)));
+            }
+            String token = null;
+            int won = 0;
+            for (var f : futures) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 200) {
+                    won++;
+                    token = TestServer.json(r).get("data").get("access_token").asText();
+                } else {
+                    assertError(r, 400, 20001, "code already used");
+                }
+            }
+            assertThat(won).isEqualTo(1);
+            assertError(userBasic(token), 401, 20007, "access_token revoked");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void hostileInputIsEscapedOrRefused() {
+        App app = app();
+        String name = user();
+        BrowserlessFlow f = new BrowserlessFlow(ts);
+        Map<String, String> p = authParams(app.appId(), "user_basic", CB, "\"><script>alert(1)</script>");
+        p.put("header", "false");
+        HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(p));
+        assertThat(page.body()).doesNotContain("<script>").contains("&quot;&gt;&lt;script&gt;").doesNotContain("class=\"top\"");
+        assertThat(BrowserlessFlow.hidden(page.body()).get("state")).isEqualTo("\"><script>alert(1)</script>");
+        // a malformed form body and an oversized one are refused with an error page, not a stack trace
+        HttpResponse<String> bad = ts.send("POST", "/h5/auth/login", "csrf=%zz&username=a", "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("id=\"error-code\">10001<");
+        HttpResponse<String> big = ts.send("POST", "/h5/auth/consent", "a=" + "x".repeat(2 << 20), "Content-Type",
+                "application/x-www-form-urlencoded");
+        assertThat(big.statusCode()).isEqualTo(400);
+        // an overlong user name is not looked up
+        Map<String, String> form = BrowserlessFlow.hidden(page.body());
+        form.put("username", "x".repeat(100));
+        form.put("password", PW);
+        assertThat(f.post("/h5/auth/login", form).statusCode()).isEqualTo(400);
+        // codes, keys and tokens of absurd length are plain 20001 / 20002 / 20007
+        assertError(exchange(app, "a".repeat(5000)), 400, 20001, null);
+        assertError(ts.send("GET", "/api/v1/oauth2/access_token?code=x&app_id=" + "A".repeat(3000) + "&app_key=k", null), 400, 20002, null);
+        assertError(refresh(app, "r".repeat(3000)), 400, 20001, null);
+    }
+
+    @Test
     void chineseByDefault() {
         App app = app();
         HttpResponse<String> r = ts.send("GET", "/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null)), null,
