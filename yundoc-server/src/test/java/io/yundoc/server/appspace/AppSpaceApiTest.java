@@ -377,6 +377,26 @@ class AppSpaceApiTest {
         }
     }
 
+    /** A fixture file with earlier versions (design.md fixtures) is served by the version endpoints like any other. */
+    @Test
+    void fixtureVersionsAreListedDownloadedAndReverted() {
+        TestServer.App fx = ts.app("test");
+        ts.adminOk("POST", "/fixtures", "{\"files\":[{\"space\":\"app\",\"app_id\":\"" + fx.appId() + "\",\"id\":\"fixtureVersions1\","
+                + "\"name\":\"history.txt\",\"version\":3,\"text\":\"third\",\"creator\":\"c\",\"modifier\":7,"
+                + "\"versions\":[{\"version\":1,\"text\":\"first\"},{\"version\":2,\"text\":\"second\",\"modifier\":\"m2\"}]}]}");
+        String ft = "fixtureVersions1";
+        JsonNode page = ok(get(fx, API + "/files/" + ft + "/versions"));
+        assertThat(versions(page)).containsExactly(3L, 2L, 1L);
+        assertThat(page.get("versions").get(1).get("modifier").asText()).isEqualTo("m2");
+        assertThat(page.get("versions").get(0).get("modifier").asInt()).isEqualTo(7);
+        JsonNode dl = ok(get(fx, API + "/files/" + ft + "/versions/1/download"));
+        assertThat(new String(fetch(dl.get("url").asText()), StandardCharsets.UTF_8)).isEqualTo("first");
+        JsonNode r = ok(post(fx, API + "/files/" + ft + "/versions/1/revert", null));
+        assertThat(r.get("version").asLong()).isEqualTo(4);
+        assertThat(r.get("size").asLong()).isEqualTo(5);
+        err(get(app, API + "/files/" + ft), 30012, 404); // still only the fixture app's
+    }
+
     static boolean blobExists(byte[] content) throws Exception {
         String key = TestServer.hex("SHA-256", content);
         Path p = ts.dataDir.resolve("blobs").resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
