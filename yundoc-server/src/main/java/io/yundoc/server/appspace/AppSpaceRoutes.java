@@ -3,30 +3,33 @@ package io.yundoc.server.appspace;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
+import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Hex;
+import io.yundoc.protocol.Ids;
 import io.yundoc.server.api.ApiRouter;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.MultipartReader;
-import io.yundoc.server.quota.Tier;
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
-import io.yundoc.protocol.ErrorCode;
-import io.yundoc.protocol.Ids;
 import io.yundoc.server.files.DownloadService;
 import io.yundoc.server.files.FileNames;
 import io.yundoc.server.files.FileRecord;
+import io.yundoc.server.quota.Tier;
 import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** App-space routes over WPS-2 (api.md §5.9). */
+/**
+ * App-space routes over WPS-2 (api.md §5.9, catalogue rows 25–34). Row 35 ({@code url/with_edit_token}) needs the
+ * edit-token service and is not registered here yet, so it answers 30005 like any unknown route.
+ */
 public final class AppSpaceRoutes {
     private static final String BASE = "/api/v1/openapi/appspace/files";
     private static final int MAX_BATCH = 100;
@@ -72,7 +75,7 @@ public final class AppSpaceRoutes {
      * well-formed version that no file has → 30012.
      */
     static long version(String raw) {
-        if (raw == null || raw.isEmpty() || raw.length() > 1000 || !raw.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        if (raw == null || raw.isEmpty() || !raw.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             throw ApiException.invalid("version must be a positive integer");
         }
         String digits = raw.replaceFirst("^0+", "");

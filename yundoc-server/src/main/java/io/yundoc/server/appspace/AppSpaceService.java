@@ -306,6 +306,9 @@ public final class AppSpaceService {
 
     /** File info as of one version: that version's name, size, type, modifier and time; creator and place as now. */
     public static AppFileInfo info(FileRecord f, AppSpaceStore.Version v) {
+        if (v.version() == f.version()) {
+            return info(f); // the current version: exactly the file info (a move may have changed mtime and modifier)
+        }
         return new AppFileInfo(v.contentType() == null ? ContentTypes.OCTET : v.contentType(),
                 f.creator() == null ? "0" : f.creator(), f.ctime(), f.fileId(),
                 v.modifier() == null ? "0" : v.modifier(), v.mtime(), v.name(), f.parentId() == null ? "" : f.parentId(),

@@ -347,6 +347,56 @@ class AppSpaceApiTest {
         }
     }
 
+    /** Each new endpoint is metered in its catalogue tier (api.md §5.0 rows 28–34) and carries the rate-limit headers. */
+    @Test
+    void newEndpointsAreMeteredInTheirTiers() {
+        TestServer.App fresh = ts.app("test");
+        String ft = ok(upload(fresh, unique(".txt"), new byte[]{1})).get("file_token").asText();
+        HttpResponse<String> r = get(fresh, API + "/files/" + ft + "/download");
+        assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"daily\";q=500;w=86400");
+        r = get(fresh, API + "/files/" + ft + "/versions");
+        assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"daily\";q=10000;w=86400");
+        get(fresh, API + "/files/" + ft + "/versions/1");
+        get(fresh, API + "/files/" + ft + "/versions/1/download");
+        post(fresh, API + "/files/" + ft + "/versions/1/revert", null);
+        move(fresh, List.of(ft), "", null);
+        ts.signed(fresh, "DELETE", API + "/files/" + ft + "/destroy", null, "application/json");
+        JsonNode q = ts.adminOk("GET", "/quota?app_id=" + fresh.appId(), null);
+        java.util.Map<String, JsonNode> rows = new java.util.HashMap<>();
+        q.get("endpoints").forEach(e -> rows.put(e.get("endpoint").asText(), e));
+        String f = "/api/v1/openapi/appspace/files/:file_token";
+        Object[][] expected = {{"GET " + f + "/download", 500}, {"GET " + f + "/versions", 10000},
+                {"GET " + f + "/versions/:version", 10000}, {"GET " + f + "/versions/:version/download", 500},
+                {"POST " + f + "/versions/:version/revert", 500}, {"DELETE " + f + "/destroy", 500},
+                {"POST /api/v1/openapi/appspace/tasks/files/move", 500}};
+        for (Object[] e : expected) {
+            JsonNode row = rows.get((String) e[0]);
+            assertThat(row).as((String) e[0]).isNotNull();
+            assertThat(row.get("limit").asInt()).as((String) e[0]).isEqualTo((Integer) e[1]);
+            assertThat(row.get("used").asInt()).as((String) e[0]).isEqualTo(1);
+        }
+    }
+
+    /** A fixture file with earlier versions (design.md fixtures) is served by the version endpoints like any other. */
+    @Test
+    void fixtureVersionsAreListedDownloadedAndReverted() {
+        TestServer.App fx = ts.app("test");
+        ts.adminOk("POST", "/fixtures", "{\"files\":[{\"space\":\"app\",\"app_id\":\"" + fx.appId() + "\",\"id\":\"fixtureVersions1\","
+                + "\"name\":\"history.txt\",\"version\":3,\"text\":\"third\",\"creator\":\"c\",\"modifier\":7,"
+                + "\"versions\":[{\"version\":1,\"text\":\"first\"},{\"version\":2,\"text\":\"second\",\"modifier\":\"m2\"}]}]}");
+        String ft = "fixtureVersions1";
+        JsonNode page = ok(get(fx, API + "/files/" + ft + "/versions"));
+        assertThat(versions(page)).containsExactly(3L, 2L, 1L);
+        assertThat(page.get("versions").get(1).get("modifier").asText()).isEqualTo("m2");
+        assertThat(page.get("versions").get(0).get("modifier").asInt()).isEqualTo(7);
+        JsonNode dl = ok(get(fx, API + "/files/" + ft + "/versions/1/download"));
+        assertThat(new String(fetch(dl.get("url").asText()), StandardCharsets.UTF_8)).isEqualTo("first");
+        JsonNode r = ok(post(fx, API + "/files/" + ft + "/versions/1/revert", null));
+        assertThat(r.get("version").asLong()).isEqualTo(4);
+        assertThat(r.get("size").asLong()).isEqualTo(5);
+        err(get(app, API + "/files/" + ft), 30012, 404); // still only the fixture app's
+    }
+
     static boolean blobExists(byte[] content) throws Exception {
         String key = TestServer.hex("SHA-256", content);
         Path p = ts.dataDir.resolve("blobs").resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);

@@ -318,6 +318,9 @@ class AppSpaceSignatureTest {
         assertThat(send("DELETE", API + "/files/" + a + "/destroy", null, d).body()).isEqualTo("{\"code\":0}");
         assertThat(send("DELETE", API + "/files/" + b + "/destroy", null, d).body()).isEqualTo("{\"code\":0}");
         hint(send("DELETE", API + "/files/" + b + "/destroy", null, d), "replayed request");
+        // the same path spelled with a percent-escape is the same request
+        String escaped = "%" + Integer.toHexString(b.charAt(0)).toUpperCase(Locale.ROOT) + b.substring(1);
+        hint(send("DELETE", API + "/files/" + escaped + "/destroy", null, d), "replayed request");
     }
 
     /** A Date up to a window in the future stays valid for a window after it, and so does its replay-cache entry. */
