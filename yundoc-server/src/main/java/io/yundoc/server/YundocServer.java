@@ -300,6 +300,9 @@ public final class YundocServer implements AutoCloseable {
 
     public Database database() { return db; }
 
+    /** The blob store in use (local files or S3). */
+    public BlobStore blobStore() { return blobStore; }
+
     public io.yundoc.server.files.ContentIndex contentIndex() { return contentIndex; }
 
     /** Blob garbage collector (grace 1 h, every 15 min); app-space code may call {@code collect()} too. */

@@ -53,6 +53,11 @@ public final class ScaleOutBackends {
         return b.db(jdbcUrl(schema)).blobs(s.url(schema + "/")).quota(REDIS + "?prefix=" + schema + ":");
     }
 
+    /** The schema (also the S3 and Redis prefix) a data dir was given, or null. */
+    public static String schemaOf(Path dataDir) {
+        return SCHEMAS.get(dataDir.toAbsolutePath().normalize());
+    }
+
     public static String jdbcUrl(String schema) {
         return PG_BASE + (PG_BASE.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }

@@ -242,6 +242,10 @@ public final class TestServer implements AutoCloseable {
         ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dataDir).dev(true)
                 .adminToken("test-admin-token");
         customize.accept(b);
+        if (ScaleOutBackends.enabled()) {
+            ScaleOutBackends.apply(b); // the same data dir gets its schema and prefixes back
+            customize.accept(b);
+        }
         server = YundocServer.start(b.build());
         base = "http://127.0.0.1:" + server.port();
     }
@@ -279,19 +283,38 @@ public final class TestServer implements AutoCloseable {
         adminOk("POST", "/clock", "{\"now\":\"" + rfc3339 + "\"}");
     }
 
+    /** Whether the server's blob store (local or S3) holds content with this SHA-256 key. */
+    public boolean blobExists(String key) {
+        return server.blobStore().exists(key);
+    }
+
     /** Every regular file under {@code <data>/blobs} (blobs and temp files), as paths relative to it. */
     public java.util.SortedSet<String> blobFiles() {
-        Path root = dataDir.resolve("blobs");
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
-        if (!Files.exists(root)) {
+        String schema = ScaleOutBackends.enabled() ? ScaleOutBackends.schemaOf(dataDir) : null;
+        if (schema != null) {
+            // scale-out: the objects under this server's prefix, and its local spool files
+            ScaleOutBackends.S3Mock s3 = ScaleOutBackends.s3();
+            try (var c = s3.client()) {
+                c.listObjectsV2Paginator(r -> r.bucket(s3.bucket).prefix(schema + "/")).contents()
+                        .forEach(o -> out.add(o.key()));
+            }
+            addFiles(dataDir.resolve("spool"), "tmp/", out);
             return out;
         }
+        addFiles(dataDir.resolve("blobs"), "", out);
+        return out;
+    }
+
+    private static void addFiles(Path root, String label, java.util.SortedSet<String> out) {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (var walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile).forEach(p -> out.add(root.relativize(p).toString()));
+            walk.filter(Files::isRegularFile).forEach(p -> out.add(label + root.relativize(p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out;
     }
 
     /** An answer read off a raw socket: status line code, the header block and the body bytes. */

@@ -341,9 +341,7 @@ class AppSpaceApiTest {
             byte[] body = TestServer.multipart(boundary, "big.bin", null, big);
             JsonNode e = TestServer.json(small.signed(a, "POST", API + "/files/upload", body, "multipart/form-data; boundary=" + boundary));
             assertThat(e.get("code").asInt()).isEqualTo(30008);
-            try (var files = Files.walk(small.dataDir.resolve("blobs"))) {
-                assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
-            }
+            assertThat(small.blobFiles()).isEmpty();
         }
     }
 
@@ -398,9 +396,7 @@ class AppSpaceApiTest {
     }
 
     static boolean blobExists(byte[] content) throws Exception {
-        String key = TestServer.hex("SHA-256", content);
-        Path p = ts.dataDir.resolve("blobs").resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
-        return Files.exists(p);
+        return ts.blobExists(TestServer.hex("SHA-256", content));
     }
 
     // ---- batch move ----

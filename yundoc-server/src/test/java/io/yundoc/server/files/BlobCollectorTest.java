@@ -12,10 +12,6 @@ import org.junit.jupiter.api.Test;
 /** Identical uploads share one blob; a blob is deleted only when nothing refers to it and it is past its grace. */
 class BlobCollectorTest {
 
-    static Path blobPath(TestServer ts, String key) {
-        return ts.dataDir.resolve("blobs").resolve(key.substring(0, 2)).resolve(key.substring(2, 4)).resolve(key);
-    }
-
     static String blobKey(TestServer ts, String fileId) {
         return ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT blob_key FROM files WHERE file_id = :f")
                 .bind("f", fileId).mapTo(String.class).one());
@@ -45,12 +41,12 @@ class BlobCollectorTest {
             purge(ts, id(lonely));
             // within the grace period nothing goes, referenced or not
             assertThat(ts.server.blobCollector().collect()).isZero();
-            assertThat(blobPath(ts, only)).exists();
+            assertThat(ts.blobExists(only)).isTrue();
 
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":3700}");
             assertThat(ts.server.blobCollector().collect()).isEqualTo(1);
-            assertThat(blobPath(ts, only)).doesNotExist();
-            assertThat(blobPath(ts, shared)).exists(); // b still refers to it
+            assertThat(ts.blobExists(only)).isFalse();
+            assertThat(ts.blobExists(shared)).isTrue(); // b still refers to it
             TestServer.User u2 = ts.user(ts.app("test"));
             JsonNode dl = d.ok(u2, "GET", "/files/" + id(d.upload(u2, "again.txt", "only me", "path_from_root", "true")) + "/download", null);
             // re-uploading collected content stores it again
@@ -61,12 +57,12 @@ class BlobCollectorTest {
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":3700}");
             JsonNode again = d.upload(u2, "shared.txt", "shared content", "path_from_root", "true");
             assertThat(ts.server.blobCollector().collect()).isZero();
-            assertThat(blobPath(ts, shared)).exists();
+            assertThat(ts.blobExists(shared)).isTrue();
             JsonNode dl2 = d.ok(u2, "GET", "/files/" + id(again) + "/download", null);
             assertThat(ts.sendBytes("GET", dl2.get("url").asText(), null).body()).isEqualTo("shared content".getBytes());
             // and blob rows never point at missing bytes
             ts.server.database().jdbi().useHandle(h -> h.createQuery("SELECT blob_key FROM blobs").mapTo(String.class).list()
-                    .forEach(k -> assertThat(Files.exists(blobPath(ts, k))).as(k).isTrue()));
+                    .forEach(k -> assertThat(ts.blobExists(k)).as(k).isTrue()));
         }
     }
 }
