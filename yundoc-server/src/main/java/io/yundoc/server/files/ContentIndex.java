@@ -38,6 +38,8 @@ public final class ContentIndex implements AutoCloseable {
     private volatile boolean running = true;
     private boolean busy;
     private boolean signalled;
+    /** Built on first use by the worker (its service loading is slow), then reused: one parser, one thread. */
+    private AutoDetectParser parser;
 
     public ContentIndex(Jdbi jdbi, BlobStore blobs, ServerClock clock, boolean postgres) {
         this.jdbi = jdbi;
@@ -114,7 +116,9 @@ public final class ContentIndex implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "content indexer pass failed", e);
+                if (running) { // at shutdown the pool may close under a pass; the queue row stays for next start
+                    LOG.log(Level.WARNING, "content indexer pass failed", e);
+                }
             } finally {
                 synchronized (lock) {
                     busy = false;
@@ -161,7 +165,10 @@ public final class ContentIndex implements AutoCloseable {
             Metadata md = new Metadata();
             md.set(TikaCoreProperties.RESOURCE_NAME_KEY, f.name());
             try {
-                new AutoDetectParser().parse(in, handler, md, new ParseContext());
+                if (parser == null) {
+                    parser = new AutoDetectParser();
+                }
+                parser.parse(in, handler, md, new ParseContext());
             } catch (org.xml.sax.SAXException e) {
                 // write limit reached: keep what was extracted so far
                 LOG.fine("text of " + f.fileId() + " truncated: " + e.getMessage());
@@ -177,5 +184,10 @@ public final class ContentIndex implements AutoCloseable {
     public void close() {
         running = false;
         worker.interrupt();
+        try {
+            worker.join(3000); // let a running pass finish before the database closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
