@@ -432,7 +432,8 @@ public final class DriveService {
                 List<String> rows = h.createQuery("SELECT file_id FROM files WHERE trash_id = :t").bind("t", top)
                         .mapTo(String.class).list();
                 for (String id : rows) {
-                    for (String table : List.of("file_versions", "links", "link_members", "index_queue", "file_text")) {
+                    index.forget(h, id);
+                    for (String table : List.of("file_versions", "links", "link_members")) {
                         h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", id).execute();
                     }
                     h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", id).execute();

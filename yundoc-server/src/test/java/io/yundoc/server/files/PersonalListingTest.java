@@ -290,7 +290,7 @@ class PersonalListingTest {
     void searchByContentFindsChineseSubstringsAndOfficeText() throws Exception {
         TestServer.User u = ts.user(app);
         TestServer.User other = ts.user(app);
-        d.upload(u, "notes.md", "# 会议纪要\n今天讨论了云文档的迁移计划 Migration PLAN", "path_from_root", "true");
+        JsonNode notes = d.upload(u, "notes.md", "# 会议纪要\n今天讨论了云文档的迁移计划 Migration PLAN", "path_from_root", "true");
         d.upload(u, "data.csv", "name,city\nzhang,北京\n", "path_from_root", "true", "parent_path", "csv");
         d.upload(u, "image.png", "云文档的迁移计划", "path_from_root", "true");
         d.upload(other, "theirs.txt", "云文档的迁移计划", "path_from_root", "true");
@@ -309,6 +309,11 @@ class PersonalListingTest {
                 .containsExactly("budget.docx");
         // short query: scan fallback, same semantics
         assertThat(names(d.ok(u, "GET", "/files/search/content?content=" + enc("纪"), null).get("files"))).containsExactly("notes.md");
+        // copies are indexed; items in the recycle bin never match
+        String copy = d.ok(u, "POST", "/tasks/files/copy", "{\"file_ids\":[\"" + id(notes) + "\"]}").get("file_ids").get(0).asText();
+        d.ok(u, "DELETE", "/files/" + id(notes), null);
+        d.flushIndex();
+        assertThat(ids(d.ok(u, "GET", "/files/search/content?content=" + enc("迁移计划"), null).get("files"))).containsExactly(copy);
         String csvDir = d.ok(u, "GET", "/files/search/name?file_name=x", null).toString(); // app folder absent: empty
         assertThat(csvDir).contains("\"files\":[]");
         assertThat(d.code(u, "GET", "/files/search/content?content=" + "x".repeat(101), null)).isEqualTo(10001);
