@@ -213,6 +213,17 @@ public final class YundocServer implements AutoCloseable {
         });
         new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
         new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
+        router.admin(io.helidon.http.Method.POST, "/admin/v1/recycles/purge", c -> {
+            var body = c.json(false);
+            String user = io.yundoc.server.core.Json.text(body, "user_id").orElse(null);
+            long days = io.yundoc.server.core.Json.integer(body, "older_than_days").orElse(0L);
+            if (days < 0) {
+                throw io.yundoc.server.core.ApiException.invalid("older_than_days must not be negative");
+            }
+            int purged = drive.purge(user, days);
+            blobCollector.collect();
+            c.ok(java.util.Map.of("purged", purged));
+        });
         router.fallback();
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();

@@ -38,6 +38,8 @@ public final class ContentIndex implements AutoCloseable {
     private volatile boolean running = true;
     private boolean busy;
     private boolean signalled;
+    /** Built on first use by the worker (its service loading is slow), then reused: one parser, one thread. */
+    private AutoDetectParser parser;
 
     public ContentIndex(Jdbi jdbi, BlobStore blobs, ServerClock clock, boolean postgres) {
         this.jdbi = jdbi;
@@ -92,12 +94,15 @@ public final class ContentIndex implements AutoCloseable {
             binds.put("cq", "%" + DriveService.likeEscape(q) + "%");
             return "f.file_id IN (SELECT file_id FROM file_text WHERE body LIKE :cq ESCAPE '!')";
         }
+        String rows;
         if (q.codePointCount(0, q.length()) >= 3) {
             binds.put("cq", "\"" + q.replace("\"", "\"\"") + "\"");
-            return "f.file_id IN (SELECT file_id FROM file_text WHERE file_text MATCH :cq)";
+            rows = "SELECT rowid FROM file_text WHERE file_text MATCH :cq";
+        } else {
+            binds.put("cq", q);
+            rows = "SELECT rowid FROM file_text WHERE instr(body, :cq) > 0";
         }
-        binds.put("cq", q);
-        return "f.file_id IN (SELECT file_id FROM file_text WHERE instr(body, :cq) > 0)";
+        return "f.file_id IN (SELECT m.file_id FROM file_text_ids m WHERE m.rid IN (" + rows + "))";
     }
 
     private void loop() {
@@ -114,7 +119,9 @@ public final class ContentIndex implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "content indexer pass failed", e);
+                if (running) { // at shutdown the pool may close under a pass; the queue row stays for next start
+                    LOG.log(Level.WARNING, "content indexer pass failed", e);
+                }
             } finally {
                 synchronized (lock) {
                     busy = false;
@@ -143,16 +150,44 @@ public final class ContentIndex implements AutoCloseable {
             String key = blobKey;
             String body = text;
             jdbi.useTransaction(h -> {
-                h.createUpdate("DELETE FROM file_text WHERE file_id = :f").bind("f", fileId).execute();
-                if (body != null) {
-                    h.createUpdate("INSERT INTO file_text (file_id, blob_key, body) VALUES (:f, :k, :b)")
-                            .bind("f", fileId).bind("k", key).bind("b", body.toLowerCase(Locale.ROOT)).execute();
-                }
+                store(h, fileId, key, body == null ? null : body.toLowerCase(Locale.ROOT));
                 // a file re-queued while we worked stays queued for another pass
                 h.createUpdate("DELETE FROM index_queue WHERE file_id = :f AND queued_at = :t")
                         .bind("f", fileId).bind("t", queuedAt).execute();
             });
         }
+    }
+
+    /** Replaces a file's text (null: removes it). */
+    private void store(Handle h, String fileId, String blobKey, String body) {
+        if (postgres) {
+            h.createUpdate("DELETE FROM file_text WHERE file_id = :f").bind("f", fileId).execute();
+            if (body != null) {
+                h.createUpdate("INSERT INTO file_text (file_id, blob_key, body) VALUES (:f, :k, :b)")
+                        .bind("f", fileId).bind("k", blobKey).bind("b", body).execute();
+            }
+            return;
+        }
+        Long rid = h.createQuery("SELECT rid FROM file_text_ids WHERE file_id = :f").bind("f", fileId).mapTo(Long.class)
+                .findOne().orElse(null);
+        if (rid != null) {
+            h.createUpdate("DELETE FROM file_text WHERE rowid = :r").bind("r", rid).execute();
+        }
+        if (body == null) {
+            h.createUpdate("DELETE FROM file_text_ids WHERE file_id = :f").bind("f", fileId).execute();
+            return;
+        }
+        if (rid == null) {
+            h.createUpdate("INSERT INTO file_text_ids (file_id) VALUES (:f)").bind("f", fileId).execute();
+            rid = h.createQuery("SELECT rid FROM file_text_ids WHERE file_id = :f").bind("f", fileId).mapTo(Long.class).one();
+        }
+        h.createUpdate("INSERT INTO file_text (rowid, body) VALUES (:r, :b)").bind("r", rid).bind("b", body).execute();
+    }
+
+    /** Removes a file's text and queue row (permanent deletes). */
+    public void forget(Handle h, String fileId) {
+        store(h, fileId, null, null);
+        h.createUpdate("DELETE FROM index_queue WHERE file_id = :f").bind("f", fileId).execute();
     }
 
     private String extract(FileRecord f) {
@@ -161,7 +196,10 @@ public final class ContentIndex implements AutoCloseable {
             Metadata md = new Metadata();
             md.set(TikaCoreProperties.RESOURCE_NAME_KEY, f.name());
             try {
-                new AutoDetectParser().parse(in, handler, md, new ParseContext());
+                if (parser == null) {
+                    parser = new AutoDetectParser();
+                }
+                parser.parse(in, handler, md, new ParseContext());
             } catch (org.xml.sax.SAXException e) {
                 // write limit reached: keep what was extracted so far
                 LOG.fine("text of " + f.fileId() + " truncated: " + e.getMessage());
@@ -177,5 +215,10 @@ public final class ContentIndex implements AutoCloseable {
     public void close() {
         running = false;
         worker.interrupt();
+        try {
+            worker.join(3000); // let a running pass finish before the database closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

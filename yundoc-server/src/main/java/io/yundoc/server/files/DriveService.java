@@ -417,6 +417,32 @@ public final class DriveService {
         });
     }
 
+    /**
+     * Permanently removes recycle-bin items (admin {@code POST /recycles/purge}): of one user or all, deleted more
+     * than {@code olderThanDays} ago (0 = everything in the bin). Their rows, versions, links and index entries go
+     * in one transaction; the bytes are left to the blob collector. Returns the number of top-level items purged.
+     */
+    public int purge(String userId, long olderThanDays) {
+        long cutoff = clock.epochSeconds() - olderThanDays * 86_400;
+        return jdbi.inTransaction(h -> {
+            List<String> tops = h.createQuery("SELECT file_id FROM files WHERE space = 'personal' AND deleted_at IS NOT NULL "
+                            + "AND trash_id = file_id AND deleted_at <= :c" + (userId == null ? "" : " AND owner_id = :u"))
+                    .bind("c", cutoff).bind("u", userId).mapTo(String.class).list();
+            for (String top : tops) {
+                List<String> rows = h.createQuery("SELECT file_id FROM files WHERE trash_id = :t").bind("t", top)
+                        .mapTo(String.class).list();
+                for (String id : rows) {
+                    index.forget(h, id);
+                    for (String table : List.of("file_versions", "links", "link_members")) {
+                        h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", id).execute();
+                    }
+                    h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", id).execute();
+                }
+            }
+            return tops.size();
+        });
+    }
+
     private static String trashId(Handle h, String id) {
         return h.createQuery("SELECT trash_id FROM files WHERE file_id = :id").bind("id", id).mapTo(String.class).findOne().orElse(null);
     }

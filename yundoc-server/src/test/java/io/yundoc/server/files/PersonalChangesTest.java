@@ -126,6 +126,25 @@ class PersonalChangesTest {
     }
 
     @Test
+    void adminPurgeEmptiesTheBin() {
+        TestServer.User u = ts.user(app);
+        TestServer.User other = ts.user(app);
+        String dir = d.folder(u, "purge-me");
+        JsonNode inner = d.upload(u, "inner.txt", "x", "parent_id", dir);
+        d.ok(u, "DELETE", "/files/" + dir, null);
+        JsonNode keep = d.upload(other, "keep.txt", "x", "path_from_root", "true");
+        d.ok(other, "DELETE", "/files/" + id(keep), null);
+        assertThat(ts.adminOk("POST", "/recycles/purge", "{\"user_id\":\"" + u.userId() + "\",\"older_than_days\":1}")
+                .get("purged").asInt()).isZero();
+        assertThat(ts.adminOk("POST", "/recycles/purge", "{\"user_id\":\"" + u.userId() + "\"}").get("purged").asInt())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(d.ok(u, "GET", "/recycles", null)).isEmpty();
+        assertThat(d.code(u, "POST", "/recycles/recover", "{\"file_tokens\":[\"" + dir + "\"]}")).isEqualTo(30012);
+        assertThat(d.code(u, "POST", "/recycles/recover", "{\"file_tokens\":[\"" + id(inner) + "\"]}")).isEqualTo(30012);
+        assertThat(names(d.ok(other, "GET", "/recycles", null))).contains("keep.txt");
+    }
+
+    @Test
     void recoverGoesToTheRootWhenTheOriginalFolderIsGone() {
         TestServer.User u = ts.user(app);
         String dir = d.folder(u, "gone");

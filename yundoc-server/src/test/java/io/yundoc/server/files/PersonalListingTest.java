@@ -144,6 +144,46 @@ class PersonalListingTest {
         }
     }
 
+    /** The same guarantee with a second client inserting and deleting in parallel while the first one pages. */
+    @Test
+    void cursorPagingWhileAnotherClientWritesInParallel() throws Exception {
+        TestServer.User u = ts.user(app);
+        String dir = d.folder(u, "parallel");
+        List<String> stable = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            stable.add(id(d.upload(u, String.format("s%02d.txt", i), "x", "parent_id", dir)));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get() && i < 200; i++) {
+                JsonNode f = d.upload(u, (i % 2 == 0 ? "a" : "z") + "-w" + i + ".txt", "y".repeat(i % 7), "parent_id", dir);
+                if (i % 3 == 0) {
+                    d.ok(u, "DELETE", "/files/" + id(f), null);
+                }
+                writes.incrementAndGet();
+            }
+        });
+        try {
+            for (String order : List.of("order_by=fname&order=asc", "order_by=mtime&order=desc", "order_by=fsize&order=asc")) {
+                List<String> seen = new ArrayList<>();
+                long offset = 0;
+                do {
+                    JsonNode page = d.ok(u, "GET", "/files?parent_id=" + dir + "&count=4&" + order + "&offset=" + offset, null);
+                    seen.addAll(ids(page.get("files")));
+                    offset = page.get("next_offset").asLong();
+                    Thread.sleep(5);
+                } while (offset != -1);
+                assertThat(new HashSet<>(seen)).as(order + ": no duplicates").hasSize(seen.size());
+                assertThat(seen).as(order + ": no gaps").containsAll(stable);
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertThat(writes.get()).isPositive();
+    }
+
     @Test
     void plainOffsetsArePositionsAndFilterStartsASegment() {
         TestServer.User u = ts.user(app);
@@ -250,13 +290,15 @@ class PersonalListingTest {
     void searchByContentFindsChineseSubstringsAndOfficeText() throws Exception {
         TestServer.User u = ts.user(app);
         TestServer.User other = ts.user(app);
-        d.upload(u, "notes.md", "# 会议纪要\n今天讨论了云文档的迁移计划 Migration PLAN", "path_from_root", "true");
+        JsonNode notes = d.upload(u, "notes.md", "# 会议纪要\n今天讨论了云文档的迁移计划 Migration PLAN", "path_from_root", "true");
         d.upload(u, "data.csv", "name,city\nzhang,北京\n", "path_from_root", "true", "parent_path", "csv");
         d.upload(u, "image.png", "云文档的迁移计划", "path_from_root", "true");
         d.upload(other, "theirs.txt", "云文档的迁移计划", "path_from_root", "true");
         byte[] docx = io.yundoc.server.files.OfficeSamples.docx("季度预算审批流程");
         d.upload(u, "budget.docx", docx, "path_from_root", "true");
+        d.upload(u, "paper.pdf", io.yundoc.server.files.OfficeSamples.pdf("Quarterly Zebra Inventory"), "path_from_root", "true");
         d.flushIndex();
+        assertThat(names(d.ok(u, "GET", "/files/search/content?content=zebra%20inv", null).get("files"))).containsExactly("paper.pdf");
         assertThat(names(d.ok(u, "GET", "/files/search/content?content=" + enc("迁移计划"), null).get("files")))
                 .containsExactly("notes.md");
         assertThat(names(d.ok(u, "GET", "/files/search/content?content=migration%20plan", null).get("files")))
@@ -267,6 +309,11 @@ class PersonalListingTest {
                 .containsExactly("budget.docx");
         // short query: scan fallback, same semantics
         assertThat(names(d.ok(u, "GET", "/files/search/content?content=" + enc("纪"), null).get("files"))).containsExactly("notes.md");
+        // copies are indexed; items in the recycle bin never match
+        String copy = d.ok(u, "POST", "/tasks/files/copy", "{\"file_ids\":[\"" + id(notes) + "\"]}").get("file_ids").get(0).asText();
+        d.ok(u, "DELETE", "/files/" + id(notes), null);
+        d.flushIndex();
+        assertThat(ids(d.ok(u, "GET", "/files/search/content?content=" + enc("迁移计划"), null).get("files"))).containsExactly(copy);
         String csvDir = d.ok(u, "GET", "/files/search/name?file_name=x", null).toString(); // app folder absent: empty
         assertThat(csvDir).contains("\"files\":[]");
         assertThat(d.code(u, "GET", "/files/search/content?content=" + "x".repeat(101), null)).isEqualTo(10001);

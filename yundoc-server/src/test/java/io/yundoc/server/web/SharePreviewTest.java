@@ -97,6 +97,13 @@ class SharePreviewTest {
             assertThat(ts.send("GET", "/l/" + sid, null).body()).doesNotContain("id=\"preview");
         }
         assertThat(ts.send("GET", "/l/nonexistent1/preview", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> head = ts.send("HEAD", "/l/" + txt + "/preview", null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length")).contains(String.valueOf("plain 文本".getBytes(StandardCharsets.UTF_8).length));
+        // conditional: the ETag answers 304
+        String etag = t.headers().firstValue("ETag").orElseThrow();
+        assertThat(ts.send("GET", "/l/" + txt + "/preview", null, "If-None-Match", etag).statusCode()).isEqualTo(304);
     }
 
     @Test
@@ -131,6 +138,13 @@ class SharePreviewTest {
         assertThat(ts.send("GET", "/v/" + ft + "?token=" + st.get("token").asText(), null).statusCode()).isEqualTo(404);
         assertThat(TestServer.json(ts.send("GET", API + "/files/" + ft + "/url/with_edit_token?access_token=" + stranger.token(), null))
                 .get("code").asInt()).isEqualTo(30012);
+        // a link member's edit token opens the owner's file on /v/
+        TestServer.User member = ts.user(app);
+        String memberUnion = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
+                .bind("u", member.userId()).mapTo(String.class).one());
+        ok(u, "PUT", "/files/" + ft + "/links/members/" + memberUnion, "{\"permission\":\"read\"}");
+        JsonNode mt = ok(member, "GET", "/files/" + ft + "/url/with_edit_token", null);
+        assertThat(ts.send("GET", mt.get("url").asText(), null).statusCode()).isEqualTo(200);
         // tokens live 10 minutes by the server clock
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":601}");
         assertThat(ts.send("GET", url, null).statusCode()).isEqualTo(404);
