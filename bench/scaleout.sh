@@ -143,13 +143,29 @@ run "/health (PG + S3 checks)" "$B/health"
 
 # stop instance 1 so JFR dumps, then summarise the hottest frames (top of stack) and packages
 kill "${PIDS[1]}"; wait "${PIDS[1]}" 2>/dev/null || true
+set +o pipefail   # head closes pipes early
 if [ -f "$OUT/instance1.jfr" ]; then
-  jfr print --events jdk.ExecutionSample "$OUT/instance1.jfr" >"$OUT/samples.txt"
+  jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/instance1.jfr" >"$OUT/samples.txt"
   echo
-  echo "JFR execution samples, instance 1, top frames:"
-  awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' "$OUT/samples.txt" | sort | uniq -c | sort -rn | head -15
+  echo "JFR execution samples of instance 1 (all routes), by the subsystem of the first non-JDK frame:"
+  awk '
+    /stackTrace = \[/ { inside = 1; cls = ""; next }
+    inside && /^[ \t]*\]/ { inside = 0; if (cls == "") cls = "JDK only (scheduler, I/O, GC barriers)"; n[cls]++; total++; next }
+    inside && cls == "" {
+      f = $1
+      if (f ~ /^(java|javax|jdk|sun)\./) next
+      if (f ~ /^org\.postgresql|^com\.zaxxer/) cls = "PostgreSQL driver + Hikari"
+      else if (f ~ /^org\.jdbi/) cls = "Jdbi"
+      else if (f ~ /^io\.lettuce|^io\.netty|^reactor/) cls = "Redis client (Lettuce/Netty)"
+      else if (f ~ /^software\.amazon/) cls = "AWS SDK (S3)"
+      else if (f ~ /^io\.helidon/) cls = "Helidon HTTP"
+      else if (f ~ /^com\.fasterxml/) cls = "Jackson"
+      else if (f ~ /^io\.micrometer/) cls = "Micrometer"
+      else if (f ~ /^io\.yundoc/) cls = "yundoc code"
+      else cls = "other: " f
+    }
+    END { for (c in n) printf "%6d  %5.1f%%  %s\n", n[c], 100 * n[c] / total, c }' "$OUT/samples.txt" | sort -rn
   echo
-  echo "by package of the top frame:"
-  awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); n=split($1, a, "."); pk=a[1]; for (i=2;i<=3&&i<n-1;i++) pk=pk"."a[i]; print pk}' "$OUT/samples.txt" \
-    | sort | uniq -c | sort -rn | head -10
+  echo "top frames:"
+  awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' "$OUT/samples.txt" | sort | uniq -c | sort -rn | head -12
 fi

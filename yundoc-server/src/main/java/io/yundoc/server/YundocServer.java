@@ -115,8 +115,12 @@ public final class YundocServer implements AutoCloseable {
         if (db.postgres()) {
             // several instances share this database: the emulator clock and the maintenance switch set through one
             // instance reach the others within a second
-            settings.get("maintenance").ifPresent(maintenance::adopt);
-            maintenance.onChange(v -> settings.put("maintenance", v));
+            SharedSetting clockSetting = new SharedSetting(settings, "clock_offset_ms",
+                    v -> clock.adopt(Long.parseLong(v)));
+            SharedSetting maintenanceSetting = new SharedSetting(settings, "maintenance", maintenance::adopt);
+            clock.onChange(v -> clockSetting.publish(Long.toString(v)));
+            maintenance.onChange(maintenanceSetting::publish);
+            maintenanceSetting.poll();
             this.poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "yundoc-shared-settings");
                 t.setDaemon(true);
@@ -125,9 +129,9 @@ public final class YundocServer implements AutoCloseable {
             poller.scheduleWithFixedDelay(() -> {
                 try {
                     if (config.dev()) {
-                        settings.get("clock_offset_ms").map(Long::parseLong).ifPresent(clock::adopt);
+                        clockSetting.poll();
                     }
-                    settings.get("maintenance").ifPresent(maintenance::adopt);
+                    maintenanceSetting.poll();
                 } catch (RuntimeException e) {
                     // database briefly unreachable: keep the last known values, try again in a second
                 }
@@ -195,6 +199,37 @@ public final class YundocServer implements AutoCloseable {
                 .addProtocol(Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(16384).build())
                 .routing(routing)
                 .build();
+    }
+
+    /**
+     * A setting several instances share. {@link #poll} adopts a value only when the stored one changed since this
+     * instance last saw or wrote it, and both run under one lock, so a poll that read just before a local change can
+     * never roll that change back.
+     */
+    private static final class SharedSetting {
+        private final Settings settings;
+        private final String name;
+        private final java.util.function.Consumer<String> adopt;
+        private String lastSeen;
+
+        SharedSetting(Settings settings, String name, java.util.function.Consumer<String> adopt) {
+            this.settings = settings;
+            this.name = name;
+            this.adopt = adopt; // lastSeen starts null: the first poll adopts whatever is stored
+        }
+
+        synchronized void publish(String value) {
+            settings.put(name, value);
+            lastSeen = value;
+        }
+
+        synchronized void poll() {
+            String v = settings.get(name).orElse(null);
+            if (v != null && !v.equals(lastSeen)) {
+                lastSeen = v;
+                adopt.accept(v);
+            }
+        }
     }
 
     /** Opens storage, migrates, and starts listening. */

@@ -296,4 +296,28 @@ class ScaleOutBackendsTest {
             upload(ts, u, "lost.txt", "x".repeat(5000).getBytes(StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void clockAndMaintenanceSetThroughOneInstanceReachTheOther() throws Exception {
+        try (TestServer a = new TestServer(ScaleOutBackends::apply);
+             TestServer b = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())))) {
+            TestServer.App app = a.app("test");
+            TestServer.User u = a.user(app);
+            String ft = upload(a, u, "m.txt", "m".getBytes(StandardCharsets.UTF_8));
+            JsonNode moved = a.adminOk("POST", "/clock", "{\"advance_seconds\":7200}");
+            assertThat(moved.get("offset_seconds").asLong()).isEqualTo(7200);
+            await(Duration.ofSeconds(5), () -> b.adminOk("GET", "/clock", null).get("offset_seconds").asLong() == 7200, "clock on b");
+            // the local change is never rolled back by a poll that read the old value
+            for (int i = 0; i < 15; i++) {
+                a.adminOk("POST", "/clock", "{\"advance_seconds\":1}");
+                assertThat(a.adminOk("GET", "/clock", null).get("offset_seconds").asLong()).isEqualTo(7201 + i);
+                Thread.sleep(100);
+            }
+            a.adminOk("PUT", "/maintenance", "{\"on\":true,\"retry_after_seconds\":60}");
+            String dl = "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token();
+            await(Duration.ofSeconds(5), () -> TestServer.json(b.send("GET", dl, null)).get("code").asInt() == 40008, "maintenance on b");
+            b.adminOk("PUT", "/maintenance", "{\"on\":false}");
+            await(Duration.ofSeconds(5), () -> TestServer.json(a.send("GET", dl, null)).get("code").asInt() == 0, "maintenance off on a");
+        }
+    }
 }
