@@ -53,9 +53,7 @@ NGINX_PORT=$(free_port)
 PORTS=()
 for i in 1 2; do
   P=$(free_port); PORTS+=($P)
-  JFR=""
-  [ "$i" = 1 ] && JFR="-XX:StartFlightRecording=filename=$OUT/instance1.jfr,settings=profile,dumponexit=true"
-  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" java -Xms512m -Xmx512m $JFR -cp "$CP" io.yundoc.cli.Main serve --port "$P" \
+  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" java -Xms512m -Xmx512m -cp "$CP" io.yundoc.cli.Main serve --port "$P" \
     --data "$OUT/data-$i" --public-url "http://127.0.0.1:$NGINX_PORT" --db "$DB" --blobs "$BLOBS" --quota "$QUOTA" \
     >"$OUT/yundoc-$i.log" 2>&1 &
   PIDS+=($!)
@@ -120,12 +118,16 @@ PFT=$(curl -sS --fail-with-body -F path_from_root=true -F "file=@$OUT/4k.bin;fil
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["id"]["open_id"])')
 DL_URL=$(curl -sS --fail-with-body "$B/api/v1/openapi/personal/files/$PFT/download?access_token=$TOKEN" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["url"])')
 
-run() { # name, then wrk args
+INSTANCE1=${PIDS[1]}
+PROFILE_ROUTE=1
+run() { # name, then wrk args; the first route's measured run is profiled with JFR on instance 1
   local name="$1"; shift
   local file; file=$(echo "$name" | tr -c 'A-Za-z0-9\n' '-' | cut -c1-40)
   curl -sS --fail-with-body -o /dev/null "$@" 2>/dev/null || true
   wrk -t2 -c"$CONNS" -d10s "$@" >/dev/null 2>&1 || true     # warm-up (JIT, pools)
+  if [ "$PROFILE_ROUTE" = 1 ]; then jcmd "$INSTANCE1" JFR.start name=route settings=profile >/dev/null; fi
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" >"$OUT/wrk-$file.txt" 2>&1
+  if [ "$PROFILE_ROUTE" = 1 ]; then jcmd "$INSTANCE1" JFR.stop name=route filename="$OUT/instance1.jfr" >/dev/null; PROFILE_ROUTE=0; fi
   local rps p99 errs
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$file.txt")
   p99=$(awk '$1=="99%" {print $2}' "$OUT/wrk-$file.txt")
@@ -141,13 +143,12 @@ run "personal download answer (token, metered in Redis)" "$B/api/v1/openapi/pers
 run "4 KiB /dl/ download (streamed from S3)" "$DL_URL"
 run "/health (PG + S3 checks)" "$B/health"
 
-# stop instance 1 so JFR dumps, then summarise the hottest frames (top of stack) and packages
-kill "${PIDS[1]}"; wait "${PIDS[1]}" 2>/dev/null || true
+# summarise the profile of the first route: samples by subsystem, then the hottest frames
 set +o pipefail   # head closes pipes early
 if [ -f "$OUT/instance1.jfr" ]; then
   jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/instance1.jfr" >"$OUT/samples.txt"
   echo
-  echo "JFR execution samples of instance 1 (all routes), by the subsystem of the first non-JDK frame:"
+  echo "JFR execution samples of instance 1 during the first route's measured run, by the subsystem of the first non-JDK frame:"
   awk '
     /stackTrace = \[/ { inside = 1; cls = ""; next }
     inside && /^[ \t]*\]/ { inside = 0; if (cls == "") cls = "JDK only (scheduler, I/O, GC barriers)"; n[cls]++; total++; next }

@@ -25,6 +25,13 @@ public final class RedisReplayCache implements ReplayCache {
 
     @Override
     public boolean firstSeen(String key, long expiresAtMillis) {
+        if (!redis.available()) {
+            // known down: do not make every signed write wait for a connect timeout
+            if (!failOpen) {
+                throw new ApiException(ErrorCode.INTERNAL_ERROR, "replay cache backend unavailable");
+            }
+            return fallback.firstSeen(key, expiresAtMillis);
+        }
         try {
             return redis.setIfAbsent("replay:" + key, expiresAtMillis - nowMillis.getAsLong());
         } catch (RuntimeException e) {
