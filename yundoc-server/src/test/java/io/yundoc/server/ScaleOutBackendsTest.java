@@ -320,4 +320,41 @@ class ScaleOutBackendsTest {
             await(Duration.ofSeconds(5), () -> TestServer.json(a.send("GET", dl, null)).get("code").asInt() == 0, "maintenance off on a");
         }
     }
+
+    /** Sends exactly these bytes and headers (a captured signed request) to {@code ts}. */
+    static JsonNode sendRaw(TestServer ts, String path, byte[] body, String... headers) throws Exception {
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(ts.base + path)).headers(headers)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return TestServer.JSON.readTree(ts.http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void aSignedWriteReplayedToAnotherInstanceIsRefused() throws Exception {
+        // with Redis (SET NX PX) and without it (the database table)
+        for (boolean redis : new boolean[]{true, false}) {
+            try (TestServer a = new TestServer(b -> {
+                     ScaleOutBackends.apply(b);
+                     if (!redis) {
+                         b.quota(null);
+                     }
+                 });
+                 TestServer b = new TestServer(x -> {
+                     ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir()));
+                     if (!redis) {
+                         x.quota(null);
+                     }
+                 })) {
+                TestServer.App app = a.app("test");
+                byte[] body = "{\"filename\":\"replayed.docx\"}".getBytes(StandardCharsets.UTF_8);
+                String md5 = TestServer.hex("MD5", body);
+                String date = a.date();
+                String[] headers = {"Content-Type", "application/json", "Content-Md5", md5, "Date", date,
+                        "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", date)};
+                assertThat(sendRaw(a, "/api/v1/openapi/appspace/files", body, headers).get("code").asInt()).isZero();
+                JsonNode replay = sendRaw(b, "/api/v1/openapi/appspace/files", body, headers);
+                assertThat(replay.get("code").asInt()).as("redis=" + redis + " " + replay).isEqualTo(30003);
+                assertThat(replay.get("hint").asText()).isEqualTo("replayed request");
+            }
+        }
+    }
 }
