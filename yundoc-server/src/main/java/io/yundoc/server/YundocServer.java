@@ -95,6 +95,7 @@ public final class YundocServer implements AutoCloseable {
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
 
         Metrics metrics = new Metrics();
+        db.bindMetrics(metrics.registry());
         this.blobStore = config.blobs() != null
                 ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign())
                 : new LocalBlobStore(config.dataDir().resolve("blobs"));

@@ -188,6 +188,7 @@ class ScaleOutBackendsTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
             }
             assertThat(metric(ts, "yundoc_quota_backend_up")).isEqualTo("0.0");
+            assertThat(metric(ts, "hikaricp_connections_active")).isNotNull();
             assertThat(Double.parseDouble(metric(ts, "yundoc_quota_unreconciled"))).isEqualTo(4.0); // 1 upload + 3 downloads
             HttpResponse<String> health = ts.send("GET", "/health", null);
             assertThat(health.statusCode()).isEqualTo(200);
