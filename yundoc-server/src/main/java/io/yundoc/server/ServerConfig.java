@@ -144,6 +144,10 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (db != null && !db.startsWith("jdbc:postgresql:") && !db.startsWith("jdbc:sqlite:")) {
                 throw new IllegalArgumentException("--db must be a jdbc:postgresql:// (or jdbc:sqlite:) URL");
             }
+            if (blobs != null && maxUpload > 5L * 1024 * 1024 * 1024) {
+                throw new IllegalArgumentException("--max-upload above 5GiB needs multipart uploads, which the S3 blob store "
+                        + "does not do: keep --max-upload at 5GiB or less with --blobs");
+            }
             if (blobsPresign && blobs == null) {
                 throw new IllegalArgumentException("--blobs-presign needs --blobs s3://...");
             }

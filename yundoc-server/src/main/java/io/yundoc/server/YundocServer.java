@@ -106,6 +106,7 @@ public final class YundocServer implements AutoCloseable {
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
 
         Metrics metrics = new Metrics();
+        db.bindMetrics(metrics.registry());
         this.blobStore = config.blobs() != null
                 ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign())
                 : new LocalBlobStore(config.dataDir().resolve("blobs"));
@@ -126,8 +127,12 @@ public final class YundocServer implements AutoCloseable {
         if (db.postgres()) {
             // several instances share this database: the emulator clock and the maintenance switch set through one
             // instance reach the others within a second
-            settings.get("maintenance").ifPresent(maintenance::adopt);
-            maintenance.onChange(v -> settings.put("maintenance", v));
+            SharedSetting clockSetting = new SharedSetting(settings, "clock_offset_ms",
+                    v -> clock.adopt(Long.parseLong(v)));
+            SharedSetting maintenanceSetting = new SharedSetting(settings, "maintenance", maintenance::adopt);
+            clock.onChange(v -> clockSetting.publish(Long.toString(v)));
+            maintenance.onChange(maintenanceSetting::publish);
+            maintenanceSetting.poll();
             this.poller = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "yundoc-shared-settings");
                 t.setDaemon(true);
@@ -136,9 +141,9 @@ public final class YundocServer implements AutoCloseable {
             poller.scheduleWithFixedDelay(() -> {
                 try {
                     if (config.dev()) {
-                        settings.get("clock_offset_ms").map(Long::parseLong).ifPresent(clock::adopt);
+                        clockSetting.poll();
                     }
-                    settings.get("maintenance").ifPresent(maintenance::adopt);
+                    maintenanceSetting.poll();
                 } catch (RuntimeException e) {
                     // database briefly unreachable: keep the last known values, try again in a second
                 }
@@ -253,6 +258,37 @@ public final class YundocServer implements AutoCloseable {
                 new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout()), new Csrf(csrfKey),
                 users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
         new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
+    }
+
+    /**
+     * A setting several instances share. {@link #poll} adopts a value only when the stored one changed since this
+     * instance last saw or wrote it, and both run under one lock, so a poll that read just before a local change can
+     * never roll that change back.
+     */
+    private static final class SharedSetting {
+        private final Settings settings;
+        private final String name;
+        private final java.util.function.Consumer<String> adopt;
+        private String lastSeen;
+
+        SharedSetting(Settings settings, String name, java.util.function.Consumer<String> adopt) {
+            this.settings = settings;
+            this.name = name;
+            this.adopt = adopt; // lastSeen starts null: the first poll adopts whatever is stored
+        }
+
+        synchronized void publish(String value) {
+            settings.put(name, value);
+            lastSeen = value;
+        }
+
+        synchronized void poll() {
+            String v = settings.get(name).orElse(null);
+            if (v != null && !v.equals(lastSeen)) {
+                lastSeen = v;
+                adopt.accept(v);
+            }
+        }
     }
 
     /** Opens storage, migrates, and starts listening. */

@@ -67,6 +67,7 @@ public final class ScaleOutBackends {
         String schema = "yd_" + RUN + "_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         if (CREATED.isEmpty()) {
             checkPostgres();
+            checkRedis();
             Runtime.getRuntime().addShutdownHook(new Thread(ScaleOutBackends::dropSchemas, "drop-test-schemas"));
         }
         CREATED.add(schema);
@@ -78,6 +79,23 @@ public final class ScaleOutBackends {
             c.createStatement().execute("SELECT 1");
         } catch (SQLException e) {
             throw new IllegalStateException("scale-out tests need PostgreSQL at " + PG_BASE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fail open would hide a missing Redis behind passing tests: refuse to run without it. */
+    private static void checkRedis() {
+        URI u = URI.create(REDIS);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort()), 2000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] buf = new byte[7];
+            int n = s.getInputStream().read(buf);
+            if (n < 5 || !new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("+PONG")) {
+                throw new IllegalStateException("scale-out tests need Redis at " + REDIS + ": no PONG");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("scale-out tests need Redis at " + REDIS + ": " + e.getMessage(), e);
         }
     }
 

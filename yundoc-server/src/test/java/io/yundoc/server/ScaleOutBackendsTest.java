@@ -188,6 +188,7 @@ class ScaleOutBackendsTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
             }
             assertThat(metric(ts, "yundoc_quota_backend_up")).isEqualTo("0.0");
+            assertThat(metric(ts, "hikaricp_connections_active")).isNotNull();
             assertThat(Double.parseDouble(metric(ts, "yundoc_quota_unreconciled"))).isEqualTo(4.0); // 1 upload + 3 downloads
             HttpResponse<String> health = ts.send("GET", "/health", null);
             assertThat(health.statusCode()).isEqualTo(200);
@@ -294,6 +295,67 @@ class ScaleOutBackendsTest {
             await(Duration.ofSeconds(5), () -> ts.send("GET", "/health", null).statusCode() == 503, "health reports blobs down");
             s3.restore();
             upload(ts, u, "lost.txt", "x".repeat(5000).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void clockAndMaintenanceSetThroughOneInstanceReachTheOther() throws Exception {
+        try (TestServer a = new TestServer(ScaleOutBackends::apply);
+             TestServer b = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())))) {
+            TestServer.App app = a.app("test");
+            TestServer.User u = a.user(app);
+            String ft = upload(a, u, "m.txt", "m".getBytes(StandardCharsets.UTF_8));
+            JsonNode moved = a.adminOk("POST", "/clock", "{\"advance_seconds\":7200}");
+            assertThat(moved.get("offset_seconds").asLong()).isEqualTo(7200);
+            await(Duration.ofSeconds(5), () -> b.adminOk("GET", "/clock", null).get("offset_seconds").asLong() == 7200, "clock on b");
+            // the local change is never rolled back by a poll that read the old value
+            for (int i = 0; i < 15; i++) {
+                a.adminOk("POST", "/clock", "{\"advance_seconds\":1}");
+                assertThat(a.adminOk("GET", "/clock", null).get("offset_seconds").asLong()).isEqualTo(7201 + i);
+                Thread.sleep(100);
+            }
+            a.adminOk("PUT", "/maintenance", "{\"on\":true,\"retry_after_seconds\":60}");
+            String dl = "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token();
+            await(Duration.ofSeconds(5), () -> TestServer.json(b.send("GET", dl, null)).get("code").asInt() == 40008, "maintenance on b");
+            b.adminOk("PUT", "/maintenance", "{\"on\":false}");
+            await(Duration.ofSeconds(5), () -> TestServer.json(a.send("GET", dl, null)).get("code").asInt() == 0, "maintenance off on a");
+        }
+    }
+
+    /** Sends exactly these bytes and headers (a captured signed request) to {@code ts}. */
+    static JsonNode sendRaw(TestServer ts, String path, byte[] body, String... headers) throws Exception {
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(ts.base + path)).headers(headers)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return TestServer.JSON.readTree(ts.http.send(req, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void aSignedWriteReplayedToAnotherInstanceIsRefused() throws Exception {
+        // with Redis (SET NX PX) and without it (the database table)
+        for (boolean redis : new boolean[]{true, false}) {
+            try (TestServer a = new TestServer(b -> {
+                     ScaleOutBackends.apply(b);
+                     if (!redis) {
+                         b.quota(null);
+                     }
+                 });
+                 TestServer b = new TestServer(x -> {
+                     ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir()));
+                     if (!redis) {
+                         x.quota(null);
+                     }
+                 })) {
+                TestServer.App app = a.app("test");
+                byte[] body = "{\"filename\":\"replayed.docx\"}".getBytes(StandardCharsets.UTF_8);
+                String md5 = TestServer.hex("MD5", body);
+                String date = a.date();
+                String[] headers = {"Content-Type", "application/json", "Content-Md5", md5, "Date", date,
+                        "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", date)};
+                assertThat(sendRaw(a, "/api/v1/openapi/appspace/files", body, headers).get("code").asInt()).isZero();
+                JsonNode replay = sendRaw(b, "/api/v1/openapi/appspace/files", body, headers);
+                assertThat(replay.get("code").asInt()).as("redis=" + redis + " " + replay).isEqualTo(30003);
+                assertThat(replay.get("hint").asText()).isEqualTo("replayed request");
+            }
         }
     }
 }

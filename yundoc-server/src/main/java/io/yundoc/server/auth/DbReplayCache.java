@@ -26,12 +26,17 @@ public final class DbReplayCache implements ReplayCache {
         }
         int n = jdbi.withHandle(h -> h.createUpdate("INSERT INTO replay_cache (cache_key, expires_at) VALUES (:k, :e) "
                         + "ON CONFLICT (cache_key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_cache.expires_at <= :now")
-                .bind("k", key).bind("e", expiresAtMillis).bind("now", now).execute());
+                .bind("k", digest(key)).bind("e", expiresAtMillis).bind("now", now).execute());
         return n == 1;
     }
 
     @Override
     public void forget(String key) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE cache_key = :k").bind("k", key).execute());
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE cache_key = :k").bind("k", digest(key)).execute());
+    }
+
+    /** Stored keys are SHA-256 digests: bounded size, and no signature text at rest. */
+    static String digest(String key) {
+        return io.yundoc.protocol.Hex.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

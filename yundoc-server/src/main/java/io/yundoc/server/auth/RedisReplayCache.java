@@ -25,8 +25,15 @@ public final class RedisReplayCache implements ReplayCache {
 
     @Override
     public boolean firstSeen(String key, long expiresAtMillis) {
+        if (!redis.available()) {
+            // known down: do not make every signed write wait for a connect timeout
+            if (!failOpen) {
+                throw new ApiException(ErrorCode.INTERNAL_ERROR, "replay cache backend unavailable");
+            }
+            return fallback.firstSeen(key, expiresAtMillis);
+        }
         try {
-            return redis.setIfAbsent("replay:" + key, expiresAtMillis - nowMillis.getAsLong());
+            return redis.setIfAbsent("replay:" + digest(key), expiresAtMillis - nowMillis.getAsLong());
         } catch (RuntimeException e) {
             if (!failOpen) {
                 throw new ApiException(ErrorCode.INTERNAL_ERROR, "replay cache backend unavailable");
@@ -39,9 +46,14 @@ public final class RedisReplayCache implements ReplayCache {
     public void forget(String key) {
         fallback.forget(key);
         try {
-            redis.delete("replay:" + key);
+            redis.delete("replay:" + digest(key));
         } catch (RuntimeException ignored) {
             // the key expires with the signature window anyway
         }
+    }
+
+    /** Stored keys are SHA-256 digests: bounded size, and no signature text at rest. */
+    static String digest(String key) {
+        return io.yundoc.protocol.Hex.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -102,6 +102,11 @@ public final class Database implements AutoCloseable {
         return null;
     }
 
+    /** Pool gauges (active, idle, pending, timeouts) in /metrics as hikaricp_* : the first thing to read in an outage. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        dataSource.setMetricRegistry(registry);
+    }
+
     public javax.sql.DataSource dataSource() {
         return dataSource;
     }

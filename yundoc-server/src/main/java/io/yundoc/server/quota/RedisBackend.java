@@ -77,6 +77,13 @@ public final class RedisBackend implements AutoCloseable {
         this.incrSha = io.yundoc.protocol.Hex.of(io.yundoc.protocol.Hex.digest("SHA-1").digest(INCR_SCRIPT.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** False after a failed command until a ping succeeds again (the quota reconciler pings every second). */
+    private volatile boolean available = true;
+
+    public boolean available() {
+        return available;
+    }
+
     public String prefix() {
         return prefix;
     }
@@ -101,19 +108,27 @@ public final class RedisBackend implements AutoCloseable {
         String[] keys = {prefix + key};
         String d = Long.toString(delta);
         String ttl = Long.toString(ttlSeconds);
-        RedisCommands<String, String> r = sync();
         try {
-            Long v = r.evalsha(incrSha, ScriptOutputType.INTEGER, keys, d, ttl);
-            return v;
-        } catch (RedisNoScriptException e) {
-            Long v = r.eval(INCR_SCRIPT, ScriptOutputType.INTEGER, keys, d, ttl);
-            return v;
+            RedisCommands<String, String> r = sync();
+            try {
+                return r.evalsha(incrSha, ScriptOutputType.INTEGER, keys, d, ttl);
+            } catch (RedisNoScriptException e) {
+                return r.eval(INCR_SCRIPT, ScriptOutputType.INTEGER, keys, d, ttl);
+            }
+        } catch (RuntimeException e) {
+            available = false;
+            throw e;
         }
     }
 
     /** SET key 1 NX PX ttl: true when this call created it. */
     public boolean setIfAbsent(String key, long ttlMillis) {
-        return "OK".equals(sync().set(prefix + key, "1", SetArgs.Builder.nx().px(Math.max(1, ttlMillis))));
+        try {
+            return "OK".equals(sync().set(prefix + key, "1", SetArgs.Builder.nx().px(Math.max(1, ttlMillis))));
+        } catch (RuntimeException e) {
+            available = false;
+            throw e;
+        }
     }
 
     public void delete(String key) {
@@ -144,10 +159,11 @@ public final class RedisBackend implements AutoCloseable {
 
     public boolean ping() {
         try {
-            return "PONG".equals(sync().ping());
+            available = "PONG".equals(sync().ping());
         } catch (RuntimeException e) {
-            return false;
+            available = false;
         }
+        return available;
     }
 
     @Override
