@@ -209,11 +209,16 @@ final class Transport {
     }
 
     static Duration retryAfter(HttpHeaders h) {
+        // delay-seconds or an HTTP-date (RFC 9110 §10.2.3)
         return h.firstValue("Retry-After").map(v -> {
             try {
                 return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
             } catch (NumberFormatException e) {
-                return null;
+                return io.yundoc.protocol.HttpDates.parse(v.trim())
+                        .map(at -> {
+                            Duration d = Duration.between(java.time.Instant.now(), at);
+                            return d.isNegative() ? Duration.ZERO : d;
+                        }).orElse(null);
             }
         }).orElse(null);
     }
