@@ -101,6 +101,9 @@ final class Transport {
             try {
                 String[] tokenParam = null;
                 if (r.auth == ApiRequest.Auth.TOKEN || r.auth == ApiRequest.Auth.WPS2_AND_TOKEN) {
+                    if (attempt == 0 && !refreshed) {
+                        oauth.refreshIfExpiring();
+                    }
                     tokenUsed = oauth.currentAccessToken();
                     tokenParam = new String[]{"access_token", tokenUsed};
                 }
