@@ -132,17 +132,25 @@ final class ClientCommands {
             new SecureRandom().nextBytes(st);
             String state = HexFormat.of().formatHex(st);
             CompletableFuture<String> redirect = new CompletableFuture<>();
-            HttpServer listener = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            HttpServer listener = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 0);
             listener.createContext("/callback", ex -> {
                 String q = ex.getRequestURI().getRawQuery();
+                Map<String, String> p = query(q == null ? "" : q);
+                // only the OAuth redirect ends the wait: a stray request (favicon, a probe) does not
+                boolean redirectHit = ex.getRequestURI().getPath().equals("/callback")
+                        && (p.containsKey("code") || p.containsKey("error"));
                 byte[] page = ("<!doctype html><meta charset=utf-8><title>yundoc</title><p>yundoc: "
-                        + (q != null && q.contains("code=") ? "authorized. You can close this tab." : "authorization did not complete.")
-                        + "</p>").getBytes(StandardCharsets.UTF_8);
+                        + (!redirectHit ? "waiting for the authorization redirect."
+                        : p.containsKey("code") ? "authorization received; return to the terminal."
+                        : "authorization did not complete.") + "</p>").getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-                ex.sendResponseHeaders(200, page.length);
+                ex.getResponseHeaders().add("Cache-Control", "no-store");
+                ex.sendResponseHeaders(redirectHit ? 200 : 404, page.length);
                 ex.getResponseBody().write(page);
                 ex.close();
-                redirect.complete(q == null ? "" : q);
+                if (redirectHit) {
+                    redirect.complete(q);
+                }
             });
             listener.start();
             try {

@@ -216,7 +216,12 @@ class CliClientTest {
             URI auth = URI.create(m.group(1));
             String state = query(auth, "state");
             String redirect = java.net.URLDecoder.decode(query(auth, "redirect_uri"), java.nio.charset.StandardCharsets.UTF_8);
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(redirect + "?" + answer.formatted(state))).build(),
+            HttpClient http = HttpClient.newHttpClient();
+            // a stray request does not end the wait
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(redirect + "?foo=bar")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            assertThat(exit).isNotDone();
+            http.send(HttpRequest.newBuilder(URI.create(redirect + "?" + answer.formatted(state))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4);
         }

@@ -54,9 +54,14 @@ class CliTmuxTest {
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
     }
 
+    private final List<String> sockets = new ArrayList<>();
+
     @AfterEach
     void tearDown() throws Exception {
-        tmux("kill-server");
+        for (String s : sockets) {
+            socket = s;
+            tmux("kill-server");
+        }
         yundoc.clearFaults();
     }
 
@@ -80,6 +85,9 @@ class CliTmuxTest {
 
     /** Starts {@code yundoc args...} in a 220-column terminal; the shell prints EXIT=<code> when it ends. */
     private void start(String env, String args) throws Exception {
+        // a fresh tmux server per run: reusing a socket right after kill-server races with its shutdown
+        socket = "yundoc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        sockets.add(socket);
         String line = "cd '" + tmp + "' && env " + env + " '" + launcher + "' " + args + "; echo EXIT=$?; sleep 300";
         tmux("new-session", "-d", "-s", session, "-x", "220", "-y", "50", line);
     }
@@ -121,7 +129,6 @@ class CliTmuxTest {
         assertThat(s).containsPattern("upload big\\.bin \\[#{30}\\] 100% 48\\.0 MiB / 48\\.0 MiB");
         Matcher id = Pattern.compile("file\\s+big\\.bin\\s+48\\.0 MiB\\s+\\S+ \\S+\\s+(\\S+)").matcher(s);
         assertThat(id.find()).as(s).isTrue();
-        tmux("kill-server");
 
         yundoc.addFault(Map.of("route", "GET /dl/**", "latency_ms", 1500, "count", 1));
         start(env, "download " + id.group(1) + " -o copy.bin");
@@ -129,7 +136,6 @@ class CliTmuxTest {
         assertThat(s).contains("EXIT=0").contains("verified");
         assertThat(s).containsPattern("download big\\.bin \\[#{30}\\] 100% 48\\.0 MiB / 48\\.0 MiB");
         assertThat(Files.size(tmp.resolve("copy.bin"))).isEqualTo(48L << 20);
-        tmux("kill-server");
 
         // a quick transfer draws nothing
         start(env, "download " + id.group(1) + " -o quick.bin");

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * The OAuth 2 authorization-code flow of api.md §3.1: the authorize URL to send the user to, the code exchange and
  * the refresh, with the tokens kept in the client's {@link TokenStore}. Personal and user calls refresh automatically
- * once when the server answers 20007 and a refresh token is stored; concurrent callers share one refresh.
+ * when a refresh token is stored: ahead of time when the stored expiry is less than a minute away, and once when the
+ * server answers 20007 (expired or revoked token); concurrent callers share one refresh.
  */
 public final class OAuth {
     private final Transport transport;
@@ -112,6 +113,30 @@ public final class OAuth {
     String currentAccessToken() {
         return store.load().map(Tokens::accessToken)
                 .orElseThrow(() -> new IllegalStateException("no access token: log in (exchangeCode) or set accessToken/tokenStore on the builder"));
+    }
+
+    /**
+     * Refreshes ahead of time when the stored expiry (by the client's clock) is less than a minute away, saving the
+     * round trip that a 20007 would cost. A failure here is not final: the call goes ahead with the old token, and a
+     * 20007 then takes the reactive path, which reports errors.
+     */
+    void refreshIfExpiring() {
+        Tokens t = store.load().orElse(null);
+        if (t == null || t.expiresAt() == null || t.refreshToken() == null || appKey == null
+                || clock.instant().isBefore(t.expiresAt().minusSeconds(60))) {
+            return;
+        }
+        synchronized (refreshLock) {
+            Tokens now = store.load().orElse(null);
+            if (now == null || !now.accessToken().equals(t.accessToken())) {
+                return; // another thread refreshed meanwhile
+            }
+            try {
+                doRefresh();
+            } catch (YundocException | YundocClientException e) {
+                // fall through to the call; see above
+            }
+        }
     }
 
     boolean canRefresh() {

@@ -101,6 +101,9 @@ final class Transport {
             try {
                 String[] tokenParam = null;
                 if (r.auth == ApiRequest.Auth.TOKEN || r.auth == ApiRequest.Auth.WPS2_AND_TOKEN) {
+                    if (attempt == 0 && !refreshed) {
+                        oauth.refreshIfExpiring();
+                    }
                     tokenUsed = oauth.currentAccessToken();
                     tokenParam = new String[]{"access_token", tokenUsed};
                 }
@@ -209,11 +212,16 @@ final class Transport {
     }
 
     static Duration retryAfter(HttpHeaders h) {
+        // delay-seconds or an HTTP-date (RFC 9110 §10.2.3)
         return h.firstValue("Retry-After").map(v -> {
             try {
                 return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
             } catch (NumberFormatException e) {
-                return null;
+                return io.yundoc.protocol.HttpDates.parse(v.trim())
+                        .map(at -> {
+                            Duration d = Duration.between(java.time.Instant.now(), at);
+                            return d.isNegative() ? Duration.ZERO : d;
+                        }).orElse(null);
             }
         }).orElse(null);
     }

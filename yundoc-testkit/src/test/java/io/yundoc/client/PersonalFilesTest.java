@@ -176,10 +176,10 @@ class PersonalFilesTest {
         FileItem a = client.personal().upload("a.txt", "a".getBytes(StandardCharsets.UTF_8), Placement.path(true, "ops-src"));
         FileItem dst = client.personal().create("marker.docx", Placement.path(true, "ops-dst"));
         assertThat(client.personal().rename(id(a), "b.txt").fname()).isEqualTo("b.txt");
-        Models.TaskResult copy = client.personal().copy(List.of(id(a)), dst.parentId());
+        assertThat(client.personal().move(List.of(id(a)), dst.parentId()).fileIds()).containsExactly(id(a));
+        Models.TaskResult copy = client.personal().copy(List.of(id(a)), null); // into the source folder: auto-renamed
         assertThat(copy.taskId()).isEmpty();
         assertThat(copy.fileIds()).hasSize(1).doesNotContain(id(a));
-        assertThat(client.personal().move(List.of(id(a)), dst.parentId()).fileIds()).containsExactly(id(a));
         client.personal().delete(id(a));
         assertThat(client.personal().recycles(10, null)).extracting(FileItem::fname).contains("b.txt");
         client.personal().recover(List.of(id(a)));

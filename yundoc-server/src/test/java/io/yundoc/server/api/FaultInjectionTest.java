@@ -143,6 +143,20 @@ class FaultInjectionTest {
     }
 
     @Test
+    void pagesCanBeFaultedToo() {
+        String ft = upload("page.txt", "p".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> link = ts.send("POST", "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + user.token(),
+                "{\"range\":\"anyone\",\"permission\":\"read\"}");
+        String sid = TestServer.json(link).at("/data/sid").asText();
+        assertThat(ts.send("GET", "/l/" + sid, null).statusCode()).isEqualTo(200);
+        ts.adminOk("POST", "/faults", "{\"route\":\"GET /l/*\",\"code\":30004,\"count\":1}");
+        HttpResponse<String> faulted = ts.send("GET", "/l/" + sid, null);
+        assertThat(faulted.statusCode()).isEqualTo(500);
+        assertThat(TestServer.json(faulted).get("code").asInt()).isEqualTo(30004);
+        assertThat(ts.send("GET", "/l/" + sid, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void probabilityZeroNeverFiresAndOneFaultCanBeCleared() {
         String id = ts.adminOk("POST", "/faults", "{\"route\":\"GET /health\",\"code\":30004,\"probability\":0}").get("fault_id").asText();
         for (int i = 0; i < 5; i++) {
