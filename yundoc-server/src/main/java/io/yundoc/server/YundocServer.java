@@ -194,7 +194,7 @@ public final class YundocServer implements AutoCloseable {
         new LinkRoutes(links).withEditTokens(editTokens).routes(router);
         new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
                 config.cloudTimeout(), config.cloudConcurrency())).routes(router);
-        new AppSpaceRoutes(appSpace, router, downloads).routes();
+        new AppSpaceRoutes(appSpace, router, downloads, tokens, editTokens).routes();
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);

@@ -26,10 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/**
- * App-space routes over WPS-2 (api.md §5.9, catalogue rows 25–34). Row 35 ({@code url/with_edit_token}) needs the
- * edit-token service and is not registered here yet, so it answers 30005 like any unknown route.
- */
+/** App-space routes over WPS-2 (api.md §5.9, catalogue rows 25–35). */
 public final class AppSpaceRoutes {
     private static final String BASE = "/api/v1/openapi/appspace/files";
     private static final int MAX_BATCH = 100;
@@ -37,10 +34,16 @@ public final class AppSpaceRoutes {
     private final ApiRouter router;
     private final DownloadService downloads;
 
-    public AppSpaceRoutes(AppSpaceService service, ApiRouter router, DownloadService downloads) {
+    private final io.yundoc.server.auth.TokenService tokens;
+    private final io.yundoc.server.auth.EditTokenService editTokens;
+
+    public AppSpaceRoutes(AppSpaceService service, ApiRouter router, DownloadService downloads,
+                          io.yundoc.server.auth.TokenService tokens, io.yundoc.server.auth.EditTokenService editTokens) {
         this.service = service;
         this.router = router;
         this.downloads = downloads;
+        this.tokens = tokens;
+        this.editTokens = editTokens;
     }
 
     public void routes() {
@@ -68,6 +71,7 @@ public final class AppSpaceRoutes {
             c.okNoData();
         });
         router.signed(Method.POST, "/api/v1/openapi/appspace/tasks/files/move", Tier.WRITE, false, this::move);
+        router.signed(Method.GET, BASE + "/:file_token/url/with_edit_token", Tier.WRITE, false, this::urlWithEditToken);
     }
 
     /**
@@ -303,5 +307,36 @@ public final class AppSpaceRoutes {
         public boolean markSupported() {
             return false;
         }
+    }
+
+    /**
+     * Row 35: WPS-2 and, in addition, a user's access token with {@code user_basic} issued to the signing app
+     * (20007 otherwise). No ownership check: app files are not user files (api.md §5.8).
+     */
+    private void urlWithEditToken(Call c) {
+        String token = c.query("access_token").filter(t -> !t.isEmpty())
+                .or(() -> c.header("Authorization").filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                        .map(h -> h.substring(7).trim()))
+                .orElse(null);
+        io.yundoc.server.auth.Principal p = tokens.authenticate(token);
+        if (!p.appId().equals(c.app().appId())) {
+            throw new ApiException(io.yundoc.protocol.ErrorCode.ACCESS_TOKEN_INVALID, "access_token belongs to another app");
+        }
+        if (p.userDisabled()) {
+            throw new ApiException(io.yundoc.protocol.ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
+        }
+        if (!p.scopes().contains(io.yundoc.protocol.Scope.USER_BASIC)) {
+            throw ApiException.denied("scope user_basic not granted");
+        }
+        var f = service.file(c.app(), c.fileId("file_token"));
+        if (f.isFolder()) {
+            throw ApiException.invalid("a folder has no view page");
+        }
+        String edit = editTokens.issue(c.app().appId(), p.userId());
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("url", c.baseUrl() + "/v/" + f.fileId() + "?token=" + edit);
+        m.put("token", edit);
+        m.put("timeout", io.yundoc.server.auth.EditTokenService.TIMEOUT_MILLIS);
+        c.ok(m);
     }
 }

@@ -45,12 +45,21 @@ public final class EditTokenService {
 
     /** The user an unexpired edit token speaks for, if it is one. Lookup is by hash, so no timing leak on the value. */
     public Optional<String> validate(String token) {
+        return holder(token).map(Holder::userId);
+    }
+
+    /** Who an unexpired edit token was issued to: the app it was issued through and the user. */
+    public record Holder(String appId, String userId) {
+    }
+
+    public Optional<Holder> holder(String token) {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return Optional.empty();
         }
         long now = clock.epochSeconds();
-        return jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM edit_tokens WHERE token_hash = :h AND expires_at > :now")
-                .bind("h", TokenService.hash(token)).bind("now", now).mapTo(String.class).findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT app_id, user_id FROM edit_tokens WHERE token_hash = :h AND expires_at > :now")
+                .bind("h", TokenService.hash(token)).bind("now", now)
+                .map((rs, ctx) -> new Holder(rs.getString(1), rs.getString(2))).findOne());
     }
 
     /**

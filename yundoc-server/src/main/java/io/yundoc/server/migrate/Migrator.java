@@ -70,6 +70,11 @@ public final class Migrator {
             out.printf("blobs:  %d copied (%d bytes)%n", copied[0], copied[1]);
             copyRows(src, dst, tables);
             Result r = verify(src, dst, dstBlobs, tables);
+            int queued = dst.jdbi().withHandle(h -> h.createUpdate("INSERT INTO index_queue (file_id, queued_at) "
+                            + "SELECT file_id, :now FROM files WHERE kind = 'file' AND deleted_at IS NULL AND blob_key IS NOT NULL "
+                            + "ON CONFLICT (file_id) DO NOTHING")
+                    .bind("now", java.time.Instant.now().getEpochSecond()).execute());
+            out.printf("search: %d files queued for re-indexing on the target's first start%n", queued);
             out.println();
             out.println("verification:");
             r.rowCounts().forEach((t, c) -> out.printf("  %-16s %8d rows  %s%n", t, c[1], c[0] == c[1] ? "ok" : "MISMATCH (source " + c[0] + ")"));
@@ -95,7 +100,8 @@ public final class Migrator {
         try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
             while (rs.next()) {
                 String t = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-                if (!SKIP.contains(t) && !t.startsWith("sqlite_")) {
+                // the content-search index is dialect-specific (FTS5 here, pg_trgm there): it is rebuilt, not copied
+                if (!SKIP.contains(t) && !t.startsWith("sqlite_") && !t.startsWith("file_text")) {
                     out.add(t);
                 }
             }

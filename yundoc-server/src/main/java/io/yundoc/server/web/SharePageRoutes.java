@@ -71,18 +71,24 @@ public final class SharePageRoutes {
     }
 
     /**
-     * The file an edit token opens on {@code /v/}: live, personal, and owned by the token's user or shared with them
-     * as a link member. Anything else is empty (the 404 page).
+     * The file an edit token opens on {@code /v/}: a live personal file owned by the token's user or shared with them
+     * as a link member, or a live file in the app space of the app the token was issued through (app files are not
+     * user files, api.md §5.8). Anything else is empty (the 404 page).
      */
     Optional<Shared> resolveView(String fileId, String token) {
         if (fileId == null || !io.yundoc.protocol.Ids.accepted(fileId)) {
             return Optional.empty();
         }
-        return editTokens.validate(token).flatMap(userId -> files.find(fileId)
-                .filter(f -> f.live() && FileRecord.PERSONAL.equals(f.space()) && !f.isFolder())
-                .filter(f -> f.ownerId().equals(userId) || files.isMember(f.fileId(), userId))
-                .flatMap(f -> users.find(f.ownerId()).filter(u -> !u.disabled())
-                        .map(u -> new Shared(links.byFile(f.fileId()).orElse(null), f, u))));
+        return editTokens.holder(token).flatMap(holder -> files.find(fileId)
+                .filter(f -> f.live() && !f.isFolder())
+                .filter(f -> FileRecord.PERSONAL.equals(f.space())
+                        ? f.ownerId().equals(holder.userId()) || files.isMember(f.fileId(), holder.userId())
+                        : FileRecord.APP.equals(f.space()) && f.ownerId().equals(holder.appId()))
+                .flatMap(f -> {
+                    boolean personal = FileRecord.PERSONAL.equals(f.space());
+                    return users.find(personal ? f.ownerId() : holder.userId()).filter(u -> !u.disabled())
+                            .map(u -> new Shared(personal ? links.byFile(f.fileId()).orElse(null) : null, f, u));
+                }));
     }
 
     private void view(Call c) {
