@@ -143,13 +143,21 @@ public final class Wps2Verifier {
         }
     }
 
+    /**
+     * Step 7. The candidates are md5 of public values (the empty string, the request target), not secrets, so the
+     * check may stop at the first match: the common {@code md5("")} costs no hashing at all.
+     */
     private static boolean emptyBodyMd5Allowed(String sentMd5, String rawTarget, String pathPrefix) {
         String sent = sentMd5.toLowerCase(Locale.ROOT);
-        boolean ok = false;
-        for (String candidate : emptyBodyCandidates(rawTarget, pathPrefix)) {
-            ok |= sameHex(candidate, sent);
+        if (sent.equals(Wps2Signer.EMPTY_MD5)) {
+            return true;
         }
-        return ok;
+        for (String candidate : emptyBodyCandidates(rawTarget, pathPrefix)) {
+            if (candidate.equals(sent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean sameHex(String expectedLower, String sentLower) {

@@ -70,14 +70,29 @@ public final class AppStore {
                 .bind("auto", a.autoConsentUser()).execute());
     }
 
+    /** Parsed JSON string lists by their text: every WPS-2 request reads its app, and these columns rarely change. */
+    private static final java.util.Map<String, List<String>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<String> strings(String json) throws com.fasterxml.jackson.core.JsonProcessingException {
+        List<String> cached = PARSED.get(json);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> parsed = List.copyOf(Json.MAPPER.readValue(json, STRINGS));
+        if (PARSED.size() < 10_000) {
+            PARSED.put(json, parsed);
+        }
+        return parsed;
+    }
+
     static AppRecord map(ResultSet rs) throws SQLException {
         long until = rs.getLong("old_key_valid_until");
         Long oldUntil = rs.wasNull() ? null : until;
         try {
             return new AppRecord(rs.getString("app_id"), rs.getString("app_key"), rs.getString("old_app_key"), oldUntil,
                     rs.getString("name"), rs.getString("tier"),
-                    Json.MAPPER.readValue(rs.getString("redirect_uris"), STRINGS),
-                    Json.MAPPER.readValue(rs.getString("scopes"), STRINGS),
+                    strings(rs.getString("redirect_uris")),
+                    strings(rs.getString("scopes")),
                     rs.getInt("disabled") != 0, rs.getString("auto_consent_user"), rs.getString("quota_overrides"),
                     rs.getLong("created_at"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -105,7 +105,22 @@ public final class TokenService {
                 r.rootId, r.userDisabled, r.nickname, parseScopes(r.scopes));
     }
 
+    /** Scope sets by their stored JSON text: few distinct values, read on every token request. */
+    private static final java.util.Map<String, Set<Scope>> SCOPES = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static Set<Scope> parseScopes(String json) {
+        Set<Scope> cached = SCOPES.get(json);
+        if (cached != null) {
+            return cached;
+        }
+        Set<Scope> parsed = java.util.Collections.unmodifiableSet(parseScopesUncached(json));
+        if (SCOPES.size() < 4096) {
+            SCOPES.put(json, parsed);
+        }
+        return parsed;
+    }
+
+    private static Set<Scope> parseScopesUncached(String json) {
         Set<Scope> out = EnumSet.noneOf(Scope.class);
         try {
             for (String s : Json.MAPPER.readValue(json, STRINGS)) {

@@ -73,13 +73,20 @@ public final class DownloadTickets {
         return Optional.of(new Ticket(fileId, HexFormat.of().formatHex(hash), exp));
     }
 
-    private byte[] mac(byte[] payload) {
+    /** One initialised Mac per thread: looking one up and keying it costs more than the MAC itself. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
+    private Mac newMac() {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(key);
-            return Arrays.copyOf(m.doFinal(payload), MAC_BYTES);
+            return m;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
+    }
+
+    private byte[] mac(byte[] payload) {
+        return Arrays.copyOf(macs.get().doFinal(payload), MAC_BYTES);
     }
 }
