@@ -23,6 +23,10 @@ if [ -z "${JAVA_HOME_FOUND:-}" ]; then
 fi
 export JAVA_HOME="$JAVA_HOME_FOUND"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build; the warning is Maven's, not ours.
+if [ "$(yundoc_java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+fi
 if ! command -v mvn >/dev/null 2>&1; then
   echo "yundoc: needs Apache Maven 3.8+ to build (apt-get install maven)" >&2
   exit 3
