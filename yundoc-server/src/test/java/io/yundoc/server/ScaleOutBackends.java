@@ -99,7 +99,30 @@ public final class ScaleOutBackends {
         }
     }
 
+    /** Removes this run's quota and replay keys (they would expire within a day anyway). */
+    private static void dropRedisKeys() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(REDIS);
+        try (var c = client.connect()) {
+            var r = c.sync();
+            for (String schema : CREATED) {
+                io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+                do {
+                    var page = r.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(schema + ":*").limit(1000));
+                    if (!page.getKeys().isEmpty()) {
+                        r.del(page.getKeys().toArray(String[]::new));
+                    }
+                    cursor = page;
+                } while (!cursor.isFinished());
+            }
+        } catch (RuntimeException e) {
+            System.err.println("could not remove test keys from Redis: " + e.getMessage());
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private static void dropSchemas() {
+        dropRedisKeys();
         try (Connection c = DriverManager.getConnection(PG_BASE)) {
             for (String s : CREATED) {
                 c.createStatement().execute("DROP SCHEMA IF EXISTS " + s + " CASCADE");

@@ -104,6 +104,14 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
+    static {
+        // the JDK HTTP client behind url-connection-client keeps only 5 idle connections per host by default:
+        // concurrent downloads would open a new TCP connection to the store for almost every request
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "128");
+        }
+    }
+
     public S3BlobStore(String url, Path tmpDir, boolean presign) throws IOException {
         Location loc = Location.parse(url);
         this.bucket = loc.bucket();
@@ -118,9 +126,13 @@ public final class S3BlobStore implements BlobStore {
         this.presign = presign;
         this.tmp = tmpDir;
         Files.createDirectories(tmp);
+        // spool files of a run that died mid-upload; only old ones, in case another instance shares this dir
+        long cutoff = System.currentTimeMillis() - Duration.ofHours(6).toMillis();
         try (var stale = Files.newDirectoryStream(tmp, "s3-*.part")) {
             for (Path p : stale) {
-                Files.deleteIfExists(p); // spool files of a previous run that died mid-upload
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
