@@ -116,7 +116,7 @@ public final class ApiRouter {
         long started = System.nanoTime();
         String requestId = requestId(req);
         res.header("X-Request-Id", requestId);
-        Call call = new Call(req, res, publicUrl.base(req));
+        Call call = new Call(req, res, publicUrl.base(req), () -> publicUrl.clientAddress(req));
         int code = 0;
         // one volatile read when no fault is armed; the admin API is never faulted so tests can always clear them
         List<Faults.Fault> armed = faults.snapshot();

@@ -27,11 +27,17 @@ public final class Call {
     Wps2Authenticator.Verified signature;
     byte[] body;
 
-    Call(ServerRequest req, ServerResponse res, String baseUrl) {
+    private final java.util.function.Supplier<String> clientAddress;
+
+    Call(ServerRequest req, ServerResponse res, String baseUrl, java.util.function.Supplier<String> clientAddress) {
         this.req = req;
         this.res = res;
         this.baseUrl = baseUrl;
+        this.clientAddress = clientAddress;
     }
+
+    /** The client's address: the peer, or what a trusted proxy (--trusted-proxies) says the client was. */
+    public String clientAddress() { return clientAddress.get(); }
 
     public ServerRequest request() { return req; }
 

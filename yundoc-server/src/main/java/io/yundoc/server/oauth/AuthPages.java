@@ -16,8 +16,6 @@ import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.web.Html;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -462,12 +460,9 @@ public final class AuthPages {
         return b.build();
     }
 
+    /** Throttled per client address: behind a trusted proxy (--trusted-proxies), the address it forwards. */
     private static String clientAddress(Call c) {
-        SocketAddress a = c.request().remotePeer().address();
-        if (a instanceof InetSocketAddress in && in.getAddress() != null) {
-            return in.getAddress().getHostAddress();
-        }
-        return String.valueOf(a);
+        return c.clientAddress();
     }
 
     /** An application/x-www-form-urlencoded body; the first value of each name counts. */
