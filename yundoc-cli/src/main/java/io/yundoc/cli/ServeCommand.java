@@ -89,6 +89,10 @@ final class ServeCommand implements Callable<Integer> {
         return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
     }
 
+    @Option(names = "--recycle-retention", defaultValue = "off",
+            description = "automatic purge of recycle-bin items older than this, e.g. 30d (default ${DEFAULT-VALUE})")
+    String recycleRetention;
+
     @Override
     public Integer call() throws Exception {
         if (!wps2ReplayCache.equals("on") && !wps2ReplayCache.equals("off")) {
@@ -103,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
                 .wps2ReplayCache(wps2ReplayCache.equals("on")).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
-                .cloudConcurrency(cloudConcurrency).build();
+                .cloudConcurrency(cloudConcurrency)
+                .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention)).build();
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         long started = System.nanoTime();
         YundocServer server = YundocServer.start(cfg);

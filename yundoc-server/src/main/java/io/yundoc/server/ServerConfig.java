@@ -13,7 +13,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
                            Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
-                           int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies) {
+                           int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies,
+                           Duration recycleRetention) {
 
     public static Builder builder() {
         return new Builder();
@@ -26,7 +27,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
-                .trustedProxies(trustedProxies);
+                .trustedProxies(trustedProxies).recycleRetention(recycleRetention);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -62,6 +63,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private boolean blobsPresign;
         private String quotaFailure = "open";
         private String trustedProxies;
+        private Duration recycleRetention;
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -91,6 +93,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder blobsPresign(boolean v) { blobsPresign = v; return this; }
         public Builder quotaFailure(String v) { quotaFailure = v; return this; }
         public Builder trustedProxies(String v) { trustedProxies = v; return this; }
+        /** Automatic purge of recycle-bin items older than this; null = off (the default). */
+        public Builder recycleRetention(Duration v) { recycleRetention = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -155,10 +159,13 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 throw new IllegalArgumentException("--quota-failure must be open or closed");
             }
             io.yundoc.server.core.TrustedProxies.parse(trustedProxies); // fails fast on a malformed list
+            if (recycleRetention != null && (recycleRetention.isNegative() || recycleRetention.compareTo(Duration.ofHours(1)) < 0)) {
+                throw new IllegalArgumentException("--recycle-retention must be off or at least 1h");
+            }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
                     loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
-                    trustedProxies);
+                    trustedProxies, recycleRetention);
         }
     }
 }

@@ -89,6 +89,8 @@ public final class YundocServer implements AutoCloseable {
     private final EditTokenService editTokens;
     private final io.yundoc.server.files.ContentIndex contentIndex;
     private final io.yundoc.server.files.BlobCollector blobCollector;
+    private final io.yundoc.server.files.DriveService drive;
+    private final java.util.concurrent.ScheduledExecutorService retention;
 
     private YundocServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -230,6 +232,22 @@ public final class YundocServer implements AutoCloseable {
             c.ok(java.util.Map.of("purged", purged));
         });
         router.fallback();
+        this.drive = drive;
+        if (config.recycleRetention() != null) {
+            // automatic recycle-bin purge (--recycle-retention); the clock it compares with is ServerClock
+            this.retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                    .daemon().name("yundoc-recycle-retention").unstarted(r));
+            retention.scheduleWithFixedDelay(() -> {
+                try {
+                    purgeExpiredRecycleItems();
+                } catch (RuntimeException e) {
+                    java.util.logging.Logger.getLogger(YundocServer.class.getName())
+                            .log(java.util.logging.Level.WARNING, "recycle-bin purge failed", e);
+                }
+            }, 1, 10, java.util.concurrent.TimeUnit.MINUTES);
+        } else {
+            this.retention = null;
+        }
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();
 
@@ -347,6 +365,21 @@ public final class YundocServer implements AutoCloseable {
 
     public Database database() { return db; }
 
+    /**
+     * One pass of the automatic recycle-bin purge: items deleted longer ago than {@code --recycle-retention} go for
+     * good, then their content is collected. Returns how many were purged (0 when retention is off).
+     */
+    public int purgeExpiredRecycleItems() {
+        if (config.recycleRetention() == null) {
+            return 0;
+        }
+        int n = drive.purgeOlderThan(null, config.recycleRetention().toSeconds());
+        if (n > 0) {
+            blobCollector.collect();
+        }
+        return n;
+    }
+
     /** The blob store in use (local files or S3). */
     public BlobStore blobStore() { return blobStore; }
 
@@ -361,6 +394,9 @@ public final class YundocServer implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        if (retention != null) {
+            retention.shutdownNow();
+        }
         contentIndex.close();
         blobCollector.close();
         if (poller != null) {

@@ -423,7 +423,12 @@ public final class DriveService {
      * in one transaction; the bytes are left to the blob collector. Returns the number of top-level items purged.
      */
     public int purge(String userId, long olderThanDays) {
-        long cutoff = clock.epochSeconds() - olderThanDays * 86_400;
+        return purgeOlderThan(userId, olderThanDays * 86_400);
+    }
+
+    /** Removes for good the recycle-bin items (with their content rows) deleted at least {@code seconds} ago. */
+    public int purgeOlderThan(String userId, long seconds) {
+        long cutoff = clock.epochSeconds() - seconds;
         return jdbi.inTransaction(h -> {
             List<String> tops = h.createQuery("SELECT file_id FROM files WHERE space = 'personal' AND deleted_at IS NOT NULL "
                             + "AND trash_id = file_id AND deleted_at <= :c" + (userId == null ? "" : " AND owner_id = :u"))
