@@ -156,7 +156,7 @@ public final class YundocServer implements AutoCloseable {
         QuotaService quota = new QuotaService(quotaCounter, clock, config.quotaTz(), metrics);
         PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port(),
                 io.yundoc.server.core.TrustedProxies.parse(config.trustedProxies()));
-        AppStore apps = new AppStore(db.jdbi());
+        AppStore apps = new AppStore(db.jdbi(), !config.scaleOut());
         UserStore users = new UserStore(db.jdbi());
         TokenService tokens = new TokenService(db.jdbi(), clock, ids);
         this.editTokens = new EditTokenService(db.jdbi(), clock, ids);

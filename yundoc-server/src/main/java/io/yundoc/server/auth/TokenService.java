@@ -74,6 +74,12 @@ public final class TokenService {
      * Resolves an access token, or fails with 20007 and the documented hint. Disabled app and user are reported
      * by the caller (they come after authentication in the processing order).
      */
+    private static final String AUTHENTICATE = """
+            SELECT t.token_id, t.app_id, t.user_id, t.scopes, t.access_expires_at, t.revoked,
+                   a.name, a.tier, a.disabled, a.quota_overrides, u.disabled, u.root_id, u.nickname
+            FROM tokens t JOIN apps a ON a.app_id = t.app_id JOIN users u ON u.user_id = t.user_id
+            WHERE t.access_hash = ?""";
+
     public Principal authenticate(String token) {
         if (token == null || token.isEmpty()) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is required");
@@ -81,19 +87,22 @@ public final class TokenService {
         if (token.length() > 256) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid");
         }
-        Optional<Row> row = jdbi.withHandle(h -> h.createQuery("""
-                        SELECT t.token_id, t.app_id, t.user_id, t.scopes, t.access_expires_at, t.revoked,
-                               a.name AS app_name, a.tier, a.disabled AS app_disabled, a.quota_overrides,
-                               u.disabled AS user_disabled, u.root_id, u.nickname
-                        FROM tokens t JOIN apps a ON a.app_id = t.app_id JOIN users u ON u.user_id = t.user_id
-                        WHERE t.access_hash = :h""")
-                .bind("h", hash(token))
-                .map((rs, ctx) -> new Row(rs.getString("token_id"), rs.getString("app_id"), rs.getString("user_id"),
-                        rs.getString("scopes"), rs.getLong("access_expires_at"), rs.getInt("revoked") != 0,
-                        rs.getString("app_name"), rs.getString("tier"), rs.getInt("app_disabled") != 0,
-                        rs.getString("quota_overrides"), rs.getInt("user_disabled") != 0, rs.getString("root_id"),
-                        rs.getString("nickname")))
-                .findOne());
+        // plain JDBC, positional reads: this runs on every access-token request
+        Optional<Row> row = jdbi.withHandle(h -> {
+            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(AUTHENTICATE)) {
+                ps.setString(1, hash(token));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Row>empty();
+                    }
+                    return Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getLong(5), rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9) != 0,
+                            rs.getString(10), rs.getInt(11) != 0, rs.getString(12), rs.getString(13)));
+                }
+            } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.ConnectionException(e);
+            }
+        });
         Row r = row.orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid"));
         if (r.revoked) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token revoked");

@@ -22,9 +22,34 @@ public final class FileStore {
         return jdbi.withHandle(h -> find(h, fileId));
     }
 
+    /** The columns of {@link FileRecord}, in its order: the lookup by id reads them by position. */
+    private static final String BY_ID = "SELECT file_id, space, owner_id, parent_id, name, kind, size, blob_key, content_type, "
+            + "version, creator, modifier, app_id, ctime, mtime, deleted_at, pinned_url, pinned_fsize, pinned_sha1 "
+            + "FROM files WHERE file_id = ?";
+
+    /**
+     * The lookup every file route starts with, in plain JDBC: it runs on each request, and positional reads skip both
+     * the statement machinery and the driver's per-result column-name lookup.
+     */
     public static Optional<FileRecord> find(Handle h, String fileId) {
-        return h.createQuery("SELECT * FROM files WHERE file_id = :id").bind("id", fileId)
-                .map((rs, ctx) -> map(rs)).findOne();
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(BY_ID)) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long del = rs.getLong(16);
+                Long deleted = rs.wasNull() ? null : del;
+                long psize = rs.getLong(18);
+                Long pinnedSize = rs.wasNull() ? null : psize;
+                return Optional.of(new FileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getLong(10),
+                        rs.getString(11), rs.getString(12), rs.getString(13), rs.getLong(14), rs.getLong(15), deleted,
+                        rs.getString(17), pinnedSize, rs.getString(19)));
+            }
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
     }
 
     /** A live child of {@code parentId} with this name (case-insensitive). */
