@@ -26,8 +26,40 @@ public final class LinkStore {
         return jdbi.withHandle(h -> byFile(h, fileId));
     }
 
+    /** Plain JDBC with positional reads: links GET runs this on every call. */
     public static Optional<LinkRecord> byFile(Handle h, String fileId) {
-        return h.createQuery("SELECT * FROM links WHERE file_id = :f").bind("f", fileId).map((rs, ctx) -> map(rs)).findOne();
+        try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
+                "SELECT file_id, sid, permission, ext_perm_list, status, expire_time, created_at FROM links WHERE file_id = ?")) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LinkRecord(rs.getString(1), rs.getString(2), rs.getString(3), extPerms(rs.getString(4)),
+                        rs.getString(5), rs.getLong(6), rs.getLong(7)));
+            }
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
+    }
+
+    /** ext_perm_list has two possible values; parsed lists are kept by their text. */
+    private static final java.util.Map<String, List<String>> EXT_PERMS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static List<String> extPerms(String json) throws SQLException {
+        List<String> cached = EXT_PERMS.get(json);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            List<String> parsed = List.copyOf(Json.MAPPER.readValue(json, STRINGS));
+            if (EXT_PERMS.size() < 64) {
+                EXT_PERMS.put(json, parsed);
+            }
+            return parsed;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("corrupt link row", e);
+        }
     }
 
     public Optional<LinkRecord> bySid(String sid) {
@@ -47,12 +79,8 @@ public final class LinkStore {
     }
 
     static LinkRecord map(ResultSet rs) throws SQLException {
-        try {
-            return new LinkRecord(rs.getString("file_id"), rs.getString("sid"), rs.getString("permission"),
-                    Json.MAPPER.readValue(rs.getString("ext_perm_list"), STRINGS), rs.getString("status"),
-                    rs.getLong("expire_time"), rs.getLong("created_at"));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new SQLException("corrupt link row", e);
-        }
+        return new LinkRecord(rs.getString("file_id"), rs.getString("sid"), rs.getString("permission"),
+                extPerms(rs.getString("ext_perm_list")), rs.getString("status"),
+                rs.getLong("expire_time"), rs.getLong("created_at"));
     }
 }
