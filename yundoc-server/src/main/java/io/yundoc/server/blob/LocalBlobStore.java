@@ -1,9 +1,7 @@
 package io.yundoc.server.blob;
 
-import io.yundoc.protocol.Hex;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,14 +11,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
  * Blobs as files under {@code <data>/blobs/ab/cd/<sha256>}: streamed to a temp file in the same file system while
  * hashed, fsynced, then moved into place atomically. Identical content is stored once.
  */
 public final class LocalBlobStore implements BlobStore {
-    private static final int BUFFER = 256 * 1024;
     private final Path root;
     private final Path tmp;
 
@@ -39,35 +35,8 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public PendingBlob write(InputStream in, long maxBytes) throws IOException {
-        Path file = Files.createTempFile(tmp, "up-", ".part");
-        MessageDigest sha256 = Hex.digest("SHA-256");
-        MessageDigest sha1 = Hex.digest("SHA-1");
-        MessageDigest md5 = Hex.digest("MD5");
-        long size = 0;
-        boolean ok = false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-             OutputStream out = Channels.newOutputStream(ch)) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                size += n;
-                if (size > maxBytes) {
-                    throw new BlobTooLargeException(maxBytes);
-                }
-                sha256.update(buf, 0, n);
-                sha1.update(buf, 0, n);
-                md5.update(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-            out.flush();
-            ch.force(true);
-            ok = true;
-        } finally {
-            if (!ok) {
-                Files.deleteIfExists(file);
-            }
-        }
-        return new LocalPending(file, Hex.of(sha256.digest()), size, Hex.of(sha1.digest()), Hex.of(md5.digest()));
+        Spool.Spooled s = Spool.write(in, tmp, "up-", maxBytes, true);
+        return new LocalPending(s.file(), s.sha256(), s.size(), s.sha1(), s.md5());
     }
 
     @Override

@@ -1,18 +1,12 @@
 package io.yundoc.server.blob;
 
-import io.yundoc.protocol.Hex;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +36,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * instance role) unless {@code access_key}/{@code secret_key} are given in the URL.
  */
 public final class S3BlobStore implements BlobStore {
-    private static final int BUFFER = 256 * 1024;
     private final S3Client s3;
     private final S3Presigner presigner;
     private final String bucket;
@@ -146,33 +139,8 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public PendingBlob write(InputStream in, long maxBytes) throws IOException {
-        Path file = Files.createTempFile(tmp, "s3-", ".part");
-        MessageDigest sha256 = Hex.digest("SHA-256");
-        MessageDigest sha1 = Hex.digest("SHA-1");
-        MessageDigest md5 = Hex.digest("MD5");
-        long size = 0;
-        boolean ok = false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-             OutputStream out = Channels.newOutputStream(ch)) {
-            byte[] buf = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                size += n;
-                if (size > maxBytes) {
-                    throw new BlobTooLargeException(maxBytes);
-                }
-                sha256.update(buf, 0, n);
-                sha1.update(buf, 0, n);
-                md5.update(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-            ok = true;
-        } finally {
-            if (!ok) {
-                Files.deleteIfExists(file);
-            }
-        }
-        return new S3Pending(file, Hex.of(sha256.digest()), size, Hex.of(sha1.digest()), Hex.of(md5.digest()));
+        Spool.Spooled s = Spool.write(in, tmp, "s3-", maxBytes, false);
+        return new S3Pending(s.file(), s.sha256(), s.size(), s.sha1(), s.md5());
     }
 
     @Override
