@@ -42,6 +42,10 @@ public final class HttpDates {
         if (v.isEmpty() || v.length() > 64) {
             return Optional.empty();
         }
+        Optional<Instant> fixed = imfFixdate(v);
+        if (fixed != null) {
+            return fixed;
+        }
         try {
             Matcher m = RFC1123.matcher(v);
             if (m.matches()) {
@@ -69,6 +73,44 @@ public final class HttpDates {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * The preferred form, {@code Wed, 23 Jan 2013 06:43:08 GMT} (fixed positions), read without a regex since every
+     * signed request carries one; null hands anything else to the lenient parser.
+     */
+    private static Optional<Instant> imfFixdate(String v) {
+        if (v.length() != 29 || v.charAt(3) != ',' || v.charAt(4) != ' ' || v.charAt(7) != ' ' || v.charAt(11) != ' '
+                || v.charAt(16) != ' ' || v.charAt(19) != ':' || v.charAt(22) != ':' || v.charAt(25) != ' '
+                || !v.endsWith("GMT")) {
+            return null;
+        }
+        int day = digits(v, 5, 2);
+        int year = digits(v, 12, 4);
+        int hour = digits(v, 17, 2);
+        int minute = digits(v, 20, 2);
+        int second = digits(v, 23, 2);
+        int month = monthIndex(v.substring(8, 11));
+        if (day < 0 || year < 0 || hour < 0 || minute < 0 || second < 0 || month < 0) {
+            return null;
+        }
+        try {
+            return Optional.of(LocalDateTime.of(year, month + 1, day, hour, minute, second).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int digits(String v, int from, int count) {
+        int n = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     private static Optional<Instant> build(int year, String mon, int day, String h, String mi, String s, int offsetSeconds) {

@@ -19,10 +19,20 @@ public final class BlobIndex {
                 .bind("t", b.createdAt()).execute();
     }
 
+    /** Plain JDBC: every download answer and every /dl/ request reads the blob row. */
     public Optional<BlobRecord> find(String key) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT blob_key, size, sha1, md5, created_at FROM blobs WHERE blob_key = :k")
-                .bind("k", key)
-                .map((rs, ctx) -> new BlobRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)))
-                .findOne());
+        return jdbi.withHandle(h -> {
+            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
+                    "SELECT blob_key, size, sha1, md5, created_at FROM blobs WHERE blob_key = ?")) {
+                ps.setString(1, key);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(new BlobRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)))
+                            : Optional.<BlobRecord>empty();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.ConnectionException(e);
+            }
+        });
     }
 }
