@@ -81,6 +81,7 @@ public final class ApiRouter {
 
     /** The last route: anything unmatched is 30005 NoImpl (api.md §1.7). */
     public void fallback() {
+        registerGroups();
         routing.any((req, res) -> run(new Endpoint(req.prologue().method().text(), "*", Endpoint.Auth.NONE, null, null,
                 false), req, res, c -> {
             throw new ApiException(ErrorCode.NO_IMPL, "no such API: " + req.prologue().method().text() + " "
@@ -107,9 +108,38 @@ public final class ApiRouter {
         wps2.verifyBody(call.signature, receivedMd5, receivedBytes);
     }
 
+    /**
+     * Prefixes whose routes are registered together as one Helidon service: a request is matched against the prefix
+     * once, then only against that group's routes, instead of walking every route's pattern in turn.
+     */
+    private static final List<String> GROUPS = List.of("/api/v1/openapi/personal", "/api/v1/openapi/appspace",
+            "/api/v1/openapi/user", "/api/v1/oauth2", "/admin/v1");
+    private final java.util.Map<String, List<Runnable>> grouped = new java.util.LinkedHashMap<>();
+
     private void add(Endpoint e, CallHandler h) {
         table.add(e);
-        routing.route(Method.create(e.method()), e.helidonPath(), (req, res) -> run(e, req, res, h));
+        io.helidon.webserver.http.Handler handler = (req, res) -> run(e, req, res, h);
+        String path = e.helidonPath();
+        for (String prefix : GROUPS) {
+            if (path.startsWith(prefix + "/")) {
+                String rest = path.substring(prefix.length());
+                grouped.computeIfAbsent(prefix, k -> new ArrayList<>()).add(() -> pending.route(Method.create(e.method()), rest, handler));
+                return;
+            }
+        }
+        routing.route(Method.create(e.method()), path, handler);
+    }
+
+    /** The rules of the group being registered (set while its service's routing runs). */
+    private io.helidon.webserver.http.HttpRules pending;
+
+    private void registerGroups() {
+        grouped.forEach((prefix, routes) -> routing.register(prefix, rules -> {
+            pending = rules;
+            routes.forEach(Runnable::run);
+            pending = null;
+        }));
+        grouped.clear();
     }
 
     private void run(Endpoint e, ServerRequest req, ServerResponse res, CallHandler h) {
