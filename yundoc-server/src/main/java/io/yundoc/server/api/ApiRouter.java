@@ -85,7 +85,7 @@ public final class ApiRouter {
         routing.any((req, res) -> run(new Endpoint(req.prologue().method().text(), "*", Endpoint.Auth.NONE, null, null,
                 false), req, res, c -> {
             throw new ApiException(ErrorCode.NO_IMPL, "no such API: " + req.prologue().method().text() + " "
-                    + req.path().path());
+                    + req.prologue().uriPath().path());
         }));
     }
 
@@ -150,8 +150,8 @@ public final class ApiRouter {
         int code = 0;
         // one volatile read when no fault is armed; the admin API is never faulted so tests can always clear them
         List<Faults.Fault> armed = faults.snapshot();
-        Faults.Fault fault = armed.isEmpty() || e.auth() == Endpoint.Auth.ADMIN || req.path().path().startsWith("/admin/")
-                ? null : faults.take(armed, req.prologue().method().text(), req.path().path()).orElse(null);
+        Faults.Fault fault = armed.isEmpty() || e.auth() == Endpoint.Auth.ADMIN || req.prologue().uriPath().path().startsWith("/admin/")
+                ? null : faults.take(armed, req.prologue().method().text(), req.prologue().uriPath().path()).orElse(null);
         try {
             if (fault != null) {
                 Faults.apply(fault, call);

@@ -74,7 +74,7 @@ public final class Wps2Authenticator {
     public Verified verifyHeaders(ServerRequest req, boolean bodyEmpty) {
         String method = req.prologue().method().text();
         String rawQuery = req.query().rawValue();
-        String target = req.path().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
         String auth = header(req, "Authorization");
         String date = header(req, "Date");
         String md5 = header(req, "Content-Md5");
@@ -95,7 +95,7 @@ public final class Wps2Authenticator {
         String replayKey = null;
         long until = 0;
         if (replay != null && !"GET".equals(method) && !"HEAD".equals(method)) {
-            replayKey = replayKey(r.appId(), method, req.path().path(), auth, date, md5);
+            replayKey = replayKey(r.appId(), method, req.prologue().uriPath().path(), auth, date, md5);
             // a Date up to one window in the future stays valid for a window after it: remember it that long
             long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(clock.millis());
             until = Math.max(clock.millis(), sentAt) + window.toMillis() + MARGIN_MILLIS;
