@@ -92,14 +92,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String path, String body, String... headers) {
+        return exchange(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
+                HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(30), headers);
+    }
+
+    /** One request to the server (or an absolute URL), with header name/value pairs sent as given. */
+    public <T> HttpResponse<T> exchange(String method, String path, HttpRequest.BodyPublisher body,
+                                        HttpResponse.BodyHandler<T> handler, Duration timeout, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .timeout(timeout).method(method, body);
         if (headers.length > 0) {
             b.headers(headers);
         }
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(b.build(), handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -109,20 +115,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<byte[]> sendBytes(String method, String path, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofSeconds(120))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofByteArray(), Duration.ofSeconds(120), headers);
+    }
+
+    private static HttpRequest.BodyPublisher bytes(byte[] body) {
+        return body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
     }
 
     public static JsonNode json(HttpResponse<String> r) {
@@ -192,20 +189,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Any request with a byte body (null = none) and a String response; header pairs are sent exactly as given. */
     public HttpResponse<String> sendRaw(String method, String path, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofSeconds(120))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(120), headers);
     }
 
     /** The four WPS-2 headers for a body (null = empty) signed by {@code app} now, as header name/value pairs. */
@@ -257,20 +241,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Like {@link #sendBytes} but the answer is read as a UTF-8 string. */
     public HttpResponse<String> sendBody(String method, String path, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(Duration.ofSeconds(120))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            b.headers(headers);
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), Duration.ofSeconds(120), headers);
     }
 
     /** Moves the dev clock by {@code seconds} (may be negative). */

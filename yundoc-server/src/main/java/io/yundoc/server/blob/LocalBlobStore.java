@@ -35,8 +35,7 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public PendingBlob write(InputStream in, long maxBytes) throws IOException {
-        Spool.Spooled s = Spool.write(in, tmp, "up-", maxBytes, true);
-        return new LocalPending(s.file(), s.sha256(), s.size(), s.sha1(), s.md5());
+        return new LocalPending(Spool.write(in, tmp, "up-", maxBytes, true));
     }
 
     @Override
@@ -66,23 +65,19 @@ public final class LocalBlobStore implements BlobStore {
     private final class LocalPending implements PendingBlob {
         private final Path file;
         private final String key;
-        private final long size;
-        private final String sha1;
-        private final String md5;
+        private final Spool.Spooled spooled;
         private boolean committed;
 
-        LocalPending(Path file, String key, long size, String sha1, String md5) {
-            this.file = file;
-            this.key = key;
-            this.size = size;
-            this.sha1 = sha1;
-            this.md5 = md5;
+        LocalPending(Spool.Spooled spooled) {
+            this.spooled = spooled;
+            this.file = spooled.file();
+            this.key = spooled.sha256();
         }
 
         @Override public String key() { return key; }
-        @Override public long size() { return size; }
-        @Override public String sha1() { return sha1; }
-        @Override public String md5() { return md5; }
+        @Override public long size() { return spooled.size(); }
+        @Override public String sha1() { return spooled.sha1(); }
+        @Override public String md5() { return spooled.md5(); }
 
         @Override
         public void commit() throws IOException {

@@ -139,8 +139,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public PendingBlob write(InputStream in, long maxBytes) throws IOException {
-        Spool.Spooled s = Spool.write(in, tmp, "s3-", maxBytes, false);
-        return new S3Pending(s.file(), s.sha256(), s.size(), s.sha1(), s.md5());
+        return new S3Pending(Spool.write(in, tmp, "s3-", maxBytes, false));
     }
 
     @Override
@@ -239,30 +238,26 @@ public final class S3BlobStore implements BlobStore {
     private final class S3Pending implements PendingBlob {
         private final Path file;
         private final String key;
-        private final long size;
-        private final String sha1;
-        private final String md5;
+        private final Spool.Spooled spooled;
 
-        S3Pending(Path file, String key, long size, String sha1, String md5) {
-            this.file = file;
-            this.key = key;
-            this.size = size;
-            this.sha1 = sha1;
-            this.md5 = md5;
+        S3Pending(Spool.Spooled spooled) {
+            this.spooled = spooled;
+            this.file = spooled.file();
+            this.key = spooled.sha256();
         }
 
         @Override public String key() { return key; }
-        @Override public long size() { return size; }
-        @Override public String sha1() { return sha1; }
-        @Override public String md5() { return md5; }
+        @Override public long size() { return spooled.size(); }
+        @Override public String sha1() { return spooled.sha1(); }
+        @Override public String md5() { return spooled.md5(); }
 
         @Override
         public void commit() throws IOException {
             try {
                 if (!exists(key)) {
                     // Content-MD5 makes the store reject a body damaged in transit
-                    String md5b64 = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(md5));
-                    s3.putObject(r -> r.bucket(bucket).key(objectKey(key)).contentLength(size).contentMD5(md5b64)
+                    String md5b64 = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(spooled.md5()));
+                    s3.putObject(r -> r.bucket(bucket).key(objectKey(key)).contentLength(spooled.size()).contentMD5(md5b64)
                             .contentType("application/octet-stream"), RequestBody.fromFile(file));
                 }
             } catch (SdkException e) {
