@@ -326,9 +326,11 @@ run_wrk() {
   times >"$WORK/times"
   w1=$(date +%s%N); tot1=$(cpu_tasks); irq1=$(( $(cpu_busy) - tot1 )); srv1=$(pids_jiffies "${TARGET_PIDS[@]}"); ch1=$(children_secs "$WORK/times")
   # shares of the whole machine (all cores) during the measured run: server, wrk, everything else
-  # ("other" = process time of everything else, steal included; irq/softirq, mostly the loopback traffic itself, apart)
+  # "other" = all busy time (irq/softirq and steal included) minus the server's and wrk's. The kernel charges irq and
+  # softirq ticks to the task they interrupt too, so the irq column overlaps the others; softirq work done in
+  # ksoftirqd (loopback traffic under load) lands in "other".
   read -r R_SRV_PCT R_WRK_PCT R_OTHER_PCT R_IRQ_PCT < <(awk -v tot=$((tot1 - tot0)) -v srv=$((srv1 - srv0)) -v ch0="$ch0" -v ch1="$ch1" \
-    -v irq=$((irq1 - irq0)) -v hz="$CLK_TCK" -v n="$(nproc)" -v d="$(( (w1 - w0) / 1000000 ))" 'BEGIN { cap = n * hz * d / 1000; wrk = (ch1 - ch0) * hz; o = tot - srv - wrk; if (o < 0) o = 0;
+    -v irq=$((irq1 - irq0)) -v hz="$CLK_TCK" -v n="$(nproc)" -v d="$(( (w1 - w0) / 1000000 ))" 'BEGIN { cap = n * hz * d / 1000; wrk = (ch1 - ch0) * hz; o = tot + irq - srv - wrk; if (o < 0) o = 0;
       printf "%.0f %.0f %.0f %.0f\n", srv * 100 / cap, wrk * 100 / cap, o * 100 / cap, irq * 100 / cap }')
   R_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   R_P99_MS=$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$out")")
@@ -496,7 +498,7 @@ REPORT="$OUT/latest.md"
   echo
   echo "Server CPU µs/req is the server process's user+system CPU time over the measured run divided by the requests completed; the CPU-normalised ratio is baseline µs/req ÷ route µs/req, the throughput ratio to expect when the server is the bottleneck. Unlike req/s, both hold up when other work shares the machine."
   echo
-  echo "CPU columns: share of all $NPROC cores during the measured run, from /proc: the server process, wrk, all other processes (steal included), and irq/softirq time (mostly the loopback traffic itself). A large 'other' means someone else's work disturbed that run."
+  echo "CPU columns: share of all $NPROC cores during the measured run, from /proc: the server process, wrk, everything else (all busy time, steal included, minus those two; it includes ksoftirqd), and irq/softirq time (mostly the loopback traffic itself; the kernel also charges it to the task it interrupts, so this column overlaps the others). A large 'other' means someone else's work disturbed that run."
   echo
   echo "Socket errors (wrk): appspace ${A_SOCK:-none}; links ${L_SOCK:-none}; download ${D_SOCK:-none}; big yundoc ${Y_SOCK:-none}; big nginx ${N_SOCK:-none}."
   echo "The 256 MiB upload itself took $UPLOAD_MS ms. Raw wrk output: bench/out/raw/."
