@@ -62,36 +62,26 @@ public final class LocalBlobStore implements BlobStore {
         return Files.isDirectory(tmp) && Files.isWritable(tmp);
     }
 
-    private final class LocalPending implements PendingBlob {
-        private final Path file;
-        private final String key;
-        private final Spool.Spooled spooled;
+    private final class LocalPending extends Spool.Pending {
         private boolean committed;
 
         LocalPending(Spool.Spooled spooled) {
-            this.spooled = spooled;
-            this.file = spooled.file();
-            this.key = spooled.sha256();
+            super(spooled);
         }
-
-        @Override public String key() { return key; }
-        @Override public long size() { return spooled.size(); }
-        @Override public String sha1() { return spooled.sha1(); }
-        @Override public String md5() { return spooled.md5(); }
 
         @Override
         public void commit() throws IOException {
-            Path target = pathOf(key);
+            Path target = pathOf(key());
             if (Files.exists(target)) {
-                Files.deleteIfExists(file); // same content already stored
+                Files.deleteIfExists(file()); // same content already stored
                 committed = true;
                 return;
             }
             Files.createDirectories(target.getParent());
             try {
-                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(file(), target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(file());
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("blob dir must be on one file system", e);
             }
@@ -107,7 +97,7 @@ public final class LocalBlobStore implements BlobStore {
         public void close() {
             if (!committed) {
                 try {
-                    Files.deleteIfExists(file);
+                    Files.deleteIfExists(file());
                 } catch (NoSuchFileException ignored) {
                     // already gone
                 } catch (IOException ignored) {

@@ -235,30 +235,20 @@ public final class S3BlobStore implements BlobStore {
         s3.close();
     }
 
-    private final class S3Pending implements PendingBlob {
-        private final Path file;
-        private final String key;
-        private final Spool.Spooled spooled;
+    private final class S3Pending extends Spool.Pending {
 
         S3Pending(Spool.Spooled spooled) {
-            this.spooled = spooled;
-            this.file = spooled.file();
-            this.key = spooled.sha256();
+            super(spooled);
         }
-
-        @Override public String key() { return key; }
-        @Override public long size() { return spooled.size(); }
-        @Override public String sha1() { return spooled.sha1(); }
-        @Override public String md5() { return spooled.md5(); }
 
         @Override
         public void commit() throws IOException {
             try {
-                if (!exists(key)) {
+                if (!exists(key())) {
                     // Content-MD5 makes the store reject a body damaged in transit
                     String md5b64 = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(spooled.md5()));
-                    s3.putObject(r -> r.bucket(bucket).key(objectKey(key)).contentLength(spooled.size()).contentMD5(md5b64)
-                            .contentType("application/octet-stream"), RequestBody.fromFile(file));
+                    s3.putObject(r -> r.bucket(bucket).key(objectKey(key())).contentLength(spooled.size()).contentMD5(md5b64)
+                            .contentType("application/octet-stream"), RequestBody.fromFile(file()));
                 }
             } catch (SdkException e) {
                 throw new IOException("s3 put failed: " + e.getMessage(), e);
@@ -270,7 +260,7 @@ public final class S3BlobStore implements BlobStore {
         @Override
         public void close() {
             try {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(file());
             } catch (IOException ignored) {
                 // a stray spool file is harmless; the next start removes it
             }

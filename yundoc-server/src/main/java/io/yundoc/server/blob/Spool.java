@@ -25,6 +25,24 @@ final class Spool {
     record Spooled(Path file, String sha256, long size, String sha1, String md5) {
     }
 
+    /** A pending blob over a spooled file: the stores differ only in how they commit and clean up. */
+    abstract static class Pending implements BlobStore.PendingBlob {
+        final Spooled spooled;
+
+        Pending(Spooled spooled) {
+            this.spooled = spooled;
+        }
+
+        final Path file() {
+            return spooled.file();
+        }
+
+        @Override public final String key() { return spooled.sha256(); }
+        @Override public final long size() { return spooled.size(); }
+        @Override public final String sha1() { return spooled.sha1(); }
+        @Override public final String md5() { return spooled.md5(); }
+    }
+
     /**
      * Writes {@code in} to a new temp file in {@code dir}; deletes it again on any failure.
      *
