@@ -2,7 +2,9 @@
 # bench/run.sh: throughput/latency benchmark of yundoc against a bare Helidon route and nginx.
 # See bench/README.md. Loads 127.0.0.1 only; every run is bounded in time; everything it starts is
 # stopped on exit. Knobs (env): DURATION (s, default 15), WARMUP (s, 5), CONNECTIONS (64), THREADS (2),
-# BIG_CONNECTIONS (4), BIG_DURATION (s, = DURATION), BIG_MIB (256), STARTUP_RUNS (3), MAX_APPS (64).
+# BIG_CONNECTIONS (4), BIG_DURATION (s, = DURATION), BIG_MIB (256), STARTUP_RUNS (3), MAX_APPS (64),
+# ONLY (comma list of appspace,links,download,big; default all: the others are reported as "not run"),
+# JFR (a directory: record a JFR profile of yundoc during each measured run into DIR/<run>.jfr; costs some CPU).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +20,8 @@ BIG_CONNECTIONS=${BIG_CONNECTIONS:-4}
 BIG_DURATION=$(secs "${BIG_DURATION:-$DURATION}")
 BIG_MIB=${BIG_MIB:-256}
 STARTUP_RUNS=${STARTUP_RUNS:-3}
+ONLY=${ONLY:-appspace,links,download,big}
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
 MAX_APPS=${MAX_APPS:-64}
 MIN_APPS=${MIN_APPS:-1}   # force rotation over at least this many apps (testing)
 QUIET_WAIT=${QUIET_WAIT:-180}   # before each measurement, wait up to this many s for other CPU load to settle
@@ -318,6 +322,11 @@ run_wrk() {
   BENCH_REQUESTS="$reqs" wrk -t"$threads" -c"$conns" -d"${WARMUP}s" --timeout "$timeout" --latency -s "$script" "$url" \
     >"$RAW/$name.warmup.txt" 2>&1 || die "wrk warm-up failed for $name: $(tail -n 5 "$RAW/$name.warmup.txt")"
   if [ -n "${BEFORE_RUN:-}" ]; then "$BEFORE_RUN"; fi
+  local profiling=""
+  if [ -n "${JFR:-}" ] && [ "${TARGET_PIDS[0]}" = "${YD_PID:-}" ]; then
+    mkdir -p "$JFR"; profiling=1
+    "$JAVA_HOME/bin/jcmd" "$YD_PID" JFR.start name="$name" settings=profile >/dev/null || die "jcmd JFR.start failed"
+  fi
   local tot0 srv0 ch0 tot1 srv1 ch1 irq0 irq1 w0 w1
   times >"$WORK/times"   # in this shell, not a subshell: the children's times include wrk's once it ends
   w0=$(date +%s%N); tot0=$(cpu_tasks); irq0=$(( $(cpu_busy) - tot0 )); srv0=$(pids_jiffies "${TARGET_PIDS[@]}"); ch0=$(children_secs "$WORK/times")
@@ -325,6 +334,9 @@ run_wrk() {
     >"$out" 2>&1 || die "wrk failed for $name: $(tail -n 5 "$out")"
   times >"$WORK/times"
   w1=$(date +%s%N); tot1=$(cpu_tasks); irq1=$(( $(cpu_busy) - tot1 )); srv1=$(pids_jiffies "${TARGET_PIDS[@]}"); ch1=$(children_secs "$WORK/times")
+  if [ -n "$profiling" ]; then
+    "$JAVA_HOME/bin/jcmd" "$YD_PID" JFR.stop name="$name" filename="$(cd "$JFR" && pwd)/$name.jfr" >/dev/null || log "WARNING: jcmd JFR.stop failed"
+  fi
   # shares of the whole machine (all cores) during the measured run: server, wrk, everything else
   # "other" = all busy time (irq/softirq and steal included) minus the server's and wrk's. The kernel charges irq and
   # softirq ticks to the task they interrupt too, so the irq column overlaps the others; softirq work done in
@@ -378,25 +390,38 @@ if [ "$K_READ" -gt "$MAX_APPS" ]; then K_READ=$MAX_APPS; fi
 log "quota plan: up to $NEED requests per route -> $K_READ formal app(s) for read routes, $K_WRITE for the download route"
 ensure_apps "$K_WRITE"; ensure_apps "$K_READ"
 
+# results of the routes not run (ONLY=...) stay at these values
+for v in A L D Y N; do
+  for f in RPS P99 NON2XX SOCK CPU US BPS TRANSFER REQ SGB; do printf -v "${v}_$f" '%s' 0; done
+done
+UPLOAD_MS=0
+
+if want appspace; then  # (not indented: the block holds a here-document)
 # 2. signed app-space file info (re-signed right before each wrk invocation)
 AS_REQ="$WORK/appspace.requests"
 write_appspace_requests "$AS_REQ" "$K_READ"; check_first "$AS_REQ" "appspace file info"
 resign() { write_appspace_requests "$AS_REQ" "$K_READ"; }
 BEFORE_RUN=resign run_wrk appspace-info "$YD/" "$CONNECTIONS" "$THREADS" "$DURATION" 10s "$AS_REQ"
 A_RPS=$R_RPS A_P99=$R_P99_MS A_NON2XX=$R_NON2XX A_SOCK=$R_SOCKERR A_CPU="$R_SRV_PCT / $R_WRK_PCT / $R_OTHER_PCT / $R_IRQ_PCT" A_US=$R_SRV_US
+fi
 
+if want links; then  # (not indented: the block holds a here-document)
 # 3. links GET
 L_REQ="$WORK/links.requests"
 write_token_requests "$L_REQ" "$K_READ" "/links"; check_first "$L_REQ" "links GET"
 run_wrk links-get "$YD/" "$CONNECTIONS" "$THREADS" "$DURATION" 10s "$L_REQ"
 L_RPS=$R_RPS L_P99=$R_P99_MS L_NON2XX=$R_NON2XX L_SOCK=$R_SOCKERR L_CPU="$R_SRV_PCT / $R_WRK_PCT / $R_OTHER_PCT / $R_IRQ_PCT" L_US=$R_SRV_US
+fi
 
+if want download; then  # (not indented: the block holds a here-document)
 # 4. personal download-URL route (W tier)
 D_REQ="$WORK/download.requests"
 write_token_requests "$D_REQ" "$K_WRITE" "/download"; check_first "$D_REQ" "download route"
 run_wrk download-route "$YD/" "$CONNECTIONS" "$THREADS" "$DURATION" 10s "$D_REQ"
 D_RPS=$R_RPS D_P99=$R_P99_MS D_NON2XX=$R_NON2XX D_SOCK=$R_SOCKERR D_CPU="$R_SRV_PCT / $R_WRK_PCT / $R_OTHER_PCT / $R_IRQ_PCT" D_US=$R_SRV_US
+fi
 
+if want big; then  # (not indented: the block holds a here-document)
 # 5. big file: yundoc temporary /dl/ URL vs nginx (sendfile) on the same bytes
 mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp"
 BIG="$WORK/nginx/www/big.bin"
@@ -451,6 +476,7 @@ Y_BPS=$R_BYTES_PER_S Y_TRANSFER=$R_TRANSFER Y_REQ=$R_REQUESTS Y_NON2XX=$R_NON2XX
 TARGET_PIDS=("$NGINX_PID")
 run_wrk big-nginx "$NGINX_URL" "$BIG_CONNECTIONS" "$BIG_THREADS" "$BIG_DURATION" 120s
 N_BPS=$R_BYTES_PER_S N_TRANSFER=$R_TRANSFER N_REQ=$R_REQUESTS N_NON2XX=$R_NON2XX N_P99=$R_P99_MS N_SOCK=$R_SOCKERR N_CPU="$R_SRV_PCT / $R_WRK_PCT / $R_OTHER_PCT / $R_IRQ_PCT" N_SGB=$R_SRV_S_PER_GB
+fi
 
 # ---------------------------------------------------------------- verdicts and report
 verdict() {  # verdict CONDITION_OK NON2XX
@@ -467,6 +493,7 @@ V_L=$(verdict "$(okif ge "$L_RATIO" 0.35)" "$L_NON2XX")
 V_D=$(verdict "$(okif ge "$D_RATIO" 0.30)" "$D_NON2XX")
 V_BIG=$(verdict "$(okif ge "$BIG_RATIO" 0.60)" "$Y_NON2XX")
 V_S=$(verdict "$(okif le "$STARTUP_MEDIAN" 1999)" 0)
+want appspace || V_A="not run"; want links || V_L="not run"; want download || V_D="not run"; want big || V_BIG="not run"
 
 REPORT="$OUT/latest.md"
 {

@@ -27,7 +27,23 @@ public final class Hex {
         return of(digest("SHA-256").digest(data));
     }
 
+    /**
+     * A fresh digest. Cloned from a prototype made once per algorithm: {@code getInstance} looks up the provider and
+     * checks algorithm constraints each time, which costs more than hashing a signature's few bytes.
+     */
     public static MessageDigest digest(String algorithm) {
+        MessageDigest prototype = PROTOTYPES.computeIfAbsent(algorithm, Hex::newDigest);
+        try {
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return newDigest(algorithm);
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, MessageDigest> PROTOTYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static MessageDigest newDigest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {

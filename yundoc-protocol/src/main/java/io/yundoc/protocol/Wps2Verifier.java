@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +20,8 @@ import java.util.regex.Pattern;
  * body has been received and hashed.
  */
 public final class Wps2Verifier {
-    private static final Pattern AUTH = Pattern.compile("^(?i:WPS-2):([^:\\s]{1,64}):([0-9A-Fa-f]{40})$");
+    /** The form of the {@code Authorization} header; {@link #authorizationSplit} is its fast equivalent. */
+    static final Pattern AUTH = Pattern.compile("^(?i:WPS-2):([^:\\s]{1,64}):([0-9A-Fa-f]{40})$");
 
     public static final String HINT_SIGNATURE = "signature not match";
     public static final String HINT_DATE = "not a valid datetime or too skewed";
@@ -71,12 +71,12 @@ public final class Wps2Verifier {
 
     public Result verifyHeaders(SignedRequest r, KeyLookup lookup, Instant now) {
         String auth = trim(r.authorization());
-        Matcher m = auth == null ? null : AUTH.matcher(auth);
-        if (m == null || !m.matches()) {
+        int colon = auth == null ? -1 : authorizationSplit(auth);
+        if (colon < 0) {
             return fail(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE, "malformed_authorization");
         }
-        String appId = m.group(1);
-        String sentSig = m.group(2).toLowerCase(Locale.ROOT);
+        String appId = auth.substring(PREFIX_LENGTH, colon);
+        String sentSig = auth.substring(colon + 1).toLowerCase(Locale.ROOT);
         Optional<AppKeys> app = lookup.find(appId);
         if (app.isEmpty()) {
             return fail(ErrorCode.APP_NOT_EXIST, "app_id not found", "unknown_app");
@@ -94,10 +94,12 @@ public final class Wps2Verifier {
         boolean getLike = "GET".equals(r.method()) || "HEAD".equals(r.method());
         boolean matched = false;
         for (String key : app.get().keys()) {
-            // evaluate every candidate so the time taken does not depend on which one matched
-            matched |= sameHex(Wps2Signer.signature(key, md5, ct, date), sentSig);
-            if (getLike) {
-                matched |= sameHex(Wps2Signer.signature(key, md5, "", date), sentSig);
+            // Each comparison is constant-time. Stopping at the first form that matches tells a sender only which
+            // key and form it used itself; a wrong signature is always compared with every form.
+            if (sameHex(Wps2Signer.signature(key, md5, ct, date), sentSig)
+                    || (getLike && !ct.isEmpty() && sameHex(Wps2Signer.signature(key, md5, "", date), sentSig))) {
+                matched = true;
+                break;
             }
         }
         if (!matched) {
@@ -109,6 +111,46 @@ public final class Wps2Verifier {
         return new Result(appId, null);
     }
 
+    private static final int PREFIX_LENGTH = 6; // "WPS-2:"
+
+    /**
+     * Where the colon before the signature is, if {@code auth} has the form of {@link #AUTH} (ASCII-case-insensitive
+     * {@code WPS-2:}, an app id of 1–64 characters without colon or whitespace, a colon, 40 hex digits); else -1.
+     * A plain scan, because every signed request runs it; {@link #AUTH} states the same rule as a pattern.
+     */
+    static int authorizationSplit(String auth) {
+        int n = auth.length();
+        if (n < PREFIX_LENGTH + 1 + 1 + 40 || n > PREFIX_LENGTH + 64 + 1 + 40) {
+            return -1;
+        }
+        for (int i = 0; i < PREFIX_LENGTH; i++) {
+            char c = auth.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                c -= 32; // ASCII only, like the pattern's (?i)
+            }
+            if (c != "WPS-2:".charAt(i)) {
+                return -1;
+            }
+        }
+        int colon = n - 41;
+        if (auth.charAt(colon) != ':') {
+            return -1;
+        }
+        for (int i = PREFIX_LENGTH; i < colon; i++) {
+            char c = auth.charAt(i);
+            if (c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+                return -1;
+            }
+        }
+        for (int i = colon + 1; i < n; i++) {
+            char c = auth.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return -1;
+            }
+        }
+        return colon;
+    }
+
     /** Step 6: the sent {@code Content-Md5} against the md5 of the body bytes actually received. */
     public static boolean bodyMatches(String sentContentMd5, String receivedBodyMd5) {
         return sameHex(nz(trim(sentContentMd5)).toLowerCase(Locale.ROOT), receivedBodyMd5);
@@ -116,6 +158,16 @@ public final class Wps2Verifier {
 
     /** The md5 values that step 7 accepts for a request without body. */
     public static List<String> emptyBodyCandidates(String rawTarget, String pathPrefix) {
+        List<String> inputs = emptyBodyInputs(rawTarget, pathPrefix);
+        List<String> out = new ArrayList<>(inputs.size());
+        for (String s : inputs) {
+            out.add(Hex.md5(s.getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    /** What the md5 of a request without body may be taken over: nothing, the path, the target, in the order tried. */
+    private static List<String> emptyBodyInputs(String rawTarget, String pathPrefix) {
         List<String> inputs = new ArrayList<>();
         inputs.add("");
         String target = rawTarget == null ? "" : rawTarget;
@@ -126,11 +178,7 @@ public final class Wps2Verifier {
             String prefix = pathPrefix.endsWith("/") ? pathPrefix.substring(0, pathPrefix.length() - 1) : pathPrefix;
             addForms(inputs, prefix + path, prefix + target);
         }
-        List<String> out = new ArrayList<>(inputs.size());
-        for (String s : inputs) {
-            out.add(Hex.md5(s.getBytes(StandardCharsets.UTF_8)));
-        }
-        return out;
+        return inputs;
     }
 
     private static void addForms(List<String> inputs, String path, String target) {
@@ -152,8 +200,12 @@ public final class Wps2Verifier {
         if (sent.equals(Wps2Signer.EMPTY_MD5)) {
             return true;
         }
-        for (String candidate : emptyBodyCandidates(rawTarget, pathPrefix)) {
-            if (candidate.equals(sent)) {
+        // hashed one at a time, most common form first: these are public values, so stopping early leaks nothing;
+        // the first input ("") is the empty md5 checked above, and a target without query repeats its path
+        List<String> inputs = emptyBodyInputs(rawTarget, pathPrefix);
+        for (int i = 1; i < inputs.size(); i++) {
+            String input = inputs.get(i);
+            if (!input.equals(inputs.get(i - 1)) && Hex.md5(input.getBytes(StandardCharsets.UTF_8)).equals(sent)) {
                 return true;
             }
         }

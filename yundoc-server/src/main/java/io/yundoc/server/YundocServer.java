@@ -33,6 +33,7 @@ import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.DownloadTickets;
 import io.yundoc.server.blob.LocalBlobStore;
+import io.yundoc.server.core.DataDirLock;
 import io.yundoc.server.core.Database;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Metrics;
@@ -156,15 +157,15 @@ public final class YundocServer implements AutoCloseable {
         QuotaService quota = new QuotaService(quotaCounter, clock, config.quotaTz(), metrics);
         PublicUrl publicUrl = new PublicUrl(config.publicUrl(), config.bind() + ":" + config.port(),
                 io.yundoc.server.core.TrustedProxies.parse(config.trustedProxies()));
-        AppStore apps = new AppStore(db.jdbi(), !config.scaleOut());
+        AppStore apps = new AppStore(db.jdbi(), db.readCache());
         UserStore users = new UserStore(db.jdbi());
-        TokenService tokens = new TokenService(db.jdbi(), clock, ids);
+        TokenService tokens = new TokenService(db.jdbi(), clock, ids, db.readCache());
         this.editTokens = new EditTokenService(db.jdbi(), clock, ids);
         Wps2Authenticator wps2 = new Wps2Authenticator(apps, clock, metrics,
                 replay, config.wps2Window(), publicUrl.pathPrefix());
 
-        FileStore fileStore = new FileStore(db.jdbi());
-        BlobIndex blobIndex = new BlobIndex(db.jdbi());
+        FileStore fileStore = new FileStore(db.jdbi(), db.readCache());
+        BlobIndex blobIndex = new BlobIndex(db.jdbi(), db.readCache());
         BlobResponder responder = new BlobResponder(blobStore, metrics);
         ContentStore content = new ContentStore(blobStore, config.maxUpload());
         this.files = new FileService(fileStore, content, clock, ids);
@@ -175,7 +176,7 @@ public final class YundocServer implements AutoCloseable {
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
                 new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
-        LinkService links = new LinkService(new LinkStore(db.jdbi()), files, clock, ids);
+        LinkService links = new LinkService(new LinkStore(db.jdbi(), db.readCache()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
         PasswordHasher hasher = new PasswordHasher(10);
         this.admin = new AdminService(db.jdbi(), apps, users, tokens, hasher, clock, ids);
@@ -311,14 +312,29 @@ public final class YundocServer implements AutoCloseable {
 
     /** Opens storage, migrates, and starts listening. */
     public static YundocServer start(ServerConfig config) {
+        // the embedded database has one owner: its rows are cached and its quota counts kept in this process
+        DataDirLock lock = config.db() == null || config.db().startsWith("jdbc:sqlite:") ? DataDirLock.acquire(config.dataDir()) : null;
         try {
             YundocServer s = new YundocServer(config);
+            s.dirLock = lock;
             s.web.start();
             return s;
         } catch (IOException e) {
+            release(lock);
             throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            release(lock);
+            throw e;
         }
     }
+
+    private static void release(DataDirLock lock) {
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    private DataDirLock dirLock;
 
     private static String adminToken(ServerConfig config) throws IOException {
         if (config.adminToken() != null && !config.adminToken().isBlank()) {
@@ -408,5 +424,6 @@ public final class YundocServer implements AutoCloseable {
         }
         blobStore.close();
         db.close();
+        release(dirLock);
     }
 }

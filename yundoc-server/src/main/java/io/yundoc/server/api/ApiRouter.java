@@ -145,8 +145,8 @@ public final class ApiRouter {
     private void run(Endpoint e, ServerRequest req, ServerResponse res, CallHandler h) {
         long started = System.nanoTime();
         String requestId = requestId(req);
-        res.header("X-Request-Id", requestId);
-        Call call = new Call(req, res, publicUrl.base(req), () -> publicUrl.clientAddress(req));
+        res.header(io.helidon.http.HeaderValues.create(REQUEST_ID, requestId));
+        Call call = new Call(req, res, () -> publicUrl.base(req), () -> publicUrl.clientAddress(req));
         int code = 0;
         // one volatile read when no fault is armed; the admin API is never faulted so tests can always clear them
         List<Faults.Fault> armed = faults.snapshot();
@@ -235,7 +235,7 @@ public final class ApiRouter {
         if (e.tier() == null) {
             return;
         }
-        call.headers.putAll(quota.consume(appId, formal, overrides, e.key(), e.tier()).headers());
+        quota.consume(appId, formal, overrides, e.key(), e.tier()).addHeaders(call.headers);
     }
 
     /** {@code ?access_token=} wins over {@code Authorization: Bearer} (api.md §3.2). */
@@ -263,8 +263,10 @@ public final class ApiRouter {
         call.send(ex.code().httpStatus(), Json.write(Envelope.Error.of(ex.code(), ex.hint())));
     }
 
+    private static final io.helidon.http.HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
     private static String requestId(ServerRequest req) {
-        String sent = req.headers().first(HeaderNames.create("X-Request-Id")).orElse(null);
+        String sent = req.headers().first(REQUEST_ID).orElse(null);
         if (sent != null && !sent.isEmpty() && sent.length() <= 128 && sent.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
             return sent;
         }

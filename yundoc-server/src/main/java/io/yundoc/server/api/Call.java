@@ -20,7 +20,8 @@ import java.util.Optional;
 public final class Call {
     private final ServerRequest req;
     private final ServerResponse res;
-    private final String baseUrl;
+    private final java.util.function.Supplier<String> baseUrlSource;
+    private String baseUrl;
     final Map<String, String> headers = new LinkedHashMap<>();
     Principal principal;
     AppRecord app;
@@ -29,10 +30,11 @@ public final class Call {
 
     private final java.util.function.Supplier<String> clientAddress;
 
-    Call(ServerRequest req, ServerResponse res, String baseUrl, java.util.function.Supplier<String> clientAddress) {
+    Call(ServerRequest req, ServerResponse res, java.util.function.Supplier<String> baseUrl,
+         java.util.function.Supplier<String> clientAddress) {
         this.req = req;
         this.res = res;
-        this.baseUrl = baseUrl;
+        this.baseUrlSource = baseUrl;
         this.clientAddress = clientAddress;
     }
 
@@ -43,8 +45,13 @@ public final class Call {
 
     public ServerResponse response() { return res; }
 
-    /** The public base URL for links and download URLs. */
-    public String baseUrl() { return baseUrl; }
+    /** The public base URL for links and download URLs (worked out on first use: most calls need none). */
+    public String baseUrl() {
+        if (baseUrl == null) {
+            baseUrl = baseUrlSource.get();
+        }
+        return baseUrl;
+    }
 
     /** The access token's principal (access-token routes only). */
     public Principal principal() { return principal; }
@@ -83,7 +90,7 @@ public final class Call {
     }
 
     public Optional<String> header(String name) {
-        return req.headers().first(io.helidon.http.HeaderNames.create(name));
+        return req.headers().first(headerName(name));
     }
 
     /** The raw body (≤ 1 MiB), read once. */
@@ -123,9 +130,27 @@ public final class Call {
     }
 
     void send(int status, byte[] json) {
-        headers.forEach(res::header);
+        headers.forEach((name, value) -> res.header(io.helidon.http.HeaderValues.create(headerName(name), value)));
         res.status(status);
-        res.header("Content-Type", "application/json; charset=utf-8");
+        res.header(JSON);
         res.send(json);
+    }
+
+    private static final io.helidon.http.Header JSON = io.helidon.http.HeaderValues.createCached(
+            io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+
+    /** Header names by spelling: our handlers use a few dozen, and building one from a string costs a lookup and a copy. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, io.helidon.http.HeaderName> NAMES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    static io.helidon.http.HeaderName headerName(String name) {
+        io.helidon.http.HeaderName n = NAMES.get(name);
+        if (n == null) {
+            n = io.helidon.http.HeaderNames.create(name);
+            if (NAMES.size() < 256) {
+                NAMES.put(name, n);
+            }
+        }
+        return n;
     }
 }

@@ -13,29 +13,19 @@ public final class AppStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private final Jdbi jdbi;
     /**
-     * App rows by id, embedded mode only: one instance owns the database there, so every write below invalidates
-     * exactly. With shared storage (several instances) rows are always read, so a disable or a key rotation done
-     * through another instance takes effect at once.
+     * App rows by id, embedded mode only (see {@link io.yundoc.server.core.ReadCache}): every WPS-2 request reads its
+     * app. With shared storage (several instances) rows are always read, so a disable or a key rotation done through
+     * another instance takes effect at once.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, AppRecord> cache;
+    private final io.yundoc.server.core.ReadCache.Region<String, AppRecord> rows;
 
     public AppStore(Jdbi jdbi) {
-        this(jdbi, false);
+        this(jdbi, io.yundoc.server.core.ReadCache.disabled());
     }
 
-    public AppStore(Jdbi jdbi, boolean cacheRows) {
+    public AppStore(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
-        this.cache = cacheRows ? new java.util.concurrent.ConcurrentHashMap<>() : null;
-    }
-
-    /** Bumped by every write: a reader caches what it read only if no write happened meanwhile. */
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-
-    private void invalidate(String appId) {
-        if (cache != null) {
-            generation.incrementAndGet();
-            cache.remove(appId);
-        }
+        this.rows = cache.region(100_000);
     }
 
     public void insert(AppRecord a) {
@@ -54,19 +44,8 @@ public final class AppStore {
     }
 
     public Optional<AppRecord> find(String appId) {
-        if (cache != null) {
-            AppRecord hit = cache.get(appId);
-            if (hit != null) {
-                return Optional.of(hit);
-            }
-        }
-        long seen = generation.get();
-        Optional<AppRecord> row = jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE app_id = :id")
-                .bind("id", appId).map((rs, ctx) -> map(rs)).findOne());
-        if (cache != null && row.isPresent() && generation.get() == seen && cache.size() < 100_000) {
-            cache.put(appId, row.get());
-        }
-        return row;
+        return Optional.ofNullable(rows.get(appId, id -> jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE app_id = :id")
+                .bind("id", id).map((rs, ctx) -> map(rs)).findOne()).orElse(null)));
     }
 
     public List<AppRecord> all() {
@@ -75,7 +54,6 @@ public final class AppStore {
     }
 
     public void update(AppRecord a) {
-        invalidate(a.appId());
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE apps SET app_key = :key, old_app_key = :oldKey, old_key_valid_until = :oldUntil, name = :name,
                                tier = :tier, redirect_uris = :uris, scopes = :scopes, disabled = :disabled,
@@ -86,27 +64,21 @@ public final class AppStore {
                 .bind("uris", Json.writeString(a.redirectUris())).bind("scopes", Json.writeString(a.scopes()))
                 .bind("disabled", a.disabled() ? 1 : 0).bind("auto", a.autoConsentUser())
                 .bind("quota", a.quotaOverrides()).execute());
-        invalidate(a.appId()); // again after the write: a reader may have cached the old row meanwhile
     }
 
     /** Replaces the overrides only if they still are {@code expected}: false when another writer came first. */
     public boolean compareAndSetQuotaOverrides(String appId, String expected, String next) {
-        invalidate(appId);
-        boolean done = jdbi.withHandle(h -> h.createUpdate("UPDATE apps SET quota_overrides = :n WHERE app_id = :id AND quota_overrides = :e")
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE apps SET quota_overrides = :n WHERE app_id = :id AND quota_overrides = :e")
                 .bind("n", next).bind("id", appId).bind("e", expected).execute()) == 1;
-        invalidate(appId);
-        return done;
     }
 
     /** Updates the descriptive fields an operator may PATCH, leaving keys, overrides and the disabled flag alone. */
     public void updateProfile(AppRecord a) {
-        invalidate(a.appId());
         jdbi.useHandle(h -> h.createUpdate("UPDATE apps SET name = :name, tier = :tier, redirect_uris = :uris, scopes = :scopes, "
                         + "auto_consent_user = :auto WHERE app_id = :id")
                 .bind("id", a.appId()).bind("name", a.name()).bind("tier", a.tier())
                 .bind("uris", Json.writeString(a.redirectUris())).bind("scopes", Json.writeString(a.scopes()))
                 .bind("auto", a.autoConsentUser()).execute());
-        invalidate(a.appId());
     }
 
     /** Parsed JSON string lists by their text: every WPS-2 request reads its app, and these columns rarely change. */

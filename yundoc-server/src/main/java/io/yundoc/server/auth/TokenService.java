@@ -28,11 +28,18 @@ public final class TokenService {
     private final Jdbi jdbi;
     private final ServerClock clock;
     private final IdGenerator ids;
+    /** Token rows by access-token hash; a revocation is a write, which empties the cache before it answers. */
+    private final io.yundoc.server.core.ReadCache.Region<String, Row> rows;
 
     public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids) {
+        this(jdbi, clock, ids, io.yundoc.server.core.ReadCache.disabled());
+    }
+
+    public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.ids = ids;
+        this.rows = cache.region(100_000);
     }
 
     public static String hash(String token) {
@@ -87,31 +94,36 @@ public final class TokenService {
         if (token.length() > 256) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid");
         }
-        // plain JDBC, positional reads: this runs on every access-token request
-        Optional<Row> row = jdbi.withHandle(h -> {
-            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(AUTHENTICATE)) {
-                ps.setString(1, hash(token));
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Row>empty();
-                    }
-                    return Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getLong(5), rs.getInt(6) != 0, rs.getString(7), rs.getString(8), rs.getInt(9) != 0,
-                            rs.getString(10), rs.getInt(11) != 0, rs.getString(12), rs.getString(13)));
-                }
-            } catch (java.sql.SQLException e) {
-                throw new org.jdbi.v3.core.ConnectionException(e);
-            }
-        });
-        Row r = row.orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid"));
+        Row r = rows.get(hash(token), this::load);
+        if (r == null) {
+            throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid");
+        }
         if (r.revoked) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token revoked");
         }
         if (clock.epochSeconds() >= r.expiresAt) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token expired");
         }
-        return new Principal(r.tokenId, r.appId, r.appName, r.tier, r.appDisabled, r.quotaOverrides, r.userId,
-                r.rootId, r.userDisabled, r.nickname, parseScopes(r.scopes));
+        return r.principal;
+    }
+
+    /** Plain JDBC, positional reads: this runs on every access-token request the cache cannot answer. */
+    private Row load(String accessHash) {
+        return jdbi.withHandle(h -> {
+            try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(AUTHENTICATE)) {
+                ps.setString(1, accessHash);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    return new Row(rs.getLong(5), rs.getInt(6) != 0, new Principal(rs.getString(1),
+                            rs.getString(2), rs.getString(7), rs.getString(8), rs.getInt(9) != 0, rs.getString(10),
+                            rs.getString(3), rs.getString(12), rs.getInt(11) != 0, rs.getString(13), parseScopes(rs.getString(4))));
+                }
+            } catch (java.sql.SQLException e) {
+                throw new org.jdbi.v3.core.ConnectionException(e);
+            }
+        });
     }
 
     /** Scope sets by their stored JSON text: few distinct values, read on every token request. */
@@ -141,8 +153,7 @@ public final class TokenService {
         return out;
     }
 
-    private record Row(String tokenId, String appId, String userId, String scopes, long expiresAt, boolean revoked,
-                       String appName, String tier, boolean appDisabled, String quotaOverrides, boolean userDisabled,
-                       String rootId, String nickname) {
+    /** A token row: its expiry and revocation are checked on every use, against the clock of that moment. */
+    private record Row(long expiresAt, boolean revoked, Principal principal) {
     }
 }

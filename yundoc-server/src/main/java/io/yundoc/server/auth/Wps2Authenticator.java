@@ -75,10 +75,10 @@ public final class Wps2Authenticator {
         String method = req.prologue().method().text();
         String rawQuery = req.query().rawValue();
         String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        String auth = header(req, "Authorization");
-        String date = header(req, "Date");
-        String md5 = header(req, "Content-Md5");
-        String ct = header(req, "Content-Type");
+        String auth = header(req, HeaderNames.AUTHORIZATION);
+        String date = header(req, HeaderNames.DATE);
+        String md5 = header(req, CONTENT_MD5);
+        String ct = header(req, HeaderNames.CONTENT_TYPE);
         AppRecord[] found = new AppRecord[1];
         long now = clock.epochSeconds();
         Wps2Verifier.Result r = verifier.verifyHeaders(
@@ -160,7 +160,9 @@ public final class Wps2Authenticator {
         return new ApiException(ErrorCode.INVALID_SIGNATURE, "replayed request");
     }
 
-    private static String header(ServerRequest req, String name) {
-        return req.headers().first(HeaderNames.create(name)).orElse(null);
+    private static final io.helidon.http.HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");
+
+    private static String header(ServerRequest req, io.helidon.http.HeaderName name) {
+        return req.headers().first(name).orElse(null);
     }
 }

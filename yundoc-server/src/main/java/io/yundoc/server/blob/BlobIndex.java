@@ -7,9 +7,16 @@ import org.jdbi.v3.core.Jdbi;
 /** The {@code blobs} table: size and checksums of each stored content. */
 public final class BlobIndex {
     private final Jdbi jdbi;
+    /** Blob rows by key (embedded mode; emptied by any write). */
+    private final io.yundoc.server.core.ReadCache.Region<String, BlobRecord> rows;
 
     public BlobIndex(Jdbi jdbi) {
+        this(jdbi, io.yundoc.server.core.ReadCache.disabled());
+    }
+
+    public BlobIndex(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
+        this.rows = cache.region(100_000);
     }
 
     public static void record(Handle h, BlobRecord b) {
@@ -21,14 +28,18 @@ public final class BlobIndex {
 
     /** Plain JDBC: every download answer and every /dl/ request reads the blob row. */
     public Optional<BlobRecord> find(String key) {
+        return Optional.ofNullable(rows.get(key, this::load));
+    }
+
+    private BlobRecord load(String key) {
         return jdbi.withHandle(h -> {
             try (java.sql.PreparedStatement ps = h.getConnection().prepareStatement(
                     "SELECT blob_key, size, sha1, md5, created_at FROM blobs WHERE blob_key = ?")) {
                 ps.setString(1, key);
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     return rs.next()
-                            ? Optional.of(new BlobRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)))
-                            : Optional.<BlobRecord>empty();
+                            ? new BlobRecord(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5))
+                            : null;
                 }
             } catch (java.sql.SQLException e) {
                 throw new org.jdbi.v3.core.ConnectionException(e);

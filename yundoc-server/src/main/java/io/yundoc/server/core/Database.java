@@ -17,11 +17,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
+    private final ReadCache readCache;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
         this.postgres = postgres;
-        this.jdbi = Jdbi.create(dataSource);
+        // SQLite lives in one data dir that one server process owns; PostgreSQL is shared by the instances
+        this.readCache = postgres ? ReadCache.disabled() : ReadCache.singleWriter();
+        this.jdbi = Jdbi.create(readCache.track(dataSource));
     }
 
     public static Database open(String jdbcUrl, Path dataDir) {
@@ -107,12 +110,18 @@ public final class Database implements AutoCloseable {
         dataSource.setMetricRegistry(registry);
     }
 
+    /** The pool itself: writes made through it bypass {@link #readCache()} (migration tooling only). */
     public javax.sql.DataSource dataSource() {
         return dataSource;
     }
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** The cache of hot rows, valid until the next write through {@link #jdbi()} (embedded mode only). */
+    public ReadCache readCache() {
+        return readCache;
     }
 
     public boolean postgres() {

@@ -4,14 +4,12 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetAddress;
 import java.net.URI;
-import java.util.regex.Pattern;
 
 /**
  * The public base URL (api.md §1.4): configured, or derived from the request's scheme and Host header.
  * A Host that is not a plain host[:port] is ignored, so a forged header cannot inject markup or paths into URLs.
  */
 public final class PublicUrl {
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
     private final String configured;
     private final String fallbackHost;
     private final TrustedProxies proxies;
@@ -55,14 +53,14 @@ public final class PublicUrl {
                 fwdHost = req.headers().first(HeaderNames.create("X-Forwarded-Host")).map(v -> v.split(",")[0].strip()).orElse(null);
                 fwdProto = req.headers().first(HeaderNames.create("X-Forwarded-Proto")).map(v -> v.split(",")[0].strip()).orElse(null);
             }
-            if (fwdHost != null && HOST.matcher(fwdHost).matches()) {
+            if (fwdHost != null && validHost(fwdHost)) {
                 host = fwdHost;
             }
             if ("https".equalsIgnoreCase(fwdProto) || "http".equalsIgnoreCase(fwdProto)) {
                 scheme = fwdProto.toLowerCase(java.util.Locale.ROOT);
             }
         }
-        if (!HOST.matcher(host).matches()) {
+        if (!validHost(host)) {
             host = fallbackHost;
         }
         return scheme + "://" + host;
@@ -118,6 +116,55 @@ public final class PublicUrl {
             return isa.getAddress();
         }
         return null;
+    }
+
+    /**
+     * A plain {@code host[:port]}: letters, digits, dots and dashes (1–253), or a bracketed IPv6 literal (2–45 hex
+     * digits, colons, dots), then an optional port of 1–5 digits. Runs on every API call, hence no regex.
+     */
+    static boolean validHost(String h) {
+        int n = h.length();
+        int i = 0;
+        if (n > 0 && h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            if (close < 3 || close > 46) {
+                return false;
+            }
+            for (i = 1; i < close; i++) {
+                char c = h.charAt(i);
+                if (!(hexDigit(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            while (i < n && h.charAt(i) != ':') {
+                char c = h.charAt(i);
+                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+                    return false;
+                }
+                i++;
+            }
+            if (i == 0 || i > 253) {
+                return false;
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        if (h.charAt(i) != ':' || n - i - 1 < 1 || n - i - 1 > 5) {
+            return false;
+        }
+        for (int j = i + 1; j < n; j++) {
+            if (h.charAt(j) < '0' || h.charAt(j) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** The configured path prefix ("" when none), for WPS-2 behind a path-stripping proxy. */

@@ -9,17 +9,25 @@ import org.jdbi.v3.core.Jdbi;
 /** The {@code files} and {@code file_versions} tables. */
 public final class FileStore {
     private final Jdbi jdbi;
+    /** File rows by id: every file route starts with one (embedded mode; emptied by any write). */
+    private final io.yundoc.server.core.ReadCache.Region<String, FileRecord> rows;
 
     public FileStore(Jdbi jdbi) {
+        this(jdbi, io.yundoc.server.core.ReadCache.disabled());
+    }
+
+    public FileStore(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
+        this.rows = cache.region(100_000);
     }
 
     public Jdbi jdbi() {
         return jdbi;
     }
 
+    /** The file row as committed (outside any transaction of the caller's). */
     public Optional<FileRecord> find(String fileId) {
-        return jdbi.withHandle(h -> find(h, fileId));
+        return Optional.ofNullable(rows.get(fileId, id -> jdbi.withHandle(h -> find(h, id)).orElse(null)));
     }
 
     /** The columns of {@link FileRecord}, in its order: the lookup by id reads them by position. */

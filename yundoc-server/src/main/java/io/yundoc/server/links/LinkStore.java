@@ -13,9 +13,16 @@ import org.jdbi.v3.core.Jdbi;
 public final class LinkStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private final Jdbi jdbi;
+    /** Links by file id (embedded mode; emptied by any write). */
+    private final io.yundoc.server.core.ReadCache.Region<String, LinkRecord> byFile;
 
     public LinkStore(Jdbi jdbi) {
+        this(jdbi, io.yundoc.server.core.ReadCache.disabled());
+    }
+
+    public LinkStore(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
+        this.byFile = cache.region(100_000);
     }
 
     public Jdbi jdbi() {
@@ -23,7 +30,7 @@ public final class LinkStore {
     }
 
     public Optional<LinkRecord> byFile(String fileId) {
-        return jdbi.withHandle(h -> byFile(h, fileId));
+        return Optional.ofNullable(byFile.get(fileId, id -> jdbi.withHandle(h -> byFile(h, id)).orElse(null)));
     }
 
     /** Plain JDBC with positional reads: links GET runs this on every call. */

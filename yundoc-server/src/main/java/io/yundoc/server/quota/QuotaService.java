@@ -35,14 +35,33 @@ public final class QuotaService {
     /** The result of counting one call: what the headers say. */
     public record Decision(long limit, long remaining, long resetSeconds) {
         public Map<String, String> headers() {
-            if (limit == UNLIMITED) {
-                return Map.of();
-            }
             Map<String, String> h = new LinkedHashMap<>();
-            h.put("RateLimit-Policy", "\"daily\";q=" + limit + ";w=86400");
-            h.put("RateLimit", "\"daily\";r=" + remaining + ";t=" + resetSeconds);
+            addHeaders(h);
             return h;
         }
+
+        /** Puts the RateLimit headers (none for an unlimited endpoint) into {@code headers}. */
+        public void addHeaders(Map<String, String> headers) {
+            if (limit == UNLIMITED) {
+                return;
+            }
+            headers.put("RateLimit-Policy", policy(limit));
+            headers.put("RateLimit", "\"daily\";r=" + remaining + ";t=" + resetSeconds);
+        }
+    }
+
+    /** Policy texts by limit: a handful of distinct values, sent on every metered response. */
+    private static final Map<Long, String> POLICIES = new ConcurrentHashMap<>();
+
+    private static String policy(long limit) {
+        String p = POLICIES.get(limit);
+        if (p == null) {
+            p = "\"daily\";q=" + limit + ";w=86400";
+            if (POLICIES.size() < 1024) {
+                POLICIES.put(limit, p);
+            }
+        }
+        return p;
     }
 
     /**
