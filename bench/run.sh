@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: throughput/latency benchmark of yundoc against a bare Helidon route and nginx.
 # See bench/README.md. Loads 127.0.0.1 only; every run is bounded in time; everything it starts is
-# stopped on exit. Knobs (env): DURATION (s, default 15), WARMUP (s, 5), CONNECTIONS (64), THREADS (2),
+# stopped on exit. Knobs (env): DURATION (s, default 15), WARMUP (s, 20), CONNECTIONS (64), THREADS (2),
 # BIG_CONNECTIONS (4), BIG_DURATION (s, = DURATION), BIG_MIB (256), STARTUP_RUNS (3), MAX_APPS (64),
 # ONLY (comma list of appspace,links,download,big; default all: the others are reported as "not run"),
 # JFR (a directory: record a JFR profile of yundoc during each measured run into DIR/<run>.jfr; costs some CPU).
@@ -13,7 +13,7 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 
 secs() { local v="${1%s}"; [[ "$v" =~ ^[0-9]+$ ]] || { echo "bench: '$1' is not a number of seconds" >&2; exit 2; }; echo "$v"; }
 DURATION=$(secs "${DURATION:-15}")
-WARMUP=$(secs "${WARMUP:-5}")
+WARMUP=$(secs "${WARMUP:-20}")   # 20 s: on 2 shared cores the JIT needs that long to reach steady state (5 s left p99 ~27 ms)
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 BIG_CONNECTIONS=${BIG_CONNECTIONS:-4}
@@ -184,10 +184,23 @@ BASE="http://127.0.0.1:$BASE_PORT"
 # ---------------------------------------------------------------- yundoc: start-up to healthy
 ADMIN_TOKEN="bench-$(head -c 16 /dev/urandom | md5sum | cut -c1-24)"
 YD_PID=""
-# Mirror bin/yundoc's JVM flags: when it uses a dynamic class-data-sharing archive, so does the bench, with an
-# archive of its own for the snapshot class path (the first launch writes it at exit, later launches map it).
+# Mirror bin/yundoc's JVM flags for the snapshot class path. JDK 25+: bin/yundoc records an ahead-of-time cache once
+# per build (bin/_aot.sh) and every start maps it; the bench records its own the same way, untimed, before the timed
+# launches. JDK 21-24: dynamic CDS (the first launch has no archive yet and writes it at exit, later launches map it).
 YD_CDS=()
-if grep -q 'AutoCreateSharedArchive' "$ROOT/bin/yundoc"; then
+YD_AOT=""
+if [ "$(yundoc_java_major "$JAVA_HOME")" -ge 25 ] && grep -q 'AOTCacheOutput' "$ROOT/bin/_aot.sh" 2>/dev/null; then
+  . "$ROOT/bin/_aot.sh"
+  log "recording the ahead-of-time cache as bin/yundoc does once per build (not timed)"
+  T_AOT0=$(date +%s)
+  if yundoc_aot_train "$WORK/yundoc-app/yundoc-cli.jar:$WORK/yundoc-app/lib/*" "$WORK/yundoc-app/yundoc.aot"; then
+    YD_AOT="$WORK/yundoc-app/yundoc.aot"
+    YD_CDS=("-XX:AOTCache=$YD_AOT" "-Xlog:aot*=off" "-Xlog:cds*=off")
+    log "  recorded in $(( $(date +%s) - T_AOT0 )) s"
+  else
+    log "WARNING: no ahead-of-time cache was recorded; timing start-up without it"
+  fi
+elif grep -q 'AutoCreateSharedArchive' "$ROOT/bin/yundoc"; then
   YD_CDS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/yundoc-app/yundoc.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
 fi
 start_yundoc() {  # start_yundoc N: fresh data dir, launch, time to the first 200 of /health (ms) -> STARTUP_MS
@@ -215,14 +228,17 @@ wait_quiet "the start-up measurement"
 for n in $(seq 1 "$STARTUP_RUNS"); do
   start_yundoc "$n"
   STARTUPS+=("$STARTUP_MS"); STARTUP_OTHERS+=("$STARTUP_OTHER")
-  log "yundoc start-up #$n: ${STARTUP_MS} ms to healthy (server's own 'started in': ${STARTUP_INTERNAL:-?} ms; other processes ${STARTUP_OTHER}% of the machine)${YD_CDS[0]:+; CDS archive $( [ -f "$WORK/yundoc-app/yundoc.jsa" ] && echo present || echo "not yet written")}"
+  log "yundoc start-up #$n: ${STARTUP_MS} ms to healthy (server's own 'started in': ${STARTUP_INTERNAL:-?} ms; other processes ${STARTUP_OTHER}% of the machine)${YD_AOT:+; with the AOT cache}"
   if [ "$n" -lt "$STARTUP_RUNS" ]; then forget_pid "$YD_PID"; fi   # the last instance is the one benchmarked
 done
 STARTUP_MEDIAN=$(printf '%s\n' "${STARTUPS[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 STARTUP_LIST=$(IFS=,; echo "${STARTUPS[*]}" | sed 's/,/, /g')
 STARTUP_OTHER_LIST=$(IFS=,; echo "${STARTUP_OTHERS[*]}" | sed 's/,/, /g')
-STARTUP_NOTE="no CDS archive (bin/yundoc does not use one)"
-[ "${#YD_CDS[@]}" = 0 ] || STARTUP_NOTE="with bin/yundoc's dynamic CDS: the first launch has no archive yet and writes it at exit$( [ -f "$WORK/yundoc-app/yundoc.jsa" ] && echo ", later ones map it" || echo "; WARNING: no archive was written")"
+STARTUP_NOTE="no CDS archive or AOT cache (bin/yundoc uses none)"
+if [ -n "$YD_AOT" ]; then
+  STARTUP_NOTE="with bin/yundoc's ahead-of-time cache (JDK 25+; recorded once per build, before these launches, in about 20 s)"
+elif [ "${#YD_CDS[@]}" != 0 ]; then STARTUP_NOTE="with bin/yundoc's dynamic CDS: the first launch has no archive yet and writes it at exit$( [ -f "$WORK/yundoc-app/yundoc.jsa" ] && echo ", later ones map it" || echo "; WARNING: no archive was written")"
+fi
 YD="http://127.0.0.1:$YD_PORT"
 wait_200 "$BASE/hello" "$BASE_PID" 60 || { cat "$WORK/baseline.log" >&2; die "baseline did not start"; }
 

@@ -1,7 +1,10 @@
 # Sourced by bin/yundoc, bin/test, .ci/run and bench/: finds a JDK >= 21 and exports JAVA_HOME.
 # Order: $JAVA_HOME if it is >= 21, else the newest JDK in /usr/lib/jvm (or /Library/Java/JavaVirtualMachines).
-yundoc_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1 | cut -d. -f1
+yundoc_java_major() {  # from the JDK's release file (no JVM launch); asks the JVM only when that file is missing
+  local v=""
+  [ -r "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$1/release" | head -n1)
+  [ -n "$v" ] || v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
+  case "$v" in 1.*) echo "${v#1.}" | cut -d. -f1 ;; *) echo "$v" | cut -d. -f1 ;; esac
 }
 yundoc_find_jdk() {
   local candidate major best="" best_major=0

@@ -33,12 +33,20 @@ public final class Main implements Runnable {
     public static final int EXIT_AUTH = 4;
 
     public static void main(String[] args) {
+        if (args.length > 0 && "serve".equals(args[0])) {
+            // a server start is timed to its first healthy answer: skip modelling every client subcommand
+            CommandLine serve = configure(new CommandLine(new ServeCommand()).setCommandName("yundoc serve"), args);
+            System.exit(serve.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(commandLine(args).execute(args));
     }
 
     /** The configured command line; flags > environment > YAML ({@code --config}) > defaults. */
     public static CommandLine commandLine(String[] args) {
-        CommandLine cl = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()), args);
+    }
+
+    private static CommandLine configure(CommandLine cl, String[] args) {
         // file tokens are URL-safe base64 and may start with '-': an unknown "-xyz" is an argument, not a typo'd option
         cl.setUnmatchedOptionsArePositionalParams(true);
         cl.setDefaultValueProvider(new ConfigDefaults(ConfigDefaults.configPath(args), System.getenv()));
