@@ -167,7 +167,7 @@ public final class YundocServer implements AutoCloseable {
         FileStore fileStore = new FileStore(db.jdbi(), db.readCache());
         BlobIndex blobIndex = new BlobIndex(db.jdbi(), db.readCache());
         BlobResponder responder = new BlobResponder(blobStore, metrics);
-        ContentStore content = new ContentStore(blobStore, config.maxUpload());
+        ContentStore content = new ContentStore(blobStore, config.maxUpload(), db.jdbi(), db.postgres(), clock::millis);
         this.files = new FileService(fileStore, content, clock, ids);
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());

@@ -9,13 +9,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jdbi.v3.core.Handle;
@@ -25,14 +26,18 @@ import org.jdbi.v3.core.Jdbi;
  * Puts file content into the blob store for both spaces: streamed, size-limited (30008), committed before any
  * metadata refers to it; and collects blobs no metadata refers to any more.
  *
- * <p><b>Safe collection.</b> Blobs are content-addressed, so a new upload can reuse a blob that a delete is about to
- * collect: its {@link #commit} finds the file already there, and its metadata transaction comes later. To keep that
- * reuse safe, {@link #commit} <i>pins</i> the key under a per-key lock, and {@link #collect} (under the same lock)
- * skips pinned keys and deletes a blob only when no row of {@link #REFERENCES} names it, with the index row removed
- * in a committed transaction <i>before</i> the file is deleted. A crash in between leaves an orphan file (wasted
- * space), never a row pointing at deleted bytes. Pins are released by the caller once its metadata is committed,
- * or expire {@link #PIN_MILLIS} after the last pin (callers that never release); skipped keys are retried by the next collection.
- * (Single-instance only: several instances on one store would need the lock in the shared database.)
+ * <p><b>Safe collection, across instances.</b> Blobs are content-addressed, so a new upload can reuse a blob that a
+ * delete is about to collect: its {@link #commit} finds the bytes already there, and its metadata transaction comes
+ * later. So {@link #commit} first <i>pins</i> the key with a row in {@code blob_pins}, and {@link #collect} deletes
+ * a blob only when no live pin and no row of {@link #REFERENCES} names it. Both take the key's row in
+ * {@code blob_locks} first (SELECT ... FOR UPDATE on PostgreSQL, where several instances share the tables; SQLite
+ * runs write transactions one at a time), and the collector deletes the bytes before its transaction commits, so an
+ * upload either sees the pin-free key after the bytes are gone (and writes them again) or pins it before the
+ * collector looks. A failed deletion rolls the index row back; no file or version row ever points at deleted bytes
+ * (a crash between deleting the bytes and the commit leaves an index row nothing refers to, which the next
+ * collection removes).
+ * Pins are released by the caller once its metadata is committed, or expire {@link #PIN_MILLIS} after they were
+ * taken (callers that never release); skipped keys are retried by the next collection.
  */
 public final class ContentStore {
     private static final Logger LOG = Logger.getLogger(ContentStore.class.getName());
@@ -40,23 +45,24 @@ public final class ContentStore {
     static final List<String[]> REFERENCES = List.of(new String[]{"files", "blob_key"},
             new String[]{"file_versions", "blob_key"});
     static final long PIN_MILLIS = TimeUnit.MINUTES.toMillis(10);
-    private static final int STRIPES = 64;
     private final BlobStore blobs;
     private final long maxUpload;
-    private final Object[] locks = new Object[STRIPES];
-    private final ConcurrentHashMap<String, Pin> pins = new ConcurrentHashMap<>();
+    private final Jdbi jdbi;
+    private final boolean postgres;
+    private final LongSupplier clockMillis;
     private final Set<String> deferred = ConcurrentHashMap.newKeySet();
 
-    /** In-flight users of a key and when it was last pinned (monotonic time). */
-    private record Pin(int holders, long pinnedAtNanos) {
-    }
-
-    public ContentStore(BlobStore blobs, long maxUpload) {
+    /**
+     * @param jdbi the metadata database holding the pins
+     * @param postgres whether it is PostgreSQL (row locks) or SQLite (serial write transactions)
+     * @param clockMillis the server clock, for pin expiry
+     */
+    public ContentStore(BlobStore blobs, long maxUpload, Jdbi jdbi, boolean postgres, LongSupplier clockMillis) {
         this.blobs = blobs;
         this.maxUpload = maxUpload;
-        for (int i = 0; i < STRIPES; i++) {
-            locks[i] = new Object();
-        }
+        this.jdbi = jdbi;
+        this.postgres = postgres;
+        this.clockMillis = clockMillis;
     }
 
     public long maxUpload() {
@@ -81,27 +87,56 @@ public final class ContentStore {
     }
 
     /**
-     * Makes the blob durable and pins it against collection, then returns its index row for the metadata
-     * transaction. Call {@link #release} once that transaction has ended (or let the pin expire).
+     * Pins the blob against collection, then makes it durable, and returns its index row for the metadata
+     * transaction. Call {@link #release} once that transaction has ended (or let the pin expire). Must not be called
+     * inside a transaction of the caller's (SQLite would wait on itself).
      */
     public BlobRecord commit(BlobStore.PendingBlob p, long now) {
-        synchronized (lock(p.key())) {
-            pins.compute(p.key(), (k, old) -> new Pin(old == null ? 1 : old.holders() + 1, System.nanoTime()));
-            try {
-                p.commit();
-            } catch (IOException e) {
-                unpin(p.key());
-                throw new UncheckedIOException(e);
+        String pinId = UUID.randomUUID().toString();
+        jdbi.useTransaction(h -> {
+            lockKey(h, p.key());
+            h.createUpdate("INSERT INTO blob_pins (pin_id, blob_key, expires_at) VALUES (:id, :k, :exp)")
+                    .bind("id", pinId).bind("k", p.key()).bind("exp", clockMillis.getAsLong() + PIN_MILLIS).execute();
+        });
+        try {
+            p.commit();
+        } catch (IOException | RuntimeException e) {
+            unpin(pinId);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
             }
+            throw (RuntimeException) e;
         }
-        sweepPins();
         return new BlobRecord(p.key(), p.size(), p.sha1(), p.md5(), now);
     }
 
-    /** Ends one pin taken by {@link #commit}: the metadata referring to the blob is committed (or was abandoned). */
+    /**
+     * Ends one pin of {@code key} taken by {@link #commit}: the metadata referring to the blob is committed (or was
+     * abandoned). Pins count: any one of the key's pins goes. Best effort: a pin left behind expires.
+     */
     public void release(String key) {
-        synchronized (lock(key)) {
-            unpin(key);
+        try {
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM blob_pins WHERE pin_id IN "
+                    + "(SELECT pin_id FROM blob_pins WHERE blob_key = :k ORDER BY expires_at LIMIT 1)").bind("k", key).execute());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "pin of blob " + key + " not released; it expires in " + PIN_MILLIS / 60_000 + " min", e);
+        }
+    }
+
+    private void unpin(String pinId) {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM blob_pins WHERE pin_id = :id").bind("id", pinId).execute());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "pin " + pinId + " not released; it expires in " + PIN_MILLIS / 60_000 + " min", e);
+        }
+    }
+
+    /** Takes the key's lock row (created on first use) until the end of {@code h}'s transaction. */
+    private void lockKey(Handle h, String key) {
+        h.createUpdate("INSERT INTO blob_locks (blob_key) VALUES (:k) ON CONFLICT (blob_key) DO NOTHING").bind("k", key).execute();
+        if (postgres) {
+            h.createQuery("SELECT blob_key FROM blob_locks WHERE blob_key = :k FOR UPDATE").bind("k", key)
+                    .mapTo(String.class).findOne();
         }
     }
 
@@ -109,12 +144,14 @@ public final class ContentStore {
         BlobIndex.record(h, b);
     }
 
+    private enum Outcome { DELETED, KEPT, PINNED }
+
     /**
      * Deletes those of {@code keys} (plus keys skipped earlier) that no metadata row refers to. Call it after the
      * transaction that removed the rows has committed. Failures are logged, never thrown: the data is already gone
      * from the client's point of view, and a leftover blob is only wasted space.
      */
-    public int collect(Jdbi jdbi, Collection<String> keys) {
+    public int collect(Jdbi db, Collection<String> keys) {
         int deleted = 0;
         Set<String> todo = new LinkedHashSet<>(keys);
         todo.addAll(deferred);
@@ -122,65 +159,38 @@ public final class ContentStore {
             if (key == null) {
                 continue;
             }
-            synchronized (lock(key)) {
-                if (pinned(key)) {
+            deferred.remove(key);
+            try {
+                Outcome o = db.inTransaction(h -> collectOne(h, key));
+                if (o == Outcome.PINNED) {
                     deferred.add(key);
-                    continue;
+                } else if (o == Outcome.DELETED) {
+                    deleted++;
                 }
-                deferred.remove(key);
-                try {
-                    boolean unreferenced = jdbi.inTransaction(h -> {
-                        for (String[] ref : REFERENCES) {
-                            boolean used = h.createQuery("SELECT 1 FROM " + ref[0] + " WHERE " + ref[1] + " = :k LIMIT 1")
-                                    .bind("k", key).mapTo(Integer.class).findFirst().isPresent();
-                            if (used) {
-                                return false;
-                            }
-                        }
-                        h.createUpdate("DELETE FROM blobs WHERE blob_key = :k").bind("k", key).execute();
-                        return true;
-                    });
-                    if (unreferenced) {
-                        blobs.delete(key);
-                        deleted++;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "blob " + key + " not collected; it stays as an orphan", e);
-                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "blob " + key + " not collected; it stays as an orphan", e);
             }
         }
         return deleted;
     }
 
-    private boolean pinned(String key) {
-        Pin p = pins.get(key);
-        return p != null && p.holders() > 0 && System.nanoTime() - p.pinnedAtNanos() < TimeUnit.MILLISECONDS.toNanos(PIN_MILLIS);
-    }
-
-    private void unpin(String key) {
-        pins.computeIfPresent(key, (k, old) -> old.holders() <= 1 ? null : new Pin(old.holders() - 1, old.pinnedAtNanos()));
-    }
-
-    /** Drops expired pins so the map does not grow with every upload. */
-    private void sweepPins() {
-        if (pins.size() < 1024) {
-            return;
+    private Outcome collectOne(Handle h, String key) throws IOException {
+        lockKey(h, key);
+        long now = clockMillis.getAsLong();
+        if (h.createQuery("SELECT 1 FROM blob_pins WHERE blob_key = :k AND expires_at > :now LIMIT 1")
+                .bind("k", key).bind("now", now).mapTo(Integer.class).findFirst().isPresent()) {
+            return Outcome.PINNED;
         }
-        List<String> stale = new ArrayList<>();
-        pins.forEach((k, p) -> {
-            if (System.nanoTime() - p.pinnedAtNanos() >= TimeUnit.MILLISECONDS.toNanos(PIN_MILLIS)) {
-                stale.add(k);
-            }
-        });
-        for (String k : stale) {
-            synchronized (lock(k)) {
-                pins.computeIfPresent(k, (key, p) ->
-                        System.nanoTime() - p.pinnedAtNanos() >= TimeUnit.MILLISECONDS.toNanos(PIN_MILLIS) ? null : p);
+        for (String[] ref : REFERENCES) {
+            if (h.createQuery("SELECT 1 FROM " + ref[0] + " WHERE " + ref[1] + " = :k LIMIT 1")
+                    .bind("k", key).mapTo(Integer.class).findFirst().isPresent()) {
+                return Outcome.KEPT;
             }
         }
-    }
-
-    private Object lock(String key) {
-        return locks[Math.floorMod(key.hashCode(), STRIPES)];
+        h.createUpdate("DELETE FROM blob_pins WHERE blob_key = :k").bind("k", key).execute(); // expired ones
+        h.createUpdate("DELETE FROM blobs WHERE blob_key = :k").bind("k", key).execute();
+        // still holding the key's lock: an upload of the same bytes waits, then finds them gone and writes them again
+        blobs.delete(key);
+        return Outcome.DELETED;
     }
 }

@@ -21,12 +21,24 @@ class ContentStoreCollectTest {
     LocalBlobStore blobs;
     ContentStore content;
 
+    final java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+
+    /** The metadata database under test: SQLite here, PostgreSQL in {@link ContentStoreCollectPostgresTest}. */
+    Database openDatabase(Path dir) {
+        return Database.open(null, dir);
+    }
+
+    /** Another server instance's content store on the same database and blob store. */
+    ContentStore instance() {
+        return new ContentStore(blobs, 1 << 20, db.jdbi(), db.postgres(), clock::get);
+    }
+
     @BeforeEach
     void open() throws Exception {
         dir = Files.createTempDirectory("collect");
-        db = Database.open(null, dir);
+        db = openDatabase(dir);
         blobs = new LocalBlobStore(dir.resolve("blobs"));
-        content = new ContentStore(blobs, 1 << 20);
+        content = instance();
     }
 
     @AfterEach
@@ -38,8 +50,12 @@ class ContentStoreCollectTest {
     }
 
     BlobRecord store(String text) {
-        try (BlobStore.PendingBlob p = content.receive(text.getBytes(StandardCharsets.UTF_8))) {
-            BlobRecord b = content.commit(p, 1);
+        return store(content, text);
+    }
+
+    BlobRecord store(ContentStore through, String text) {
+        try (BlobStore.PendingBlob p = through.receive(text.getBytes(StandardCharsets.UTF_8))) {
+            BlobRecord b = through.commit(p, 1);
             db.jdbi().useHandle(h -> ContentStore.index(h, b));
             return b;
         }
@@ -47,12 +63,16 @@ class ContentStoreCollectTest {
 
     void reference(String table, BlobRecord b) {
         if (table.equals("files")) {
-            db.jdbi().useHandle(h -> h.execute("INSERT INTO files (file_id, space, owner_id, parent_id, name, name_key, kind, "
-                    + "blob_key, ctime, mtime) VALUES ('f1', 'app', 'A', '', 'n', 'n', 'file', ?, 1, 1)", b.key()));
+            referenceFrom("f1", b);
         } else {
             db.jdbi().useHandle(h -> h.execute("INSERT INTO file_versions (file_id, version, name, size, blob_key, ctime, mtime) "
                     + "VALUES ('f2', 1, 'n', 1, ?, 1, 1)", b.key()));
         }
+    }
+
+    void referenceFrom(String fileId, BlobRecord b) {
+        db.jdbi().useHandle(h -> h.execute("INSERT INTO files (file_id, space, owner_id, parent_id, name, name_key, kind, "
+                + "blob_key, ctime, mtime) VALUES (?, 'app', 'A', '', ?, ?, 'file', ?, 1, 1)", fileId, fileId, fileId, b.key()));
     }
 
     long indexRows(BlobRecord b) {
@@ -97,5 +117,63 @@ class ContentStoreCollectTest {
         content.release(first.key());
         content.collect(db.jdbi(), List.of(first.key()));
         assertThat(blobs.exists(first.key())).isFalse();
+    }
+
+    @Test
+    void aPinTakenThroughOneInstanceHoldsInAnother() {
+        ContentStore other = instance();
+        BlobRecord b = store("pinned elsewhere");
+        other.collect(db.jdbi(), List.of(b.key()));
+        assertThat(blobs.exists(b.key())).as("the pin lives in the shared database").isTrue();
+        other.release(b.key());
+        other.collect(db.jdbi(), List.of(b.key()));
+        assertThat(blobs.exists(b.key())).isFalse();
+        assertThat(indexRows(b)).isZero();
+    }
+
+    @Test
+    void aPinNeverReleasedExpires() {
+        BlobRecord b = store("forgotten");
+        clock.addAndGet(ContentStore.PIN_MILLIS - 1);
+        content.collect(db.jdbi(), List.of(b.key()));
+        assertThat(blobs.exists(b.key())).isTrue();
+        clock.addAndGet(2);
+        content.collect(db.jdbi(), List.of(b.key()));
+        assertThat(blobs.exists(b.key())).isFalse();
+    }
+
+    @Test
+    void anUploadRacingACollectionOfTheSameBytesNeverLosesThem() throws Exception {
+        ContentStore uploader = instance();
+        ContentStore collector = instance();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 40; i++) {
+                String text = "raced " + i;
+                BlobRecord old = store(text);
+                content.release(old.key()); // unreferenced and unpinned: the collector may take it
+                var start = new java.util.concurrent.CountDownLatch(1);
+                String fileId = "race" + i;
+                var upload = pool.submit(() -> {
+                    start.await();
+                    BlobRecord b = store(uploader, text);
+                    referenceFrom(fileId, b);
+                    uploader.release(b.key());
+                    return b;
+                });
+                var collect = pool.submit(() -> {
+                    start.await();
+                    return collector.collect(db.jdbi(), List.of(old.key()));
+                });
+                start.countDown();
+                BlobRecord uploaded = upload.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                collect.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(blobs.exists(uploaded.key())).as("round %d: a file row refers to these bytes", i).isTrue();
+                collector.collect(db.jdbi(), List.of(uploaded.key()));
+                assertThat(blobs.exists(uploaded.key())).as("round %d: still referenced", i).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -1,0 +1,13 @@
+package io.yundoc.server.files;
+
+import io.yundoc.server.ScaleOutBackends;
+import io.yundoc.server.core.Database;
+import java.nio.file.Path;
+
+/** The same collection rules on PostgreSQL, where several instances share the pins (a fresh schema per test). */
+class ContentStoreCollectPostgresTest extends ContentStoreCollectTest {
+    @Override
+    Database openDatabase(Path dir) {
+        return Database.open(ScaleOutBackends.jdbcUrl(ScaleOutBackends.newSchema()), dir);
+    }
+}
