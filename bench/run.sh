@@ -4,6 +4,7 @@
 # stopped on exit. Knobs (env): DURATION (s, default 15), WARMUP (s, 20), CONNECTIONS (64), THREADS (2),
 # BIG_CONNECTIONS (4), BIG_DURATION (s, = DURATION), BIG_MIB (256), STARTUP_RUNS (3), MAX_APPS (64),
 # ONLY (comma list of appspace,links,download,big; default all: the others are reported as "not run"),
+# YUNDOC_SERVE_ARGS (extra 'serve' flags, e.g. --db/--quota to measure one scale-out instance directly),
 # JFR (a directory: record a JFR profile of yundoc during each measured run into DIR/<run>.jfr; costs some CPU).
 set -euo pipefail
 
@@ -212,7 +213,7 @@ start_yundoc() {  # start_yundoc N: fresh data dir, launch, time to the first 20
   t0=$(date +%s%N)
   YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${YD_CDS[@]}" ${YUNDOC_JAVA_OPTS:-} \
     -cp "$WORK/yundoc-app/yundoc-cli.jar:$WORK/yundoc-app/lib/*" io.yundoc.cli.Main \
-    serve --dev --data "$WORK/data$n" --port "$YD_PORT" >"$WORK/yundoc-$n.log" 2>&1 &
+    serve --dev --data "$WORK/data$n" --port "$YD_PORT" ${YUNDOC_SERVE_ARGS:-} >"$WORK/yundoc-$n.log" 2>&1 &
   YD_PID=$!; PIDS+=("$YD_PID")
   wait_200 "http://127.0.0.1:$YD_PORT/health" "$YD_PID" 60 || { cat "$WORK/yundoc-$n.log" >&2; die "yundoc did not become healthy"; }
   t1=$(date +%s%N)
