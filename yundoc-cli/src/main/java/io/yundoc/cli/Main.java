@@ -34,6 +34,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         if (args.length > 0 && "serve".equals(args[0])) {
+            io.yundoc.server.YundocServer.preload();
             // a server start is timed to its first healthy answer: skip modelling every client subcommand
             CommandLine serve = configure(new CommandLine(new ServeCommand()).setCommandName("yundoc serve"), args);
             System.exit(serve.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));

@@ -311,6 +311,28 @@ public final class YundocServer implements AutoCloseable {
     }
 
     /** Opens storage, migrates, and starts listening. */
+    /**
+     * Start-up time: initialises, on a second thread, what every server start needs whatever its configuration (the
+     * SQLite native library, Flyway, Hikari, Helidon's routing and service registry, Jackson, the Prometheus
+     * registry), while the caller is still parsing its command line. Class initialisation is safe to race: the
+     * caller waits for any class this thread is still initialising, and does the work itself if this thread failed.
+     */
+    public static void preload() {
+        Thread.ofPlatform().daemon().name("yundoc-preload").start(() -> {
+            try {
+                org.sqlite.SQLiteJDBCLoader.initialize();
+                org.flywaydb.core.Flyway.configure();
+                new com.zaxxer.hikari.HikariConfig();
+                HttpRouting.builder().build();
+                WebServer.builder();
+                io.yundoc.server.core.Json.write(java.util.Map.of("warm", 1));
+                new io.yundoc.server.core.Metrics();
+            } catch (Exception | LinkageError ignored) {
+                // only a head start
+            }
+        });
+    }
+
     public static YundocServer start(ServerConfig config) {
         // the embedded database has one owner: its rows are cached and its quota counts kept in this process
         DataDirLock lock = config.db() == null || config.db().startsWith("jdbc:sqlite:") ? DataDirLock.acquire(config.dataDir()) : null;
