@@ -153,14 +153,4 @@ class ReadCacheTest {
         small.get(0, k -> n.incrementAndGet());
         assertThat(n).as("old entries were dropped").hasValue(11);
     }
-
-    @Test
-    void oneServerPerDataDir() throws Exception {
-        Path data = Files.createDirectories(dir.resolve("data"));
-        DataDirLock first = DataDirLock.acquire(data);
-        assertThatThrownBy(() -> DataDirLock.acquire(data)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("another yundoc server is using the data dir");
-        first.close();
-        DataDirLock.acquire(data).close();
-    }
 }
