@@ -56,7 +56,7 @@ public final class DataDirLock implements AutoCloseable {
 
     private static IllegalStateException held(Path dataDir) {
         return new IllegalStateException("another yundoc server is using the data dir " + dataDir.toAbsolutePath()
-                + "; stop it first or choose another --data");
+                + "; stop it first (or give this one another --data)");
     }
 
     @Override

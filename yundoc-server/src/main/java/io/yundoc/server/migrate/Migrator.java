@@ -4,6 +4,7 @@ import io.yundoc.protocol.Hex;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.LocalBlobStore;
 import io.yundoc.server.blob.S3BlobStore;
+import io.yundoc.server.core.DataDirLock;
 import io.yundoc.server.core.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,9 @@ public final class Migrator {
             throw new IllegalArgumentException("--to needs a jdbc:postgresql:// URL");
         }
         Path spool = Files.createTempDirectory("yundoc-migrate");
-        try (Database src = Database.open(null, from);
+        // a server still writing to the source would leave later writes behind: it must be stopped first
+        try (DataDirLock sourceLock = DataDirLock.acquire(from);
+             Database src = Database.open(null, from);
              Database dst = Database.open(toDb, spool);
              LocalBlobStore srcBlobs = new LocalBlobStore(from.resolve("blobs"));
              BlobStore dstBlobs = toBlobs == null ? null : new S3BlobStore(toBlobs, spool, false)) {

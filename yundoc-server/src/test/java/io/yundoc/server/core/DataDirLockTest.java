@@ -48,4 +48,20 @@ class DataDirLockTest {
         YundocServer again = YundocServer.start(cfg);
         again.close();
     }
+
+    @Test
+    void aMigrationRefusesADataDirAServerIsStillWriting() throws Exception {
+        ServerConfig cfg = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dir.resolve("busy"))
+                .adminToken("lock-test-admin").build();
+        YundocServer running = YundocServer.start(cfg);
+        try {
+            String target = io.yundoc.server.ScaleOutBackends.jdbcUrl(io.yundoc.server.ScaleOutBackends.newSchema());
+            var migrator = new io.yundoc.server.migrate.Migrator(cfg.dataDir(), target, null,
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            assertThatThrownBy(migrator::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another yundoc server is using the data dir");
+        } finally {
+            running.close();
+        }
+    }
 }
