@@ -119,6 +119,11 @@ public final class Call {
         send(200, Json.write(Envelope.Ok.of(data)));
     }
 
+    /** An answer already rendered as {@code {"code":0,"data":...}} (see {@link #ok}). */
+    public void okRendered(byte[] envelopeJson) {
+        send(200, envelopeJson);
+    }
+
     /** {@code {"code":0,"result":"ok","data":data}}. */
     public void okResult(Object data) {
         send(200, Json.write(Envelope.OkResult.of(data)));

@@ -46,11 +46,33 @@ public final class AppSpaceRoutes {
         this.editTokens = editTokens;
     }
 
+    /**
+     * The answers of the file-info route, rendered once per file row. The row cache (embedded mode) hands out the
+     * same {@link FileRecord} instance until a write, so an answer is reused only for the very row it was rendered
+     * from; a new row, or scale-out mode (a fresh row per read), renders again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Rendered(FileRecord source, byte[] json) {
+    }
+
+    private void info(io.yundoc.server.api.Call c) {
+        FileRecord f = service.file(c.app(), c.fileId("file_token"));
+        Rendered r = rendered.get(f.fileId());
+        if (r == null || r.source() != f) {
+            r = new Rendered(f, io.yundoc.server.core.Json.write(io.yundoc.protocol.wire.Envelope.Ok.of(AppSpaceService.info(f))));
+            if (rendered.size() >= 10_000) {
+                rendered.clear();
+            }
+            rendered.put(f.fileId(), r);
+        }
+        c.okRendered(r.json());
+    }
+
     public void routes() {
         router.signed(Method.POST, BASE + "/upload", Tier.WRITE, true, this::upload);
         router.signed(Method.POST, BASE, Tier.WRITE, false, this::create);
-        router.signed(Method.GET, BASE + "/:file_token", Tier.READ, false,
-                c -> c.ok(AppSpaceService.info(service.file(c.app(), c.fileId("file_token")))));
+        router.signed(Method.GET, BASE + "/:file_token", Tier.READ, false, this::info);
         // a ?file_token= in the query (as the docs' example sends) is ignored: the path wins (api.md §1.6)
         router.signed(Method.GET, BASE + "/:file_token/download", Tier.WRITE, false,
                 c -> c.ok(downloads.answer(service.file(c.app(), c.fileId("file_token")), c.baseUrl())));

@@ -133,6 +133,25 @@ class AppSpaceApiTest {
     // ---- versions ----
 
     @Test
+    void fileInfoAnswersFollowEveryChangeAtOnce() {
+        // the info route reuses its rendered answer while the file row is unchanged: each write must show at once
+        String name = unique(".txt");
+        String ft = uploadOk(app, name, "v1").get("file_token").asText();
+        for (int i = 0; i < 3; i++) {
+            JsonNode same = ok(get(app, API + "/files/" + ft));
+            assertThat(same.get("version").asLong()).isEqualTo(1);
+            assertThat(same.get("size").asLong()).isEqualTo(2);
+        }
+        uploadOk(app, name, "version two", "creator", "carol");
+        JsonNode after = ok(get(app, API + "/files/" + ft));
+        assertThat(after.get("version").asLong()).isEqualTo(2);
+        assertThat(after.get("size").asLong()).isEqualTo(11);
+        assertThat(after.get("modifier").asText()).isEqualTo("carol");
+        // another app never gets the cached answer for a file it does not own
+        err(get(other, API + "/files/" + ft), 30012, 404);
+    }
+
+    @Test
     void uploadsOverANameBecomeVersionsThatCanBeListedReadDownloadedAndReverted() {
         String name = unique(".txt");
         String dir = unique("");
