@@ -1,10 +1,9 @@
-package io.yundoc.server.core;
+package io.yundoc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.yundoc.server.ServerConfig;
-import io.yundoc.server.YundocServer;
+import io.yundoc.server.core.DataDirLock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One server per embedded data dir: its rows are cached and its quota counts kept in that one process. */
+/**
+ * One server per embedded data dir: its rows are cached and its quota counts kept in that one process. (In this
+ * package, above the capability slices, because it drives both {@code core} and {@code migrate}.)
+ */
 class DataDirLockTest {
     @TempDir
     Path dir;
@@ -55,7 +57,7 @@ class DataDirLockTest {
                 .adminToken("lock-test-admin").build();
         YundocServer running = YundocServer.start(cfg);
         try {
-            String target = io.yundoc.server.ScaleOutBackends.jdbcUrl(io.yundoc.server.ScaleOutBackends.newSchema());
+            String target = ScaleOutBackends.jdbcUrl(ScaleOutBackends.newSchema());
             var migrator = new io.yundoc.server.migrate.Migrator(cfg.dataDir(), target, null,
                     new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
             assertThatThrownBy(migrator::run).isInstanceOf(IllegalStateException.class)
