@@ -137,10 +137,17 @@ class CliTmuxTest {
         assertThat(s).containsPattern("download big\\.bin \\[#{30}\\] 100% 48\\.0 MiB / 48\\.0 MiB");
         assertThat(Files.size(tmp.resolve("copy.bin"))).isEqualTo(48L << 20);
 
-        // a quick transfer draws nothing
-        start(env, "download " + id.group(1) + " -o quick.bin");
+        // a quick transfer draws nothing (a small file: 48 MiB can take over the 1 s threshold on a slow machine)
+        Files.write(tmp.resolve("small.bin"), new byte[4096]);
+        start(env, "upload --root small.bin");
         s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
         assertThat(s).contains("EXIT=0").doesNotContain("[###");
+        Matcher small = Pattern.compile("file\\s+small\\.bin\\s+4\\.0 KiB\\s+\\S+ \\S+\\s+(\\S+)").matcher(s);
+        assertThat(small.find()).as(s).isTrue();
+        start(env, "download " + small.group(1) + " -o quick.bin");
+        s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
+        assertThat(s).contains("EXIT=0").doesNotContain("[###");
+        assertThat(Files.size(tmp.resolve("quick.bin"))).isEqualTo(4096);
     }
 
     @Test
