@@ -145,17 +145,10 @@ public final class Call {
             io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
 
     /** Header names by spelling: our handlers use a few dozen, and building one from a string costs a lookup and a copy. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, io.helidon.http.HeaderName> NAMES =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final io.yundoc.server.core.Memo<String, io.helidon.http.HeaderName> NAMES =
+            new io.yundoc.server.core.Memo<>(256, io.helidon.http.HeaderNames::create);
 
     static io.helidon.http.HeaderName headerName(String name) {
-        io.helidon.http.HeaderName n = NAMES.get(name);
-        if (n == null) {
-            n = io.helidon.http.HeaderNames.create(name);
-            if (NAMES.size() < 256) {
-                NAMES.put(name, n);
-            }
-        }
-        return n;
+        return NAMES.get(name);
     }
 }

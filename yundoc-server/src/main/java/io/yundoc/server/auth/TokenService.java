@@ -127,18 +127,11 @@ public final class TokenService {
     }
 
     /** Scope sets by their stored JSON text: few distinct values, read on every token request. */
-    private static final java.util.Map<String, Set<Scope>> SCOPES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final io.yundoc.server.core.Memo<String, Set<Scope>> SCOPES = new io.yundoc.server.core.Memo<>(4096,
+            json -> java.util.Collections.unmodifiableSet(parseScopesUncached(json)));
 
     public static Set<Scope> parseScopes(String json) {
-        Set<Scope> cached = SCOPES.get(json);
-        if (cached != null) {
-            return cached;
-        }
-        Set<Scope> parsed = java.util.Collections.unmodifiableSet(parseScopesUncached(json));
-        if (SCOPES.size() < 4096) {
-            SCOPES.put(json, parsed);
-        }
-        return parsed;
+        return SCOPES.get(json);
     }
 
     private static Set<Scope> parseScopesUncached(String json) {

@@ -140,19 +140,11 @@ public final class ReadCache {
     }
 
     /** Verdicts by SQL text: the statements are a fixed set of constants. */
-    private static final ConcurrentHashMap<String, Boolean> VERDICTS = new ConcurrentHashMap<>();
+    private static final Memo<String, Boolean> VERDICTS = new Memo<>(4096, ReadCache::classify);
 
     /** A statement that only reads: starts with SELECT and has no second statement, INTO or locking clause. */
     static boolean plainSelect(String sql) {
-        Boolean known = VERDICTS.get(sql);
-        if (known != null) {
-            return known;
-        }
-        boolean verdict = classify(sql);
-        if (VERDICTS.size() < 4096) {
-            VERDICTS.put(sql, verdict);
-        }
-        return verdict;
+        return VERDICTS.get(sql);
     }
 
     private static boolean classify(String sql) {

@@ -51,17 +51,11 @@ public final class QuotaService {
     }
 
     /** Policy texts by limit: a handful of distinct values, sent on every metered response. */
-    private static final Map<Long, String> POLICIES = new ConcurrentHashMap<>();
+    private static final io.yundoc.server.core.Memo<Long, String> POLICIES =
+            new io.yundoc.server.core.Memo<>(1024, limit -> "\"daily\";q=" + limit + ";w=86400");
 
     private static String policy(long limit) {
-        String p = POLICIES.get(limit);
-        if (p == null) {
-            p = "\"daily\";q=" + limit + ";w=86400";
-            if (POLICIES.size() < 1024) {
-                POLICIES.put(limit, p);
-            }
-        }
-        return p;
+        return POLICIES.get(limit);
     }
 
     /**
