@@ -15,6 +15,11 @@ public final class Hex {
         return HEX.formatHex(bytes);
     }
 
+    /** An ASCII hex digit, either case. */
+    public static boolean isDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
     public static String md5(byte[] data) {
         return of(digest("MD5").digest(data));
     }

@@ -111,7 +111,7 @@ public final class Wps2Verifier {
         return new Result(appId, null);
     }
 
-    private static final int PREFIX_LENGTH = 6; // "WPS-2:"
+    private static final int PREFIX_LENGTH = Wps2Signer.PREFIX.length();
 
     /**
      * Where the colon before the signature is, if {@code auth} has the form of {@link #AUTH} (ASCII-case-insensitive
@@ -128,7 +128,7 @@ public final class Wps2Verifier {
             if (c >= 'a' && c <= 'z') {
                 c -= 32; // ASCII only, like the pattern's (?i)
             }
-            if (c != "WPS-2:".charAt(i)) {
+            if (c != Wps2Signer.PREFIX.charAt(i)) {
                 return -1;
             }
         }
@@ -143,8 +143,7 @@ public final class Wps2Verifier {
             }
         }
         for (int i = colon + 1; i < n; i++) {
-            char c = auth.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            if (!Hex.isDigit(auth.charAt(i))) {
                 return -1;
             }
         }

@@ -32,7 +32,12 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
     public boolean scaleOut() {
-        return (db != null && db.startsWith("jdbc:postgresql:")) || blobs != null || quota != null;
+        return !embeddedDatabase() || blobs != null || quota != null;
+    }
+
+    /** True for SQLite (the default, or a jdbc:sqlite: URL): one server process owns the database. */
+    public boolean embeddedDatabase() {
+        return db == null || !db.startsWith("jdbc:postgresql:");
     }
 
     public static final class Builder {

@@ -93,8 +93,9 @@ public final class YundocServer implements AutoCloseable {
     private final io.yundoc.server.files.DriveService drive;
     private final java.util.concurrent.ScheduledExecutorService retention;
 
-    private YundocServer(ServerConfig config) throws IOException {
+    private YundocServer(ServerConfig config, DataDirLock dirLock) throws IOException {
         this.config = config;
+        this.dirLock = dirLock;
         Files.createDirectories(config.dataDir());
         this.db = Database.open(config.db(), config.dataDir());
         Settings settings = new Settings(db.jdbi());
@@ -310,7 +311,6 @@ public final class YundocServer implements AutoCloseable {
         }
     }
 
-    /** Opens storage, migrates, and starts listening. */
     /**
      * Start-up time: initialises, on a second thread, what every server start needs whatever its configuration (the
      * SQLite native library, Flyway, Hikari, Helidon's routing and service registry, Jackson, the Prometheus
@@ -333,20 +333,22 @@ public final class YundocServer implements AutoCloseable {
         });
     }
 
+    /** Opens storage, migrates, and starts listening. */
     public static YundocServer start(ServerConfig config) {
         // the embedded database has one owner: its rows are cached and its quota counts kept in this process
-        DataDirLock lock = config.db() == null || config.db().startsWith("jdbc:sqlite:") ? DataDirLock.acquire(config.dataDir()) : null;
+        DataDirLock lock = config.embeddedDatabase() ? DataDirLock.acquire(config.dataDir()) : null;
+        boolean started = false;
         try {
-            YundocServer s = new YundocServer(config);
-            s.dirLock = lock;
+            YundocServer s = new YundocServer(config, lock);
             s.web.start();
+            started = true;
             return s;
         } catch (IOException e) {
-            release(lock);
             throw new UncheckedIOException(e);
-        } catch (RuntimeException | Error e) {
-            release(lock);
-            throw e;
+        } finally {
+            if (!started) {
+                release(lock);
+            }
         }
     }
 
@@ -356,7 +358,8 @@ public final class YundocServer implements AutoCloseable {
         }
     }
 
-    private DataDirLock dirLock;
+    /** Held while this server runs on an embedded data dir; null with PostgreSQL. */
+    private final DataDirLock dirLock;
 
     private static String adminToken(ServerConfig config) throws IOException {
         if (config.adminToken() != null && !config.adminToken().isBlank()) {

@@ -132,7 +132,7 @@ public final class PublicUrl {
             }
             for (i = 1; i < close; i++) {
                 char c = h.charAt(i);
-                if (!(hexDigit(c) || c == ':' || c == '.')) {
+                if (!(io.yundoc.protocol.Hex.isDigit(c) || c == ':' || c == '.')) {
                     return false;
                 }
             }
@@ -161,10 +161,6 @@ public final class PublicUrl {
             }
         }
         return true;
-    }
-
-    private static boolean hexDigit(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** The configured path prefix ("" when none), for WPS-2 behind a path-stripping proxy. */

@@ -100,12 +100,12 @@ public final class ContentStore {
         });
         try {
             p.commit();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             unpin(pinId);
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException(io);
-            }
-            throw (RuntimeException) e;
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            unpin(pinId);
+            throw e;
         }
         return new BlobRecord(p.key(), p.size(), p.sha1(), p.md5(), now);
     }
