@@ -97,7 +97,16 @@ public final class YundocServer implements AutoCloseable {
         this.config = config;
         this.dirLock = dirLock;
         Files.createDirectories(config.dataDir());
-        this.db = Database.open(config.db(), config.dataDir());
+        this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
+        try {
+            // with Redis, instances sharing PostgreSQL keep their row caches exact through a generation kept there
+            this.db = Database.open(config.db(), config.dataDir(), redis);
+        } catch (RuntimeException e) {
+            if (redis != null) {
+                redis.close();
+            }
+            throw e;
+        }
         Settings settings = new Settings(db.jdbi());
         long offset = config.dev() ? settings.get("clock_offset_ms").map(Long::parseLong).orElse(0L) : 0L;
         this.clock = new ServerClock(Clock.systemUTC(), offset);
@@ -111,14 +120,20 @@ public final class YundocServer implements AutoCloseable {
 
         Metrics metrics = new Metrics();
         db.bindMetrics(metrics.registry());
+        for (boolean hit : new boolean[]{true, false}) {
+            io.micrometer.core.instrument.FunctionCounter.builder("yundoc_row_cache_reads", db.readCache(),
+                            c -> hit ? c.hits() : c.loads())
+                    .tag("result", hit ? "hit" : "load")
+                    .description("reads of token, app, file, link and blob rows: answered from memory, or from the database")
+                    .register(metrics.registry());
+        }
         this.blobStore = config.blobs() != null
                 ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign())
                 : new LocalBlobStore(config.dataDir().resolve("blobs"));
         boolean failOpen = "open".equals(config.quotaFailure());
-        this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
-                    metrics.registry());
+                    metrics.registry(), db.readCache());
         } else if (db.postgres()) {
             this.quotaCounter = new DbQuotaCounter(db.jdbi());
         } else {
@@ -163,7 +178,7 @@ public final class YundocServer implements AutoCloseable {
         TokenService tokens = new TokenService(db.jdbi(), clock, ids, db.readCache());
         this.editTokens = new EditTokenService(db.jdbi(), clock, ids);
         Wps2Authenticator wps2 = new Wps2Authenticator(apps, clock, metrics,
-                replay, config.wps2Window(), publicUrl.pathPrefix());
+                replay, config.wps2Window(), publicUrl.pathPrefix(), db.readCache());
 
         FileStore fileStore = new FileStore(db.jdbi(), db.readCache());
         BlobIndex blobIndex = new BlobIndex(db.jdbi(), db.readCache());
@@ -193,7 +208,8 @@ public final class YundocServer implements AutoCloseable {
         }
 
         HttpRouting.Builder routing = HttpRouting.builder();
-        ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance);
+        ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance,
+                db.readCache());
         new PersonalFileRoutes(files, downloads).routes(router);
         new LinkRoutes(links).withEditTokens(editTokens).routes(router);
         new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),

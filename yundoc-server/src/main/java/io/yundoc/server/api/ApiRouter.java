@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.Envelope;
+import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.Wps2Authenticator;
@@ -15,6 +16,7 @@ import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.Metrics;
 import io.yundoc.server.core.PublicUrl;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.quota.QuotaService;
 import io.yundoc.server.quota.Tier;
 import java.io.UncheckedIOException;
@@ -45,10 +47,18 @@ public final class ApiRouter {
     private final PublicUrl publicUrl;
     private final Supplier<String> adminToken;
     private final Maintenance maintenance;
+    private final ReadCache cache;
     private final Faults faults = new Faults();
 
     public ApiRouter(HttpRouting.Builder routing, TokenService tokens, Wps2Authenticator wps2, QuotaService quota,
                      Metrics metrics, PublicUrl publicUrl, Supplier<String> adminToken, Maintenance maintenance) {
+        this(routing, tokens, wps2, quota, metrics, publicUrl, adminToken, maintenance, ReadCache.disabled());
+    }
+
+    /** @param cache the row cache, whose shared mode needs each metered call's reads checked (see {@link #meter}) */
+    public ApiRouter(HttpRouting.Builder routing, TokenService tokens, Wps2Authenticator wps2, QuotaService quota,
+                     Metrics metrics, PublicUrl publicUrl, Supplier<String> adminToken, Maintenance maintenance,
+                     ReadCache cache) {
         this.routing = routing;
         this.tokens = tokens;
         this.wps2 = wps2;
@@ -57,6 +67,7 @@ public final class ApiRouter {
         this.publicUrl = publicUrl;
         this.adminToken = adminToken;
         this.maintenance = maintenance;
+        this.cache = cache;
     }
 
     /** An access-token route needing {@code scope}, metered in {@code tier}. */
@@ -176,6 +187,7 @@ public final class ApiRouter {
             LOG.log(Level.WARNING, "unhandled failure in " + e.key() + " [" + requestId + "]", ex);
             sendError(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId));
         } finally {
+            cache.endCall();
             metrics.request(e.method(), e.template(), code, System.nanoTime() - started);
         }
     }
@@ -199,18 +211,18 @@ public final class ApiRouter {
                 return;
             }
             case TOKEN -> {
-                Principal p = tokens.authenticate(accessToken(req));
-                if (p.appDisabled()) {
-                    throw new ApiException(ErrorCode.AUDIT_NOT_PASS, "app is disabled");
+                if (e.tier() != null) {
+                    cache.beginMeteredCall();
                 }
-                if (p.userDisabled()) {
-                    throw new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
+                try {
+                    call.principal = tokenPrincipal(e, req);
+                } catch (ApiException refused) {
+                    if (!cache.revalidate()) {
+                        throw refused;
+                    }
+                    call.principal = tokenPrincipal(e, req); // the refusal came from out-of-date cached rows
                 }
-                if (e.scope() != null && !p.scopes().contains(e.scope())) {
-                    throw new ApiException(ErrorCode.PERMISSION_DENIED, "scope " + e.scope().wireName() + " not granted");
-                }
-                call.principal = p;
-                meter(e, call, p.appId(), "formal".equals(p.appTier()), p.quotaOverrides());
+                meter(e, call, () -> call.principal = tokenPrincipal(e, req));
             }
             case WPS2 -> {
                 boolean bodyEmpty;
@@ -219,23 +231,64 @@ public final class ApiRouter {
                 } else {
                     bodyEmpty = call.body().length == 0;
                 }
+                if (e.tier() != null) {
+                    cache.beginMeteredCall();
+                }
                 Wps2Authenticator.Verified v = wps2.verifyHeaders(req, bodyEmpty);
                 call.signature = v;
                 call.app = v.app();
                 if (!e.streamingBody() && !bodyEmpty) {
                     wps2.verifyBody(v, io.yundoc.protocol.Hex.md5(call.body()), call.body().length);
                 }
-                meter(e, call, v.app().appId(), v.app().formal(), v.app().quotaOverrides());
+                meter(e, call, () -> call.app = wps2.recheck(req, v));
             }
             default -> throw new IllegalStateException();
         }
     }
 
-    private void meter(Endpoint e, Call call, String appId, boolean formal, String overrides) {
+    /** Authentication, disabled app and user, and scope, for an access-token route (api.md §1.5 steps 3–5). */
+    private Principal tokenPrincipal(Endpoint e, ServerRequest req) {
+        Principal p = tokens.authenticate(accessToken(req));
+        if (p.appDisabled()) {
+            throw new ApiException(ErrorCode.AUDIT_NOT_PASS, "app is disabled");
+        }
+        if (p.userDisabled()) {
+            throw new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
+        }
+        if (e.scope() != null && !p.scopes().contains(e.scope())) {
+            throw new ApiException(ErrorCode.PERMISSION_DENIED, "scope " + e.scope().wireName() + " not granted");
+        }
+        return p;
+    }
+
+    /**
+     * Counts the call. In the shared cache mode the quota round trip also checks the rows authentication read from the
+     * cache: if they were out of date it counts nothing, and {@code reauthenticate} decides again on rows read afresh
+     * (a refusal then stands and nothing was counted). The second count cannot be refused that way: the call knows its
+     * generation by then.
+     */
+    private void meter(Endpoint e, Call call, Runnable reauthenticate) {
         if (e.tier() == null) {
             return;
         }
-        quota.consume(appId, formal, overrides, e.key(), e.tier()).addHeaders(call.headers);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (call.principal != null) {
+                    Principal p = call.principal;
+                    quota.consume(p.appId(), "formal".equals(p.appTier()), p.quotaOverrides(), e.key(), e.tier())
+                            .addHeaders(call.headers);
+                } else {
+                    AppRecord a = call.app;
+                    quota.consume(a.appId(), a.formal(), a.quotaOverrides(), e.key(), e.tier()).addHeaders(call.headers);
+                }
+                return;
+            } catch (ReadCache.StaleRead stale) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("rows stayed out of date across re-reads", stale);
+                }
+                reauthenticate.run();
+            }
+        }
     }
 
     /** {@code ?access_token=} wins over {@code Authorization: Bearer} (api.md §3.2). */

@@ -30,9 +30,14 @@ public final class Wps2Authenticator {
     private final ReplayCache replay;
     private final Duration window;
     private final String pathPrefix;
+    private final io.yundoc.server.core.ReadCache cache;
 
+    /**
+     * @param cache the row cache the app rows come from: a refusal that rests on a row it served unverified is decided
+     *              again on a fresh row when that row was out of date (shared mode, see {@link #check})
+     */
     public Wps2Authenticator(AppStore apps, ServerClock clock, Metrics metrics, ReplayCache replay, Duration window,
-                             String pathPrefix) {
+                             String pathPrefix, io.yundoc.server.core.ReadCache cache) {
         this.verifier = new Wps2Verifier(window);
         this.apps = apps;
         this.clock = clock;
@@ -40,19 +45,26 @@ public final class Wps2Authenticator {
         this.replay = replay;
         this.window = window;
         this.pathPrefix = pathPrefix;
+        this.cache = cache;
     }
+
+    /** The failures that depend on the app row (the rest depend on the request alone). */
+    private static final java.util.Set<String> ROW_FAILURES = java.util.Set.of("unknown_app", "disabled_app",
+            "signature_mismatch");
 
     /** A request whose headers verified; recorded in the replay cache once its body verified too. */
     public static final class Verified {
-        private final AppRecord app;
+        private volatile AppRecord app;
+        private final boolean bodyEmpty;
         private final String contentMd5;
         private final String rawTarget;
         private final String replayKey;
         private final long replayUntilMillis;
         private volatile boolean recorded;
 
-        Verified(AppRecord app, String contentMd5, String rawTarget, String replayKey, long replayUntilMillis) {
+        Verified(AppRecord app, boolean bodyEmpty, String contentMd5, String rawTarget, String replayKey, long replayUntilMillis) {
             this.app = app;
+            this.bodyEmpty = bodyEmpty;
             this.contentMd5 = contentMd5;
             this.rawTarget = rawTarget;
             this.replayKey = replayKey;
@@ -73,6 +85,43 @@ public final class Wps2Authenticator {
      */
     public Verified verifyHeaders(ServerRequest req, boolean bodyEmpty) {
         String method = req.prologue().method().text();
+        String auth = header(req, HeaderNames.AUTHORIZATION);
+        String date = header(req, HeaderNames.DATE);
+        String md5 = header(req, CONTENT_MD5);
+        String[] target = new String[1];
+        Wps2Verifier.Result[] result = new Wps2Verifier.Result[1];
+        AppRecord app = check(req, bodyEmpty, target, result);
+        String replayKey = null;
+        long until = 0;
+        if (replay != null && !"GET".equals(method) && !"HEAD".equals(method)) {
+            replayKey = replayKey(result[0].appId(), method, req.prologue().uriPath().path(), auth, date, md5);
+            // a Date up to one window in the future stays valid for a window after it: remember it that long
+            long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(clock.millis());
+            until = Math.max(clock.millis(), sentAt) + window.toMillis() + MARGIN_MILLIS;
+            if (replay.seen(replayKey)) {
+                throw replayed();
+            }
+        }
+        Verified v = new Verified(app, bodyEmpty, md5, target[0], replayKey, until);
+        if (bodyEmpty) {
+            record(v);
+        }
+        return v;
+    }
+
+    /**
+     * Steps 1–5 again on the app row read afresh, for a request whose first check used a row that turned out to be out
+     * of date (shared cache mode): returns the fresh row, or throws what the request earns with it. The replay cache is
+     * not consulted again: this request is already recorded there, if anywhere.
+     */
+    public AppRecord recheck(ServerRequest req, Verified v) {
+        AppRecord app = check(req, v.bodyEmpty, new String[1], new Wps2Verifier.Result[1]);
+        v.app = app;
+        return app;
+    }
+
+    private AppRecord check(ServerRequest req, boolean bodyEmpty, String[] targetOut, Wps2Verifier.Result[] resultOut) {
+        String method = req.prologue().method().text();
         String rawQuery = req.query().rawValue();
         String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
         String auth = header(req, HeaderNames.AUTHORIZATION);
@@ -81,33 +130,25 @@ public final class Wps2Authenticator {
         String ct = header(req, HeaderNames.CONTENT_TYPE);
         AppRecord[] found = new AppRecord[1];
         long now = clock.epochSeconds();
-        Wps2Verifier.Result r = verifier.verifyHeaders(
-                new Wps2Verifier.SignedRequest(method, target, auth, date, md5, ct, bodyEmpty, pathPrefix),
-                appId -> {
-                    Optional<AppRecord> a = apps.find(appId);
-                    a.ifPresent(x -> found[0] = x);
-                    return a.map(x -> new Wps2Verifier.AppKeys(x.validKeys(now), x.disabled()));
-                }, clock.instant());
+        Wps2Verifier.SignedRequest signed = new Wps2Verifier.SignedRequest(method, target, auth, date, md5, ct, bodyEmpty,
+                pathPrefix);
+        Wps2Verifier.KeyLookup lookup = appId -> {
+            Optional<AppRecord> a = apps.find(appId);
+            a.ifPresent(x -> found[0] = x);
+            return a.map(x -> new Wps2Verifier.AppKeys(x.validKeys(now), x.disabled()));
+        };
+        Wps2Verifier.Result r = verifier.verifyHeaders(signed, lookup, clock.instant());
+        if (!r.ok() && ROW_FAILURES.contains(r.failure().reason()) && cache.revalidate()) {
+            // the row came from the cache unverified and was out of date (a key rotated in, the app re-enabled)
+            r = verifier.verifyHeaders(signed, lookup, clock.instant());
+        }
         if (!r.ok()) {
             metrics.wps2Failure(r.failure().reason());
             throw new ApiException(r.failure().code(), r.failure().hint());
         }
-        String replayKey = null;
-        long until = 0;
-        if (replay != null && !"GET".equals(method) && !"HEAD".equals(method)) {
-            replayKey = replayKey(r.appId(), method, req.prologue().uriPath().path(), auth, date, md5);
-            // a Date up to one window in the future stays valid for a window after it: remember it that long
-            long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(clock.millis());
-            until = Math.max(clock.millis(), sentAt) + window.toMillis() + MARGIN_MILLIS;
-            if (replay.seen(replayKey)) {
-                throw replayed();
-            }
-        }
-        Verified v = new Verified(found[0], md5, target, replayKey, until);
-        if (bodyEmpty) {
-            record(v);
-        }
-        return v;
+        targetOut[0] = target;
+        resultOut[0] = r;
+        return found[0];
     }
 
     /**

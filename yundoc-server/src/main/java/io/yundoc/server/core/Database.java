@@ -19,15 +19,25 @@ public final class Database implements AutoCloseable {
     private final boolean postgres;
     private final ReadCache readCache;
 
-    private Database(HikariDataSource dataSource, boolean postgres) {
+    private Database(HikariDataSource dataSource, boolean postgres, ReadCache.Generations generations) {
         this.dataSource = dataSource;
         this.postgres = postgres;
-        // SQLite lives in one data dir that one server process owns; PostgreSQL is shared by the instances
-        this.readCache = postgres ? ReadCache.disabled() : ReadCache.singleWriter();
+        // SQLite lives in one data dir that one server process owns; PostgreSQL is shared by the instances, whose
+        // caches stay exact only through a generation they all share (Redis), else they read every row
+        this.readCache = !postgres ? ReadCache.singleWriter()
+                : generations != null ? ReadCache.shared(generations) : ReadCache.disabled();
         this.jdbi = Jdbi.create(readCache.track(dataSource));
     }
 
     public static Database open(String jdbcUrl, Path dataDir) {
+        return open(jdbcUrl, dataDir, null);
+    }
+
+    /**
+     * @param generations where the instances sharing a PostgreSQL database keep the row cache's generation (Redis),
+     *                    or null: then every row is read from the database
+     */
+    public static Database open(String jdbcUrl, Path dataDir, ReadCache.Generations generations) {
         HikariConfig hc = new HikariConfig();
         boolean pg = jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
         String schema = null;
@@ -87,7 +97,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds, pg);
+        return new Database(ds, pg, generations);
     }
 
     /** A query parameter of a JDBC URL ({@code ?a=b&c=d}), URL-decoded, or null. */
@@ -119,7 +129,7 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    /** The cache of hot rows, valid until the next write through {@link #jdbi()} (embedded mode only). */
+    /** The cache of hot rows, valid until the next write through {@link #jdbi()} (see {@link ReadCache}). */
     public ReadCache readCache() {
         return readCache;
     }

@@ -5,52 +5,264 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * Rows that every API call reads (token, app, file, link, blob), kept in memory until the next committed write.
  *
- * <p>Only for the embedded default, where this process is the database's only writer (the data dir is locked).
- * Every connection handed out by {@link #track} watches the SQL it prepares: once it has prepared anything but a
- * plain {@code SELECT}, its commit (or, in auto-commit, its close) advances one global generation, which invalidates
- * every entry at once. Writes are rare next to these reads, and one coarse rule is easy to see is right: no write
- * path needs to know which entries it affects, and a write cannot be missed by forgetting to invalidate.
+ * <p>Every connection handed out by {@link #track} watches the SQL it prepares: once it has prepared anything but a
+ * plain {@code SELECT}, its commit (or, in auto-commit, its close) advances a generation, which invalidates every
+ * entry at once. Writes are rare next to these reads, and one coarse rule is easy to see is right: no write path needs
+ * to know which entries it affects, and a write cannot be missed by forgetting to invalidate.
  *
- * <p>A reader caches what it loaded only under the generation it saw before loading, so a value read before a
+ * <p><b>Single writer</b> (the embedded default, whose data dir one process owns): the generation is a counter in this
+ * process. A reader caches what it loaded only under the generation it saw before loading, so a value read before a
  * concurrent write committed is never served after that write's commit has been counted.
+ *
+ * <p><b>Shared</b> (scale-out: several instances write to one PostgreSQL): the generation lives in Redis
+ * ({@link Generations}); every instance advances it after each committed write, before the write answers. A cached row
+ * may serve a call only if the generation it was cached under is the generation of that call, read during the call.
+ * Metered calls read it for free: the quota round trip they make anyway returns it, and refuses to count when the rows
+ * the call already used were cached under another generation ({@link StaleRead}: the caller re-reads and retries).
+ * Hence a write that has answered is seen by every later call on every instance, exactly as without the cache. Calls
+ * that are not metered, and any thread outside {@link #beginMeteredCall}, read the database. Entries also expire after
+ * {@link #SHARED_MAX_AGE_MILLIS}, which bounds what a write the generation never heard of (SQL run by hand, a
+ * generation bump lost to a Redis outage seen by one instance only) can leave stale.
  */
 public final class ReadCache {
-    private final boolean enabled;
-    private final AtomicLong generation = new AtomicLong();
+    private static final Logger LOG = Logger.getLogger(ReadCache.class.getName());
+    /** No generation known (a call that has not read one, or whose rows were not cached). */
+    public static final long NONE = Long.MIN_VALUE;
+    /** How long a shared-mode entry may serve before it is read again whatever the generation says. */
+    public static final long SHARED_MAX_AGE_MILLIS = 5_000;
 
-    private ReadCache(boolean enabled) {
-        this.enabled = enabled;
+    private enum Mode { DISABLED, SINGLE_WRITER, SHARED }
+
+    private final Mode mode;
+    private final AtomicLong generation = new AtomicLong();
+    private final Generations shared;
+    private final long maxAgeNanos;
+    /** The calls of this thread (a virtual thread per connection): set for a metered call in shared mode only. */
+    private final ThreadLocal<Pass> pass = new ThreadLocal<>();
+    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder loads = new java.util.concurrent.atomic.LongAdder();
+    /** A committed write whose generation bump failed: this instance reads the database until one succeeds. */
+    private volatile boolean bumpOwed;
+
+    private ReadCache(Mode mode, Generations shared, long maxAgeMillis) {
+        this.mode = mode;
+        this.shared = shared;
+        this.maxAgeNanos = TimeUnit.MILLISECONDS.toNanos(maxAgeMillis);
     }
 
     /** A cache for a database this process alone writes to. */
     public static ReadCache singleWriter() {
-        return new ReadCache(true);
+        return new ReadCache(Mode.SINGLE_WRITER, null, 0);
     }
 
-    /** No caching: other processes write to the same database (scale-out), so every read goes to it. */
+    /** No caching: every read goes to the database. */
     public static ReadCache disabled() {
-        return new ReadCache(false);
+        return new ReadCache(Mode.DISABLED, null, 0);
+    }
+
+    /** A cache validated per call against a generation that every instance sharing the database reads and advances. */
+    public static ReadCache shared(Generations generations) {
+        return shared(generations, SHARED_MAX_AGE_MILLIS);
+    }
+
+    /** {@link #shared(Generations)} with another entry lifetime (tests). */
+    public static ReadCache shared(Generations generations, long maxAgeMillis) {
+        return new ReadCache(Mode.SHARED, java.util.Objects.requireNonNull(generations), maxAgeMillis);
+    }
+
+    /**
+     * The generation shared by every instance of one installation. Both operations are one atomic round trip; both
+     * throw when the store cannot be reached.
+     */
+    public interface Generations {
+        /** The current generation (created, unguessably new, if the store lost it). */
+        long current();
+
+        /** Moves the generation on: every entry cached under an earlier one stops serving. */
+        void advance();
+
+        /** False while the store is known to be unreachable (then no call tries it). */
+        boolean usable();
+    }
+
+    /**
+     * Thrown by the quota counter when the generation moved on since the rows this call used were cached: nothing was
+     * counted, and the call must read those rows again (they now come from the database) and count again.
+     */
+    public static final class StaleRead extends RuntimeException {
+        public StaleRead() {
+            super("cached rows were out of date", null, false, false);
+        }
     }
 
     public boolean enabled() {
-        return enabled;
+        return mode != Mode.DISABLED;
     }
 
-    /** The current generation (advances after each committed write); for tests and diagnostics. */
+    public boolean shared() {
+        return mode == Mode.SHARED;
+    }
+
+    /** Reads answered from memory so far (for /metrics). */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Reads that went to the database so far (for /metrics). */
+    public long loads() {
+        return loads.sum();
+    }
+
+    /** The current generation (advances after each committed write); single-writer mode, for tests and diagnostics. */
     public long generation() {
         return generation.get();
     }
 
     /** Drops every entry: for writes made outside the tracked data source. */
     public void invalidateAll() {
-        generation.incrementAndGet();
+        advance();
+    }
+
+    /** After a committed write: no entry cached before it serves again (on any instance, in shared mode). */
+    private void advance() {
+        if (mode != Mode.SHARED) {
+            generation.incrementAndGet();
+            return;
+        }
+        Pass p = pass.get();
+        if (p != null) {
+            p.bypass = true; // a call that wrote reads the database for the rest of it (its own write included)
+        }
+        try {
+            shared.advance();
+        } catch (RuntimeException e) {
+            // the write is committed; until its bump lands this instance stops using the cache (see settleBump)
+            if (!bumpOwed) {
+                LOG.log(Level.WARNING, "cache generation store unreachable after a write; reading the database until it is back: " + e);
+            }
+            bumpOwed = true;
+        }
+    }
+
+    /** Retries an owed bump; true once it landed. */
+    private boolean settleBump() {
+        synchronized (this) {
+            if (!bumpOwed) {
+                return true;
+            }
+            try {
+                shared.advance();
+                bumpOwed = false;
+                LOG.info("cache generation store is back; the owed bump landed");
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    // ---- the call protocol of shared mode ----
+
+    /** What one metered call has read: the generation its cached rows carry, and the generation it learnt. */
+    private static final class Pass {
+        /** The generation of the cached rows used before any generation was read in this call (unverified). */
+        long expected = NONE;
+        /** A generation read during this call: rows cached under it serve, rows loaded now are cached under it. */
+        long observed = NONE;
+        /** Read everything from the database (the generation store failed during this call). */
+        boolean bypass;
+    }
+
+    /**
+     * Starts a metered call on this thread (shared mode; otherwise nothing happens): until the quota round trip, rows
+     * may come from the cache unverified, and {@link #expectedGeneration} says under which generation.
+     */
+    public void beginMeteredCall() {
+        if (mode != Mode.SHARED) {
+            return;
+        }
+        if (!shared.usable() || bumpOwed && !settleBump()) {
+            return; // no pass: every read goes to the database
+        }
+        pass.set(new Pass());
+    }
+
+    /** Ends the call on this thread (always, also after failures). */
+    public void endCall() {
+        if (mode == Mode.SHARED) {
+            pass.remove();
+        }
+    }
+
+    /** The generation the quota round trip must find for this call's cached rows to be valid, or {@link #NONE}. */
+    public long expectedGeneration() {
+        Pass p = pass.get();
+        return p == null ? NONE : p.expected;
+    }
+
+    /** The quota round trip found {@code current}: it counted the call, so every row this call used is valid. */
+    public void confirmed(long current) {
+        Pass p = pass.get();
+        if (p != null) {
+            p.expected = NONE;
+            p.observed = current;
+        }
+    }
+
+    /**
+     * The quota round trip found {@code current}, not the expected generation, and counted nothing: the rows must be
+     * read again. Returns the exception to throw.
+     */
+    public StaleRead stale(long current) {
+        Pass p = pass.get();
+        if (p != null) {
+            p.expected = NONE;
+            p.observed = current;
+        }
+        return new StaleRead();
+    }
+
+    /**
+     * The generation store failed: from now on this call reads the database. True when rows were already used
+     * unverified, so the caller must read them again before the call may count.
+     */
+    public boolean abandon() {
+        Pass p = pass.get();
+        if (p == null || p.bypass) {
+            return false;
+        }
+        p.bypass = true;
+        return p.expected != NONE;
+    }
+
+    /**
+     * For a call that is about to fail on rows read unverified: true when they were out of date (the generation moved
+     * on, or cannot be read), so the call must be decided again on fresh rows. False when the failure stands.
+     */
+    public boolean revalidate() {
+        Pass p = pass.get();
+        if (p == null || p.bypass || p.expected == NONE) {
+            return false;
+        }
+        long expected = p.expected;
+        p.expected = NONE;
+        try {
+            p.observed = shared.current();
+        } catch (RuntimeException e) {
+            p.bypass = true;
+            return true;
+        }
+        return p.observed != expected;
     }
 
     /** A keyed set of entries, holding at most {@code maxEntries} (cleared wholesale beyond that). */
@@ -71,26 +283,80 @@ public final class ReadCache {
          * is null (absent rows are not kept, so a flood of unknown keys cannot push the known ones out).
          */
         public V get(K key, Function<K, V> loader) {
-            if (!enabled) {
-                return loader.apply(key);
-            }
+            return switch (mode) {
+                case DISABLED -> load(key, loader);
+                case SINGLE_WRITER -> singleWriter(key, loader);
+                case SHARED -> shared(key, loader);
+            };
+        }
+
+        private V load(K key, Function<K, V> loader) {
+            loads.increment();
+            return loader.apply(key);
+        }
+
+        private V hit(Entry<V> e) {
+            hits.increment();
+            return e.value;
+        }
+
+        private V singleWriter(K key, Function<K, V> loader) {
             long seen = generation.get();
             Entry<V> e = entries.get(key);
             if (e != null && e.generation == seen) {
-                return e.value;
+                return hit(e);
             }
-            V value = loader.apply(key);
+            V value = load(key, loader);
             if (value != null && generation.get() == seen) {
-                if (entries.size() >= maxEntries) {
-                    entries.clear();
-                }
-                entries.put(key, new Entry<>(seen, value));
+                put(key, new Entry<>(seen, 0, value));
             }
             return value;
         }
+
+        private V shared(K key, Function<K, V> loader) {
+            Pass p = pass.get();
+            if (p == null || p.bypass) {
+                return load(key, loader);
+            }
+            Entry<V> e = entries.get(key);
+            if (e != null && System.nanoTime() - e.loadedAt > maxAgeNanos) {
+                e = null;
+            }
+            if (p.observed != NONE) {
+                if (e != null && e.generation == p.observed) {
+                    return hit(e);
+                }
+            } else if (e != null && (p.expected == NONE || p.expected == e.generation)) {
+                p.expected = e.generation; // served unverified: the quota round trip checks it
+                return hit(e);
+            } else if (p.expected != NONE) {
+                return load(key, loader); // another generation than the rows used so far: read, do not keep
+            } else {
+                // a miss before the call knows its generation: learn it first, so that what is loaded can be kept
+                try {
+                    p.observed = shared.current();
+                } catch (RuntimeException x) {
+                    p.bypass = true;
+                    return load(key, loader);
+                }
+            }
+            long g = p.observed;
+            V value = load(key, loader);
+            if (value != null) {
+                put(key, new Entry<>(g, System.nanoTime(), value));
+            }
+            return value;
+        }
+
+        private void put(K key, Entry<V> e) {
+            if (entries.size() >= maxEntries) {
+                entries.clear();
+            }
+            entries.put(key, e);
+        }
     }
 
-    private record Entry<V>(long generation, V value) {
+    private record Entry<V>(long generation, long loadedAt, V value) {
     }
 
     /**
@@ -98,7 +364,7 @@ public final class ReadCache {
      * when caching is off.
      */
     public DataSource track(DataSource ds) {
-        if (!enabled) {
+        if (mode == Mode.DISABLED) {
             return ds;
         }
         return (DataSource) Proxy.newProxyInstance(ReadCache.class.getClassLoader(), new Class<?>[]{DataSource.class},
@@ -125,7 +391,7 @@ public final class ReadCache {
                         if (wrote[0] && (name.equals("commit") || name.equals("close")
                                 || (name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])))) {
                             wrote[0] = false;
-                            generation.incrementAndGet();
+                            advance();
                         }
                     }
                 });

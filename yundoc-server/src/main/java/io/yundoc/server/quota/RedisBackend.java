@@ -23,17 +23,41 @@ import java.util.List;
  * itself; every command has a short timeout so an outage fails a call quickly instead of parking request threads.
  * {@code prefix} namespaces every key (several installations, or test runs, may share one Redis).
  */
-public final class RedisBackend implements AutoCloseable {
+public final class RedisBackend implements AutoCloseable, io.yundoc.server.core.ReadCache.Generations {
     /**
-     * INCRBY then EXPIRE when the key has no expiry yet: one atomic round trip per metered call, and the key dies
-     * after its day even if the process that created it dies between the two.
+     * INCRBY then EXPIRE when the key has no expiry yet: one atomic round trip, and the key dies after its day even if
+     * the process that created it dies between the two. (The reconciler adds counts made during an outage with it.)
      */
     static final String INCR_SCRIPT = "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
             + "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end return v";
+    /**
+     * Reads the cache generation (see {@link io.yundoc.server.core.ReadCache}) into {@code g}. A lost key (Redis
+     * restarted or flushed) comes back as the server's time in microseconds: larger than any generation handed out
+     * before, since those grew by one per write from an earlier time, so no entry cached before the loss can match it.
+     */
+    private static String generation(String key) {
+        return "local g = redis.call('GET', " + key + ") if not g then local t = redis.call('TIME') "
+                + "g = t[1] .. string.sub('00000' .. t[2], -6) redis.call('SET', " + key + ", g) end ";
+    }
+    /**
+     * One metered call: counts it, unless the caller's cached rows carry another generation than the current one
+     * (ARGV[3], empty when none): then counts nothing and answers -1. Returns {count, generation}.
+     */
+    static final String METER_SCRIPT = generation("KEYS[2]")
+            + "if ARGV[3] ~= '' and ARGV[3] ~= g then return {-1, g} end "
+            + "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+            + "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end return {v, g}";
+    static final String CURRENT_SCRIPT = generation("KEYS[1]") + "return g";
+    static final String ADVANCE_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then return tostring(redis.call('INCR', KEYS[1])) end "
+            + generation("KEYS[1]") + "return g";
+    private static final String GENERATION_KEY = "cache-generation";
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final String prefix;
     private final String incrSha;
+    private final String meterSha;
+    private final String currentSha;
+    private final String advanceSha;
 
     public RedisBackend(String url) {
         URI u = URI.create(url);
@@ -74,7 +98,14 @@ public final class RedisBackend implements AutoCloseable {
             // Redis may be down at start: the counter runs in its failure policy and reconnects later
         }
         this.connection = c;
-        this.incrSha = io.yundoc.protocol.Hex.of(io.yundoc.protocol.Hex.digest("SHA-1").digest(INCR_SCRIPT.getBytes(StandardCharsets.UTF_8)));
+        this.incrSha = sha1(INCR_SCRIPT);
+        this.meterSha = sha1(METER_SCRIPT);
+        this.currentSha = sha1(CURRENT_SCRIPT);
+        this.advanceSha = sha1(ADVANCE_SCRIPT);
+    }
+
+    private static String sha1(String script) {
+        return io.yundoc.protocol.Hex.of(io.yundoc.protocol.Hex.digest("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** False after a failed command until a ping succeeds again (the quota reconciler pings every second). */
@@ -103,17 +134,55 @@ public final class RedisBackend implements AutoCloseable {
         return c.sync();
     }
 
-    /** INCRBY {@code delta} with the expiry set on first use; one round trip (EVALSHA, EVAL once on NOSCRIPT). */
+    /** INCRBY {@code delta} with the expiry set on first use; one round trip. */
     public long incrBy(String key, long delta, long ttlSeconds) {
-        String[] keys = {prefix + key};
-        String d = Long.toString(delta);
-        String ttl = Long.toString(ttlSeconds);
+        return this.<Long>script(incrSha, INCR_SCRIPT, ScriptOutputType.INTEGER, new String[]{prefix + key},
+                Long.toString(delta), Long.toString(ttlSeconds));
+    }
+
+    /** What {@link #meter} found: the count including this call ({@code -1}: not counted), and the generation. */
+    public record Metered(long count, long generation) {
+        public boolean counted() {
+            return count >= 0;
+        }
+    }
+
+    /**
+     * One metered call in one round trip: INCRBY {@code delta} (expiry set on first use) and the cache generation,
+     * counting nothing when {@code expectedGeneration} is set ({@link io.yundoc.server.core.ReadCache#NONE}: not) and
+     * is not the current one.
+     */
+    public Metered meter(String key, long delta, long ttlSeconds, long expectedGeneration) {
+        String expected = expectedGeneration == io.yundoc.server.core.ReadCache.NONE ? "" : Long.toString(expectedGeneration);
+        List<Object> r = script(meterSha, METER_SCRIPT, ScriptOutputType.MULTI,
+                new String[]{prefix + key, prefix + GENERATION_KEY}, Long.toString(delta), Long.toString(ttlSeconds), expected);
+        return new Metered((Long) r.get(0), Long.parseLong((String) r.get(1)));
+    }
+
+    @Override
+    public long current() {
+        return Long.parseLong(this.<String>script(currentSha, CURRENT_SCRIPT, ScriptOutputType.VALUE,
+                new String[]{prefix + GENERATION_KEY}));
+    }
+
+    @Override
+    public void advance() {
+        script(advanceSha, ADVANCE_SCRIPT, ScriptOutputType.VALUE, new String[]{prefix + GENERATION_KEY});
+    }
+
+    @Override
+    public boolean usable() {
+        return available;
+    }
+
+    /** EVALSHA, or EVAL once when Redis does not know the script yet (it forgets them on restart). */
+    private <T> T script(String sha, String script, ScriptOutputType type, String[] keys, String... args) {
         try {
             RedisCommands<String, String> r = sync();
             try {
-                return r.evalsha(incrSha, ScriptOutputType.INTEGER, keys, d, ttl);
+                return r.evalsha(sha, type, keys, args);
             } catch (RedisNoScriptException e) {
-                return r.eval(INCR_SCRIPT, ScriptOutputType.INTEGER, keys, d, ttl);
+                return r.eval(script, type, keys, args);
             }
         } catch (RuntimeException e) {
             available = false;

@@ -40,6 +40,7 @@ public final class RedisQuotaCounter implements QuotaCounter {
     }
 
     private final RedisBackend redis;
+    private final io.yundoc.server.core.ReadCache cache;
     private final Policy policy;
     private volatile boolean up = true;
     /** Calls counted while Redis was down, not yet added into Redis. */
@@ -49,7 +50,16 @@ public final class RedisQuotaCounter implements QuotaCounter {
     private final ScheduledExecutorService reconciler;
 
     public RedisQuotaCounter(RedisBackend redis, Policy policy, MeterRegistry registry) {
+        this(redis, policy, registry, io.yundoc.server.core.ReadCache.disabled());
+    }
+
+    /**
+     * @param cache the row cache whose generation rides along with each count (shared mode): a call that used cached
+     *              rows is counted only if they are current, else {@link io.yundoc.server.core.ReadCache.StaleRead}
+     */
+    public RedisQuotaCounter(RedisBackend redis, Policy policy, MeterRegistry registry, io.yundoc.server.core.ReadCache cache) {
         this.redis = redis;
+        this.cache = cache;
         this.policy = policy;
         Gauge.builder("yundoc_quota_backend_up", () -> up ? 1 : 0)
                 .description("1 while the shared quota store (Redis) answers").register(registry);
@@ -87,12 +97,23 @@ public final class RedisQuotaCounter implements QuotaCounter {
     public long increment(String appId, String endpoint, String day, long ttlSeconds) {
         Key k = new Key(appId, endpoint, day);
         if (up) {
+            RedisBackend.Metered m;
             try {
-                long v = redis.incrBy(k.redisKey(), 1, ttlSeconds + GRACE_SECONDS);
-                lastSeen.put(k, v);
-                return v;
+                m = redis.meter(k.redisKey(), 1, ttlSeconds + GRACE_SECONDS, cache.expectedGeneration());
             } catch (RuntimeException e) {
                 markDown(e);
+                m = null;
+                if (cache.abandon()) {
+                    throw new io.yundoc.server.core.ReadCache.StaleRead(); // re-read from the database, then count
+                }
+            }
+            if (m != null) {
+                if (!m.counted()) {
+                    throw cache.stale(m.generation());
+                }
+                cache.confirmed(m.generation());
+                lastSeen.put(k, m.count());
+                return m.count();
             }
         }
         if (policy == Policy.CLOSED) {

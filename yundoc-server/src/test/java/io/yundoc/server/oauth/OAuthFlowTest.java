@@ -312,15 +312,16 @@ class OAuthFlowTest {
         assertError(exchange(app, late), 400, 20001, "code expired");
 
         JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic"))).get("data");
-        ts.adminOk("POST", "/clock", "{\"advance_seconds\":86399}");
+        // a few seconds short of the 24 h: the wall clock keeps running under the offset while the test runs
+        ts.adminOk("POST", "/clock", "{\"advance_seconds\":86395}");
         assertThat(userBasic(g.get("access_token").asText()).statusCode()).isEqualTo(200);
-        ts.adminOk("POST", "/clock", "{\"advance_seconds\":1}");
+        ts.adminOk("POST", "/clock", "{\"advance_seconds\":5}");
         assertError(userBasic(g.get("access_token").asText()), 401, 20007, "access_token expired");
         // the refresh token outlives it
         HttpResponse<String> r = refresh(app, g.get("refresh_token").asText());
         assertThat(r.statusCode()).isEqualTo(200);
         String rt = TestServer.json(r).get("data").get("refresh_token").asText();
-        ts.adminOk("POST", "/clock", "{\"advance_seconds\":" + (90L * 86400 - 1) + "}");
+        ts.adminOk("POST", "/clock", "{\"advance_seconds\":" + (90L * 86400 - 5) + "}");
         HttpResponse<String> r2 = refresh(app, rt);
         assertThat(r2.statusCode()).isEqualTo(200);
         String rt2 = TestServer.json(r2).get("data").get("refresh_token").asText();

@@ -1,0 +1,96 @@
+package io.yundoc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.yundoc.server.core.ReadCache;
+import io.yundoc.server.quota.RedisBackend;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The row cache's generation as the Redis scripts keep it, on the machine's Redis (a fresh key prefix per test): the
+ * metered round trip counts only for current rows, a write moves the generation on, and a lost generation comes back
+ * as one no cached row can carry.
+ */
+class RedisGenerationTest {
+    private final String prefix = "ydgen_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5)) + ":";
+    private RedisBackend redis;
+
+    @BeforeEach
+    void connect() {
+        redis = new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix);
+        assertThat(redis.ping()).as("Redis at " + ScaleOutBackends.REDIS).isTrue();
+    }
+
+    @AfterEach
+    void clean() {
+        redis.delete("cache-generation");
+        redis.delete("quota:k");
+        redis.close();
+    }
+
+    @Test
+    void theMeterScriptCountsOnlyWhenTheCallersRowsCarryTheCurrentGeneration() {
+        long g = redis.current();
+        assertThat(redis.current()).as("stable while nothing is written").isEqualTo(g);
+
+        RedisBackend.Metered first = redis.meter("quota:k", 1, 60, ReadCache.NONE);
+        assertThat(first.counted()).isTrue();
+        assertThat(first.count()).isEqualTo(1);
+        assertThat(first.generation()).isEqualTo(g);
+
+        RedisBackend.Metered matching = redis.meter("quota:k", 1, 60, g);
+        assertThat(matching.count()).isEqualTo(2);
+
+        redis.advance();
+        RedisBackend.Metered stale = redis.meter("quota:k", 1, 60, g);
+        assertThat(stale.counted()).isFalse();
+        assertThat(stale.generation()).isEqualTo(g + 1);
+        assertThat(redis.meter("quota:k", 1, 60, g + 1).count()).as("the refused call was not counted").isEqualTo(3);
+    }
+
+    @Test
+    void aLostGenerationReturnsLargerThanAnyHandedOutBefore() {
+        long g = redis.current();
+        for (int i = 0; i < 50; i++) {
+            redis.advance();
+        }
+        long before = redis.current();
+        assertThat(before).isEqualTo(g + 50);
+        redis.delete("cache-generation"); // Redis restarted without persistence, or was flushed
+        long after = redis.current();
+        assertThat(after).isGreaterThan(before);
+        // the first generation was the server's time in microseconds: a plausible one, not a counter from zero
+        assertThat(g).isGreaterThan(1_700_000_000_000_000L);
+        redis.delete("cache-generation");
+        RedisBackend.Metered m = redis.meter("quota:k", 1, 60, before);
+        assertThat(m.counted()).as("a row cached before the loss never matches").isFalse();
+        redis.delete("cache-generation");
+        redis.advance();
+        assertThat(redis.current()).isGreaterThan(before);
+    }
+
+    @Test
+    void scriptsReloadAfterRedisForgetsThem() {
+        long g = redis.current();
+        flushScripts();
+        assertThat(redis.meter("quota:k", 1, 60, g).count()).isEqualTo(1);
+        flushScripts();
+        redis.advance();
+        flushScripts();
+        assertThat(redis.current()).isEqualTo(g + 1);
+    }
+
+    /** What a Redis restart does to loaded scripts (through a client of the test's own). */
+    private static void flushScripts() {
+        io.lettuce.core.RedisClient c = io.lettuce.core.RedisClient.create(ScaleOutBackends.REDIS);
+        try (var conn = c.connect()) {
+            conn.sync().scriptFlush();
+        } finally {
+            c.shutdown();
+        }
+    }
+}

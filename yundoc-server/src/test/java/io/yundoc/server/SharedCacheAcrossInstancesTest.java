@@ -1,0 +1,176 @@
+package io.yundoc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The row cache of scale-out mode seen from outside: two instances on the machine's PostgreSQL and Redis (always, in
+ * both Surefire executions). Whatever one instance changes and has answered, the next call through the other sees,
+ * exactly as if neither cached: key rotation, disabling an app or a user, quota changes, new file versions. Changes
+ * the instances never hear of (SQL run by hand) show within the entry lifetime, or at once once Redis lost the
+ * generation.
+ */
+class SharedCacheAcrossInstancesTest {
+    static final String API = "/api/v1/openapi/appspace";
+    static final String INFO = "GET /api/v1/openapi/appspace/files/:file_token";
+    TestServer a;
+    TestServer b;
+    TestServer.App app;
+    String ft;
+
+    @BeforeEach
+    void start() {
+        a = new TestServer(ScaleOutBackends::apply);
+        b = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())));
+        app = a.app("test");
+        ft = ok(a.signed(app, "POST", API + "/files/upload", multipart("v1"), MULTIPART)).get("file_token").asText();
+    }
+
+    @AfterEach
+    void stop() {
+        b.close();
+        a.close();
+    }
+
+    static final String BOUNDARY = "shared-cache-boundary";
+    static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
+
+    /** A new version of the same file (the file name decides), with a fresh random part so no two look like replays. */
+    static byte[] multipart(String content) {
+        return TestServer.multipart(BOUNDARY, "shared.txt", "text/plain",
+                (content + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode ok(HttpResponse<String> r) {
+        JsonNode n = TestServer.json(r);
+        assertThat(n.get("code").asInt()).as(r.body()).isZero();
+        return n.get("data");
+    }
+
+    static int code(HttpResponse<String> r) {
+        return TestServer.json(r).get("code").asInt();
+    }
+
+    HttpResponse<String> info(TestServer via, TestServer.App signer) {
+        return via.signed(signer, "GET", API + "/files/" + ft, null, "application/json");
+    }
+
+    /** Calls through {@code b} until its cache answers them (hits counted in its /metrics). */
+    void warm(TestServer via) {
+        double before = hits(via);
+        for (int i = 0; i < 3; i++) {
+            ok(info(via, app));
+        }
+        assertThat(hits(via)).as("the instance answers from its row cache").isGreaterThan(before);
+    }
+
+    static double hits(TestServer via) {
+        String metrics = via.send("GET", "/metrics", null).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("yundoc_row_cache_reads_total{") && line.contains("result=\"hit\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no row cache counter in /metrics");
+    }
+
+    @Test
+    void appChangesMadeThroughOneInstanceApplyToTheNextCallThroughTheOther() {
+        warm(b);
+        a.adminOk("POST", "/apps/" + app.appId() + "/disable", null);
+        assertThat(code(info(b, app))).as("disabled through a, refused through b at once").isEqualTo(20006);
+        a.adminOk("POST", "/apps/" + app.appId() + "/enable", null);
+        ok(info(b, app));
+
+        warm(b);
+        String newKey = a.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", null).get("app_key").asText();
+        TestServer.App rotated = new TestServer.App(app.appId(), newKey);
+        ok(info(b, rotated)); // b's cached row knew only the old key: the refusal is re-decided on a fresh row
+        warm(b);
+        a.adminOk("POST", "/apps/" + app.appId() + "/rotate-key/end", null);
+        HttpResponse<String> old = info(b, app);
+        assertThat(code(old)).as(old.body()).isEqualTo(30003);
+        ok(info(b, rotated));
+    }
+
+    @Test
+    void aLowerQuotaSetThroughOneInstanceCountsAtOnceOnTheOther() {
+        warm(b);
+        JsonNode usage = b.adminOk("GET", "/quota?app_id=" + app.appId(), null);
+        long used = 0;
+        for (JsonNode e : usage.get("endpoints")) {
+            if (e.get("endpoint").asText().equals(INFO)) {
+                used = e.get("used").asLong();
+            }
+        }
+        assertThat(used).isPositive();
+        a.adminOk("PUT", "/quota", "{\"app_id\":\"" + app.appId() + "\",\"endpoint\":\"" + INFO + "\",\"limit\":" + (used + 1) + "}");
+        HttpResponse<String> last = info(b, app);
+        ok(last);
+        assertThat(last.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"daily\";r=0;");
+        HttpResponse<String> over = info(b, app);
+        assertThat(code(over)).as(over.body()).isEqualTo(30002);
+        assertThat(over.statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void aNewVersionWrittenThroughOneInstanceIsWhatTheOtherAnswers() {
+        warm(b);
+        assertThat(ok(info(b, app)).get("version").asLong()).isEqualTo(1);
+        JsonNode v2 = ok(a.signed(app, "POST", API + "/files/upload", multipart("second version"), MULTIPART));
+        assertThat(v2.get("version").asLong()).isEqualTo(2);
+        JsonNode seen = ok(info(b, app));
+        assertThat(seen.get("version").asLong()).isEqualTo(2);
+        assertThat(seen.get("size").asLong()).isEqualTo(v2.get("size").asLong());
+    }
+
+    @Test
+    void tokenCallsSeeAUserDisabledThroughTheOtherInstance() {
+        TestServer.User u = a.user(app);
+        String path = "/api/v1/openapi/user/basic?access_token=" + u.token();
+        HttpResponse<String> first = b.send("GET", path, null);
+        assertThat(code(first)).as(first.body()).isZero();
+        ok(b.send("GET", path, null));
+        a.adminOk("POST", "/users/" + u.userId() + "/disable", null);
+        HttpResponse<String> refused = b.send("GET", path, null);
+        assertThat(code(refused)).as(refused.body()).isEqualTo(30007);
+        a.adminOk("POST", "/users/" + u.userId() + "/enable", null);
+        ok(b.send("GET", path, null));
+    }
+
+    @Test
+    void changesTheInstancesNeverHeardOfShowWithinTheEntryLifetimeOrAtOnceWhenRedisLostTheGeneration() throws Exception {
+        String schema = ScaleOutBackends.schemaOf(a.server.config().dataDir());
+        warm(b);
+        try (Connection c = DriverManager.getConnection(ScaleOutBackends.jdbcUrl(schema))) {
+            c.createStatement().execute("UPDATE apps SET disabled = 1 WHERE app_id = '" + app.appId() + "'");
+            long changed = System.nanoTime();
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> code(info(b, app)) != 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - changed))
+                    .isLessThan(Duration.ofMillis(io.yundoc.server.core.ReadCache.SHARED_MAX_AGE_MILLIS + 3000));
+
+            c.createStatement().execute("UPDATE apps SET disabled = 0 WHERE app_id = '" + app.appId() + "'");
+            // Redis restarted without persistence (or was flushed): a new generation, so nothing cached serves
+            io.lettuce.core.RedisClient redis = io.lettuce.core.RedisClient.create(ScaleOutBackends.REDIS);
+            try (var conn = redis.connect()) {
+                assertThat(conn.sync().del(schema + ":cache-generation")).isEqualTo(1);
+            } finally {
+                redis.shutdown();
+            }
+            ok(info(b, app));
+            ok(info(a, app));
+        }
+    }
+}
