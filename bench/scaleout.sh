@@ -4,10 +4,14 @@
 # Not a test: prints a Markdown table and writes the raw outputs to bench/out-scaleout/.
 #
 #   bench/scaleout.sh [duration, default 30s] [connections, default 64]
+#   ONLY=appspace,download,dl,health runs a subset of the routes (default: all four)
 #
 # Needs: wrk, nginx, curl, psql, redis-cli, sha1sum/md5sum, a running PostgreSQL (127.0.0.1:5432, database test,
 # trust auth) and Redis (127.0.0.1:6379). Everything it creates (schema, key prefix, processes) is removed at the end.
 set -euo pipefail
+for c in wrk nginx curl psql redis-cli python3 sha1sum; do
+  command -v "$c" >/dev/null || { echo "bench/scaleout.sh needs $c on the PATH (Debian: apt-get install wrk nginx curl postgresql-client redis-tools)" >&2; exit 1; }
+done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bin/_jdk.sh"
 DURATION="${1:-30s}"
@@ -119,15 +123,46 @@ PFT=$(curl -sS --fail-with-body -F path_from_root=true -F "file=@$OUT/4k.bin;fil
 DL_URL=$(curl -sS --fail-with-body "$B/api/v1/openapi/personal/files/$PFT/download?access_token=$TOKEN" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["url"])')
 
 INSTANCE1=${PIDS[1]}
+INSTANCES="${PIDS[1]} ${PIDS[2]}"
 PROFILE_ROUTE=1
-run() { # name, then wrk args; the first route's measured run is profiled with JFR on instance 1
+# CPU ticks (user + system) of processes, summed; children that exited are not counted
+ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+group_pids() { # name: the processes of one part of the path
+  case "$1" in
+    yundoc) echo "$INSTANCES" ;;
+    nginx) local m; m=$(cat "$OUT/nginx/nginx.pid" 2>/dev/null); [ -n "$m" ] && echo "$m $(pgrep -P "$m" | tr '\n' ' ')" ;;
+    redis) pgrep -x redis-server | tr '\n' ' ' ;;
+    postgres) pgrep -x postgres | tr '\n' ' ' ;;
+  esac
+}
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+run() { # name, then wrk args. Measured without a profiler; the first route is then profiled (JFR, instance 1) in a
+        # run of its own, so the profiler's cost never shows in the table
   local name="$1"; shift
   local file; file=$(echo "$name" | tr -c 'A-Za-z0-9\n' '-' | cut -c1-40)
   curl -sS --fail-with-body -o /dev/null "$@" 2>/dev/null || true
   wrk -t2 -c"$CONNS" -d10s "$@" >/dev/null 2>&1 || true     # warm-up (JIT, pools)
-  if [ "$PROFILE_ROUTE" = 1 ]; then jcmd "$INSTANCE1" JFR.start name=route settings=profile >/dev/null; fi
-  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" >"$OUT/wrk-$file.txt" 2>&1
-  if [ "$PROFILE_ROUTE" = 1 ]; then jcmd "$INSTANCE1" JFR.stop name=route filename="$OUT/instance1.jfr" >/dev/null; PROFILE_ROUTE=0; fi
+  local g before=() after=() b0 b1
+  local groups=(yundoc nginx redis postgres)
+  for g in "${groups[@]}"; do before+=("$(ticks $(group_pids "$g"))"); done
+  b0=$(busy_ticks)
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" >"$OUT/wrk-$file.txt" 2>&1 &
+  local wrk_pid=$!
+  local wrk_ticks=0
+  while kill -0 "$wrk_pid" 2>/dev/null; do wrk_ticks=$(ticks "$wrk_pid"); sleep 0.5; done
+  wait "$wrk_pid" || true
+  b1=$(busy_ticks)
+  for g in "${groups[@]}"; do after+=("$(ticks $(group_pids "$g"))"); done
+  local total=$(( (b1 - b0) > 0 ? (b1 - b0) : 1 )) split="" i
+  for i in "${!groups[@]}"; do split+="${groups[$i]} $(( 100 * (after[$i] - before[$i]) / total ))%, "; done
+  split+="wrk ≥$(( 100 * wrk_ticks / total ))%"
+  echo "$name: CPU busy time by process ($total ticks): $split" >>"$OUT/cpu-split.txt"
+  if [ "$PROFILE_ROUTE" = 1 ]; then
+    jcmd "$INSTANCE1" JFR.start name=route settings=profile >/dev/null
+    wrk -t2 -c"$CONNS" -d10s "$@" >/dev/null 2>&1 || true
+    jcmd "$INSTANCE1" JFR.stop name=route filename="$OUT/instance1.jfr" >/dev/null
+    PROFILE_ROUTE=0
+  fi
   local rps p99 errs
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$file.txt")
   p99=$(awk '$1=="99%" {print $2}' "$OUT/wrk-$file.txt")
@@ -137,18 +172,22 @@ run() { # name, then wrk args; the first route's measured run is profiled with J
 
 echo "| route (through nginx, $CONNS connections, $DURATION) | req/s | p99 | errors |"
 echo "|---|---|---|---|"
-run "signed app-space file info (WPS-2, metered in Redis)" -H "Date: $GDATE" -H "Content-Md5: $GMD5" -H "Content-Type: application/json" \
+want() { [ -z "${ONLY:-}" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+want appspace && run "signed app-space file info (WPS-2, metered in Redis)" -H "Date: $GDATE" -H "Content-Md5: $GMD5" -H "Content-Type: application/json" \
   -H "Authorization: $GSIG" "$B/api/v1/openapi/appspace/files/$FILE_TOKEN"
-run "personal download answer (token, metered in Redis)" "$B/api/v1/openapi/personal/files/$PFT/download?access_token=$TOKEN"
-run "4 KiB /dl/ download (streamed from S3)" "$DL_URL"
-run "/health (PG + S3 checks)" "$B/health"
+want download && run "personal download answer (token, metered in Redis)" "$B/api/v1/openapi/personal/files/$PFT/download?access_token=$TOKEN"
+want dl && run "4 KiB /dl/ download (streamed from S3)" "$DL_URL"
+want health && run "/health (PG + S3 checks)" "$B/health"
+
+echo
+cat "$OUT/cpu-split.txt"
 
 # summarise the profile of the first route: samples by subsystem, then the hottest frames
 set +o pipefail   # head closes pipes early
 if [ -f "$OUT/instance1.jfr" ]; then
   jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/instance1.jfr" >"$OUT/samples.txt"
   echo
-  echo "JFR execution samples of instance 1 during the first route's measured run, by the subsystem of the first non-JDK frame:"
+  echo "JFR execution samples of instance 1 during a 10 s profiled run of the first route (after its measured run), by the subsystem of the first non-JDK frame:"
   awk '
     /stackTrace = \[/ { inside = 1; cls = ""; next }
     inside && /^[ \t]*\]/ { inside = 0; if (cls == "") cls = "JDK only (scheduler, I/O, GC barriers)"; n[cls]++; total++; next }
