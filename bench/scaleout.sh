@@ -5,6 +5,8 @@
 #
 #   bench/scaleout.sh [duration, default 30s] [connections, default 64]
 #   ONLY=appspace,download,dl,health runs a subset of the routes (default: all four)
+#   WRITES=N adds N writes per second (the app's name, through the admin API) during each measured run: every write
+#            moves the row cache's generation on, so this shows what writes cost the cached read path
 #
 # Needs: wrk, nginx, curl, psql, redis-cli, sha1sum/md5sum, a running PostgreSQL (127.0.0.1:5432, database test,
 # trust auth) and Redis (127.0.0.1:6379). Everything it creates (schema, key prefix, processes) is removed at the end.
@@ -135,6 +137,23 @@ group_pids() { # name: the processes of one part of the path
     postgres) pgrep -x postgres | tr '\n' ' ' ;;
   esac
 }
+writer() { # $WRITES cheap writes per second from one Python process (the app's name, through the admin API: one
+           # UPDATE of the very row every signed call reads); one status line per write
+  APP_ID="$APP_ID" ADMIN_TOKEN="$ADMIN_TOKEN" B="$B" WRITES="$WRITES" exec python3 -u -c '
+import http.client, os, time, urllib.parse
+app, token, rate = os.environ["APP_ID"], os.environ["ADMIN_TOKEN"], float(os.environ["WRITES"])
+u = urllib.parse.urlsplit(os.environ["B"])
+conn = http.client.HTTPConnection(u.hostname, u.port)
+i, start = 0, time.monotonic()
+while True:
+    i += 1
+    conn.request("PATCH", "/admin/v1/apps/" + app, ("{\"name\":\"bench-%d\"}" % i).encode(),
+                 {"Content-Type": "application/json", "Authorization": "Bearer " + token})
+    r = conn.getresponse(); r.read()
+    print(r.status, flush=True)
+    time.sleep(max(0.0, start + i / rate - time.monotonic()))
+' >>"$OUT/writes.txt" 2>/dev/null
+}
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 run() { # name, then wrk args. Measured without a profiler; the first route is then profiled (JFR, instance 1) in a
         # run of its own, so the profiler's cost never shows in the table
@@ -145,6 +164,8 @@ run() { # name, then wrk args. Measured without a profiler; the first route is t
   local g before=() after=() b0 b1
   local groups=(yundoc nginx redis postgres)
   for g in "${groups[@]}"; do before+=("$(ticks $(group_pids "$g"))"); done
+  local writer_pid=""
+  if [ -n "${WRITES:-}" ]; then : >"$OUT/writes.txt"; writer & writer_pid=$!; fi
   b0=$(busy_ticks)
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" >"$OUT/wrk-$file.txt" 2>&1 &
   local wrk_pid=$!
@@ -152,6 +173,12 @@ run() { # name, then wrk args. Measured without a profiler; the first route is t
   while kill -0 "$wrk_pid" 2>/dev/null; do wrk_ticks=$(ticks "$wrk_pid"); sleep 0.5; done
   wait "$wrk_pid" || true
   b1=$(busy_ticks)
+  if [ -n "$writer_pid" ]; then
+    kill "$writer_pid" 2>/dev/null; wait "$writer_pid" 2>/dev/null || true
+    local wrote failed
+    wrote=$(grep -c '^200$' "$OUT/writes.txt" || true); failed=$(grep -vc '^200$' "$OUT/writes.txt" || true)
+    name="$name, with $wrote writes ($failed failed) beside it"
+  fi
   for g in "${groups[@]}"; do after+=("$(ticks $(group_pids "$g"))"); done
   local total=$(( (b1 - b0) > 0 ? (b1 - b0) : 1 )) split="" i
   for i in "${!groups[@]}"; do split+="${groups[$i]} $(( 100 * (after[$i] - before[$i]) / total ))%, "; done

@@ -272,6 +272,8 @@ public final class ReadCache {
 
     public final class Region<K, V> {
         private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
+        /** Loads under way in shared mode, one per key (see {@link #loadOnce}). */
+        private final ConcurrentHashMap<K, Loading<V>> inFlight = new ConcurrentHashMap<>();
         private final int maxEntries;
 
         private Region(int maxEntries) {
@@ -340,12 +342,48 @@ public final class ReadCache {
                     return load(key, loader);
                 }
             }
-            long g = p.observed;
-            V value = load(key, loader);
-            if (value != null) {
-                put(key, new Entry<>(g, System.nanoTime(), value));
+            return loadOnce(key, loader, p.observed);
+        }
+
+        /**
+         * Loads {@code key} for a call of generation {@code g}, sharing the load of a concurrent call whose generation
+         * is at least {@code g}: after a write every call in flight misses the same rows at once, and one read per row
+         * serves them all. Sharing is exact: that call read its generation no earlier than this call read {@code g}
+         * (generations only grow), hence after this call began, and loaded after that.
+         */
+        private V loadOnce(K key, Function<K, V> loader, long g) {
+            Loading<V> mine = new Loading<>(g, new java.util.concurrent.CompletableFuture<>());
+            while (true) {
+                Loading<V> running = inFlight.putIfAbsent(key, mine);
+                if (running == null) {
+                    break;
+                }
+                if (running.generation >= g) {
+                    try {
+                        V shared = running.result.join();
+                        hits.increment();
+                        return shared;
+                    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                        return load(key, loader); // that load failed: try for this call alone
+                    }
+                }
+                if (inFlight.replace(key, running, mine)) {
+                    break; // an older load: its callers keep waiting on it, newer ones on this one
+                }
             }
-            return value;
+            try {
+                V value = load(key, loader);
+                if (value != null) {
+                    put(key, new Entry<>(g, System.nanoTime(), value));
+                }
+                mine.result.complete(value);
+                return value;
+            } catch (RuntimeException | Error e) {
+                mine.result.completeExceptionally(e);
+                throw e;
+            } finally {
+                inFlight.remove(key, mine);
+            }
         }
 
         private void put(K key, Entry<V> e) {
@@ -357,6 +395,9 @@ public final class ReadCache {
     }
 
     private record Entry<V>(long generation, long loadedAt, V value) {
+    }
+
+    private record Loading<V>(long generation, java.util.concurrent.CompletableFuture<V> result) {
     }
 
     /**

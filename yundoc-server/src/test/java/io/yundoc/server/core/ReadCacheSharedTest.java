@@ -292,4 +292,78 @@ class ReadCacheSharedTest {
         }
         assertThat(loads).hasValue(3);
     }
+
+    @Test
+    void callsMissingTheSameRowAtOnceShareOneLoadUnlessTheirGenerationIsNewer() throws Exception {
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger slowLoads = new AtomicInteger();
+        java.util.function.Function<String, String> slow = k -> {
+            slowLoads.incrementAndGet();
+            loading.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return "row of generation " + store.generation.get();
+        };
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.Callable<String> call = () -> {
+                a.beginMeteredCall();
+                try {
+                    return namesA.get("k", slow);
+                } finally {
+                    a.endCall();
+                }
+            };
+            var first = pool.submit(call);
+            loading.await();
+            var followers = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            for (int i = 0; i < 8; i++) {
+                followers.add(pool.submit(call));
+            }
+            Thread.sleep(100); // the followers reach the running load and wait on it
+            assertThat(slowLoads).as("one load for nine calls of one generation").hasValue(1);
+            release.countDown();
+            String row = first.get();
+            for (var f : followers) {
+                assertThat(f.get()).isSameAs(row);
+            }
+        }
+        assertThat(slowLoads).hasValue(1);
+
+        // a call that learnt a newer generation does not take a load started under an older one
+        java.util.concurrent.CountDownLatch loading2 = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release2 = new java.util.concurrent.CountDownLatch(1);
+        ReadCache.Region<String, String> rows = a.region(10);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var old = pool.submit(() -> {
+                a.beginMeteredCall();
+                try {
+                    return rows.get("k", k -> {
+                        loading2.countDown();
+                        try {
+                            release2.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return "old";
+                    });
+                } finally {
+                    a.endCall();
+                }
+            });
+            loading2.await();
+            store.advance(); // a write committed elsewhere while that load runs
+            a.beginMeteredCall();
+            try {
+                assertThat(rows.get("k", k -> "new")).isEqualTo("new");
+            } finally {
+                a.endCall();
+            }
+            release2.countDown();
+            assertThat(old.get()).isEqualTo("old");
+        }
+    }
 }
