@@ -66,6 +66,9 @@ final class ServeCommand implements Callable<Integer> {
     Duration wps2Window;
     @Option(names = "--wps2-replay-cache", defaultValue = "on", description = "on|off (default ${DEFAULT-VALUE})")
     String wps2ReplayCache;
+    @Option(names = "--row-cache", defaultValue = "on",
+            description = "on|off: keep the rows calls read in memory (scale-out: needs --quota redis://) (default ${DEFAULT-VALUE})")
+    String rowCache;
     @Option(names = "--session-ttl", defaultValue = "12h", converter = Units.DurationConverter.class,
             description = "absolute lifetime of a browser session (default ${DEFAULT-VALUE})")
     Duration sessionTtl;
@@ -99,13 +102,17 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("yundoc: --wps2-replay-cache must be on or off");
             return 2;
         }
+        if (!rowCache.equals("on") && !rowCache.equals("off")) {
+            System.err.println("yundoc: --row-cache must be on or off");
+            return 2;
+        }
         ServerConfig cfg = ServerConfig.builder().port(port).bind(bind).dataDir(data).publicUrl(publicUrl).db(db)
                 .blobs(blobs).blobsPresign(blobsPresign).quota(quota).quotaFailure(quotaFailure)
                 .trustedProxies(trustedProxies)
                 .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache.equals("on")).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
+                .wps2ReplayCache(wps2ReplayCache.equals("on")).rowCache(rowCache.equals("on")).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency)
                 .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention)).build();

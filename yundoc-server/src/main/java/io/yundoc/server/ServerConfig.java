@@ -14,7 +14,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
                            Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
                            int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies,
-                           Duration recycleRetention) {
+                           Duration recycleRetention, boolean rowCache) {
 
     public static Builder builder() {
         return new Builder();
@@ -27,7 +27,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
-                .trustedProxies(trustedProxies).recycleRetention(recycleRetention);
+                .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -69,6 +69,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private String quotaFailure = "open";
         private String trustedProxies;
         private Duration recycleRetention;
+        private boolean rowCache = true;
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -100,6 +101,11 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder trustedProxies(String v) { trustedProxies = v; return this; }
         /** Automatic purge of recycle-bin items older than this; null = off (the default). */
         public Builder recycleRetention(Duration v) { recycleRetention = v; return this; }
+        /**
+         * Keep the rows calls read in memory (default on): embedded, until the next write; scale-out with Redis, under
+         * the generation the instances share there. Off: every call reads the database.
+         */
+        public Builder rowCache(boolean v) { rowCache = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -170,7 +176,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
                     loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
-                    trustedProxies, recycleRetention);
+                    trustedProxies, recycleRetention, rowCache);
         }
     }
 }

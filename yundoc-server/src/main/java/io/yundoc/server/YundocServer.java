@@ -100,7 +100,7 @@ public final class YundocServer implements AutoCloseable {
         this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
         try {
             // with Redis, instances sharing PostgreSQL keep their row caches exact through a generation kept there
-            this.db = Database.open(config.db(), config.dataDir(), redis);
+            this.db = Database.open(config.db(), config.dataDir(), config.rowCache(), redis);
         } catch (RuntimeException e) {
             if (redis != null) {
                 redis.close();

@@ -173,4 +173,16 @@ class SharedCacheAcrossInstancesTest {
             ok(info(a, app));
         }
     }
+
+    @Test
+    void withTheRowCacheOffEveryCallReadsTheDatabase() {
+        try (TestServer off = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())).rowCache(false))) {
+            for (int i = 0; i < 3; i++) {
+                ok(info(off, app));
+            }
+            assertThat(hits(off)).isZero();
+            String metrics = off.send("GET", "/metrics", null).body();
+            assertThat(metrics).containsPattern("yundoc_row_cache_reads_total\\{result=\"load\"[^}]*} [1-9]");
+        }
+    }
 }

@@ -19,25 +19,27 @@ public final class Database implements AutoCloseable {
     private final boolean postgres;
     private final ReadCache readCache;
 
-    private Database(HikariDataSource dataSource, boolean postgres, ReadCache.Generations generations) {
+    private Database(HikariDataSource dataSource, boolean postgres, boolean cache, ReadCache.Generations generations) {
         this.dataSource = dataSource;
         this.postgres = postgres;
         // SQLite lives in one data dir that one server process owns; PostgreSQL is shared by the instances, whose
         // caches stay exact only through a generation they all share (Redis), else they read every row
-        this.readCache = !postgres ? ReadCache.singleWriter()
+        this.readCache = !cache ? ReadCache.disabled()
+                : !postgres ? ReadCache.singleWriter()
                 : generations != null ? ReadCache.shared(generations) : ReadCache.disabled();
         this.jdbi = Jdbi.create(readCache.track(dataSource));
     }
 
     public static Database open(String jdbcUrl, Path dataDir) {
-        return open(jdbcUrl, dataDir, null);
+        return open(jdbcUrl, dataDir, true, null);
     }
 
     /**
+     * @param cache       false: no row cache at all (every call reads the database)
      * @param generations where the instances sharing a PostgreSQL database keep the row cache's generation (Redis),
-     *                    or null: then every row is read from the database
+     *                    or null: then every row is read from PostgreSQL
      */
-    public static Database open(String jdbcUrl, Path dataDir, ReadCache.Generations generations) {
+    public static Database open(String jdbcUrl, Path dataDir, boolean cache, ReadCache.Generations generations) {
         HikariConfig hc = new HikariConfig();
         boolean pg = jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
         String schema = null;
@@ -97,7 +99,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds, pg, generations);
+        return new Database(ds, pg, cache, generations);
     }
 
     /** A query parameter of a JDBC URL ({@code ?a=b&c=d}), URL-decoded, or null. */
