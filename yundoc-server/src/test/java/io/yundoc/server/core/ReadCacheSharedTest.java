@@ -100,6 +100,17 @@ class ReadCacheSharedTest {
         cache.confirmed(current);
     }
 
+    /** One whole metered call through {@code cache} that reads row "a" (and so caches it). */
+    private void meteredRead(ReadCache cache, ReadCache.Region<String, String> names, Jdbi jdbi) {
+        cache.beginMeteredCall();
+        try {
+            read(names, jdbi, "a");
+            meter(cache);
+        } finally {
+            cache.endCall();
+        }
+    }
+
     private void rename(Jdbi jdbi, String name) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = :n WHERE id = 'a'").bind("n", name).execute());
     }
@@ -161,10 +172,7 @@ class ReadCacheSharedTest {
 
     @Test
     void readsAfterTheRoundTripAreCheckedAgainstTheCallsOwnGeneration() {
-        a.beginMeteredCall();
-        read(namesA, jdbiA, "a");
-        meter(a);
-        a.endCall();
+        meteredRead(a, namesA, jdbiA);
         rename(jdbiB, "three");
 
         a.beginMeteredCall();
@@ -185,10 +193,7 @@ class ReadCacheSharedTest {
 
     @Test
     void aRefusalBasedOnUnverifiedRowsIsDecidedAgainOnlyWhenTheyWereOutOfDate() {
-        a.beginMeteredCall();
-        read(namesA, jdbiA, "a");
-        meter(a);
-        a.endCall();
+        meteredRead(a, namesA, jdbiA);
 
         a.beginMeteredCall();
         read(namesA, jdbiA, "a");
@@ -205,10 +210,7 @@ class ReadCacheSharedTest {
 
     @Test
     void whenTheStoreFailsMidCallTheCallReadsTheDatabase() {
-        a.beginMeteredCall();
-        read(namesA, jdbiA, "a");
-        meter(a);
-        a.endCall();
+        meteredRead(a, namesA, jdbiA);
 
         a.beginMeteredCall();
         read(namesA, jdbiA, "a");
@@ -226,10 +228,7 @@ class ReadCacheSharedTest {
 
     @Test
     void aBumpLostToAnOutageStopsThisInstancesCacheUntilItLands() {
-        b.beginMeteredCall();
-        read(namesB, jdbiB, "a");
-        meter(b);
-        b.endCall();
+        meteredRead(b, namesB, jdbiB);
         long before = store.generation.get();
 
         // the store answers reads but refuses this one bump (a blip); the write itself is committed
@@ -270,10 +269,7 @@ class ReadCacheSharedTest {
         ReadCache shortLived = ReadCache.shared(store, 50);
         Jdbi jdbi = Jdbi.create(shortLived.track(db.dataSource()));
         ReadCache.Region<String, String> names = shortLived.region(10);
-        shortLived.beginMeteredCall();
-        read(names, jdbi, "a");
-        meter(shortLived);
-        shortLived.endCall();
+        meteredRead(shortLived, names, jdbi);
         // a change the generation never heard of (SQL run by hand against the database)
         db.jdbi().useHandle(h -> h.execute("UPDATE cache_probe SET name = 'by hand' WHERE id = 'a'"));
         Thread.sleep(120);
