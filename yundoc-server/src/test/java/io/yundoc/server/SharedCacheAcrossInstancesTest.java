@@ -185,4 +185,51 @@ class SharedCacheAcrossInstancesTest {
             assertThat(metrics).containsPattern("yundoc_row_cache_reads_total\\{result=\"load\"[^}]*} [1-9]");
         }
     }
+
+    @Test
+    void whenRedisGoesAwayCallsReadTheDatabaseAndTheCacheResumesWhenItReturns() throws Exception {
+        int port = ScaleOutBackends.freePort();
+        Process redis = ScaleOutBackendsTest.redisServer(port);
+        try (TestServer c = new TestServer(x -> ScaleOutBackends.apply(x)
+                .quota("redis://127.0.0.1:" + port + "?prefix=cache-outage:&timeout_ms=300"))) {
+            TestServer.App own = c.app("test");
+            String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART)).get("file_token").asText();
+            java.util.function.Supplier<HttpResponse<String>> info =
+                    () -> c.signed(own, "GET", API + "/files/" + file, null, "application/json");
+            double before = hits(c);
+            for (int i = 0; i < 3; i++) {
+                ok(info.get());
+            }
+            assertThat(hits(c)).isGreaterThan(before);
+
+            // a change no generation hears of, then Redis goes away: the call that finds it gone used a cached row
+            // that says "enabled", and must re-read it from PostgreSQL before it may count locally
+            String schema = ScaleOutBackends.schemaOf(c.server.config().dataDir());
+            try (Connection db = DriverManager.getConnection(ScaleOutBackends.jdbcUrl(schema))) {
+                db.createStatement().execute("UPDATE apps SET disabled = 1 WHERE app_id = '" + own.appId() + "'");
+                redis.destroy();
+                redis.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                HttpResponse<String> refused = info.get();
+                assertThat(code(refused)).as(refused.body()).isEqualTo(20006);
+                db.createStatement().execute("UPDATE apps SET disabled = 0 WHERE app_id = '" + own.appId() + "'");
+            }
+            ok(info.get()); // fail open: counted locally, rows from PostgreSQL
+
+            // a write while Redis is away owes a generation bump; the cache resumes once it landed
+            c.adminOk("POST", "/apps/" + own.appId() + "/disable", null);
+            assertThat(code(info.get())).isEqualTo(20006);
+            c.adminOk("POST", "/apps/" + own.appId() + "/enable", null);
+            redis = ScaleOutBackendsTest.redisServer(port);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "1.0".equals(ScaleOutBackendsTest.metric(c, "yundoc_quota_backend_up")));
+            ok(info.get());
+            double resumed = hits(c);
+            ok(info.get());
+            ok(info.get());
+            assertThat(hits(c)).as("answers come from the cache again").isGreaterThan(resumed);
+        } finally {
+            redis.destroy();
+            redis.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }

@@ -241,8 +241,10 @@ public final class ReadCache {
         if (p == null || p.bypass) {
             return false;
         }
+        boolean usedUnverified = p.expected != NONE;
         p.bypass = true;
-        return p.expected != NONE;
+        p.expected = NONE; // what the call reads from now on comes from the database: nothing left to check
+        return usedUnverified;
     }
 
     /**

@@ -215,6 +215,8 @@ class ReadCacheSharedTest {
         a.beginMeteredCall();
         read(namesA, jdbiA, "a");
         assertThat(a.abandon()).as("a row was used unverified: re-read it").isTrue();
+        assertThat(a.expectedGeneration()).as("the store came back: nothing unverified is left to check")
+                .isEqualTo(ReadCache.NONE);
         rename(jdbiB, "six");
         assertThat(read(namesA, jdbiA, "a")).isEqualTo("six");
         assertThat(a.abandon()).isFalse();
