@@ -232,4 +232,32 @@ class SharedCacheAcrossInstancesTest {
             redis.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void withPostgresDownCachedReadsAnswerUntilTheirEntriesExpireThenEverythingIs30004() throws Exception {
+        try (TcpProxy pg = new TcpProxy(5432);
+             TestServer c = new TestServer(x -> ScaleOutBackends.apply(x)
+                     .db("jdbc:postgresql://127.0.0.1:" + pg.port() + "/test?user=postgres&currentSchema=" + ScaleOutBackends.newSchema()))) {
+            TestServer.App own = c.app("test");
+            String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART)).get("file_token").asText();
+            java.util.function.Supplier<HttpResponse<String>> info =
+                    () -> c.signed(own, "GET", API + "/files/" + file, null, "application/json");
+            long maxAge = io.yundoc.server.core.ReadCache.SHARED_MAX_AGE_MILLIS;
+            long cached = System.nanoTime(); // the entries are loaded by the next call, so they are younger than this
+            ok(info.get());
+            ok(info.get());
+            pg.cut();
+            HttpResponse<String> fromMemory = info.get();
+            // a machine too slow for this window is told so, rather than the check being skipped
+            assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("the entries must still be young")
+                    .isLessThan(Duration.ofMillis(maxAge - 500));
+            ok(fromMemory); // app and file rows from memory, checked against the generation in Redis
+            Thread.sleep(maxAge + 200);
+            HttpResponse<String> expired = info.get();
+            assertThat(code(expired)).as(expired.body()).isEqualTo(30004);
+            pg.restore();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> code(info.get()) == 0);
+        }
+    }
 }
