@@ -66,6 +66,9 @@ final class ServeCommand implements Callable<Integer> {
     Duration wps2Window;
     @Option(names = "--wps2-replay-cache", defaultValue = "on", description = "on|off (default ${DEFAULT-VALUE})")
     String wps2ReplayCache;
+    @Option(names = "--drain-timeout", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "on stop, how long to let requests in flight finish before closing, 0s to 10m (default ${DEFAULT-VALUE})")
+    Duration drainTimeout;
     @Option(names = "--row-cache", defaultValue = "on",
             description = "on|off: keep the rows calls read in memory (scale-out: needs --quota redis://) (default ${DEFAULT-VALUE})")
     String rowCache;
@@ -112,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
                 .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache.equals("on")).rowCache(rowCache.equals("on")).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
+                .wps2ReplayCache(wps2ReplayCache.equals("on")).rowCache(rowCache.equals("on")).drainTimeout(drainTimeout).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency)
                 .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention)).build();

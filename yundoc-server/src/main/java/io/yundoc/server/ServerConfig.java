@@ -14,7 +14,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
                            Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
                            int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies,
-                           Duration recycleRetention, boolean rowCache) {
+                           Duration recycleRetention, boolean rowCache, Duration drainTimeout) {
 
     public static Builder builder() {
         return new Builder();
@@ -27,7 +27,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
-                .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache);
+                .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache)
+                .drainTimeout(drainTimeout);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -70,6 +71,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private String trustedProxies;
         private Duration recycleRetention;
         private boolean rowCache = true;
+        private Duration drainTimeout = Duration.ofSeconds(10);
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -106,6 +108,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
          * the generation the instances share there. Off: every call reads the database.
          */
         public Builder rowCache(boolean v) { rowCache = v; return this; }
+        /** How long a stopping server waits for requests in flight before it closes its listener (0: not at all). */
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -173,10 +177,13 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (recycleRetention != null && (recycleRetention.isNegative() || recycleRetention.compareTo(Duration.ofHours(1)) < 0)) {
                 throw new IllegalArgumentException("--recycle-retention must be off or at least 1h");
             }
+            if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("--drain-timeout must be between 0s and 10m");
+            }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
                     loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
-                    trustedProxies, recycleRetention, rowCache);
+                    trustedProxies, recycleRetention, rowCache, drainTimeout);
         }
     }
 }

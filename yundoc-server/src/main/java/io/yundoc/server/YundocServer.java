@@ -92,6 +92,7 @@ public final class YundocServer implements AutoCloseable {
     private final io.yundoc.server.files.BlobCollector blobCollector;
     private final io.yundoc.server.files.DriveService drive;
     private final java.util.concurrent.ScheduledExecutorService retention;
+    private final ApiRouter router;
 
     private YundocServer(ServerConfig config, DataDirLock dirLock) throws IOException {
         this.config = config;
@@ -223,6 +224,7 @@ public final class YundocServer implements AutoCloseable {
             // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
         }
+        ops.check(new OpsRoutes.Check("serving", () -> router.draining() ? "DRAINING" : "UP", true));
         ops.routes(router);
         oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
@@ -268,6 +270,7 @@ public final class YundocServer implements AutoCloseable {
         }
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
         this.routes = router.table();
+        this.router = router;
 
         this.web = WebServer.builder()
                 .host(config.bind())
@@ -450,6 +453,12 @@ public final class YundocServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // requests in flight finish (up to --drain-timeout) before the listener and the backends close
+        int left = router.drain(config.drainTimeout());
+        if (left > 0) {
+            java.util.logging.Logger.getLogger(YundocServer.class.getName()).warning(
+                    left + " request(s) still in flight after --drain-timeout " + config.drainTimeout() + "; stopping anyway");
+        }
         web.stop();
         if (retention != null) {
             retention.shutdownNow();

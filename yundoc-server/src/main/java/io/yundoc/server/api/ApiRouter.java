@@ -49,6 +49,9 @@ public final class ApiRouter {
     private final Maintenance maintenance;
     private final ReadCache cache;
     private final Faults faults = new Faults();
+    /** Requests being answered now (every route comes through {@link #run}). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     public ApiRouter(HttpRouting.Builder routing, TokenService tokens, Wps2Authenticator wps2, QuotaService quota,
                      Metrics metrics, PublicUrl publicUrl, Supplier<String> adminToken, Maintenance maintenance) {
@@ -154,6 +157,42 @@ public final class ApiRouter {
     }
 
     private void run(Endpoint e, ServerRequest req, ServerResponse res, CallHandler h) {
+        inFlight.incrementAndGet();
+        try {
+            if (draining) {
+                res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE); // no further request on this connection
+            }
+            runCounted(e, req, res, h);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** True once {@link #drain} began: {@code /health} answers 503 and every answer closes its connection. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * The first half of a graceful stop (a rolling restart behind a load balancer): from now on every answer closes its
+     * connection, so the balancer opens new ones (to the other instances once this one stops listening), and this
+     * waits until no request is in flight or {@code timeout} passed. Returns the number still in flight.
+     */
+    public int drain(java.time.Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return inFlight.get();
+    }
+
+    private void runCounted(Endpoint e, ServerRequest req, ServerResponse res, CallHandler h) {
         long started = System.nanoTime();
         String requestId = requestId(req);
         res.header(io.helidon.http.HeaderValues.create(REQUEST_ID, requestId));
