@@ -64,14 +64,17 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--wps2-window", defaultValue = "15m", converter = Units.DurationConverter.class,
             description = "accepted WPS-2 Date skew (default ${DEFAULT-VALUE})")
     Duration wps2Window;
+    /** The spelling of design.md's switches; picocli refuses anything else with the list of valid values. */
+    enum OnOff { on, off }
+
     @Option(names = "--wps2-replay-cache", defaultValue = "on", description = "on|off (default ${DEFAULT-VALUE})")
-    String wps2ReplayCache;
+    OnOff wps2ReplayCache;
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = Units.DurationConverter.class,
             description = "on stop, how long to let requests in flight finish before closing, 0s to 10m (default ${DEFAULT-VALUE})")
     Duration drainTimeout;
     @Option(names = "--row-cache", defaultValue = "on",
             description = "on|off: keep the rows calls read in memory (scale-out: needs --quota redis://) (default ${DEFAULT-VALUE})")
-    String rowCache;
+    OnOff rowCache;
     @Option(names = "--session-ttl", defaultValue = "12h", converter = Units.DurationConverter.class,
             description = "absolute lifetime of a browser session (default ${DEFAULT-VALUE})")
     Duration sessionTtl;
@@ -101,21 +104,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!wps2ReplayCache.equals("on") && !wps2ReplayCache.equals("off")) {
-            System.err.println("yundoc: --wps2-replay-cache must be on or off");
-            return 2;
-        }
-        if (!rowCache.equals("on") && !rowCache.equals("off")) {
-            System.err.println("yundoc: --row-cache must be on or off");
-            return 2;
-        }
         ServerConfig cfg = ServerConfig.builder().port(port).bind(bind).dataDir(data).publicUrl(publicUrl).db(db)
                 .blobs(blobs).blobsPresign(blobsPresign).quota(quota).quotaFailure(quotaFailure)
                 .trustedProxies(trustedProxies)
                 .quotaTz(ZoneId.of(quotaTz)).adminToken(System.getenv("YUNDOC_ADMIN_TOKEN"))
                 .adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo).fixtures(fixtures)
                 .downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache.equals("on")).rowCache(rowCache.equals("on")).drainTimeout(drainTimeout).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
+                .wps2ReplayCache(wps2ReplayCache == OnOff.on).rowCache(rowCache == OnOff.on).drainTimeout(drainTimeout)
+                .sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency)
                 .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention)).build();
