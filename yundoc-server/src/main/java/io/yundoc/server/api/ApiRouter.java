@@ -279,7 +279,7 @@ public final class ApiRouter {
                 if (!e.streamingBody() && !bodyEmpty) {
                     wps2.verifyBody(v, io.yundoc.protocol.Hex.md5(call.body()), call.body().length);
                 }
-                meter(e, call, () -> call.app = wps2.recheck(req, v));
+                meter(e, call, () -> call.app = wps2.recheck(v));
             }
             default -> throw new IllegalStateException();
         }

@@ -55,25 +55,22 @@ public final class Wps2Authenticator {
     /** A request whose headers verified; recorded in the replay cache once its body verified too. */
     public static final class Verified {
         private volatile AppRecord app;
-        private final boolean bodyEmpty;
-        private final String contentMd5;
-        private final String rawTarget;
+        /** What was signed, as received: a {@link #recheck} verifies the same request again. */
+        private final Wps2Verifier.SignedRequest signed;
         private final String replayKey;
         private final long replayUntilMillis;
         private volatile boolean recorded;
 
-        Verified(AppRecord app, boolean bodyEmpty, String contentMd5, String rawTarget, String replayKey, long replayUntilMillis) {
+        Verified(AppRecord app, Wps2Verifier.SignedRequest signed, String replayKey, long replayUntilMillis) {
             this.app = app;
-            this.bodyEmpty = bodyEmpty;
-            this.contentMd5 = contentMd5;
-            this.rawTarget = rawTarget;
+            this.signed = signed;
             this.replayKey = replayKey;
             this.replayUntilMillis = replayUntilMillis;
         }
 
         public AppRecord app() { return app; }
 
-        public String contentMd5() { return contentMd5; }
+        public String contentMd5() { return signed.contentMd5(); }
 
         /** The replay-cache key, or null for GET/HEAD or with the cache off. */
         public String replayKey() { return replayKey; }
@@ -85,24 +82,25 @@ public final class Wps2Authenticator {
      */
     public Verified verifyHeaders(ServerRequest req, boolean bodyEmpty) {
         String method = req.prologue().method().text();
-        String auth = header(req, HeaderNames.AUTHORIZATION);
-        String date = header(req, HeaderNames.DATE);
-        String md5 = header(req, CONTENT_MD5);
-        String[] target = new String[1];
-        Wps2Verifier.Result[] result = new Wps2Verifier.Result[1];
-        AppRecord app = check(req, bodyEmpty, target, result);
+        String rawQuery = req.query().rawValue();
+        String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        Wps2Verifier.SignedRequest signed = new Wps2Verifier.SignedRequest(method, target,
+                header(req, HeaderNames.AUTHORIZATION), header(req, HeaderNames.DATE), header(req, CONTENT_MD5),
+                header(req, HeaderNames.CONTENT_TYPE), bodyEmpty, pathPrefix);
+        AppRecord app = check(signed);
         String replayKey = null;
         long until = 0;
         if (replay != null && !"GET".equals(method) && !"HEAD".equals(method)) {
-            replayKey = replayKey(result[0].appId(), method, req.prologue().uriPath().path(), auth, date, md5);
+            replayKey = replayKey(app.appId(), method, req.prologue().uriPath().path(), signed.authorization(),
+                    signed.date(), signed.contentMd5());
             // a Date up to one window in the future stays valid for a window after it: remember it that long
-            long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(clock.millis());
+            long sentAt = HttpDates.parse(signed.date().strip()).map(Instant::toEpochMilli).orElse(clock.millis());
             until = Math.max(clock.millis(), sentAt) + window.toMillis() + MARGIN_MILLIS;
             if (replay.seen(replayKey)) {
                 throw replayed();
             }
         }
-        Verified v = new Verified(app, bodyEmpty, md5, target[0], replayKey, until);
+        Verified v = new Verified(app, signed, replayKey, until);
         if (bodyEmpty) {
             record(v);
         }
@@ -114,24 +112,16 @@ public final class Wps2Authenticator {
      * of date (shared cache mode): returns the fresh row, or throws what the request earns with it. The replay cache is
      * not consulted again: this request is already recorded there, if anywhere.
      */
-    public AppRecord recheck(ServerRequest req, Verified v) {
-        AppRecord app = check(req, v.bodyEmpty, new String[1], new Wps2Verifier.Result[1]);
+    public AppRecord recheck(Verified v) {
+        AppRecord app = check(v.signed);
         v.app = app;
         return app;
     }
 
-    private AppRecord check(ServerRequest req, boolean bodyEmpty, String[] targetOut, Wps2Verifier.Result[] resultOut) {
-        String method = req.prologue().method().text();
-        String rawQuery = req.query().rawValue();
-        String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        String auth = header(req, HeaderNames.AUTHORIZATION);
-        String date = header(req, HeaderNames.DATE);
-        String md5 = header(req, CONTENT_MD5);
-        String ct = header(req, HeaderNames.CONTENT_TYPE);
+    /** Steps 1–5 against the app row: the row, or the documented error (counted by reason). */
+    private AppRecord check(Wps2Verifier.SignedRequest signed) {
         AppRecord[] found = new AppRecord[1];
         long now = clock.epochSeconds();
-        Wps2Verifier.SignedRequest signed = new Wps2Verifier.SignedRequest(method, target, auth, date, md5, ct, bodyEmpty,
-                pathPrefix);
         Wps2Verifier.KeyLookup lookup = appId -> {
             Optional<AppRecord> a = apps.find(appId);
             a.ifPresent(x -> found[0] = x);
@@ -146,8 +136,6 @@ public final class Wps2Authenticator {
             metrics.wps2Failure(r.failure().reason());
             throw new ApiException(r.failure().code(), r.failure().hint());
         }
-        targetOut[0] = target;
-        resultOut[0] = r;
         return found[0];
     }
 
@@ -173,7 +161,7 @@ public final class Wps2Authenticator {
         boolean ok;
         if (receivedBytes == 0) {
             ok = false;
-            for (String candidate : Wps2Verifier.emptyBodyCandidates(v.rawTarget, pathPrefix)) {
+            for (String candidate : Wps2Verifier.emptyBodyCandidates(v.signed.rawTarget(), pathPrefix)) {
                 ok |= Wps2Verifier.bodyMatches(v.contentMd5(), candidate);
             }
         } else {
