@@ -73,6 +73,7 @@ import java.util.random.RandomGenerator;
 
 /** Builds every part from a {@link ServerConfig}, starts the web server, and stops it again. */
 public final class YundocServer implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(YundocServer.class.getName());
     private final ServerConfig config;
     private final Database db;
     private final BlobStore blobStore;
@@ -261,8 +262,7 @@ public final class YundocServer implements AutoCloseable {
                 try {
                     purgeExpiredRecycleItems();
                 } catch (RuntimeException e) {
-                    java.util.logging.Logger.getLogger(YundocServer.class.getName())
-                            .log(java.util.logging.Level.WARNING, "recycle-bin purge failed", e);
+                    LOG.log(java.util.logging.Level.WARNING, "recycle-bin purge failed", e);
                 }
             }, 1, 10, java.util.concurrent.TimeUnit.MINUTES);
         } else {
@@ -456,8 +456,7 @@ public final class YundocServer implements AutoCloseable {
         // requests in flight finish (up to --drain-timeout) before the listener and the backends close
         int left = router.drain(config.drainTimeout());
         if (left > 0) {
-            java.util.logging.Logger.getLogger(YundocServer.class.getName()).warning(
-                    left + " request(s) still in flight after --drain-timeout " + config.drainTimeout() + "; stopping anyway");
+            LOG.warning(left + " request(s) still in flight after --drain-timeout " + config.drainTimeout() + "; stopping anyway");
         }
         web.stop();
         if (retention != null) {

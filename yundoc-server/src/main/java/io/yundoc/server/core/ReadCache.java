@@ -85,7 +85,7 @@ public final class ReadCache {
      * throw when the store cannot be reached.
      */
     public interface Generations {
-        /** The current generation (created, unguessably new, if the store lost it). */
+        /** The current generation (created anew, larger than any handed out before, if the store lost it). */
         long current();
 
         /** Moves the generation on: every entry cached under an earlier one stops serving. */
@@ -155,19 +155,17 @@ public final class ReadCache {
     }
 
     /** Retries an owed bump; true once it landed. */
-    private boolean settleBump() {
-        synchronized (this) {
-            if (!bumpOwed) {
-                return true;
-            }
-            try {
-                shared.advance();
-                bumpOwed = false;
-                LOG.info("cache generation store is back; the owed bump landed");
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
+    private synchronized boolean settleBump() {
+        if (!bumpOwed) {
+            return true;
+        }
+        try {
+            shared.advance();
+            bumpOwed = false;
+            LOG.info("cache generation store is back; the owed bump landed");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -212,11 +210,7 @@ public final class ReadCache {
 
     /** The quota round trip found {@code current}: it counted the call, so every row this call used is valid. */
     public void confirmed(long current) {
-        Pass p = pass.get();
-        if (p != null) {
-            p.expected = NONE;
-            p.observed = current;
-        }
+        learnt(current);
     }
 
     /**
@@ -224,12 +218,17 @@ public final class ReadCache {
      * read again. Returns the exception to throw.
      */
     public StaleRead stale(long current) {
+        learnt(current);
+        return new StaleRead();
+    }
+
+    /** The call now knows the current generation: nothing it used is left unchecked, later reads check against it. */
+    private void learnt(long current) {
         Pass p = pass.get();
         if (p != null) {
             p.expected = NONE;
             p.observed = current;
         }
-        return new StaleRead();
     }
 
     /**
