@@ -31,10 +31,14 @@ class DataDirLockTest {
         DataDirLock.acquire(data).close();
     }
 
+    /** An embedded-mode configuration on its own data dir under the test's temp dir. */
+    private ServerConfig embedded(String name) {
+        return ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dir.resolve(name)).adminToken("lock-test-admin").build();
+    }
+
     @Test
     void aSecondServerOnTheSameDataDirIsRefusedAndTheFirstKeepsServing() throws Exception {
-        ServerConfig cfg = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dir.resolve("embedded"))
-                .adminToken("lock-test-admin").build();
+        ServerConfig cfg = embedded("embedded");
         YundocServer first = YundocServer.start(cfg);
         try {
             assertThatThrownBy(() -> YundocServer.start(cfg)).isInstanceOf(IllegalStateException.class)
@@ -53,8 +57,7 @@ class DataDirLockTest {
 
     @Test
     void aMigrationRefusesADataDirAServerIsStillWriting() throws Exception {
-        ServerConfig cfg = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dir.resolve("busy"))
-                .adminToken("lock-test-admin").build();
+        ServerConfig cfg = embedded("busy");
         YundocServer running = YundocServer.start(cfg);
         try {
             String target = ScaleOutBackends.jdbcUrl(ScaleOutBackends.newSchema());

@@ -53,6 +53,14 @@ public final class ScaleOutBackends {
         return b.db(jdbcUrl(schema)).blobs(s.url(schema + "/")).quota(REDIS + "?prefix=" + schema + ":");
     }
 
+    /**
+     * {@link #apply}, with PostgreSQL reached through {@code port} on this machine (a {@link TcpProxy} the test can cut)
+     * and a fresh schema of its own.
+     */
+    public static ServerConfig.Builder applyWithPostgresAt(ServerConfig.Builder b, int port) {
+        return apply(b).db("jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&currentSchema=" + newSchema());
+    }
+
     /** The schema (also the S3 and Redis prefix) a data dir was given, or null. */
     public static String schemaOf(Path dataDir) {
         return SCHEMAS.get(dataDir.toAbsolutePath().normalize());

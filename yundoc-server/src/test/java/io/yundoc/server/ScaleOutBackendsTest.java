@@ -240,8 +240,7 @@ class ScaleOutBackendsTest {
     @Test
     void postgresDownAnswers30004QuicklyAndServiceResumesByItself() throws Exception {
         try (TcpProxy pg = new TcpProxy(5432);
-             TestServer ts = new TestServer(b -> ScaleOutBackends.apply(b)
-                     .db("jdbc:postgresql://127.0.0.1:" + pg.port() + "/test?user=postgres&currentSchema=" + ScaleOutBackends.newSchema()))) {
+             TestServer ts = new TestServer(b -> ScaleOutBackends.applyWithPostgresAt(b, pg.port()))) {
             TestServer.App app = ts.app("test");
             TestServer.User u = ts.user(app);
             String ft = upload(ts, u, "p.txt", "p".getBytes(StandardCharsets.UTF_8));

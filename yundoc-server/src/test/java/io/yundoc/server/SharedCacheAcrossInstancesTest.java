@@ -236,8 +236,7 @@ class SharedCacheAcrossInstancesTest {
     @Test
     void withPostgresDownCachedReadsAnswerUntilTheirEntriesExpireThenEverythingIs30004() throws Exception {
         try (TcpProxy pg = new TcpProxy(5432);
-             TestServer c = new TestServer(x -> ScaleOutBackends.apply(x)
-                     .db("jdbc:postgresql://127.0.0.1:" + pg.port() + "/test?user=postgres&currentSchema=" + ScaleOutBackends.newSchema()))) {
+             TestServer c = new TestServer(x -> ScaleOutBackends.applyWithPostgresAt(x, pg.port()))) {
             TestServer.App own = c.app("test");
             String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART)).get("file_token").asText();
             java.util.function.Supplier<HttpResponse<String>> info =
