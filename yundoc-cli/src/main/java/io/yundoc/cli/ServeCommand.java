@@ -102,6 +102,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "automatic purge of recycle-bin items older than this, e.g. 30d (default ${DEFAULT-VALUE})")
     String recycleRetention;
 
+    @Option(names = "--header-timeout", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "longest time to send a request line and headers (default ${DEFAULT-VALUE})")
+    Duration headerTimeout;
+    @Option(names = "--body-idle-timeout", defaultValue = "30s", converter = Units.DurationConverter.class,
+            description = "longest pause between bytes of a request body or on an idle connection (default ${DEFAULT-VALUE})")
+    Duration bodyIdleTimeout;
+    @Option(names = "--min-free-space", defaultValue = "1GiB", converter = Units.SizeConverter.class,
+            description = "/health warns when free space under the data dir falls below this (default ${DEFAULT-VALUE})")
+    long minFreeSpace;
+    /** Lower-case spelling on the command line; picocli refuses anything else with the list of valid values. */
+    enum Rotation { keep, rotate }
+
+    @Option(names = "--refresh-rotation", defaultValue = "keep",
+            description = "keep: a refresh returns the same refresh token; rotate: a new one, reuse revokes the chain (default ${DEFAULT-VALUE})")
+    Rotation refreshRotation;
+    @Option(names = "--extract-timeout", defaultValue = "30s", converter = Units.DurationConverter.class,
+            description = "time budget of one file's text extraction (default ${DEFAULT-VALUE})")
+    Duration extractTimeout;
+    @Option(names = "--extract-heap", defaultValue = "256MiB", converter = Units.SizeConverter.class,
+            description = "heap cap of the text-extractor process (default ${DEFAULT-VALUE})")
+    long extractHeap;
+    @Option(names = "--login-max-delay", defaultValue = "25s", converter = Units.DurationConverter.class,
+            description = "cap of the delay after failed logins per account or client address (default ${DEFAULT-VALUE})")
+    Duration loginMaxDelay;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig cfg = ServerConfig.builder().port(port).bind(bind).dataDir(data).publicUrl(publicUrl).db(db)
@@ -114,7 +139,10 @@ final class ServeCommand implements Callable<Integer> {
                 .sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency)
-                .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention)).build();
+                .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention))
+                .headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout).minFreeSpace(minFreeSpace)
+                .refreshRotation(refreshRotation == Rotation.rotate ? ServerConfig.RefreshRotation.ROTATE : ServerConfig.RefreshRotation.KEEP)
+                .extractTimeout(extractTimeout).extractHeap(extractHeap).loginMaxDelay(loginMaxDelay).build();
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         long started = System.nanoTime();
         YundocServer server = YundocServer.start(cfg);

@@ -14,7 +14,18 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
                            Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
                            int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies,
-                           Duration recycleRetention, boolean rowCache, Duration drainTimeout) {
+                           Duration recycleRetention, boolean rowCache, Duration drainTimeout,
+                           Duration headerTimeout, Duration bodyIdleTimeout, long minFreeSpace,
+                           RefreshRotation refreshRotation, Duration extractTimeout, long extractHeap,
+                           Duration loginMaxDelay) {
+
+    /** What a refresh does with the refresh token it was given (docs: OAuth refresh). */
+    public enum RefreshRotation {
+        /** The same refresh token comes back and stays valid to its own expiry (KDocs clients keep the first one). */
+        KEEP,
+        /** A new refresh token each time; presenting a used one revokes the whole chain. */
+        ROTATE
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -28,7 +39,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
                 .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache)
-                .drainTimeout(drainTimeout);
+                .drainTimeout(drainTimeout).headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout)
+                .minFreeSpace(minFreeSpace).refreshRotation(refreshRotation).extractTimeout(extractTimeout)
+                .extractHeap(extractHeap).loginMaxDelay(loginMaxDelay);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -72,6 +85,13 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private Duration recycleRetention;
         private boolean rowCache = true;
         private Duration drainTimeout = Duration.ofSeconds(10);
+        private Duration headerTimeout = Duration.ofSeconds(10);
+        private Duration bodyIdleTimeout = Duration.ofSeconds(30);
+        private long minFreeSpace = 1L << 30;
+        private RefreshRotation refreshRotation = RefreshRotation.KEEP;
+        private Duration extractTimeout = Duration.ofSeconds(30);
+        private long extractHeap = 256L << 20;
+        private Duration loginMaxDelay = Duration.ofSeconds(25);
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -110,6 +130,19 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder rowCache(boolean v) { rowCache = v; return this; }
         /** How long a stopping server waits for requests in flight before it closes its listener (0: not at all). */
         public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        /** Longest a client may take to send a request's line and headers before its connection is closed. */
+        public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        /** Longest pause between two reads of a request body (or of an idle kept-alive connection) before closing. */
+        public Builder bodyIdleTimeout(Duration v) { bodyIdleTimeout = v; return this; }
+        /** Free space under the data dir below which /health warns. */
+        public Builder minFreeSpace(long v) { minFreeSpace = v; return this; }
+        public Builder refreshRotation(RefreshRotation v) { refreshRotation = v; return this; }
+        /** Time budget of one file's text extraction (in the extractor process). */
+        public Builder extractTimeout(Duration v) { extractTimeout = v; return this; }
+        /** Heap cap of the text-extractor process. */
+        public Builder extractHeap(long v) { extractHeap = v; return this; }
+        /** Cap of the delay a login waits after failed attempts for its account or client address. */
+        public Builder loginMaxDelay(Duration v) { loginMaxDelay = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -180,10 +213,32 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new IllegalArgumentException("--drain-timeout must be between 0s and 10m");
             }
+            if (headerTimeout == null || headerTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--header-timeout must be at least 1s");
+            }
+            if (bodyIdleTimeout == null || bodyIdleTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--body-idle-timeout must be at least 1s");
+            }
+            if (minFreeSpace < 0) {
+                throw new IllegalArgumentException("--min-free-space must not be negative");
+            }
+            if (refreshRotation == null) {
+                throw new IllegalArgumentException("--refresh-rotation must be keep or rotate");
+            }
+            if (extractTimeout == null || extractTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--extract-timeout must be at least 1s");
+            }
+            if (extractHeap < (64L << 20)) {
+                throw new IllegalArgumentException("--extract-heap must be at least 64MiB");
+            }
+            if (loginMaxDelay == null || loginMaxDelay.isNegative() || loginMaxDelay.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("--login-max-delay must be between 0s and 5m");
+            }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
                     loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
-                    trustedProxies, recycleRetention, rowCache, drainTimeout);
+                    trustedProxies, recycleRetention, rowCache, drainTimeout, headerTimeout, bodyIdleTimeout, minFreeSpace,
+                    refreshRotation, extractTimeout, extractHeap, loginMaxDelay);
         }
     }
 }
