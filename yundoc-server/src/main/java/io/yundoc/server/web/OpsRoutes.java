@@ -22,7 +22,8 @@ public final class OpsRoutes {
     private final Database db;
     private final BlobStore blobs;
     private final Metrics metrics;
-    private final byte[] openapi;
+    /** The document per public base URL, whose {@code servers} names that URL (few bases: one, or one per Host). */
+    private final io.yundoc.server.core.Memo<String, byte[]> openapiByBase;
 
     /**
      * Parts of the OpenAPI document, one per capability, each {@code /openapi/<name>.json} with {@code paths} and
@@ -46,10 +47,22 @@ public final class OpsRoutes {
         this.db = db;
         this.blobs = blobs;
         this.metrics = metrics;
-        this.openapi = openapiDocument();
+        ObjectNode doc = openapiTree();
+        this.openapiByBase = new io.yundoc.server.core.Memo<>(64, base -> {
+            ObjectNode copy = doc.deepCopy();
+            copy.putArray("servers").addObject().put("url", base);
+            return Json.write(copy);
+        });
     }
 
-    static byte[] openapiDocument() {
+    /** The OpenAPI document with {@code servers} naming {@code base} (generators build their default URL from it). */
+    public static byte[] openapiDocument(String base) {
+        ObjectNode doc = openapiTree();
+        doc.putArray("servers").addObject().put("url", base);
+        return Json.write(doc);
+    }
+
+    static ObjectNode openapiTree() {
         try {
             ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(load("/openapi.json"));
             for (String part : OPENAPI_PARTS) {
@@ -58,7 +71,7 @@ public final class OpsRoutes {
                 mergeInto(doc.withObject("/components").withObject("/schemas"), p.path("components").path("schemas"));
                 mergeInto(doc.withObject("/components").withObject("/securitySchemes"), p.path("components").path("securitySchemes"));
             }
-            return Json.write(doc);
+            return doc;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,7 +108,7 @@ public final class OpsRoutes {
         });
         r.open(Method.GET, "/openapi", c -> {
             c.response().header("Content-Type", "application/json; charset=utf-8");
-            c.response().send(openapi);
+            c.response().send(openapiByBase.get(c.baseUrl()));
         });
     }
 

@@ -119,6 +119,39 @@ class OpenApiRoutesTest {
         assertThat(problems).as("operations in " + RESOURCE + " with problems").isEmpty();
     }
 
+    /** Generators name methods after operationId and need each operation's success and error answers. */
+    @Test
+    void everyOperationHasAUniqueOperationIdASuccessAndItsErrors() {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> ids = new LinkedHashMap<>();
+        operations().forEach((k, op) -> {
+            String id = op.path("operationId").asText("");
+            if (!id.matches("[a-z][A-Za-z0-9]*")) {
+                problems.add(k + ": operationId '" + id + "' is missing or not lowerCamelCase");
+            } else if (ids.put(id, k) != null) {
+                problems.add(k + ": operationId '" + id + "' also names " + ids.get(id));
+            }
+            List<String> codes = new ArrayList<>();
+            op.path("responses").fieldNames().forEachRemaining(codes::add);
+            if (codes.stream().noneMatch(c -> c.startsWith("2") || c.startsWith("3"))
+                    && !codes.equals(List.of("405"))) { // the /dl/ write methods exist only to answer 405
+                problems.add(k + ": no 2xx or 3xx answer " + codes);
+            }
+            boolean api = k.contains(" /api/") || k.contains(" /admin/");
+            if (api && codes.stream().noneMatch(c -> c.startsWith("4"))) {
+                problems.add(k + ": an API operation without its 4xx answers " + codes);
+            }
+        });
+        assertThat(problems).as("operations of " + RESOURCE + " a client generator cannot use").isEmpty();
+    }
+
+    /** {@code servers} names the public base URL, so a generated client's default base URL is this server. */
+    @Test
+    void serversNameThePublicBaseUrl() {
+        assertThat(doc.path("servers")).hasSize(1);
+        assertThat(doc.path("servers").get(0).path("url").asText()).isEqualTo(ts.base);
+    }
+
     @Test
     void everyRefResolves() {
         List<String> refs = new ArrayList<>();
