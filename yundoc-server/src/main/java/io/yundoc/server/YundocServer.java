@@ -220,6 +220,7 @@ public final class YundocServer implements AutoCloseable {
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
+        new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);
         OpsRoutes ops = new OpsRoutes(db, blobStore, metrics);
         if (quotaCounter instanceof RedisQuotaCounter rq) {
             // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready

@@ -60,7 +60,7 @@ public final class Html {
             "Microsoft YaHei",sans-serif;background:#f4f6f8;color:#1f2328}main{max-width:760px;margin:24px auto;\
             background:#fff;border-radius:10px;padding:24px;box-shadow:0 1px 4px rgba(0,0,0,.08)}\
             h1{font-size:1.35rem;margin:0 0 12px;word-break:break-all}dl{display:grid;grid-template-columns:max-content 1fr;\
-            gap:6px 16px;margin:16px 0}dt{color:#656d76}dd{margin:0;word-break:break-all}.icon{font-size:2.4rem}\
+            gap:6px 16px;margin:16px 0}dt{color:#656d76}dd{margin:0;overflow-wrap:anywhere}.icon{font-size:2.4rem}\
             .btn{display:inline-block;padding:10px 18px;border-radius:6px;background:#1f6feb;color:#fff;text-decoration:none;\
             font-weight:600}.btn:hover{background:#1a5fd0}.muted{color:#656d76}.preview{margin-top:20px;border-top:1px solid #d0d7de;\
             padding-top:16px}.preview img{max-width:100%}.preview iframe{width:100%;height:70vh;border:1px solid #d0d7de}\
