@@ -295,7 +295,8 @@ public final class YundocServer implements AutoCloseable {
         OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
         new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
-                new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout()), new Csrf(csrfKey),
+                new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
+                        config.loginMaxDelay()), new Csrf(csrfKey),
                 users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
         new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
     }
