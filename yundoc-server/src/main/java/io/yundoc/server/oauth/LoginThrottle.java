@@ -50,8 +50,10 @@ public final class LoginThrottle {
     private final int freeFailures;
     private final long windowMillis;
     private final long maxDelayMillis;
+    private final int perAddress;
+    private final int maxWaiting;
     private final Map<String, Integer> running = new ConcurrentHashMap<>();
-    private final Semaphore waiting = new Semaphore(MAX_WAITING);
+    private final Semaphore waiting;
 
     /**
      * @param freeFailures failures per key before delays start ({@code --login-max-failures})
@@ -59,6 +61,15 @@ public final class LoginThrottle {
      * @param maxDelay the cap of one wait ({@code --login-max-delay}); zero turns delays off
      */
     public LoginThrottle(Jdbi jdbi, ServerClock clock, int freeFailures, Duration window, Duration maxDelay) {
+        this(jdbi, clock, freeFailures, window, maxDelay, PER_ADDRESS, MAX_WAITING);
+    }
+
+    /** With other bounds than {@link #PER_ADDRESS} and {@link #MAX_WAITING} (tests reach them with a few requests). */
+    LoginThrottle(Jdbi jdbi, ServerClock clock, int freeFailures, Duration window, Duration maxDelay, int perAddress,
+                  int maxWaiting) {
+        this.perAddress = perAddress;
+        this.maxWaiting = maxWaiting;
+        this.waiting = new Semaphore(maxWaiting);
         this.jdbi = jdbi;
         this.clock = clock;
         this.freeFailures = freeFailures;
@@ -131,7 +142,7 @@ public final class LoginThrottle {
         boolean[] took = new boolean[1];
         running.compute(keys.address(), (k, n) -> {
             int now = n == null ? 0 : n;
-            took[0] = now < PER_ADDRESS;
+            took[0] = now < perAddress;
             return took[0] ? now + 1 : n;
         });
         if (!took[0]) {
@@ -159,6 +170,11 @@ public final class LoginThrottle {
             attempt.close();
             throw e;
         }
+    }
+
+    /** Requests sleeping in a delay now, on this instance. */
+    int waitingNow() {
+        return maxWaiting - waiting.availablePermits();
     }
 
     /** The wait of the next attempt with these keys, by the rule in the class comment. */

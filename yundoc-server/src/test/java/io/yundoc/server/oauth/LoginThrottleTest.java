@@ -2,6 +2,8 @@ package io.yundoc.server.oauth;
 
 import static io.yundoc.server.oauth.BrowserlessFlow.authParams;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
@@ -202,6 +204,28 @@ class LoginThrottleTest {
                         "SELECT failures FROM login_throttle WHERE throttle_key = :k")
                 .bind("k", LoginThrottle.Keys.of("x6", "10.6.0.1").address()).mapTo(Integer.class).one());
         assertThat(counted).isEqualTo(14);
+    }
+
+    @Test
+    void whenTheWaitingBoundIsFullAnAttemptThatMustWaitIsRefusedAndOneThatNeedNotIsAdmitted() throws Exception {
+        LoginThrottle oneWaiter = new LoginThrottle(ts.server.database().jdbi(), ts.server.clock(), 3, Duration.ofMinutes(15),
+                Duration.ofSeconds(3), LoginThrottle.PER_ADDRESS, 1);
+        fail("w9", "10.9.0.1", 10);
+        fail("w9", "10.9.0.2", 10);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> first = pool.submit(() -> {
+                oneWaiter.admit("w9", "10.9.0.1").close();
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> oneWaiter.waitingNow() == 1);
+            assertThatThrownBy(() -> oneWaiter.admit("w9", "10.9.0.2"))
+                    .isInstanceOfSatisfying(LoginThrottle.Refused.class, r -> assertThat(r.retryAfterSeconds()).isEqualTo(3));
+            try (LoginThrottle.Attempt free = oneWaiter.admit("someone-9", "10.9.0.3")) {
+                assertThat(free).isNotNull();
+            }
+            first.get(); // the waiter was admitted after its 3 s
+        }
+        assertThat(oneWaiter.waitingNow()).isZero();
     }
 
     @Test
