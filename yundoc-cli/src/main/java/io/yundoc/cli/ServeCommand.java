@@ -78,11 +78,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--session-ttl", defaultValue = "12h", converter = Units.DurationConverter.class,
             description = "absolute lifetime of a browser session (default ${DEFAULT-VALUE})")
     Duration sessionTtl;
-    @Option(names = "--login-max-failures", defaultValue = "10",
-            description = "failed logins per account or client address before the lock-out (default ${DEFAULT-VALUE})")
+    // no lock-out any more (issue 13): the two old flags keep their names, so old configurations still start
+    @Option(names = "--login-max-failures", defaultValue = "3",
+            description = "failed logins per account or client address before delays start (default ${DEFAULT-VALUE})")
     int loginMaxFailures;
     @Option(names = "--login-lockout", defaultValue = "15m", converter = Units.DurationConverter.class,
-            description = "lock-out window after too many failed logins (default ${DEFAULT-VALUE})")
+            description = "how long failed logins are remembered after the last one; there is no lock-out, "
+                    + "only delays up to --login-max-delay (default ${DEFAULT-VALUE})")
     Duration loginLockout;
 
     @Option(names = "--cloud-allow", split = ",", description = "hosts and CIDRs URL import may reach despite the SSRF guard")

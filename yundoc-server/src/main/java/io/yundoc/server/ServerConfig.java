@@ -74,7 +74,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private Duration wps2Window = Duration.ofMinutes(15);
         private boolean wps2ReplayCache = true;
         private Duration sessionTtl = Duration.ofHours(12);
-        private int loginMaxFailures = 10;
+        /** Failed logins per account, address or pair before delays start (typos cost nothing). */
+        private int loginMaxFailures = 3;
+        /** How long failed logins are remembered after the last one (the name predates delays: there is no lock-out). */
         private Duration loginLockout = Duration.ofMinutes(15);
         private java.util.List<String> cloudAllow = java.util.List.of();
         private Duration cloudTimeout = Duration.ofSeconds(120);
@@ -172,8 +174,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (sessionTtl.compareTo(Duration.ofMinutes(1)) < 0 || sessionTtl.compareTo(Duration.ofDays(30)) > 0) {
                 throw new IllegalArgumentException("--session-ttl must be between 1m and 30d");
             }
-            if (loginMaxFailures < 1 || loginMaxFailures > 1000) {
-                throw new IllegalArgumentException("--login-max-failures must be between 1 and 1000");
+            if (loginMaxFailures < 0 || loginMaxFailures > 1000) {
+                throw new IllegalArgumentException("--login-max-failures must be between 0 and 1000");
             }
             if (loginLockout.isNegative() || loginLockout.isZero() || loginLockout.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("--login-lockout must be between 1s and 1d");

@@ -293,9 +293,11 @@ public final class YundocServer implements AutoCloseable {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         GrantService grants = new GrantService(db.jdbi(), editTokens);
-        OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids);
+        OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids,
+                config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
         new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
-                new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout()), new Csrf(csrfKey),
+                new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
+                        config.loginMaxDelay()), new Csrf(csrfKey),
                 users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
         new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
     }

@@ -81,14 +81,15 @@ class OAuthTest {
     }
 
     @Test
-    void explicitRefreshRotatesThePair() {
+    void explicitRefreshRenewsTheAccessTokenAndKeepsTheRefreshToken() {
         assumeTrue(yundoc.hasRoute("POST", "/api/v1/oauth2/refresh_token"), "needs oauth2/refresh_token (feat-oauth)");
         YundocEmulator.App app = yundoc.createApp();
         YundocEmulator.User u = yundoc.createUser(app);
         try (YundocClient c = yundoc.client(app, u, b -> { })) {
             Tokens fresh = c.oauth().refresh();
             assertThat(fresh.accessToken()).isNotEqualTo(u.tokens().accessToken());
-            assertThat(fresh.refreshToken()).isNotEqualTo(u.tokens().refreshToken());
+            // api.md §3.1: no rotation by default, the same refresh token comes back
+            assertThat(fresh.refreshToken()).isEqualTo(u.tokens().refreshToken());
             assertThat(c.personal().upload("after-refresh.txt", new byte[]{1}, Placement.root()).fsize()).isEqualTo(1);
         }
     }

@@ -35,7 +35,7 @@ class TokenRefreshTest {
             assertThat(wallClock.personal().downloadInfo(f.id().openId()).fsize()).isEqualTo(1);
             Tokens after = wallClock.oauth().tokens().orElseThrow();
             assertThat(after.accessToken()).isNotEqualTo(before.accessToken());
-            assertThat(after.refreshToken()).isNotEqualTo(before.refreshToken());
+            assertThat(after.refreshToken()).isEqualTo(before.refreshToken()); // no rotation by default (api.md §3.1)
 
             // ahead of time: the testkit client sees the expiry on the emulator clock
             assertThat(client.personal().downloadInfo(g.id().openId()).fsize()).isEqualTo(1);

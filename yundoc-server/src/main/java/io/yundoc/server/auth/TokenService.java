@@ -64,17 +64,21 @@ public final class TokenService {
         return new TokenGrant(access, Math.max(0, expires - now), refresh, appId);
     }
 
-    /** Stores a token pair inside the caller's transaction (fixtures, code exchange). */
+    /**
+     * Stores a token pair inside the caller's transaction (fixtures, code exchange, refresh). A null {@code refresh}
+     * stores an access token alone: a refresh without rotation hands back the refresh token the client already holds,
+     * which stays in its own row with its own expiry.
+     */
     public void insert(org.jdbi.v3.core.Handle h, String access, String refresh, String appId, String userId, Set<Scope> scopes,
                        String grantId, String chain, long accessExpires, long now) {
         h.createUpdate("""
                         INSERT INTO tokens (token_id, access_hash, refresh_hash, app_id, user_id, grant_id, chain_id, scopes,
                                             access_expires_at, refresh_expires_at, refresh_used, revoked, created_at)
                         VALUES (:id, :ah, :rh, :app, :user, :grant, :chain, :scopes, :aexp, :rexp, 0, 0, :now)""")
-                .bind("id", ids.internal()).bind("ah", hash(access)).bind("rh", hash(refresh)).bind("app", appId)
+                .bind("id", ids.internal()).bind("ah", hash(access)).bind("rh", refresh == null ? null : hash(refresh)).bind("app", appId)
                 .bind("user", userId).bind("grant", grantId).bind("chain", chain)
                 .bind("scopes", Json.writeString(scopes.stream().map(Scope::wireName).sorted().toList()))
-                .bind("aexp", accessExpires).bind("rexp", now + REFRESH_TTL).bind("now", now).execute();
+                .bind("aexp", accessExpires).bind("rexp", refresh == null ? 0 : now + REFRESH_TTL).bind("now", now).execute();
     }
 
     /**

@@ -240,33 +240,30 @@ public final class AuthPages {
             loginPage(c, zh, 400, "login", ar, zh ? "请输入用户名和密码。" : "Enter your user name and password.");
             return;
         }
-        String accountKey = LoginThrottle.accountKey(name);
-        List<String> keys = List.of(accountKey, LoginThrottle.addressKey(clientAddress(c)));
-        Optional<LoginThrottle.Refusal> refusal = throttle.check(keys);
-        if (refusal.isPresent()) {
-            long s = refusal.get().retryAfterSeconds();
+        LoginThrottle.Attempt attempt;
+        try {
+            // sleeps the delay this name and address have earned before the password is looked at
+            attempt = throttle.admit(name, clientAddress(c));
+        } catch (LoginThrottle.Refused r) {
+            long s = r.retryAfterSeconds();
             c.response().header("Retry-After", Long.toString(s));
-            String msg;
-            if (refusal.get().locked()) {
-                long min = (s + 59) / 60;
-                msg = zh ? "登录失败次数过多，登录已被暂时锁定。请在 " + min + " 分钟后重试。"
-                        : "Too many failed sign-ins: sign-in is locked for now. Try again in " + min + " minute" + (min == 1 ? "" : "s") + ".";
-            } else {
-                msg = zh ? "尝试过于频繁，请在 " + s + " 秒后重试。" : "Too many attempts. Try again in " + s + " second" + (s == 1 ? "" : "s") + ".";
+            loginPage(c, zh, 429, "login", ar, zh ? "同时进行的登录尝试过多，请在 " + s + " 秒后重试。"
+                    : "Too many sign-in attempts at once. Try again in " + s + " second" + (s == 1 ? "" : "s") + ".", name);
+            return;
+        }
+        Optional<UserRecord> user;
+        try (attempt) {
+            user = users.findByName(name);
+            // an unknown name costs the same bcrypt work as a known one, so timing does not tell them apart
+            String hash = user.flatMap(u -> users.passwordHash(u.userId())).orElseGet(this::dummyHash);
+            boolean ok = hasher.matches(password, hash) && user.isPresent();
+            if (!ok) {
+                attempt.failed();
+                loginPage(c, zh, 401, "login", ar, zh ? "用户名或密码错误。" : "Wrong user name or password.", name);
+                return;
             }
-            loginPage(c, zh, 429, "login", ar, msg, name);
-            return;
+            attempt.succeeded();
         }
-        Optional<UserRecord> user = users.findByName(name);
-        // an unknown name costs the same bcrypt work as a known one, so timing does not tell them apart
-        String hash = user.flatMap(u -> users.passwordHash(u.userId())).orElseGet(this::dummyHash);
-        boolean ok = hasher.matches(password, hash) && user.isPresent();
-        if (!ok) {
-            throttle.failure(keys);
-            loginPage(c, zh, 401, "login", ar, zh ? "用户名或密码错误。" : "Wrong user name or password.", name);
-            return;
-        }
-        throttle.success(accountKey);
         if (user.get().disabled()) {
             // revealed only after the right password (api.md §3.1)
             errorPage(c, zh, new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled"));
@@ -460,7 +457,7 @@ public final class AuthPages {
         return b.build();
     }
 
-    /** Throttled per client address: behind a trusted proxy (--trusted-proxies), the address it forwards. */
+    /** Delayed per client address: behind a trusted proxy (--trusted-proxies), the address it forwards. */
     private static String clientAddress(Call c) {
         return c.clientAddress();
     }

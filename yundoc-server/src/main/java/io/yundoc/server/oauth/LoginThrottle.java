@@ -4,107 +4,240 @@ import io.yundoc.protocol.Hex;
 import io.yundoc.server.core.ServerClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Failed-login throttling per account name and per client address (design.md {@code --login-max-failures},
- * {@code --login-lockout}). From the third failure in a row the next attempt must wait 1, 2, 4, ... seconds (at most
- * 60); after {@code maxFailures} failures the key is locked for the lock-out window. Attempts refused by the throttle
- * are not checked and do not count. Names are throttled whether or not such an account exists, and stored hashed,
- * so the throttle reveals nothing about accounts. State lives in the database: every instance counts together.
+ * Failed-login delays in the manner of Nextcloud's brute-force protection (issue 13): there is no lock-out, only a
+ * wait before the password is checked, growing with failures and capped ({@code --login-max-delay}, 25 s), so the
+ * owner of an account under attack still gets in with the right password.
+ *
+ * <p><b>The rule.</b> Failures are counted per account name, per client address (behind a trusted proxy, the address
+ * it forwards) and per pair of the two. A count forgets itself when its last failure is older than the memory window
+ * ({@code --login-lockout}, 15 min). A count of {@code n} asks for {@code delay(n)}: nothing while {@code n} is at most
+ * the free failures ({@code --login-max-failures}, 3: typos), then 1 s, doubling with each further failure, at most
+ * the cap. An attempt for account A from address I waits
+ * {@code max(delay(failures of I), delay(failures of A))}, except that an address with no failures of its own waits
+ * at most {@link #FRESH_ADDRESS_CAP} (2 s) for the account's share. So an address that fails a lot waits long
+ * whatever names it tries, failures at other addresses never delay the owner at a clean address by more than 2 s,
+ * and a botnet of fresh addresses still pays those 2 s per guess. Names are counted whether or not such an account
+ * exists, and stored hashed, so the throttle reveals nothing about accounts.
+ *
+ * <p>A success for A from I forgets the pair's failures and takes them off A's and I's counts too (the owner's own
+ * typos), while I's failures on other names stay: an attacker's one valid account does not wipe its record.
+ *
+ * <p><b>Waiting.</b> The wait sleeps the request's virtual thread, which holds no platform thread. At most
+ * {@link #PER_ADDRESS} attempts per address run at a time (waiting or being checked), so a parallel burst from one
+ * address cannot outrun its growing delay, and at most {@link #MAX_WAITING} requests wait in all. Past either bound
+ * the attempt is refused at once ({@link Refused}: 429 with Retry-After) and not counted. Counts live in the database,
+ * so every instance sees the same failures; the two bounds are per instance.
  */
 public final class LoginThrottle {
-    private static final int FREE_FAILURES = 2;
-    private static final long MAX_DELAY = 60;
+    /** At most this much of an account's delay falls on an address that has no failures of its own. */
+    static final Duration FRESH_ADDRESS_CAP = Duration.ofSeconds(2);
+    /** Attempts one address may have running at a time, on this instance. */
+    static final int PER_ADDRESS = 4;
+    /** Requests that may sleep in a delay at a time, on this instance. */
+    static final int MAX_WAITING = 1000;
 
     private final Jdbi jdbi;
     private final ServerClock clock;
-    private final int maxFailures;
-    private final long lockoutSeconds;
+    private final int freeFailures;
+    private final long windowMillis;
+    private final long maxDelayMillis;
+    private final int perAddress;
+    private final int maxWaiting;
+    private final Map<String, Integer> running = new ConcurrentHashMap<>();
+    private final Semaphore waiting;
 
-    public LoginThrottle(Jdbi jdbi, ServerClock clock, int maxFailures, Duration lockout) {
+    /**
+     * @param freeFailures failures per key before delays start ({@code --login-max-failures})
+     * @param window how long a key's failures are remembered after its last one ({@code --login-lockout})
+     * @param maxDelay the cap of one wait ({@code --login-max-delay}); zero turns delays off
+     */
+    public LoginThrottle(Jdbi jdbi, ServerClock clock, int freeFailures, Duration window, Duration maxDelay) {
+        this(jdbi, clock, freeFailures, window, maxDelay, PER_ADDRESS, MAX_WAITING);
+    }
+
+    /** With other bounds than {@link #PER_ADDRESS} and {@link #MAX_WAITING} (tests reach them with a few requests). */
+    LoginThrottle(Jdbi jdbi, ServerClock clock, int freeFailures, Duration window, Duration maxDelay, int perAddress,
+                  int maxWaiting) {
+        this.perAddress = perAddress;
+        this.maxWaiting = maxWaiting;
+        this.waiting = new Semaphore(maxWaiting);
         this.jdbi = jdbi;
         this.clock = clock;
-        this.maxFailures = maxFailures;
-        this.lockoutSeconds = lockout.toSeconds();
+        this.freeFailures = freeFailures;
+        this.windowMillis = window.toMillis();
+        this.maxDelayMillis = maxDelay.toMillis();
     }
 
-    /** Why an attempt is refused before the password is looked at, and for how long. */
-    public record Refusal(boolean locked, long retryAfterSeconds) {
+    /** The three counting keys of one attempt. */
+    record Keys(String account, String address, String pair) {
+        static Keys of(String name, String address) {
+            String n = name.strip().toLowerCase(Locale.ROOT);
+            return new Keys("u:" + sha(n), "a:" + sha(address), "p:" + sha(n + "\n" + address));
+        }
+
+        List<String> all() {
+            return List.of(account, address, pair);
+        }
+
+        private static String sha(String s) {
+            return Hex.sha256(s.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
-    public static String accountKey(String name) {
-        return "u:" + Hex.sha256(name.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    /** An attempt refused before any wait: too many at once from its address, or too many waiting overall. */
+    public static final class Refused extends Exception {
+        private final long retryAfterSeconds;
+
+        Refused(long retryAfterSeconds) {
+            super(null, null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
     }
 
-    public static String addressKey(String address) {
-        return "a:" + Hex.sha256(address.getBytes(StandardCharsets.UTF_8));
-    }
+    /** An admitted attempt that has served its wait. Report its outcome, then close it to free its address's slot. */
+    public final class Attempt implements AutoCloseable {
+        private final Keys keys;
+        private boolean closed;
 
-    /** The refusal with the longest wait among the keys, if any key is locked or still in its delay. */
-    public Optional<Refusal> check(List<String> keys) {
-        long now = clock.epochSeconds();
-        long nowMs = clock.millis();
-        Refusal worst = null;
-        for (String k : keys) {
-            Optional<long[]> row = jdbi.withHandle(h -> h.createQuery(
-                            "SELECT failures, last_failure_ms, locked_until FROM login_throttle WHERE throttle_key = :k")
-                    .bind("k", k).map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}).findOne());
-            if (row.isEmpty()) {
-                continue;
-            }
-            long[] r = row.get();
-            Refusal refusal = null;
-            if (r[2] > now) {
-                refusal = new Refusal(true, r[2] - now);
-            } else if (r[0] > FREE_FAILURES) {
-                long waitMs = r[1] + delay((int) r[0]) * 1000 - nowMs;
-                if (waitMs > 0) {
-                    refusal = new Refusal(false, (waitMs + 999) / 1000);
-                }
-            }
-            if (refusal != null && (worst == null || refusal.locked() && !worst.locked()
-                    || refusal.locked() == worst.locked() && refusal.retryAfterSeconds() > worst.retryAfterSeconds())) {
-                worst = refusal;
+        private Attempt(Keys keys) {
+            this.keys = keys;
+        }
+
+        public void failed() {
+            failure(keys);
+        }
+
+        public void succeeded() {
+            success(keys);
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                running.computeIfPresent(keys.address(), (k, n) -> n <= 1 ? null : n - 1);
             }
         }
-        return Optional.ofNullable(worst);
     }
 
-    static long delay(int failures) {
-        return Math.min(MAX_DELAY, 1L << Math.min(30, failures - FREE_FAILURES - 1));
+    /**
+     * Admits one attempt for {@code name} from {@code address} and sleeps its delay; the caller checks the password
+     * afterwards and reports the outcome on the returned attempt.
+     */
+    public Attempt admit(String name, String address) throws Refused {
+        Keys keys = Keys.of(name, address);
+        boolean[] took = new boolean[1];
+        running.compute(keys.address(), (k, n) -> {
+            int now = n == null ? 0 : n;
+            took[0] = now < perAddress;
+            return took[0] ? now + 1 : n;
+        });
+        if (!took[0]) {
+            throw new Refused(Math.max(1, (maxDelayMillis + 999) / 1000));
+        }
+        Attempt attempt = new Attempt(keys);
+        try {
+            long delay = delayMillis(keys);
+            if (delay > 0) {
+                if (!waiting.tryAcquire()) {
+                    throw new Refused((delay + 999) / 1000);
+                }
+                try {
+                    Thread.sleep(delay);
+                } finally {
+                    waiting.release();
+                }
+            }
+            return attempt;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempt.close();
+            throw new Refused(1);
+        } catch (Refused | RuntimeException e) {
+            attempt.close();
+            throw e;
+        }
     }
 
-    /** Counts a failure against every key; a key reaching the limit is locked and its count starts over. */
-    public void failure(List<String> keys) {
-        long now = clock.epochSeconds();
-        long nowMs = clock.millis();
+    /** Requests sleeping in a delay now, on this instance. */
+    int waitingNow() {
+        return maxWaiting - waiting.availablePermits();
+    }
+
+    /** The wait of the next attempt with these keys, by the rule in the class comment. */
+    long delayMillis(Keys keys) {
+        Map<String, Integer> counts = counts(keys);
+        int address = counts.getOrDefault(keys.address(), 0);
+        long accountShare = delay(counts.getOrDefault(keys.account(), 0));
+        if (address == 0) {
+            accountShare = Math.min(accountShare, FRESH_ADDRESS_CAP.toMillis());
+        }
+        return Math.max(delay(address), accountShare);
+    }
+
+    /** {@code delay(n)} of the class comment, in milliseconds. */
+    long delay(int failures) {
+        if (failures <= freeFailures) {
+            return 0;
+        }
+        return Math.min(maxDelayMillis, 1000L << Math.min(30, failures - freeFailures - 1));
+    }
+
+    /** The live failure counts of the keys: rows past the memory window count as none. */
+    private Map<String, Integer> counts(Keys keys) {
+        long since = clock.millis() - windowMillis;
+        Map<String, Integer> m = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT throttle_key, failures FROM login_throttle "
+                        + "WHERE throttle_key IN (<keys>) AND last_failure_ms >= :since")
+                .bindList("keys", keys.all()).bind("since", since)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
+                .forEach(e -> m.put(e.getKey(), e.getValue())));
+        return m;
+    }
+
+    /** Counts a failure under all three keys; a count past the memory window starts over at one. */
+    void failure(Keys keys) {
+        long now = clock.millis();
+        long since = now - windowMillis;
         jdbi.useTransaction(h -> {
-            // rows idle for a day and not locked carry no information any more
-            h.createUpdate("DELETE FROM login_throttle WHERE last_failure_ms < :old AND locked_until <= :now")
-                    .bind("old", nowMs - 86_400_000L).bind("now", now).execute();
-            for (String k : keys) {
-                // a lock-out that has ended starts a fresh count
-                h.createUpdate("UPDATE login_throttle SET failures = 0, locked_until = 0 WHERE throttle_key = :k "
-                        + "AND locked_until > 0 AND locked_until <= :now").bind("k", k).bind("now", now).execute();
+            h.createUpdate("DELETE FROM login_throttle WHERE last_failure_ms < :since").bind("since", since).execute();
+            for (String k : keys.all()) {
                 h.createUpdate("""
                                 INSERT INTO login_throttle (throttle_key, failures, last_failure_ms, locked_until)
                                 VALUES (:k, 1, :ms, 0)
                                 ON CONFLICT (throttle_key) DO UPDATE SET failures = login_throttle.failures + 1,
                                                                         last_failure_ms = excluded.last_failure_ms""")
-                        .bind("k", k).bind("ms", nowMs).execute();
-                h.createUpdate("UPDATE login_throttle SET locked_until = :until, failures = 0 "
-                                + "WHERE throttle_key = :k AND failures >= :max")
-                        .bind("k", k).bind("until", now + lockoutSeconds).bind("max", maxFailures).execute();
+                        .bind("k", k).bind("ms", now).execute();
             }
         });
     }
 
-    /** A successful login clears the account's count (not the address's: one good account must not reset an attacker). */
-    public void success(String accountKey) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM login_throttle WHERE throttle_key = :k").bind("k", accountKey).execute());
+    /** Forgets the pair's failures, on the pair and on the account's and the address's counts. */
+    void success(Keys keys) {
+        long since = clock.millis() - windowMillis;
+        jdbi.useTransaction(h -> {
+            int own = h.createQuery("SELECT failures FROM login_throttle WHERE throttle_key = :k AND last_failure_ms >= :since")
+                    .bind("k", keys.pair()).bind("since", since).mapTo(Integer.class).findOne().orElse(0);
+            h.createUpdate("DELETE FROM login_throttle WHERE throttle_key = :k").bind("k", keys.pair()).execute();
+            if (own > 0) {
+                h.createUpdate("UPDATE login_throttle SET failures = CASE WHEN failures > :n THEN failures - :n ELSE 0 END "
+                                + "WHERE throttle_key IN (<keys>)")
+                        .bind("n", own).bindList("keys", List.of(keys.account(), keys.address())).execute();
+                h.createUpdate("DELETE FROM login_throttle WHERE failures = 0").execute();
+            }
+        });
     }
 }

@@ -25,7 +25,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The OAuth2 authorization-code rules of api.md §3.1: validating an authorize request, issuing codes (5 min, single
- * use, stored hashed), the code exchange with replay revocation, and refresh-token rotation.
+ * use, stored hashed), the code exchange with replay revocation, and the refresh (same refresh token by default,
+ * rotation with reuse detection on request).
  */
 public final class OAuthService {
     public static final long CODE_TTL = 300;
@@ -39,8 +40,15 @@ public final class OAuthService {
     private final AdminService admin;
     private final ServerClock clock;
     private final IdGenerator ids;
+    private final boolean rotateRefreshTokens;
 
-    public OAuthService(Jdbi jdbi, AppStore apps, TokenService tokens, AdminService admin, ServerClock clock, IdGenerator ids) {
+    /**
+     * @param rotateRefreshTokens {@code --refresh-rotation=rotate}: each refresh answers a new refresh token; false (the
+     *                            default, KDocs clients rely on it) answers the presented one again
+     */
+    public OAuthService(Jdbi jdbi, AppStore apps, TokenService tokens, AdminService admin, ServerClock clock, IdGenerator ids,
+                        boolean rotateRefreshTokens) {
+        this.rotateRefreshTokens = rotateRefreshTokens;
         this.jdbi = jdbi;
         this.apps = apps;
         this.tokens = tokens;
@@ -246,8 +254,13 @@ public final class OAuthService {
     }
 
     /**
-     * Step 3: rotation. The old refresh token stops working, the old access token lives on until its own expiry.
-     * Unknown, expired, used, revoked or another app's refresh token → 20001.
+     * Step 3 of api.md §3.1. Unknown, expired, revoked or another app's refresh token → 20001, the token untouched.
+     * Without rotation (the default) the answer carries a new access token and the presented refresh token itself,
+     * which stays valid until its own expiry, 90 days after it was issued: KDocs clients keep the first refresh token
+     * and present it again. With rotation the answer carries a fresh 90-day refresh token and the presented one is
+     * used up. In both modes a used-up (rotated) refresh token presented again is a reuse (RFC 9700 §4.14.2): either
+     * the client or an attacker holds a stolen copy, so every token of its chain, access and refresh, is revoked.
+     * Earlier access tokens live on until their own expiry.
      */
     public TokenGrant refresh(String appId, String appKey, String refreshToken) {
         AppRecord app = authenticateApp(appId, appKey);
@@ -270,6 +283,7 @@ public final class OAuthService {
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token revoked");
         }
         if (row.used()) {
+            revokeChain(row.chainId());
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token already used");
         }
         long now = clock.epochSeconds();
@@ -277,10 +291,11 @@ public final class OAuthService {
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token expired");
         }
         String access = ids.accessToken();
-        String refresh = ids.refreshToken();
+        String refresh = rotateRefreshTokens ? ids.refreshToken() : null;
         boolean won = jdbi.inTransaction(h -> {
-            int n = h.createUpdate("UPDATE tokens SET refresh_used = 1 WHERE token_id = :t AND refresh_used = 0 AND revoked = 0")
-                    .bind("t", row.tokenId()).execute();
+            // rotation uses the token up; without it the same conditional write only confirms it is still live
+            int n = h.createUpdate("UPDATE tokens SET refresh_used = :used WHERE token_id = :t AND refresh_used = 0 AND revoked = 0")
+                    .bind("used", rotateRefreshTokens ? 1 : 0).bind("t", row.tokenId()).execute();
             if (n != 1) {
                 return false;
             }
@@ -289,8 +304,13 @@ public final class OAuthService {
             return true;
         });
         if (!won) {
+            if (!rotateRefreshTokens) {
+                throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token revoked");
+            }
+            // a concurrent presentation of the same token rotated it first: that is a reuse too
+            revokeChain(row.chainId());
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token already used");
         }
-        return new TokenGrant(access, TokenService.ACCESS_TTL, refresh, app.appId());
+        return new TokenGrant(access, TokenService.ACCESS_TTL, rotateRefreshTokens ? refresh : refreshToken, app.appId());
     }
 }

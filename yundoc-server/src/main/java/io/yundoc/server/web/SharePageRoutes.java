@@ -101,7 +101,7 @@ public final class SharePageRoutes {
         }
         String previewUrl = c.baseUrl() + "/v/" + s.get().file().fileId() + "/preview?token="
                 + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8);
-        render(c, zh, s.get(), previewUrl);
+        render(c, zh, s.get(), previewUrl, Framing.ALLOW);
     }
 
     private void viewPreview(Call c) {
@@ -133,14 +133,14 @@ public final class SharePageRoutes {
         boolean zh = Html.chinese(c.request());
         Optional<Shared> s = resolve(c.param("sid"));
         if (s.isEmpty()) {
-            notFound(c, zh);
+            notFound(c, zh, Framing.DENY);
             return;
         }
-        render(c, zh, s.get(), c.baseUrl() + "/l/" + s.get().link().sid() + "/preview");
+        render(c, zh, s.get(), c.baseUrl() + "/l/" + s.get().link().sid() + "/preview", Framing.DENY);
     }
 
     /** The page body shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
-    private void render(Call c, boolean zh, Shared s, String previewUrl) {
+    private void render(Call c, boolean zh, Shared s, String previewUrl, Framing framing) {
         FileRecord f = s.file();
         LinkRecord l = s.link();
         String expiry = l == null ? "—" : l.expireTime() == 0 ? (zh ? "永久有效" : "permanent")
@@ -167,13 +167,13 @@ public final class SharePageRoutes {
                     .append(zh ? "下载" : "Download").append("</a></p>");
         }
         b.append(previews.embed(f, previewUrl, zh));
-        send(c, 200, Html.page(zh, f.name(), b.toString()));
+        send(c, 200, Html.page(zh, f.name(), b.toString()), framing);
     }
 
     private void download(Call c) {
         Optional<Shared> s = resolve(c.param("sid"));
         if (s.isEmpty() || s.get().file().online() || s.get().file().blobKey() == null) {
-            notFound(c, Html.chinese(c.request()));
+            notFound(c, Html.chinese(c.request()), Framing.DENY);
             return;
         }
         FileRecord f = s.get().file();
@@ -199,17 +199,29 @@ public final class SharePageRoutes {
         };
     }
 
+    /**
+     * Whether a page may be shown inside another site's frame. The share page refuses, as the auth pages do
+     * (clickjacking: its download button must not be overlaid by a hostile page). The {@code /v/} view page and
+     * the 404 answered inside the share page's own preview frame stay frameable: edit-token URLs exist to be
+     * embedded, and a DENY there would blank the preview frame instead of showing the 404 text.
+     */
+    enum Framing { DENY, ALLOW }
+
     static void notFound(Call c, boolean zh) {
+        notFound(c, zh, Framing.ALLOW);
+    }
+
+    static void notFound(Call c, boolean zh, Framing framing) {
         String body = zh
                 ? "<h1>链接不存在或已失效</h1><p>可能的原因：</p><ul><li>链接输入有误</li><li>分享者已关闭、重置或删除了该链接</li>"
                 + "<li>链接已过期</li><li>文件已被删除</li></ul><p class=\"muted\">The link does not exist or is no longer valid.</p>"
                 : "<h1>This link does not exist or is no longer valid</h1><p>Possible reasons:</p><ul><li>the address was mistyped</li>"
                 + "<li>the owner closed, reset or deleted the link</li><li>the link expired</li><li>the file was removed</li></ul>"
                 + "<p class=\"muted\">链接不存在或已失效。</p>";
-        send(c, 404, Html.page(zh, zh ? "链接不存在" : "Link not found", body));
+        send(c, 404, Html.page(zh, zh ? "链接不存在" : "Link not found", body), framing);
     }
 
-    static void send(Call c, int status, String html) {
+    static void send(Call c, int status, String html, Framing framing) {
         var res = c.response();
         res.status(status);
         res.header("Content-Type", "text/html; charset=utf-8");
@@ -217,7 +229,13 @@ public final class SharePageRoutes {
         res.header("Referrer-Policy", "no-referrer");
         res.header("X-Robots-Tag", "noindex, nofollow");
         res.header("X-Content-Type-Options", "nosniff");
-        res.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-src 'self'");
+        if (framing == Framing.DENY) {
+            res.header("X-Frame-Options", "DENY");
+            res.header("Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-src 'self'; frame-ancestors 'none'");
+        } else {
+            res.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-src 'self'");
+        }
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         if (c.request().prologue().method() == Method.HEAD) {
             res.header("Content-Length", Integer.toString(bytes.length));

@@ -25,8 +25,17 @@ final class BrowserlessFlow {
     final Map<String, String> cookies = new LinkedHashMap<>();
     final List<String> setCookies = new ArrayList<>();
 
+    /** Sent as X-Forwarded-For when set: the client address a server trusting loopback proxies sees. */
+    String forwardedFor;
+
     BrowserlessFlow(TestServer ts) {
         this.ts = ts;
+    }
+
+    /** This flow's requests come from {@code address} (the server must trust 127.0.0.1 and ::1 as proxies). */
+    BrowserlessFlow from(String address) {
+        this.forwardedFor = address;
+        return this;
     }
 
     static String enc(String s) {
@@ -71,6 +80,10 @@ final class BrowserlessFlow {
             cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
             h.add("Cookie");
             h.add(c.toString());
+        }
+        if (forwardedFor != null) {
+            h.add("X-Forwarded-For");
+            h.add(forwardedFor);
         }
         if (contentType != null) {
             h.add("Content-Type");
