@@ -98,7 +98,7 @@ public final class YundocServer implements AutoCloseable {
     private YundocServer(ServerConfig config, DataDirLock dirLock) throws IOException {
         this.config = config;
         this.dirLock = dirLock;
-        Files.createDirectories(config.dataDir());
+        io.yundoc.server.core.DataDir.createOwnerOnly(config.dataDir());
         this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
         try {
             // with Redis, instances sharing PostgreSQL keep their row caches exact through a generation kept there
@@ -354,6 +354,12 @@ public final class YundocServer implements AutoCloseable {
 
     /** Opens storage, migrates, and starts listening. */
     public static YundocServer start(ServerConfig config) {
+        try {
+            // before anything is written: 0700 when created, a warning when others can read it, own files 0600
+            io.yundoc.server.core.DataDir.prepare(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare data dir " + config.dataDir(), e);
+        }
         // the embedded database has one owner: its rows are cached and its quota counts kept in this process
         DataDirLock lock = config.embeddedDatabase() ? DataDirLock.acquire(config.dataDir()) : null;
         boolean started = false;

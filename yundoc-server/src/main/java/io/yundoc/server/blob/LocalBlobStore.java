@@ -23,6 +23,7 @@ public final class LocalBlobStore implements BlobStore {
     public LocalBlobStore(Path root) throws IOException {
         this.root = root;
         this.tmp = root.resolve("tmp");
+        io.yundoc.server.core.DataDir.createOwnerOnly(root); // user content: private like the rest of the data dir
         Files.createDirectories(tmp);
     }
 

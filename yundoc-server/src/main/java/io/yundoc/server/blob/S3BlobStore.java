@@ -118,7 +118,7 @@ public final class S3BlobStore implements BlobStore {
         this.presigner = pb.build();
         this.presign = presign;
         this.tmp = tmpDir;
-        Files.createDirectories(tmp);
+        io.yundoc.server.core.DataDir.createOwnerOnly(tmp); // spooled user content: private like the data dir
         // spool files of a run that died mid-upload; only old ones, in case another instance shares this dir
         long cutoff = System.currentTimeMillis() - Duration.ofHours(6).toMillis();
         try (var stale = Files.newDirectoryStream(tmp, "s3-*.part")) {
