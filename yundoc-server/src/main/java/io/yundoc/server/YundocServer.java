@@ -220,7 +220,13 @@ public final class YundocServer implements AutoCloseable {
         downloads.routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
-        OpsRoutes ops = new OpsRoutes(db, blobStore, metrics);
+        io.yundoc.server.core.DiskSpace disk = new io.yundoc.server.core.DiskSpace(config.dataDir(),
+                config.minFreeSpace(), System::nanoTime);
+        router.diskSpace(disk);
+        io.micrometer.core.instrument.Gauge.builder("yundoc_data_dir_free_bytes", disk, d -> d.usable())
+                .description("usable bytes on the data dir's file system (/health warns below --min-free-space)")
+                .register(metrics.registry());
+        OpsRoutes ops = new OpsRoutes(db, blobStore, metrics).disk(disk);
         if (quotaCounter instanceof RedisQuotaCounter rq) {
             // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
