@@ -130,8 +130,8 @@ public final class YundocServer implements AutoCloseable {
                     .register(metrics.registry());
         }
         this.blobStore = config.blobs() != null
-                ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign())
-                : new LocalBlobStore(config.dataDir().resolve("blobs"));
+                ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign(), dirLock != null)
+                : new LocalBlobStore(config.dataDir().resolve("blobs"), dirLock != null);
         boolean failOpen = "open".equals(config.quotaFailure());
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
