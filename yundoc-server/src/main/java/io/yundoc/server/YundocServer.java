@@ -98,7 +98,7 @@ public final class YundocServer implements AutoCloseable {
     private YundocServer(ServerConfig config, DataDirLock dirLock) throws IOException {
         this.config = config;
         this.dirLock = dirLock;
-        Files.createDirectories(config.dataDir());
+        io.yundoc.server.core.DataDir.createOwnerOnly(config.dataDir());
         this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
         try {
             // with Redis, instances sharing PostgreSQL keep their row caches exact through a generation kept there
@@ -130,8 +130,8 @@ public final class YundocServer implements AutoCloseable {
                     .register(metrics.registry());
         }
         this.blobStore = config.blobs() != null
-                ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign())
-                : new LocalBlobStore(config.dataDir().resolve("blobs"));
+                ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign(), dirLock != null)
+                : new LocalBlobStore(config.dataDir().resolve("blobs"), dirLock != null);
         boolean failOpen = "open".equals(config.quotaFailure());
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
@@ -221,7 +221,13 @@ public final class YundocServer implements AutoCloseable {
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
         new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);
-        OpsRoutes ops = new OpsRoutes(db, blobStore, metrics);
+        io.yundoc.server.core.DiskSpace disk = new io.yundoc.server.core.DiskSpace(config.dataDir(),
+                config.minFreeSpace(), System::nanoTime);
+        router.diskSpace(disk);
+        io.micrometer.core.instrument.Gauge.builder("yundoc_data_dir_free_bytes", disk, d -> d.usable())
+                .description("usable bytes on the data dir's file system (/health warns below --min-free-space)")
+                .register(metrics.registry());
+        OpsRoutes ops = new OpsRoutes(db, blobStore, metrics).disk(disk);
         if (quotaCounter instanceof RedisQuotaCounter rq) {
             // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
@@ -357,6 +363,12 @@ public final class YundocServer implements AutoCloseable {
 
     /** Opens storage, migrates, and starts listening. */
     public static YundocServer start(ServerConfig config) {
+        try {
+            // before anything is written: 0700 when created, a warning when others can read it, own files 0600
+            io.yundoc.server.core.DataDir.prepare(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare data dir " + config.dataDir(), e);
+        }
         // the embedded database has one owner: its rows are cached and its quota counts kept in this process
         DataDirLock lock = config.embeddedDatabase() ? DataDirLock.acquire(config.dataDir()) : null;
         boolean started = false;

@@ -288,8 +288,10 @@ class ScaleOutBackendsTest {
             int blobs = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM blobs").mapTo(Integer.class).one());
             assertThat(rows).isZero();
             assertThat(blobs).isZero();
-            try (var spool = Files.list(ts.server.config().dataDir().resolve("spool"))) {
-                assertThat(spool.toList()).as("no spool file left behind").isEmpty();
+            // spool/<id>/ is this instance's own directory (SpoolDir); its upload files must be gone
+            try (var spool = Files.walk(ts.server.config().dataDir().resolve("spool"))) {
+                assertThat(spool.filter(p -> p.getFileName().toString().endsWith(".part")).toList())
+                        .as("no spool file left behind").isEmpty();
             }
             await(Duration.ofSeconds(5), () -> ts.send("GET", "/health", null).statusCode() == 503, "health reports blobs down");
             s3.restore();

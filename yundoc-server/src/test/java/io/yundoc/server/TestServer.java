@@ -282,7 +282,9 @@ public final class TestServer implements AutoCloseable {
             return;
         }
         try (var walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile).forEach(p -> out.add(label + root.relativize(p)));
+            // <id>.lock: a running server's claim on its spool directory (SpoolDir), not content or an upload file
+            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".lock"))
+                    .forEach(p -> out.add(label + root.relativize(p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,6 +13,7 @@ import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.Wps2Authenticator;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.DiskSpace;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.Metrics;
 import io.yundoc.server.core.PublicUrl;
@@ -52,6 +53,10 @@ public final class ApiRouter {
     /** Requests being answered now (every route comes through {@link #run}). */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
+    /** HTTP methods whose success means something was written (clears a "disk full" state). */
+    private static final java.util.Set<String> WRITES = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
+    /** Null until {@link #diskSpace} is called: full disks are still answered 507, just not reported. */
+    private volatile DiskSpace diskSpace;
 
     public ApiRouter(HttpRouting.Builder routing, TokenService tokens, Wps2Authenticator wps2, QuotaService quota,
                      Metrics metrics, PublicUrl publicUrl, Supplier<String> adminToken, Maintenance maintenance) {
@@ -71,6 +76,12 @@ public final class ApiRouter {
         this.adminToken = adminToken;
         this.maintenance = maintenance;
         this.cache = cache;
+    }
+
+    /** Where write failures for lack of space are reported, for {@code /health} (set before serving). */
+    public ApiRouter diskSpace(DiskSpace d) {
+        this.diskSpace = d;
+        return this;
     }
 
     /** An access-token route needing {@code scope}, metered in {@code tier}. */
@@ -208,6 +219,10 @@ public final class ApiRouter {
             }
             authorize(e, call);
             h.handle(call);
+            DiskSpace disk = diskSpace;
+            if (disk != null && WRITES.contains(e.method())) {
+                disk.succeeded(); // a write went through: the disk has room again (DiskSpace "just")
+            }
         } catch (io.helidon.webserver.CloseConnectionException ex) {
             throw ex; // an injected drop: Helidon closes the connection without (finishing) an answer
         } catch (ApiException ex) {
@@ -215,6 +230,9 @@ public final class ApiRouter {
             sendError(call, ex);
         } catch (UncheckedIOException ex) {
             code = ErrorCode.INTERNAL_ERROR.code();
+            if (outOfSpace(call, ex, e, requestId)) {
+                return;
+            }
             if (res.isSent()) {
                 LOG.log(Level.FINE, "connection lost during " + e.key() + " [" + requestId + "]: " + ex.getMessage());
             } else {
@@ -223,12 +241,37 @@ public final class ApiRouter {
             }
         } catch (Exception ex) {
             code = ErrorCode.INTERNAL_ERROR.code();
+            if (outOfSpace(call, ex, e, requestId)) {
+                return;
+            }
             LOG.log(Level.WARNING, "unhandled failure in " + e.key() + " [" + requestId + "]", ex);
             sendError(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId));
         } finally {
             cache.endCall();
             metrics.request(e.method(), e.template(), code, System.nanoTime() - started);
         }
+    }
+
+    /**
+     * A write refused by a full disk: 507 with 30004 {@code insufficient storage}, and {@code /health} reports it. What
+     * was written is already undone by then (spool files deleted, transactions rolled back).
+     */
+    private boolean outOfSpace(Call call, Exception ex, Endpoint e, String requestId) {
+        if (!DiskSpace.isOutOfSpace(ex)) {
+            return false;
+        }
+        DiskSpace disk = diskSpace;
+        if (disk != null) {
+            disk.failed();
+        }
+        Throwable root = ex;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // the root cause only: a wrapping Jdbi message would print the statement's bound values (app keys)
+        LOG.warning("no space left for " + e.key() + " [" + requestId + "]: " + root.getMessage());
+        sendError(call, ApiException.insufficientStorage());
+        return true;
     }
 
     private void authorize(Endpoint e, Call call) {
@@ -352,7 +395,7 @@ public final class ApiRouter {
         if (ex.code() == ErrorCode.ACCESS_TOKEN_INVALID || ex.code() == ErrorCode.INVALID_CODE) {
             call.headers.put("Cache-Control", "no-store");
         }
-        call.send(ex.code().httpStatus(), Json.write(Envelope.Error.of(ex.code(), ex.hint())));
+        call.send(ex.httpStatus(), Json.write(Envelope.Error.of(ex.code(), ex.hint())));
     }
 
     private static final io.helidon.http.HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");

@@ -18,12 +18,22 @@ import java.nio.file.StandardOpenOption;
  */
 public final class LocalBlobStore implements BlobStore {
     private final Path root;
-    private final Path tmp;
+    private final SpoolDir spool;
 
+    /** A store on {@code root} that other processes may write too (upload files of a crashed run go by their locks). */
     public LocalBlobStore(Path root) throws IOException {
+        this(root, false);
+    }
+
+    /**
+     * @param ownsRoot true when the caller holds the data-dir lock, so no other process writes under {@code root}
+     */
+    public LocalBlobStore(Path root, boolean ownsRoot) throws IOException {
         this.root = root;
-        this.tmp = root.resolve("tmp");
-        Files.createDirectories(tmp);
+        io.yundoc.server.core.DataDir.createOwnerOnly(root); // user content: private like the rest of the data dir
+        // upload files go to a directory of this process's own under tmp/ (same file system: commit is a rename);
+        // those a killed run left there are removed now (SpoolDir)
+        this.spool = SpoolDir.claim(root.resolve("tmp"), ownsRoot);
     }
 
     Path pathOf(String key) {
@@ -35,7 +45,7 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public PendingBlob write(InputStream in, long maxBytes) throws IOException {
-        return new LocalPending(Spool.write(in, tmp, "up-", maxBytes, true));
+        return new LocalPending(Spool.write(in, spool.dir(), "up-", maxBytes, true));
     }
 
     @Override
@@ -59,7 +69,12 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public boolean healthy() {
-        return Files.isDirectory(tmp) && Files.isWritable(tmp);
+        return Files.isDirectory(spool.dir()) && Files.isWritable(spool.dir());
+    }
+
+    @Override
+    public void close() {
+        spool.close();
     }
 
     private final class LocalPending extends Spool.Pending {

@@ -40,7 +40,7 @@ public final class S3BlobStore implements BlobStore {
     private final S3Presigner presigner;
     private final String bucket;
     private final String prefix;
-    private final Path tmp;
+    private final SpoolDir spool;
     private final boolean presign;
     private volatile long healthCheckedAt;
     private volatile boolean lastHealthy = true;
@@ -105,7 +105,15 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
+    /** A store whose spool dir other processes may share (spool files of a crashed run go by their locks). */
     public S3BlobStore(String url, Path tmpDir, boolean presign) throws IOException {
+        this(url, tmpDir, presign, false);
+    }
+
+    /**
+     * @param ownsTmpDir true when the caller holds the data-dir lock, so no other process spools into {@code tmpDir}
+     */
+    public S3BlobStore(String url, Path tmpDir, boolean presign, boolean ownsTmpDir) throws IOException {
         Location loc = Location.parse(url);
         this.bucket = loc.bucket();
         this.prefix = loc.prefix();
@@ -117,17 +125,9 @@ public final class S3BlobStore implements BlobStore {
         }
         this.presigner = pb.build();
         this.presign = presign;
-        this.tmp = tmpDir;
-        Files.createDirectories(tmp);
-        // spool files of a run that died mid-upload; only old ones, in case another instance shares this dir
-        long cutoff = System.currentTimeMillis() - Duration.ofHours(6).toMillis();
-        try (var stale = Files.newDirectoryStream(tmp, "s3-*.part")) {
-            for (Path p : stale) {
-                if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        // spool files go to a directory of this process's own; those a killed run left are removed now, while
+        // another instance sharing this dir keeps its own (SpoolDir)
+        this.spool = SpoolDir.claim(tmpDir, ownsTmpDir);
     }
 
     String objectKey(String key) {
@@ -139,7 +139,7 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public PendingBlob write(InputStream in, long maxBytes) throws IOException {
-        return new S3Pending(Spool.write(in, tmp, "s3-", maxBytes, false));
+        return new S3Pending(Spool.write(in, spool.dir(), "s3-", maxBytes, false));
     }
 
     @Override
@@ -233,6 +233,7 @@ public final class S3BlobStore implements BlobStore {
     public void close() {
         presigner.close();
         s3.close();
+        spool.close();
     }
 
     private final class S3Pending extends Spool.Pending {

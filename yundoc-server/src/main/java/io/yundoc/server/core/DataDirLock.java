@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -26,7 +25,8 @@ public final class DataDirLock implements AutoCloseable {
     public static DataDirLock acquire(Path dataDir) {
         FileChannel ch;
         try {
-            Files.createDirectories(dataDir);
+            DataDir.createOwnerOnly(dataDir);
+            DataDir.createOwnerOnlyFile(dataDir.resolve("yundoc.lock"));
             ch = FileChannel.open(dataDir.resolve("yundoc.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the lock file in data dir " + dataDir, e);

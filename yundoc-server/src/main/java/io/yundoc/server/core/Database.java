@@ -2,7 +2,6 @@ package io.yundoc.server.core;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,12 +65,18 @@ public final class Database implements AutoCloseable {
         } else {
             String url = jdbcUrl;
             if (url == null || url.isBlank()) {
+                url = "jdbc:sqlite:" + dataDir.resolve("yundoc.db").toAbsolutePath();
+            }
+            Path file = sqliteFile(url);
+            if (file != null) {
                 try {
-                    Files.createDirectories(dataDir);
+                    // the file holds app keys and signing keys: 0600 before SQLite first opens it, and SQLite gives
+                    // its -wal, -shm and -journal files the database file's mode
+                    DataDir.createOwnerOnly(file.toAbsolutePath().getParent());
+                    DataDir.createOwnerOnlyFile(file);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                url = "jdbc:sqlite:" + dataDir.resolve("yundoc.db").toAbsolutePath();
             }
             hc.setJdbcUrl(url);
             // WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock up front so
@@ -100,6 +105,25 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, pg, cache, generations);
+    }
+
+    /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */
+    static Path sqliteFile(String url) {
+        if (!url.startsWith("jdbc:sqlite:")) {
+            return null;
+        }
+        String rest = url.substring("jdbc:sqlite:".length());
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            rest = rest.substring(0, q);
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        }
+        if (rest.isEmpty() || rest.startsWith(":memory:") || rest.contains("mode=memory")) {
+            return null;
+        }
+        return Path.of(rest);
     }
 
     /** A query parameter of a JDBC URL ({@code ?a=b&c=d}), URL-decoded, or null. */

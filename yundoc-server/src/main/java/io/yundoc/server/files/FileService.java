@@ -84,11 +84,7 @@ public final class FileService {
         }
         try (BlobStore.PendingBlob blob = content.receive(bytes)) {
             BlobRecord rec = content.commit(blob, now);
-            try {
-                return insertFile(p, name, where, rec, ContentTypes.of(name), now);
-            } finally {
-                content.release(rec.key()); // the metadata transaction has ended: the collector may judge the blob again
-            }
+            return withPinned(rec, () -> insertFile(p, name, where, rec, ContentTypes.of(name), now));
         }
     }
 
@@ -100,10 +96,25 @@ public final class FileService {
         }
         long now = clock.epochSeconds();
         BlobRecord rec = content.commit(blob, now);
+        return withPinned(rec, () -> insertFile(p, name, where, rec, ContentTypes.of(name), now));
+    }
+
+    /**
+     * Runs the metadata transaction for a freshly committed blob, pinned until it ends (then the collector may judge
+     * the blob again); a blob the failed transaction left unreferenced (e.g. SQLITE_FULL) is collected at once, so a
+     * failed write leaves no stray file.
+     */
+    private <T> T withPinned(BlobRecord b, java.util.function.Supplier<T> tx) {
+        boolean ok = false;
         try {
-            return insertFile(p, name, where, rec, ContentTypes.of(name), now);
+            T result = tx.get();
+            ok = true;
+            return result;
         } finally {
-            content.release(rec.key());
+            content.release(b.key());
+            if (!ok) {
+                content.collect(store.jdbi(), java.util.List.of(b.key()));
+            }
         }
     }
 

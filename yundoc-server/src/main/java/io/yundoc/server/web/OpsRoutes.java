@@ -5,6 +5,7 @@ import io.yundoc.server.api.ApiRouter;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.Database;
+import io.yundoc.server.core.DiskSpace;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.Metrics;
 import java.io.IOException;
@@ -37,6 +38,16 @@ public final class OpsRoutes {
     }
 
     private final List<Check> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile DiskSpace disk;
+
+    /**
+     * Reports free space under the data dir as {@code checks.disk}: {@code LOW} (a warning, still 200) below
+     * {@code --min-free-space}, {@code FULL} (503) while a write has just failed for lack of space.
+     */
+    public OpsRoutes disk(DiskSpace d) {
+        this.disk = d;
+        return this;
+    }
 
     public OpsRoutes check(Check c) {
         checks.add(c);
@@ -120,6 +131,17 @@ public final class OpsRoutes {
         checks.put("blobs", blobsUp ? "UP" : "DOWN");
         boolean ready = dbUp && blobsUp;
         java.util.List<String> warnings = new java.util.ArrayList<>();
+        DiskSpace d = disk;
+        if (d != null) {
+            DiskSpace.State st = d.state();
+            checks.put("disk", st == DiskSpace.State.OK ? "UP" : st.name());
+            if (st == DiskSpace.State.FULL) {
+                ready = false;
+            } else if (st == DiskSpace.State.LOW) {
+                warnings.add("disk LOW: " + d.usable() + " bytes free under the data dir, below --min-free-space "
+                        + d.minFree());
+            }
+        }
         for (Check x : this.checks) {
             String st = x.status().get();
             checks.put(x.name(), st);
