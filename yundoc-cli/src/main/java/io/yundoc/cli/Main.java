@@ -48,9 +48,14 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine configure(CommandLine cl, String[] args) {
+        return configure(cl, ConfigDefaults.configPath(args), System.getenv());
+    }
+
+    /** {@link #configure(CommandLine, String[])} with the YAML file and environment given (tests pass their own). */
+    static CommandLine configure(CommandLine cl, java.nio.file.Path config, java.util.Map<String, String> env) {
         // file tokens are URL-safe base64 and may start with '-': an unknown "-xyz" is an argument, not a typo'd option
         cl.setUnmatchedOptionsArePositionalParams(true);
-        cl.setDefaultValueProvider(new ConfigDefaults(ConfigDefaults.configPath(args), System.getenv()));
+        cl.setDefaultValueProvider(new ConfigDefaults(config, env));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("yundoc: " + message(ex));
             cmd.getErr().flush();
