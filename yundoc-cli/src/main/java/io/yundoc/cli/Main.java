@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:the server answered an API error (its code and hint are printed)",
+                "1:the server answered an API error (its code and hint are printed); serve could not start (one line says why)",
                 "2:usage error (unknown option, missing argument, contradictory flags)",
                 "3:network or local I/O failure (after retries), or a download that failed verification",
                 "4:authentication: not logged in, token or app key rejected, authorization denied"})
@@ -65,6 +65,9 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable ex) {
+        if (ex instanceof io.yundoc.server.StartupException) {
+            return 1;
+        }
         if (ex instanceof CliException c) {
             return c.exitCode;
         }

@@ -97,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A URL without credentials (password=, secret_key=, user:pass@) for the start-up banner. */
     static String redact(String url) {
-        return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+        return ServerConfig.withoutSecrets(url);
     }
 
     @Option(names = "--recycle-retention", defaultValue = "off",
