@@ -149,10 +149,11 @@ public final class YundocServer implements AutoCloseable {
             this.quotaCounter = new LocalQuotaCounter(db.jdbi());
         }
         opened.push(quotaCounter::close);
+        // with Redis, the no-Redis mode's cache stays underneath: a Redis outage opens no replay window
+        ReplayCache withoutRedis = db.postgres() ? new DbReplayCache(db.jdbi(), clock::millis) : new LocalReplayCache(clock::millis);
         ReplayCache replay = !config.wps2ReplayCache() ? null
-                : redis != null ? new RedisReplayCache(redis, clock::millis, failOpen)
-                : db.postgres() ? new DbReplayCache(db.jdbi(), clock::millis)
-                : new LocalReplayCache(clock::millis);
+                : redis != null ? new RedisReplayCache(redis, clock::millis, withoutRedis)
+                : withoutRedis;
         if (db.postgres()) {
             // several instances share this database: the emulator clock and the maintenance switch set through one
             // instance reach the others within a second
