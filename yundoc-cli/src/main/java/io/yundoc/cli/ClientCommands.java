@@ -114,7 +114,7 @@ final class ClientCommands {
         int port;
         @Option(names = "--scopes", split = ",", description = "scopes to request (default: all eight)")
         List<String> scopes;
-        @Option(names = "--no-browser", description = "only print the URL")
+        @Option(names = "--no-browser", arity = "0..1", fallbackValue = "true", description = "only print the URL")
         boolean noBrowser;
         @Option(names = "--login-timeout", defaultValue = "300", description = "seconds to wait for the redirect (default ${DEFAULT-VALUE})")
         int timeout;
@@ -270,9 +270,9 @@ final class ClientCommands {
     static final class Ls extends Base {
         @Parameters(index = "0", arity = "0..1", description = "folder id (default: 我的文档)")
         String folder;
-        @Option(names = "--app", description = "app space (it has no listing endpoint: refused)")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space (it has no listing endpoint: refused)")
         boolean app;
-        @Option(names = "--app-folder", description = "list the app's own folder 我的文档/应用/<app>")
+        @Option(names = "--app-folder", arity = "0..1", fallbackValue = "true", description = "list the app's own folder 我的文档/应用/<app>")
         boolean appFolder;
         @Option(names = "--order-by", description = "mtime, fname or fsize")
         String orderBy;
@@ -320,13 +320,13 @@ final class ClientCommands {
     static final class Upload extends Base {
         @Parameters(arity = "1..*", description = "local files")
         List<Path> files;
-        @Option(names = "--app", description = "into the app space (WPS-2 signed)")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "into the app space (WPS-2 signed)")
         boolean app;
         @Option(names = "--parent", description = "folder id (personal) or folder token (--app)")
         String parent;
         @Option(names = "--path", description = "folder path like a/b, created when missing")
         String path;
-        @Option(names = "--root", description = "personal: start the path at 我的文档 instead of the app folder")
+        @Option(names = "--root", arity = "0..1", fallbackValue = "true", description = "personal: start the path at 我的文档 instead of the app folder")
         boolean root;
         @Option(names = "--name", description = "name in yundoc (one file only)")
         String name;
@@ -385,7 +385,7 @@ final class ClientCommands {
         String token;
         @Option(names = {"-o", "--output"}, description = "target file or directory (default: the file's name, here)")
         Path output;
-        @Option(names = "--app", description = "from the app space")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "from the app space")
         boolean app;
         @Option(names = "--version", description = "app space: that version")
         Long version;
@@ -431,7 +431,7 @@ final class ClientCommands {
     static final class Rm extends Base {
         @Parameters(arity = "1..*", description = "file tokens")
         List<String> tokens;
-        @Option(names = "--app", description = "app space (permanent)")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space (permanent)")
         boolean app;
         @Option(names = "--modifier", description = "app space: modifier to record")
         String modifier;
@@ -466,7 +466,7 @@ final class ClientCommands {
         List<String> tokens;
         @Option(names = "--to", required = true, description = "target folder id (personal) or token (--app; \"\" = root)")
         String to;
-        @Option(names = "--app", description = "app space")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space")
         boolean app;
 
         @Override
@@ -492,7 +492,7 @@ final class ClientCommands {
         List<String> tokens;
         @Option(names = "--to", description = "target folder id (default: the source folder)")
         String to;
-        @Option(names = "--app", description = "app space: not supported (no copy endpoint)")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space: not supported (no copy endpoint)")
         boolean app;
 
         @Override
@@ -519,17 +519,17 @@ final class ClientCommands {
     static final class Share extends Base {
         @Parameters(index = "0", description = "file token")
         String token;
-        @Option(names = "--write", description = "allow editing (default: read)")
+        @Option(names = "--write", arity = "0..1", fallbackValue = "true", description = "allow editing (default: read)")
         boolean write;
-        @Option(names = "--comment", description = "allow comments")
+        @Option(names = "--comment", arity = "0..1", fallbackValue = "true", description = "allow comments")
         boolean comment;
         @Option(names = "--period", description = "0 (permanent), 7 or 30 days")
         Integer period;
-        @Option(names = "--close", description = "members only")
+        @Option(names = "--close", arity = "0..1", fallbackValue = "true", description = "members only")
         boolean close;
-        @Option(names = "--reset", description = "issue a new link, killing the old one")
+        @Option(names = "--reset", arity = "0..1", fallbackValue = "true", description = "issue a new link, killing the old one")
         boolean reset;
-        @Option(names = "--app", description = "app space: not supported (no links)")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space: not supported (no links)")
         boolean app;
 
         @Override
@@ -601,7 +601,7 @@ final class ClientCommands {
     static final class Info extends Base {
         @Parameters(index = "0", description = "file token")
         String token;
-        @Option(names = "--app", description = "app space")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space")
         boolean app;
 
         @Override
@@ -668,7 +668,7 @@ final class ClientCommands {
     static final class Versions extends Base {
         @Parameters(index = "0", description = "file token")
         String token;
-        @Option(names = "--app", description = "app space (the only space with versions; implied)")
+        @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space (the only space with versions; implied)")
         boolean app;
 
         @Override

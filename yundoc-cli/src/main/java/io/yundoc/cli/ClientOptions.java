@@ -34,7 +34,8 @@ final class ClientOptions {
     String accessToken;
     @Option(names = "--config-dir", description = "where login keeps config.json and tokens.json (default ~/.config/yundoc)")
     Path configDir;
-    @Option(names = "--json", description = "machine-readable JSON on stdout")
+    /** Like every boolean flag: bare means true whatever the environment says (ServeCommand explains). */
+    @Option(names = "--json", arity = "0..1", fallbackValue = "true", description = "machine-readable JSON on stdout")
     boolean json;
 
     Path configDir() {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:the server answered an API error (its code and hint are printed)",
+                "1:the server answered an API error (its code and hint are printed); serve could not start (one line says why)",
                 "2:usage error (unknown option, missing argument, contradictory flags)",
                 "3:network or local I/O failure (after retries), or a download that failed verification",
                 "4:authentication: not logged in, token or app key rejected, authorization denied"})
@@ -48,9 +48,14 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine configure(CommandLine cl, String[] args) {
+        return configure(cl, ConfigDefaults.configPath(args), System.getenv());
+    }
+
+    /** {@link #configure(CommandLine, String[])} with the YAML file and environment given (tests pass their own). */
+    static CommandLine configure(CommandLine cl, java.nio.file.Path config, java.util.Map<String, String> env) {
         // file tokens are URL-safe base64 and may start with '-': an unknown "-xyz" is an argument, not a typo'd option
         cl.setUnmatchedOptionsArePositionalParams(true);
-        cl.setDefaultValueProvider(new ConfigDefaults(ConfigDefaults.configPath(args), System.getenv()));
+        cl.setDefaultValueProvider(new ConfigDefaults(config, env));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("yundoc: " + message(ex));
             cmd.getErr().flush();
@@ -60,6 +65,9 @@ public final class Main implements Runnable {
     }
 
     static int exitCode(Throwable ex) {
+        if (ex instanceof io.yundoc.server.StartupException) {
+            return 1;
+        }
         if (ex instanceof CliException c) {
             return c.exitCode;
         }

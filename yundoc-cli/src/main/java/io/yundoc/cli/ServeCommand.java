@@ -33,7 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     String db;
     @Option(names = "--blobs", description = "s3://bucket?endpoint=...&region=... for scale-out (default: files in the data dir)")
     String blobs;
-    @Option(names = "--blobs-presign", defaultValue = "false", arity = "0..1",
+    // Boolean flags are arity 0..1 with fallbackValue "true": a bare flag means true even when YUNDOC_X or the YAML
+    // file made the default true (picocli would otherwise set it to the opposite of that default), and --x=false works.
+    @Option(names = "--blobs-presign", defaultValue = "false", arity = "0..1", fallbackValue = "true",
             description = "with --blobs: download url is a presigned GET on the S3 store instead of a yundoc URL")
     boolean blobsPresign;
     @Option(names = "--quota", description = "redis://host:port[?prefix=yundoc:] for scale-out (default: in process, persisted)")
@@ -47,11 +49,11 @@ final class ServeCommand implements Callable<Integer> {
     String quotaTz;
     @Option(names = "--admin-issue-tokens", defaultValue = "true", arity = "1", description = "serve POST /admin/v1/tokens")
     boolean adminIssueTokens;
-    @Option(names = "--dev", defaultValue = "false", arity = "0..1", description = "dev mode: movable clock, fixtures, --seed")
+    @Option(names = "--dev", defaultValue = "false", arity = "0..1", fallbackValue = "true", description = "dev mode: movable clock, fixtures, --seed")
     boolean dev;
     @Option(names = "--seed", description = "dev only: deterministic ids")
     Long seed;
-    @Option(names = "--demo", defaultValue = "false", arity = "0..1", description = "create and print a demo app, user, files and token")
+    @Option(names = "--demo", defaultValue = "false", arity = "0..1", fallbackValue = "true", description = "create and print a demo app, user, files and token")
     boolean demo;
     @Option(names = "--fixtures", description = "dev only: fixture file loaded at start")
     Path fixtures;
@@ -97,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A URL without credentials (password=, secret_key=, user:pass@) for the start-up banner. */
     static String redact(String url) {
-        return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+        return ServerConfig.withoutSecrets(url);
     }
 
     @Option(names = "--recycle-retention", defaultValue = "off",

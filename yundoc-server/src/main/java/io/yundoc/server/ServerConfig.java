@@ -54,6 +54,11 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         return db == null || !db.startsWith("jdbc:postgresql:");
     }
 
+    /** A URL without its credentials ({@code password=}, {@code secret_key=}, {@code user:pass@}): for messages and logs. */
+    public static String withoutSecrets(String url) {
+        return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+    }
+
     public static final class Builder {
         private int port = 8080;
         private String bind = "127.0.0.1";

@@ -95,20 +95,27 @@ public final class YundocServer implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService retention;
     private final ApiRouter router;
 
-    private YundocServer(ServerConfig config, DataDirLock dirLock) throws IOException {
+    /**
+     * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
+     *               start that fails half-way closes what it opened ({@link #start}) and the JVM can exit
+     */
+    private YundocServer(ServerConfig config, DataDirLock dirLock, java.util.Deque<AutoCloseable> opened) throws IOException {
         this.config = config;
         this.dirLock = dirLock;
         io.yundoc.server.core.DataDir.createOwnerOnly(config.dataDir());
         this.redis = config.quota() != null ? new RedisBackend(config.quota()) : null;
+        if (redis != null) {
+            opened.push(redis);
+        }
         try {
             // with Redis, instances sharing PostgreSQL keep their row caches exact through a generation kept there
             this.db = Database.open(config.db(), config.dataDir(), config.rowCache(), redis);
         } catch (RuntimeException e) {
-            if (redis != null) {
-                redis.close();
-            }
-            throw e;
+            throw new StartupException((config.embeddedDatabase() ? "cannot open database " : "cannot connect to database ")
+                    + ServerConfig.withoutSecrets(config.db() != null ? config.db() : config.dataDir().resolve("yundoc.db").toString())
+                    + ": " + withoutPassword(rootMessage(e), config.db()), e);
         }
+        opened.push(db);
         Settings settings = new Settings(db.jdbi());
         long offset = config.dev() ? settings.get("clock_offset_ms").map(Long::parseLong).orElse(0L) : 0L;
         this.clock = new ServerClock(Clock.systemUTC(), offset);
@@ -132,6 +139,7 @@ public final class YundocServer implements AutoCloseable {
         this.blobStore = config.blobs() != null
                 ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign(), dirLock != null)
                 : new LocalBlobStore(config.dataDir().resolve("blobs"), dirLock != null);
+        opened.push(blobStore);
         boolean failOpen = "open".equals(config.quotaFailure());
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
@@ -141,10 +149,12 @@ public final class YundocServer implements AutoCloseable {
         } else {
             this.quotaCounter = new LocalQuotaCounter(db.jdbi());
         }
+        opened.push(quotaCounter::close);
+        // with Redis, the no-Redis mode's cache stays underneath: a Redis outage opens no replay window
+        ReplayCache withoutRedis = db.postgres() ? new DbReplayCache(db.jdbi(), clock::millis) : new LocalReplayCache(clock::millis);
         ReplayCache replay = !config.wps2ReplayCache() ? null
-                : redis != null ? new RedisReplayCache(redis, clock::millis, failOpen)
-                : db.postgres() ? new DbReplayCache(db.jdbi(), clock::millis)
-                : new LocalReplayCache(clock::millis);
+                : redis != null ? new RedisReplayCache(redis, clock::millis, withoutRedis)
+                : withoutRedis;
         if (db.postgres()) {
             // several instances share this database: the emulator clock and the maintenance switch set through one
             // instance reach the others within a second
@@ -169,6 +179,7 @@ public final class YundocServer implements AutoCloseable {
                     // database briefly unreachable: keep the last known values, try again in a second
                 }
             }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            opened.push(poller::shutdownNow);
         } else {
             this.poller = null;
         }
@@ -190,7 +201,9 @@ public final class YundocServer implements AutoCloseable {
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
         this.blobCollector = new io.yundoc.server.files.BlobCollector(db.jdbi(), content, clock, 3600, 900);
+        opened.push(blobCollector);
         this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
+        opened.push(contentIndex);
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
                 new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
@@ -272,6 +285,7 @@ public final class YundocServer implements AutoCloseable {
                     LOG.log(java.util.logging.Level.WARNING, "recycle-bin purge failed", e);
                 }
             }, 1, 10, java.util.concurrent.TimeUnit.MINUTES);
+            opened.push(retention::shutdownNow);
         } else {
             this.retention = null;
         }
@@ -361,29 +375,120 @@ public final class YundocServer implements AutoCloseable {
         });
     }
 
-    /** Opens storage, migrates, and starts listening. */
+    /**
+     * Opens storage, migrates, and starts listening. A start the operator can fix (port in use, data dir not
+     * writable, database out of reach) fails with a one-line {@link StartupException}, having closed whatever it had
+     * opened so far.
+     */
     public static YundocServer start(ServerConfig config) {
-        try {
-            // before anything is written: 0700 when created, a warning when others can read it, own files 0600
-            io.yundoc.server.core.DataDir.prepare(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare data dir " + config.dataDir(), e);
-        }
+        // the two checks that need nothing else come first, as nginx binds before it does any work
+        checkPortFree(config);
+        checkWritable(config.dataDir());
         // the embedded database has one owner: its rows are cached and its quota counts kept in this process
         DataDirLock lock = config.embeddedDatabase() ? DataDirLock.acquire(config.dataDir()) : null;
+        java.util.Deque<AutoCloseable> opened = new java.util.ArrayDeque<>();
+        YundocServer s = null;
         boolean started = false;
         try {
-            YundocServer s = new YundocServer(config, lock);
+            s = new YundocServer(config, lock, opened);
             s.web.start();
+            if (!s.web.isRunning()) {
+                // Helidon logs a failed bind and returns (port -1): someone took the port after checkPortFree
+                throw new StartupException(portMessage(config), null);
+            }
             started = true;
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             if (!started) {
+                if (s != null) {
+                    try {
+                        s.web.stop();
+                    } catch (RuntimeException e) {
+                        LOG.log(java.util.logging.Level.FINE, "stopping after a failed start", e);
+                    }
+                }
+                for (AutoCloseable c : opened) { // newest first
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        LOG.log(java.util.logging.Level.FINE, "closing after a failed start", e);
+                    }
+                }
                 release(lock);
             }
         }
+    }
+
+    private static String portMessage(ServerConfig config) {
+        return "port " + config.port() + " is in use; try --port";
+    }
+
+    /** Binds the listening address once and lets it go: the common "port in use" case, told in one line. */
+    private static void checkPortFree(ServerConfig config) {
+        if (config.port() == 0) {
+            return; // any free port
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as the web server does: a port in TIME_WAIT counts as free
+            probe.bind(new java.net.InetSocketAddress(config.bind(), config.port()));
+        } catch (java.net.BindException e) {
+            if (e.getMessage() != null && e.getMessage().contains("in use")) {
+                throw new StartupException(portMessage(config), e);
+            }
+            throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
+                    + "; try --port or --bind", e);
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
+                    + "; try --port or --bind", e);
+        }
+    }
+
+    /** Creates the data dir (owner only) or checks its mode, then writes and deletes a probe file in it. */
+    private static void checkWritable(Path dir) {
+        try {
+            // 0700 when created, a warning when others can read it, yundoc's own files 0600 (DataDir)
+            io.yundoc.server.core.DataDir.prepare(dir);
+            Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new StartupException("data dir " + dir + " is not writable: " + reason(e, dir), e);
+        }
+    }
+
+    /** What went wrong with a file, in the words of ls and mkdir rather than as an exception name. */
+    private static String reason(IOException e, Path dir) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied on " + a.getFile();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " exists and is not a directory";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return "no such file or directory " + n.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason() + (f.getFile() != null && !f.getFile().equals(dir.toString()) ? " (" + f.getFile() + ")" : "");
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** The innermost message of a chain (the driver's "Connection to ... refused" rather than the pool's wrapper). */
+    private static String rootMessage(Throwable e) {
+        String msg = e.toString();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                msg = t.getMessage();
+            }
+        }
+        return msg;
+    }
+
+    /** A driver message never repeats the URL's password, but should one ever, it is masked here. */
+    private static String withoutPassword(String message, String url) {
+        String password = url == null ? null : Database.urlParam(url, "password");
+        return password == null || password.isEmpty() ? message : message.replace(password, "***");
     }
 
     private static void release(DataDirLock lock) {

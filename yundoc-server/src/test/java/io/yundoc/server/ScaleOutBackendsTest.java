@@ -359,4 +359,53 @@ class ScaleOutBackendsTest {
             }
         }
     }
+
+    /**
+     * Redis cut for both instances (through a {@link TcpProxy}): the replay cache falls back to the database table of
+     * the no-Redis mode, so a write replayed to the other instance is refused during the outage, and still refused
+     * once Redis is back (the key is in the database, not in Redis). A captured signed GET cannot be spent on a write
+     * at the other instance either.
+     */
+    @Test
+    void replayProtectionHoldsAcrossInstancesWhileRedisIsDownAndAfterItReturns() throws Exception {
+        try (TcpProxy redis = new TcpProxy(6379);
+             TestServer a = new TestServer(b -> viaProxy(ScaleOutBackends.apply(b), redis));
+             TestServer b = new TestServer(x -> viaProxy(ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())), redis))) {
+            TestServer.App app = a.app("test");
+            String api = "/api/v1/openapi/appspace/files";
+            // Redis up: a signed GET's headers (md5 of the empty body) read on a, then replayed as a delete on b
+            String ft = TestServer.json(a.signed(app, "POST", api, ("{\"filename\":\"read-" + System.nanoTime() + ".docx\"}")
+                    .getBytes(StandardCharsets.UTF_8), "application/json")).get("data").get("file_token").asText();
+            a.advanceClock(1); // b shares the clock; this second's empty-body headers are fresh
+            String[] read = a.wps2Headers(app, null, "application/json");
+            assertThat(a.sendRaw("GET", api + "/" + ft, null, read).statusCode()).isEqualTo(200);
+            JsonNode deleted = TestServer.json(b.sendRaw("DELETE", api + "/" + ft + "/destroy", null, read));
+            assertThat(deleted.get("code").asInt()).as(deleted.toString()).isEqualTo(30003);
+            assertThat(a.sendRaw("GET", api + "/" + ft, null, read).statusCode()).isEqualTo(200);
+
+            redis.cut();
+            byte[] body = ("{\"filename\":\"outage-" + System.nanoTime() + ".docx\"}").getBytes(StandardCharsets.UTF_8);
+            String[] write = a.wps2Headers(app, body, "application/json");
+            JsonNode first = sendRaw(a, api, body, write);
+            assertThat(first.get("code").asInt()).as(first.toString()).isZero();
+            JsonNode during = sendRaw(b, api, body, write);
+            assertThat(during.get("code").asInt()).as("replay to b while Redis is down: " + during).isEqualTo(30003);
+            assertThat(during.get("hint").asText()).isEqualTo("replayed request");
+            assertThat(metric(a, "yundoc_quota_backend_up")).isEqualTo("0.0");
+
+            redis.restore();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                    "1.0".equals(metric(a, "yundoc_quota_backend_up")) && "1.0".equals(metric(b, "yundoc_quota_backend_up")));
+            for (TestServer ts : List.of(b, a)) {
+                JsonNode after = sendRaw(ts, api, body, write);
+                assertThat(after.get("code").asInt()).as("replay after Redis returned: " + after).isEqualTo(30003);
+            }
+        }
+    }
+
+    /** The shared Redis reached through {@code proxy}, keeping the prefix {@link ScaleOutBackends#apply} chose. */
+    private static ServerConfig.Builder viaProxy(ServerConfig.Builder b, TcpProxy proxy) {
+        String quota = b.build().quota();
+        return b.quota(quota.replace(ScaleOutBackends.REDIS, "redis://127.0.0.1:" + proxy.port()) + "&timeout_ms=300");
+    }
 }

@@ -169,9 +169,13 @@ public final class TestServer implements AutoCloseable {
         return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(server.clock().instant().atOffset(java.time.ZoneOffset.UTC));
     }
 
-    /** Sends a WPS-2 signed request with body bytes (null = no body) and Content-Type. */
+    /**
+     * Sends a WPS-2 signed request with body bytes (null = no body) and Content-Type. Without a body Content-Md5 is the
+     * md5 of the path and query, as the SDK signs (api.md §3.4 step 7): headers signed over md5("") are spent by the
+     * first empty-body write of their second, or by a read before it, whatever the route.
+     */
     public HttpResponse<String> signed(App app, String method, String path, byte[] body, String contentType) {
-        String md5 = hex("MD5", body == null ? new byte[0] : body);
+        String md5 = hex("MD5", body == null ? path.getBytes(StandardCharsets.UTF_8) : body);
         String date = date();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))

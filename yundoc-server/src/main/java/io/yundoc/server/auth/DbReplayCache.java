@@ -10,11 +10,26 @@ import org.jdbi.v3.core.Jdbi;
 public final class DbReplayCache implements ReplayCache {
     private final Jdbi jdbi;
     private final LongSupplier nowMillis;
+    /** Read keys this instance has written already: a repeated signed GET costs a map look-up, not an upsert. */
+    private final LocalReplayCache markedHere;
     private volatile long nextSweep;
 
     public DbReplayCache(Jdbi jdbi, LongSupplier nowMillis) {
         this.jdbi = jdbi;
         this.nowMillis = nowMillis;
+        this.markedHere = new LocalReplayCache(nowMillis);
+    }
+
+    @Override
+    public void markRead(String key, long expiresAtMillis) {
+        if (!markedHere.firstSeen(key, expiresAtMillis)) {
+            return;
+        }
+        try {
+            firstSeen(key, expiresAtMillis); // false: another instance or a write recorded it first, as good
+        } catch (RuntimeException e) {
+            markedHere.forget(key); // the read itself does not fail for it; the next one tries again
+        }
     }
 
     @Override
@@ -32,6 +47,7 @@ public final class DbReplayCache implements ReplayCache {
 
     @Override
     public void forget(String key) {
+        markedHere.forget(key);
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE cache_key = :k").bind("k", digest(key)).execute());
     }
 

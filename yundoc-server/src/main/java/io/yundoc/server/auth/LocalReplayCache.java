@@ -29,6 +29,13 @@ public final class LocalReplayCache implements ReplayCache {
     }
 
     @Override
+    public void markRead(String key, long expiresAtMillis) {
+        if (!seen(key)) { // the repeated read costs one look-up
+            firstSeen(key, expiresAtMillis);
+        }
+    }
+
+    @Override
     public boolean seen(String key) {
         Long until = seen.get(key);
         return until != null && until > nowMillis.getAsLong();

@@ -1,55 +1,87 @@
 package io.yundoc.server.auth;
 
-import io.yundoc.protocol.ErrorCode;
-import io.yundoc.server.core.ApiException;
 import io.yundoc.server.quota.RedisBackend;
 import java.util.function.LongSupplier;
 
 /**
- * The WPS-2 replay cache shared by every instance: {@code SET replay:<key> 1 NX PX <ttl>} (one round trip, atomic).
- * While Redis is down it follows the quota failure policy: fail open falls back to this instance's own cache
- * (a replay through another instance can slip through during the outage), fail closed refuses with 30004.
+ * The WPS-2 replay cache shared by every instance through Redis ({@code SET replay:<key> 1 NX PX <ttl>}, one round
+ * trip, atomic), backed by the cache of the no-Redis mode ({@link DbReplayCache} on PostgreSQL, else this process's
+ * {@link LocalReplayCache}) so that a Redis outage never opens a replay window:
+ *
+ * <ul>
+ *   <li>a write is recorded in both: Redis refuses what it holds (writes and reads), then the backing store decides.
+ *       So a key recorded while Redis was unreachable still refuses its replay on any instance once Redis is back
+ *       (it is in the database, not in Redis), and a key recorded before an outage is still refused during it. The
+ *       price is one upsert per signed write beside the Redis round trip; writes touch the database anyway;</li>
+ *   <li>while Redis is unreachable (known down, or a command just failed) the backing store alone decides, whatever
+ *       the quota failure policy: it is as complete as the no-Redis mode;</li>
+ *   <li>a read's key goes to Redis only, once per instance ({@code markedHere}), to keep the signed-GET path cheap;
+ *       during an outage to the backing store. A read recorded in Redis just before an outage can therefore be spent
+ *       once as a write during it (the backing store never saw it).</li>
+ * </ul>
  */
 public final class RedisReplayCache implements ReplayCache {
     private final RedisBackend redis;
-    private final LocalReplayCache fallback;
-    private final boolean failOpen;
+    private final ReplayCache backing;
     private final LongSupplier nowMillis;
+    /** Read keys this instance has recorded already (in Redis or the backing store): a repeated read skips Redis. */
+    private final LocalReplayCache markedHere;
 
-    public RedisReplayCache(RedisBackend redis, LongSupplier nowMillis, boolean failOpen) {
+    public RedisReplayCache(RedisBackend redis, LongSupplier nowMillis, ReplayCache backing) {
         this.redis = redis;
         this.nowMillis = nowMillis;
-        this.fallback = new LocalReplayCache(nowMillis);
-        this.failOpen = failOpen;
+        this.backing = backing;
+        this.markedHere = new LocalReplayCache(nowMillis);
     }
 
     @Override
     public boolean firstSeen(String key, long expiresAtMillis) {
-        if (!redis.available()) {
-            // known down: do not make every signed write wait for a connect timeout
-            if (!failOpen) {
-                throw new ApiException(ErrorCode.INTERNAL_ERROR, "replay cache backend unavailable");
+        // known down: do not make every signed write wait for a connect timeout
+        if (redis.available()) {
+            try {
+                if (!redis.setIfAbsent(redisKey(key), expiresAtMillis - nowMillis.getAsLong())) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                // Redis just failed (and is marked down): the backing store alone decides
             }
-            return fallback.firstSeen(key, expiresAtMillis);
+        }
+        return backing.firstSeen(key, expiresAtMillis);
+    }
+
+    @Override
+    public void markRead(String key, long expiresAtMillis) {
+        if (!markedHere.firstSeen(key, expiresAtMillis)) {
+            return;
+        }
+        if (redis.available()) {
+            try {
+                redis.setIfAbsent(redisKey(key), expiresAtMillis - nowMillis.getAsLong());
+                return;
+            } catch (RuntimeException e) {
+                // marked down now: record it in the backing store instead
+            }
         }
         try {
-            return redis.setIfAbsent("replay:" + digest(key), expiresAtMillis - nowMillis.getAsLong());
+            backing.markRead(key, expiresAtMillis);
         } catch (RuntimeException e) {
-            if (!failOpen) {
-                throw new ApiException(ErrorCode.INTERNAL_ERROR, "replay cache backend unavailable");
-            }
-            return fallback.firstSeen(key, expiresAtMillis);
+            markedHere.forget(key); // the read itself does not fail for it; the next one tries again
         }
     }
 
     @Override
     public void forget(String key) {
-        fallback.forget(key);
+        markedHere.forget(key);
+        backing.forget(key);
         try {
-            redis.delete("replay:" + digest(key));
+            redis.delete(redisKey(key));
         } catch (RuntimeException ignored) {
             // the key expires with the signature window anyway
         }
+    }
+
+    private static String redisKey(String key) {
+        return "replay:" + digest(key);
     }
 
     /** Stored keys are SHA-256 digests: bounded size, and no signature text at rest. */

@@ -1,12 +1,24 @@
 package io.yundoc.server.auth;
 
-/** Remembers verified signed writes for the Date window so the same request is refused the second time. */
+/**
+ * Remembers verified signed requests for the Date window: a write is accepted once, and the headers of a signed read
+ * (GET, HEAD) can no longer be spent on a write (api.md §3.4).
+ */
 public interface ReplayCache {
     /**
      * Records {@code key} until {@code expiresAtMillis} if it is not recorded yet, atomically: of two concurrent
-     * calls with the same key exactly one gets true.
+     * calls with the same key exactly one gets true. A key recorded by {@link #markRead} counts as recorded.
      */
     boolean firstSeen(String key, long expiresAtMillis);
+
+    /**
+     * Records {@code key} for a signed read, which is never refused: the same read may come again (KDocs allows it), but
+     * a later {@link #firstSeen} of the key answers false. On the hot signed-GET path, so implementations keep it
+     * cheap (a map look-up when this instance recorded the key already).
+     */
+    default void markRead(String key, long expiresAtMillis) {
+        firstSeen(key, expiresAtMillis);
+    }
 
     /**
      * Whether {@code key} is recorded now, without recording it: lets a replayed upload be refused before its body

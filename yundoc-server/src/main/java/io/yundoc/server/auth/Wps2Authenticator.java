@@ -20,6 +20,12 @@ import java.util.Optional;
  * <p>Replay cache (api.md §3.4): only a request that passed every step is recorded, so a failed or truncated upload
  * can be retried with the same headers. A key already recorded is refused early (before an upload body is read);
  * the atomic record happens once the body verified, so of two concurrent identical writes exactly one is accepted.
+ *
+ * <p>Neither method nor path is signed. A request with a body is keyed on both (its Content-Md5 ties the signature to
+ * that body), but a request without one is keyed on the app and the signed headers alone ({@link #emptyBodyKey}):
+ * its {@code Authorization} + {@code Date} are accepted once as a write, whatever the route. A signed GET or HEAD
+ * records that key too without being refused by it, so repeating the read stays allowed (as in KDocs) while its
+ * captured headers can no longer be replayed as, say, {@code DELETE .../destroy}.
  */
 public final class Wps2Authenticator {
     private static final long MARGIN_MILLIS = 1000; // Date has second precision
@@ -58,13 +64,17 @@ public final class Wps2Authenticator {
         /** What was signed, as received: a {@link #recheck} verifies the same request again. */
         private final Wps2Verifier.SignedRequest signed;
         private final String replayKey;
+        /** The key should the body turn out empty after all (chunked with no bytes): see {@link #emptyBodyKey}. */
+        private final String emptyBodyKey;
         private final long replayUntilMillis;
         private volatile boolean recorded;
 
-        Verified(AppRecord app, Wps2Verifier.SignedRequest signed, String replayKey, long replayUntilMillis) {
+        Verified(AppRecord app, Wps2Verifier.SignedRequest signed, String replayKey, String emptyBodyKey,
+                 long replayUntilMillis) {
             this.app = app;
             this.signed = signed;
             this.replayKey = replayKey;
+            this.emptyBodyKey = emptyBodyKey;
             this.replayUntilMillis = replayUntilMillis;
         }
 
@@ -72,7 +82,7 @@ public final class Wps2Authenticator {
 
         public String contentMd5() { return signed.contentMd5(); }
 
-        /** The replay-cache key, or null for GET/HEAD or with the cache off. */
+        /** The replay-cache key of a write with a body, or of one without (then {@link #emptyBodyKey}); null for GET/HEAD or with the cache off. */
         public String replayKey() { return replayKey; }
     }
 
@@ -88,23 +98,34 @@ public final class Wps2Authenticator {
                 header(req, HeaderNames.AUTHORIZATION), header(req, HeaderNames.DATE), header(req, CONTENT_MD5),
                 header(req, HeaderNames.CONTENT_TYPE), bodyEmpty, pathPrefix);
         AppRecord app = check(signed);
-        String replayKey = null;
-        long until = 0;
-        if (replay != null && !"GET".equals(method) && !"HEAD".equals(method)) {
-            replayKey = replayKey(app.appId(), method, req.prologue().uriPath().path(), signed.authorization(),
-                    signed.date(), signed.contentMd5());
-            // a Date up to one window in the future stays valid for a window after it: remember it that long
-            long sentAt = HttpDates.parse(signed.date().strip()).map(Instant::toEpochMilli).orElse(clock.millis());
-            until = Math.max(clock.millis(), sentAt) + window.toMillis() + MARGIN_MILLIS;
-            if (replay.seen(replayKey)) {
-                throw replayed();
-            }
+        if (replay == null) {
+            return new Verified(app, signed, null, null, 0);
         }
-        Verified v = new Verified(app, signed, replayKey, until);
+        String emptyBodyKey = emptyBodyKey(app.appId(), signed.authorization(), signed.date(), signed.contentMd5());
+        long until = rememberUntil(signed.date());
+        if ("GET".equals(method) || "HEAD".equals(method)) {
+            if (bodyEmpty) {
+                replay.markRead(emptyBodyKey, until); // never refused: reads stay replayable
+            }
+            return new Verified(app, signed, null, null, 0);
+        }
+        String replayKey = bodyEmpty ? emptyBodyKey : replayKey(app.appId(), method, req.prologue().uriPath().path(),
+                signed.authorization(), signed.date(), signed.contentMd5());
+        if (replay.seen(replayKey)) {
+            throw replayed();
+        }
+        Verified v = new Verified(app, signed, replayKey, emptyBodyKey, until);
         if (bodyEmpty) {
-            record(v);
+            record(v, replayKey);
         }
         return v;
+    }
+
+    /** A Date up to one window in the future stays valid for a window after it: its key is remembered that long. */
+    private long rememberUntil(String date) {
+        long now = clock.millis();
+        long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(now);
+        return Math.max(now, sentAt) + window.toMillis() + MARGIN_MILLIS;
     }
 
     /**
@@ -152,6 +173,15 @@ public final class Wps2Authenticator {
     }
 
     /**
+     * The key of a request without body: the app and the signed headers, not the method or the path (unsigned, and
+     * with {@code Content-Md5 = md5("")} bound by nothing), normalised like {@link #replayKey}. The {@code *} where a
+     * method would be keeps it apart from every {@link #replayKey}.
+     */
+    static String emptyBodyKey(String appId, String auth, String date, String md5) {
+        return replayKey(appId, "*", "", auth, date, md5);
+    }
+
+    /**
      * Step 6, once the body has been received: its md5 against {@code Content-Md5}. A body that turned out to have
      * no bytes (e.g. chunked and empty) is checked by step 7's rules instead. Then the request is recorded.
      *
@@ -171,14 +201,14 @@ public final class Wps2Authenticator {
             metrics.wps2Failure("content_md5_mismatch");
             throw new ApiException(ErrorCode.INVALID_SIGNATURE, Wps2Verifier.HINT_MD5);
         }
-        record(v);
+        record(v, receivedBytes == 0 ? v.emptyBodyKey : v.replayKey);
     }
 
-    private void record(Verified v) {
-        if (v.replayKey == null || v.recorded) {
+    private void record(Verified v, String key) {
+        if (key == null || v.recorded) {
             return;
         }
-        if (!replay.firstSeen(v.replayKey, v.replayUntilMillis)) {
+        if (!replay.firstSeen(key, v.replayUntilMillis)) {
             throw replayed();
         }
         v.recorded = true;

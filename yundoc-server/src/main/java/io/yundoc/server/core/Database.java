@@ -51,8 +51,9 @@ public final class Database implements AutoCloseable {
             hc.setConnectionTimeout(2000);
             hc.setValidationTimeout(1000);
             hc.setKeepaliveTime(30_000);
-            // no start-up failure on a brief outage would hide a misconfiguration: fail fast at start
-            hc.setInitializationFailTimeout(10_000);
+            // a database out of reach at start is a misconfiguration until shown otherwise: one attempt (bounded by
+            // connectTimeout), then the start fails with one line and exit 1 for the supervisor to retry
+            hc.setInitializationFailTimeout(1);
             if (urlParam(jdbcUrl, "connectTimeout") == null) {
                 hc.addDataSourceProperty("connectTimeout", "2");
             }
