@@ -94,6 +94,7 @@ public final class YundocServer implements AutoCloseable {
     private final io.yundoc.server.files.DriveService drive;
     private final java.util.concurrent.ScheduledExecutorService retention;
     private final ApiRouter router;
+    private final io.yundoc.server.http.GuardedHttp1 connections;
 
     /**
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
@@ -293,11 +294,15 @@ public final class YundocServer implements AutoCloseable {
         this.routes = router.table();
         this.router = router;
 
+        // the only HTTP/1 selector of the listener: Helidon's, with the header and body-idle deadlines added
+        this.connections = io.yundoc.server.http.GuardedHttp1.create(
+                Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(16384),
+                config.headerTimeout(), config.bodyIdleTimeout());
         this.web = WebServer.builder()
                 .host(config.bind())
                 .port(config.port())
                 .shutdownHook(false)
-                .addProtocol(Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(16384).build())
+                .addConnectionSelector(connections)
                 .routing(routing)
                 .directHandlers(d -> {
                     for (io.helidon.http.DirectHandler.EventType t : io.helidon.http.DirectHandler.EventType.values()) {
@@ -527,6 +532,9 @@ public final class YundocServer implements AutoCloseable {
 
     public ServerConfig config() { return config; }
 
+    /** The listener's HTTP/1 connections: how many are open, how many were closed for a missed deadline. */
+    public io.yundoc.server.http.GuardedHttp1 connections() { return connections; }
+
     public String adminToken() { return adminToken; }
 
     public ServerClock clock() { return clock; }
@@ -579,6 +587,7 @@ public final class YundocServer implements AutoCloseable {
             LOG.warning(left + " request(s) still in flight after --drain-timeout " + config.drainTimeout() + "; stopping anyway");
         }
         web.stop();
+        connections.close();
         if (retention != null) {
             retention.shutdownNow();
         }

@@ -10,6 +10,7 @@ import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.UserRecord;
 import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.DisplayText;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.protocol.ErrorCode;
@@ -52,7 +53,7 @@ public final class AdminService {
     }
 
     public AppRecord createApp(NewApp in) {
-        String name = in.name() == null ? "" : in.name().strip();
+        String name = DisplayText.require("name", in.name() == null ? "" : in.name()).strip();
         if (name.isEmpty() || name.length() > 100) {
             throw ApiException.invalid("name must be 1 to 100 characters");
         }
@@ -103,7 +104,7 @@ public final class AdminService {
                               boolean setAutoConsent, String autoConsentUser) {
         String n = a.name();
         if (name != null) {
-            n = name.strip();
+            n = DisplayText.require("name", name).strip();
             if (n.isEmpty() || n.length() > 100) {
                 throw ApiException.invalid("name must be 1 to 100 characters");
             }
@@ -167,8 +168,8 @@ public final class AdminService {
     }
 
     public UserRecord createUser(NewUser in) {
-        String name = in.name() == null ? "" : in.name().strip();
-        if (name.isEmpty() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
+        String name = DisplayText.require("name", in.name() == null ? "" : in.name()).strip();
+        if (name.isEmpty() || name.length() > 64) {
             throw ApiException.invalid("name must be 1 to 64 characters");
         }
         if (in.password() == null || in.password().length() < 8 || in.password().length() > 256) {
@@ -181,7 +182,8 @@ public final class AdminService {
         if (users.find(userId).isPresent() || users.findByName(name).isPresent()) {
             throw ApiException.invalid("user already exists");
         }
-        String nickname = in.nickname() == null || in.nickname().isBlank() ? name : in.nickname();
+        String nickname = in.nickname() == null || in.nickname().isBlank() ? name
+                : DisplayText.require("nickname", in.nickname());
         String unionId = in.unionId() != null ? in.unionId() : ids.ids().token256();
         String hash = hasher.hash(in.password());
         long now = clock.epochSeconds();

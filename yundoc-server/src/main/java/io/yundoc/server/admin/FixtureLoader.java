@@ -13,6 +13,7 @@ import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.DisplayText;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
@@ -159,7 +160,8 @@ public final class FixtureLoader {
             if (!tier.equals("test") && !tier.equals("formal")) {
                 throw ApiException.invalid("tier must be test or formal");
             }
-            AppStore.insert(h, new AppRecord(appId, key, null, null, a.path("name").asText(appId), tier, uris, scopes, false,
+            String name = DisplayText.require("fixture app name", a.path("name").asText(appId));
+            AppStore.insert(h, new AppRecord(appId, key, null, null, name, tier, uris, scopes, false,
                     a.hasNonNull("auto_consent_user") ? a.get("auto_consent_user").asText() : null, "{}", now));
         }
         return list.size();
@@ -175,9 +177,10 @@ public final class FixtureLoader {
             if (password.length() < 8) {
                 throw ApiException.invalid("fixture user password must be at least 8 characters");
             }
-            String name = u.path("name").asText(userId);
+            String name = DisplayText.require("fixture user name", u.path("name").asText(userId));
+            String nickname = DisplayText.require("fixture user nickname", u.path("nickname").asText(name));
             UserRecord rec = new UserRecord(userId, u.hasNonNull("union_id") ? u.get("union_id").asText() : ids.ids().token256(),
-                    name, u.path("nickname").asText(name), u.hasNonNull("avatar") ? u.get("avatar").asText() : null, false,
+                    name, nickname, u.hasNonNull("avatar") ? u.get("avatar").asText() : null, false,
                     ids.fileToken());
             users.insert(h, rec, hasher.hash(password), now);
             FileStore.insert(h, new FileRecord(rec.rootId(), FileRecord.PERSONAL, userId, null, AdminService.ROOT_NAME, "root",

@@ -104,14 +104,39 @@ public final class ApiRouter {
         add(new Endpoint(method.text(), template, Endpoint.Auth.NONE, null, null, false), h);
     }
 
-    /** The last route: anything unmatched is 30005 NoImpl (api.md §1.7). */
+    /**
+     * The last route. Unmatched under {@code /api/} is 30005 NoImpl (api.md §1.7); a download URL asked with a method
+     * other than GET, HEAD or OPTIONS is 405 (api.md §6); anything else is a small plain 404 page, as nginx answers.
+     */
     public void fallback() {
         registerGroups();
         routing.any((req, res) -> run(new Endpoint(req.prologue().method().text(), "*", Endpoint.Auth.NONE, null, null,
-                false), req, res, c -> {
-            throw new ApiException(ErrorCode.NO_IMPL, "no such API: " + req.prologue().method().text() + " "
-                    + req.prologue().uriPath().path());
-        }));
+                false), req, res, ApiRouter::unmatched));
+    }
+
+    private static void unmatched(Call c) {
+        String method = c.request().prologue().method().text();
+        String path = c.request().prologue().uriPath().path();
+        if (path.equals("/api") || path.startsWith("/api/")) {
+            throw new ApiException(ErrorCode.NO_IMPL, "no such API: " + method + " " + path);
+        }
+        if (path.startsWith("/dl/") && !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")) {
+            methodNotAllowed(c, "GET, HEAD");
+            return;
+        }
+        c.response().status(404);
+        c.response().header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        c.response().header(HeaderNames.CACHE_CONTROL, "no-store");
+        c.response().send(method.equals("HEAD") ? new byte[0] : NOT_FOUND_PAGE);
+    }
+
+    private static final byte[] NOT_FOUND_PAGE = ("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+            + "<body><h1>404 Not Found</h1></body></html>\n").getBytes(StandardCharsets.UTF_8);
+
+    /** 405 with the methods the resource allows (RFC 9110 §15.5.6) and no body. */
+    public static void methodNotAllowed(Call c, String allow) {
+        c.response().header("Allow", allow);
+        c.response().status(405).send();
     }
 
     /** The dev-mode fault injection this router applies (design.md "Emulator controls"). */
@@ -214,6 +239,9 @@ public final class ApiRouter {
         Faults.Fault fault = armed.isEmpty() || e.auth() == Endpoint.Auth.ADMIN || req.prologue().uriPath().path().startsWith("/admin/")
                 ? null : faults.take(armed, req.prologue().method().text(), req.prologue().uriPath().path()).orElse(null);
         try {
+            if (req.prologue().uriPath().path().indexOf('\0') >= 0) {
+                throw ApiException.invalid("malformed request path"); // %00: as nginx, never a name or id
+            }
             if (fault != null) {
                 Faults.apply(fault, call);
             }
@@ -228,6 +256,13 @@ public final class ApiRouter {
         } catch (ApiException ex) {
             code = ex.code().code();
             sendError(call, ex);
+        } catch (io.helidon.http.BadRequestException ex) {
+            // the body's framing is broken (e.g. a malformed chunk size): one line, no stack trace, and the
+            // connection closes since the next request's start cannot be found
+            code = ErrorCode.INVALID_ARGUMENT.code();
+            LOG.info("bad request body in " + e.key() + " [" + requestId + "]: " + ex.getMessage());
+            res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+            sendError(call, ApiException.invalid("malformed request body: " + ex.getMessage()));
         } catch (UncheckedIOException ex) {
             code = ErrorCode.INTERNAL_ERROR.code();
             if (outOfSpace(call, ex, e, requestId)) {

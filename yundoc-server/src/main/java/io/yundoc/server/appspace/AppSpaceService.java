@@ -12,6 +12,7 @@ import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.BlankDocuments;
 import io.yundoc.server.files.ContentStore;
 import io.yundoc.server.files.FileNames;
+import io.yundoc.server.files.FolderDepth;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
 import java.util.ArrayDeque;
@@ -287,6 +288,7 @@ public final class AppSpaceService {
                 at = FileStore.find(h, at).map(FileRecord::parentId).orElse(ROOT);
             }
             for (FileRecord f : sources) {
+                FolderDepth.requireFits(h, target, f);
                 if (FileStore.child(h, FileRecord.APP, app.appId(), target, f.name()).isPresent()) {
                     throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
                 }
@@ -328,7 +330,9 @@ public final class AppSpaceService {
         }
         String parent = ROOT;
         if (where.parentPath() != null) {
+            int depth = 0;
             for (String raw : where.parentPath()) {
+                FolderDepth.require(++depth);
                 String segment = FileNames.validate(raw);
                 Optional<FileRecord> child = FileStore.child(h, FileRecord.APP, app.appId(), parent, segment);
                 if (child.isPresent()) {

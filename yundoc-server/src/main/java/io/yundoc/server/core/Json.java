@@ -21,9 +21,15 @@ import java.util.Optional;
  * a BOM is tolerated, booleans may be strings or 0/1, integers may be numeric strings.
  */
 public final class Json {
+    /**
+     * Reading is strict where leniency would let two parsers disagree about one body: a duplicate key (which value
+     * wins?) and anything after the JSON value are refused, as RFC 8259 §4 and §2 allow.
+     */
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     public static final int MAX_BODY = 1 << 20;
 
     static {
@@ -74,6 +80,11 @@ public final class Json {
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+            throw ApiException.invalid(duplicate ? "body has a duplicate key" : "body is not valid JSON");
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw ApiException.invalid("body has data after the JSON value");
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("body is not valid JSON");
         }

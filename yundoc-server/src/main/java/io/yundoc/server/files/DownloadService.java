@@ -102,7 +102,6 @@ public final class DownloadService {
     }
 
     private static void notAllowed(Call c) {
-        c.response().header("Allow", "GET, HEAD");
-        c.response().status(405).send();
+        ApiRouter.methodNotAllowed(c, "GET, HEAD");
     }
 }

@@ -314,6 +314,7 @@ public final class DriveService {
                 if (f.isFolder() && within(h, target, f.fileId())) {
                     throw ApiException.invalid("a folder cannot be moved into itself or its descendants");
                 }
+                FolderDepth.requireFits(h, target.fileId(), f);
             }
             if (target.fileId().equals(from)) {
                 throw ApiException.invalid("parent_id must differ from the files' folder");
@@ -338,6 +339,9 @@ public final class DriveService {
                 items.add(changeable(h, p, id));
             }
             FileRecord target = parentId == null || parentId.isEmpty() ? null : ownedFolder(h, p, parentId);
+            for (FileRecord f : items) {
+                FolderDepth.requireFits(h, target != null ? target.fileId() : f.parentId(), f);
+            }
             // snapshot every subtree first, so copying a folder into itself terminates
             List<List<FileRecord>> trees = new ArrayList<>();
             for (FileRecord f : items) {
@@ -401,6 +405,7 @@ public final class DriveService {
                 Optional<FileRecord> parent = f.parentId() == null ? Optional.empty()
                         : FileStore.find(h, f.parentId()).filter(FileRecord::live);
                 String dest = parent.map(FileRecord::fileId).orElse(p.userRootId());
+                FolderDepth.requireFits(h, dest, f); // the old parent may have moved deeper while f was in the bin
                 String name = FileService.freeName(h, FileRecord.PERSONAL, p.userId(), dest, f.name());
                 String kind = f.kind();
                 if ("appdir".equals(kind) && FileStore.appDir(h, p.userId(), f.appId()).isPresent()) {

@@ -6,7 +6,10 @@ import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
 
-/** File name rules of api.md §5.1: NFC, 1–240 characters, no {@code \ / | " : * ? < >} or controls, not . or .. */
+/**
+ * File name rules of api.md §5.1: NFC, 1–240 characters, no {@code \ / | " : * ? < >}, controls (C0, DEL, C1) or
+ * bidirectional formatting characters ({@link io.yundoc.server.core.DisplayText}), not . or ..
+ */
 public final class FileNames {
     public static final int MAX = 240;
     public static final Set<String> ONLINE = Set.of("otl", "ksheet", "dbt");
@@ -30,7 +33,7 @@ public final class FileNames {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f || "\\/|\":*?<>".indexOf(c) >= 0) {
+            if (io.yundoc.server.core.DisplayText.forbidden(c) || "\\/|\":*?<>".indexOf(c) >= 0) {
                 throw ApiException.invalid("file name contains a forbidden character");
             }
         }

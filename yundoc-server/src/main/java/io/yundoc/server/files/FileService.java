@@ -161,7 +161,10 @@ public final class FileService {
         if (!where.pathFromRoot()) {
             base = appDir(h, p, base, now);
         }
+        FolderDepth.require(where.parentPath().size()); // cheap refusal of an absurd path before any lookup
+        int depth = FolderDepth.of(h, base.fileId());
         for (String segment : where.parentPath()) {
+            FolderDepth.require(++depth);
             base = folder(h, p.userId(), base, FileNames.validate(segment), "folder", null, now);
         }
         return base;
