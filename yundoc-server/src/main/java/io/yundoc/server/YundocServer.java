@@ -34,6 +34,8 @@ import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.DownloadTickets;
 import io.yundoc.server.blob.LocalBlobStore;
 import io.yundoc.server.core.DataDirLock;
+import io.yundoc.server.core.FatalErrors;
+import io.yundoc.server.core.ListenerWatchdog;
 import io.yundoc.server.core.Database;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Metrics;
@@ -190,7 +192,8 @@ public final class YundocServer implements AutoCloseable {
         DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
         this.blobCollector = new io.yundoc.server.files.BlobCollector(db.jdbi(), content, clock, 3600, 900);
-        this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
+        this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres(),
+                config.extractTimeout(), config.extractHeap(), config.dataDir().resolve("extract"), metrics.registry());
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
                 new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
@@ -226,6 +229,11 @@ public final class YundocServer implements AutoCloseable {
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
         }
         ops.check(new OpsRoutes.Check("serving", () -> router.draining() ? "DRAINING" : "UP", true));
+        // a keep-alive connection can still reach /health after the listener died: never UP then
+        ops.check(new OpsRoutes.Check("listener", () -> {
+            ListenerWatchdog w = watchdog;
+            return w == null || w.listening() ? "UP" : "DOWN";
+        }, true));
         ops.routes(router);
         oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
@@ -239,6 +247,8 @@ public final class YundocServer implements AutoCloseable {
             }
             c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
         });
+        // the indexer's state for operators: waiting files, and files whose text could not be extracted, with why
+        router.admin(io.helidon.http.Method.GET, "/admin/v1/indexer", c -> c.ok(contentIndex.status(100)));
         new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
         new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
         router.admin(io.helidon.http.Method.POST, "/admin/v1/recycles/purge", c -> {
@@ -358,8 +368,12 @@ public final class YundocServer implements AutoCloseable {
         DataDirLock lock = config.embeddedDatabase() ? DataDirLock.acquire(config.dataDir()) : null;
         boolean started = false;
         try {
+            FatalErrors.install();
             YundocServer s = new YundocServer(config, lock);
             s.web.start();
+            int port = s.web.port();
+            s.watchdog = new ListenerWatchdog(config.bind(), port, 2000,
+                    () -> FatalErrors.halt("the listener on port " + port + " stopped accepting connections"));
             started = true;
             return s;
         } catch (IOException e) {
@@ -376,6 +390,9 @@ public final class YundocServer implements AutoCloseable {
             lock.close();
         }
     }
+
+    /** Set once listening; ends the process if the listener dies under it (see ListenerWatchdog). */
+    private volatile ListenerWatchdog watchdog;
 
     /** Held while this server runs on an embedded data dir; null with PostgreSQL. */
     private final DataDirLock dirLock;
@@ -453,6 +470,9 @@ public final class YundocServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.close(); // the listener closes on purpose from here on
+        }
         // requests in flight finish (up to --drain-timeout) before the listener and the backends close
         int left = router.drain(config.drainTimeout());
         if (left > 0) {
