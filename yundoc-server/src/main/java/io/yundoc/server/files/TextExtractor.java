@@ -136,17 +136,18 @@ final class TextExtractor implements AutoCloseable {
 
     /** The child broke the protocol or exited during a file: says how, and lets the next file start a new one. */
     private Outcome died(Child c) {
+        int status = -1;
+        try {
+            // let a process that is exiting by itself finish, so its own status (3: out of memory) is what we read
+            if (c.process.waitFor(5, TimeUnit.SECONDS)) {
+                status = c.process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         kill(c);
         if (closed) {
             return Outcome.failed(Kind.STOPPED, "server stopping");
-        }
-        int status;
-        try {
-            c.process.waitFor(5, TimeUnit.SECONDS);
-            status = c.process.isAlive() ? -1 : c.process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = -1;
         }
         if (status == OOM_EXIT) {
             return Outcome.failed(Kind.OUT_OF_MEMORY, "extraction ran out of memory (heap cap "
