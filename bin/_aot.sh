@@ -6,7 +6,7 @@ yundoc_aot_train() {
   local cp=$1 aot=$2 train pid url="" try i
   rm -f "$aot"
   train=$(mktemp -d "${TMPDIR:-/tmp}/yundoc-train.XXXXXX")
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$aot" -Xlog:aot*=off -Xlog:cds*=off \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput="$aot" -Xlog:aot*=off -Xlog:cds*=off \
     -cp "$cp" io.yundoc.cli.Main serve --dev --demo --bind 127.0.0.1 --port 0 --data "$train/data" >"$train/log" 2>&1 &
   pid=$!
   for i in $(seq 1 600); do

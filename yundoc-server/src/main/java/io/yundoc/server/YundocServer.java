@@ -34,6 +34,8 @@ import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.DownloadTickets;
 import io.yundoc.server.blob.LocalBlobStore;
 import io.yundoc.server.core.DataDirLock;
+import io.yundoc.server.core.FatalErrors;
+import io.yundoc.server.core.ListenerWatchdog;
 import io.yundoc.server.core.Database;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Metrics;
@@ -203,7 +205,8 @@ public final class YundocServer implements AutoCloseable {
                 config.downloadTtl());
         this.blobCollector = new io.yundoc.server.files.BlobCollector(db.jdbi(), content, clock, 3600, 900);
         opened.push(blobCollector);
-        this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres());
+        this.contentIndex = new io.yundoc.server.files.ContentIndex(db.jdbi(), blobStore, clock, db.postgres(),
+                config.extractTimeout(), config.extractHeap(), config.dataDir().resolve("extract"), metrics.registry());
         opened.push(contentIndex);
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
@@ -247,6 +250,11 @@ public final class YundocServer implements AutoCloseable {
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
         }
         ops.check(new OpsRoutes.Check("serving", () -> router.draining() ? "DRAINING" : "UP", true));
+        // a keep-alive connection can still reach /health after the listener died: never UP then
+        ops.check(new OpsRoutes.Check("listener", () -> {
+            ListenerWatchdog w = watchdog;
+            return w == null || w.listening() ? "UP" : "DOWN";
+        }, true));
         ops.routes(router);
         oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
@@ -260,6 +268,8 @@ public final class YundocServer implements AutoCloseable {
             }
             c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
         });
+        // the indexer's state for operators: waiting files, and files whose text could not be extracted, with why
+        router.admin(io.helidon.http.Method.GET, "/admin/v1/indexer", c -> c.ok(contentIndex.status(100)));
         new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
         new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
         router.admin(io.helidon.http.Method.POST, "/admin/v1/recycles/purge", c -> {
@@ -395,12 +405,16 @@ public final class YundocServer implements AutoCloseable {
         YundocServer s = null;
         boolean started = false;
         try {
+            FatalErrors.install();
             s = new YundocServer(config, lock, opened);
             s.web.start();
             if (!s.web.isRunning()) {
                 // Helidon logs a failed bind and returns (port -1): someone took the port after checkPortFree
                 throw new StartupException(portMessage(config), null);
             }
+            int port = s.web.port();
+            s.watchdog = new ListenerWatchdog(config.bind(), port, 2000,
+                    () -> FatalErrors.halt("the listener on port " + port + " stopped accepting connections"));
             started = true;
             return s;
         } catch (IOException e) {
@@ -502,6 +516,9 @@ public final class YundocServer implements AutoCloseable {
         }
     }
 
+    /** Set once listening; ends the process if the listener dies under it (see ListenerWatchdog). */
+    private volatile ListenerWatchdog watchdog;
+
     /** Held while this server runs on an embedded data dir; null with PostgreSQL. */
     private final DataDirLock dirLock;
 
@@ -581,6 +598,9 @@ public final class YundocServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.close(); // the listener closes on purpose from here on
+        }
         // requests in flight finish (up to --drain-timeout) before the listener and the backends close
         int left = router.drain(config.drainTimeout());
         if (left > 0) {

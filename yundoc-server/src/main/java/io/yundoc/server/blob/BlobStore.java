@@ -32,6 +32,14 @@ public interface BlobStore extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The blob's file when it lies on this machine's file system (local store), so another process can read it in
+     * place; empty when it must be copied out through {@link #open}.
+     */
+    default java.util.Optional<java.nio.file.Path> localPath(String key) {
+        return java.util.Optional.empty();
+    }
+
     boolean exists(String key);
 
     void delete(String key) throws IOException;

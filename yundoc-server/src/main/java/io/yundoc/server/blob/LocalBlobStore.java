@@ -58,6 +58,11 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
+    public java.util.Optional<Path> localPath(String key) {
+        return java.util.Optional.of(pathOf(key));
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.exists(pathOf(key));
     }

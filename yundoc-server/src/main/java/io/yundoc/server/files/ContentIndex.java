@@ -1,58 +1,105 @@
 package io.yundoc.server.files;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ServerClock;
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.tika.detect.AutoDetectReader;
 import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.TikaCoreProperties;
-import org.apache.tika.parser.AutoDetectParser;
-import org.apache.tika.parser.ParseContext;
-import org.apache.tika.sax.BodyContentHandler;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Content search (api.md §5.3). A write only adds its file id to {@code index_queue} inside its own transaction;
- * one background thread takes queued files, extracts their text with Apache Tika and stores it lowercased in
- * {@code file_text} (SQLite: FTS5 trigram; PostgreSQL: pg_trgm), so no upload ever waits for extraction.
+ * one background thread takes queued files, extracts their text and stores it lowercased in {@code file_text}
+ * (SQLite: FTS5 trigram; PostgreSQL: pg_trgm), so no upload ever waits for extraction.
+ *
+ * <p>No file can hurt the server (issue 13). Documents (Office, PDF, HTML, XML) are parsed by Tika in a separate
+ * JVM ({@link TextExtractor}) with its own small heap, a time budget per file and a cap of {@link #MAX_CHARS}
+ * characters enforced while parsing. Plain text (txt, md, csv, json, log) has no parser to bomb: it is decoded here,
+ * streaming, and reading stops at the same cap. A file that fails once (unreadable, encrypted, out of memory, out of
+ * time, too large) is recorded in {@code index_failures} with its reason and leaves the queue: never retried until a
+ * new version is uploaded. Before extracting, the worker claims its queue row (attempts, claimed_until); a row found
+ * claimed with its claim expired was under way when its process stopped, and is recorded as such instead of being
+ * tried again, so a file that could ever take the server down cannot do it on every restart.
  */
 public final class ContentIndex implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ContentIndex.class.getName());
     /** Extensions whose text is indexed; everything else never matches a content search. */
     public static final Set<String> INDEXED = Set.of("txt", "md", "csv", "json", "xml", "html", "htm", "log",
             "docx", "xlsx", "pptx", "pdf");
-    private static final long MAX_BYTES = 64L << 20;
-    private static final int MAX_CHARS = 4 << 20;
+    /** Plain text: decoded in process, no parser involved. */
+    private static final Set<String> PLAIN = Set.of("txt", "md", "csv", "json", "log");
+    static final long MAX_BYTES = 64L << 20;
+    static final int MAX_CHARS = 4 << 20;
     private final Jdbi jdbi;
     private final BlobStore blobs;
     private final ServerClock clock;
     private final boolean postgres;
+    private final TextExtractor extractor;
+    private final Path workDir;
+    /** How long a claim on a queue row lasts: well past one file's budget and the extractor's start. */
+    private final long claimMillis;
+    private final Map<TextExtractor.Kind, Counter> failures = new EnumMap<>(TextExtractor.Kind.class);
     private final Thread worker;
     private final Object lock = new Object();
     private volatile boolean running = true;
     private boolean busy;
     private boolean signalled;
-    /** Built on first use by the worker (its service loading is slow), then reused: one parser, one thread. */
-    private AutoDetectParser parser;
 
-    public ContentIndex(Jdbi jdbi, BlobStore blobs, ServerClock clock, boolean postgres) {
+    /**
+     * @param extractTimeout time budget of one file in the extractor process ({@code --extract-timeout})
+     * @param extractHeap    heap cap of the extractor process ({@code --extract-heap})
+     * @param workDir        where blobs that are not local files are copied for the extractor to read
+     */
+    public ContentIndex(Jdbi jdbi, BlobStore blobs, ServerClock clock, boolean postgres, Duration extractTimeout,
+                        long extractHeap, Path workDir, MeterRegistry registry) {
         this.jdbi = jdbi;
         this.blobs = blobs;
         this.clock = clock;
         this.postgres = postgres;
+        this.workDir = workDir;
+        this.extractor = new TextExtractor(extractTimeout, extractHeap, MAX_CHARS);
+        this.claimMillis = 2 * extractTimeout.toMillis() + 120_000;
+        for (TextExtractor.Kind k : TextExtractor.Kind.values()) {
+            if (k != TextExtractor.Kind.STOPPED) {
+                failures.put(k, Counter.builder("yundoc_index_failures")
+                        .description("files the content indexer gave up on, by reason (each is listed by GET /admin/v1/indexer)")
+                        .tag("reason", k.name().toLowerCase(Locale.ROOT)).register(registry));
+            }
+        }
+        Gauge.builder("yundoc_index_queue_depth", this, ContentIndex::pending)
+                .description("files waiting for the content indexer").register(registry);
+        Gauge.builder("yundoc_index_not_indexable_files", this, ContentIndex::notIndexableCount)
+                .description("files whose text could not be extracted (GET /admin/v1/indexer)").register(registry);
         this.worker = Thread.ofPlatform().daemon().name("yundoc-indexer").start(this::loop);
     }
 
     /** Queues a file for (re-)indexing; call inside the write's transaction, then {@link #wake()} after it. */
     public void enqueue(Handle h, String fileId, long now) {
+        // new content gets a fresh try, whatever happened to the previous one
         h.createUpdate("INSERT INTO index_queue (file_id, queued_at) VALUES (:f, :t) ON CONFLICT (file_id) DO UPDATE "
-                + "SET queued_at = excluded.queued_at").bind("f", fileId).bind("t", now).execute();
+                + "SET queued_at = excluded.queued_at, attempts = 0, claimed_until = NULL")
+                .bind("f", fileId).bind("t", now).execute();
     }
 
     public void wake() {
@@ -130,31 +177,86 @@ public final class ContentIndex implements AutoCloseable {
         }
     }
 
+    private record Queued(String fileId, long queuedAt, int attempts) {
+    }
+
     private void drain() {
         while (running) {
-            var next = jdbi.withHandle(h -> h.createQuery("SELECT file_id, queued_at FROM index_queue ORDER BY queued_at, file_id LIMIT 1")
-                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).findOne());
+            long now = clock.millis();
+            Optional<Queued> next = jdbi.withHandle(h -> h.createQuery("SELECT file_id, queued_at, attempts FROM index_queue "
+                            + "WHERE claimed_until IS NULL OR claimed_until < :now ORDER BY queued_at, file_id LIMIT 1")
+                    .bind("now", now)
+                    .map((rs, ctx) -> new Queued(rs.getString(1), rs.getLong(2), rs.getInt(3))).findOne());
             if (next.isEmpty()) {
                 return;
             }
-            String fileId = next.get().getKey();
-            long queuedAt = next.get().getValue();
-            String text = null;
-            String blobKey = null;
-            FileRecord f = jdbi.withHandle(h -> FileStore.find(h, fileId)).orElse(null);
-            if (f != null && "file".equals(f.kind()) && f.blobKey() != null && f.size() <= MAX_BYTES
-                    && INDEXED.contains(ContentTypes.extension(f.name()))) {
-                blobKey = f.blobKey();
-                text = extract(f);
+            Queued q = next.get();
+            // claim it (another instance on the same database may be looking at the same row)
+            int claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE index_queue SET attempts = attempts + 1, claimed_until = :u "
+                            + "WHERE file_id = :f AND queued_at = :t AND attempts = :a")
+                    .bind("u", now + claimMillis).bind("f", q.fileId()).bind("t", q.queuedAt()).bind("a", q.attempts())
+                    .execute());
+            if (claimed == 0) {
+                continue;
             }
-            String key = blobKey;
-            String body = text;
-            jdbi.useTransaction(h -> {
-                store(h, fileId, key, body == null ? null : body.toLowerCase(Locale.ROOT));
-                // a file re-queued while we worked stays queued for another pass
-                h.createUpdate("DELETE FROM index_queue WHERE file_id = :f AND queued_at = :t")
-                        .bind("f", fileId).bind("t", queuedAt).execute();
-            });
+            FileRecord f = jdbi.withHandle(h -> FileStore.find(h, q.fileId())).orElse(null);
+            boolean indexable = f != null && "file".equals(f.kind()) && f.blobKey() != null
+                    && INDEXED.contains(ContentTypes.extension(f.name()));
+            TextExtractor.Outcome outcome;
+            if (!indexable) {
+                outcome = TextExtractor.Outcome.text(null); // nothing to search in: no text, and no failure either
+            } else if (q.attempts() > 0) {
+                outcome = TextExtractor.Outcome.failed(TextExtractor.Kind.INTERRUPTED,
+                        "the server stopped while extracting this file; not tried again");
+            } else if (f.size() > MAX_BYTES) {
+                outcome = TextExtractor.Outcome.failed(TextExtractor.Kind.TOO_LARGE,
+                        "larger than the " + (MAX_BYTES >> 20) + " MiB extraction limit");
+            } else {
+                outcome = extract(f);
+            }
+            if (outcome.kind() == TextExtractor.Kind.STOPPED) {
+                release(q); // not the file's fault: the next start tries it again
+                return;
+            }
+            try {
+                finish(q, f, outcome);
+            } catch (RuntimeException e) {
+                release(q); // the database failed, not the file
+                throw e;
+            }
+        }
+    }
+
+    /** Stores the outcome, records or clears the file's failure, and takes the row off the queue, in one transaction. */
+    private void finish(Queued q, FileRecord f, TextExtractor.Outcome outcome) {
+        String key = outcome.text() == null ? null : f.blobKey();
+        String body = outcome.text() == null ? null : outcome.text().toLowerCase(Locale.ROOT);
+        long now = clock.millis();
+        jdbi.useTransaction(h -> {
+            store(h, q.fileId(), key, body);
+            h.createUpdate("DELETE FROM index_failures WHERE file_id = :f").bind("f", q.fileId()).execute();
+            if (outcome.failure() != null) {
+                h.createUpdate("INSERT INTO index_failures (file_id, blob_key, reason, failed_at) VALUES (:f, :k, :r, :t)")
+                        .bind("f", q.fileId()).bind("k", f.blobKey()).bind("r", outcome.failure()).bind("t", now).execute();
+            }
+            // a file re-queued while we worked stays queued for another pass
+            h.createUpdate("DELETE FROM index_queue WHERE file_id = :f AND queued_at = :t")
+                    .bind("f", q.fileId()).bind("t", q.queuedAt()).execute();
+        });
+        if (outcome.failure() != null) {
+            failures.get(outcome.kind()).increment();
+            LOG.warning("file " + q.fileId() + " is not indexable: " + outcome.failure());
+        }
+    }
+
+    private void release(Queued q) {
+        try {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE index_queue SET attempts = :a, claimed_until = NULL "
+                            + "WHERE file_id = :f AND queued_at = :t")
+                    .bind("a", q.attempts()).bind("f", q.fileId()).bind("t", q.queuedAt()).execute());
+        } catch (RuntimeException e) {
+            // the database is closing too: the expired claim reads as "stopped during it" next time
+            LOG.log(Level.FINE, "could not release index claim", e);
         }
     }
 
@@ -187,33 +289,91 @@ public final class ContentIndex implements AutoCloseable {
     /** Removes a file's text and queue row (permanent deletes). */
     public void forget(Handle h, String fileId) {
         store(h, fileId, null, null);
+        h.createUpdate("DELETE FROM index_failures WHERE file_id = :f").bind("f", fileId).execute();
         h.createUpdate("DELETE FROM index_queue WHERE file_id = :f").bind("f", fileId).execute();
     }
 
-    private String extract(FileRecord f) {
-        try (InputStream in = blobs.open(f.blobKey(), 0)) {
-            BodyContentHandler handler = new BodyContentHandler(MAX_CHARS);
-            Metadata md = new Metadata();
-            md.set(TikaCoreProperties.RESOURCE_NAME_KEY, f.name());
-            try {
-                if (parser == null) {
-                    parser = new AutoDetectParser();
-                }
-                parser.parse(in, handler, md, new ParseContext());
-            } catch (org.xml.sax.SAXException e) {
-                // write limit reached: keep what was extracted so far
-                LOG.fine("text of " + f.fileId() + " truncated: " + e.getMessage());
-            }
-            return handler.toString();
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.INFO, "cannot extract text of file " + f.fileId() + ": " + e);
-            return "";
+    private TextExtractor.Outcome extract(FileRecord f) {
+        String ext = ContentTypes.extension(f.name());
+        if (PLAIN.contains(ext)) {
+            return plainText(f);
         }
+        Optional<Path> local = blobs.localPath(f.blobKey());
+        if (local.isPresent()) {
+            return extractor.extract(local.get(), f.name());
+        }
+        Path copy = null;
+        try {
+            Files.createDirectories(workDir);
+            copy = Files.createTempFile(workDir, "extract-", "." + ext);
+            try (InputStream in = blobs.open(f.blobKey(), 0)) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return extractor.extract(copy, f.name());
+        } catch (IOException e) {
+            // the store did not give the bytes: that is not the file's fault, but retrying in a loop helps no one
+            return TextExtractor.Outcome.failed(TextExtractor.Kind.UNREADABLE, "could not read the stored content: " + e.getMessage());
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException ignored) {
+                    // a temp file in the work dir; removed at the next start
+                }
+            }
+        }
+    }
+
+    /** Plain text: the charset detected as Tika's text parser does, decoded streaming, at most MAX_CHARS chars. */
+    private TextExtractor.Outcome plainText(FileRecord f) {
+        Metadata md = new Metadata();
+        try (InputStream in = new BufferedInputStream(blobs.open(f.blobKey(), 0));
+             Reader r = new AutoDetectReader(in, md)) {
+            StringBuilder sb = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; sb.length() < MAX_CHARS && (n = r.read(buf, 0, Math.min(buf.length, MAX_CHARS - sb.length()))) > 0; ) {
+                sb.append(buf, 0, n);
+            }
+            return TextExtractor.Outcome.text(sb.toString());
+        } catch (IOException | org.apache.tika.exception.TikaException e) {
+            return TextExtractor.Outcome.failed(TextExtractor.Kind.UNREADABLE, ExtractorProcess.reason(e));
+        }
+    }
+
+    /** Files recorded as not indexable. */
+    public long notIndexableCount() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM index_failures").mapTo(Long.class).one());
+    }
+
+    /**
+     * What {@code GET /admin/v1/indexer} shows: files waiting, and the files that are not indexable (newest first, at
+     * most {@code limit}) with their name and reason.
+     */
+    public Map<String, Object> status(int limit) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pending", pending());
+        m.put("not_indexable_count", notIndexableCount());
+        List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery("SELECT x.file_id, f.name, x.reason, x.failed_at "
+                        + "FROM index_failures x LEFT JOIN files f ON f.file_id = x.file_id "
+                        + "ORDER BY x.failed_at DESC, x.file_id LIMIT :n")
+                .bind("n", limit)
+                .map((rs, ctx) -> {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("file_id", rs.getString(1));
+                    r.put("name", rs.getString(2));
+                    r.put("reason", rs.getString(3));
+                    r.put("failed_at", rs.getLong(4) / 1000);
+                    return r;
+                }).list());
+        m.put("not_indexable", rows);
+        m.put("extractor", Map.of("pid", extractor.pid(), "starts", extractor.starts()));
+        return m;
     }
 
     @Override
     public void close() {
         running = false;
+        extractor.close(); // a file in the extractor is given back to the queue, not marked
         worker.interrupt();
         try {
             worker.join(3000); // let a running pass finish before the database closes

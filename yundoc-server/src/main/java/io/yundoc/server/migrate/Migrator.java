@@ -75,6 +75,8 @@ public final class Migrator {
             Result r = verify(src, dst, dstBlobs, tables);
             int queued = dst.jdbi().withHandle(h -> h.createUpdate("INSERT INTO index_queue (file_id, queued_at) "
                             + "SELECT file_id, :now FROM files WHERE kind = 'file' AND deleted_at IS NULL AND blob_key IS NOT NULL "
+                            // files recorded as not indexable (copied with the other tables) are not tried again
+                            + "AND file_id NOT IN (SELECT file_id FROM index_failures) "
                             + "ON CONFLICT (file_id) DO NOTHING")
                     .bind("now", java.time.Instant.now().getEpochSecond()).execute());
             out.printf("search: %d files queued for re-indexing on the target's first start%n", queued);
