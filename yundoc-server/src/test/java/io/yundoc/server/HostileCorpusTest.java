@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,8 +137,7 @@ class HostileCorpusTest {
                 assertThat(envelope.path("code").asInt(0)).as(what).isNotZero();
             }
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("headers").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> h = it.next();
+        for (Map.Entry<String, JsonNode> h : spec.path("headers").properties()) {
             String value = r.header(h.getKey());
             assertThat(value).as(h.getKey() + " of " + what).isNotNull();
             assertThat(value.toLowerCase(Locale.ROOT)).as(h.getKey() + " of " + what)
