@@ -6,12 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Lowercase hex digests. */
+@ExtendWith(SeededCases.ReplayHint.class)
 class HexTest {
+
+    static Stream<SeededCases.Case> cases() {
+        return SeededCases.cases(1000);
+    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -45,16 +52,20 @@ class HexTest {
         assertThat(a).isNotSameAs(b);
     }
 
-    @Property
-    void digestsAreLowercaseHexOfTheRightLength(@ForAll byte[] data) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void digestsAreLowercaseHexOfTheRightLength(SeededCases.Case k) throws Exception {
+        byte[] data = SeededCases.anyBytes(k.random());
         assertThat(Hex.md5(data)).matches("[0-9a-f]{32}")
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data)));
         assertThat(Hex.sha1(data)).matches("[0-9a-f]{40}");
         assertThat(Hex.sha256(data)).matches("[0-9a-f]{64}");
     }
 
-    @Property
-    void ofRoundTripsThroughHexFormat(@ForAll byte[] data) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void ofRoundTripsThroughHexFormat(SeededCases.Case k) {
+        byte[] data = SeededCases.anyBytes(k.random());
         assertThat(HexFormat.of().parseHex(Hex.of(data))).isEqualTo(data);
     }
 }

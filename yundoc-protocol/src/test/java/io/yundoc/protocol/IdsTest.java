@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Identifier formats of api.md §8 and the accepted-id rule of §1.3. */
+@ExtendWith(SeededCases.ReplayHint.class)
 class IdsTest {
 
     private static final int N = 500;
@@ -128,8 +129,22 @@ class IdsTest {
         assertThat(sequence(new Ids(new Random(42)))).isNotEqualTo(sequence(new Ids(new Random(43))));
     }
 
-    @Property(tries = 50)
-    void anySeedIsDeterministic(@ForAll long seed) {
+    static Stream<SeededCases.Case> cases50() {
+        return SeededCases.cases(50);
+    }
+
+    static Stream<SeededCases.Case> cases200() {
+        return SeededCases.cases(200);
+    }
+
+    static Stream<SeededCases.Case> cases1000() {
+        return SeededCases.cases(1000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases50")
+    void anySeedIsDeterministic(SeededCases.Case k) {
+        long seed = k.random().nextLong();
         assertThat(sequence(new Ids(new Random(seed)))).isEqualTo(sequence(new Ids(new Random(seed))));
     }
 
@@ -178,9 +193,10 @@ class IdsTest {
         assertThat(Ids.accepted("x".repeat(65))).isFalse();
     }
 
-    @Property(tries = 200)
-    void everyGeneratedIdIsAccepted(@ForAll long seed) {
-        Ids ids = new Ids(new Random(seed));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases200")
+    void everyGeneratedIdIsAccepted(SeededCases.Case k) {
+        Ids ids = new Ids(k.random());
         assertThat(ids.token256()).matches(Ids.ACCEPTED);
         assertThat(ids.lowerToken()).matches(Ids.ACCEPTED);
         assertThat(ids.sid()).matches(Ids.ACCEPTED);
@@ -189,9 +205,11 @@ class IdsTest {
         assertThat(Ids.accepted(ids.editToken())).isTrue();
     }
 
-    @Property
-    void acceptedAgreesWithTheDocumentedRegex(@ForAll @IntRange(min = 0, max = 80) int length, @ForAll long seed) {
-        Random r = new Random(seed);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases1000")
+    void acceptedAgreesWithTheDocumentedRegex(SeededCases.Case k) {
+        Random r = k.random();
+        int length = r.nextInt(0, 81);
         String alphabet = "ABCxyz019_-./ %+äé\n";
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < length; i++) {

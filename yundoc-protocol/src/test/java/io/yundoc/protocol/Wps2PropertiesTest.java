@@ -1,5 +1,8 @@
 package io.yundoc.protocol;
 
+import static io.yundoc.protocol.SeededCases.drawUntil;
+import static io.yundoc.protocol.SeededCases.oneOf;
+import static io.yundoc.protocol.SeededCases.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -11,20 +14,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Properties of WPS-2 (api.md §3.4, "What WPS-2 does not protect"): a correctly signed request verifies, every client
  * variant the document lists verifies, and changing the body, Content-Md5, a signed Content-Type, Date or the key
  * makes verification fail.
+ *
+ * <p>Each property runs 1000 seeded random cases ({@link SeededCases}); where a property needs its inputs to differ
+ * (another key, another date), the generator draws again instead of skipping the case.
  */
+@ExtendWith(SeededCases.ReplayHint.class)
 class Wps2PropertiesTest {
 
     private static final String APP_ID = "SX20220101ABCDEF";
@@ -143,84 +148,91 @@ class Wps2PropertiesTest {
 
     // ---------------------------------------------------------------- generators
 
-    @Provide
-    Arbitrary<String> appKeys() {
-        return Arbitraries.strings().withCharRange(' ', '~').ofMinLength(16).ofMaxLength(128);
+    /** 1000 cases per property, as the jqwik properties they replace ran by default. */
+    static Stream<SeededCases.Case> cases() {
+        return SeededCases.cases(1000);
     }
 
-    @Provide
-    Arbitrary<byte[]> bodies() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new byte[0])),
-                net.jqwik.api.Tuple.of(3, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(2048)));
+    static String appKey(Random r) {
+        return string(r, ' ', '~', 16, 128);
     }
 
-    @Provide
-    Arbitrary<String> contentTypes() {
-        Arbitrary<String> token = Arbitraries.strings().withCharRange('a', 'z').withChars('-', '.', '+')
-                .ofMinLength(1).ofMaxLength(16);
-        Arbitrary<String> param = Arbitraries.of("", ";charset=utf-8", "; charset=UTF-8", ";charset=gbk",
-                "; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", "; boundary=yundoc-test-boundary");
-        Arbitrary<String> generated = Combinators.combine(token, token, param).as((t, s, p) -> t + "/" + s + p);
-        Arbitrary<String> printable = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(60);
-        Arbitrary<String> known = Arbitraries.of("", "application/json", "application/json;charset=utf-8",
-                "application/json; charset=utf-8", "application/x-www-form-urlencoded", "text/plain",
-                "multipart/form-data; boundary=yundoc-test-boundary", "application/octet-stream");
-        return Arbitraries.oneOf(known, generated, printable);
+    /** Empty one time in four, else 1..2048 random bytes. */
+    static byte[] body(Random r) {
+        return r.nextInt(4) == 0 ? new byte[0] : SeededCases.bytes(r, 1, 2048);
     }
 
-    @Provide
-    Arbitrary<String> methods() {
-        return Arbitraries.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH");
+    static String contentType(Random r) {
+        return switch (r.nextInt(3)) {
+            case 0 -> oneOf(r, "", "application/json", "application/json;charset=utf-8",
+                    "application/json; charset=utf-8", "application/x-www-form-urlencoded", "text/plain",
+                    "multipart/form-data; boundary=yundoc-test-boundary", "application/octet-stream");
+            case 1 -> mediaToken(r) + "/" + mediaToken(r) + oneOf(r, "", ";charset=utf-8", "; charset=UTF-8",
+                    ";charset=gbk", "; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", "; boundary=yundoc-test-boundary");
+            default -> string(r, '!', '~', 1, 60);
+        };
     }
 
-    @Provide
-    Arbitrary<String> writeMethods() {
-        return Arbitraries.of("POST", "PUT", "DELETE", "PATCH");
+    private static String mediaToken(Random r) {
+        return string(r, "abcdefghijklmnopqrstuvwxyz-.+", 1, 16);
     }
 
-    @Provide
-    Arbitrary<String> targets() {
-        Arbitrary<String> segment = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z')
-                .withCharRange('0', '9').withChars('_', '-', '%', '.', '~').ofMinLength(1).ofMaxLength(24);
-        Arbitrary<String> path = segment.list().ofMinSize(1).ofMaxSize(4)
-                .map(l -> "/api/v1/openapi/appspace/" + String.join("/", l));
-        Arbitrary<String> query = Arbitraries.strings().withCharRange('a', 'z').withChars('=', '&', '%', '+', '2', 'B')
-                .ofMinLength(0).ofMaxLength(30);
-        return Combinators.combine(path, query, Arbitraries.of(true, false))
-                .as((p, q, hasQuery) -> hasQuery ? p + "?" + q : p);
+    static String method(Random r) {
+        return oneOf(r, "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH");
     }
 
-    @Provide
-    Arbitrary<Instant> nows() {
-        return Arbitraries.longs().between(MIN_MILLIS, MAX_MILLIS).map(Instant::ofEpochMilli);
+    static String writeMethod(Random r) {
+        return oneOf(r, "POST", "PUT", "DELETE", "PATCH");
     }
 
-    @Provide
-    Arbitrary<Client> clients() {
-        Arbitrary<Client> firstHalf = Combinators.combine(appKeys(), bodies(), contentTypes(), methods(), targets(), nows())
-                .as((k, b, ct, m, t, n) -> new Client(k, b, ct, m, t, n, 0, DateForm.RFC1123_GMT, 0, false));
-        return Combinators.combine(firstHalf, Arbitraries.integers().between(-899, 899),
-                        Arbitraries.of(DateForm.class), Arbitraries.integers().between(0, 2), Arbitraries.of(true, false))
-                .as((c, skew, form, md5Choice, upper) -> new Client(c.key(), c.body(), c.contentType(), c.method(),
-                        c.target(), c.now(), skew, form, md5Choice, upper));
+    static String target(Random r) {
+        int segments = r.nextInt(1, 5);
+        StringBuilder path = new StringBuilder("/api/v1/openapi/appspace");
+        for (int i = 0; i < segments; i++) {
+            path.append('/').append(string(r,
+                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-%.~", 1, 24));
+        }
+        return r.nextBoolean() ? path + "?" + string(r, "abcdefghijklmnopqrstuvwxyz=&%+2B", 0, 30) : path.toString();
+    }
+
+    static Instant now(Random r) {
+        return Instant.ofEpochMilli(r.nextLong(MIN_MILLIS, MAX_MILLIS + 1));
+    }
+
+    static DateForm dateForm(Random r) {
+        return oneOf(r, DateForm.values());
+    }
+
+    static Client client(Random r) {
+        return new Client(appKey(r), body(r), contentType(r), method(r), target(r), now(r), r.nextInt(-899, 900),
+                dateForm(r), r.nextInt(3), r.nextBoolean());
+    }
+
+    private static Client withMethod(Client c, String method) {
+        return new Client(c.key(), c.body(), c.contentType(), method, c.target(), c.now(), c.skewSeconds(),
+                c.dateForm(), c.md5Choice(), c.upperMd5());
     }
 
     // ---------------------------------------------------------------- a correct request verifies
 
-    @Property
-    void correctlySignedRequestVerifies(@ForAll("clients") Client c) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void correctlySignedRequestVerifies(SeededCases.Case k) {
+        Client c = client(k.random());
         Wps2Verifier.Result r = c.verify(c.asSent());
         assertThat(r.failure()).isNull();
         assertThat(r.appId()).isEqualTo(APP_ID);
         assertThat(c.accepted(c.asSent(), c.body(), c.key())).isTrue();
     }
 
-    @Property
-    void everyClientVariantVerifies(@ForAll("clients") Client c,
-                                    @ForAll boolean upperHex,
-                                    @ForAll("prefixes") String prefix,
-                                    @ForAll @IntRange(min = 0, max = 3) int pad) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyClientVariantVerifies(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        boolean upperHex = rnd.nextBoolean();
+        String prefix = oneOf(rnd, "WPS-2:", "wps-2:", "Wps-2:", "wPS-2:");
+        int pad = rnd.nextInt(0, 4);
         String sig = c.signature();
         String sent = upperHex ? sig.toUpperCase(Locale.ROOT) : sig.toLowerCase(Locale.ROOT);
         String ws = " ".repeat(pad);
@@ -229,14 +241,13 @@ class Wps2PropertiesTest {
         assertThat(c.accepted(r, c.body(), c.key())).isTrue();
     }
 
-    @Provide
-    Arbitrary<String> prefixes() {
-        return Arbitraries.of("WPS-2:", "wps-2:", "Wps-2:", "wPS-2:");
-    }
-
-    @Property
-    void charsetContentTypeIsSignedAsSent(@ForAll("clients") Client c,
-                                          @ForAll("charsets") String charsetParam) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void charsetContentTypeIsSignedAsSent(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String charsetParam = oneOf(rnd, ";charset=utf-8", ";charset=UTF-8", "; charset=utf-8", "; Charset=\"utf-8\"",
+                ";charset=gbk");
         String ct = "application/json" + charsetParam;
         Client withCharset = new Client(c.key(), c.body(), ct, c.method(), c.target(), c.now(), c.skewSeconds(),
                 c.dateForm(), c.md5Choice(), c.upperMd5());
@@ -248,15 +259,13 @@ class Wps2PropertiesTest {
         assertSignatureFailure(withCharset.verify(stripped));
     }
 
-    @Provide
-    Arbitrary<String> charsets() {
-        return Arbitraries.of(";charset=utf-8", ";charset=UTF-8", "; charset=utf-8", "; Charset=\"utf-8\"", ";charset=gbk");
-    }
-
-    @Property
-    void getAndHeadSignedWithEmptyContentTypeVerifyWhateverTheHeaderSays(@ForAll("clients") Client c,
-                                                                          @ForAll("contentTypes") String header,
-                                                                          @ForAll boolean head) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void getAndHeadSignedWithEmptyContentTypeVerifyWhateverTheHeaderSays(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String header = contentType(rnd);
+        boolean head = rnd.nextBoolean();
         Client get = new Client(c.key(), c.body(), "", head ? "HEAD" : "GET", c.target(), c.now(), c.skewSeconds(),
                 c.dateForm(), c.md5Choice(), c.upperMd5());
         Wps2Verifier.SignedRequest r = get.request("WPS-2:" + APP_ID + ":" + get.signature(), get.date(),
@@ -264,19 +273,25 @@ class Wps2PropertiesTest {
         assertThat(get.accepted(r, c.body(), c.key())).isTrue();
     }
 
-    @Property
-    void keyRotationAcceptsEitherKey(@ForAll("clients") Client c, @ForAll("appKeys") String otherKey, @ForAll boolean signedWithOld) {
-        Assume.that(!otherKey.equals(c.key()));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void keyRotationAcceptsEitherKey(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String otherKey = drawUntil(rnd, Wps2PropertiesTest::appKey, key -> !key.equals(c.key()));
+        boolean signedWithOld = rnd.nextBoolean();
         String[] serverKeys = signedWithOld ? new String[] {c.key(), otherKey} : new String[] {otherKey, c.key()};
         assertThat(c.accepted(c.asSent(), c.body(), serverKeys)).isTrue();
     }
 
     // ---------------------------------------------------------------- one change makes it fail
 
-    @Property
-    void changingTheBodyFails(@ForAll("clients") Client c, @ForAll("mutations") Mutation mutation) {
-        byte[] received = mutation.apply(c.body());
-        Assume.that(!java.util.Arrays.equals(received, c.body()));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingTheBodyFails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        byte[] received = drawUntil(rnd, r -> mutation(r).apply(c.body()), b -> !java.util.Arrays.equals(b, c.body()));
         // the headers are untouched, so the header stage may pass; step 6 (or step 7) must refuse
         assertThat(c.accepted(c.asSent(), received, c.key())).isFalse();
         if (!c.bodyEmpty() && received.length > 0) {
@@ -309,63 +324,70 @@ class Wps2PropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Mutation> mutations() {
-        return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.integers(), Arbitraries.bytes())
-                .as(Mutation::new);
+    static Mutation mutation(Random r) {
+        return new Mutation(r.nextInt(0, 4), r.nextInt(), (byte) r.nextInt());
     }
 
-    @Property
-    void changingContentMd5Fails(@ForAll("clients") Client c, @ForAll("md5Changes") java.util.function.UnaryOperator<String> change) {
-        String sent = change.apply(c.contentMd5());
-        Assume.that(!sent.equals(c.contentMd5()));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingContentMd5Fails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String sent = drawUntil(rnd, r -> md5Change(r).apply(c.contentMd5()), s -> !s.equals(c.contentMd5()));
         Wps2Verifier.SignedRequest r = c.request("WPS-2:" + APP_ID + ":" + c.signature(), c.date(), sent, c.contentType());
         assertSignatureFailure(c.verify(r));
         assertThat(c.accepted(r, c.body(), c.key())).isFalse();
     }
 
-    @Provide
-    Arbitrary<java.util.function.UnaryOperator<String>> md5Changes() {
-        Arbitrary<java.util.function.UnaryOperator<String>> other = Arbitraries.bytes().array(byte[].class).ofMaxSize(64)
-                .map(b -> s -> Hex.md5(b));
-        Arbitrary<java.util.function.UnaryOperator<String>> flipCase = Arbitraries.just(s -> {
-            String upper = s.toUpperCase(Locale.ROOT);
-            return upper.equals(s) ? s.toLowerCase(Locale.ROOT) : upper;
-        });
-        Arbitrary<java.util.function.UnaryOperator<String>> emptyMd5 = Arbitraries.just(s -> Wps2Signer.EMPTY_MD5);
-        Arbitrary<java.util.function.UnaryOperator<String>> absent = Arbitraries.just(s -> "");
-        return Arbitraries.oneOf(other, flipCase, emptyMd5, absent);
+    /** Another md5, the same one in the other case, the empty-body md5, or no header at all. */
+    static UnaryOperator<String> md5Change(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> {
+                byte[] other = SeededCases.bytes(r, 0, 64);
+                yield s -> Hex.md5(other);
+            }
+            case 1 -> s -> {
+                String upper = s.toUpperCase(Locale.ROOT);
+                return upper.equals(s) ? s.toLowerCase(Locale.ROOT) : upper;
+            };
+            case 2 -> s -> Wps2Signer.EMPTY_MD5;
+            default -> s -> "";
+        };
     }
 
-    @Property
-    void changingASignedContentTypeFails(@ForAll("clients") Client c, @ForAll("writeMethods") String method,
-                                         @ForAll("contentTypes") String sentType) {
-        Assume.that(!sentType.strip().equals(c.contentType().strip()));
-        Client post = new Client(c.key(), c.body(), c.contentType(), method, c.target(), c.now(), c.skewSeconds(),
-                c.dateForm(), c.md5Choice(), c.upperMd5());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingASignedContentTypeFails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String method = writeMethod(rnd);
+        String sentType = drawUntil(rnd, Wps2PropertiesTest::contentType, t -> !t.strip().equals(c.contentType().strip()));
+        Client post = withMethod(c, method);
         Wps2Verifier.SignedRequest r = post.request("WPS-2:" + APP_ID + ":" + post.signature(), post.date(),
                 post.contentMd5(), sentType);
         assertSignatureFailure(post.verify(r));
     }
 
-    @Property
-    void changingANonEmptySignedContentTypeFailsForGetToo(@ForAll("clients") Client c, @ForAll boolean head,
-                                                          @ForAll("contentTypes") String sentType) {
-        Assume.that(!c.contentType().isEmpty());
-        Assume.that(!sentType.strip().equals(c.contentType().strip()));
-        Client get = new Client(c.key(), c.body(), c.contentType(), head ? "HEAD" : "GET", c.target(), c.now(),
-                c.skewSeconds(), c.dateForm(), c.md5Choice(), c.upperMd5());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingANonEmptySignedContentTypeFailsForGetToo(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = drawUntil(rnd, Wps2PropertiesTest::client, cl -> !cl.contentType().isEmpty());
+        boolean head = rnd.nextBoolean();
+        String sentType = drawUntil(rnd, Wps2PropertiesTest::contentType, t -> !t.strip().equals(c.contentType().strip()));
+        Client get = withMethod(c, head ? "HEAD" : "GET");
         Wps2Verifier.SignedRequest r = get.request("WPS-2:" + APP_ID + ":" + get.signature(), get.date(),
                 get.contentMd5(), sentType);
         assertSignatureFailure(get.verify(r));
     }
 
-    @Property
-    void changingTheDateToAnotherValidDateFails(@ForAll("clients") Client c,
-                                                @ForAll @IntRange(min = -899, max = 899) int otherSkew,
-                                                @ForAll("dateForms") DateForm otherForm) {
-        String sentDate = otherForm.render(c.now().plusSeconds(otherSkew));
-        Assume.that(!sentDate.equals(c.date()));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingTheDateToAnotherValidDateFails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String sentDate = drawUntil(rnd, r -> dateForm(r).render(c.now().plusSeconds(r.nextInt(-899, 900))),
+                d -> !d.equals(c.date()));
         // the new date is itself acceptable, so only the signature can refuse it
         assertThat(HttpDates.parse(sentDate)).isPresent();
         Wps2Verifier.SignedRequest r = c.request("WPS-2:" + APP_ID + ":" + c.signature(), sentDate, c.contentMd5(),
@@ -373,29 +395,35 @@ class Wps2PropertiesTest {
         assertSignatureFailure(c.verify(r));
     }
 
-    @Provide
-    Arbitrary<DateForm> dateForms() {
-        return Arbitraries.of(DateForm.class);
-    }
-
-    @Property
-    void changingTheKeyFails(@ForAll("clients") Client c, @ForAll("appKeys") String serverKey) {
-        Assume.that(!serverKey.equals(c.key()));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingTheKeyFails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        String serverKey = drawUntil(rnd, Wps2PropertiesTest::appKey, key -> !key.equals(c.key()));
         assertSignatureFailure(c.verify(c.asSent(), serverKey));
         assertThat(c.accepted(c.asSent(), c.body(), serverKey)).isFalse();
     }
 
-    @Property
-    void changingOneCharacterOfTheKeyFails(@ForAll("clients") Client c, @ForAll @IntRange(min = 0, max = 127) int at,
-                                           @ForAll @IntRange(min = 1, max = 94) int delta) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void changingOneCharacterOfTheKeyFails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        int at = rnd.nextInt(0, 128);
+        int delta = rnd.nextInt(1, 95);
         int i = at % c.key().length();
         char changed = (char) (' ' + ((c.key().charAt(i) - ' ' + delta) % 95));
         String serverKey = c.key().substring(0, i) + changed + c.key().substring(i + 1);
         assertSignatureFailure(c.verify(c.asSent(), serverKey));
     }
 
-    @Property
-    void aDateOutsideTheWindowFails(@ForAll("clients") Client c, @ForAll("farSkews") int skew) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aDateOutsideTheWindowFails(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = client(rnd);
+        int skew = rnd.nextBoolean() ? rnd.nextInt(-86_400 * 30, -901) : rnd.nextInt(901, 86_400 * 30 + 1);
         Client late = new Client(c.key(), c.body(), c.contentType(), c.method(), c.target(), c.now(), skew,
                 c.dateForm(), c.md5Choice(), c.upperMd5());
         Wps2Verifier.Result r = late.verify(late.asSent());
@@ -404,17 +432,16 @@ class Wps2PropertiesTest {
         assertThat(r.failure().hint()).isEqualTo(Wps2Verifier.HINT_DATE);
     }
 
-    @Provide
-    Arbitrary<Integer> farSkews() {
-        return Arbitraries.oneOf(Arbitraries.integers().between(-86_400 * 30, -902),
-                Arbitraries.integers().between(901, 86_400 * 30));
-    }
-
     // ---------------------------------------------------------------- the signer itself
 
-    @Property
-    void signatureIsLowercaseSha1OfTheConcatenation(@ForAll("appKeys") String key, @ForAll("contentTypes") String ct,
-                                                    @ForAll("nows") Instant t, @ForAll("bodies") byte[] body) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void signatureIsLowercaseSha1OfTheConcatenation(SeededCases.Case k) {
+        Random rnd = k.random();
+        String key = appKey(rnd);
+        String ct = contentType(rnd);
+        Instant t = now(rnd);
+        byte[] body = body(rnd);
         String md5 = Hex.md5(body);
         String date = HttpDates.format(t);
         String sig = Wps2Signer.signature(key, md5, ct, date);
@@ -423,17 +450,22 @@ class Wps2PropertiesTest {
         assertThat(Wps2Signer.authorization(APP_ID, key, md5, ct, date)).isEqualTo("WPS-2:" + APP_ID + ":" + sig);
     }
 
-    @Property
-    void methodAndTargetAreNotSignedForANonEmptyBody(@ForAll("clients") Client c, @ForAll("methods") String method,
-                                                     @ForAll("targets") String target) {
-        Assume.that(!c.bodyEmpty());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void methodAndTargetAreNotSignedForANonEmptyBody(SeededCases.Case k) {
+        Random rnd = k.random();
+        Client c = drawUntil(rnd, Wps2PropertiesTest::client, cl -> !cl.bodyEmpty());
+        String method = method(rnd);
+        String target = target(rnd);
         Wps2Verifier.SignedRequest moved = new Wps2Verifier.SignedRequest(method, target,
                 "WPS-2:" + APP_ID + ":" + c.signature(), c.date(), c.contentMd5(), c.contentType(), false, "");
         assertThat(c.accepted(moved, c.body(), c.key())).isTrue();
     }
 
-    @Property
-    void emptyBodyCandidatesIncludeTheDocumentedForms(@ForAll("targets") String target) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void emptyBodyCandidatesIncludeTheDocumentedForms(SeededCases.Case k) {
+        String target = target(k.random());
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         assertThat(Wps2Verifier.emptyBodyCandidates(target, ""))
