@@ -69,6 +69,16 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void onlyTheInProcessExtensionReachesTheServer() {
+        // everything else in the testkit is Java 17 bytecode that a Java 17 user loads without yundoc-server
+        noClasses().that().resideInAPackage("io.yundoc.testkit..")
+                .and().doNotHaveFullyQualifiedName("io.yundoc.testkit.YundocServerExtension")
+                .and().doNotHaveFullyQualifiedName("io.yundoc.testkit.YundocServerExtension$Builder")
+                .should().dependOnClassesThat().resideInAPackage("io.yundoc.server..")
+                .check(classes);
+    }
+
+    @Test
     void serverCoreDependsOnNoCapability() {
         noClasses().that().resideInAPackage("io.yundoc.server.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.yundoc.server.auth..", "io.yundoc.server.files..",

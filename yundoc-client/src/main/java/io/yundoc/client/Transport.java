@@ -177,7 +177,7 @@ final class Transport {
 
     static void sleep(Duration d) {
         try {
-            Thread.sleep(d);
+            Thread.sleep(d.toMillis()); // Thread.sleep(Duration) is Java 19+; this jar targets 17
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new YundocClientException("interrupted while backing off", e);

@@ -86,10 +86,19 @@ public final class YundocClient implements AutoCloseable {
         return personal.download(fileToken, target);
     }
 
-    /** Releases the HTTP client's connections. */
+    /**
+     * Releases the HTTP client's connections. On Java 21 and newer {@link HttpClient} is {@link AutoCloseable} and
+     * is closed; on 17 to 20 it has no close and frees its resources once unreachable.
+     */
     @Override
     public void close() {
-        http.close();
+        if (http instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new YundocClientException("closing the HTTP client failed", e);
+            }
+        }
     }
 
     static ObjectNode object() {

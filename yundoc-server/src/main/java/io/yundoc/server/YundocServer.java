@@ -300,7 +300,7 @@ public final class YundocServer implements AutoCloseable {
         } else {
             this.retention = null;
         }
-        this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings) : null;
+        this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings, config.dev()) : null;
         this.routes = router.table();
         this.router = router;
 

@@ -210,6 +210,15 @@ public final class AdminService {
         return tokens.issue(appId, userId, granted, grantId, null, null, null, null);
     }
 
+    /** Grants every scope of the app to the user and issues the given fixed token pair (dev-mode demo data). */
+    public TokenGrant issueFixedToken(String appId, String userId, String accessToken, String refreshToken) {
+        AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
+        Set<Scope> granted = EnumSet.noneOf(Scope.class);
+        app.scopes().forEach(s -> Scope.parse(s).ifPresent(granted::add));
+        return tokens.replaceFixed(appId, userId, granted, grant(appId, userId, granted), accessToken, refreshToken);
+    }
+
     /** Records (or widens) the user's grant to the app and returns its id. */
     public String grant(String appId, String userId, Set<Scope> scopes) {
         long now = clock.epochSeconds();

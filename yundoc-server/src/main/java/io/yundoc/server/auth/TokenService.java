@@ -65,6 +65,22 @@ public final class TokenService {
     }
 
     /**
+     * Issues a token pair with values fixed in advance ({@code serve --dev --demo}): a row already holding either
+     * value is replaced in the same transaction, so each start renews the pair instead of failing on the unique hash.
+     */
+    public TokenGrant replaceFixed(String appId, String userId, Set<Scope> scopes, String grantId, String accessToken,
+                                   String refreshToken) {
+        long now = clock.epochSeconds();
+        long expires = now + ACCESS_TTL;
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM tokens WHERE access_hash = :ah OR refresh_hash = :rh")
+                    .bind("ah", hash(accessToken)).bind("rh", hash(refreshToken)).execute();
+            insert(h, accessToken, refreshToken, appId, userId, scopes, grantId, ids.internal(), expires, now);
+        });
+        return new TokenGrant(accessToken, ACCESS_TTL, refreshToken, appId);
+    }
+
+    /**
      * Stores a token pair inside the caller's transaction (fixtures, code exchange, refresh). A null {@code refresh}
      * stores an access token alone: a refresh without rotation hands back the refresh token the client already holds,
      * which stays in its own row with its own expiry.
