@@ -45,21 +45,25 @@ final class Podman {
         return image;
     }
 
-    /** Starts {@code podman system service} on a private socket and points Testcontainers at it. */
+    /** Starts {@code podman system service} on the socket that DOCKER_HOST names, where Testcontainers looks. */
     static synchronized void dockerApi() {
         if (service != null) {
             return;
         }
         image(); // also makes sure podman is installed and configured
+        String host = System.getenv("DOCKER_HOST");
+        if (host == null || !host.startsWith("unix://")) {
+            throw new IllegalStateException("DOCKER_HOST must name a unix socket for podman's API (Surefire sets it), not " + host);
+        }
+        Path sock = Path.of(host.substring("unix://".length()));
         try {
-            Path sock = Files.createTempDirectory("yundoc-podman").resolve("podman.sock");
-            service = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + sock)
-                    .redirectErrorStream(true).redirectOutput(sock.resolveSibling("service.log").toFile()).start();
+            Files.createDirectories(sock.getParent());
+            Files.deleteIfExists(sock); // left by an earlier run whose service is gone
+            service = new ProcessBuilder("podman", "system", "service", "--time=0", host)
+                    .redirectErrorStream(true).redirectOutput(sock.resolveSibling("podman-service.log").toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
             await("podman API on " + sock).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptions().until(() -> ping(sock));
-            // docker-java reads DOCKER_HOST from system properties too, over the environment
-            System.setProperty("DOCKER_HOST", "unix://" + sock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
