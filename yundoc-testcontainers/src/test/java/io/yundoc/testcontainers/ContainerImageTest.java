@@ -47,7 +47,7 @@ class ContainerImageTest {
 
     @AfterAll
     static void cleanUp() {
-        CONTAINERS.forEach(c -> podmanExit("rm", "-f", "-t", "2", c));
+        CONTAINERS.forEach(c -> podmanExit("rm", "-f", "-v", "-t", "2", c)); // -v: the anonymous /data volumes too
         if (volume != null) {
             podmanExit("volume", "rm", "-f", volume);
         }
