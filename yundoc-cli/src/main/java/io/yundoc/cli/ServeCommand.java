@@ -115,11 +115,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--min-free-space", defaultValue = "1GiB", converter = Units.SizeConverter.class,
             description = "/health warns when free space under the data dir falls below this (default ${DEFAULT-VALUE})")
     long minFreeSpace;
-    /** Lower-case spelling on the command line; picocli refuses anything else with the list of valid values. */
-    enum Rotation { keep, rotate }
+    /**
+     * Lower-case spelling on the command line; picocli refuses anything else with the list of valid values.
+     * {@code off} is design.md's name for {@code keep} (no rotation); both are accepted.
+     */
+    enum Rotation { off, keep, rotate }
 
-    @Option(names = "--refresh-rotation", defaultValue = "keep",
-            description = "keep: a refresh returns the same refresh token; rotate: a new one, reuse revokes the chain (default ${DEFAULT-VALUE})")
+    @Option(names = "--refresh-rotation", defaultValue = "off",
+            description = "off (or keep): a refresh returns the same refresh token; rotate: a new one, reuse revokes the chain (default ${DEFAULT-VALUE})")
     Rotation refreshRotation;
     @Option(names = "--extract-timeout", defaultValue = "30s", converter = Units.DurationConverter.class,
             description = "time budget of one file's text extraction (default ${DEFAULT-VALUE})")
