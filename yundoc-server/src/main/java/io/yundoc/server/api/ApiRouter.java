@@ -297,7 +297,7 @@ public final class ApiRouter {
         }
         DiskSpace disk = diskSpace;
         if (disk != null) {
-            disk.failed();
+            disk.failed(ex);
         }
         Throwable root = ex;
         while (root.getCause() != null && root.getCause() != root) {

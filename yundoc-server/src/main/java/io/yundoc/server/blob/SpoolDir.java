@@ -68,7 +68,9 @@ final class SpoolDir implements AutoCloseable {
      */
     static SpoolDir claim(Path parent, boolean ownsParent) throws IOException {
         DataDir.createOwnerOnly(parent);
-        String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random); // not generateSeed: that may wait for the kernel's entropy pool
+        String id = HexFormat.of().formatHex(random);
         Path claim = parent.resolve(".claim-" + id);
         Path lockFile = parent.resolve(id + ".lock");
         FileChannel ch = FileChannel.open(claim, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -110,8 +110,14 @@ public final class DataDir {
         if (view == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
             return;
         }
-        if (!view.readAttributes().permissions().equals(perms)) {
-            view.setPermissions(perms);
+        try {
+            if (!view.readAttributes().permissions().equals(perms)) {
+                view.setPermissions(perms);
+            }
+        } catch (IOException e) {
+            // e.g. a file another user owns: say so, but a mode yundoc cannot set is no reason to refuse to serve
+            LOG.warning("cannot make " + path.toAbsolutePath().normalize() + " owner-only (" + e.getMessage()
+                    + "); fix: chmod " + (perms.equals(OWNER_DIR) ? "700 " : "600 ") + path.toAbsolutePath().normalize());
         }
     }
 

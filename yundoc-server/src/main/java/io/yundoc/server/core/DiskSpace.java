@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  *
  * <p><b>How long "just" lasts.</b> After a write fails for lack of space the state is {@link State#FULL} (503 from
  * {@code /health}) until the first of: a later write request succeeds; free space under the data dir is back at or
- * above {@code --min-free-space}; or {@link #FULL_HOLD} passes without another such failure. The last one keeps a
+ * above {@code --min-free-space} (only when the failure was on this machine: a full PostgreSQL disk is not measured
+ * here); or {@link #FULL_HOLD} passes without another such failure. The last one keeps a
  * balancer that took the instance out of rotation from keeping it out for good when the space comes back below the
  * threshold (nothing would reach it to succeed); if writes still fail, the next failure makes it FULL again. The hold
  * is measured on the monotonic clock: it is an operational window, not an expiry the dev clock should move.
@@ -33,6 +34,8 @@ public final class DiskSpace {
     private final long minFree;
     private final LongSupplier nanos;
     private volatile long failedAt = NEVER;
+    /** Whether the last failure was a file on this machine (ENOSPC, SQLITE_FULL) rather than PostgreSQL's disk. */
+    private volatile boolean failedHere;
 
     /**
      * @param dir     the data dir (its file system is measured)
@@ -58,8 +61,9 @@ public final class DiskSpace {
         }
     }
 
-    /** A write has just failed for lack of space. */
-    public void failed() {
+    /** A write has just failed for lack of space; {@code cause} tells where (see {@link #isOutOfSpace}). */
+    public void failed(Throwable cause) {
+        failedHere = !inDatabaseServer(cause);
         failedAt = nanos.getAsLong();
     }
 
@@ -75,7 +79,7 @@ public final class DiskSpace {
         boolean low = free >= 0 && free < minFree;
         long at = failedAt;
         if (at != NEVER) {
-            if (!low && free >= 0 || nanos.getAsLong() - at >= FULL_HOLD.toNanos()) {
+            if (failedHere && !low && free >= 0 || nanos.getAsLong() - at >= FULL_HOLD.toNanos()) {
                 failedAt = NEVER; // room is back, or the hold has passed (see the class comment)
             } else {
                 return State.FULL;
@@ -113,6 +117,16 @@ public final class DiskSpace {
             }
         }
         return outOfSpace(t.getCause(), seen);
+    }
+
+    /** True when the full disk is PostgreSQL's (SQLSTATE 53100), not one under this machine's data dir. */
+    private static boolean inDatabaseServer(Throwable t) {
+        for (int depth = 0; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (t instanceof SQLException s && "53100".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean mentionsFullDisk(String message) {

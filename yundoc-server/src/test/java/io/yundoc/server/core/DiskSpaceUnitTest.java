@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How long "a write has just failed for lack of space" lasts, and which failures count as a full disk. */
 class DiskSpaceUnitTest {
+    static final IOException ENOSPC = new IOException("No space left on device");
     @TempDir
     Path dir;
 
@@ -21,7 +22,7 @@ class DiskSpaceUnitTest {
         AtomicLong now = new AtomicLong();
         DiskSpace d = new DiskSpace(dir, Long.MAX_VALUE, now::get); // every disk is below this threshold: LOW
         assertThat(d.state()).isEqualTo(DiskSpace.State.LOW);
-        d.failed();
+        d.failed(ENOSPC);
         assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
         now.addAndGet(DiskSpace.FULL_HOLD.toNanos() - 1);
         assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
@@ -33,10 +34,10 @@ class DiskSpaceUnitTest {
     void aFailedWriteIsFullForTheHoldAtMostSoABalancerLetsTheInstanceTryAgain() {
         AtomicLong now = new AtomicLong(42);
         DiskSpace d = new DiskSpace(dir, Long.MAX_VALUE, now::get);
-        d.failed();
+        d.failed(ENOSPC);
         now.addAndGet(DiskSpace.FULL_HOLD.toNanos());
         assertThat(d.state()).isEqualTo(DiskSpace.State.LOW);
-        d.failed(); // the next write fails again
+        d.failed(ENOSPC); // the next write fails again
         assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
     }
 
@@ -44,7 +45,17 @@ class DiskSpaceUnitTest {
     void roomAboveTheThresholdEndsIt() {
         DiskSpace d = new DiskSpace(dir, 0, System::nanoTime);
         assertThat(d.usable()).isPositive();
-        d.failed();
+        d.failed(ENOSPC);
+        assertThat(d.state()).isEqualTo(DiskSpace.State.OK);
+    }
+
+    @Test
+    void roomHereDoesNotEndAFullPostgresDiskOnlyALaterWriteOrTheHoldDoes() {
+        AtomicLong now = new AtomicLong();
+        DiskSpace d = new DiskSpace(dir, 0, now::get);
+        d.failed(new IllegalStateException(new SQLException("could not extend file", "53100")));
+        assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
+        now.addAndGet(DiskSpace.FULL_HOLD.toNanos());
         assertThat(d.state()).isEqualTo(DiskSpace.State.OK);
     }
 
