@@ -8,6 +8,8 @@ import io.yundoc.client.InMemoryTokenStore;
 import io.yundoc.client.Tokens;
 import io.yundoc.client.YundocClient;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import picocli.CommandLine.Option;
  */
 final class ClientOptions {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
     @Option(names = "--server", description = "server base URL (default: from login, else http://127.0.0.1:8080)")
     String server;
@@ -60,11 +63,22 @@ final class ClientOptions {
         }
     }
 
+    /** The server's base URL, checked: a malformed one is a usage error (exit 2) naming where it came from. */
     String server() {
-        if (server != null) {
-            return server;
+        String s = server != null ? server : savedConfig().path("server").asText(DEFAULT_SERVER);
+        String from = server != null ? "--server" : "the server in " + configDir().resolve("config.json");
+        URI u;
+        try {
+            u = new URI(s.strip());
+        } catch (URISyntaxException e) {
+            throw new CliException(Main.EXIT_USAGE, "malformed " + from + " '" + s + "': " + e.getReason()
+                    + " (expected http://host:port or https://host)");
         }
-        return savedConfig().path("server").asText("http://127.0.0.1:8080");
+        if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null
+                || u.getRawQuery() != null || u.getRawFragment() != null) {
+            throw new CliException(Main.EXIT_USAGE, "malformed " + from + " '" + s + "' (expected http://host:port or https://host)");
+        }
+        return s.strip();
     }
 
     String appId() {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 ClientCommands.Login.class, ClientCommands.Logout.class, ClientCommands.Ls.class, ClientCommands.Upload.class,
                 ClientCommands.Download.class, ClientCommands.Rm.class, ClientCommands.Mv.class, ClientCommands.Cp.class,
                 ClientCommands.Share.class, ClientCommands.Unshare.class, ClientCommands.Info.class,
-                ClientCommands.Versions.class, ClientCommands.Completion.class, CommandLine.HelpCommand.class},
+                ClientCommands.Versions.class, ClientCommands.Completion.class, WaitCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -57,7 +57,7 @@ public final class Main implements Runnable {
         cl.setUnmatchedOptionsArePositionalParams(true);
         cl.setDefaultValueProvider(new ConfigDefaults(config, env));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("yundoc: " + message(ex));
+            cmd.getErr().println("yundoc: " + CliErrors.message(ex, cmd.getCommand(), message(ex)));
             cmd.getErr().flush();
             return exitCode(ex);
         });

@@ -132,7 +132,7 @@ final class Transport {
                     sleep(backoff(attempt++));
                     continue;
                 }
-                throw new YundocClientException(r.method + " " + r.path + " failed: " + describe(e), e);
+                throw new YundocClientException(r.method + " " + base + r.path + " failed: " + describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new YundocClientException("interrupted during " + r.method + " " + r.path, e);

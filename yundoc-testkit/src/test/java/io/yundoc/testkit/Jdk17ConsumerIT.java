@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15 item 3, as an integrator meets it: a Maven project on JDK 17 with its own JUnit (5.14.1) depends on the
  * yundoc-testkit this build packaged (jar, published pom, sources and javadoc jars, laid out in a fresh local
  * repository exactly as {@code mvn install} lays them out) and runs a test that uses {@link YundocExtension} against
- * a yundoc started here. Every other artifact comes from this machine's Maven repository through a file mirror, so
- * nothing is downloaded and the shared repository is only read. Runs in the integration-test phase (failsafe), after
+ * a yundoc started here. Every other artifact comes from this machine's Maven repository, read as a remote one (so it
+ * is never written), or from Maven Central when that repository lacks it. Runs in the integration-test phase (failsafe), after
  * the jars exist.
  */
 class Jdk17ConsumerIT {
@@ -42,8 +42,16 @@ class Jdk17ConsumerIT {
             install(root.resolve(a).resolve("target"), a, version, repo.resolve("io/yundoc").resolve(a).resolve(version));
         }
         Path settings = tmp.resolve("settings.xml");
+        // this machine's repository first (read as a remote: nothing is written there), Maven Central after it for
+        // what a fresh machine has not fetched yet (the user's JUnit 5.14.1 is not the version this build uses)
         Files.writeString(settings, """
-                <settings><mirrors><mirror><id>this-machine</id><mirrorOf>*</mirrorOf><url>%s</url></mirror></mirrors></settings>
+                <settings>
+                  <profiles><profile><id>this-machine</id>
+                    <repositories><repository><id>this-machine</id><url>%1$s</url></repository></repositories>
+                    <pluginRepositories><pluginRepository><id>this-machine</id><url>%1$s</url></pluginRepository></pluginRepositories>
+                  </profile></profiles>
+                  <activeProfiles><activeProfile>this-machine</activeProfile></activeProfiles>
+                </settings>
                 """.formatted(sharedRepo.toUri()));
         Path project = tmp.resolve("uses-yundoc");
         copyProject(root.resolve("yundoc-testkit/src/it/jdk17-consumer"), project, version);
@@ -52,7 +60,7 @@ class Jdk17ConsumerIT {
         try (YundocServer server = YundocServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(data)
                 .dev(true).adminToken("jdk17-consumer-admin").build())) {
             Path log = tmp.resolve("mvn.log");
-            ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "test")
+            ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "test")
                     .directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
             env.put("JAVA_HOME", jdk17.toString());
