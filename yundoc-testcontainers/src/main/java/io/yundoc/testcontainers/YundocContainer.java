@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -330,29 +331,39 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
         return p.getProperty("version", "latest");
     }
 
-    /** Real time plus the emulator's offset, as last read from the server. */
+    /** Real time plus the emulator's offset, as last read from the server; zoned views share that offset. */
     private static final class EmulatorClock extends Clock {
-        private volatile long offsetMillis;
+        private final AtomicLong offsetMillis;
+        private final ZoneId zone;
+
+        EmulatorClock() {
+            this(new AtomicLong(), ZoneOffset.UTC);
+        }
+
+        private EmulatorClock(AtomicLong offsetMillis, ZoneId zone) {
+            this.offsetMillis = offsetMillis;
+            this.zone = zone;
+        }
 
         Instant sync(JsonNode clockView) {
             // the container shares the host's kernel clock, so the server's offset is this side's offset too
-            offsetMillis = clockView.get("offset_seconds").asLong() * 1000;
+            offsetMillis.set(clockView.get("offset_seconds").asLong() * 1000);
             return Instant.parse(clockView.get("now").asText());
         }
 
         @Override
         public ZoneId getZone() {
-            return ZoneOffset.UTC;
+            return zone;
         }
 
         @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.offset(Clock.system(zone), Duration.ofMillis(offsetMillis));
+        public Clock withZone(ZoneId z) {
+            return new EmulatorClock(offsetMillis, z);
         }
 
         @Override
         public Instant instant() {
-            return Instant.ofEpochMilli(System.currentTimeMillis() + offsetMillis);
+            return Instant.ofEpochMilli(System.currentTimeMillis() + offsetMillis.get());
         }
     }
 }

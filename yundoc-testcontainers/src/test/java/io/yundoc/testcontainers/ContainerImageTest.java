@@ -99,6 +99,8 @@ class ContainerImageTest {
         assertThat(metrics.body()).contains("yundoc_http_requests").contains("hikaricp_connections");
         assertThat(get(url + "/openapi").statusCode()).isEqualTo(200);
         podman("stop", "-t", "20", first);
+        // the JVM is PID 1 and stopped on SIGTERM itself (143), rather than being killed when the 20 s ran out (137)
+        assertThat(podman("inspect", "--format", "{{.State.ExitCode}}", first)).containsExactly("143");
         podman("rm", first);
         CONTAINERS.remove(first);
 

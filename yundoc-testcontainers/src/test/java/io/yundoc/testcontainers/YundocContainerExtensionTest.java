@@ -23,7 +23,9 @@ class YundocContainerExtensionTest {
 
     private static YundocContainer defaultContainer() {
         Podman.dockerApi(); // builds the image and tags it localhost/yundoc:<version>, the container's default
-        return new YundocContainer();
+        return new YundocContainer().withFixtureJson("""
+                {"apps": [{"app_id": "SX20240301EXTENS", "app_key": "extensionAppKeyForTestcontainers", "name": "from json", "tier": "test"}]}
+                """);
     }
 
     static void dirty(YundocContainer c) {
@@ -42,6 +44,7 @@ class YundocContainerExtensionTest {
         @Order(1)
         void leavesAFaultAndAMovedClock(YundocContainer c, YundocClient client) {
             assertThat(client).isSameAs(c.client());
+            assertThat(c.admin("GET", "/apps/SX20240301EXTENS", null).get("name").asText()).isEqualTo("from json");
             assertThat(c.getDockerImageName()).isEqualTo(YundocContainer.DEFAULT_IMAGE.asCanonicalNameString());
             dirty(c);
             assertThat(faults(c)).isEqualTo(1);

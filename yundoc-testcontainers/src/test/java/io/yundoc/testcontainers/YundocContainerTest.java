@@ -36,9 +36,11 @@ class YundocContainerTest {
     static YundocContainer yundoc;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         Podman.dockerApi();
-        yundoc = new YundocContainer(Podman.image()).withFixtureJson(FIXTURES).withClockAt(START).withSeed(7);
+        Path fixtures = Files.writeString(Files.createTempFile("yundoc-fixtures", ".json"), FIXTURES);
+        fixtures.toFile().deleteOnExit();
+        yundoc = new YundocContainer(Podman.image()).withFixtures(fixtures).withClockAt(START).withSeed(7);
         yundoc.start();
     }
 
