@@ -96,6 +96,7 @@ public final class YundocServer implements AutoCloseable {
     private final io.yundoc.server.files.DriveService drive;
     private final java.util.concurrent.ScheduledExecutorService retention;
     private final ApiRouter router;
+    private final Metrics metrics;
     private final io.yundoc.server.http.GuardedHttp1 connections;
 
     /**
@@ -131,6 +132,8 @@ public final class YundocServer implements AutoCloseable {
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
 
         Metrics metrics = new Metrics();
+        this.metrics = metrics;
+        opened.push(metrics);
         db.bindMetrics(metrics.registry());
         for (boolean hit : new boolean[]{true, false}) {
             io.micrometer.core.instrument.FunctionCounter.builder("yundoc_row_cache_reads", db.readCache(),
@@ -622,6 +625,7 @@ public final class YundocServer implements AutoCloseable {
         }
         blobStore.close();
         db.close();
+        metrics.close();
         release(dirLock);
     }
 }

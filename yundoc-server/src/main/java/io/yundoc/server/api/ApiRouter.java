@@ -283,7 +283,7 @@ public final class ApiRouter {
             sendError(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId));
         } finally {
             cache.endCall();
-            metrics.request(e.method(), e.template(), code, System.nanoTime() - started);
+            metrics.request(e.method(), e.template(), code, res.status().code(), System.nanoTime() - started);
         }
     }
 

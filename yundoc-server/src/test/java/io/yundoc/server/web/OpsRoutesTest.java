@@ -40,6 +40,15 @@ class OpsRoutesTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(r.body()).contains("yundoc_http_requests");
+        // the KDocs code and the HTTP status side by side
+        assertThat(r.body()).containsPattern("yundoc_http_requests_seconds_count\\{[^}]*code=\"20007\"[^}]*status=\"401\"");
+        // a dozen buckets per series, not Micrometer's ~70 of a percentile histogram
+        long buckets = r.body().lines().filter(l -> l.startsWith("yundoc_http_requests_seconds_bucket{")
+                && l.contains("code=\"20007\"") && l.contains("/download")).count();
+        assertThat(buckets).isBetween(5L, 16L);
+        // JVM and process binders
+        assertThat(r.body()).contains("jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_cpu_usage",
+                "process_uptime_seconds", "process_files_open_files", "jvm_classes_loaded_classes");
     }
 
     @Test
