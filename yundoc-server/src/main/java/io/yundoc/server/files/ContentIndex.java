@@ -60,6 +60,8 @@ public final class ContentIndex implements AutoCloseable {
     /** How long a claim on a queue row lasts: well past one file's budget and the extractor's start. */
     private final long claimMillis;
     private final Map<TextExtractor.Kind, Counter> failures = new EnumMap<>(TextExtractor.Kind.class);
+    /** Set when the extractor process could not start (worker thread only; wall time, a back-off, not an expiry). */
+    private long pausedUntil;
     private final Thread worker;
     private final Object lock = new Object();
     private volatile boolean running = true;
@@ -78,10 +80,11 @@ public final class ContentIndex implements AutoCloseable {
         this.clock = clock;
         this.postgres = postgres;
         this.workDir = workDir;
+        removeLeftovers(workDir);
         this.extractor = new TextExtractor(extractTimeout, extractHeap, MAX_CHARS);
         this.claimMillis = 2 * extractTimeout.toMillis() + 120_000;
         for (TextExtractor.Kind k : TextExtractor.Kind.values()) {
-            if (k != TextExtractor.Kind.STOPPED) {
+            if (k != TextExtractor.Kind.STOPPED && k != TextExtractor.Kind.UNAVAILABLE) {
                 failures.put(k, Counter.builder("yundoc_index_failures")
                         .description("files the content indexer gave up on, by reason (each is listed by GET /admin/v1/indexer)")
                         .tag("reason", k.name().toLowerCase(Locale.ROOT)).register(registry));
@@ -181,6 +184,9 @@ public final class ContentIndex implements AutoCloseable {
     }
 
     private void drain() {
+        if (System.currentTimeMillis() < pausedUntil) {
+            return;
+        }
         while (running) {
             long now = clock.millis();
             Optional<Queued> next = jdbi.withHandle(h -> h.createQuery("SELECT file_id, queued_at, attempts FROM index_queue "
@@ -216,6 +222,12 @@ public final class ContentIndex implements AutoCloseable {
             }
             if (outcome.kind() == TextExtractor.Kind.STOPPED) {
                 release(q); // not the file's fault: the next start tries it again
+                return;
+            }
+            if (outcome.kind() == TextExtractor.Kind.UNAVAILABLE) {
+                release(q); // not the file's fault either: try again later rather than mark every file
+                LOG.warning(outcome.failure() + "; content indexing pauses for a minute");
+                pausedUntil = System.currentTimeMillis() + 60_000;
                 return;
             }
             try {
@@ -318,9 +330,23 @@ public final class ContentIndex implements AutoCloseable {
                 try {
                     Files.deleteIfExists(copy);
                 } catch (IOException ignored) {
-                    // a temp file in the work dir; removed at the next start
+                    // a temp file in the work dir; removeLeftovers takes it at the next start
                 }
             }
+        }
+    }
+
+    /** Copies left by a process that stopped during an extraction. */
+    private static void removeLeftovers(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "could not clean " + dir, e);
         }
     }
 

@@ -54,7 +54,13 @@ final class TextExtractor implements AutoCloseable {
     }
 
     /** Failure kinds, the {@code reason} label of {@code yundoc_index_failures_total}. */
-    enum Kind { UNREADABLE, TIMEOUT, OUT_OF_MEMORY, CRASHED, TOO_LARGE, INTERRUPTED, STOPPED }
+    enum Kind {
+        UNREADABLE, TIMEOUT, OUT_OF_MEMORY, CRASHED, TOO_LARGE, INTERRUPTED,
+        /** Not the file's doing: the server is stopping. */
+        STOPPED,
+        /** Not the file's doing: the extractor process cannot be started at all. */
+        UNAVAILABLE
+    }
 
     private final List<String> command;
     private final Duration timeout;
@@ -66,10 +72,14 @@ final class TextExtractor implements AutoCloseable {
     private int starts;
 
     TextExtractor(Duration timeout, long heapBytes, int maxChars) {
+        this(timeout, maxChars, ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()), heapBytes);
+    }
+
+    /** With the java launcher to run (the server's own, normally). */
+    TextExtractor(Duration timeout, int maxChars, String java, long heapBytes) {
         this.timeout = timeout;
         this.maxChars = maxChars;
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         this.command = List.of(java, "-Xmx" + Math.max(64, heapBytes >> 20) + "m", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:+UseSerialGC", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"), ExtractorProcess.class.getName());
@@ -95,7 +105,7 @@ final class TextExtractor implements AutoCloseable {
         try {
             c = running();
         } catch (IOException e) {
-            return Outcome.failed(Kind.CRASHED, "the extractor process could not start: " + e.getMessage());
+            return Outcome.failed(Kind.UNAVAILABLE, "the extractor process could not start: " + e.getMessage());
         }
         if (c == null) {
             return Outcome.failed(Kind.STOPPED, "server stopping");
