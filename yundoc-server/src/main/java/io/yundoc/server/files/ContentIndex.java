@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.tika.detect.AutoDetectReader;
@@ -62,6 +63,8 @@ public final class ContentIndex implements AutoCloseable {
     private final Map<TextExtractor.Kind, Counter> failures = new EnumMap<>(TextExtractor.Kind.class);
     /** Set when the extractor process could not start (worker thread only; wall time, a back-off, not an expiry). */
     private long pausedUntil;
+    private final AtomicLong queueDepth = new AtomicLong();
+    private final AtomicLong notIndexable = new AtomicLong();
     private final Thread worker;
     private final Object lock = new Object();
     private volatile boolean running = true;
@@ -90,9 +93,10 @@ public final class ContentIndex implements AutoCloseable {
                         .tag("reason", k.name().toLowerCase(Locale.ROOT)).register(registry));
             }
         }
-        Gauge.builder("yundoc_index_queue_depth", this, ContentIndex::pending)
+        // counted by the worker after each file and each pass (every 2 s when idle): a scrape never waits on the database
+        Gauge.builder("yundoc_index_queue_depth", queueDepth, AtomicLong::get)
                 .description("files waiting for the content indexer").register(registry);
-        Gauge.builder("yundoc_index_not_indexable_files", this, ContentIndex::notIndexableCount)
+        Gauge.builder("yundoc_index_not_indexable_files", notIndexable, AtomicLong::get)
                 .description("files whose text could not be extracted (GET /admin/v1/indexer)").register(registry);
         this.worker = Thread.ofPlatform().daemon().name("yundoc-indexer").start(this::loop);
     }
@@ -166,6 +170,7 @@ public final class ContentIndex implements AutoCloseable {
                     busy = true;
                 }
                 drain();
+                countForGauges();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -236,7 +241,13 @@ public final class ContentIndex implements AutoCloseable {
                 release(q); // the database failed, not the file
                 throw e;
             }
+            countForGauges();
         }
+    }
+
+    private void countForGauges() {
+        queueDepth.set(pending());
+        notIndexable.set(notIndexableCount());
     }
 
     /** Stores the outcome, records or clears the file's failure, and takes the row off the queue, in one transaction. */

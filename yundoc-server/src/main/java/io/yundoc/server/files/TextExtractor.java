@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +63,9 @@ final class TextExtractor implements AutoCloseable {
         UNAVAILABLE
     }
 
+    private static final Path NICE = Path.of("/usr/bin/nice");
     private final List<String> command;
+    private final String heapLabel;
     private final Duration timeout;
     private final int maxChars;
     private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
@@ -80,9 +83,17 @@ final class TextExtractor implements AutoCloseable {
     TextExtractor(Duration timeout, int maxChars, String java, long heapBytes) {
         this.timeout = timeout;
         this.maxChars = maxChars;
-        this.command = List.of(java, "-Xmx" + Math.max(64, heapBytes >> 20) + "m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), ExtractorProcess.class.getName());
+        List<String> cmd = new java.util.ArrayList<>();
+        if (Files.isExecutable(NICE)) {
+            // background work: the server's requests come first when both want the CPU (as a nice'd cron job would)
+            cmd.addAll(List.of(NICE.toString(), "-n", "10"));
+        }
+        // one processor's worth of GC and JIT threads: a bomb costs at most one core while it burns its budget
+        cmd.addAll(List.of(java, "-Xmx" + Math.max(64, heapBytes >> 20) + "m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), ExtractorProcess.class.getName()));
+        this.command = List.copyOf(cmd);
+        this.heapLabel = Math.max(64, heapBytes >> 20) + "m";
     }
 
     /** How many times the extractor process was started (restarts after a kill or a crash included). */
@@ -161,7 +172,7 @@ final class TextExtractor implements AutoCloseable {
         }
         if (status == OOM_EXIT) {
             return Outcome.failed(Kind.OUT_OF_MEMORY, "extraction ran out of memory (heap cap "
-                    + command.get(1).substring(4) + ")");
+                    + heapLabel + ")");
         }
         return Outcome.failed(Kind.CRASHED, "the extractor process ended during this file (exit status " + status + ")");
     }
