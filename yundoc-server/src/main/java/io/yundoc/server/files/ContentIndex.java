@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.tika.detect.AutoDetectReader;
@@ -60,6 +61,10 @@ public final class ContentIndex implements AutoCloseable {
     /** How long a claim on a queue row lasts: well past one file's budget and the extractor's start. */
     private final long claimMillis;
     private final Map<TextExtractor.Kind, Counter> failures = new EnumMap<>(TextExtractor.Kind.class);
+    /** Set when the extractor process could not start (worker thread only; wall time, a back-off, not an expiry). */
+    private long pausedUntil;
+    private final AtomicLong queueDepth = new AtomicLong();
+    private final AtomicLong notIndexable = new AtomicLong();
     private final Thread worker;
     private final Object lock = new Object();
     private volatile boolean running = true;
@@ -78,18 +83,20 @@ public final class ContentIndex implements AutoCloseable {
         this.clock = clock;
         this.postgres = postgres;
         this.workDir = workDir;
+        removeLeftovers(workDir);
         this.extractor = new TextExtractor(extractTimeout, extractHeap, MAX_CHARS);
         this.claimMillis = 2 * extractTimeout.toMillis() + 120_000;
         for (TextExtractor.Kind k : TextExtractor.Kind.values()) {
-            if (k != TextExtractor.Kind.STOPPED) {
+            if (k != TextExtractor.Kind.STOPPED && k != TextExtractor.Kind.UNAVAILABLE) {
                 failures.put(k, Counter.builder("yundoc_index_failures")
                         .description("files the content indexer gave up on, by reason (each is listed by GET /admin/v1/indexer)")
                         .tag("reason", k.name().toLowerCase(Locale.ROOT)).register(registry));
             }
         }
-        Gauge.builder("yundoc_index_queue_depth", this, ContentIndex::pending)
+        // counted by the worker after each file and each pass (every 2 s when idle): a scrape never waits on the database
+        Gauge.builder("yundoc_index_queue_depth", queueDepth, AtomicLong::get)
                 .description("files waiting for the content indexer").register(registry);
-        Gauge.builder("yundoc_index_not_indexable_files", this, ContentIndex::notIndexableCount)
+        Gauge.builder("yundoc_index_not_indexable_files", notIndexable, AtomicLong::get)
                 .description("files whose text could not be extracted (GET /admin/v1/indexer)").register(registry);
         this.worker = Thread.ofPlatform().daemon().name("yundoc-indexer").start(this::loop);
     }
@@ -163,6 +170,7 @@ public final class ContentIndex implements AutoCloseable {
                     busy = true;
                 }
                 drain();
+                countForGauges();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -181,6 +189,9 @@ public final class ContentIndex implements AutoCloseable {
     }
 
     private void drain() {
+        if (System.currentTimeMillis() < pausedUntil) {
+            return;
+        }
         while (running) {
             long now = clock.millis();
             Optional<Queued> next = jdbi.withHandle(h -> h.createQuery("SELECT file_id, queued_at, attempts FROM index_queue "
@@ -218,13 +229,25 @@ public final class ContentIndex implements AutoCloseable {
                 release(q); // not the file's fault: the next start tries it again
                 return;
             }
+            if (outcome.kind() == TextExtractor.Kind.UNAVAILABLE) {
+                release(q); // not the file's fault either: try again later rather than mark every file
+                LOG.warning(outcome.failure() + "; content indexing pauses for a minute");
+                pausedUntil = System.currentTimeMillis() + 60_000;
+                return;
+            }
             try {
                 finish(q, f, outcome);
             } catch (RuntimeException e) {
                 release(q); // the database failed, not the file
                 throw e;
             }
+            countForGauges();
         }
+    }
+
+    private void countForGauges() {
+        queueDepth.set(pending());
+        notIndexable.set(notIndexableCount());
     }
 
     /** Stores the outcome, records or clears the file's failure, and takes the row off the queue, in one transaction. */
@@ -318,9 +341,23 @@ public final class ContentIndex implements AutoCloseable {
                 try {
                     Files.deleteIfExists(copy);
                 } catch (IOException ignored) {
-                    // a temp file in the work dir; removed at the next start
+                    // a temp file in the work dir; removeLeftovers takes it at the next start
                 }
             }
+        }
+    }
+
+    /** Copies left by a process that stopped during an extraction. */
+    private static void removeLeftovers(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "could not clean " + dir, e);
         }
     }
 

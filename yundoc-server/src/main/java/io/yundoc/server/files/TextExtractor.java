@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,9 +55,17 @@ final class TextExtractor implements AutoCloseable {
     }
 
     /** Failure kinds, the {@code reason} label of {@code yundoc_index_failures_total}. */
-    enum Kind { UNREADABLE, TIMEOUT, OUT_OF_MEMORY, CRASHED, TOO_LARGE, INTERRUPTED, STOPPED }
+    enum Kind {
+        UNREADABLE, TIMEOUT, OUT_OF_MEMORY, CRASHED, TOO_LARGE, INTERRUPTED,
+        /** Not the file's doing: the server is stopping. */
+        STOPPED,
+        /** Not the file's doing: the extractor process cannot be started at all. */
+        UNAVAILABLE
+    }
 
+    private static final Path NICE = Path.of("/usr/bin/nice");
     private final List<String> command;
+    private final String heapLabel;
     private final Duration timeout;
     private final int maxChars;
     private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
@@ -66,13 +75,25 @@ final class TextExtractor implements AutoCloseable {
     private int starts;
 
     TextExtractor(Duration timeout, long heapBytes, int maxChars) {
+        this(timeout, maxChars, ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()), heapBytes);
+    }
+
+    /** With the java launcher to run (the server's own, normally). */
+    TextExtractor(Duration timeout, int maxChars, String java, long heapBytes) {
         this.timeout = timeout;
         this.maxChars = maxChars;
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.command = List.of(java, "-Xmx" + Math.max(64, heapBytes >> 20) + "m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), ExtractorProcess.class.getName());
+        List<String> cmd = new java.util.ArrayList<>();
+        if (Files.isExecutable(NICE)) {
+            // background work: the server's requests come first when both want the CPU (as a nice'd cron job would)
+            cmd.addAll(List.of(NICE.toString(), "-n", "10"));
+        }
+        // one processor's worth of GC and JIT threads: a bomb costs at most one core while it burns its budget
+        cmd.addAll(List.of(java, "-Xmx" + Math.max(64, heapBytes >> 20) + "m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), ExtractorProcess.class.getName()));
+        this.command = List.copyOf(cmd);
+        this.heapLabel = Math.max(64, heapBytes >> 20) + "m";
     }
 
     /** How many times the extractor process was started (restarts after a kill or a crash included). */
@@ -95,7 +116,7 @@ final class TextExtractor implements AutoCloseable {
         try {
             c = running();
         } catch (IOException e) {
-            return Outcome.failed(Kind.CRASHED, "the extractor process could not start: " + e.getMessage());
+            return Outcome.failed(Kind.UNAVAILABLE, "the extractor process could not start: " + e.getMessage());
         }
         if (c == null) {
             return Outcome.failed(Kind.STOPPED, "server stopping");
@@ -151,7 +172,7 @@ final class TextExtractor implements AutoCloseable {
         }
         if (status == OOM_EXIT) {
             return Outcome.failed(Kind.OUT_OF_MEMORY, "extraction ran out of memory (heap cap "
-                    + command.get(1).substring(4) + ")");
+                    + heapLabel + ")");
         }
         return Outcome.failed(Kind.CRASHED, "the extractor process ended during this file (exit status " + status + ")");
     }

@@ -68,9 +68,10 @@ class ContentIndexHardeningTest {
             assertThat(search(d, u, "migration plan")).containsExactly("plan.docx");
             assertThat(search(d, u, "after the storm")).containsExactly("after.docx");
             assertThat(search(d, u, "during the bombs")).containsExactly("during.txt");
-            String metrics = ts.send("GET", "/metrics", null).body();
-            assertThat(metrics).contains("yundoc_index_failures_total{reason=\"unreadable\"} 2.0")
-                    .contains("yundoc_index_not_indexable_files 4.0").contains("yundoc_index_queue_depth 0.0");
+            assertThat(ts.send("GET", "/metrics", null).body()).contains("yundoc_index_failures_total{reason=\"unreadable\"} 2.0");
+            // the gauges are counted by the indexer after its pass
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ts.send("GET", "/metrics", null).body())
+                    .contains("yundoc_index_not_indexable_files 4.0").contains("yundoc_index_queue_depth 0.0"));
 
             // a queue row found claimed with its claim run out: the extraction was under way when its process stopped
             ts.server.database().jdbi().useHandle(h -> h.createUpdate(

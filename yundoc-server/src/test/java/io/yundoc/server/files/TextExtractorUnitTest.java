@@ -65,4 +65,14 @@ class TextExtractorUnitTest {
             assertThat(x.starts()).isEqualTo(2);
         }
     }
+
+    @Test
+    void anExtractorThatCannotStartIsNotTheFilesFault() throws Exception {
+        Path dir = Files.createTempDirectory("extract");
+        try (TextExtractor x = new TextExtractor(Duration.ofSeconds(5), 1000, dir.resolve("no-such-java").toString(), 64L << 20)) {
+            TextExtractor.Outcome o = x.extract(write(dir, "ok.docx", OfficeSamples.docx("words")), "ok.docx");
+            assertThat(o.kind()).isEqualTo(TextExtractor.Kind.UNAVAILABLE);
+            assertThat(o.failure()).startsWith("the extractor process could not start");
+        }
+    }
 }
