@@ -23,7 +23,7 @@ import java.util.Optional;
  * out-of-memory is a finding. Every target takes raw bytes (strings as UTF-8), so the seed files stay readable.
  *
  * <p>{@code bin/test} (CI) runs them in regression mode: only the seed inputs under
- * {@code src/test/resources/io/yundoc/server/core/ParsersFuzzTestInputs/<target>/}, in about a second. Real fuzzing
+ * {@code src/test/resources/io/yundoc/server/core/ParsersFuzzTestInputs/<target>/}, in seconds. Real fuzzing
  * is one target at a time for 5 minutes, in the {@code fuzz} Surefire execution (the command is in
  * docs/robustness.md); a finding is written next to the seeds and replays from then on.
  */
