@@ -70,7 +70,16 @@ public final class Json {
         if (data.length >= 3 && (data[0] & 0xff) == 0xEF && (data[1] & 0xff) == 0xBB && (data[2] & 0xff) == 0xBF) {
             start = 3;
         }
-        String text = new String(data, start, data.length - start, StandardCharsets.UTF_8);
+        String text;
+        try {
+            // strict: bytes that are not UTF-8 are refused (api.md §1.3), never stored as U+FFFD
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(data, start, data.length - start)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.invalid("body is not UTF-8");
+        }
         if (text.isBlank()) {
             if (required) {
                 throw ApiException.invalid("body is required");
