@@ -241,6 +241,11 @@ public final class ApiRouter {
         } catch (ApiException ex) {
             code = ex.code().code();
             sendError(call, ex);
+        } catch (io.helidon.common.buffers.DataReader.InsufficientDataAvailableException ex) {
+            // the request body ended early: the client went away, or was cut off by the body idle timeout.
+            // Nobody is left to answer; Helidon closes the connection without a stack trace in the log
+            LOG.fine("connection closed inside the request body of " + e.key() + " [" + requestId + "]");
+            throw new io.helidon.webserver.CloseConnectionException("request body ended early", ex);
         } catch (io.helidon.http.BadRequestException ex) {
             // the body's framing is broken (e.g. a malformed chunk size): one line, no stack trace, and the
             // connection closes since the next request's start cannot be found
