@@ -229,7 +229,9 @@ public final class ApiRouter {
                 ? null : faults.take(armed, req.prologue().method().text(), req.prologue().uriPath().path()).orElse(null);
         try {
             if (req.prologue().uriPath().path().indexOf('\0') >= 0) {
-                throw ApiException.invalid("malformed request path"); // %00: as nginx, never a name or id
+                // %00: as nginx, a 400 and one line; never a name or an id
+                LOG.info("refused " + e.method() + " with NUL in the path [" + requestId + "]");
+                throw ApiException.invalid("malformed request path");
             }
             if (fault != null) {
                 Faults.apply(fault, call);
@@ -253,6 +255,8 @@ public final class ApiRouter {
             LOG.info("bad request body in " + e.key() + " [" + requestId + "]: " + ex.getMessage());
             res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
             sendError(call, ApiException.invalid("malformed request body: " + ex.getMessage()));
+            // and nothing more: Helidon would otherwise read on for the rest of the body and fail (and log) again
+            throw new io.helidon.webserver.CloseConnectionException("malformed request body", ex);
         } catch (UncheckedIOException ex) {
             code = ErrorCode.INTERNAL_ERROR.code();
             if (res.isSent()) {
