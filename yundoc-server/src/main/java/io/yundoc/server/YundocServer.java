@@ -315,6 +315,9 @@ public final class YundocServer implements AutoCloseable {
                 .host(config.bind())
                 .port(config.port())
                 .shutdownHook(false)
+                // no second, discovered HTTP/1 selector: with two, Helidon waits for a connection's first bytes
+                // before choosing, and a connection that sends nothing would never reach the deadlines
+                .protocolsDiscoverServices(false)
                 .addConnectionSelector(connections)
                 .routing(routing)
                 .directHandlers(d -> {

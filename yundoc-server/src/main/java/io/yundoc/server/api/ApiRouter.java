@@ -240,7 +240,9 @@ public final class ApiRouter {
                 ? null : faults.take(armed, req.prologue().method().text(), req.prologue().uriPath().path()).orElse(null);
         try {
             if (req.prologue().uriPath().path().indexOf('\0') >= 0) {
-                throw ApiException.invalid("malformed request path"); // %00: as nginx, never a name or id
+                // %00: as nginx, a 400 and one line; never a name or an id
+                LOG.info("refused " + e.method() + " with NUL in the path [" + requestId + "]");
+                throw ApiException.invalid("malformed request path");
             }
             if (fault != null) {
                 Faults.apply(fault, call);
@@ -256,6 +258,11 @@ public final class ApiRouter {
         } catch (ApiException ex) {
             code = ex.code().code();
             sendError(call, ex);
+        } catch (io.helidon.common.buffers.DataReader.InsufficientDataAvailableException ex) {
+            // the request body ended early: the client went away, or was cut off by the body idle timeout.
+            // Nobody is left to answer; Helidon closes the connection without a stack trace in the log
+            LOG.fine("connection closed inside the request body of " + e.key() + " [" + requestId + "]");
+            throw new io.helidon.webserver.CloseConnectionException("request body ended early", ex);
         } catch (io.helidon.http.BadRequestException ex) {
             // the body's framing is broken (e.g. a malformed chunk size): one line, no stack trace, and the
             // connection closes since the next request's start cannot be found
@@ -263,6 +270,8 @@ public final class ApiRouter {
             LOG.info("bad request body in " + e.key() + " [" + requestId + "]: " + ex.getMessage());
             res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
             sendError(call, ApiException.invalid("malformed request body: " + ex.getMessage()));
+            // and nothing more: Helidon would otherwise read on for the rest of the body and fail (and log) again
+            throw new io.helidon.webserver.CloseConnectionException("malformed request body", ex);
         } catch (UncheckedIOException ex) {
             code = ErrorCode.INTERNAL_ERROR.code();
             if (outOfSpace(call, ex, e, requestId)) {

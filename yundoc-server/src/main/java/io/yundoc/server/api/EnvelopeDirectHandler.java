@@ -13,10 +13,16 @@ import io.yundoc.server.core.Json;
  * documented envelope instead of Helidon's plain text, and never an exception message.
  */
 public final class EnvelopeDirectHandler implements DirectHandler {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EnvelopeDirectHandler.class.getName());
 
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
+        if (status.code() < 500) {
+            // one line per refused request, as nginx's "client sent invalid request"; Helidon logs these at DEBUG
+            LOG.info(() -> "refused before routing: " + status.code() + " " + eventType + " "
+                    + printable(request.method()) + " " + printable(request.path()));
+        }
         ErrorCode code = switch (eventType) {
             case PAYLOAD_TOO_LARGE -> ErrorCode.FILE_SIZE_LIMITED;
             case INTERNAL_ERROR -> ErrorCode.INTERNAL_ERROR;
@@ -36,5 +42,22 @@ public final class EnvelopeDirectHandler implements DirectHandler {
                 .entity(Json.write(Envelope.Error.of(code, hint)))
                 .keepAlive(false)
                 .build();
+    }
+
+    /** Client text fit for one log line: at most 200 characters, controls and non-ASCII escaped. */
+    static String printable(String s) {
+        if (s == null || s.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return s.length() > 200 ? b + "..." : b.toString();
     }
 }
