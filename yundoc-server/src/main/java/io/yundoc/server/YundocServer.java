@@ -458,15 +458,12 @@ public final class YundocServer implements AutoCloseable {
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
             probe.setReuseAddress(true); // as the web server does: a port in TIME_WAIT counts as free
             probe.bind(new java.net.InetSocketAddress(config.bind(), config.port()));
-        } catch (java.net.BindException e) {
-            if (e.getMessage() != null && e.getMessage().contains("in use")) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof java.net.BindException && e.getMessage() != null && e.getMessage().contains("in use")) {
                 throw new StartupException(portMessage(config), e);
             }
-            throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
-                    + "; try --port or --bind", e);
-        } catch (IOException | RuntimeException e) {
-            throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
-                    + "; try --port or --bind", e);
+            throw new StartupException("cannot listen on " + config.bind() + ":" + config.port() + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + "; try --port or --bind", e);
         }
     }
 

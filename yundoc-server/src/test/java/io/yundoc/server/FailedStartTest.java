@@ -68,4 +68,18 @@ class FailedStartTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessage("data dir " + file.resolve("data") + " is not writable: Not a directory");
     }
+
+    @Test
+    void anAddressThatCannotBeBoundIsOneLineNamingIt() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        int free = port;
+        assertThatThrownBy(() -> YundocServer.start(embedded(dir.resolve("bind")).bind("no-such-host.invalid").port(free).build()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("cannot listen on no-such-host.invalid:" + free + ": ")
+                .hasMessageEndingWith("; try --port or --bind")
+                .hasMessageNotContaining("null");
+    }
 }

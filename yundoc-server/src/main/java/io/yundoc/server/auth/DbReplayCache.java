@@ -21,12 +21,16 @@ public final class DbReplayCache implements ReplayCache {
     }
 
     @Override
-    public void markRead(String key, long expiresAtMillis) {
-        if (!markedHere.firstSeen(key, expiresAtMillis)) {
+    public void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
+        if (markedHere.seen(key)) {
+            return;
+        }
+        long until = expiresAtMillis.getAsLong();
+        if (!markedHere.firstSeen(key, until)) {
             return;
         }
         try {
-            firstSeen(key, expiresAtMillis); // false: another instance or a write recorded it first, as good
+            firstSeen(key, until); // false: another instance or a write recorded it first, as good
         } catch (RuntimeException e) {
             markedHere.forget(key); // the read itself does not fail for it; the next one tries again
         }

@@ -29,9 +29,9 @@ public final class LocalReplayCache implements ReplayCache {
     }
 
     @Override
-    public void markRead(String key, long expiresAtMillis) {
+    public void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
         if (!seen(key)) { // the repeated read costs one look-up
-            firstSeen(key, expiresAtMillis);
+            firstSeen(key, expiresAtMillis.getAsLong());
         }
     }
 

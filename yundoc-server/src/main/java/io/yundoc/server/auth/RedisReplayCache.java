@@ -50,20 +50,24 @@ public final class RedisReplayCache implements ReplayCache {
     }
 
     @Override
-    public void markRead(String key, long expiresAtMillis) {
-        if (!markedHere.firstSeen(key, expiresAtMillis)) {
+    public void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
+        if (markedHere.seen(key)) {
+            return;
+        }
+        long until = expiresAtMillis.getAsLong();
+        if (!markedHere.firstSeen(key, until)) {
             return;
         }
         if (redis.available()) {
             try {
-                redis.setIfAbsent(redisKey(key), expiresAtMillis - nowMillis.getAsLong());
+                redis.setIfAbsent(redisKey(key), until - nowMillis.getAsLong());
                 return;
             } catch (RuntimeException e) {
                 // marked down now: record it in the backing store instead
             }
         }
         try {
-            backing.markRead(key, expiresAtMillis);
+            backing.markRead(key, () -> until);
         } catch (RuntimeException e) {
             markedHere.forget(key); // the read itself does not fail for it; the next one tries again
         }

@@ -14,10 +14,11 @@ public interface ReplayCache {
     /**
      * Records {@code key} for a signed read, which is never refused: the same read may come again (KDocs allows it), but
      * a later {@link #firstSeen} of the key answers false. On the hot signed-GET path, so implementations keep it
-     * cheap (a map look-up when this instance recorded the key already).
+     * cheap (a map look-up when this instance recorded the key already; the expiry, which parses the Date, is only
+     * asked for when the key is recorded).
      */
-    default void markRead(String key, long expiresAtMillis) {
-        firstSeen(key, expiresAtMillis);
+    default void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
+        firstSeen(key, expiresAtMillis.getAsLong());
     }
 
     /**

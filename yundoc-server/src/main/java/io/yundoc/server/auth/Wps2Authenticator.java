@@ -102,13 +102,13 @@ public final class Wps2Authenticator {
             return new Verified(app, signed, null, null, 0);
         }
         String emptyBodyKey = emptyBodyKey(app.appId(), signed.authorization(), signed.date(), signed.contentMd5());
-        long until = rememberUntil(signed.date());
         if ("GET".equals(method) || "HEAD".equals(method)) {
             if (bodyEmpty) {
-                replay.markRead(emptyBodyKey, until); // never refused: reads stay replayable
+                replay.markRead(emptyBodyKey, () -> rememberUntil(signed.date())); // never refused: reads stay replayable
             }
             return new Verified(app, signed, null, null, 0);
         }
+        long until = rememberUntil(signed.date());
         String replayKey = bodyEmpty ? emptyBodyKey : replayKey(app.appId(), method, req.prologue().uriPath().path(),
                 signed.authorization(), signed.date(), signed.contentMd5());
         if (replay.seen(replayKey)) {
