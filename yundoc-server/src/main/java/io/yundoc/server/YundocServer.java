@@ -307,9 +307,10 @@ public final class YundocServer implements AutoCloseable {
         this.routes = router.table();
         this.router = router;
 
-        // the only HTTP/1 selector of the listener: Helidon's, with the header and body-idle deadlines added
+        // the only HTTP/1 selector of the listener: Helidon's, with the header and body-idle deadlines added. Helidon
+        // refuses a head over its limit with a plain 400; ApiRouter answers 431 from HEADER_LIMIT up (api.md §1.3)
         this.connections = io.yundoc.server.http.GuardedHttp1.create(
-                Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(16384),
+                Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(4 * ApiRouter.HEADER_LIMIT),
                 config.headerTimeout(), config.bodyIdleTimeout());
         this.web = WebServer.builder()
                 .host(config.bind())

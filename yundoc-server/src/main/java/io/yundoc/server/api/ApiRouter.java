@@ -192,16 +192,35 @@ public final class ApiRouter {
         grouped.clear();
     }
 
+    /** Request headers above this many bytes in all answer 431 (api.md §1.3). */
+    public static final int HEADER_LIMIT = 16 * 1024;
+
     private void run(Endpoint e, ServerRequest req, ServerResponse res, CallHandler h) {
         inFlight.incrementAndGet();
         try {
             if (draining) {
                 res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE); // no further request on this connection
             }
+            if (headerBytes(req) > HEADER_LIMIT) {
+                res.status(io.helidon.http.Status.create(431, "Request Header Fields Too Large"));
+                res.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+                res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+                res.send(Json.write(Envelope.Error.of(ErrorCode.INVALID_ARGUMENT, "request headers too large")));
+                return;
+            }
             runCounted(e, req, res, h);
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** The size of the header block as sent: "name: value" and CRLF per field. */
+    private static int headerBytes(ServerRequest req) {
+        int n = 0;
+        for (io.helidon.http.Header header : req.headers()) {
+            n += header.name().length() + 4 + header.get().length();
+        }
+        return n;
     }
 
     /** True once {@link #drain} began: {@code /health} answers 503 and every answer closes its connection. */

@@ -18,13 +18,6 @@ public final class EnvelopeDirectHandler implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
-        return respond(request, eventType, status.code() == 400 && message != null && message.contains("Header size exceeded")
-                // Helidon's header parser says 400; api.md §1.3 and RFC 6585 say 431 for a header block over the limit
-                ? Status.create(431, "Request Header Fields Too Large") : status, headers, message);
-    }
-
-    private TransportResponse respond(TransportRequest request, EventType eventType, Status status,
-                                      ServerResponseHeaders headers, String message) {
         if (status.code() < 500) {
             // one line per refused request, as nginx's "client sent invalid request"; Helidon logs these at DEBUG
             LOG.info(() -> "refused before routing: " + status.code() + " " + eventType + " "
