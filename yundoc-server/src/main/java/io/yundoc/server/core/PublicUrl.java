@@ -96,8 +96,9 @@ public final class PublicUrl {
         }
         for (int i = chain.size() - 1; i >= 0; i--) {
             String a = chain.get(i);
-            if (!a.matches("[0-9A-Fa-f:.]{2,45}")) {
-                return direct; // garbage in the chain: do not guess
+            if (!ipLiteral(a)) {
+                // garbage in the chain: do not guess, and never hand header text to a name lookup ("dead.beef")
+                return direct;
             }
             try {
                 InetAddress addr = InetAddress.getByName(a);
@@ -109,6 +110,29 @@ public final class PublicUrl {
             }
         }
         return direct;
+    }
+
+    /**
+     * True when {@code a} is an IP literal that {@link InetAddress#getByName} parses without a DNS lookup: four decimal
+     * parts of 0–255, or text with a colon (always parsed as IPv6, never looked up).
+     */
+    static boolean ipLiteral(String a) {
+        if (a.length() < 2 || a.length() > 45) {
+            return false;
+        }
+        if (a.indexOf(':') >= 0) {
+            return a.matches("[0-9A-Fa-f:.]+");
+        }
+        String[] parts = a.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (!part.matches("[0-9]{1,3}") || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InetAddress peer(ServerRequest req) {
