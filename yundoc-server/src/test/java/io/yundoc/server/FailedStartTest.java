@@ -66,7 +66,7 @@ class FailedStartTest {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         assertThatThrownBy(() -> YundocServer.start(embedded(file.resolve("data")).build()))
                 .isInstanceOf(StartupException.class)
-                .hasMessage("data dir " + file.resolve("data") + " is not writable: Not a directory");
+                .hasMessage("data dir " + file.resolve("data") + " is not writable: " + file + " exists and is not a directory");
     }
 
     @Test
