@@ -51,7 +51,8 @@ class LandingPageTest {
         assertThat(zh.body()).contains("<html lang=\"zh-CN\">", "兼容金山文档", "开发模式", ts.base,
                 "href=\"/docs\"", "href=\"/health\"", "href=\"/metrics\"", "href=\"/account/apps\"", "href=\"/openapi\"");
         HttpResponse<String> en = get("/", "en-US,en;q=0.9");
-        assertThat(en.body()).contains("<html lang=\"en\">", "KDocs", "single box", "dev mode", "API reference");
+        assertThat(en.body()).contains("<html lang=\"en\">", "KDocs", "dev mode", "API reference",
+                io.yundoc.server.ScaleOutBackends.enabled() ? "scale-out (PostgreSQL / S3 / Redis)" : "single box");
         assertThat(get("/?lang=en", "zh-CN").body()).contains("<html lang=\"en\">");
         assertThat(get("/?lang=zh", "en").body()).contains("<html lang=\"zh-CN\">");
         assertThat(zh.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v ->
