@@ -242,6 +242,10 @@ public final class FixtureLoader {
             if (!parent.isEmpty() && FileStore.find(h, parent).filter(FileRecord::isFolder).isEmpty()) {
                 throw ApiException.invalid("fixture file parent " + parent + " unknown");
             }
+            if ("folder".equals(kind)) {
+                // the same 64-level cap as the API; the whole document is refused, nothing of it applied
+                io.yundoc.server.files.FolderDepth.require(io.yundoc.server.files.FolderDepth.of(h, parent) + 1);
+            }
             long ctime = f.path("ctime").asLong(now);
             long mtime = f.path("mtime").asLong(ctime);
             String creator = f.has("creator") ? f.get("creator").toString() : null;
@@ -269,6 +273,10 @@ public final class FixtureLoader {
                     b == null || online ? null : b.key(), ct, f.path("version").asLong(1), creator, modifier, null, ctime, mtime,
                     null, dl == null ? null : req(dl, "url"), dl == null ? null : dl.path("fsize").asLong(),
                     dl == null ? null : dl.path("sha1").asText());
+            if (FileStore.child(h, space, owner, parent, name).isPresent()) {
+                // a clear refusal of the whole document rather than the unique index's 30004
+                throw ApiException.invalid("fixture file " + id + ": its folder already holds a file named " + name);
+            }
             FileStore.insert(h, rec);
             JsonNode link = f.get("link");
             if (link != null && !link.isNull()) {

@@ -131,6 +131,35 @@ class InputRulesTest {
         return "[" + String.join(",", segs) + "]";
     }
 
+    /** Fixture documents obey the same cap: a 65-level chain of folders is refused whole. */
+    @Test
+    void fixtureFoldersAreCappedAt64Levels() {
+        String owner = admin("POST", "/users", "{\"name\":\"deepfixture\",\"password\":\"password-123\"}")
+                .get("data").get("user_id").asText();
+        assertThat(admin("POST", "/fixtures", folderChain(owner, "fxa", 64)).get("code").asInt()).isZero();
+        JsonNode refused = admin("POST", "/fixtures", folderChain(owner, "fxb", 65));
+        assertThat(refused.get("code").asInt()).as(refused.toString()).isEqualTo(10001);
+        // all or nothing: not even the first folder of the refused chain exists
+        assertThat(admin("POST", "/fixtures", folderChain(owner, "fxb", 1)).get("code").asInt()).isZero();
+        // a name already in the folder refuses the document with 10001, not the unique index's 30004
+        JsonNode clash = admin("POST", "/fixtures", folderChain(owner, "fxb", 1).replace("\"id\":\"fxb1\"", "\"id\":\"fxc1\""));
+        assertThat(clash.get("code").asInt()).as(clash.toString()).isEqualTo(10001);
+    }
+
+    /** {"files":[...]}: folders prefix1 ... prefixN, each inside the one before, the first in the owner's root. */
+    static String folderChain(String owner, String prefix, int levels) {
+        StringBuilder b = new StringBuilder("{\"files\":[");
+        for (int i = 1; i <= levels; i++) {
+            b.append(i > 1 ? "," : "").append("{\"id\":\"").append(prefix).append(i).append("\",\"space\":\"personal\",")
+                    .append("\"owner\":\"").append(owner).append("\",\"type\":\"folder\",\"name\":\"").append(prefix).append(i).append('"');
+            if (i > 1) {
+                b.append(",\"parent\":\"").append(prefix).append(i - 1).append('"');
+            }
+            b.append('}');
+        }
+        return b.append("]}").toString();
+    }
+
     @Test
     void folderDepthIsCappedAt64() {
         TestServer.User v = ts.user(app);
