@@ -119,6 +119,11 @@ public final class RedisQuotaCounter implements QuotaCounter {
         if (policy == Policy.CLOSED) {
             throw new ApiException(ErrorCode.INTERNAL_ERROR, "quota backend unavailable");
         }
+        if (cache.abandon()) {
+            // Redis was already found down (by this counter, or earlier in the call by the replay cache): nothing
+            // can vouch for rows this call took from the cache, so it reads them again before it counts
+            throw new io.yundoc.server.core.ReadCache.StaleRead();
+        }
         long[] local = new long[1];
         // compute() holds the key's lock, so the reconciler can never drop an entry mid-increment
         pending.compute(k, (x, p) -> {
