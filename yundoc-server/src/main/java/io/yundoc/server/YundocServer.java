@@ -8,7 +8,11 @@ import io.yundoc.server.admin.AdminRoutes;
 import io.yundoc.server.admin.AdminService;
 import io.yundoc.server.admin.DemoData;
 import io.yundoc.server.admin.FixtureLoader;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.Authentication;
+import io.yundoc.server.api.Draining;
+import io.yundoc.server.api.Faults;
+import io.yundoc.server.api.Pipeline;
+import io.yundoc.server.api.RouteTable;
 import io.yundoc.server.api.Endpoint;
 import io.yundoc.server.api.Maintenance;
 import io.yundoc.server.appspace.AppSpaceRoutes;
@@ -95,7 +99,7 @@ public final class YundocServer implements AutoCloseable {
     private final io.yundoc.server.files.BlobCollector blobCollector;
     private final io.yundoc.server.files.DriveService drive;
     private final java.util.concurrent.ScheduledExecutorService retention;
-    private final ApiRouter router;
+    private final Draining draining = new Draining();
     private final Metrics metrics;
     private final io.yundoc.server.http.GuardedHttp1 connections;
 
@@ -149,7 +153,7 @@ public final class YundocServer implements AutoCloseable {
         boolean failOpen = "open".equals(config.quotaFailure());
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
-                    metrics.registry(), db.readCache());
+                    metrics.registry());
         } else if (db.postgres()) {
             this.quotaCounter = new DbQuotaCounter(db.jdbi());
         } else {
@@ -197,7 +201,7 @@ public final class YundocServer implements AutoCloseable {
         TokenService tokens = new TokenService(db.jdbi(), clock, ids, db.readCache());
         this.editTokens = new EditTokenService(db.jdbi(), clock, ids);
         Wps2Authenticator wps2 = new Wps2Authenticator(apps, clock, metrics,
-                replay, config.wps2Window(), publicUrl.pathPrefix(), db.readCache());
+                replay, config.wps2Window(), publicUrl.pathPrefix());
 
         FileStore fileStore = new FileStore(db.jdbi(), db.readCache());
         BlobIndex blobIndex = new BlobIndex(db.jdbi(), db.readCache());
@@ -229,21 +233,21 @@ public final class YundocServer implements AutoCloseable {
             }
         }
 
-        HttpRouting.Builder routing = HttpRouting.builder();
-        ApiRouter router = new ApiRouter(routing, tokens, wps2, quota, metrics, publicUrl, () -> adminToken, maintenance,
-                db.readCache());
-        new PersonalFileRoutes(files, downloads).routes(router);
-        new LinkRoutes(links).withEditTokens(editTokens).routes(router);
-        new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
-                config.cloudTimeout(), config.cloudConcurrency())).routes(router);
-        new AppSpaceRoutes(appSpace, router, downloads, tokens, editTokens).routes();
-        downloads.routes(router);
-        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
-                new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
-        new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);
         io.yundoc.server.core.DiskSpace disk = new io.yundoc.server.core.DiskSpace(config.dataDir(),
                 config.minFreeSpace(), System::nanoTime);
-        router.diskSpace(disk);
+        Faults faults = new Faults();
+        RouteTable api = new RouteTable(new Pipeline(draining,
+                new Authentication(tokens, wps2, quota, () -> adminToken, db.readCache()), maintenance,
+                config.dev() ? faults : null, metrics, publicUrl, disk, db.readCache()));
+        api.add(new PersonalFileRoutes(files, downloads));
+        api.add(new LinkRoutes(links).withEditTokens(editTokens));
+        api.add(new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
+                config.cloudTimeout(), config.cloudConcurrency())));
+        api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
+        api.add(downloads);
+        api.add(new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
+                new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens));
+        api.add(new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()));
         io.micrometer.core.instrument.Gauge.builder("yundoc_data_dir_free_bytes", disk, d -> d.usable())
                 .description("usable bytes on the data dir's file system (/health warns below --min-free-space)")
                 .register(metrics.registry());
@@ -252,41 +256,22 @@ public final class YundocServer implements AutoCloseable {
             // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
         }
-        ops.check(new OpsRoutes.Check("serving", () -> router.draining() ? "DRAINING" : "UP", true));
+        ops.check(new OpsRoutes.Check("serving", () -> draining.draining() ? "DRAINING" : "UP", true));
         // a keep-alive connection can still reach /health after the listener died: never UP then
         ops.check(new OpsRoutes.Check("listener", () -> {
             ListenerWatchdog w = watchdog;
             return w == null || w.listening() ? "UP" : "DOWN";
         }, true));
-        ops.routes(router);
-        oauthRoutes(router, settings, apps, users, tokens, hasher);
-        List<String> metered = router.table().stream().filter(e -> e.tier() != null)
+        api.add(ops);
+        oauthRoutes(api, settings, apps, users, tokens, hasher);
+        List<String> metered = api.endpoints().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
-        new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
-                fixtures)
-                .routes(router);
-        router.admin(io.helidon.http.Method.POST, "/admin/v1/indexer/flush", c -> {
-            if (!config.dev()) {
-                throw io.yundoc.server.core.ApiException.denied("dev mode only");
-            }
-            c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
-        });
-        // the indexer's state for operators: waiting files, and files whose text could not be extracted, with why
-        router.admin(io.helidon.http.Method.GET, "/admin/v1/indexer", c -> c.ok(contentIndex.status(100)));
-        new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
-        new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
-        router.admin(io.helidon.http.Method.POST, "/admin/v1/recycles/purge", c -> {
-            var body = c.json(false);
-            String user = io.yundoc.server.core.Json.text(body, "user_id").orElse(null);
-            long days = io.yundoc.server.core.Json.integer(body, "older_than_days").orElse(0L);
-            if (days < 0) {
-                throw io.yundoc.server.core.ApiException.invalid("older_than_days must not be negative");
-            }
-            int purged = drive.purge(user, days);
-            blobCollector.collect();
-            c.ok(java.util.Map.of("purged", purged));
-        });
-        router.fallback();
+        api.add(new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
+                fixtures));
+        api.add(this::indexerRoutes);
+        api.add(new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids));
+        api.add(new io.yundoc.server.admin.FaultRoutes(faults, config.dev()));
+        api.add(r -> purgeRoute(r, drive));
         this.drive = drive;
         if (config.recycleRetention() != null) {
             // automatic recycle-bin purge (--recycle-retention); the clock it compares with is ServerClock
@@ -304,13 +289,12 @@ public final class YundocServer implements AutoCloseable {
             this.retention = null;
         }
         this.demo = config.demo() ? DemoData.ensure(admin, apps, users, files, settings, config.dev()) : null;
-        this.routes = router.table();
-        this.router = router;
+        this.routes = api.endpoints();
 
         // the only HTTP/1 selector of the listener: Helidon's, with the header and body-idle deadlines added. Helidon
-        // refuses a head over its limit with a plain 400; ApiRouter answers 431 from HEADER_LIMIT up (api.md §1.3)
+        // refuses a head over its limit with a plain 400; HeaderLimit answers 431 from its BYTES up (api.md §1.3)
         this.connections = io.yundoc.server.http.GuardedHttp1.create(
-                Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(4 * ApiRouter.HEADER_LIMIT),
+                Http1Config.builder().maxPrologueLength(8192).maxHeadersSize(4 * io.yundoc.server.api.HeaderLimit.BYTES),
                 config.headerTimeout(), config.bodyIdleTimeout());
         this.web = WebServer.builder()
                 .host(config.bind())
@@ -320,7 +304,9 @@ public final class YundocServer implements AutoCloseable {
                 // before choosing, and a connection that sends nothing would never reach the deadlines
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(connections)
-                .routing(routing)
+                .routing(api.routing())
+                // what Helidon's own stop waits for the requests still running once the listener closed
+                .shutdownGracePeriod(config.drainTimeout())
                 .directHandlers(d -> {
                     for (io.helidon.http.DirectHandler.EventType t : io.helidon.http.DirectHandler.EventType.values()) {
                         d.addHandler(t, new io.yundoc.server.api.EnvelopeDirectHandler());
@@ -329,19 +315,46 @@ public final class YundocServer implements AutoCloseable {
                 .build();
     }
 
+    /** The content indexer's admin routes: its state for operators, and (dev) waiting until it caught up. */
+    private void indexerRoutes(io.yundoc.server.api.Routes r) {
+        r.admin(io.helidon.http.Method.POST, "/admin/v1/indexer/flush", c -> {
+            if (!config.dev()) {
+                throw io.yundoc.server.core.ApiException.denied("dev mode only");
+            }
+            c.ok(java.util.Map.of("pending", contentIndex.flush(30_000)));
+        });
+        // the indexer's state for operators: waiting files, and files whose text could not be extracted, with why
+        r.admin(io.helidon.http.Method.GET, "/admin/v1/indexer", c -> c.ok(contentIndex.status(100)));
+    }
+
+    /** Purging recycle bins now (the automatic purge is --recycle-retention). */
+    private void purgeRoute(io.yundoc.server.api.Routes r, io.yundoc.server.files.DriveService drive) {
+        r.admin(io.helidon.http.Method.POST, "/admin/v1/recycles/purge", c -> {
+            var body = c.json(false);
+            String user = io.yundoc.server.core.Json.text(body, "user_id").orElse(null);
+            long days = io.yundoc.server.core.Json.integer(body, "older_than_days").orElse(0L);
+            if (days < 0) {
+                throw io.yundoc.server.core.ApiException.invalid("older_than_days must not be negative");
+            }
+            int purged = drive.purge(user, days);
+            blobCollector.collect();
+            c.ok(java.util.Map.of("purged", purged));
+        });
+    }
+
     /** OAuth pages, token endpoints, user endpoints and grant admin routes (api.md §3.1, §5.2). */
-    private void oauthRoutes(ApiRouter router, Settings settings, AppStore apps, UserStore users, TokenService tokens,
+    private void oauthRoutes(RouteTable api, Settings settings, AppStore apps, UserStore users, TokenService tokens,
                              PasswordHasher hasher) {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         GrantService grants = new GrantService(db.jdbi(), editTokens);
         OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
-        new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
+        api.add(new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
                 new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
                         config.loginMaxDelay()), new Csrf(csrfKey),
-                users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
-        new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
+                users, grants, hasher, ids, config.dev(), config.quotaTz()));
+        api.add(new OAuthRoutes(oauth, grants, editTokens, users, apps, ids));
     }
 
     /**
@@ -606,7 +619,7 @@ public final class YundocServer implements AutoCloseable {
             watchdog.close(); // the listener closes on purpose from here on
         }
         // requests in flight finish (up to --drain-timeout) before the listener and the backends close
-        int left = router.drain(config.drainTimeout());
+        int left = draining.drain(config.drainTimeout());
         if (left > 0) {
             LOG.warning(left + " request(s) still in flight after --drain-timeout " + config.drainTimeout() + "; stopping anyway");
         }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.api.Maintenance;
 import io.yundoc.server.auth.AppRecord;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The admin API under {@code /admin/v1} (design.md "Operator surface"). */
-public final class AdminRoutes {
+public final class AdminRoutes implements ApiRoutes {
     private static final String BASE = "/admin/v1";
     private final AdminService admin;
     private final AppStore apps;
@@ -52,7 +53,8 @@ public final class AdminRoutes {
         this.meteredEndpoints = meteredEndpoints;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.admin(Method.POST, BASE + "/apps", this::createApp);
         r.admin(Method.GET, BASE + "/apps", c -> c.ok(Map.of("apps", apps.all().stream().map(a -> appView(a, false)).toList())));
         r.admin(Method.GET, BASE + "/apps/:app_id", c -> c.ok(appView(app(c.param("app_id")), false)));

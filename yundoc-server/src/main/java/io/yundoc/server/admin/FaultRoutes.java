@@ -3,7 +3,8 @@ package io.yundoc.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.api.Faults;
 import io.yundoc.server.core.ApiException;
@@ -11,7 +12,7 @@ import io.yundoc.server.core.Json;
 import java.util.Map;
 
 /** {@code /admin/v1/faults}: dev-only fault injection (design.md "Emulator controls"). */
-public final class FaultRoutes {
+public final class FaultRoutes implements ApiRoutes {
     private static final String BASE = "/admin/v1/faults";
     private final Faults faults;
     private final boolean dev;
@@ -21,7 +22,8 @@ public final class FaultRoutes {
         this.dev = dev;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.admin(Method.POST, BASE, this::add);
         r.admin(Method.GET, BASE, c -> {
             devOnly();

@@ -3,7 +3,8 @@ package io.yundoc.server.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.core.ApiException;
@@ -18,7 +19,7 @@ import java.util.Map;
  * keeps verifying WPS-2 signatures until the operator ends the overlap or {@code overlap_seconds} pass on the
  * {@link ServerClock}. Only one old key is kept: rotating again during an overlap retires the oldest key at once.
  */
-public final class KeyRotationRoutes {
+public final class KeyRotationRoutes implements ApiRoutes {
     private static final String BASE = "/admin/v1/apps/:app_id";
     /** A year: longer overlaps are almost certainly a unit mistake; "until ended" is the explicit way to say forever. */
     private static final long MAX_OVERLAP = 366L * 86_400;
@@ -32,7 +33,8 @@ public final class KeyRotationRoutes {
         this.ids = ids;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.admin(Method.POST, BASE + "/rotate-key", c -> {
             ObjectNode body = c.json(false);
             Long overlap = Json.integer(body, "overlap_seconds").orElse(null);

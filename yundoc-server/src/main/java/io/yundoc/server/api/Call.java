@@ -10,6 +10,7 @@ import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.Wps2Authenticator;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
+import io.yundoc.server.core.ReadCache;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.Optional;
 
 /** One API request on its way through the pipeline: who called, what they sent, and how to answer. */
 public final class Call {
+    private final Endpoint endpoint;
+    private final String requestId;
+    private final long started = System.nanoTime();
     private final ServerRequest req;
     private final ServerResponse res;
     private final java.util.function.Supplier<String> baseUrlSource;
@@ -26,16 +30,49 @@ public final class Call {
     Principal principal;
     AppRecord app;
     Wps2Authenticator.Verified signature;
+    /** What this call reads from the row cache under (see {@link ReadCache.Reads}); set by authentication. */
+    ReadCache.Reads reads;
     byte[] body;
+    private boolean finished;
 
     private final java.util.function.Supplier<String> clientAddress;
 
-    Call(ServerRequest req, ServerResponse res, java.util.function.Supplier<String> baseUrl,
-         java.util.function.Supplier<String> clientAddress) {
+    Call(Endpoint endpoint, String requestId, ServerRequest req, ServerResponse res,
+         java.util.function.Supplier<String> baseUrl, java.util.function.Supplier<String> clientAddress,
+         ReadCache.Reads reads) {
+        this.endpoint = endpoint;
+        this.requestId = requestId;
+        this.reads = reads;
         this.req = req;
         this.res = res;
         this.baseUrlSource = baseUrl;
         this.clientAddress = clientAddress;
+    }
+
+    /** The route this call came in by. */
+    public Endpoint endpoint() { return endpoint; }
+
+    /** The request id (X-Request-Id as sent, or a new one), named in logs and in 30004 hints. */
+    public String requestId() { return requestId; }
+
+    /**
+     * This call's row-cache reads: stores given it may serve rows cached under the generation the call checked
+     * (scale-out); without it they read the database there.
+     */
+    public ReadCache.Reads reads() { return reads; }
+
+    /** Records the call in the request metrics, once. */
+    void finish(io.yundoc.server.core.Metrics metrics, int code) {
+        if (!finished) {
+            finished = true;
+            metrics.request(endpoint.method(), endpoint.template(), code, res.status().code(), System.nanoTime() - started);
+        }
+    }
+
+    /** 405 with the methods the resource allows (RFC 9110 §15.5.6) and no body. */
+    public void methodNotAllowed(String allow) {
+        res.header("Allow", allow);
+        res.status(405).send();
     }
 
     /** The client's address: the peer, or what a trusted proxy (--trusted-proxies) says the client was. */

@@ -95,10 +95,6 @@ public final class Faults {
     private volatile List<Fault> faults = List.of();
     private final AtomicLong counter = new AtomicLong();
 
-    /** The current faults: the single volatile read the hot path makes. */
-    List<Fault> snapshot() {
-        return faults;
-    }
 
     /** Arms a fault; exactly one effect must be given. */
     public synchronized Fault add(String route, Integer code, Long retryAfterSeconds, Long latencyMs, Boolean drop,
@@ -173,6 +169,16 @@ public final class Faults {
         boolean removed = next.removeIf(f -> f.id.equals(id));
         faults = List.copyOf(next);
         return removed;
+    }
+
+    /** The fault that fires for this request (never under {@code /admin/}), or null: one volatile read while none is armed. */
+    Fault take(io.helidon.webserver.http.ServerRequest req) {
+        List<Fault> armed = faults;
+        if (armed.isEmpty()) {
+            return null;
+        }
+        String path = req.prologue().uriPath().path();
+        return path.startsWith("/admin/") ? null : take(armed, req.prologue().method().text(), path).orElse(null);
     }
 
     /** The first fault that fires for this request, consuming one of its counts. */

@@ -13,6 +13,14 @@ public final class Maintenance {
 
     public long retryAfterSeconds() { return retryAfterSeconds; }
 
+    /** Step 2 of api.md §1.5 for API routes: 40008 with Retry-After while the switch is on. */
+    void refuseWhileOn() {
+        if (on) {
+            throw new io.yundoc.server.core.ApiException(io.yundoc.protocol.ErrorCode.ACCOUNT_UPGRADING,
+                    "service under maintenance", java.util.Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+        }
+    }
+
     public void set(boolean on, long retryAfterSeconds) {
         adopt(on, retryAfterSeconds);
         onChange.accept(encoded());

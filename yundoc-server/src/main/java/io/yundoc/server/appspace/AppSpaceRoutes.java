@@ -6,7 +6,8 @@ import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Hex;
 import io.yundoc.protocol.Ids;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
@@ -27,20 +28,20 @@ import java.util.List;
 import java.util.Map;
 
 /** App-space routes over WPS-2 (api.md §5.9, catalogue rows 25–35). */
-public final class AppSpaceRoutes {
+public final class AppSpaceRoutes implements ApiRoutes {
     private static final String BASE = "/api/v1/openapi/appspace/files";
     private static final int MAX_BATCH = 100;
     private final AppSpaceService service;
-    private final ApiRouter router;
+    private final io.yundoc.server.auth.Wps2Authenticator wps2;
     private final DownloadService downloads;
 
     private final io.yundoc.server.auth.TokenService tokens;
     private final io.yundoc.server.auth.EditTokenService editTokens;
 
-    public AppSpaceRoutes(AppSpaceService service, ApiRouter router, DownloadService downloads,
+    public AppSpaceRoutes(AppSpaceService service, io.yundoc.server.auth.Wps2Authenticator wps2, DownloadService downloads,
                           io.yundoc.server.auth.TokenService tokens, io.yundoc.server.auth.EditTokenService editTokens) {
         this.service = service;
-        this.router = router;
+        this.wps2 = wps2;
         this.downloads = downloads;
         this.tokens = tokens;
         this.editTokens = editTokens;
@@ -69,31 +70,32 @@ public final class AppSpaceRoutes {
         c.okRendered(r.json());
     }
 
-    public void routes() {
-        router.signed(Method.POST, BASE + "/upload", Tier.WRITE, true, this::upload);
-        router.signed(Method.POST, BASE, Tier.WRITE, false, this::create);
-        router.signed(Method.GET, BASE + "/:file_token", Tier.READ, false, this::info);
+    @Override
+    public void routes(Routes r) {
+        r.signed(Method.POST, BASE + "/upload", Tier.WRITE, true, this::upload);
+        r.signed(Method.POST, BASE, Tier.WRITE, false, this::create);
+        r.signed(Method.GET, BASE + "/:file_token", Tier.READ, false, this::info);
         // a ?file_token= in the query (as the docs' example sends) is ignored: the path wins (api.md §1.6)
-        router.signed(Method.GET, BASE + "/:file_token/download", Tier.WRITE, false,
+        r.signed(Method.GET, BASE + "/:file_token/download", Tier.WRITE, false,
                 c -> c.ok(downloads.answer(service.file(c.app(), c.fileId("file_token")), c.baseUrl())));
-        router.signed(Method.GET, BASE + "/:file_token/versions", Tier.READ, false, this::versions);
-        router.signed(Method.GET, BASE + "/:file_token/versions/:version", Tier.READ, false, c -> {
+        r.signed(Method.GET, BASE + "/:file_token/versions", Tier.READ, false, this::versions);
+        r.signed(Method.GET, BASE + "/:file_token/versions/:version", Tier.READ, false, c -> {
             long v = version(c.param("version"));
             FileRecord f = service.versionedFile(c.app(), c.fileId("file_token"));
             c.ok(AppSpaceService.info(f, service.version(f, v)));
         });
-        router.signed(Method.GET, BASE + "/:file_token/versions/:version/download", Tier.WRITE, false, this::versionDownload);
-        router.signed(Method.POST, BASE + "/:file_token/versions/:version/revert", Tier.WRITE, false, c -> {
+        r.signed(Method.GET, BASE + "/:file_token/versions/:version/download", Tier.WRITE, false, this::versionDownload);
+        r.signed(Method.POST, BASE + "/:file_token/versions/:version/revert", Tier.WRITE, false, c -> {
             long v = version(c.param("version"));
             c.ok(service.revert(c.app(), c.fileId("file_token"), v));
         });
-        router.signed(Method.DELETE, BASE + "/:file_token/destroy", Tier.WRITE, false, c -> {
+        r.signed(Method.DELETE, BASE + "/:file_token/destroy", Tier.WRITE, false, c -> {
             modifier(c.json(false).get("modifier")); // optional; validated, nothing keeps it after a permanent delete
             service.destroy(c.app(), c.fileId("file_token"));
             c.okNoData();
         });
-        router.signed(Method.POST, "/api/v1/openapi/appspace/tasks/files/move", Tier.WRITE, false, this::move);
-        router.signed(Method.GET, BASE + "/:file_token/url/with_edit_token", Tier.WRITE, false, this::urlWithEditToken);
+        r.signed(Method.POST, "/api/v1/openapi/appspace/tasks/files/move", Tier.WRITE, false, this::move);
+        r.signed(Method.GET, BASE + "/:file_token/url/with_edit_token", Tier.WRITE, false, this::urlWithEditToken);
     }
 
     /**
@@ -225,14 +227,14 @@ public final class AppSpaceRoutes {
                 // rest (within the upload limit) so step 6 sees every byte, then report whichever failed first
                 long limit = service.content().maxUpload() + (1 << 20);
                 if (drain(raw, limit - raw.count)) {
-                    router.verifyBody(c, raw.md5(), raw.count);
+                    wps2.verifyBody(c.signature(), raw.md5(), raw.count);
                 }
             }
             throw e;
         }
         try (BlobStore.PendingBlob blob = form.file()) {
             raw.transferTo(java.io.OutputStream.nullOutputStream()); // the epilogue is part of the signed body too
-            router.verifyBody(c, raw.md5(), raw.count);
+            wps2.verifyBody(c.signature(), raw.md5(), raw.count);
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");
             }

@@ -12,12 +12,9 @@ import org.jdbi.v3.core.Jdbi;
 public final class AppStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private final Jdbi jdbi;
-    /**
-     * App rows by id, embedded mode only (see {@link io.yundoc.server.core.ReadCache}): every WPS-2 request reads its
-     * app. With shared storage (several instances) rows are always read, so a disable or a key rotation done through
-     * another instance takes effect at once.
-     */
+    /** App rows by id (see {@link io.yundoc.server.core.ReadCache}): every WPS-2 request reads its app. */
     private final io.yundoc.server.core.ReadCache.Region<String, AppRecord> rows;
+    private final io.yundoc.server.core.ReadCache cache;
 
     public AppStore(Jdbi jdbi) {
         this(jdbi, io.yundoc.server.core.ReadCache.disabled());
@@ -25,6 +22,7 @@ public final class AppStore {
 
     public AppStore(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
+        this.cache = cache;
         this.rows = cache.region(100_000);
     }
 
@@ -44,7 +42,12 @@ public final class AppStore {
     }
 
     public Optional<AppRecord> find(String appId) {
-        return Optional.ofNullable(rows.get(appId, id -> jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE app_id = :id")
+        return find(cache.direct(), appId);
+    }
+
+    /** The app row, possibly from the row cache under {@code reads} (see {@link io.yundoc.server.core.ReadCache}). */
+    public Optional<AppRecord> find(io.yundoc.server.core.ReadCache.Reads reads, String appId) {
+        return Optional.ofNullable(rows.get(reads, appId, id -> jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE app_id = :id")
                 .bind("id", id).map((rs, ctx) -> map(rs)).findOne()).orElse(null)));
     }
 

@@ -30,6 +30,7 @@ public final class TokenService {
     private final IdGenerator ids;
     /** Token rows by access-token hash; a revocation is a write, which empties the cache before it answers. */
     private final io.yundoc.server.core.ReadCache.Region<String, Row> rows;
+    private final io.yundoc.server.core.ReadCache cache;
 
     public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids) {
         this(jdbi, clock, ids, io.yundoc.server.core.ReadCache.disabled());
@@ -39,6 +40,7 @@ public final class TokenService {
         this.jdbi = jdbi;
         this.clock = clock;
         this.ids = ids;
+        this.cache = cache;
         this.rows = cache.region(100_000);
     }
 
@@ -108,13 +110,18 @@ public final class TokenService {
             WHERE t.access_hash = ?""";
 
     public Principal authenticate(String token) {
+        return authenticate(cache.direct(), token);
+    }
+
+    /** {@link #authenticate(String)} with the token row possibly from the row cache under {@code reads}. */
+    public Principal authenticate(io.yundoc.server.core.ReadCache.Reads reads, String token) {
         if (token == null || token.isEmpty()) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is required");
         }
         if (token.length() > 256) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid");
         }
-        Row r = rows.get(hash(token), this::load);
+        Row r = rows.get(reads, hash(token), this::load);
         if (r == null) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid");
         }

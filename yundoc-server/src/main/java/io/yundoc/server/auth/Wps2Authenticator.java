@@ -7,6 +7,7 @@ import io.yundoc.protocol.HttpDates;
 import io.yundoc.protocol.Wps2Verifier;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Metrics;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,14 +37,9 @@ public final class Wps2Authenticator {
     private final ReplayCache replay;
     private final Duration window;
     private final String pathPrefix;
-    private final io.yundoc.server.core.ReadCache cache;
 
-    /**
-     * @param cache the row cache the app rows come from: a refusal that rests on a row it served unverified is decided
-     *              again on a fresh row when that row was out of date (shared mode, see {@link #check})
-     */
     public Wps2Authenticator(AppStore apps, ServerClock clock, Metrics metrics, ReplayCache replay, Duration window,
-                             String pathPrefix, io.yundoc.server.core.ReadCache cache) {
+                             String pathPrefix) {
         this.verifier = new Wps2Verifier(window);
         this.apps = apps;
         this.clock = clock;
@@ -51,17 +47,15 @@ public final class Wps2Authenticator {
         this.replay = replay;
         this.window = window;
         this.pathPrefix = pathPrefix;
-        this.cache = cache;
     }
 
-    /** The failures that depend on the app row (the rest depend on the request alone). */
-    private static final java.util.Set<String> ROW_FAILURES = java.util.Set.of("unknown_app", "disabled_app",
-            "signature_mismatch");
+    /** A request as signed: the headers and target as received, nothing looked up yet. */
+    public record Signed(Wps2Verifier.SignedRequest request, String method, String decodedPath) {
+    }
 
     /** A request whose headers verified; recorded in the replay cache once its body verified too. */
     public static final class Verified {
-        private volatile AppRecord app;
-        /** What was signed, as received: a {@link #recheck} verifies the same request again. */
+        /** What was signed, as received. */
         private final Wps2Verifier.SignedRequest signed;
         private final String replayKey;
         /** The key should the body turn out empty after all (chunked with no bytes): see {@link #emptyBodyKey}. */
@@ -69,16 +63,12 @@ public final class Wps2Authenticator {
         private final long replayUntilMillis;
         private volatile boolean recorded;
 
-        Verified(AppRecord app, Wps2Verifier.SignedRequest signed, String replayKey, String emptyBodyKey,
-                 long replayUntilMillis) {
-            this.app = app;
+        Verified(Wps2Verifier.SignedRequest signed, String replayKey, String emptyBodyKey, long replayUntilMillis) {
             this.signed = signed;
             this.replayKey = replayKey;
             this.emptyBodyKey = emptyBodyKey;
             this.replayUntilMillis = replayUntilMillis;
         }
-
-        public AppRecord app() { return app; }
 
         public String contentMd5() { return signed.contentMd5(); }
 
@@ -86,35 +76,61 @@ public final class Wps2Authenticator {
         public String replayKey() { return replayKey; }
     }
 
-    /**
-     * Steps 1–5 (and 7 for an empty body) plus the early replay check; throws the documented error on failure. A
-     * request without body is complete here and is recorded in the replay cache at once.
-     */
-    public Verified verifyHeaders(ServerRequest req, boolean bodyEmpty) {
+    /** The signed parts of {@code req} as received (step 1's input). */
+    public Signed signed(ServerRequest req, boolean bodyEmpty) {
         String method = req.prologue().method().text();
         String rawQuery = req.query().rawValue();
         String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        Wps2Verifier.SignedRequest signed = new Wps2Verifier.SignedRequest(method, target,
+        return new Signed(new Wps2Verifier.SignedRequest(method, target,
                 header(req, HeaderNames.AUTHORIZATION), header(req, HeaderNames.DATE), header(req, CONTENT_MD5),
-                header(req, HeaderNames.CONTENT_TYPE), bodyEmpty, pathPrefix);
-        AppRecord app = check(signed);
-        if (replay == null) {
-            return new Verified(app, signed, null, null, 0);
+                header(req, HeaderNames.CONTENT_TYPE), bodyEmpty, pathPrefix), method, req.prologue().uriPath().path());
+    }
+
+    /**
+     * Steps 1–5 (and 7 for an empty body) against the app row, read through {@code reads}: the row, or the
+     * documented refusal (counted by reason once it is final).
+     */
+    public ReadCache.Verdict<AppRecord> check(ReadCache.Reads reads, Signed request) {
+        AppRecord[] found = new AppRecord[1];
+        long now = clock.epochSeconds();
+        Wps2Verifier.KeyLookup lookup = appId -> {
+            Optional<AppRecord> a = apps.find(reads, appId);
+            a.ifPresent(x -> found[0] = x);
+            return a.map(x -> new Wps2Verifier.AppKeys(x.validKeys(now), x.disabled()));
+        };
+        Wps2Verifier.Result r = verifier.verifyHeaders(request.request(), lookup, clock.instant());
+        if (!r.ok()) {
+            Wps2Verifier.Failure failure = r.failure();
+            return ReadCache.Verdict.refuse(new ApiException(failure.code(), failure.hint()),
+                    () -> metrics.wps2Failure(failure.reason()));
         }
+        return ReadCache.Verdict.accept(found[0]);
+    }
+
+    /**
+     * The early replay check of a request whose headers verified for {@code app}; a request without body is complete
+     * here and is recorded in the replay cache at once.
+     */
+    public Verified admit(Signed request, AppRecord app) {
+        Wps2Verifier.SignedRequest signed = request.request();
+        if (replay == null) {
+            return new Verified(signed, null, null, 0);
+        }
+        boolean bodyEmpty = signed.bodyEmpty();
         String emptyBodyKey = emptyBodyKey(app.appId(), signed.authorization(), signed.date(), signed.contentMd5());
-        if ("GET".equals(method) || "HEAD".equals(method)) {
+        if ("GET".equals(request.method()) || "HEAD".equals(request.method())) {
             if (bodyEmpty) {
                 replay.markRead(emptyBodyKey, () -> rememberUntil(signed.date())); // never refused: reads stay replayable
             }
-            return new Verified(app, signed, null, null, 0);
+            return new Verified(signed, null, null, 0);
         }
         long until = rememberUntil(signed.date());
-        String replayKey = bodyEmpty ? emptyBodyKey : replayKey(app.appId(), method, req.prologue().uriPath().path(),
+        String replayKey = bodyEmpty ? emptyBodyKey : replayKey(app.appId(), request.method(), request.decodedPath(),
                 signed.authorization(), signed.date(), signed.contentMd5());
         if (replay.seen(replayKey)) {
             throw replayed();
         }
-        Verified v = new Verified(app, signed, replayKey, emptyBodyKey, until);
+        Verified v = new Verified(signed, replayKey, emptyBodyKey, until);
         if (bodyEmpty) {
             record(v, replayKey);
         }
@@ -126,38 +142,6 @@ public final class Wps2Authenticator {
         long now = clock.millis();
         long sentAt = HttpDates.parse(date.strip()).map(Instant::toEpochMilli).orElse(now);
         return Math.max(now, sentAt) + window.toMillis() + MARGIN_MILLIS;
-    }
-
-    /**
-     * Steps 1–5 again on the app row read afresh, for a request whose first check used a row that turned out to be out
-     * of date (shared cache mode): returns the fresh row, or throws what the request earns with it. The replay cache is
-     * not consulted again: this request is already recorded there, if anywhere.
-     */
-    public AppRecord recheck(Verified v) {
-        AppRecord app = check(v.signed);
-        v.app = app;
-        return app;
-    }
-
-    /** Steps 1–5 against the app row: the row, or the documented error (counted by reason). */
-    private AppRecord check(Wps2Verifier.SignedRequest signed) {
-        AppRecord[] found = new AppRecord[1];
-        long now = clock.epochSeconds();
-        Wps2Verifier.KeyLookup lookup = appId -> {
-            Optional<AppRecord> a = apps.find(appId);
-            a.ifPresent(x -> found[0] = x);
-            return a.map(x -> new Wps2Verifier.AppKeys(x.validKeys(now), x.disabled()));
-        };
-        Wps2Verifier.Result r = verifier.verifyHeaders(signed, lookup, clock.instant());
-        if (!r.ok() && ROW_FAILURES.contains(r.failure().reason()) && cache.revalidate()) {
-            // the row came from the cache unverified and was out of date (a key rotated in, the app re-enabled)
-            r = verifier.verifyHeaders(signed, lookup, clock.instant());
-        }
-        if (!r.ok()) {
-            metrics.wps2Failure(r.failure().reason());
-            throw new ApiException(r.failure().code(), r.failure().hint());
-        }
-        return found[0];
     }
 
     /**

@@ -27,10 +27,11 @@ import javax.sql.DataSource;
  * <p><b>Shared</b> (scale-out: several instances write to one PostgreSQL): the generation lives in Redis
  * ({@link Generations}); every instance advances it after each committed write, before the write answers. A cached row
  * may serve a call only if the generation it was cached under is the generation of that call, read during the call.
- * Metered calls read it for free: the quota round trip they make anyway returns it, and refuses to count when the rows
- * the call already used were cached under another generation ({@link StaleRead}: the caller re-reads and retries).
- * Hence a write that has answered is seen by every later call on every instance, exactly as without the cache. Calls
- * that are not metered, and any thread outside {@link #beginMeteredCall}, read the database. Entries also expire after
+ * Each call carries what it read in its own {@link Reads} (handed to the stores explicitly; nothing rides on the
+ * thread), and {@link Reads#settle} is the one place that decides whether the call must read its rows again: the quota
+ * round trip a metered call makes anyway reports the generation, and counts nothing when the rows the call already
+ * used were cached under another one. Hence a write that has answered is seen by every later call on every instance,
+ * exactly as without the cache. Reads outside a metered call go to the database. Entries also expire after
  * {@link #SHARED_MAX_AGE_MILLIS}, which bounds what a write the generation never heard of (SQL run by hand, a
  * generation bump lost to a Redis outage seen by one instance only) can leave stale.
  */
@@ -44,15 +45,16 @@ public final class ReadCache {
     private enum Mode { DISABLED, SINGLE_WRITER, SHARED }
 
     private final Mode mode;
+    /** Committed writes through this process: the generation itself in single-writer mode. */
     private final AtomicLong generation = new AtomicLong();
     private final Generations shared;
     private final long maxAgeNanos;
-    /** The calls of this thread (a virtual thread per connection): set for a metered call in shared mode only. */
-    private final ThreadLocal<Pass> pass = new ThreadLocal<>();
     private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder loads = new java.util.concurrent.atomic.LongAdder();
     /** A committed write whose generation bump failed: this instance reads the database until one succeeds. */
     private volatile boolean bumpOwed;
+    /** The reads of anything that is not a metered call: straight to the database in shared mode. */
+    private final Reads direct = new Reads(true, 0);
 
     private ReadCache(Mode mode, Generations shared, long maxAgeMillis) {
         this.mode = mode;
@@ -95,16 +97,6 @@ public final class ReadCache {
         boolean usable();
     }
 
-    /**
-     * Thrown by the quota counter when the generation moved on since the rows this call used were cached: nothing was
-     * counted, and the call must read those rows again (they now come from the database) and count again.
-     */
-    public static final class StaleRead extends RuntimeException {
-        public StaleRead() {
-            super("cached rows were out of date", null, false, false);
-        }
-    }
-
     public boolean enabled() {
         return mode != Mode.DISABLED;
     }
@@ -135,13 +127,9 @@ public final class ReadCache {
 
     /** After a committed write: no entry cached before it serves again (on any instance, in shared mode). */
     private void advance() {
+        generation.incrementAndGet(); // shared mode: every call begun before this write reads the database from now on
         if (mode != Mode.SHARED) {
-            generation.incrementAndGet();
             return;
-        }
-        Pass p = pass.get();
-        if (p != null) {
-            p.bypass = true; // a call that wrote reads the database for the rest of it (its own write included)
         }
         try {
             shared.advance();
@@ -169,101 +157,150 @@ public final class ReadCache {
         }
     }
 
-    // ---- the call protocol of shared mode ----
+    // ---- one call's reads (shared mode) ----
 
-    /** What one metered call has read: the generation its cached rows carry, and the generation it learnt. */
-    private static final class Pass {
+    /**
+     * The reads of one call that reads nothing from the cache unchecked: every read of a shared cache goes to the
+     * database; the other modes serve from memory as always.
+     */
+    public Reads direct() {
+        return direct;
+    }
+
+    /**
+     * Starts the reads of one call. A metered call in shared mode may use cached rows unverified until its quota round
+     * trip ({@link Reads#settle}); any other call reads as {@link #direct}.
+     */
+    public Reads begin(boolean metered) {
+        if (mode != Mode.SHARED || !metered || !shared.usable() || bumpOwed && !settleBump()) {
+            return direct;
+        }
+        return new Reads(false, generation.get());
+    }
+
+    /**
+     * What one call has read: the generation its cached rows carry and the generation it learnt. One call's own
+     * object, passed to the stores it reads through and to the quota counter; used by one thread at a time.
+     */
+    public final class Reads {
         /** The generation of the cached rows used before any generation was read in this call (unverified). */
-        long expected = NONE;
+        private long expected = NONE;
         /** A generation read during this call: rows cached under it serve, rows loaded now are cached under it. */
-        long observed = NONE;
-        /** Read everything from the database (the generation store failed during this call). */
-        boolean bypass;
+        private long observed = NONE;
+        /** Read everything from the database (the generation store failed during this call, or it is not metered). */
+        private boolean bypass;
+        /** This process's write count when the call began: after a local write the call reads the database. */
+        private final long writesAtBegin;
+
+        private Reads(boolean bypass, long writesAtBegin) {
+            this.bypass = bypass;
+            this.writesAtBegin = writesAtBegin;
+        }
+
+        /** The generation the quota round trip must find for this call's cached rows to be valid, or {@link #NONE}. */
+        public long expectedGeneration() {
+            return expected;
+        }
+
+        /** The quota round trip found {@code current}; it counted the call when the rows carried that generation. */
+        public void learnt(long current) {
+            if (!bypass) {
+                expected = NONE;
+                observed = current;
+            }
+        }
+
+        /**
+         * The generation store failed: from now on this call reads the database. True when rows were already used
+         * unverified, so the call must read them again before it may count.
+         */
+        public boolean storeFailed() {
+            if (bypass) {
+                return false;
+            }
+            boolean usedUnverified = expected != NONE;
+            bypass = true;
+            expected = NONE; // what the call reads from now on comes from the database: nothing left to check
+            return usedUnverified;
+        }
+
+        /**
+         * For a call about to be refused on rows read unverified: true when they were out of date (the generation moved
+         * on, or cannot be read), so the call must be decided again on fresh rows. False when the refusal stands.
+         */
+        private boolean outOfDate() {
+            if (bypass || expected == NONE) {
+                return false;
+            }
+            long was = expected;
+            expected = NONE;
+            try {
+                observed = shared.current();
+            } catch (RuntimeException e) {
+                bypass = true;
+                return true;
+            }
+            return observed != was;
+        }
+
+        private boolean cacheUsable() {
+            return !bypass && generation.get() == writesAtBegin;
+        }
+
+        /**
+         * Authenticates and counts one call on rows that may come from the cache, and is the one place that decides to
+         * read them again. {@code decide} reads the rows through this object and accepts or refuses the call; a
+         * refusal that rests on rows served unverified is decided again when they turn out to be out of date.
+         * {@code verify} runs the steps that do not depend on those rows (replay cache, body), once. {@code count} is
+         * the quota round trip: false when it counted nothing because the rows were out of date (this object has
+         * learnt the current generation, or reads the database from now on); then the call is decided again on fresh
+         * rows, where a refusal stands, and counted again. A second count cannot be refused that way: the call knows
+         * its generation by then.
+         */
+        public <T> T settle(java.util.function.Supplier<Verdict<T>> decide, java.util.function.Consumer<T> verify,
+                            java.util.function.Predicate<T> count) {
+            Verdict<T> verdict = decide.get();
+            if (verdict.refused() && outOfDate()) {
+                verdict = decide.get();
+            }
+            T accepted = verdict.orThrow();
+            verify.accept(accepted);
+            for (int attempt = 1; !count.test(accepted); attempt++) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("rows stayed out of date across re-reads");
+                }
+                accepted = decide.get().orThrow();
+            }
+            return accepted;
+        }
     }
 
     /**
-     * Starts a metered call on this thread (shared mode; otherwise nothing happens): until the quota round trip, rows
-     * may come from the cache unverified, and {@link #expectedGeneration} says under which generation.
+     * An authentication decision: the accepted value, or the refusal to answer with ({@code onRefused} runs once,
+     * when the refusal is final: failure metrics).
      */
-    public void beginMeteredCall() {
-        if (mode != Mode.SHARED) {
-            return;
+    public record Verdict<T>(T accepted, ApiException refusal, Runnable onRefused) {
+        public static <T> Verdict<T> accept(T value) {
+            return new Verdict<>(value, null, null);
         }
-        if (!shared.usable() || bumpOwed && !settleBump()) {
-            return; // no pass: every read goes to the database
+
+        public static <T> Verdict<T> refuse(ApiException refusal, Runnable onRefused) {
+            return new Verdict<>(null, refusal, onRefused);
         }
-        pass.set(new Pass());
-    }
 
-    /** Ends the call on this thread (always, also after failures). */
-    public void endCall() {
-        if (mode == Mode.SHARED) {
-            pass.remove();
+        public boolean refused() {
+            return refusal != null;
         }
-    }
 
-    /** The generation the quota round trip must find for this call's cached rows to be valid, or {@link #NONE}. */
-    public long expectedGeneration() {
-        Pass p = pass.get();
-        return p == null ? NONE : p.expected;
-    }
-
-    /** The quota round trip found {@code current}: it counted the call, so every row this call used is valid. */
-    public void confirmed(long current) {
-        learnt(current);
-    }
-
-    /**
-     * The quota round trip found {@code current}, not the expected generation, and counted nothing: the rows must be
-     * read again. Returns the exception to throw.
-     */
-    public StaleRead stale(long current) {
-        learnt(current);
-        return new StaleRead();
-    }
-
-    /** The call now knows the current generation: nothing it used is left unchecked, later reads check against it. */
-    private void learnt(long current) {
-        Pass p = pass.get();
-        if (p != null) {
-            p.expected = NONE;
-            p.observed = current;
+        T orThrow() {
+            if (refusal != null) {
+                if (onRefused != null) {
+                    onRefused.run();
+                }
+                throw refusal;
+            }
+            return accepted;
         }
-    }
-
-    /**
-     * The generation store failed: from now on this call reads the database. True when rows were already used
-     * unverified, so the caller must read them again before the call may count.
-     */
-    public boolean abandon() {
-        Pass p = pass.get();
-        if (p == null || p.bypass) {
-            return false;
-        }
-        boolean usedUnverified = p.expected != NONE;
-        p.bypass = true;
-        p.expected = NONE; // what the call reads from now on comes from the database: nothing left to check
-        return usedUnverified;
-    }
-
-    /**
-     * For a call that is about to fail on rows read unverified: true when they were out of date (the generation moved
-     * on, or cannot be read), so the call must be decided again on fresh rows. False when the failure stands.
-     */
-    public boolean revalidate() {
-        Pass p = pass.get();
-        if (p == null || p.bypass || p.expected == NONE) {
-            return false;
-        }
-        long expected = p.expected;
-        p.expected = NONE;
-        try {
-            p.observed = shared.current();
-        } catch (RuntimeException e) {
-            p.bypass = true;
-            return true;
-        }
-        return p.observed != expected;
     }
 
     /** A keyed set of entries, holding at most {@code maxEntries} (cleared wholesale beyond that). */
@@ -286,10 +323,15 @@ public final class ReadCache {
          * is null (absent rows are not kept, so a flood of unknown keys cannot push the known ones out).
          */
         public V get(K key, Function<K, V> loader) {
+            return get(direct, key, loader);
+        }
+
+        /** {@link #get(Object, Function)} for a call whose {@code reads} may serve cached rows in shared mode. */
+        public V get(Reads reads, K key, Function<K, V> loader) {
             return switch (mode) {
                 case DISABLED -> load(key, loader);
                 case SINGLE_WRITER -> singleWriter(key, loader);
-                case SHARED -> shared(key, loader);
+                case SHARED -> shared(reads, key, loader);
             };
         }
 
@@ -316,9 +358,8 @@ public final class ReadCache {
             return value;
         }
 
-        private V shared(K key, Function<K, V> loader) {
-            Pass p = pass.get();
-            if (p == null || p.bypass) {
+        private V shared(Reads p, K key, Function<K, V> loader) {
+            if (!p.cacheUsable()) {
                 return load(key, loader);
             }
             Entry<V> e = entries.get(key);

@@ -3,7 +3,8 @@ package io.yundoc.server.files;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.wire.DownloadInfo;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.blob.BlobIndex;
 import io.yundoc.server.blob.BlobRecord;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * Temporary download URLs (api.md §6): minted by the download endpoints, served by {@code /dl/<ticket>/<name>}.
  * A ticket binds the file and the content hash it was minted for, and expires.
  */
-public final class DownloadService {
+public final class DownloadService implements ApiRoutes {
     private final DownloadTickets tickets;
     private final FileStore files;
     private final BlobIndex blobs;
@@ -66,7 +67,8 @@ public final class DownloadService {
         return baseUrl + "/dl/" + ticket + "/" + BlobResponder.pathSegment(name);
     }
 
-    public void routes(ApiRouter router) {
+    @Override
+    public void routes(Routes router) {
         router.open(Method.GET, "/dl/:ticket/:name", this::serve);
         router.open(Method.HEAD, "/dl/:ticket/:name", this::serve);
         router.open(Method.OPTIONS, "/dl/:ticket/:name", DownloadService::preflight);
@@ -102,6 +104,6 @@ public final class DownloadService {
     }
 
     private static void notAllowed(Call c) {
-        ApiRouter.methodNotAllowed(c, "GET, HEAD");
+        c.methodNotAllowed("GET, HEAD");
     }
 }

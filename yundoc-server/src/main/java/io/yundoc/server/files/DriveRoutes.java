@@ -3,7 +3,8 @@ package io.yundoc.server.files;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Personal-drive routes of api.md §5.3 and §5.6: listings, searches, rename, delete, batch tasks, recycle bin. */
-public final class DriveRoutes {
+public final class DriveRoutes implements ApiRoutes {
     private static final String P = "/api/v1/openapi/personal";
     private final DriveService drive;
     private final CloudImporter cloud;
@@ -25,7 +26,8 @@ public final class DriveRoutes {
         this.cloud = cloud;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.token(Method.GET, P + "/files", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
                 c -> c.ok(drive.list(c.principal(), parentId(c), paging(c, false)).wire(true)));
         r.token(Method.GET, P + "/files/flat", Scope.ACCESS_PERSONAL_FILES, Tier.READ,

@@ -3,7 +3,8 @@ package io.yundoc.server.files;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Personal-drive routes: create, upload, download (api.md §5.4, §5.5). */
-public final class PersonalFileRoutes {
+public final class PersonalFileRoutes implements ApiRoutes {
     private static final String BASE = "/api/v1/openapi/personal/files";
     private final FileService files;
     private final DownloadService downloads;
@@ -24,7 +25,8 @@ public final class PersonalFileRoutes {
         this.downloads = downloads;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.token(Method.POST, BASE + "/upload", Scope.CREATE_PERSONAL_FILES, Tier.WRITE, this::upload);
         r.token(Method.POST, BASE, Scope.CREATE_PERSONAL_FILES, Tier.WRITE, this::create);
         r.token(Method.GET, BASE + "/:file_token/download", Scope.DOWNLOAD_PERSONAL_FILES, Tier.WRITE, this::download);

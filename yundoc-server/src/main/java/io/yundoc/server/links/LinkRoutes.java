@@ -2,12 +2,13 @@ package io.yundoc.server.links;
 
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.quota.Tier;
 
 /** {@code GET} and {@code POST /personal/files/:file_token/links}. */
-public final class LinkRoutes {
+public final class LinkRoutes implements ApiRoutes {
     private static final String PATH = "/api/v1/openapi/personal/files/:file_token/links";
     private final LinkService links;
 
@@ -23,7 +24,8 @@ public final class LinkRoutes {
         return this;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         if (editTokens != null) {
             r.token(Method.GET, PATH + "/with_edit_token", Scope.ACCESS_PERSONAL_FILES, Tier.WRITE, c -> {
                 var l = links.openLink(c.principal(), c.fileId("file_token"));

@@ -6,7 +6,8 @@ import io.helidon.http.SetCookie;
 import io.helidon.webserver.http.ServerResponse;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Scope;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.GrantService;
@@ -35,7 +36,7 @@ import java.util.Optional;
  *
  * <p>Form actions and redirects are relative, so the pages work unchanged behind a path-prefixing proxy.
  */
-public final class AuthPages {
+public final class AuthPages implements ApiRoutes {
     private static final String LOGIN_PURPOSE = "login";
     private static final String CONSENT_PURPOSE = "consent";
     private static final String ACCOUNT_PURPOSE = "account";
@@ -77,7 +78,8 @@ public final class AuthPages {
         this.zone = zone;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.open(Method.GET, "/h5/auth", this::authorize);
         r.open(Method.POST, "/h5/auth/login", this::login);
         r.open(Method.POST, "/h5/auth/consent", this::consent);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Scope;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.auth.EditTokenService;
@@ -25,7 +26,7 @@ import java.util.Map;
  * The OAuth token endpoints (api.md §3.1 steps 2 and 3), the user endpoints (§5.2), the default avatar, and the
  * operator's grant routes (design.md: {@code GET /admin/v1/grants}, {@code DELETE /admin/v1/grants/:grant_id}).
  */
-public final class OAuthRoutes {
+public final class OAuthRoutes implements ApiRoutes {
     private static final byte[] AVATAR = OpsRoutes.load("/static/avatar/default.png");
 
     private final OAuthService oauth;
@@ -45,7 +46,8 @@ public final class OAuthRoutes {
         this.ids = ids;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.open(Method.GET, "/api/v1/oauth2/access_token", this::accessToken);
         r.open(Method.POST, "/api/v1/oauth2/access_token", this::accessToken);
         r.open(Method.POST, "/api/v1/oauth2/refresh_token", this::refreshToken);

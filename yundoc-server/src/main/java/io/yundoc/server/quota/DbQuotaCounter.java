@@ -16,7 +16,8 @@ public final class DbQuotaCounter implements QuotaCounter {
     }
 
     @Override
-    public long increment(String appId, String endpoint, String day, long ttlSeconds) {
+    public long increment(io.yundoc.server.core.ReadCache.Reads reads, String appId, String endpoint, String day,
+                          long ttlSeconds) {
         return jdbi.withHandle(h -> h.createQuery("INSERT INTO quota_usage (app_id, endpoint, day, used) VALUES (:a, :e, :d, 1) "
                         + "ON CONFLICT (app_id, endpoint, day) DO UPDATE SET used = quota_usage.used + 1 RETURNING used")
                 .bind("a", appId).bind("e", endpoint).bind("d", day).mapTo(Long.class).one());

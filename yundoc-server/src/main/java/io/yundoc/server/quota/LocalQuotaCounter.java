@@ -45,7 +45,8 @@ public final class LocalQuotaCounter implements QuotaCounter {
     }
 
     @Override
-    public long increment(String appId, String endpoint, String day, long ttlSeconds) {
+    public long increment(io.yundoc.server.core.ReadCache.Reads reads, String appId, String endpoint, String day,
+                          long ttlSeconds) {
         return counts.computeIfAbsent(new Key(appId, endpoint, day), k -> new AtomicLong()).incrementAndGet();
     }
 

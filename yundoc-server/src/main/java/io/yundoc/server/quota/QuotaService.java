@@ -59,17 +59,22 @@ public final class QuotaService {
     }
 
     /**
-     * Counts the call against {@code endpoint} ("GET /api/v1/openapi/...") and returns the headers to send,
-     * or throws 30002 when the day's quota is used up.
+     * Counts the call against {@code endpoint} ("GET /api/v1/openapi/...") and returns the headers to send, or throws
+     * 30002 when the day's quota is used up. Empty when nothing was counted because the rows the call read through
+     * {@code reads} were out of date (see {@link QuotaCounter#increment}).
      */
-    public Decision consume(String appId, boolean formal, String overridesJson, String endpoint, Tier tier) {
+    public java.util.Optional<Decision> consume(io.yundoc.server.core.ReadCache.Reads reads, String appId, boolean formal,
+                                                String overridesJson, String endpoint, Tier tier) {
         long limit = limitFor(formal, overridesJson, endpoint, tier);
         long nowMillis = clock.millis();
         QuotaDay d = day(nowMillis);
         long reset = Math.max(1, (d.endMillis - nowMillis + 999) / 1000);
-        long used = counter.increment(appId, endpoint, d.name, reset);
+        long used = counter.increment(reads, appId, endpoint, d.name, reset);
+        if (used == QuotaCounter.NOT_COUNTED) {
+            return java.util.Optional.empty();
+        }
         if (limit == UNLIMITED) {
-            return new Decision(UNLIMITED, 0, reset);
+            return java.util.Optional.of(new Decision(UNLIMITED, 0, reset));
         }
         Decision decision = new Decision(limit, Math.max(0, limit - used), reset);
         if (used > limit) {
@@ -80,7 +85,7 @@ public final class QuotaService {
             throw new ApiException(ErrorCode.RATE_LIMITER, "daily quota " + limit + " exhausted for " + endpoint
                     + "; resets " + Instant.ofEpochMilli(d.endMillis).atZone(zone).toOffsetDateTime(), headers);
         }
-        return decision;
+        return java.util.Optional.of(decision);
     }
 
     /** The quota day containing {@code nowMillis}: its name and exact end (DST-safe), cached until it ends. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.ReadCache;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +41,6 @@ public final class RedisQuotaCounter implements QuotaCounter {
     }
 
     private final RedisBackend redis;
-    private final io.yundoc.server.core.ReadCache cache;
     private final Policy policy;
     private volatile boolean up = true;
     /** Calls counted while Redis was down, not yet added into Redis. */
@@ -50,16 +50,7 @@ public final class RedisQuotaCounter implements QuotaCounter {
     private final ScheduledExecutorService reconciler;
 
     public RedisQuotaCounter(RedisBackend redis, Policy policy, MeterRegistry registry) {
-        this(redis, policy, registry, io.yundoc.server.core.ReadCache.disabled());
-    }
-
-    /**
-     * @param cache the row cache whose generation rides along with each count (shared mode): a call that used cached
-     *              rows is counted only if they are current, else {@link io.yundoc.server.core.ReadCache.StaleRead}
-     */
-    public RedisQuotaCounter(RedisBackend redis, Policy policy, MeterRegistry registry, io.yundoc.server.core.ReadCache cache) {
         this.redis = redis;
-        this.cache = cache;
         this.policy = policy;
         Gauge.builder("yundoc_quota_backend_up", () -> up ? 1 : 0)
                 .description("1 while the shared quota store (Redis) answers").register(registry);
@@ -93,36 +84,37 @@ public final class RedisQuotaCounter implements QuotaCounter {
         return n;
     }
 
+    /**
+     * One round trip: the count, and the row-cache generation the call's cached rows must carry (shared cache mode).
+     * Rows out of date, or rows used unverified when Redis cannot vouch for them: nothing counted, and
+     * {@link QuotaCounter#NOT_COUNTED} so that the call reads them again first.
+     */
     @Override
-    public long increment(String appId, String endpoint, String day, long ttlSeconds) {
+    public long increment(ReadCache.Reads reads, String appId, String endpoint, String day, long ttlSeconds) {
         Key k = new Key(appId, endpoint, day);
         if (up) {
-            RedisBackend.Metered m;
             try {
-                m = redis.meter(k.redisKey(), 1, ttlSeconds + GRACE_SECONDS, cache.expectedGeneration());
-            } catch (RuntimeException e) {
-                markDown(e);
-                m = null;
-                if (cache.abandon()) {
-                    throw new io.yundoc.server.core.ReadCache.StaleRead(); // re-read from the database, then count
-                }
-            }
-            if (m != null) {
+                RedisBackend.Metered m = redis.meter(k.redisKey(), 1, ttlSeconds + GRACE_SECONDS, reads.expectedGeneration());
+                reads.learnt(m.generation());
                 if (!m.counted()) {
-                    throw cache.stale(m.generation());
+                    return NOT_COUNTED;
                 }
-                cache.confirmed(m.generation());
                 lastSeen.put(k, m.count());
                 return m.count();
+            } catch (RuntimeException e) {
+                markDown(e);
+                if (reads.storeFailed()) {
+                    return NOT_COUNTED; // re-read from the database, then count (or refuse, by the policy)
+                }
             }
         }
         if (policy == Policy.CLOSED) {
             throw new ApiException(ErrorCode.INTERNAL_ERROR, "quota backend unavailable");
         }
-        if (cache.abandon()) {
-            // Redis was already found down (by this counter, or earlier in the call by the replay cache): nothing
-            // can vouch for rows this call took from the cache, so it reads them again before it counts
-            throw new io.yundoc.server.core.ReadCache.StaleRead();
+        if (reads.storeFailed()) {
+            // Redis is down (found by this counter, or earlier in the call by the replay cache): nothing can vouch
+            // for rows this call took from the cache, so it reads them again before it counts
+            return NOT_COUNTED;
         }
         long[] local = new long[1];
         // compute() holds the key's lock, so the reconciler can never drop an entry mid-increment

@@ -4,7 +4,8 @@ import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.helidon.http.Method;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /metrics} and the account page; and {@code /docs}, Swagger UI on {@code /openapi}, served from the
  * swagger-ui WebJar in the jar (no CDN).
  */
-public final class LandingPage {
+public final class LandingPage implements ApiRoutes {
     /** Precompiled jte templates (src/main/jte, compiled by jte-maven-plugin); escaping is automatic. */
     static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
     private static final String SWAGGER = "/META-INF/resources/webjars/swagger-ui/" + swaggerVersion() + "/";
@@ -42,7 +43,8 @@ public final class LandingPage {
         this.dev = dev;
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.open(Method.GET, "/", this::landing);
         r.open(Method.GET, "/docs", this::docs);
         r.open(Method.GET, "/docs/assets/:name", this::asset);

@@ -1,7 +1,8 @@
 package io.yundoc.server.web;
 
 import io.helidon.http.Method;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.Database;
@@ -19,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** {@code /health}, {@code /metrics} (Prometheus text) and {@code /openapi} (the static OpenAPI 3.1 document). */
-public final class OpsRoutes {
+public final class OpsRoutes implements ApiRoutes {
     private final Database db;
     private final BlobStore blobs;
     private final Metrics metrics;
@@ -111,7 +112,8 @@ public final class OpsRoutes {
         }
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.open(Method.GET, "/health", this::health);
         r.open(Method.GET, "/metrics", c -> {
             c.response().header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

@@ -1,7 +1,8 @@
 package io.yundoc.server.web;
 
 import io.helidon.http.Method;
-import io.yundoc.server.api.ApiRouter;
+import io.yundoc.server.api.ApiRoutes;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.UserRecord;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * The share page {@code /l/<sid>} (api.md §7): the file's name, type, size, owner, permission and expiry, and a
  * download button carrying a fresh temporary URL. Every reason a link cannot be used gets the same 404 page.
  */
-public final class SharePageRoutes {
+public final class SharePageRoutes implements ApiRoutes {
     private final LinkStore links;
     private final FileStore files;
     private final UserStore users;
@@ -57,7 +58,8 @@ public final class SharePageRoutes {
     record Shared(LinkRecord link, FileRecord file, UserRecord owner) {
     }
 
-    public void routes(ApiRouter r) {
+    @Override
+    public void routes(Routes r) {
         r.open(Method.GET, "/l/:sid", this::page);
         r.open(Method.HEAD, "/l/:sid", this::page);
         r.open(Method.GET, "/l/:sid/download", this::download);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shared mode of the row cache: two caches (two instances) over one database and one generation store. The store
  * here is an in-process counter with the contract of the Redis one ({@code RedisBackend}, tested on real Redis in
  * {@code RedisGenerationTest}); the metered round trip is played by {@link #meter}, which does what the Redis quota
- * script does with the generation. The database is a real SQLite file whose writes go through each cache's tracked
+ * script does with the generation (and what {@code RedisQuotaCounter} reports to the call's {@link ReadCache.Reads}). The database is a real SQLite file whose writes go through each cache's tracked
  * data source.
  */
 class ReadCacheSharedTest {
@@ -77,96 +77,123 @@ class ReadCacheSharedTest {
 
     @AfterEach
     void close() {
-        a.endCall();
-        b.endCall();
         db.close();
     }
 
-    private String read(ReadCache.Region<String, String> names, Jdbi jdbi, String id) {
-        return names.get(id, k -> {
+    private String read(ReadCache.Reads reads, ReadCache.Region<String, String> names, Jdbi jdbi, String id) {
+        return names.get(reads, id, k -> {
             loads.incrementAndGet();
             return jdbi.withHandle(h -> h.createQuery("SELECT name FROM cache_probe WHERE id = :id").bind("id", k)
                     .mapTo(String.class).findOne().orElse(null));
         });
     }
 
-    /** What the Redis quota script does with the generation: count only if the call's cached rows are current. */
-    private void meter(ReadCache cache) {
-        long expected = cache.expectedGeneration();
+    /**
+     * What the Redis quota script does with the generation: count only if the call's cached rows are current; either
+     * way the call learns the current generation. False: nothing counted.
+     */
+    private boolean meter(ReadCache.Reads reads) {
+        long expected = reads.expectedGeneration();
         long current = store.generation.get(); // inside the script: not one of the store's own reads
-        if (expected != ReadCache.NONE && expected != current) {
-            throw cache.stale(current);
-        }
-        cache.confirmed(current);
+        reads.learnt(current);
+        return expected == ReadCache.NONE || expected == current;
     }
 
     /** One whole metered call through {@code cache} that reads row "a" (and so caches it). */
     private void meteredRead(ReadCache cache, ReadCache.Region<String, String> names, Jdbi jdbi) {
-        cache.beginMeteredCall();
-        try {
-            read(names, jdbi, "a");
-            meter(cache);
-        } finally {
-            cache.endCall();
-        }
+        ReadCache.Reads reads = cache.begin(true);
+        read(reads, names, jdbi, "a");
+        assertThat(meter(reads)).isTrue();
     }
 
     private void rename(Jdbi jdbi, String name) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = :n WHERE id = 'a'").bind("n", name).execute());
     }
 
+    /** A decision on row "a" that accepts only {@code wanted}, as authentication accepts only a valid row. */
+    private ReadCache.Verdict<String> acceptOnly(ReadCache.Reads reads, ReadCache.Region<String, String> names, Jdbi jdbi,
+                                                 String wanted, AtomicInteger decisions) {
+        decisions.incrementAndGet();
+        String name = read(reads, names, jdbi, "a");
+        return name.equals(wanted) ? ReadCache.Verdict.accept(name)
+                : ReadCache.Verdict.refuse(ApiException.invalid("row is " + name), null);
+    }
+
     @Test
     void withoutAMeteredCallEveryReadGoesToTheDatabase() {
         assertThat(a.shared()).isTrue();
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("one");
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("one");
-        assertThat(loads).as("no call on this thread: nothing cached, nothing served from memory").hasValue(2);
+        assertThat(namesA.get("a", k -> { loads.incrementAndGet(); return "one"; })).isEqualTo("one");
+        assertThat(read(a.direct(), namesA, jdbiA, "a")).isEqualTo("one");
+        assertThat(read(a.begin(false), namesA, jdbiA, "a")).isEqualTo("one");
+        assertThat(loads).as("no metered call: nothing cached, nothing served from memory").hasValue(3);
         assertThat(store.reads).hasValue(0);
     }
 
     @Test
     void aMeteredCallCachesUnderTheGenerationItLearntAndTheNextOneUsesTheRowUnverifiedUntilTheRoundTrip() {
-        a.beginMeteredCall();
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("one");
+        ReadCache.Reads first = a.begin(true);
+        assertThat(read(first, namesA, jdbiA, "a")).isEqualTo("one");
         assertThat(store.reads).as("a miss learns the generation first").hasValue(1);
-        meter(a);
-        a.endCall();
+        assertThat(meter(first)).isTrue();
 
-        a.beginMeteredCall();
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("one");
+        ReadCache.Reads second = a.begin(true);
+        assertThat(read(second, namesA, jdbiA, "a")).isEqualTo("one");
         assertThat(loads).hasValue(1);
         assertThat(store.reads).as("a hit costs no round trip of its own").hasValue(1);
-        assertThat(a.expectedGeneration()).isEqualTo(store.generation.get());
-        meter(a);
-        assertThat(a.expectedGeneration()).isEqualTo(ReadCache.NONE);
-        assertThat(read(namesA, jdbiA, "a")).as("after the round trip: checked against its generation").isEqualTo("one");
+        assertThat(second.expectedGeneration()).isEqualTo(store.generation.get());
+        assertThat(meter(second)).isTrue();
+        assertThat(second.expectedGeneration()).isEqualTo(ReadCache.NONE);
+        assertThat(read(second, namesA, jdbiA, "a")).as("after the round trip: checked against its generation").isEqualTo("one");
         assertThat(loads).hasValue(1);
-        a.endCall();
-        assertThat(read(namesA, jdbiA, "a")).as("the call is over: the database again").isEqualTo("one");
+        assertThat(read(a.direct(), namesA, jdbiA, "a")).as("outside the call: the database again").isEqualTo("one");
         assertThat(loads).hasValue(2);
     }
 
     @Test
+    void theReadsTravelWithTheCallsObjectNotWithItsThread() throws Exception {
+        meteredRead(a, namesA, jdbiA);
+        ReadCache.Reads call = a.begin(true);
+        // another thread carrying the call's object is the call; the call's own thread without it is not
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThat(pool.submit(() -> read(call, namesA, jdbiA, "a")).get()).isEqualTo("one");
+        }
+        assertThat(loads).as("served from memory on the other thread").hasValue(1);
+        assertThat(call.expectedGeneration()).isEqualTo(store.generation.get());
+        assertThat(read(a.direct(), namesA, jdbiA, "a")).isEqualTo("one");
+        assertThat(loads).as("no object, no cache").hasValue(2);
+    }
+
+    @Test
     void aWriteThroughOneInstanceMakesTheOtherReadAgainBeforeItCounts() {
-        b.beginMeteredCall();
-        assertThat(read(namesB, jdbiB, "a")).isEqualTo("one");
-        meter(b);
-        b.endCall();
+        meteredRead(b, namesB, jdbiB);
         long before = store.generation.get();
 
         rename(jdbiA, "two"); // instance A commits a write: the shared generation moves on before it answers
         assertThat(store.generation.get()).isGreaterThan(before);
 
-        b.beginMeteredCall();
-        assertThat(read(namesB, jdbiB, "a")).as("served unverified: the round trip decides").isEqualTo("one");
-        assertThatThrownBy(() -> meter(b)).isInstanceOf(ReadCache.StaleRead.class);
-        assertThat(read(namesB, jdbiB, "a")).as("re-read after the refusal").isEqualTo("two");
-        meter(b); // counts now: the call knows its generation
-        b.endCall();
+        ReadCache.Reads reads = b.begin(true);
+        AtomicInteger decisions = new AtomicInteger();
+        AtomicInteger counted = new AtomicInteger();
+        java.util.List<String> decided = new java.util.ArrayList<>();
+        String name = reads.settle(() -> {
+            decisions.incrementAndGet();
+            String n = read(reads, namesB, jdbiB, "a");
+            decided.add(n);
+            return ReadCache.Verdict.accept(n);
+        }, n -> { }, n -> {
+            boolean ok = meter(reads);
+            if (ok) {
+                counted.incrementAndGet();
+            }
+            return ok;
+        });
+        assertThat(decided).as("served unverified, refused by the round trip, re-read").containsExactly("one", "two");
+        assertThat(name).isEqualTo("two");
+        assertThat(counted).as("counted once, on the fresh row").hasValue(1);
 
-        b.beginMeteredCall();
-        assertThat(read(namesB, jdbiB, "a")).isEqualTo("two");
-        meter(b);
+        ReadCache.Reads next = b.begin(true);
+        assertThat(read(next, namesB, jdbiB, "a")).isEqualTo("two");
+        assertThat(meter(next)).isTrue();
         assertThat(loads).hasValue(2);
     }
 
@@ -175,57 +202,78 @@ class ReadCacheSharedTest {
         meteredRead(a, namesA, jdbiA);
         rename(jdbiB, "three");
 
-        a.beginMeteredCall();
-        meter(a); // a call that used no cached row before counting (e.g. its principal was a miss elsewhere)
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("three");
+        ReadCache.Reads reads = a.begin(true);
+        assertThat(meter(reads)).isTrue(); // a call that used no cached row before counting
+        assertThat(read(reads, namesA, jdbiA, "a")).isEqualTo("three");
     }
 
     @Test
     void aCallThatWroteReadsTheDatabaseForTheRestOfIt() {
-        a.beginMeteredCall();
-        read(namesA, jdbiA, "a");
-        meter(a);
+        ReadCache.Reads reads = a.begin(true);
+        read(reads, namesA, jdbiA, "a");
+        assertThat(meter(reads)).isTrue();
         rename(jdbiA, "four");
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("four");
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("four");
+        assertThat(read(reads, namesA, jdbiA, "a")).isEqualTo("four");
+        assertThat(read(reads, namesA, jdbiA, "a")).isEqualTo("four");
         assertThat(loads).hasValue(3);
+        ReadCache.Reads later = a.begin(true);
+        assertThat(read(later, namesA, jdbiA, "a")).as("served unverified: the round trip decides").isEqualTo("one");
+        assertThat(meter(later)).isFalse();
+        assertThat(read(later, namesA, jdbiA, "a")).as("a call begun after the write caches again").isEqualTo("four");
+        assertThat(read(a.begin(true), namesA, jdbiA, "a")).isEqualTo("four");
+        assertThat(loads).hasValue(4);
     }
 
     @Test
     void aRefusalBasedOnUnverifiedRowsIsDecidedAgainOnlyWhenTheyWereOutOfDate() {
         meteredRead(a, namesA, jdbiA);
 
-        a.beginMeteredCall();
-        read(namesA, jdbiA, "a");
-        assertThat(a.revalidate()).as("nothing changed: the refusal stands").isFalse();
-        a.endCall();
+        AtomicInteger decisions = new AtomicInteger();
+        ReadCache.Reads unchanged = a.begin(true);
+        assertThatThrownBy(() -> unchanged.settle(() -> acceptOnly(unchanged, namesA, jdbiA, "five", decisions),
+                n -> { }, n -> meter(unchanged)))
+                .isInstanceOf(ApiException.class).hasMessageContaining("row is one");
+        assertThat(decisions).as("nothing changed: the refusal stands").hasValue(1);
 
         rename(jdbiB, "five");
-        a.beginMeteredCall();
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("one");
-        assertThat(a.revalidate()).as("the generation moved on: decide again").isTrue();
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("five");
-        assertThat(a.revalidate()).as("nothing unverified left").isFalse();
+        decisions.set(0);
+        ReadCache.Reads changed = a.begin(true);
+        assertThat(changed.settle(() -> acceptOnly(changed, namesA, jdbiA, "five", decisions), n -> { },
+                n -> meter(changed))).isEqualTo("five");
+        assertThat(decisions).as("the generation moved on: decided again on the fresh row").hasValue(2);
+    }
+
+    @Test
+    void theRowsIndependentStepsRunOnceAndARefusalAfterAStaleCountStands() {
+        meteredRead(a, namesA, jdbiA);
+        rename(jdbiB, "six"); // the cached row is out of date, and the fresh one is refused
+        AtomicInteger verified = new AtomicInteger();
+        AtomicInteger decisions = new AtomicInteger();
+        ReadCache.Reads reads = a.begin(true);
+        assertThatThrownBy(() -> reads.settle(() -> acceptOnly(reads, namesA, jdbiA, "one", decisions),
+                n -> verified.incrementAndGet(), n -> meter(reads)))
+                .isInstanceOf(ApiException.class).hasMessageContaining("row is six");
+        assertThat(verified).hasValue(1);
+        assertThat(decisions).hasValue(2);
     }
 
     @Test
     void whenTheStoreFailsMidCallTheCallReadsTheDatabase() {
         meteredRead(a, namesA, jdbiA);
 
-        a.beginMeteredCall();
-        read(namesA, jdbiA, "a");
-        assertThat(a.abandon()).as("a row was used unverified: re-read it").isTrue();
-        assertThat(a.expectedGeneration()).as("the store came back: nothing unverified is left to check")
-                .isEqualTo(ReadCache.NONE);
-        rename(jdbiB, "six");
-        assertThat(read(namesA, jdbiA, "a")).isEqualTo("six");
-        assertThat(a.abandon()).isFalse();
-        a.endCall();
+        ReadCache.Reads reads = a.begin(true);
+        read(reads, namesA, jdbiA, "a");
+        assertThat(reads.storeFailed()).as("a row was used unverified: re-read it").isTrue();
+        assertThat(reads.expectedGeneration()).as("nothing unverified is left to check").isEqualTo(ReadCache.NONE);
+        rename(jdbiB, "seven");
+        assertThat(read(reads, namesA, jdbiA, "a")).isEqualTo("seven");
+        assertThat(reads.storeFailed()).isFalse();
 
         store.down.set(true);
-        a.beginMeteredCall();
-        assertThat(read(namesA, jdbiA, "a")).as("store known down: no call uses the cache").isEqualTo("six");
-        assertThat(a.expectedGeneration()).isEqualTo(ReadCache.NONE);
+        ReadCache.Reads whileDown = a.begin(true);
+        assertThat(whileDown).as("store known down: no call uses the cache").isSameAs(a.direct());
+        assertThat(read(whileDown, namesA, jdbiA, "a")).isEqualTo("seven");
+        assertThat(whileDown.expectedGeneration()).isEqualTo(ReadCache.NONE);
     }
 
     @Test
@@ -247,23 +295,22 @@ class ReadCacheSharedTest {
         }, 60_000);
         Jdbi jdbiFlaky = Jdbi.create(flaky.track(db.dataSource()));
         ReadCache.Region<String, String> namesFlaky = flaky.region(10);
-        rename(jdbiFlaky, "seven");
+        rename(jdbiFlaky, "eight");
         assertThat(store.generation.get()).as("the bump was lost").isEqualTo(before);
 
         int loadsBefore = loads.get();
         // the owed bump is retried at the next metered call on that instance, which then caches as usual
-        flaky.beginMeteredCall();
+        ReadCache.Reads reads = flaky.begin(true);
         assertThat(store.generation.get()).as("the owed bump landed").isGreaterThan(before);
-        assertThat(read(namesFlaky, jdbiFlaky, "a")).isEqualTo("seven");
-        meter(flaky);
-        flaky.endCall();
+        assertThat(read(reads, namesFlaky, jdbiFlaky, "a")).isEqualTo("eight");
+        assertThat(meter(reads)).isTrue();
         assertThat(loads.get()).isEqualTo(loadsBefore + 1);
 
         // and the other instance, whose row predates the write, re-reads it
-        b.beginMeteredCall();
-        read(namesB, jdbiB, "a");
-        assertThatThrownBy(() -> meter(b)).isInstanceOf(ReadCache.StaleRead.class);
-        assertThat(read(namesB, jdbiB, "a")).isEqualTo("seven");
+        ReadCache.Reads other = b.begin(true);
+        read(other, namesB, jdbiB, "a");
+        assertThat(meter(other)).isFalse();
+        assertThat(read(other, namesB, jdbiB, "a")).isEqualTo("eight");
     }
 
     @Test
@@ -275,18 +322,15 @@ class ReadCacheSharedTest {
         // a change the generation never heard of (SQL run by hand against the database)
         db.jdbi().useHandle(h -> h.execute("UPDATE cache_probe SET name = 'by hand' WHERE id = 'a'"));
         Thread.sleep(120);
-        shortLived.beginMeteredCall();
-        assertThat(read(names, jdbi, "a")).isEqualTo("by hand");
-        shortLived.endCall();
+        assertThat(read(shortLived.begin(true), names, jdbi, "a")).isEqualTo("by hand");
     }
 
     @Test
     void absentRowsAreNotKept() {
         for (int i = 0; i < 3; i++) {
-            a.beginMeteredCall();
-            assertThat(read(namesA, jdbiA, "missing")).isNull();
-            meter(a);
-            a.endCall();
+            ReadCache.Reads reads = a.begin(true);
+            assertThat(read(reads, namesA, jdbiA, "missing")).isNull();
+            assertThat(meter(reads)).isTrue();
         }
         assertThat(loads).hasValue(3);
     }
@@ -308,12 +352,7 @@ class ReadCacheSharedTest {
         };
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             java.util.concurrent.Callable<String> call = () -> {
-                a.beginMeteredCall();
-                try {
-                    return namesA.get("k", slow);
-                } finally {
-                    a.endCall();
-                }
+                return namesA.get(a.begin(true), "k", slow);
             };
             var first = pool.submit(call);
             loading.await();
@@ -337,29 +376,20 @@ class ReadCacheSharedTest {
         ReadCache.Region<String, String> rows = a.region(10);
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             var old = pool.submit(() -> {
-                a.beginMeteredCall();
-                try {
-                    return rows.get("k", k -> {
-                        loading2.countDown();
-                        try {
-                            release2.await();
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return "old";
-                    });
-                } finally {
-                    a.endCall();
-                }
+                ReadCache.Reads early = a.begin(true);
+                return rows.get(early, "k", k -> {
+                    loading2.countDown();
+                    try {
+                        release2.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return "old";
+                });
             });
             loading2.await();
             store.advance(); // a write committed elsewhere while that load runs
-            a.beginMeteredCall();
-            try {
-                assertThat(rows.get("k", k -> "new")).isEqualTo("new");
-            } finally {
-                a.endCall();
-            }
+            assertThat(rows.get(a.begin(true), "k", k -> "new")).isEqualTo("new");
             release2.countDown();
             assertThat(old.get()).isEqualTo("old");
         }
