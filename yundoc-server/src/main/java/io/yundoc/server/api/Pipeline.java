@@ -88,51 +88,49 @@ public final class Pipeline {
 
     private void run(Endpoint e, CallHandler h, boolean faultable, boolean underApi, boolean write,
                      Authentication.Step authenticate, ServerRequest req, ServerResponse res) throws Exception {
-        {
-            Call call = begin(e, req, res);
-            Faults.Fault fault = faultable ? faults.take(req) : null;
-            try {
-                if (req.prologue().uriPath().path().indexOf('\0') >= 0) {
-                    // %00: as nginx, a 400 and one line; never a name or an id
-                    LOG.info("refused " + e.method() + " with NUL in the path [" + call.requestId() + "]");
-                    throw ApiException.invalid("malformed request path");
-                }
-                if (fault != null) {
-                    Faults.apply(fault, call);
-                }
-                if (underApi) {
-                    maintenance.refuseWhileOn();
-                }
-                authenticate.authenticate(call);
-                h.handle(call);
-                if (write && disk != null) {
-                    disk.succeeded(); // a write went through: the disk has room again (DiskSpace "just")
-                }
-                call.finish(metrics, 0);
-            } catch (CloseConnectionException ex) {
-                call.finish(metrics, 0);
-                throw ex; // an injected drop: Helidon closes the connection without (finishing) an answer
-            } catch (DataReader.InsufficientDataAvailableException ex) {
-                // the request body ended early: the client went away, or was cut off by the body idle timeout.
-                // Nobody is left to answer; Helidon closes the connection without a stack trace in the log
-                LOG.fine("connection closed inside the request body of " + e.key() + " [" + call.requestId() + "]");
-                call.finish(metrics, 0);
-                throw new CloseConnectionException("request body ended early", ex);
-            } catch (BadRequestException ex) {
-                // the body's framing is broken (e.g. a malformed chunk size): one line, no stack trace, and the
-                // connection closes since the next request's start cannot be found
-                LOG.info("bad request body in " + e.key() + " [" + call.requestId() + "]: " + ex.getMessage());
-                res.header(HeaderValues.CONNECTION_CLOSE);
-                ApiErrors.send(call, ApiException.invalid("malformed request body: " + ex.getMessage()));
-                call.finish(metrics, ErrorCode.INVALID_ARGUMENT.code());
-                // and nothing more: Helidon would otherwise read on for the rest of the body and fail (and log) again
-                throw new CloseConnectionException("malformed request body", ex);
-            } catch (Exception ex) {
-                if (!res.isSent()) {
-                    throw ex; // answered by the error handlers
-                }
-                afterTheAnswer(call, ex);
+        Call call = begin(e, req, res);
+        Faults.Fault fault = faultable ? faults.take(req) : null;
+        try {
+            if (req.prologue().uriPath().path().indexOf('\0') >= 0) {
+                // %00: as nginx, a 400 and one line; never a name or an id
+                LOG.info("refused " + e.method() + " with NUL in the path [" + call.requestId() + "]");
+                throw ApiException.invalid("malformed request path");
             }
+            if (fault != null) {
+                Faults.apply(fault, call);
+            }
+            if (underApi) {
+                maintenance.refuseWhileOn();
+            }
+            authenticate.authenticate(call);
+            h.handle(call);
+            if (write && disk != null) {
+                disk.succeeded(); // a write went through: the disk has room again (DiskSpace "just")
+            }
+            call.finish(metrics, 0);
+        } catch (CloseConnectionException ex) {
+            call.finish(metrics, 0);
+            throw ex; // an injected drop: Helidon closes the connection without (finishing) an answer
+        } catch (DataReader.InsufficientDataAvailableException ex) {
+            // the request body ended early: the client went away, or was cut off by the body idle timeout.
+            // Nobody is left to answer; Helidon closes the connection without a stack trace in the log
+            LOG.fine("connection closed inside the request body of " + e.key() + " [" + call.requestId() + "]");
+            call.finish(metrics, 0);
+            throw new CloseConnectionException("request body ended early", ex);
+        } catch (BadRequestException ex) {
+            // the body's framing is broken (e.g. a malformed chunk size): one line, no stack trace, and the
+            // connection closes since the next request's start cannot be found
+            LOG.info("bad request body in " + e.key() + " [" + call.requestId() + "]: " + ex.getMessage());
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            ApiErrors.send(call, ApiException.invalid("malformed request body: " + ex.getMessage()));
+            call.finish(metrics, ErrorCode.INVALID_ARGUMENT.code());
+            // and nothing more: Helidon would otherwise read on for the rest of the body and fail (and log) again
+            throw new CloseConnectionException("malformed request body", ex);
+        } catch (Exception ex) {
+            if (!res.isSent()) {
+                throw ex; // answered by the error handlers
+            }
+            afterTheAnswer(call, ex);
         }
     }
 

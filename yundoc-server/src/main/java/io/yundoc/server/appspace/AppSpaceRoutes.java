@@ -58,7 +58,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
     }
 
     private void info(io.yundoc.server.api.Call c) {
-        FileRecord f = service.file(c.app(), c.fileId("file_token"));
+        FileRecord f = service.file(c.reads(), c.app(), c.fileId("file_token"));
         Rendered r = rendered.get(f.fileId());
         if (r == null || r.source() != f) {
             r = new Rendered(f, io.yundoc.server.core.Json.write(io.yundoc.protocol.wire.Envelope.Ok.of(AppSpaceService.info(f))));
@@ -77,7 +77,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
         r.signed(Method.GET, BASE + "/:file_token", Tier.READ, false, this::info);
         // a ?file_token= in the query (as the docs' example sends) is ignored: the path wins (api.md §1.6)
         r.signed(Method.GET, BASE + "/:file_token/download", Tier.WRITE, false,
-                c -> c.ok(downloads.answer(service.file(c.app(), c.fileId("file_token")), c.baseUrl())));
+                c -> c.ok(downloads.answer(c.reads(), service.file(c.reads(), c.app(), c.fileId("file_token")), c.baseUrl())));
         r.signed(Method.GET, BASE + "/:file_token/versions", Tier.READ, false, this::versions);
         r.signed(Method.GET, BASE + "/:file_token/versions/:version", Tier.READ, false, c -> {
             long v = version(c.param("version"));
@@ -142,7 +142,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
         long v = version(c.param("version"));
         FileRecord f = service.versionedFile(c.app(), c.fileId("file_token"));
         if (v == f.version()) {
-            c.ok(downloads.answer(f, c.baseUrl())); // the current version, pinned answers included
+            c.ok(downloads.answer(c.reads(), f, c.baseUrl())); // the current version, pinned answers included
             return;
         }
         AppSpaceStore.Version ver = service.version(f, v);
@@ -352,7 +352,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
         if (!p.scopes().contains(io.yundoc.protocol.Scope.USER_BASIC)) {
             throw ApiException.denied("scope user_basic not granted");
         }
-        var f = service.file(c.app(), c.fileId("file_token"));
+        var f = service.file(c.reads(), c.app(), c.fileId("file_token"));
         if (f.isFolder()) {
             throw ApiException.invalid("a folder has no view page");
         }

@@ -55,7 +55,12 @@ public final class AppSpaceService {
     }
 
     public FileRecord file(AppRecord app, String fileToken) {
-        FileRecord f = store.find(fileToken).orElseThrow(ApiException::notFound);
+        return file(null, app, fileToken);
+    }
+
+    /** {@link #file(AppRecord, String)} reading the file row under the call's {@code reads} (null: none). */
+    public FileRecord file(io.yundoc.server.core.ReadCache.Reads reads, AppRecord app, String fileToken) {
+        FileRecord f = store.find(reads, fileToken).orElseThrow(ApiException::notFound);
         requireOwn(app, f);
         return f;
     }

@@ -28,7 +28,12 @@ public final class BlobIndex {
 
     /** Plain JDBC: every download answer and every /dl/ request reads the blob row. */
     public Optional<BlobRecord> find(String key) {
-        return Optional.ofNullable(rows.get(key, this::load));
+        return find(null, key);
+    }
+
+    /** {@link #find(String)}, possibly from the row cache under the call's {@code reads} (null: none). */
+    public Optional<BlobRecord> find(io.yundoc.server.core.ReadCache.Reads reads, String key) {
+        return Optional.ofNullable(reads == null ? rows.get(key, this::load) : rows.get(reads, key, this::load));
     }
 
     private BlobRecord load(String key) {

@@ -39,6 +39,11 @@ public final class DownloadService implements ApiRoutes {
 
     /** The download answer for a file's current content: pinned (dev fixtures) or a fresh temporary URL. */
     public DownloadInfo answer(FileRecord f, String baseUrl) {
+        return answer(null, f, baseUrl);
+    }
+
+    /** {@link #answer(FileRecord, String)} reading the blob row under the call's {@code reads} (null: none). */
+    public DownloadInfo answer(io.yundoc.server.core.ReadCache.Reads reads, FileRecord f, String baseUrl) {
         if (f.isFolder()) {
             throw ApiException.invalid("a folder cannot be downloaded");
         }
@@ -49,7 +54,7 @@ public final class DownloadService implements ApiRoutes {
         if (f.online() || f.blobKey() == null) {
             throw new ApiException(ErrorCode.ONLINE_FILE_TYPE, "online documents have no bytes to download");
         }
-        BlobRecord b = blobs.find(f.blobKey()).orElseThrow(() -> new IllegalStateException("blob row missing for " + f.fileId()));
+        BlobRecord b = blobs.find(reads, f.blobKey()).orElseThrow(() -> new IllegalStateException("blob row missing for " + f.fileId()));
         String url = responder.directUrl(b.key(), f.name(), io.yundoc.server.blob.ContentTypes.of(f.name()), Duration.ofSeconds(ttlSeconds))
                 .orElseGet(() -> url(baseUrl, f.fileId(), f.blobKey(), f.name()));
         return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url);

@@ -46,7 +46,12 @@ public final class FileService {
      * anything in the recycle bin, is 30012 as if it did not exist (api.md §5.1 Visibility).
      */
     public FileRecord visible(Principal p, String fileId) {
-        FileRecord f = store.find(fileId).orElseThrow(ApiException::notFound);
+        return visible(null, p, fileId);
+    }
+
+    /** {@link #visible(Principal, String)} reading the file row under the call's {@code reads} (null: none). */
+    public FileRecord visible(io.yundoc.server.core.ReadCache.Reads reads, Principal p, String fileId) {
+        FileRecord f = store.find(reads, fileId).orElseThrow(ApiException::notFound);
         if (!f.live() || !FileRecord.PERSONAL.equals(f.space())) {
             throw ApiException.notFound();
         }

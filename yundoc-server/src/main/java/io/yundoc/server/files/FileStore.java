@@ -27,7 +27,13 @@ public final class FileStore {
 
     /** The file row as committed (outside any transaction of the caller's). */
     public Optional<FileRecord> find(String fileId) {
-        return Optional.ofNullable(rows.get(fileId, id -> jdbi.withHandle(h -> find(h, id)).orElse(null)));
+        return find((io.yundoc.server.core.ReadCache.Reads) null, fileId);
+    }
+
+    /** {@link #find(String)}, possibly from the row cache under the call's {@code reads} (null: none). */
+    public Optional<FileRecord> find(io.yundoc.server.core.ReadCache.Reads reads, String fileId) {
+        java.util.function.Function<String, FileRecord> load = id -> jdbi.withHandle(h -> find(h, id)).orElse(null);
+        return Optional.ofNullable(reads == null ? rows.get(fileId, load) : rows.get(reads, fileId, load));
     }
 
     /** The columns of {@link FileRecord}, in its order: the lookup by id reads them by position. */

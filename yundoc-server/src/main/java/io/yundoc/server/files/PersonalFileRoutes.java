@@ -69,7 +69,7 @@ public final class PersonalFileRoutes implements ApiRoutes {
     }
 
     private void download(Call c) {
-        FileRecord f = files.visible(c.principal(), c.fileId("file_token"));
-        c.ok(downloads.answer(f, c.baseUrl()));
+        FileRecord f = files.visible(c.reads(), c.principal(), c.fileId("file_token"));
+        c.ok(downloads.answer(c.reads(), f, c.baseUrl()));
     }
 }

@@ -28,7 +28,7 @@ public final class LinkRoutes implements ApiRoutes {
     public void routes(Routes r) {
         if (editTokens != null) {
             r.token(Method.GET, PATH + "/with_edit_token", Scope.ACCESS_PERSONAL_FILES, Tier.WRITE, c -> {
-                var l = links.openLink(c.principal(), c.fileId("file_token"));
+                var l = links.openLink(c.reads(), c.principal(), c.fileId("file_token"));
                 c.ok(tokenUrl(c, c.baseUrl() + "/l/" + l.sid()));
             });
             r.token(Method.GET, "/api/v1/openapi/personal/files/:file_token/url/with_edit_token", Scope.ACCESS_PERSONAL_FILES,
@@ -38,7 +38,7 @@ public final class LinkRoutes implements ApiRoutes {
                     });
         }
         r.token(Method.GET, PATH, Scope.ACCESS_PERSONAL_FILES, Tier.READ,
-                c -> c.ok(links.get(c.principal(), c.fileId("file_token"), c.baseUrl())));
+                c -> c.ok(links.get(c.reads(), c.principal(), c.fileId("file_token"), c.baseUrl())));
         r.token(Method.POST, PATH, Scope.EDIT_PERSONAL_FILES, Tier.WRITE, this::post);
         r.token(Method.DELETE, PATH, Scope.EDIT_PERSONAL_FILES, Tier.WRITE, c -> {
             links.delete(c.principal(), c.fileId("file_token"));

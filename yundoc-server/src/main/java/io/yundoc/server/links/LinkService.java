@@ -31,16 +31,16 @@ public final class LinkService {
         return store;
     }
 
-    public LinkInfo get(Principal p, String fileId, String baseUrl) {
-        FileRecord f = files.visible(p, fileId);
-        LinkRecord l = store.byFile(f.fileId()).orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link"));
+    public LinkInfo get(io.yundoc.server.core.ReadCache.Reads reads, Principal p, String fileId, String baseUrl) {
+        FileRecord f = files.visible(reads, p, fileId);
+        LinkRecord l = store.byFile(reads, f.fileId()).orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link"));
         return info(l, f, baseUrl);
     }
 
     /** The file's link when it is open and unexpired (links/with_edit_token), else 30014. */
-    public LinkRecord openLink(Principal p, String fileId) {
-        FileRecord f = files.visible(p, fileId);
-        return store.byFile(f.fileId()).filter(l -> l.open() && !l.expired(clock.epochSeconds()))
+    public LinkRecord openLink(io.yundoc.server.core.ReadCache.Reads reads, Principal p, String fileId) {
+        FileRecord f = files.visible(reads, p, fileId);
+        return store.byFile(reads, f.fileId()).filter(l -> l.open() && !l.expired(clock.epochSeconds()))
                 .orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file is not shared by an open link"));
     }
 

@@ -30,7 +30,13 @@ public final class LinkStore {
     }
 
     public Optional<LinkRecord> byFile(String fileId) {
-        return Optional.ofNullable(byFile.get(fileId, id -> jdbi.withHandle(h -> byFile(h, id)).orElse(null)));
+        return byFile((io.yundoc.server.core.ReadCache.Reads) null, fileId);
+    }
+
+    /** {@link #byFile(String)}, possibly from the row cache under the call's {@code reads} (null: none). */
+    public Optional<LinkRecord> byFile(io.yundoc.server.core.ReadCache.Reads reads, String fileId) {
+        java.util.function.Function<String, LinkRecord> load = id -> jdbi.withHandle(h -> byFile(h, id)).orElse(null);
+        return Optional.ofNullable(reads == null ? byFile.get(fileId, load) : byFile.get(reads, fileId, load));
     }
 
     /** Plain JDBC with positional reads: links GET runs this on every call. */
