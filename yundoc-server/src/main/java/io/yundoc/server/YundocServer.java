@@ -22,7 +22,7 @@ import io.yundoc.server.auth.RedisReplayCache;
 import io.yundoc.server.auth.ReplayCache;
 import io.yundoc.server.blob.S3BlobStore;
 import io.yundoc.server.quota.DbQuotaCounter;
-import io.yundoc.server.quota.RedisBackend;
+import io.yundoc.server.core.RedisBackend;
 import io.yundoc.server.quota.RedisQuotaCounter;
 import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
