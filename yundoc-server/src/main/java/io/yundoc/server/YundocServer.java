@@ -55,7 +55,7 @@ import io.yundoc.server.oauth.Csrf;
 import io.yundoc.server.oauth.LoginThrottle;
 import io.yundoc.server.oauth.OAuthRoutes;
 import io.yundoc.server.oauth.OAuthService;
-import io.yundoc.server.oauth.SessionStore;
+import io.yundoc.server.oauth.SessionService;
 import io.yundoc.server.quota.LocalQuotaCounter;
 import io.yundoc.server.quota.QuotaCounter;
 import io.yundoc.server.quota.QuotaService;
@@ -262,7 +262,7 @@ public final class YundocServer implements AutoCloseable {
         oauthRoutes(router, settings, apps, users, tokens, hasher);
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
-        new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
+        new AdminRoutes(admin, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
                 fixtures)
                 .routes(router);
         router.admin(io.helidon.http.Method.POST, "/admin/v1/indexer/flush", c -> {
@@ -273,7 +273,7 @@ public final class YundocServer implements AutoCloseable {
         });
         // the indexer's state for operators: waiting files, and files whose text could not be extracted, with why
         router.admin(io.helidon.http.Method.GET, "/admin/v1/indexer", c -> c.ok(contentIndex.status(100)));
-        new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids).routes(router);
+        new io.yundoc.server.admin.KeyRotationRoutes(admin, clock, ids).routes(router);
         new io.yundoc.server.admin.FaultRoutes(router.faults(), config.dev()).routes(router);
         router.admin(io.helidon.http.Method.POST, "/admin/v1/recycles/purge", c -> {
             var body = c.json(false);
@@ -335,13 +335,13 @@ public final class YundocServer implements AutoCloseable {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         GrantService grants = new GrantService(db.jdbi(), editTokens);
-        OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids,
+        OAuthService oauth = new OAuthService(db.jdbi(), apps, users, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
-        new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
+        new AuthPages(oauth, new SessionService(db.jdbi(), clock, ids, config.sessionTtl()),
                 new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
                         config.loginMaxDelay()), new Csrf(csrfKey),
-                users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
-        new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
+                grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
+        new OAuthRoutes(oauth, grants, editTokens, ids).routes(router);
     }
 
     /**
