@@ -213,7 +213,7 @@ public final class YundocServer implements AutoCloseable {
         opened.push(contentIndex);
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
-                new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
+                new io.yundoc.server.files.ListingStore(db.jdbi(), clock), clock, ids, contentIndex);
         LinkService links = new LinkService(new LinkStore(db.jdbi(), db.readCache()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
         PasswordHasher hasher = new PasswordHasher(10);
@@ -238,8 +238,9 @@ public final class YundocServer implements AutoCloseable {
                 config.cloudTimeout(), config.cloudConcurrency())).routes(router);
         new AppSpaceRoutes(appSpace, router, downloads, tokens, editTokens).routes();
         downloads.routes(router);
-        new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
-                new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
+        new SharePageRoutes(new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex, editTokens, clock),
+                responder, downloads, config.quotaTz(), new io.yundoc.server.web.Previews(blobIndex, blobStore, responder))
+                .routes(router);
         new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);
         io.yundoc.server.core.DiskSpace disk = new io.yundoc.server.core.DiskSpace(config.dataDir(),
                 config.minFreeSpace(), System::nanoTime);

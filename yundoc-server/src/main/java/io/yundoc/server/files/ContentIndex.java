@@ -145,7 +145,7 @@ public final class ContentIndex implements AutoCloseable {
     public String matchCondition(String query, Map<String, Object> binds) {
         String q = query.toLowerCase(Locale.ROOT);
         if (postgres) {
-            binds.put("cq", "%" + DriveService.likeEscape(q) + "%");
+            binds.put("cq", "%" + ListingStore.likeEscape(q) + "%");
             return "f.file_id IN (SELECT file_id FROM file_text WHERE body LIKE :cq ESCAPE '!')";
         }
         String rows;
