@@ -146,7 +146,7 @@ public final class YundocServer implements AutoCloseable {
                 ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign(), dirLock != null)
                 : new LocalBlobStore(config.dataDir().resolve("blobs"), dirLock != null);
         opened.push(blobStore);
-        boolean failOpen = "open".equals(config.quotaFailure());
+        boolean failOpen = config.quotaFailure() == ServerConfig.QuotaFailure.OPEN;
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
                     metrics.registry(), db.readCache());

@@ -2,7 +2,6 @@ package io.yundoc.server.auth;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.HttpDates;
 import io.yundoc.protocol.Wps2Verifier;
 import io.yundoc.server.core.ApiException;
@@ -55,8 +54,8 @@ public final class Wps2Authenticator {
     }
 
     /** The failures that depend on the app row (the rest depend on the request alone). */
-    private static final java.util.Set<String> ROW_FAILURES = java.util.Set.of("unknown_app", "disabled_app",
-            "signature_mismatch");
+    private static final java.util.Set<Wps2Verifier.Reason> ROW_FAILURES = java.util.EnumSet.of(Wps2Verifier.Reason.UNKNOWN_APP,
+            Wps2Verifier.Reason.DISABLED_APP, Wps2Verifier.Reason.SIGNATURE_MISMATCH);
 
     /** A request whose headers verified; recorded in the replay cache once its body verified too. */
     public static final class Verified {
@@ -154,8 +153,7 @@ public final class Wps2Authenticator {
             r = verifier.verifyHeaders(signed, lookup, clock.instant());
         }
         if (!r.ok()) {
-            metrics.wps2Failure(r.failure().reason());
-            throw new ApiException(r.failure().code(), r.failure().hint());
+            throw refused(r.failure().reason());
         }
         return found[0];
     }
@@ -198,8 +196,7 @@ public final class Wps2Authenticator {
             ok = Wps2Verifier.bodyMatches(v.contentMd5(), receivedMd5);
         }
         if (!ok) {
-            metrics.wps2Failure("content_md5_mismatch");
-            throw new ApiException(ErrorCode.INVALID_SIGNATURE, Wps2Verifier.HINT_MD5);
+            throw refused(Wps2Verifier.Reason.CONTENT_MD5_MISMATCH);
         }
         record(v, receivedBytes == 0 ? v.emptyBodyKey : v.replayKey);
     }
@@ -215,8 +212,13 @@ public final class Wps2Authenticator {
     }
 
     private ApiException replayed() {
-        metrics.wps2Failure("replayed");
-        return new ApiException(ErrorCode.INVALID_SIGNATURE, "replayed request");
+        return refused(Wps2Verifier.Reason.REPLAYED);
+    }
+
+    /** Counts the refusal by reason and answers its documented code and hint. */
+    private ApiException refused(Wps2Verifier.Reason reason) {
+        metrics.wps2Failure(reason.label());
+        return new ApiException(reason.code(), reason.hint());
     }
 
     private static final io.helidon.http.HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");
