@@ -28,7 +28,7 @@ import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.auth.Wps2Authenticator;
-import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.DownloadTickets;
@@ -200,7 +200,7 @@ public final class YundocServer implements AutoCloseable {
                 replay, config.wps2Window(), publicUrl.pathPrefix(), db.readCache());
 
         FileStore fileStore = new FileStore(db.jdbi(), db.readCache());
-        BlobIndex blobIndex = new BlobIndex(db.jdbi(), db.readCache());
+        BlobIndexStore blobIndex = new BlobIndexStore(db.jdbi(), db.readCache());
         BlobResponder responder = new BlobResponder(blobStore, metrics);
         ContentStore content = new ContentStore(blobStore, config.maxUpload(), db.jdbi(), db.postgres(), clock::millis);
         this.files = new FileService(fileStore, content, clock, ids);
@@ -238,8 +238,9 @@ public final class YundocServer implements AutoCloseable {
                 config.cloudTimeout(), config.cloudConcurrency())).routes(router);
         new AppSpaceRoutes(appSpace, router, downloads, tokens, editTokens).routes();
         downloads.routes(router);
-        new SharePageRoutes(new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex, editTokens, clock),
-                responder, downloads, config.quotaTz(), new io.yundoc.server.web.Previews(blobIndex, blobStore, responder))
+        io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
+                editTokens, clock);
+        new SharePageRoutes(shared, responder, downloads, config.quotaTz(), new io.yundoc.server.web.Previews(shared, blobStore, responder))
                 .routes(router);
         new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);
         io.yundoc.server.core.DiskSpace disk = new io.yundoc.server.core.DiskSpace(config.dataDir(),

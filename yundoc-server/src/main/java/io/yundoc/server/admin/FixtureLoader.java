@@ -257,7 +257,7 @@ public final class FixtureLoader {
             for (JsonNode v : versions) {
                 BlobRecord vb = contentOf.get(v);
                 if (vb != null) {
-                    io.yundoc.server.blob.BlobIndex.record(h, vb);
+                    io.yundoc.server.blob.BlobIndexStore.record(h, vb);
                 }
                 FileStore.insertVersion(h, new FileRecord(id, space, owner, parent, name, kind, vb == null ? 0 : vb.size(),
                         vb == null ? null : vb.key(), ct, v.path("version").asLong(), null,
@@ -266,7 +266,7 @@ public final class FixtureLoader {
             }
             BlobRecord b = contentOf.get(f);
             if (b != null) {
-                io.yundoc.server.blob.BlobIndex.record(h, b);
+                io.yundoc.server.blob.BlobIndexStore.record(h, b);
             }
             boolean online = kind.equals("file") && FileNames.isOnline(name);
             FileRecord rec = new FileRecord(id, space, owner, parent, name, kind, b == null || online ? 0 : b.size(),

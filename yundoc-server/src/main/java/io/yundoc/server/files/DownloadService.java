@@ -5,7 +5,7 @@ import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.wire.DownloadInfo;
 import io.yundoc.server.api.ApiRouter;
 import io.yundoc.server.api.Call;
-import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.DownloadTickets;
@@ -21,12 +21,12 @@ import java.util.Optional;
 public final class DownloadService {
     private final DownloadTickets tickets;
     private final FileStore files;
-    private final BlobIndex blobs;
+    private final BlobIndexStore blobs;
     private final BlobResponder responder;
     private final ServerClock clock;
     private final long ttlSeconds;
 
-    public DownloadService(DownloadTickets tickets, FileStore files, BlobIndex blobs, BlobResponder responder,
+    public DownloadService(DownloadTickets tickets, FileStore files, BlobIndexStore blobs, BlobResponder responder,
                            ServerClock clock, Duration ttl) {
         this.tickets = tickets;
         this.files = files;

@@ -210,4 +210,11 @@ public final class FileStore {
         }
         h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", fileId).execute();
     }
+
+    /** The folders directly in {@code parentId} that are live or went to the bin with {@code trashId}. */
+    public static List<String> subfolderIds(Handle h, String parentId, String trashId) {
+        return h.createQuery("SELECT file_id FROM files WHERE parent_id = :p AND kind <> 'file' "
+                        + "AND (deleted_at IS NULL OR trash_id = :t)").bind("p", parentId).bind("t", trashId)
+                .mapTo(String.class).list();
+    }
 }

@@ -4,7 +4,7 @@ import io.yundoc.protocol.Ids;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.UserRecord;
 import io.yundoc.server.auth.UserStore;
-import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
@@ -21,11 +21,11 @@ public final class SharedFiles {
     private final LinkStore links;
     private final FileStore files;
     private final UserStore users;
-    private final BlobIndex blobs;
+    private final BlobIndexStore blobs;
     private final EditTokenService editTokens;
     private final ServerClock clock;
 
-    public SharedFiles(LinkStore links, FileStore files, UserStore users, BlobIndex blobs, EditTokenService editTokens,
+    public SharedFiles(LinkStore links, FileStore files, UserStore users, BlobIndexStore blobs, EditTokenService editTokens,
                        ServerClock clock) {
         this.links = links;
         this.files = files;
@@ -74,6 +74,11 @@ public final class SharedFiles {
 
     /** The stored blob of a file's content. */
     public BlobRecord blob(FileRecord f) {
-        return blobs.find(f.blobKey()).orElseThrow();
+        return blobRow(f).orElseThrow();
+    }
+
+    /** The blob row of a file's content, if its bytes are stored. */
+    public Optional<BlobRecord> blobRow(FileRecord f) {
+        return blobs.find(f.blobKey());
     }
 }
