@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
 import java.net.URI;
@@ -168,7 +169,7 @@ class CliClientTest {
     @Test
     void aCorruptDownloadExits3AndLeavesNothing() throws Exception {
         String token = uploadedToken(cli, file("c.txt", "corrupt me please"), "--root");
-        yundoc.addFault(Map.of("route", "GET /dl/**", "corrupt", true, "count", 1));
+        yundoc.addFault(Fault.on("GET /dl/**").corrupt().count(1));
         Path target = tmp.resolve("c-out.txt");
         Cli.Result r = cli.run("download", token, "-o", target.toString());
         assertThat(r.exit()).isEqualTo(3);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
 import java.io.IOException;
@@ -122,7 +123,7 @@ class CliTmuxTest {
         }
         String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_ACCESS_TOKEN=" + user.tokens().accessToken()
                 + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
-        yundoc.addFault(Map.of("route", "POST /api/v1/openapi/personal/files/upload", "latency_ms", 1500, "count", 1));
+        yundoc.addFault(Fault.on("POST /api/v1/openapi/personal/files/upload").latency(Duration.ofMillis(1500)).count(1));
         start(env, "upload --root big.bin");
         String s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
         assertThat(s).contains("EXIT=0");
@@ -130,7 +131,7 @@ class CliTmuxTest {
         Matcher id = Pattern.compile("file\\s+big\\.bin\\s+48\\.0 MiB\\s+\\S+ \\S+\\s+(\\S+)").matcher(s);
         assertThat(id.find()).as(s).isTrue();
 
-        yundoc.addFault(Map.of("route", "GET /dl/**", "latency_ms", 1500, "count", 1));
+        yundoc.addFault(Fault.on("GET /dl/**").latency(Duration.ofMillis(1500)).count(1));
         start(env, "download " + id.group(1) + " -o copy.bin");
         s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
         assertThat(s).contains("EXIT=0").contains("verified");

@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -78,12 +86,93 @@ class ModuleBoundariesTest {
                 .check(classes);
     }
 
+    // ---------------------------------------------------------------- layers inside the server (docs/architecture.md §2)
+
+    /** Every package of the server, each named in docs/architecture.md §2; a new one must be placed here and there. */
+    static final Set<String> SERVER_PACKAGES = Set.of("io.yundoc.server", "io.yundoc.server.api", "io.yundoc.server.auth",
+            "io.yundoc.server.oauth", "io.yundoc.server.files", "io.yundoc.server.links", "io.yundoc.server.appspace",
+            "io.yundoc.server.blob", "io.yundoc.server.quota", "io.yundoc.server.admin", "io.yundoc.server.web",
+            "io.yundoc.server.migrate", "io.yundoc.server.core", "io.yundoc.server.http");
+
+    /** The Jdbi calls that carry SQL; a service may open a transaction and hand the {@code Handle} on, nothing more. */
+    static final Set<String> STATEMENTS = Set.of("createQuery", "createUpdate", "execute", "select", "createBatch",
+            "prepareBatch", "createCall", "createScript");
+
+    /** Classes that translate HTTP to service calls: the route tables and the pages. */
+    static final DescribedPredicate<JavaClass> ROUTES = describe("routes",
+            c -> c.getPackageName().startsWith("io.yundoc.server.") && isRoutesName(c));
+
+    /** Classes that hold SQL: the stores of rows (not the byte stores of {@code blob}, which hold no SQL). */
+    static final DescribedPredicate<JavaClass> STORES = describe("stores of rows", c -> c.getPackageName().startsWith("io.yundoc.server.")
+            && outerName(c).endsWith("Store") && !outerName(c).endsWith("BlobStore"));
+
+    static final DescribedPredicate<JavaClass> SERVICES = describe("services", c -> c.getPackageName().startsWith("io.yundoc.server.")
+            && !c.getPackageName().equals("io.yundoc.server") && !c.getPackageName().startsWith("io.yundoc.server.core")
+            && !c.getPackageName().startsWith("io.yundoc.server.api") && !ROUTES.test(c) && !STORES.test(c));
+
+    static String outerName(JavaClass c) {
+        String name = c.getName().substring(c.getPackageName().length() + 1);
+        int nested = name.indexOf('$');
+        return nested < 0 ? name : name.substring(0, nested);
+    }
+
+    static boolean isRoutesName(JavaClass c) {
+        String name = outerName(c);
+        return name.endsWith("Routes") || name.endsWith("Pages") || name.equals("Previews") || name.equals("LandingPage");
+    }
+
+    @Test
+    void everyServerPackageIsOneOfTheDocumentedOnes() {
+        Set<String> found = new TreeSet<>();
+        classes.stream().map(JavaClass::getPackageName).filter(n -> n.startsWith("io.yundoc.server")).forEach(found::add);
+        assertThat(found).as("server packages; place a new one in SERVER_PACKAGES and docs/architecture.md §2")
+                .isSubsetOf(SERVER_PACKAGES).contains("io.yundoc.server.oauth", "io.yundoc.server.migrate");
+    }
+
     @Test
     void serverCoreDependsOnNoCapability() {
+        // core is shared infrastructure: every other server package may use it, it uses none of them
         noClasses().that().resideInAPackage("io.yundoc.server.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.yundoc.server.auth..", "io.yundoc.server.files..",
-                        "io.yundoc.server.links..", "io.yundoc.server.appspace..", "io.yundoc.server.quota..",
-                        "io.yundoc.server.blob..", "io.yundoc.server.admin..", "io.yundoc.server.web..", "io.yundoc.server.api..")
+                .should().dependOnClassesThat(describe("server classes outside core", c -> c.getPackageName().startsWith("io.yundoc.server")
+                        && !c.getPackageName().startsWith("io.yundoc.server.core")))
+                .check(classes);
+    }
+
+    @Test
+    void routesCallServicesNeverStores() {
+        noClasses().that(ROUTES).should().dependOnClassesThat(STORES)
+                .orShould().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..")
+                .check(classes);
+    }
+
+    @Test
+    void servicesNeverReachRoutes() {
+        noClasses().that(SERVICES).or(STORES).should().dependOnClassesThat(ROUTES).check(classes);
+    }
+
+    @Test
+    void storesNeverReachServices() {
+        noClasses().that(STORES).should().dependOnClassesThat(describe("services",
+                        c -> c.getPackageName().startsWith("io.yundoc.server.") && outerName(c).endsWith("Service")))
+                .check(classes);
+    }
+
+    @Test
+    void sqlLivesOnlyInStores() {
+        DescribedPredicate<JavaMethodCall> statement = describe("a Jdbi statement (SQL)", call ->
+                call.getTargetOwner().isAssignableTo(Handle.class) && STATEMENTS.contains(call.getName()));
+        noClasses().that().resideInAPackage("io.yundoc.server..").and(DescribedPredicate.not(STORES))
+                .and().doNotHaveFullyQualifiedName("io.yundoc.server.core.Database")
+                .should().callMethodWhere(statement)
+                .check(classes);
+    }
+
+    @Test
+    void jdbcOnlyInStoresAndCore() {
+        noClasses().that().resideInAPackage("io.yundoc.server..").and(DescribedPredicate.not(STORES))
+                .and().resideOutsideOfPackage("io.yundoc.server.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "org.jdbi.v3.core.statement..",
+                        "org.jdbi.v3.core.mapper..", "org.jdbi.v3.core.result..")
                 .check(classes);
     }
 
@@ -91,7 +180,7 @@ class ModuleBoundariesTest {
     void serverPackagesHaveNoCycles() {
         slices().matching("io.yundoc.server.(*)..").should().beFreeOfCycles().check(
                 new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                        .importPackages("io.yundoc.server").that(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        .importPackages("io.yundoc.server").that(describe(
                                 "not the assembly", c -> !c.getPackageName().equals("io.yundoc.server"))));
     }
 }

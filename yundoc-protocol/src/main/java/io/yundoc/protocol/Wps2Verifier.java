@@ -52,8 +52,48 @@ public final class Wps2Verifier {
                                 String contentType, boolean bodyEmpty, String pathPrefix) {
     }
 
-    /** Why a request failed; {@code reason} is a short metric label. */
-    public record Failure(ErrorCode code, String hint, String reason) {
+    /** Why a WPS-2 request is refused (api.md §3.4): the error code and hint on the wire, and a metric label. */
+    public enum Reason {
+        MALFORMED_AUTHORIZATION(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE),
+        UNKNOWN_APP(ErrorCode.APP_NOT_EXIST, "app_id not found"),
+        DISABLED_APP(ErrorCode.AUDIT_NOT_PASS, "app is disabled"),
+        BAD_DATE(ErrorCode.INVALID_SIGNATURE, HINT_DATE),
+        SIGNATURE_MISMATCH(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE),
+        CONTENT_MD5_MISMATCH(ErrorCode.INVALID_SIGNATURE, HINT_MD5),
+        /** Seen before within the window: found by a server's replay cache, never by this verifier. */
+        REPLAYED(ErrorCode.INVALID_SIGNATURE, "replayed request");
+
+        private final ErrorCode code;
+        private final String hint;
+
+        Reason(ErrorCode code, String hint) {
+            this.code = code;
+            this.hint = hint;
+        }
+
+        public ErrorCode code() {
+            return code;
+        }
+
+        public String hint() {
+            return hint;
+        }
+
+        /** The short metric label: the constant's name in lower case ({@code signature_mismatch}). */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Why a request failed. */
+    public record Failure(Reason reason) {
+        public ErrorCode code() {
+            return reason.code();
+        }
+
+        public String hint() {
+            return reason.hint();
+        }
     }
 
     /** Either the app id that signed the request, or the failure. */
@@ -73,21 +113,21 @@ public final class Wps2Verifier {
         String auth = trim(r.authorization());
         int colon = auth == null ? -1 : authorizationSplit(auth);
         if (colon < 0) {
-            return fail(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE, "malformed_authorization");
+            return fail(Reason.MALFORMED_AUTHORIZATION);
         }
         String appId = auth.substring(PREFIX_LENGTH, colon);
         String sentSig = auth.substring(colon + 1).toLowerCase(Locale.ROOT);
         Optional<AppKeys> app = lookup.find(appId);
         if (app.isEmpty()) {
-            return fail(ErrorCode.APP_NOT_EXIST, "app_id not found", "unknown_app");
+            return fail(Reason.UNKNOWN_APP);
         }
         if (app.get().disabled()) {
-            return fail(ErrorCode.AUDIT_NOT_PASS, "app is disabled", "disabled_app");
+            return fail(Reason.DISABLED_APP);
         }
         String date = nz(trim(r.date()));
         Optional<Instant> sentAt = HttpDates.parse(date);
         if (sentAt.isEmpty() || Duration.between(sentAt.get(), now).abs().compareTo(window) > 0) {
-            return fail(ErrorCode.INVALID_SIGNATURE, HINT_DATE, "bad_date");
+            return fail(Reason.BAD_DATE);
         }
         String md5 = nz(trim(r.contentMd5()));
         String ct = nz(trim(r.contentType()));
@@ -103,10 +143,10 @@ public final class Wps2Verifier {
             }
         }
         if (!matched) {
-            return fail(ErrorCode.INVALID_SIGNATURE, HINT_SIGNATURE, "signature_mismatch");
+            return fail(Reason.SIGNATURE_MISMATCH);
         }
         if (r.bodyEmpty() && !emptyBodyMd5Allowed(md5, r.rawTarget(), r.pathPrefix())) {
-            return fail(ErrorCode.INVALID_SIGNATURE, HINT_MD5, "content_md5_mismatch");
+            return fail(Reason.CONTENT_MD5_MISMATCH);
         }
         return new Result(appId, null);
     }
@@ -216,8 +256,8 @@ public final class Wps2Verifier {
                 sentLower.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static Result fail(ErrorCode code, String hint, String reason) {
-        return new Result(null, new Failure(code, hint, reason));
+    private static Result fail(Reason reason) {
+        return new Result(null, new Failure(reason));
     }
 
     private static String trim(String s) {

@@ -13,7 +13,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
                            Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
                            Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
-                           int cloudConcurrency, boolean blobsPresign, String quotaFailure, String trustedProxies,
+                           int cloudConcurrency, boolean blobsPresign, QuotaFailure quotaFailure, String trustedProxies,
                            Duration recycleRetention, boolean rowCache, Duration drainTimeout,
                            Duration headerTimeout, Duration bodyIdleTimeout, long minFreeSpace,
                            RefreshRotation refreshRotation, Duration extractTimeout, long extractHeap,
@@ -25,6 +25,24 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         KEEP,
         /** A new refresh token each time; presenting a used one revokes the whole chain. */
         ROTATE
+    }
+
+    /** {@code --quota-failure}: what metered calls do while Redis is down (README "Scale-out"). */
+    public enum QuotaFailure {
+        /** Each instance counts locally and adds its counts into Redis when it is back. */
+        OPEN,
+        /** Every metered call fails with 30004. */
+        CLOSED;
+
+        /** The flag's spelling ({@code open}, {@code closed}); null for anything else. */
+        public static QuotaFailure parse(String flag) {
+            for (QuotaFailure f : values()) {
+                if (f.name().toLowerCase(java.util.Locale.ROOT).equals(flag)) {
+                    return f;
+                }
+            }
+            return null;
+        }
     }
 
     public static Builder builder() {
@@ -87,7 +105,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private Duration cloudTimeout = Duration.ofSeconds(120);
         private int cloudConcurrency = 5;
         private boolean blobsPresign;
-        private String quotaFailure = "open";
+        private QuotaFailure quotaFailure = QuotaFailure.OPEN;
         private String trustedProxies;
         private Duration recycleRetention;
         private boolean rowCache = true;
@@ -126,7 +144,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder cloudTimeout(Duration v) { cloudTimeout = v; return this; }
         public Builder cloudConcurrency(int v) { cloudConcurrency = v; return this; }
         public Builder blobsPresign(boolean v) { blobsPresign = v; return this; }
-        public Builder quotaFailure(String v) { quotaFailure = v; return this; }
+        public Builder quotaFailure(QuotaFailure v) { quotaFailure = v; return this; }
+        /** The flag's text; a value other than {@code open} or {@code closed} fails {@link #build()}. */
+        public Builder quotaFailure(String flag) { quotaFailure = QuotaFailure.parse(flag); return this; }
         public Builder trustedProxies(String v) { trustedProxies = v; return this; }
         /** Automatic purge of recycle-bin items older than this; null = off (the default). */
         public Builder recycleRetention(Duration v) { recycleRetention = v; return this; }
@@ -210,7 +230,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (blobsPresign && blobs == null) {
                 throw new IllegalArgumentException("--blobs-presign needs --blobs s3://...");
             }
-            if (!"open".equals(quotaFailure) && !"closed".equals(quotaFailure)) {
+            if (quotaFailure == null) {
                 throw new IllegalArgumentException("--quota-failure must be open or closed");
             }
             io.yundoc.server.core.TrustedProxies.parse(trustedProxies); // fails fast on a malformed list

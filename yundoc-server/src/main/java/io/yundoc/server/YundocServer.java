@@ -26,13 +26,13 @@ import io.yundoc.server.auth.RedisReplayCache;
 import io.yundoc.server.auth.ReplayCache;
 import io.yundoc.server.blob.S3BlobStore;
 import io.yundoc.server.quota.DbQuotaCounter;
-import io.yundoc.server.quota.RedisBackend;
+import io.yundoc.server.core.RedisBackend;
 import io.yundoc.server.quota.RedisQuotaCounter;
 import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.auth.Wps2Authenticator;
-import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.DownloadTickets;
@@ -59,7 +59,7 @@ import io.yundoc.server.oauth.Csrf;
 import io.yundoc.server.oauth.LoginThrottle;
 import io.yundoc.server.oauth.OAuthRoutes;
 import io.yundoc.server.oauth.OAuthService;
-import io.yundoc.server.oauth.SessionStore;
+import io.yundoc.server.oauth.SessionService;
 import io.yundoc.server.quota.LocalQuotaCounter;
 import io.yundoc.server.quota.QuotaCounter;
 import io.yundoc.server.quota.QuotaService;
@@ -150,7 +150,7 @@ public final class YundocServer implements AutoCloseable {
                 ? new S3BlobStore(config.blobs(), config.dataDir().resolve("spool"), config.blobsPresign(), dirLock != null)
                 : new LocalBlobStore(config.dataDir().resolve("blobs"), dirLock != null);
         opened.push(blobStore);
-        boolean failOpen = "open".equals(config.quotaFailure());
+        boolean failOpen = config.quotaFailure() == ServerConfig.QuotaFailure.OPEN;
         if (redis != null) {
             this.quotaCounter = new RedisQuotaCounter(redis, failOpen ? RedisQuotaCounter.Policy.OPEN : RedisQuotaCounter.Policy.CLOSED,
                     metrics.registry());
@@ -204,7 +204,7 @@ public final class YundocServer implements AutoCloseable {
                 replay, config.wps2Window(), publicUrl.pathPrefix());
 
         FileStore fileStore = new FileStore(db.jdbi(), db.readCache());
-        BlobIndex blobIndex = new BlobIndex(db.jdbi(), db.readCache());
+        BlobIndexStore blobIndex = new BlobIndexStore(db.jdbi(), db.readCache());
         BlobResponder responder = new BlobResponder(blobStore, metrics);
         ContentStore content = new ContentStore(blobStore, config.maxUpload(), db.jdbi(), db.postgres(), clock::millis);
         this.files = new FileService(fileStore, content, clock, ids);
@@ -217,7 +217,7 @@ public final class YundocServer implements AutoCloseable {
         opened.push(contentIndex);
         files.indexWith(contentIndex);
         io.yundoc.server.files.DriveService drive = new io.yundoc.server.files.DriveService(db.jdbi(),
-                new io.yundoc.server.files.Listing(db.jdbi(), clock), clock, ids, contentIndex);
+                new io.yundoc.server.files.ListingStore(db.jdbi(), clock), clock, ids, contentIndex);
         LinkService links = new LinkService(new LinkStore(db.jdbi(), db.readCache()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
         PasswordHasher hasher = new PasswordHasher(10);
@@ -245,8 +245,10 @@ public final class YundocServer implements AutoCloseable {
                 config.cloudTimeout(), config.cloudConcurrency())));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
-        api.add(new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
-                new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens));
+        io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
+                editTokens, clock);
+        api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
+                new io.yundoc.server.web.Previews(shared, blobStore, responder)));
         api.add(new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()));
         io.micrometer.core.instrument.Gauge.builder("yundoc_data_dir_free_bytes", disk, d -> d.usable())
                 .description("usable bytes on the data dir's file system (/health warns below --min-free-space)")
@@ -266,10 +268,10 @@ public final class YundocServer implements AutoCloseable {
         oauthRoutes(api, settings, apps, users, tokens, hasher);
         List<String> metered = api.endpoints().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
-        api.add(new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
+        api.add(new AdminRoutes(admin, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
                 fixtures));
         api.add(this::indexerRoutes);
-        api.add(new io.yundoc.server.admin.KeyRotationRoutes(apps, clock, ids));
+        api.add(new io.yundoc.server.admin.KeyRotationRoutes(admin, clock, ids));
         api.add(new io.yundoc.server.admin.FaultRoutes(faults, config.dev()));
         api.add(r -> purgeRoute(r, drive));
         this.drive = drive;
@@ -348,13 +350,13 @@ public final class YundocServer implements AutoCloseable {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         GrantService grants = new GrantService(db.jdbi(), editTokens);
-        OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids,
+        OAuthService oauth = new OAuthService(db.jdbi(), apps, users, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
-        api.add(new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
+        api.add(new AuthPages(oauth, new SessionService(db.jdbi(), clock, ids, config.sessionTtl()),
                 new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
                         config.loginMaxDelay()), new Csrf(csrfKey),
-                users, grants, hasher, ids, config.dev(), config.quotaTz()));
-        api.add(new OAuthRoutes(oauth, grants, editTokens, users, apps, ids));
+                grants, hasher, ids, config.dev(), config.quotaTz()));
+        api.add(new OAuthRoutes(oauth, grants, editTokens, ids));
     }
 
     /**

@@ -3,7 +3,7 @@ package io.yundoc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yundoc.server.core.ReadCache;
-import io.yundoc.server.quota.RedisBackend;
+import io.yundoc.server.core.RedisBackend;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;

@@ -221,9 +221,19 @@ public final class YundocEmulator implements AutoCloseable {
     /**
      * Arms a fault ({@code POST /admin/v1/faults}) and returns its id.
      *
-     * @param fault e.g. {@code Map.of("route", "GET /dl/**", "drop", true, "drop_after_bytes", 1000, "count", 1)}
+     * @param fault e.g. {@code Fault.on("GET /dl/**").dropAfterBytes(1000).count(1)}
      * @return the fault's id
      */
+    public String addFault(Fault fault) {
+        return admin("POST", "/faults", JSON.valueToTree(fault.toMap())).get("fault_id").asText();
+    }
+
+    /**
+     * Arms a fault given as its raw JSON fields.
+     *
+     * @deprecated use {@link #addFault(Fault)}, which names the fields
+     */
+    @Deprecated
     public String addFault(Map<String, Object> fault) {
         return admin("POST", "/faults", JSON.valueToTree(fault)).get("fault_id").asText();
     }

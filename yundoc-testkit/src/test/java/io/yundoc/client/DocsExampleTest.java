@@ -2,6 +2,7 @@ package io.yundoc.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ class DocsExampleTest {
     void survivesAFlakyNetwork(YundocClient client, YundocEmulator yundoc) {
         var item = client.personal().upload("big.bin", new byte[1_000_000], Placement.root());
         // the next download URL request dies after 300 000 bytes; the SDK resumes with Range
-        yundoc.addFault(java.util.Map.of("route", "GET /dl/**", "drop", true, "drop_after_bytes", 300_000, "count", 1));
+        yundoc.addFault(Fault.on("GET /dl/**").dropAfterBytes(300_000).count(1));
         var result = client.download(item.id().openId(), java.nio.file.Path.of("target/big.bin"));
         org.assertj.core.api.Assertions.assertThat(result.resumes()).isEqualTo(1);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.yundoc.protocol.wire.FileItem;
+import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
 import java.net.InetSocketAddress;
@@ -42,7 +43,7 @@ class ResilienceTest {
     void downloadResumesWithRangeAfterADroppedConnection() throws Exception {
         FileItem f = bigFile(1_000_000);
         String sha1 = client.personal().downloadInfo(f.id().openId()).checksums().sha1();
-        yundoc.addFault(Map.of("route", "GET /dl/**", "drop", true, "drop_after_bytes", 300_000, "count", 1));
+        yundoc.addFault(Fault.on("GET /dl/**").dropAfterBytes(300_000).count(1));
         Path out = tmp.resolve("big.bin");
         Models.DownloadResult r = client.download(f.id().openId(), out);
         assertThat(r.resumes()).isEqualTo(1);
@@ -55,7 +56,7 @@ class ResilienceTest {
     @Test
     void downloadGivesUpAfterMaxRetriesAndLeavesNoFile() {
         FileItem f = bigFile(200_000);
-        yundoc.addFault(Map.of("route", "GET /dl/**", "drop", true, "drop_after_bytes", 1000));
+        yundoc.addFault(Fault.on("GET /dl/**").dropAfterBytes(1000));
         Path out = tmp.resolve("never.bin");
         try (YundocClient c = yundoc.client(yundoc.createApp(), null, b -> b.maxRetries(2).accessToken(
                 client.oauth().tokens().orElseThrow().accessToken()))) {
@@ -71,7 +72,7 @@ class ResilienceTest {
         FileItem f = bigFile(10_000);
         Path out = tmp.resolve("keep.bin");
         Files.writeString(out, "previous content");
-        yundoc.addFault(Map.of("route", "GET /dl/*/*", "corrupt", true, "count", 1));
+        yundoc.addFault(Fault.on("GET /dl/*/*").corrupt().count(1));
         assertThatThrownBy(() -> client.download(f.id().openId(), out))
                 .isInstanceOfSatisfying(ChecksumMismatchException.class, e -> {
                     assertThat(e.expectedSize()).isEqualTo(10_000);
@@ -85,8 +86,7 @@ class ResilienceTest {
     @Test
     void backsOffOnRateLimitHonouringRetryAfter() {
         FileItem f = bigFile(10);
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files/*/download", "code", 30002, "count", 2,
-                "retry_after_seconds", 1));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").code(30002).count(2).retryAfterSeconds(1));
         long t0 = System.nanoTime();
         assertThat(client.personal().downloadInfo(f.id().openId()).fsize()).isEqualTo(10);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
@@ -96,8 +96,7 @@ class ResilienceTest {
     void rateLimitBeyondTheRetryBudgetOrTheBackoffBoundSurfaces() {
         FileItem f = bigFile(11);
         String token = client.oauth().tokens().orElseThrow().accessToken();
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files/*/download", "code", 30002, "count", 2,
-                "retry_after_seconds", 1));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").code(30002).count(2).retryAfterSeconds(1));
         try (YundocClient c = YundocClient.builder().baseUrl(yundoc.url()).accessToken(token).maxRetries(1).build()) {
             assertThatThrownBy(() -> c.personal().downloadInfo(f.id().openId()))
                     .isInstanceOfSatisfying(YundocException.class, e -> {
@@ -108,8 +107,7 @@ class ResilienceTest {
         }
         yundoc.clearFaults();
         // a daily-quota Retry-After (an hour) is beyond maxBackoff: fail at once instead of sleeping
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files/*/download", "code", 30002, "count", 1,
-                "retry_after_seconds", 3600));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").code(30002).count(1).retryAfterSeconds(3600));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> client.personal().downloadInfo(f.id().openId()))
                 .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofHours(1)));
@@ -119,10 +117,10 @@ class ResilienceTest {
     @Test
     void idempotentCallsRetryThroughDroppedConnectionsAndLatency() {
         FileItem f = bigFile(12);
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files/*/links", "drop", true, "count", 3));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/links").drop().count(3));
         assertThatThrownBy(() -> client.personal().getLink(f.id().openId()))
                 .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files/*/download", "latency_ms", 300, "count", 1));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").latency(Duration.ofMillis(300)).count(1));
         long t0 = System.nanoTime();
         client.personal().downloadInfo(f.id().openId());
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));

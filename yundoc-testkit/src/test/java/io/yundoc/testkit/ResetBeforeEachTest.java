@@ -28,7 +28,7 @@ class ResetBeforeEachTest {
     }
 
     static void leaveStateBehind(YundocEmulator yundoc) {
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files", "code", 30010));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(30010));
         yundoc.advanceClock(Duration.ofDays(3));
         assertThat(faults(yundoc)).isEqualTo(1);
         assertThat(offsetSeconds(yundoc)).isEqualTo(3 * 86_400);

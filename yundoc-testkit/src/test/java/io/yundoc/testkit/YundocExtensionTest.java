@@ -61,7 +61,7 @@ class YundocExtensionTest {
         e.advanceClock(Duration.ofHours(2));
         assertThat(Duration.between(SERVER.clock().instant(), e.clock().instant()).abs()).isLessThan(Duration.ofSeconds(5));
         assertThat(client.appSpace().create("after-move", io.yundoc.client.AppFolder.root(), "tester").fileToken()).isNotBlank();
-        e.addFault(Map.of("route", "GET /api/v1/openapi/personal/files", "code", 30010));
+        e.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(30010));
     }
 
     @Test

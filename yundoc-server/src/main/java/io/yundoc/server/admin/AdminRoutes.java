@@ -9,9 +9,7 @@ import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.api.Maintenance;
 import io.yundoc.server.auth.AppRecord;
-import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.auth.UserRecord;
-import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
@@ -28,8 +26,6 @@ import java.util.Map;
 public final class AdminRoutes implements ApiRoutes {
     private static final String BASE = "/admin/v1";
     private final AdminService admin;
-    private final AppStore apps;
-    private final UserStore users;
     private final QuotaService quota;
     private final ServerClock clock;
     private final Maintenance maintenance;
@@ -38,13 +34,11 @@ public final class AdminRoutes implements ApiRoutes {
     private final List<String> meteredEndpoints;
     private final FixtureLoader fixtures;
 
-    public AdminRoutes(AdminService admin, AppStore apps, UserStore users, QuotaService quota, ServerClock clock,
+    public AdminRoutes(AdminService admin, QuotaService quota, ServerClock clock,
                        Maintenance maintenance, boolean dev, boolean issueTokens, List<String> meteredEndpoints,
                        FixtureLoader fixtures) {
         this.fixtures = fixtures;
         this.admin = admin;
-        this.apps = apps;
-        this.users = users;
         this.quota = quota;
         this.clock = clock;
         this.maintenance = maintenance;
@@ -56,12 +50,12 @@ public final class AdminRoutes implements ApiRoutes {
     @Override
     public void routes(Routes r) {
         r.admin(Method.POST, BASE + "/apps", this::createApp);
-        r.admin(Method.GET, BASE + "/apps", c -> c.ok(Map.of("apps", apps.all().stream().map(a -> appView(a, false)).toList())));
+        r.admin(Method.GET, BASE + "/apps", c -> c.ok(Map.of("apps", admin.apps().stream().map(a -> appView(a, false)).toList())));
         r.admin(Method.GET, BASE + "/apps/:app_id", c -> c.ok(appView(app(c.param("app_id")), false)));
         r.admin(Method.POST, BASE + "/apps/:app_id/disable", c -> c.ok(setAppDisabled(c.param("app_id"), true)));
         r.admin(Method.POST, BASE + "/apps/:app_id/enable", c -> c.ok(setAppDisabled(c.param("app_id"), false)));
         r.admin(Method.POST, BASE + "/users", this::createUser);
-        r.admin(Method.GET, BASE + "/users", c -> c.ok(Map.of("users", users.all().stream().map(AdminRoutes::userView).toList())));
+        r.admin(Method.GET, BASE + "/users", c -> c.ok(Map.of("users", admin.users().stream().map(AdminRoutes::userView).toList())));
         r.admin(Method.POST, BASE + "/users/:user_id/disable", c -> c.ok(setUserDisabled(c.param("user_id"), true)));
         r.admin(Method.POST, BASE + "/users/:user_id/enable", c -> c.ok(setUserDisabled(c.param("user_id"), false)));
         r.admin(Method.POST, BASE + "/tokens", this::issueToken);
@@ -87,7 +81,7 @@ public final class AdminRoutes implements ApiRoutes {
     }
 
     private AppRecord app(String appId) {
-        return apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        return admin.app(appId);
     }
 
     private void createApp(Call c) {
@@ -100,11 +94,7 @@ public final class AdminRoutes implements ApiRoutes {
     }
 
     private Map<String, Object> setAppDisabled(String appId, boolean disabled) {
-        AppRecord a = app(appId);
-        AppRecord updated = new AppRecord(a.appId(), a.appKey(), a.oldAppKey(), a.oldKeyValidUntil(), a.name(), a.tier(),
-                a.redirectUris(), a.scopes(), disabled, a.autoConsentUser(), a.quotaOverrides(), a.createdAt());
-        apps.update(updated);
-        return appView(updated, false);
+        return appView(admin.setAppDisabled(appId, disabled), false);
     }
 
     Map<String, Object> appView(AppRecord a, boolean withKey) {
@@ -143,9 +133,7 @@ public final class AdminRoutes implements ApiRoutes {
     }
 
     private Map<String, Object> setUserDisabled(String userId, boolean disabled) {
-        UserRecord u = users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
-        users.setDisabled(userId, disabled);
-        return userView(new UserRecord(u.userId(), u.unionId(), u.name(), u.nickname(), u.avatar(), disabled, u.rootId()));
+        return userView(admin.setUserDisabled(userId, disabled));
     }
 
     static Map<String, Object> userView(UserRecord u) {
@@ -239,7 +227,7 @@ public final class AdminRoutes implements ApiRoutes {
                     o.set(k, v);
                 }
             });
-            if (apps.compareAndSetQuotaOverrides(appId, a.quotaOverrides(), Json.writeString(o))) {
+            if (admin.compareAndSetQuotaOverrides(appId, a.quotaOverrides(), Json.writeString(o))) {
                 return app(appId);
             }
             if (attempt > 20) {

@@ -5,6 +5,7 @@ import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.TokenGrant;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.GrantStore;
 import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.UserRecord;
@@ -46,6 +47,44 @@ public final class AdminService {
         this.hasher = hasher;
         this.clock = clock;
         this.ids = ids;
+    }
+
+    public List<AppRecord> apps() {
+        return apps.all();
+    }
+
+    /** An app by id; unknown → 10201 (api.md §2). */
+    public AppRecord app(String appId) {
+        return apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+    }
+
+    public AppRecord setAppDisabled(String appId, boolean disabled) {
+        AppRecord a = app(appId);
+        AppRecord updated = new AppRecord(a.appId(), a.appKey(), a.oldAppKey(), a.oldKeyValidUntil(), a.name(), a.tier(),
+                a.redirectUris(), a.scopes(), disabled, a.autoConsentUser(), a.quotaOverrides(), a.createdAt());
+        apps.update(updated);
+        return updated;
+    }
+
+    /** Stores a whole app row (the key rotation's new and old keys). */
+    public void updateApp(AppRecord a) {
+        apps.update(a);
+    }
+
+    /** Replaces the app's quota overrides if they still are {@code expected}; false when they changed meanwhile. */
+    public boolean compareAndSetQuotaOverrides(String appId, String expected, String replacement) {
+        return apps.compareAndSetQuotaOverrides(appId, expected, replacement);
+    }
+
+    public List<UserRecord> users() {
+        return users.all();
+    }
+
+    /** Disables or enables a user; unknown → 10001. Returns the user as it now is. */
+    public UserRecord setUserDisabled(String userId, boolean disabled) {
+        UserRecord u = users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
+        users.setDisabled(userId, disabled);
+        return new UserRecord(u.userId(), u.unionId(), u.name(), u.nickname(), u.avatar(), disabled, u.rootId());
     }
 
     public record NewApp(String name, String tier, List<String> redirectUris, List<String> scopes, String appId,
@@ -223,23 +262,16 @@ public final class AdminService {
     public String grant(String appId, String userId, Set<Scope> scopes) {
         long now = clock.epochSeconds();
         return jdbi.inTransaction(h -> {
-            var existing = h.createQuery("SELECT grant_id, scopes FROM grants WHERE app_id = :a AND user_id = :u")
-                    .bind("a", appId).bind("u", userId)
-                    .map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).findOne();
+            var existing = GrantStore.of(h, appId, userId);
             if (existing.isPresent()) {
                 Set<Scope> all = EnumSet.noneOf(Scope.class);
-                all.addAll(TokenService.parseScopes(existing.get()[1]));
+                all.addAll(existing.get().scopes());
                 all.addAll(scopes);
-                h.createUpdate("UPDATE grants SET scopes = :s WHERE grant_id = :g")
-                        .bind("s", io.yundoc.server.core.Json.writeString(all.stream().map(Scope::wireName).sorted().toList()))
-                        .bind("g", existing.get()[0]).execute();
-                return existing.get()[0];
+                GrantStore.setScopes(h, existing.get().grantId(), all);
+                return existing.get().grantId();
             }
             String id = ids.internal();
-            h.createUpdate("INSERT INTO grants (grant_id, app_id, user_id, scopes, granted_at) VALUES (:g, :a, :u, :s, :t)")
-                    .bind("g", id).bind("a", appId).bind("u", userId)
-                    .bind("s", io.yundoc.server.core.Json.writeString(scopes.stream().map(Scope::wireName).sorted().toList()))
-                    .bind("t", now).execute();
+            GrantStore.insert(h, id, appId, userId, scopes, now);
             return id;
         });
     }

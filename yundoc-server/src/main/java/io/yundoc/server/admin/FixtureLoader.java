@@ -15,6 +15,7 @@ import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.DisplayText;
 import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.PinnedIdStore;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.ContentStore;
@@ -146,7 +147,7 @@ public final class FixtureLoader {
     private int applyApps(Handle h, List<JsonNode> list, long now) {
         for (JsonNode a : list) {
             String appId = req(a, "app_id");
-            if (!Ids.accepted(appId) || AppStoreLookups.appExists(h, appId)) {
+            if (!Ids.accepted(appId) || AppStore.exists(h, appId)) {
                 throw ApiException.invalid("fixture app " + appId + " already exists or is malformed");
             }
             String key = a.hasNonNull("app_key") ? a.get("app_key").asText() : ids.ids().appKey();
@@ -170,7 +171,7 @@ public final class FixtureLoader {
     private int applyUsers(Handle h, List<JsonNode> list, long now) {
         for (JsonNode u : list) {
             String userId = req(u, "user_id");
-            if (!Ids.accepted(userId) || AppStoreLookups.userExists(h, userId, u.path("name").asText(userId))) {
+            if (!Ids.accepted(userId) || UserStore.exists(h, userId, u.path("name").asText(userId))) {
                 throw ApiException.invalid("fixture user " + userId + " already exists or is malformed");
             }
             String password = u.path("password").asText("");
@@ -187,9 +188,7 @@ public final class FixtureLoader {
                     0, null, null, 1, null, null, null, now, now, null, null, null, null));
             JsonNode openIds = u.get("open_ids");
             if (openIds != null && openIds.isObject()) {
-                openIds.fields().forEachRemaining(e -> h.createUpdate(
-                                "INSERT INTO user_open_ids (app_id, user_id, open_id) VALUES (:a, :u, :o)")
-                        .bind("a", e.getKey()).bind("u", userId).bind("o", e.getValue().asText()).execute());
+                openIds.fields().forEachRemaining(e -> UserStore.insertOpenId(h, e.getKey(), userId, e.getValue().asText()));
             }
         }
         return list.size();
@@ -199,7 +198,7 @@ public final class FixtureLoader {
         for (JsonNode t : list) {
             String appId = req(t, "app_id");
             String userId = req(t, "user_id");
-            if (!AppStoreLookups.appExists(h, appId) || !AppStoreLookups.userExists(h, userId, null)) {
+            if (!AppStore.exists(h, appId) || !UserStore.exists(h, userId, null)) {
                 throw ApiException.invalid("fixture token names an unknown app or user");
             }
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
@@ -227,12 +226,11 @@ public final class FixtureLoader {
             String parent;
             if (space.equals("personal")) {
                 owner = req(f, "owner");
-                String root = h.createQuery("SELECT root_id FROM users WHERE user_id = :u").bind("u", owner)
-                        .mapTo(String.class).findOne().orElseThrow(() -> ApiException.invalid("fixture file owner unknown"));
+                String root = UserStore.rootId(h, owner).orElseThrow(() -> ApiException.invalid("fixture file owner unknown"));
                 parent = f.hasNonNull("parent") ? f.get("parent").asText() : root;
             } else if (space.equals("app")) {
                 owner = req(f, "app_id");
-                if (!AppStoreLookups.appExists(h, owner)) {
+                if (!AppStore.exists(h, owner)) {
                     throw ApiException.invalid("fixture file app unknown");
                 }
                 parent = f.hasNonNull("parent") ? f.get("parent").asText() : "";
@@ -257,7 +255,7 @@ public final class FixtureLoader {
             for (JsonNode v : versions) {
                 BlobRecord vb = contentOf.get(v);
                 if (vb != null) {
-                    io.yundoc.server.blob.BlobIndex.record(h, vb);
+                    io.yundoc.server.blob.BlobIndexStore.record(h, vb);
                 }
                 FileStore.insertVersion(h, new FileRecord(id, space, owner, parent, name, kind, vb == null ? 0 : vb.size(),
                         vb == null ? null : vb.key(), ct, v.path("version").asLong(), null,
@@ -266,7 +264,7 @@ public final class FixtureLoader {
             }
             BlobRecord b = contentOf.get(f);
             if (b != null) {
-                io.yundoc.server.blob.BlobIndex.record(h, b);
+                io.yundoc.server.blob.BlobIndexStore.record(h, b);
             }
             boolean online = kind.equals("file") && FileNames.isOnline(name);
             FileRecord rec = new FileRecord(id, space, owner, parent, name, kind, b == null || online ? 0 : b.size(),
@@ -299,12 +297,9 @@ public final class FixtureLoader {
             if (!kinds.contains(e.getKey()) || !e.getValue().isArray()) {
                 throw ApiException.invalid("next." + e.getKey() + " is not a known id queue");
             }
-            long seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM pinned_ids WHERE kind = :k").bind("k", e.getKey())
-                    .mapTo(Long.class).one();
-            for (JsonNode v : e.getValue()) {
-                h.createUpdate("INSERT INTO pinned_ids (kind, seq, value) VALUES (:k, :s, :v)")
-                        .bind("k", e.getKey()).bind("s", ++seq).bind("v", v.asText()).execute();
-            }
+            List<String> values = new java.util.ArrayList<>();
+            e.getValue().forEach(v -> values.add(v.asText()));
+            PinnedIdStore.append(h, e.getKey(), values);
         });
     }
 
@@ -314,21 +309,5 @@ public final class FixtureLoader {
             throw ApiException.invalid("fixture field " + field + " is required");
         }
         return v.asText();
-    }
-
-    /** Existence checks inside the fixture transaction. */
-    private static final class AppStoreLookups {
-        static boolean appExists(Handle h, String appId) {
-            return h.createQuery("SELECT COUNT(*) FROM apps WHERE app_id = :a").bind("a", appId).mapTo(Integer.class).one() > 0;
-        }
-
-        static boolean userExists(Handle h, String userId, String name) {
-            // no sentinel value for a missing name: PostgreSQL text cannot hold the NUL character
-            if (name == null) {
-                return h.createQuery("SELECT COUNT(*) FROM users WHERE user_id = :u").bind("u", userId).mapTo(Integer.class).one() > 0;
-            }
-            return h.createQuery("SELECT COUNT(*) FROM users WHERE user_id = :u OR name = :n").bind("u", userId)
-                    .bind("n", name).mapTo(Integer.class).one() > 0;
-        }
     }
 }

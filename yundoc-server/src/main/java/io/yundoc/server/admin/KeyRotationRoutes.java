@@ -6,7 +6,6 @@ import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.AppRecord;
-import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
@@ -23,12 +22,12 @@ public final class KeyRotationRoutes implements ApiRoutes {
     private static final String BASE = "/admin/v1/apps/:app_id";
     /** A year: longer overlaps are almost certainly a unit mistake; "until ended" is the explicit way to say forever. */
     private static final long MAX_OVERLAP = 366L * 86_400;
-    private final AppStore apps;
+    private final AdminService admin;
     private final ServerClock clock;
     private final IdGenerator ids;
 
-    public KeyRotationRoutes(AppStore apps, ServerClock clock, IdGenerator ids) {
-        this.apps = apps;
+    public KeyRotationRoutes(AdminService admin, ServerClock clock, IdGenerator ids) {
+        this.admin = admin;
         this.clock = clock;
         this.ids = ids;
     }
@@ -54,7 +53,7 @@ public final class KeyRotationRoutes implements ApiRoutes {
             key = ids.ids().appKey();
         } while (key.equals(a.appKey()));
         Long until = overlapSeconds == null ? null : clock.epochSeconds() + overlapSeconds;
-        apps.update(new AppRecord(a.appId(), key, a.appKey(), until, a.name(), a.tier(), a.redirectUris(), a.scopes(),
+        admin.updateApp(new AppRecord(a.appId(), key, a.appKey(), until, a.name(), a.tier(), a.redirectUris(), a.scopes(),
                 a.disabled(), a.autoConsentUser(), a.quotaOverrides(), a.createdAt()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app_id", a.appId());
@@ -65,7 +64,7 @@ public final class KeyRotationRoutes implements ApiRoutes {
 
     synchronized Map<String, Object> end(String appId) {
         AppRecord a = find(appId);
-        apps.update(new AppRecord(a.appId(), a.appKey(), null, null, a.name(), a.tier(), a.redirectUris(), a.scopes(),
+        admin.updateApp(new AppRecord(a.appId(), a.appKey(), null, null, a.name(), a.tier(), a.redirectUris(), a.scopes(),
                 a.disabled(), a.autoConsentUser(), a.quotaOverrides(), a.createdAt()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app_id", a.appId());
@@ -73,7 +72,7 @@ public final class KeyRotationRoutes implements ApiRoutes {
     }
 
     private AppRecord find(String appId) {
-        return apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        return admin.app(appId);
     }
 
     /**

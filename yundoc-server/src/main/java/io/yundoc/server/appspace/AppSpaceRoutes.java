@@ -145,7 +145,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
             c.ok(downloads.answer(c.reads(), f, c.baseUrl())); // the current version, pinned answers included
             return;
         }
-        AppSpaceStore.Version ver = service.version(f, v);
+        FileVersion ver = service.version(f, v);
         if (ver.blobKey() == null || FileNames.isOnline(ver.name())) {
             throw new ApiException(ErrorCode.ONLINE_FILE_TYPE, "online documents have no bytes to download");
         }
@@ -220,12 +220,12 @@ public final class AppSpaceRoutes implements ApiRoutes {
         MultipartReader.Result<BlobStore.PendingBlob> form;
         try {
             String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
-            form = MultipartReader.read(raw, boundary, "file", (part, in) -> service.content().receive(in));
+            form = MultipartReader.read(raw, boundary, "file", (part, in) -> service.receive(in));
         } catch (ApiException e) {
             if (e.code() == ErrorCode.INVALID_ARGUMENT) {
                 // a malformed body is a parameter error, and the signature is checked first (api.md §1.5): read the
                 // rest (within the upload limit) so step 6 sees every byte, then report whichever failed first
-                long limit = service.content().maxUpload() + (1 << 20);
+                long limit = service.maxUpload() + (1 << 20);
                 if (drain(raw, limit - raw.count)) {
                     wps2.verifyBody(c.signature(), raw.md5(), raw.count);
                 }

@@ -45,6 +45,16 @@ public final class AppSpaceService {
         return content;
     }
 
+    /** Spools an upload body into a pending blob, hashed and size-checked as it streams (30008 past the limit). */
+    public io.yundoc.server.blob.BlobStore.PendingBlob receive(java.io.InputStream in) throws java.io.IOException {
+        return content.receive(in);
+    }
+
+    /** The largest file content accepted ({@code --max-upload}). */
+    public long maxUpload() {
+        return content.maxUpload();
+    }
+
     /** Where in the app space: a folder token ("" = root) or a path below the root, never both. */
     public record Folder(String parentToken, List<String> parentPath) {
         public Folder {
@@ -169,7 +179,7 @@ public final class AppSpaceService {
     }
 
     /** One version of a file: 30012 when the file has no such version. */
-    public AppSpaceStore.Version version(FileRecord f, long version) {
+    public FileVersion version(FileRecord f, long version) {
         return store.jdbi().withHandle(h -> AppSpaceStore.version(h, f.fileId(), version)).orElseThrow(
                 () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
     }
@@ -184,7 +194,7 @@ public final class AppSpaceService {
      * top, so a cursor ("version n and older") stays exact while uploads and reverts happen, and never expires.
      */
     public VersionPage versions(FileRecord f, long offset, int count) {
-        List<AppSpaceStore.Version> rows = store.jdbi().withHandle(h -> offset >= CURSOR_BASE
+        List<FileVersion> rows = store.jdbi().withHandle(h -> offset >= CURSOR_BASE
                 ? AppSpaceStore.versionsFrom(h, f.fileId(), offset - CURSOR_BASE, count + 1)
                 : AppSpaceStore.versionsAt(h, f.fileId(), offset, count + 1));
         long next = -1;
@@ -213,7 +223,7 @@ public final class AppSpaceService {
                 if (f.isFolder()) {
                     throw ApiException.invalid("a folder has no versions");
                 }
-                AppSpaceStore.Version v = AppSpaceStore.version(h, f.fileId(), version).orElseThrow(
+                FileVersion v = AppSpaceStore.version(h, f.fileId(), version).orElseThrow(
                         () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
                 FileRecord next = new FileRecord(f.fileId(), f.space(), f.ownerId(), f.parentId(), f.name(), f.kind(),
                         v.size(), v.blobKey(), v.contentType(), f.version() + 1, f.creator(), f.modifier(), f.appId(),
@@ -312,7 +322,7 @@ public final class AppSpaceService {
     }
 
     /** File info as of one version: that version's name, size, type, modifier and time; creator and place as now. */
-    public static AppFileInfo info(FileRecord f, AppSpaceStore.Version v) {
+    public static AppFileInfo info(FileRecord f, FileVersion v) {
         if (v.version() == f.version()) {
             return info(f); // the current version: exactly the file info (a move may have changed mtime and modifier)
         }

@@ -11,30 +11,25 @@ final class AppSpaceStore {
     private AppSpaceStore() {
     }
 
-    /** One row of {@code file_versions}. */
-    record Version(String fileId, long version, String name, long size, String blobKey, String contentType,
-                   String modifier, long ctime, long mtime) {
-    }
-
-    private static Version mapVersion(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Version(rs.getString("file_id"), rs.getLong("version"), rs.getString("name"), rs.getLong("size"),
+    private static FileVersion mapVersion(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new FileVersion(rs.getString("file_id"), rs.getLong("version"), rs.getString("name"), rs.getLong("size"),
                 rs.getString("blob_key"), rs.getString("content_type"), rs.getString("modifier"), rs.getLong("ctime"),
                 rs.getLong("mtime"));
     }
 
-    static Optional<Version> version(Handle h, String fileId, long version) {
+    static Optional<FileVersion> version(Handle h, String fileId, long version) {
         return h.createQuery("SELECT * FROM file_versions WHERE file_id = :f AND version = :v")
                 .bind("f", fileId).bind("v", version).map((rs, ctx) -> mapVersion(rs)).findOne();
     }
 
     /** Newest first, from the {@code skip}-th newest version. */
-    static List<Version> versionsAt(Handle h, String fileId, long skip, int limit) {
+    static List<FileVersion> versionsAt(Handle h, String fileId, long skip, int limit) {
         return h.createQuery("SELECT * FROM file_versions WHERE file_id = :f ORDER BY version DESC LIMIT :n OFFSET :o")
                 .bind("f", fileId).bind("n", limit).bind("o", skip).map((rs, ctx) -> mapVersion(rs)).list();
     }
 
     /** Newest first, versions numbered {@code atMost} or less. */
-    static List<Version> versionsFrom(Handle h, String fileId, long atMost, int limit) {
+    static List<FileVersion> versionsFrom(Handle h, String fileId, long atMost, int limit) {
         return h.createQuery("SELECT * FROM file_versions WHERE file_id = :f AND version <= :v ORDER BY version DESC LIMIT :n")
                 .bind("f", fileId).bind("v", atMost).bind("n", limit).map((rs, ctx) -> mapVersion(rs)).list();
     }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** The apps table. */
@@ -112,5 +113,9 @@ public final class AppStore {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("corrupt app row " + rs.getString("app_id"), e);
         }
+    }
+
+    public static boolean exists(Handle h, String appId) {
+        return h.createQuery("SELECT COUNT(*) FROM apps WHERE app_id = :a").bind("a", appId).mapTo(Integer.class).one() > 0;
     }
 }

@@ -41,18 +41,15 @@ public final class DbReplayCache implements ReplayCache {
         long now = nowMillis.getAsLong();
         if (now >= nextSweep) {
             nextSweep = now + 60_000;
-            jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE expires_at <= :now").bind("now", now).execute());
+            jdbi.useHandle(h -> ReplayStore.deleteExpired(h, now));
         }
-        int n = jdbi.withHandle(h -> h.createUpdate("INSERT INTO replay_cache (cache_key, expires_at) VALUES (:k, :e) "
-                        + "ON CONFLICT (cache_key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_cache.expires_at <= :now")
-                .bind("k", digest(key)).bind("e", expiresAtMillis).bind("now", now).execute());
-        return n == 1;
+        return jdbi.withHandle(h -> ReplayStore.claim(h, digest(key), expiresAtMillis, now));
     }
 
     @Override
     public void forget(String key) {
         markedHere.forget(key);
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM replay_cache WHERE cache_key = :k").bind("k", digest(key)).execute());
+        jdbi.useHandle(h -> ReplayStore.delete(h, digest(key)));
     }
 
     /** Stored keys are SHA-256 digests: bounded size, and no signature text at rest. */

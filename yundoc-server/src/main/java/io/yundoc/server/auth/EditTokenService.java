@@ -30,36 +30,22 @@ public final class EditTokenService {
     public String issue(String appId, String userId) {
         String token = ids.editToken();
         long now = clock.epochSeconds();
-        jdbi.useHandle(h -> {
-            // expired rows of this user go on each issue, so the table does not grow without bound
-            h.createUpdate("DELETE FROM edit_tokens WHERE app_id = :a AND user_id = :u AND expires_at <= :now")
-                    .bind("a", appId).bind("u", userId).bind("now", now).execute();
-            h.createUpdate("""
-                            INSERT INTO edit_tokens (token_hash, app_id, user_id, expires_at, created_at)
-                            VALUES (:h, :a, :u, :exp, :now)""")
-                    .bind("h", TokenService.hash(token)).bind("a", appId).bind("u", userId).bind("exp", now + TTL)
-                    .bind("now", now).execute();
-        });
+        jdbi.useHandle(h -> EditTokenStore.insert(h, token, appId, userId, now, now + TTL));
         return token;
     }
 
     /** The user an unexpired edit token speaks for, if it is one. Lookup is by hash, so no timing leak on the value. */
     public Optional<String> validate(String token) {
-        return holder(token).map(Holder::userId);
+        return holder(token).map(EditTokenStore.Holder::userId);
     }
 
     /** Who an unexpired edit token was issued to: the app it was issued through and the user. */
-    public record Holder(String appId, String userId) {
-    }
-
-    public Optional<Holder> holder(String token) {
+    public Optional<EditTokenStore.Holder> holder(String token) {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return Optional.empty();
         }
         long now = clock.epochSeconds();
-        return jdbi.withHandle(h -> h.createQuery("SELECT app_id, user_id FROM edit_tokens WHERE token_hash = :h AND expires_at > :now")
-                .bind("h", TokenService.hash(token)).bind("now", now)
-                .map((rs, ctx) -> new Holder(rs.getString(1), rs.getString(2))).findOne());
+        return jdbi.withHandle(h -> EditTokenStore.live(h, token, now));
     }
 
     /**
@@ -70,13 +56,11 @@ public final class EditTokenService {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return;
         }
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM edit_tokens WHERE token_hash = :h AND user_id = :u")
-                .bind("h", TokenService.hash(token)).bind("u", userId).execute());
+        jdbi.useHandle(h -> EditTokenStore.delete(h, token, userId));
     }
 
     /** Ends every edit token of a user for an app (the user or the operator revoked the app's grant). */
     public void revokeAll(String appId, String userId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM edit_tokens WHERE app_id = :a AND user_id = :u")
-                .bind("a", appId).bind("u", userId).execute());
+        jdbi.useHandle(h -> EditTokenStore.deleteAll(h, appId, userId));
     }
 }

@@ -1,6 +1,6 @@
 package io.yundoc.server.auth;
 
-import io.yundoc.server.quota.RedisBackend;
+import io.yundoc.server.core.RedisBackend;
 import java.util.function.LongSupplier;
 
 /**

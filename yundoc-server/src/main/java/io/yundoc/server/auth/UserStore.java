@@ -77,4 +77,24 @@ public final class UserStore {
         return new UserRecord(rs.getString("user_id"), rs.getString("union_id"), rs.getString("name"),
                 rs.getString("nickname"), rs.getString("avatar"), rs.getInt("disabled") != 0, rs.getString("root_id"));
     }
+
+    /** Records the open_id the user has towards an app (fixtures pin them). */
+    public static void insertOpenId(Handle h, String appId, String userId, String openId) {
+        h.createUpdate("INSERT INTO user_open_ids (app_id, user_id, open_id) VALUES (:a, :u, :o)")
+                .bind("a", appId).bind("u", userId).bind("o", openId).execute();
+    }
+
+    public static Optional<String> rootId(Handle h, String userId) {
+        return h.createQuery("SELECT root_id FROM users WHERE user_id = :u").bind("u", userId).mapTo(String.class).findOne();
+    }
+
+    /** Whether a user has this id, or (when {@code name} is not null) this login name. */
+    public static boolean exists(Handle h, String userId, String name) {
+        // no sentinel value for a missing name: PostgreSQL text cannot hold the NUL character
+        if (name == null) {
+            return h.createQuery("SELECT COUNT(*) FROM users WHERE user_id = :u").bind("u", userId).mapTo(Integer.class).one() > 0;
+        }
+        return h.createQuery("SELECT COUNT(*) FROM users WHERE user_id = :u OR name = :n").bind("u", userId)
+                .bind("n", name).mapTo(Integer.class).one() > 0;
+    }
 }

@@ -2,7 +2,6 @@ package io.yundoc.server.auth;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.HttpDates;
 import io.yundoc.protocol.Wps2Verifier;
 import io.yundoc.server.core.ApiException;
@@ -102,7 +101,7 @@ public final class Wps2Authenticator {
         if (!r.ok()) {
             Wps2Verifier.Failure failure = r.failure();
             return ReadCache.Verdict.refuse(new ApiException(failure.code(), failure.hint()),
-                    () -> metrics.wps2Failure(failure.reason()));
+                    () -> metrics.wps2Failure(failure.reason().label()));
         }
         return ReadCache.Verdict.accept(found[0]);
     }
@@ -182,8 +181,7 @@ public final class Wps2Authenticator {
             ok = Wps2Verifier.bodyMatches(v.contentMd5(), receivedMd5);
         }
         if (!ok) {
-            metrics.wps2Failure("content_md5_mismatch");
-            throw new ApiException(ErrorCode.INVALID_SIGNATURE, Wps2Verifier.HINT_MD5);
+            throw refused(Wps2Verifier.Reason.CONTENT_MD5_MISMATCH);
         }
         record(v, receivedBytes == 0 ? v.emptyBodyKey : v.replayKey);
     }
@@ -199,8 +197,13 @@ public final class Wps2Authenticator {
     }
 
     private ApiException replayed() {
-        metrics.wps2Failure("replayed");
-        return new ApiException(ErrorCode.INVALID_SIGNATURE, "replayed request");
+        return refused(Wps2Verifier.Reason.REPLAYED);
+    }
+
+    /** Counts the refusal by reason and answers its documented code and hint. */
+    private ApiException refused(Wps2Verifier.Reason reason) {
+        metrics.wps2Failure(reason.label());
+        return new ApiException(reason.code(), reason.hint());
     }
 
     private static final io.helidon.http.HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");

@@ -64,17 +64,7 @@ public final class IdGenerator {
         if (!pinning) {
             return fallback.get();
         }
-        Optional<String> v = jdbi.inTransaction(h -> {
-            Optional<Long> seq = h.createQuery("SELECT MIN(seq) FROM pinned_ids WHERE kind = :k")
-                    .bind("k", kind).mapTo(Long.class).findOne();
-            if (seq.isEmpty() || seq.get() == null) {
-                return Optional.<String>empty();
-            }
-            String value = h.createQuery("SELECT value FROM pinned_ids WHERE kind = :k AND seq = :s")
-                    .bind("k", kind).bind("s", seq.get()).mapTo(String.class).one();
-            h.createUpdate("DELETE FROM pinned_ids WHERE kind = :k AND seq = :s").bind("k", kind).bind("s", seq.get()).execute();
-            return Optional.of(value);
-        });
+        Optional<String> v = jdbi.inTransaction(h -> PinnedIdStore.take(h, kind));
         return v.orElseGet(fallback);
     }
 }

@@ -12,20 +12,16 @@ public final class Settings {
     }
 
     public Optional<String> get(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT value FROM settings WHERE name = :n")
-                .bind("n", name).mapTo(String.class).findOne());
+        return jdbi.withHandle(h -> SettingsStore.get(h, name));
     }
 
     public void put(String name, String value) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO settings (name, value) VALUES (:n, :v) "
-                        + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-                .bind("n", name).bind("v", value).execute());
+        jdbi.useHandle(h -> SettingsStore.put(h, name, value));
     }
 
     /** Inserts the value unless one exists, then returns the stored one: first writer wins across instances. */
     public String getOrCreate(String name, java.util.function.Supplier<String> init) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO settings (name, value) VALUES (:n, :v) ON CONFLICT (name) DO NOTHING")
-                .bind("n", name).bind("v", init.get()).execute());
+        jdbi.useHandle(h -> SettingsStore.putIfAbsent(h, name, init.get()));
         return get(name).orElseThrow();
     }
 }

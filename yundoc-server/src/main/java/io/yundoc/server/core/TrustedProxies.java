@@ -1,7 +1,6 @@
 package io.yundoc.server.core;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,26 +10,6 @@ import java.util.List;
  * address or the public URL by sending them itself.
  */
 public final class TrustedProxies {
-    private record Cidr(byte[] network, int bits) {
-        boolean contains(byte[] addr) {
-            if (addr.length != network.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (addr[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (addr[full] & mask) == (network[full] & mask);
-        }
-    }
-
     private final List<Cidr> cidrs;
 
     private TrustedProxies(List<Cidr> cidrs) {
@@ -50,29 +29,13 @@ public final class TrustedProxies {
             if (p.isEmpty()) {
                 continue;
             }
-            int slash = p.indexOf('/');
-            String ip = slash < 0 ? p : p.substring(0, slash);
-            if (!ip.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-                throw new IllegalArgumentException("--trusted-proxies: not an IP address or CIDR: " + p);
-            }
-            byte[] addr;
             try {
-                addr = InetAddress.getByName(ip).getAddress(); // a literal: no DNS lookup happens
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("--trusted-proxies: not an IP address or CIDR: " + p, e);
+                out.add(Cidr.parse(p).orElseThrow(
+                        () -> new IllegalArgumentException("--trusted-proxies: not an IP address or CIDR: " + p)));
+            } catch (Cidr.Malformed e) {
+                throw new IllegalArgumentException(e.problem() == Cidr.Problem.ADDRESS
+                        ? "--trusted-proxies: not an IP address or CIDR: " + p : "--trusted-proxies: bad prefix length in " + p, e);
             }
-            int bits = addr.length * 8;
-            if (slash >= 0) {
-                try {
-                    bits = Integer.parseInt(p.substring(slash + 1));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--trusted-proxies: bad prefix length in " + p, e);
-                }
-                if (bits < 0 || bits > addr.length * 8) {
-                    throw new IllegalArgumentException("--trusted-proxies: bad prefix length in " + p);
-                }
-            }
-            out.add(new Cidr(addr, bits));
         }
         return new TrustedProxies(List.copyOf(out));
     }
@@ -85,9 +48,8 @@ public final class TrustedProxies {
         if (peer == null) {
             return false;
         }
-        byte[] a = peer.getAddress();
         for (Cidr c : cidrs) {
-            if (c.contains(a)) {
+            if (c.contains(peer)) {
                 return true;
             }
         }

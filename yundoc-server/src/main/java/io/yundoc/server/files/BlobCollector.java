@@ -1,5 +1,6 @@
 package io.yundoc.server.files;
 
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.core.ServerClock;
 import java.util.List;
 import java.util.logging.Level;
@@ -15,8 +16,6 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class BlobCollector implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BlobCollector.class.getName());
-    private static final String UNREFERENCED = "NOT EXISTS (SELECT 1 FROM file_versions v WHERE v.blob_key = b.blob_key) "
-            + "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_key = b.blob_key)";
 
     private final Jdbi jdbi;
     private final ContentStore content;
@@ -47,8 +46,7 @@ public final class BlobCollector implements AutoCloseable {
     /** One mark-and-sweep pass; returns how many blobs were deleted. */
     public int collect() {
         long cutoff = clock.epochSeconds() - graceSeconds;
-        List<String> candidates = jdbi.withHandle(h -> h.createQuery("SELECT b.blob_key FROM blobs b WHERE b.created_at < :c AND "
-                + UNREFERENCED).bind("c", cutoff).mapTo(String.class).list());
+        List<String> candidates = jdbi.withHandle(h -> BlobIndexStore.unreferencedBefore(h, cutoff));
         return candidates.isEmpty() ? 0 : content.collect(jdbi, candidates);
     }
 

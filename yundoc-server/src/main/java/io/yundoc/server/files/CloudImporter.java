@@ -4,6 +4,7 @@ import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.Cidr;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +62,7 @@ public final class CloudImporter {
             if (s.isEmpty()) {
                 continue;
             }
-            Cidr c = Cidr.parse(s);
+            Cidr c = allowEntry(s);
             if (c != null) {
                 allowCidrs.add(c);
             } else {
@@ -412,43 +414,17 @@ public final class CloudImporter {
         }
     }
 
-    /** An allow-list CIDR (v4 or v6). */
-    record Cidr(byte[] net, int bits) {
-        static Cidr parse(String s) {
-            int slash = s.indexOf('/');
-            String addr = slash < 0 ? s : s.substring(0, slash);
-            if (!addr.matches("[0-9.]+") && !addr.contains(":")) {
-                return null; // a host name
-            }
-            try {
-                byte[] b = InetAddress.getByName(addr).getAddress();
-                int bits = slash < 0 ? b.length * 8 : Integer.parseInt(s.substring(slash + 1));
-                if (bits < 0 || bits > b.length * 8) {
-                    throw new IllegalArgumentException("bad CIDR " + s);
-                }
-                return new Cidr(b, bits);
-            } catch (UnknownHostException | NumberFormatException e) {
+    /** An allow-list entry: a network, or null for a host name. Error messages as the flag has always given them. */
+    static Cidr allowEntry(String s) {
+        try {
+            Optional<Cidr> c = Cidr.parse(s);
+            if (c.isEmpty() && s.substring(0, s.indexOf('/') < 0 ? s.length() : s.indexOf('/')).contains(":")) {
                 throw new IllegalArgumentException("bad --cloud-allow entry " + s);
             }
-        }
-
-        boolean contains(InetAddress a) {
-            byte[] b = a.getAddress();
-            if (b.length != net.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (b[i] != net[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (b[full] & mask) == (net[full] & mask);
+            return c.orElse(null);
+        } catch (Cidr.Malformed e) {
+            throw new IllegalArgumentException(e.problem() == Cidr.Problem.PREFIX_OUT_OF_RANGE ? "bad CIDR " + s
+                    : "bad --cloud-allow entry " + s);
         }
     }
 }

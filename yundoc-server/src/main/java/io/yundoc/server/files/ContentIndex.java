@@ -104,9 +104,7 @@ public final class ContentIndex implements AutoCloseable {
     /** Queues a file for (re-)indexing; call inside the write's transaction, then {@link #wake()} after it. */
     public void enqueue(Handle h, String fileId, long now) {
         // new content gets a fresh try, whatever happened to the previous one
-        h.createUpdate("INSERT INTO index_queue (file_id, queued_at) VALUES (:f, :t) ON CONFLICT (file_id) DO UPDATE "
-                + "SET queued_at = excluded.queued_at, attempts = 0, claimed_until = NULL")
-                .bind("f", fileId).bind("t", now).execute();
+        ContentIndexStore.enqueue(h, fileId, now);
     }
 
     public void wake() {
@@ -118,7 +116,7 @@ public final class ContentIndex implements AutoCloseable {
 
     /** Files still waiting. */
     public long pending() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM index_queue").mapTo(Long.class).one());
+        return jdbi.withHandle(ContentIndexStore::pending);
     }
 
     /** Waits (up to {@code timeoutMs}) until the queue is empty and the worker idle; returns what is still pending. */
@@ -143,20 +141,7 @@ public final class ContentIndex implements AutoCloseable {
      * or more characters use the trigram index; shorter ones scan, with the same results.
      */
     public String matchCondition(String query, Map<String, Object> binds) {
-        String q = query.toLowerCase(Locale.ROOT);
-        if (postgres) {
-            binds.put("cq", "%" + DriveService.likeEscape(q) + "%");
-            return "f.file_id IN (SELECT file_id FROM file_text WHERE body LIKE :cq ESCAPE '!')";
-        }
-        String rows;
-        if (q.codePointCount(0, q.length()) >= 3) {
-            binds.put("cq", "\"" + q.replace("\"", "\"\"") + "\"");
-            rows = "SELECT rowid FROM file_text WHERE file_text MATCH :cq";
-        } else {
-            binds.put("cq", q);
-            rows = "SELECT rowid FROM file_text WHERE instr(body, :cq) > 0";
-        }
-        return "f.file_id IN (SELECT m.file_id FROM file_text_ids m WHERE m.rid IN (" + rows + "))";
+        return ContentIndexStore.matchCondition(postgres, query.toLowerCase(Locale.ROOT), binds);
     }
 
     private void loop() {
@@ -185,29 +170,20 @@ public final class ContentIndex implements AutoCloseable {
         }
     }
 
-    private record Queued(String fileId, long queuedAt, int attempts) {
-    }
-
     private void drain() {
         if (System.currentTimeMillis() < pausedUntil) {
             return;
         }
         while (running) {
             long now = clock.millis();
-            Optional<Queued> next = jdbi.withHandle(h -> h.createQuery("SELECT file_id, queued_at, attempts FROM index_queue "
-                            + "WHERE claimed_until IS NULL OR claimed_until < :now ORDER BY queued_at, file_id LIMIT 1")
-                    .bind("now", now)
-                    .map((rs, ctx) -> new Queued(rs.getString(1), rs.getLong(2), rs.getInt(3))).findOne());
+            Optional<ContentIndexStore.Queued> next = jdbi.withHandle(h -> ContentIndexStore.nextDue(h, now));
             if (next.isEmpty()) {
                 return;
             }
-            Queued q = next.get();
+            ContentIndexStore.Queued q = next.get();
             // claim it (another instance on the same database may be looking at the same row)
-            int claimed = jdbi.withHandle(h -> h.createUpdate("UPDATE index_queue SET attempts = attempts + 1, claimed_until = :u "
-                            + "WHERE file_id = :f AND queued_at = :t AND attempts = :a")
-                    .bind("u", now + claimMillis).bind("f", q.fileId()).bind("t", q.queuedAt()).bind("a", q.attempts())
-                    .execute());
-            if (claimed == 0) {
+            boolean claimed = jdbi.withHandle(h -> ContentIndexStore.claim(h, q, now + claimMillis));
+            if (!claimed) {
                 continue;
             }
             FileRecord f = jdbi.withHandle(h -> FileStore.find(h, q.fileId())).orElse(null);
@@ -251,20 +227,15 @@ public final class ContentIndex implements AutoCloseable {
     }
 
     /** Stores the outcome, records or clears the file's failure, and takes the row off the queue, in one transaction. */
-    private void finish(Queued q, FileRecord f, TextExtractor.Outcome outcome) {
+    private void finish(ContentIndexStore.Queued q, FileRecord f, TextExtractor.Outcome outcome) {
         String key = outcome.text() == null ? null : f.blobKey();
         String body = outcome.text() == null ? null : outcome.text().toLowerCase(Locale.ROOT);
         long now = clock.millis();
         jdbi.useTransaction(h -> {
-            store(h, q.fileId(), key, body);
-            h.createUpdate("DELETE FROM index_failures WHERE file_id = :f").bind("f", q.fileId()).execute();
-            if (outcome.failure() != null) {
-                h.createUpdate("INSERT INTO index_failures (file_id, blob_key, reason, failed_at) VALUES (:f, :k, :r, :t)")
-                        .bind("f", q.fileId()).bind("k", f.blobKey()).bind("r", outcome.failure()).bind("t", now).execute();
-            }
+            ContentIndexStore.putText(h, postgres, q.fileId(), key, body);
+            ContentIndexStore.setFailure(h, q.fileId(), outcome.failure() == null ? null : f.blobKey(), outcome.failure(), now);
             // a file re-queued while we worked stays queued for another pass
-            h.createUpdate("DELETE FROM index_queue WHERE file_id = :f AND queued_at = :t")
-                    .bind("f", q.fileId()).bind("t", q.queuedAt()).execute();
+            ContentIndexStore.dequeue(h, q);
         });
         if (outcome.failure() != null) {
             failures.get(outcome.kind()).increment();
@@ -272,48 +243,18 @@ public final class ContentIndex implements AutoCloseable {
         }
     }
 
-    private void release(Queued q) {
+    private void release(ContentIndexStore.Queued q) {
         try {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE index_queue SET attempts = :a, claimed_until = NULL "
-                            + "WHERE file_id = :f AND queued_at = :t")
-                    .bind("a", q.attempts()).bind("f", q.fileId()).bind("t", q.queuedAt()).execute());
+            jdbi.useHandle(h -> ContentIndexStore.release(h, q));
         } catch (RuntimeException e) {
             // the database is closing too: the expired claim reads as "stopped during it" next time
             LOG.log(Level.FINE, "could not release index claim", e);
         }
     }
 
-    /** Replaces a file's text (null: removes it). */
-    private void store(Handle h, String fileId, String blobKey, String body) {
-        if (postgres) {
-            h.createUpdate("DELETE FROM file_text WHERE file_id = :f").bind("f", fileId).execute();
-            if (body != null) {
-                h.createUpdate("INSERT INTO file_text (file_id, blob_key, body) VALUES (:f, :k, :b)")
-                        .bind("f", fileId).bind("k", blobKey).bind("b", body).execute();
-            }
-            return;
-        }
-        Long rid = h.createQuery("SELECT rid FROM file_text_ids WHERE file_id = :f").bind("f", fileId).mapTo(Long.class)
-                .findOne().orElse(null);
-        if (rid != null) {
-            h.createUpdate("DELETE FROM file_text WHERE rowid = :r").bind("r", rid).execute();
-        }
-        if (body == null) {
-            h.createUpdate("DELETE FROM file_text_ids WHERE file_id = :f").bind("f", fileId).execute();
-            return;
-        }
-        if (rid == null) {
-            h.createUpdate("INSERT INTO file_text_ids (file_id) VALUES (:f)").bind("f", fileId).execute();
-            rid = h.createQuery("SELECT rid FROM file_text_ids WHERE file_id = :f").bind("f", fileId).mapTo(Long.class).one();
-        }
-        h.createUpdate("INSERT INTO file_text (rowid, body) VALUES (:r, :b)").bind("r", rid).bind("b", body).execute();
-    }
-
     /** Removes a file's text and queue row (permanent deletes). */
     public void forget(Handle h, String fileId) {
-        store(h, fileId, null, null);
-        h.createUpdate("DELETE FROM index_failures WHERE file_id = :f").bind("f", fileId).execute();
-        h.createUpdate("DELETE FROM index_queue WHERE file_id = :f").bind("f", fileId).execute();
+        ContentIndexStore.forget(h, postgres, fileId);
     }
 
     private TextExtractor.Outcome extract(FileRecord f) {
@@ -379,7 +320,7 @@ public final class ContentIndex implements AutoCloseable {
 
     /** Files recorded as not indexable. */
     public long notIndexableCount() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM index_failures").mapTo(Long.class).one());
+        return jdbi.withHandle(ContentIndexStore::failureCount);
     }
 
     /**
@@ -390,18 +331,7 @@ public final class ContentIndex implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pending", pending());
         m.put("not_indexable_count", notIndexableCount());
-        List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery("SELECT x.file_id, f.name, x.reason, x.failed_at "
-                        + "FROM index_failures x LEFT JOIN files f ON f.file_id = x.file_id "
-                        + "ORDER BY x.failed_at DESC, x.file_id LIMIT :n")
-                .bind("n", limit)
-                .map((rs, ctx) -> {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("file_id", rs.getString(1));
-                    r.put("name", rs.getString(2));
-                    r.put("reason", rs.getString(3));
-                    r.put("failed_at", rs.getLong(4) / 1000);
-                    return r;
-                }).list());
+        List<Map<String, Object>> rows = jdbi.withHandle(h -> ContentIndexStore.failures(h, limit));
         m.put("not_indexable", rows);
         m.put("extractor", Map.of("pid", extractor.pid(), "starts", extractor.starts()));
         return m;

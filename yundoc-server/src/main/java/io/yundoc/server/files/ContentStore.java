@@ -1,7 +1,7 @@
 package io.yundoc.server.files;
 
 import io.yundoc.protocol.ErrorCode;
-import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
@@ -141,7 +141,7 @@ public final class ContentStore {
     }
 
     public static void index(Handle h, BlobRecord b) {
-        BlobIndex.record(h, b);
+        BlobIndexStore.record(h, b);
     }
 
     private enum Outcome { DELETED, KEPT, PINNED }

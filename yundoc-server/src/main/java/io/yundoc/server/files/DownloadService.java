@@ -6,7 +6,7 @@ import io.yundoc.protocol.wire.DownloadInfo;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
-import io.yundoc.server.blob.BlobIndex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.DownloadTickets;
@@ -22,12 +22,12 @@ import java.util.Optional;
 public final class DownloadService implements ApiRoutes {
     private final DownloadTickets tickets;
     private final FileStore files;
-    private final BlobIndex blobs;
+    private final BlobIndexStore blobs;
     private final BlobResponder responder;
     private final ServerClock clock;
     private final long ttlSeconds;
 
-    public DownloadService(DownloadTickets tickets, FileStore files, BlobIndex blobs, BlobResponder responder,
+    public DownloadService(DownloadTickets tickets, FileStore files, BlobIndexStore blobs, BlobResponder responder,
                            ServerClock clock, Duration ttl) {
         this.tickets = tickets;
         this.files = files;

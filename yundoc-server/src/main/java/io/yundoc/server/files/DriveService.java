@@ -24,14 +24,13 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class DriveService {
     public static final int MAX_BATCH = 100;
-    private static final String LIVE_MINE = "f.space = 'personal' AND f.owner_id = :u AND f.deleted_at IS NULL";
     private final Jdbi jdbi;
-    private final Listing listing;
+    private final ListingStore listing;
     private final ServerClock clock;
     private final IdGenerator ids;
     private final ContentIndex index;
 
-    public DriveService(Jdbi jdbi, Listing listing, ServerClock clock, IdGenerator ids, ContentIndex index) {
+    public DriveService(Jdbi jdbi, ListingStore listing, ServerClock clock, IdGenerator ids, ContentIndex index) {
         this.jdbi = jdbi;
         this.listing = listing;
         this.clock = clock;
@@ -48,34 +47,23 @@ public final class DriveService {
 
     public Listing.Page list(Principal p, String parentId, Paging pg) {
         FileRecord parent = jdbi.withHandle(h -> ownedFolder(h, p, parentId));
-        return listing.page(spec(p, LIVE_MINE + " AND f.parent_id = :parent", Map.of("u", p.userId(), "parent", parent.fileId()),
+        return listing.page(spec(p, ListingStore.children(p.userId(), parent.fileId()),
                 segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)), false, pg, "list|" + parent.fileId()));
     }
 
     public Listing.Page flat(Principal p, List<String> exts, Paging pg) {
-        Map<String, Object> binds = new HashMap<>();
-        binds.put("u", p.userId());
-        StringBuilder where = new StringBuilder(LIVE_MINE + " AND f.kind <> 'root'");
         List<Listing.Segment> segs = segments(pg, List.of(Listing.Segment.GROUP, Listing.Segment.FOLDER, Listing.Segment.FILE));
         List<String> normalized = new ArrayList<>();
-        if (!exts.isEmpty()) {
-            List<String> ors = new ArrayList<>();
-            for (String e : exts) {
-                String ext = e.startsWith(".") ? e.substring(1) : e;
-                ext = ext.toLowerCase(Locale.ROOT);
-                if (ext.isEmpty()) {
-                    continue;
-                }
-                binds.put("ext" + ors.size(), "%." + likeEscape(ext));
-                ors.add("f.name_key LIKE :ext" + ors.size() + " ESCAPE '!'");
+        for (String e : exts) {
+            String ext = (e.startsWith(".") ? e.substring(1) : e).toLowerCase(Locale.ROOT);
+            if (!ext.isEmpty()) {
                 normalized.add(ext);
             }
-            if (!ors.isEmpty()) {
-                where.append(" AND f.kind = 'file' AND (").append(String.join(" OR ", ors)).append(")");
-                segs = segs.stream().filter(s -> s != Listing.Segment.FOLDER).toList();
-            }
         }
-        return listing.page(spec(p, where.toString(), binds, segs, false, pg, "flat|" + normalized));
+        if (!normalized.isEmpty()) {
+            segs = segs.stream().filter(s -> s != Listing.Segment.FOLDER).toList();
+        }
+        return listing.page(spec(p, ListingStore.everything(p.userId(), normalized), segs, false, pg, "flat|" + normalized));
     }
 
     public Listing.Page apps(Principal p, String parentId, Paging pg) {
@@ -84,14 +72,13 @@ public final class DriveService {
         if (parent == null) {
             return new Listing.Page(List.of(), -1, "");
         }
-        return listing.page(spec(p, LIVE_MINE + " AND f.parent_id = :parent", Map.of("u", p.userId(), "parent", parent.fileId()),
+        return listing.page(spec(p, ListingStore.children(p.userId(), parent.fileId()),
                 segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)), false, pg, "apps|" + parent.fileId()));
     }
 
     public Listing.Page recent(Principal p, int count, long offset) {
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
-        return listing.page(spec(p, LIVE_MINE + " AND f.kind = 'file'", Map.of("u", p.userId()), List.of(Listing.Segment.FILE),
-                false, pg, "recent"));
+        return listing.page(spec(p, ListingStore.files(p.userId()), List.of(Listing.Segment.FILE), false, pg, "recent"));
     }
 
     public Listing.Page searchName(Principal p, String name, String parentId, int count, long offset) {
@@ -104,10 +91,8 @@ public final class DriveService {
             return new Listing.Page(List.of(), -1, "");
         }
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
-        Map<String, Object> binds = new HashMap<>(Map.of("u", p.userId(), "root", parent.fileId(),
-                "pat", "%" + likeEscape(FileNames.key(name)) + "%"));
-        return listing.page(spec(p, LIVE_MINE + " AND f.file_id <> :root AND " + SUBTREE + " AND f.name_key LIKE :pat ESCAPE '!'",
-                binds, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name|" + parent.fileId() + "|" + name));
+        return listing.page(spec(p, ListingStore.namesBelow(p.userId(), parent.fileId(), FileNames.key(name)),
+                List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name|" + parent.fileId() + "|" + name));
     }
 
     public Listing.Page searchContent(Principal p, String content, String parentId, int count, long offset) {
@@ -119,29 +104,20 @@ public final class DriveService {
         }
         FileRecord parent = jdbi.withHandle(h -> ownedFolder(h, p, parentId));
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
-        Map<String, Object> binds = new HashMap<>(Map.of("u", p.userId(), "root", parent.fileId()));
-        String match = index.matchCondition(content, binds);
-        return listing.page(spec(p, LIVE_MINE + " AND f.kind = 'file' AND " + SUBTREE + " AND " + match,
-                binds, List.of(Listing.Segment.FILE), true, pg, "content|" + parent.fileId() + "|" + content));
+        Map<String, Object> matchBinds = new HashMap<>();
+        String match = index.matchCondition(content, matchBinds);
+        return listing.page(spec(p, ListingStore.filesBelow(p.userId(), parent.fileId(), new ListingStore.Where(match, matchBinds)),
+                List.of(Listing.Segment.FILE), true, pg, "content|" + parent.fileId() + "|" + content));
     }
 
-    /** Live descendants of {@code :root} (recursive; portable between SQLite and PostgreSQL). */
-    private static final String SUBTREE = "f.file_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(:root AS TEXT) "
-            + "UNION ALL SELECT c.file_id FROM files c JOIN sub ON c.parent_id = sub.id WHERE c.deleted_at IS NULL) "
-            + "SELECT id FROM sub)";
-
-    private Listing.Spec spec(Principal p, String where, Map<String, Object> binds, List<Listing.Segment> segs, boolean mixed,
-                              Paging pg, String key) {
-        return new Listing.Spec(p.userId(), where, binds, segs, mixed, pg.orderBy(), pg.desc(), pg.count(), pg.offset(),
-                pg.filter(), key);
+    private ListingStore.Spec spec(Principal p, ListingStore.Where where, List<Listing.Segment> segs, boolean mixed, Paging pg,
+                                   String key) {
+        return new ListingStore.Spec(p.userId(), where.sql(), where.binds(), segs, mixed, pg.orderBy(), pg.desc(), pg.count(),
+                pg.offset(), pg.filter(), key);
     }
 
     private static List<Listing.Segment> segments(Paging pg, List<Listing.Segment> all) {
         return all.stream().filter(s -> !pg.ignore().contains(s)).toList();
-    }
-
-    static String likeEscape(String s) {
-        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     /** A live folder the user owns; null/"" /"0" = the root 我的文档. Unknown → 30012, a file → 10001. */
@@ -204,8 +180,7 @@ public final class DriveService {
             throw ApiException.notFound();
         }
         if (!f.ownerId().equals(p.userId())) {
-            boolean member = !f.isFolder() && h.createQuery("SELECT COUNT(*) FROM link_members WHERE file_id = :f AND user_id = :u")
-                    .bind("f", id).bind("u", p.userId()).mapTo(Integer.class).one() > 0;
+            boolean member = !f.isFolder() && FileStore.isMember(h, id, p.userId());
             if (member) {
                 throw ApiException.denied("only the owner may do this");
             }
@@ -232,8 +207,7 @@ public final class DriveService {
                 throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name already used in the folder");
             }
             long now = clock.epochSeconds();
-            h.createUpdate("UPDATE files SET name = :n, name_key = :k, mtime = :t, version = version + 1 WHERE file_id = :id")
-                    .bind("n", name).bind("k", FileNames.key(name)).bind("t", now).bind("id", f.fileId()).execute();
+            FileStore.rename(h, f.fileId(), name, now);
             return bumped(h, f.fileId());
         });
     }
@@ -248,7 +222,7 @@ public final class DriveService {
     }
 
     private static long bump(Handle h, String id, long now) {
-        h.createUpdate("UPDATE files SET mtime = :t, version = version + 1 WHERE file_id = :id").bind("t", now).bind("id", id).execute();
+        FileStore.touch(h, id, now);
         bumped(h, id);
         return now;
     }
@@ -276,8 +250,7 @@ public final class DriveService {
                 if (FileStore.find(h, f.fileId()).orElseThrow().live()) { // not already trashed with a folder above it
                     bump(h, f.fileId(), now);
                     for (String d : subtree(h, f.fileId())) {
-                        h.createUpdate("UPDATE files SET deleted_at = :t, trash_id = :top WHERE file_id = :id")
-                                .bind("t", now).bind("top", f.fileId()).bind("id", d).execute();
+                        FileStore.trash(h, d, f.fileId(), now);
                     }
                 }
             }
@@ -289,8 +262,7 @@ public final class DriveService {
         List<String> out = new ArrayList<>();
         out.add(rootId);
         for (int i = 0; i < out.size(); i++) {
-            out.addAll(h.createQuery("SELECT file_id FROM files WHERE parent_id = :p AND deleted_at IS NULL ORDER BY file_id")
-                    .bind("p", out.get(i)).mapTo(String.class).list());
+            out.addAll(FileStore.liveChildIds(h, out.get(i)));
         }
         return out;
     }
@@ -323,8 +295,7 @@ public final class DriveService {
                 if (FileStore.child(h, FileRecord.PERSONAL, p.userId(), target.fileId(), f.name()).isPresent()) {
                     throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
                 }
-                h.createUpdate("UPDATE files SET parent_id = :p WHERE file_id = :id").bind("p", target.fileId())
-                        .bind("id", f.fileId()).execute();
+                FileStore.reparent(h, f.fileId(), target.fileId());
                 bump(h, f.fileId(), now);
             }
             return items.stream().map(FileRecord::fileId).toList();
@@ -380,10 +351,7 @@ public final class DriveService {
     // ---------------------------------------------------------------- recycle bin
 
     public List<FileRecord> recycles(Principal p, int count, long offset) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM files f WHERE f.space = 'personal' AND f.owner_id = :u "
-                        + "AND f.deleted_at IS NOT NULL AND f.trash_id = f.file_id ORDER BY f.deleted_at DESC, f.file_id ASC "
-                        + "LIMIT :lim OFFSET :off")
-                .bind("u", p.userId()).bind("lim", count).bind("off", offset).map((rs, ctx) -> FileStore.map(rs)).list());
+        return jdbi.withHandle(h -> FileStore.recycleBin(h, p.userId(), count, offset));
     }
 
     public void recover(Principal p, List<String> tokens) {
@@ -396,7 +364,7 @@ public final class DriveService {
                 }
                 FileRecord f = FileStore.find(h, id).orElseThrow(ApiException::notFound);
                 if (f.live() || !FileRecord.PERSONAL.equals(f.space()) || !f.ownerId().equals(p.userId())
-                        || !f.fileId().equals(trashId(h, f.fileId()))) {
+                        || !f.fileId().equals(FileStore.trashId(h, f.fileId()))) {
                     throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file " + id + " is not in the recycle bin");
                 }
                 items.add(f);
@@ -411,12 +379,7 @@ public final class DriveService {
                 if ("appdir".equals(kind) && FileStore.appDir(h, p.userId(), f.appId()).isPresent()) {
                     kind = "folder"; // a newer app folder took over; this one comes back as a plain folder
                 }
-                // rename while still in the bin, so the unique-name index never sees two live equal names
-                h.createUpdate("UPDATE files SET parent_id = :p, name = :n, name_key = :k, kind = :kind WHERE file_id = :id")
-                        .bind("p", dest).bind("n", name).bind("k", FileNames.key(name)).bind("kind", kind)
-                        .bind("id", f.fileId()).execute();
-                h.createUpdate("UPDATE files SET deleted_at = NULL, trash_id = NULL WHERE trash_id = :t")
-                        .bind("t", f.fileId()).execute();
+                FileStore.restore(h, f.fileId(), dest, name, kind);
                 bump(h, f.fileId(), now);
             }
         });
@@ -435,25 +398,14 @@ public final class DriveService {
     public int purgeOlderThan(String userId, long seconds) {
         long cutoff = clock.epochSeconds() - seconds;
         return jdbi.inTransaction(h -> {
-            List<String> tops = h.createQuery("SELECT file_id FROM files WHERE space = 'personal' AND deleted_at IS NOT NULL "
-                            + "AND trash_id = file_id AND deleted_at <= :c" + (userId == null ? "" : " AND owner_id = :u"))
-                    .bind("c", cutoff).bind("u", userId).mapTo(String.class).list();
+            List<String> tops = FileStore.binTopsBefore(h, userId, cutoff);
             for (String top : tops) {
-                List<String> rows = h.createQuery("SELECT file_id FROM files WHERE trash_id = :t").bind("t", top)
-                        .mapTo(String.class).list();
-                for (String id : rows) {
+                for (String id : FileStore.trashedWith(h, top)) {
                     index.forget(h, id);
-                    for (String table : List.of("file_versions", "links", "link_members")) {
-                        h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", id).execute();
-                    }
-                    h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", id).execute();
+                    FileStore.deleteForGood(h, id);
                 }
             }
             return tops.size();
         });
-    }
-
-    private static String trashId(Handle h, String id) {
-        return h.createQuery("SELECT trash_id FROM files WHERE file_id = :id").bind("id", id).mapTo(String.class).findOne().orElse(null);
     }
 }

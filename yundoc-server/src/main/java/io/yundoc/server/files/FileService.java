@@ -41,6 +41,16 @@ public final class FileService {
         return content;
     }
 
+    /** Spools an upload body into a pending blob, hashed and size-checked as it streams (30008 past the limit). */
+    public io.yundoc.server.blob.BlobStore.PendingBlob receive(java.io.InputStream in) throws java.io.IOException {
+        return content.receive(in);
+    }
+
+    /** The largest file content accepted ({@code --max-upload}). */
+    public long maxUpload() {
+        return content.maxUpload();
+    }
+
     /**
      * A file the token's user may see: their own, or one they are a named link member of. Anything else, and
      * anything in the recycle bin, is 30012 as if it did not exist (api.md §5.1 Visibility).

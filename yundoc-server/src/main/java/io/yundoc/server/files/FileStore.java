@@ -2,6 +2,7 @@ package io.yundoc.server.files;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -136,5 +137,90 @@ public final class FileStore {
                 rs.getString("blob_key"), rs.getString("content_type"), rs.getLong("version"), rs.getString("creator"),
                 rs.getString("modifier"), rs.getString("app_id"), rs.getLong("ctime"), rs.getLong("mtime"), deleted,
                 rs.getString("pinned_url"), pinnedSize, rs.getString("pinned_sha1"));
+    }
+
+    // ---------------------------------------------------------------- changes of the personal drive (DriveService)
+
+    /** Whether the user is a member of the file's share link. */
+    public static boolean isMember(Handle h, String fileId, String userId) {
+        return h.createQuery("SELECT COUNT(*) FROM link_members WHERE file_id = :f AND user_id = :u")
+                .bind("f", fileId).bind("u", userId).mapTo(Integer.class).one() > 0;
+    }
+
+    public static void rename(Handle h, String fileId, String name, long now) {
+        h.createUpdate("UPDATE files SET name = :n, name_key = :k, mtime = :t, version = version + 1 WHERE file_id = :id")
+                .bind("n", name).bind("k", FileNames.key(name)).bind("t", now).bind("id", fileId).execute();
+    }
+
+    /** A new internal version at {@code now} (every change is one). */
+    public static void touch(Handle h, String fileId, long now) {
+        h.createUpdate("UPDATE files SET mtime = :t, version = version + 1 WHERE file_id = :id").bind("t", now).bind("id", fileId).execute();
+    }
+
+    /** Puts the item in the recycle bin under {@code topId}, the item the user deleted. */
+    public static void trash(Handle h, String fileId, String topId, long now) {
+        h.createUpdate("UPDATE files SET deleted_at = :t, trash_id = :top WHERE file_id = :id")
+                .bind("t", now).bind("top", topId).bind("id", fileId).execute();
+    }
+
+    /** The live children's ids, in id order. */
+    public static List<String> liveChildIds(Handle h, String parentId) {
+        return h.createQuery("SELECT file_id FROM files WHERE parent_id = :p AND deleted_at IS NULL ORDER BY file_id")
+                .bind("p", parentId).mapTo(String.class).list();
+    }
+
+    public static void reparent(Handle h, String fileId, String parentId) {
+        h.createUpdate("UPDATE files SET parent_id = :p WHERE file_id = :id").bind("p", parentId).bind("id", fileId).execute();
+    }
+
+    /** The top items of the user's recycle bin, last deleted first. */
+    public static List<FileRecord> recycleBin(Handle h, String userId, int count, long offset) {
+        return h.createQuery("SELECT * FROM files f WHERE f.space = 'personal' AND f.owner_id = :u "
+                        + "AND f.deleted_at IS NOT NULL AND f.trash_id = f.file_id ORDER BY f.deleted_at DESC, f.file_id ASC "
+                        + "LIMIT :lim OFFSET :off")
+                .bind("u", userId).bind("lim", count).bind("off", offset).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** The item the user deleted to put {@code fileId} in the bin; null when it is not in the bin. */
+    public static String trashId(Handle h, String fileId) {
+        return h.createQuery("SELECT trash_id FROM files WHERE file_id = :id").bind("id", fileId).mapTo(String.class)
+                .findOne().orElse(null);
+    }
+
+    /**
+     * Takes a recycle-bin item back to {@code parentId} under {@code name} and {@code kind}, with everything deleted
+     * with it. Renamed while still in the bin, so the unique-name index never sees two live equal names.
+     */
+    public static void restore(Handle h, String topId, String parentId, String name, String kind) {
+        h.createUpdate("UPDATE files SET parent_id = :p, name = :n, name_key = :k, kind = :kind WHERE file_id = :id")
+                .bind("p", parentId).bind("n", name).bind("k", FileNames.key(name)).bind("kind", kind).bind("id", topId).execute();
+        h.createUpdate("UPDATE files SET deleted_at = NULL, trash_id = NULL WHERE trash_id = :t").bind("t", topId).execute();
+    }
+
+    /** Top items of the personal recycle bin deleted at or before {@code cutoff}, of one user (null = all). */
+    public static List<String> binTopsBefore(Handle h, String userId, long cutoff) {
+        return h.createQuery("SELECT file_id FROM files WHERE space = 'personal' AND deleted_at IS NOT NULL "
+                        + "AND trash_id = file_id AND deleted_at <= :c" + (userId == null ? "" : " AND owner_id = :u"))
+                .bind("c", cutoff).bind("u", userId).mapTo(String.class).list();
+    }
+
+    /** Every row deleted with the bin item {@code topId} (itself included). */
+    public static List<String> trashedWith(Handle h, String topId) {
+        return h.createQuery("SELECT file_id FROM files WHERE trash_id = :t").bind("t", topId).mapTo(String.class).list();
+    }
+
+    /** Removes a row for good with its versions, link and link members. */
+    public static void deleteForGood(Handle h, String fileId) {
+        for (String table : List.of("file_versions", "links", "link_members")) {
+            h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", fileId).execute();
+        }
+        h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", fileId).execute();
+    }
+
+    /** The folders directly in {@code parentId} that are live or went to the bin with {@code trashId}. */
+    public static List<String> subfolderIds(Handle h, String parentId, String trashId) {
+        return h.createQuery("SELECT file_id FROM files WHERE parent_id = :p AND kind <> 'file' "
+                        + "AND (deleted_at IS NULL OR trash_id = :t)").bind("p", parentId).bind("t", trashId)
+                .mapTo(String.class).list();
     }
 }

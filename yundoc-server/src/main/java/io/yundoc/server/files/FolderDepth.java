@@ -48,9 +48,7 @@ public final class FolderDepth {
             levels++;
             List<String> next = new ArrayList<>();
             for (String id : level) {
-                next.addAll(h.createQuery("SELECT file_id FROM files WHERE parent_id = :p AND kind <> 'file' "
-                        + "AND (deleted_at IS NULL OR trash_id = :t)").bind("p", id).bind("t", item.fileId())
-                        .mapTo(String.class).list());
+                next.addAll(FileStore.subfolderIds(h, id, item.fileId()));
             }
             level = next;
         }

@@ -48,7 +48,7 @@ public final class PersonalFileRoutes implements ApiRoutes {
     private void upload(Call c) throws Exception {
         String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
         MultipartReader.Result<BlobStore.PendingBlob> form = MultipartReader.read(c.bodyStream(), boundary, "file",
-                (part, in) -> files.content().receive(in));
+                (part, in) -> files.receive(in));
         try (BlobStore.PendingBlob blob = form.file()) {
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");

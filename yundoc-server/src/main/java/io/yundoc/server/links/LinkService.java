@@ -132,9 +132,7 @@ public final class LinkService {
             if (member.get().userId().equals(f.ownerId())) {
                 throw ApiException.invalid("the owner cannot be a member");
             }
-            h.createUpdate("INSERT INTO link_members (file_id, user_id, permission) VALUES (:f, :u, :p) "
-                            + "ON CONFLICT (file_id, user_id) DO UPDATE SET permission = excluded.permission")
-                    .bind("f", f.fileId()).bind("u", member.get().userId()).bind("p", permission).execute();
+            LinkStore.setMember(h, f.fileId(), member.get().userId(), permission);
         });
     }
 
@@ -142,11 +140,9 @@ public final class LinkService {
     public void delete(Principal p, String fileId) {
         FileRecord f = files.owned(p, fileId);
         store.jdbi().useTransaction(h -> {
-            int n = h.createUpdate("DELETE FROM links WHERE file_id = :f").bind("f", f.fileId()).execute();
-            if (n == 0) {
+            if (!LinkStore.deleteWithMembers(h, f.fileId())) {
                 throw new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link");
             }
-            h.createUpdate("DELETE FROM link_members WHERE file_id = :f").bind("f", f.fileId()).execute();
         });
     }
 

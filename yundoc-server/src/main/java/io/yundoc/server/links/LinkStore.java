@@ -96,4 +96,21 @@ public final class LinkStore {
                 extPerms(rs.getString("ext_perm_list")), rs.getString("status"),
                 rs.getLong("expire_time"), rs.getLong("created_at"));
     }
+
+    /** Makes the user a member of the file's link with this permission (or changes it). */
+    public static void setMember(Handle h, String fileId, String userId, String permission) {
+        h.createUpdate("INSERT INTO link_members (file_id, user_id, permission) VALUES (:f, :u, :p) "
+                        + "ON CONFLICT (file_id, user_id) DO UPDATE SET permission = excluded.permission")
+                .bind("f", fileId).bind("u", userId).bind("p", permission).execute();
+    }
+
+    /** Drops the file's link and its members; false when it had no link. */
+    public static boolean deleteWithMembers(Handle h, String fileId) {
+        int n = h.createUpdate("DELETE FROM links WHERE file_id = :f").bind("f", fileId).execute();
+        if (n == 0) {
+            return false;
+        }
+        h.createUpdate("DELETE FROM link_members WHERE file_id = :f").bind("f", fileId).execute();
+        return true;
+    }
 }

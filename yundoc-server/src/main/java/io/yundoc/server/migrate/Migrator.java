@@ -9,21 +9,12 @@ import io.yundoc.server.core.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +26,6 @@ import java.util.Map;
  */
 public final class Migrator {
     /** Tables not copied: Flyway's own history (the target has its own from the same migrations). */
-    private static final List<String> SKIP = List.of("flyway_schema_history");
 
     private final Path from;
     private final String toDb;
@@ -67,18 +57,13 @@ public final class Migrator {
              Database dst = Database.open(toDb, spool);
              LocalBlobStore srcBlobs = new LocalBlobStore(from.resolve("blobs"));
              BlobStore dstBlobs = toBlobs == null ? null : new S3BlobStore(toBlobs, spool, false)) {
-            List<String> tables = tables(src);
-            refuseNonEmptyTarget(dst, tables);
+            List<String> tables = MigrationStore.tables(src);
+            MigrationStore.requireEmpty(dst, tables);
             long[] copied = dstBlobs == null ? new long[2] : copyBlobs(src, srcBlobs, dstBlobs);
             out.printf("blobs:  %d copied (%d bytes)%n", copied[0], copied[1]);
-            copyRows(src, dst, tables);
+            MigrationStore.copyRows(src, dst, tables, (t, n) -> out.printf("table:  %-16s %8d rows copied%n", t, n));
             Result r = verify(src, dst, dstBlobs, tables);
-            int queued = dst.jdbi().withHandle(h -> h.createUpdate("INSERT INTO index_queue (file_id, queued_at) "
-                            + "SELECT file_id, :now FROM files WHERE kind = 'file' AND deleted_at IS NULL AND blob_key IS NOT NULL "
-                            // files recorded as not indexable (copied with the other tables) are not tried again
-                            + "AND file_id NOT IN (SELECT file_id FROM index_failures) "
-                            + "ON CONFLICT (file_id) DO NOTHING")
-                    .bind("now", java.time.Instant.now().getEpochSecond()).execute());
+            int queued = MigrationStore.queueForIndexing(dst, java.time.Instant.now().getEpochSecond());
             out.printf("search: %d files queued for re-indexing on the target's first start%n", queued);
             out.println();
             out.println("verification:");
@@ -100,42 +85,8 @@ public final class Migrator {
         }
     }
 
-    static List<String> tables(Database db) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
-            while (rs.next()) {
-                String t = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-                // the content-search index is dialect-specific (FTS5 here, pg_trgm there): it is rebuilt, not copied
-                if (!SKIP.contains(t) && !t.startsWith("sqlite_") && !t.startsWith("file_text")) {
-                    out.add(t);
-                }
-            }
-        }
-        out.sort(null);
-        return out;
-    }
-
-    private void refuseNonEmptyTarget(Database dst, List<String> tables) throws SQLException {
-        try (Connection c = dst.dataSource().getConnection(); Statement st = c.createStatement()) {
-            for (String t : tables) {
-                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + t)) {
-                    rs.next();
-                    if (rs.getLong(1) > 0) {
-                        throw new IllegalStateException("target table " + t + " is not empty: migrate into a fresh database/schema");
-                    }
-                }
-            }
-        }
-    }
-
     private long[] copyBlobs(Database src, BlobStore srcBlobs, BlobStore dstBlobs) throws Exception {
-        List<String[]> rows = new ArrayList<>();
-        try (Connection c = src.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT blob_key, size FROM blobs ORDER BY blob_key")) {
-            while (rs.next()) {
-                rows.add(new String[]{rs.getString(1), Long.toString(rs.getLong(2))});
-            }
-        }
+        List<String[]> rows = MigrationStore.blobRows(src);
         long n = 0;
         long bytes = 0;
         for (String[] r : rows) {
@@ -153,95 +104,23 @@ public final class Migrator {
         return new long[]{n, bytes};
     }
 
-    private void copyRows(Database src, Database dst, List<String> tables) throws SQLException {
-        try (Connection s = src.dataSource().getConnection(); Connection d = dst.dataSource().getConnection()) {
-            d.setAutoCommit(false);
-            try {
-                for (String t : tables) {
-                    Map<String, Integer> types = columnTypes(d, t);
-                    List<String> cols = new ArrayList<>(types.keySet());
-                    String sql = "INSERT INTO " + t + " (" + String.join(", ", cols) + ") VALUES ("
-                            + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
-                    long n = 0;
-                    try (Statement st = s.createStatement(); ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + t);
-                         PreparedStatement ps = d.prepareStatement(sql)) {
-                        while (rs.next()) {
-                            for (int i = 0; i < cols.size(); i++) {
-                                bind(ps, i + 1, rs.getObject(i + 1), types.get(cols.get(i)));
-                            }
-                            ps.addBatch();
-                            if (++n % 500 == 0) {
-                                ps.executeBatch();
-                            }
-                        }
-                        ps.executeBatch();
-                    }
-                    out.printf("table:  %-16s %8d rows copied%n", t, n);
-                }
-                d.commit();
-            } catch (SQLException | RuntimeException e) {
-                d.rollback();
-                throw e;
-            }
-        }
-    }
-
-    /** Target column name → JDBC type, in the target's column order. */
-    private static Map<String, Integer> columnTypes(Connection c, String table) throws SQLException {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        DatabaseMetaData md = c.getMetaData();
-        try (ResultSet rs = md.getColumns(null, c.getSchema(), table, null)) {
-            while (rs.next()) {
-                m.put(rs.getString("COLUMN_NAME"), rs.getInt("DATA_TYPE"));
-            }
-        }
-        if (m.isEmpty()) {
-            throw new IllegalStateException("target has no table " + table + " (schema versions differ?)");
-        }
-        return m;
-    }
-
-    private static void bind(PreparedStatement ps, int i, Object v, int type) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, type);
-        } else if (type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT) {
-            long l = v instanceof Number n ? n.longValue() : Long.parseLong(v.toString());
-            if (type == Types.BIGINT) {
-                ps.setLong(i, l);
-            } else {
-                ps.setInt(i, Math.toIntExact(l));
-            }
-        } else {
-            ps.setString(i, v.toString());
-        }
-    }
-
     private Result verify(Database src, Database dst, BlobStore dstBlobs, List<String> tables) throws Exception {
         Map<String, long[]> counts = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        try (Connection s = src.dataSource().getConnection(); Connection d = dst.dataSource().getConnection()) {
-            for (String t : tables) {
-                List<String> cols = new ArrayList<>(columnTypes(d, t).keySet());
-                long[] a = digest(s, t, cols);
-                long[] b = digest(d, t, cols);
-                counts.put(t, new long[]{a[0], b[0]});
-                if (a[0] != b[0]) {
-                    problems.add(t + ": " + a[0] + " rows in the source, " + b[0] + " in the target");
-                } else if (a[1] != b[1] || a[2] != b[2]) {
-                    problems.add(t + ": row contents differ");
-                }
+        for (MigrationStore.TableCheck c : MigrationStore.fingerprints(src, dst, tables)) {
+            long[] a = c.source();
+            long[] b = c.target();
+            counts.put(c.table(), new long[]{a[0], b[0]});
+            if (a[0] != b[0]) {
+                problems.add(c.table() + ": " + a[0] + " rows in the source, " + b[0] + " in the target");
+            } else if (a[1] != b[1] || a[2] != b[2]) {
+                problems.add(c.table() + ": row contents differ");
             }
         }
         long blobs = 0;
         long bytes = 0;
         if (dstBlobs != null) {
-            List<String[]> rows = new ArrayList<>();
-            try (Connection d = dst.dataSource().getConnection(); Statement st = d.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT blob_key, size, sha1, md5 FROM blobs ORDER BY blob_key")) {
-                while (rs.next()) {
-                    rows.add(new String[]{rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3), rs.getString(4)});
-                }
-            }
+            List<String[]> rows = MigrationStore.blobRows(dst);
             for (String[] r : rows) {
                 MessageDigest sha256 = Hex.digest("SHA-256");
                 MessageDigest sha1 = Hex.digest("SHA-1");
@@ -270,28 +149,5 @@ public final class Migrator {
             }
         }
         return new Result(problems.isEmpty(), counts, blobs, bytes, problems);
-    }
-
-    /** {rows, xor of row hashes (hi), (lo)}: an order-independent fingerprint of a table's contents. */
-    private static long[] digest(Connection c, String table, List<String> cols) throws SQLException {
-        long rows = 0;
-        long x1 = 0;
-        long x2 = 0;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + table)) {
-            while (rs.next()) {
-                MessageDigest md = Hex.digest("SHA-256");
-                for (int i = 1; i <= cols.size(); i++) {
-                    Object v = rs.getObject(i);
-                    String s = v == null ? "\u0001null" : v instanceof Number n ? Long.toString(n.longValue()) : v.toString();
-                    md.update(s.getBytes(StandardCharsets.UTF_8));
-                    md.update((byte) 0);
-                }
-                byte[] h = md.digest();
-                x1 ^= java.nio.ByteBuffer.wrap(h, 0, 8).getLong();
-                x2 ^= java.nio.ByteBuffer.wrap(h, 8, 8).getLong();
-                rows++;
-            }
-        }
-        return new long[]{rows, x1, x2};
     }
 }

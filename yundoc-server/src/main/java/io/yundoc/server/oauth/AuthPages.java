@@ -10,10 +10,10 @@ import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.auth.AppRecord;
+import io.yundoc.server.auth.Grant;
 import io.yundoc.server.auth.GrantService;
 import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.UserRecord;
-import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.web.Html;
@@ -53,10 +53,9 @@ public final class AuthPages implements ApiRoutes {
             .app form{margin-top:8px}</style>""";
 
     private final OAuthService oauth;
-    private final SessionStore sessions;
+    private final SessionService sessions;
     private final LoginThrottle throttle;
     private final Csrf csrf;
-    private final UserStore users;
     private final GrantService grants;
     private final PasswordHasher hasher;
     private final IdGenerator ids;
@@ -64,13 +63,12 @@ public final class AuthPages implements ApiRoutes {
     private final ZoneId zone;
     private volatile String dummyHash;
 
-    public AuthPages(OAuthService oauth, SessionStore sessions, LoginThrottle throttle, Csrf csrf, UserStore users,
+    public AuthPages(OAuthService oauth, SessionService sessions, LoginThrottle throttle, Csrf csrf,
                      GrantService grants, PasswordHasher hasher, IdGenerator ids, boolean dev, ZoneId zone) {
         this.oauth = oauth;
         this.sessions = sessions;
         this.throttle = throttle;
         this.csrf = csrf;
-        this.users = users;
         this.grants = grants;
         this.hasher = hasher;
         this.ids = ids;
@@ -104,7 +102,7 @@ public final class AuthPages implements ApiRoutes {
         AppRecord app = ar.app();
         if (dev && app.autoConsentUser() != null) {
             // design.md "Auto-consent": tests run the redirect flow without a browser
-            Optional<UserRecord> u = users.find(app.autoConsentUser());
+            Optional<UserRecord> u = oauth.user(app.autoConsentUser());
             if (u.isEmpty() || u.get().disabled()) {
                 errorPage(c, zh, new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "auto-consent user is missing or disabled"));
                 return;
@@ -112,12 +110,12 @@ public final class AuthPages implements ApiRoutes {
             redirect(c, OAuthService.redirect(ar.redirectUri(), codeParams(oauth.issueCode(ar, u.get().userId()), ar.state())));
             return;
         }
-        Optional<SessionStore.Session> session = forceLogin ? Optional.empty() : session(c);
+        Optional<Session> session = forceLogin ? Optional.empty() : session(c);
         if (session.isEmpty()) {
             loginPage(c, zh, 200, "auth/login", ar, null);
             return;
         }
-        Optional<UserRecord> user = users.find(session.get().userId());
+        Optional<UserRecord> user = oauth.user(session.get().userId());
         if (user.isEmpty() || user.get().disabled()) {
             errorPage(c, zh, new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled"));
             return;
@@ -171,7 +169,7 @@ public final class AuthPages implements ApiRoutes {
         sendPage(c, status, Html.page(zh, zh ? "登录 - yundoc" : "Sign in - yundoc", EXTRA_CSS + b));
     }
 
-    private void consentPage(Call c, boolean zh, AuthRequest ar, UserRecord user, SessionStore.Session session) {
+    private void consentPage(Call c, boolean zh, AuthRequest ar, UserRecord user, Session session) {
         StringBuilder b = new StringBuilder();
         b.append(top(zh, ar));
         b.append("<h1 id=\"consent-title\">").append(zh ? "授权「" + Html.esc(ar.app().name()) + "」"
@@ -255,9 +253,9 @@ public final class AuthPages implements ApiRoutes {
         }
         Optional<UserRecord> user;
         try (attempt) {
-            user = users.findByName(name);
+            user = oauth.userByName(name);
             // an unknown name costs the same bcrypt work as a known one, so timing does not tell them apart
-            String hash = user.flatMap(u -> users.passwordHash(u.userId())).orElseGet(this::dummyHash);
+            String hash = user.flatMap(u -> oauth.passwordHash(u.userId())).orElseGet(this::dummyHash);
             boolean ok = hasher.matches(password, hash) && user.isPresent();
             if (!ok) {
                 attempt.failed();
@@ -295,14 +293,14 @@ public final class AuthPages implements ApiRoutes {
         try {
             Map<String, String> form = form(c);
             String raw = cookie(c, sessionCookieName(c)).orElse(null);
-            SessionStore.Session session = sessions.find(raw).orElseThrow(() ->
+            Session session = sessions.find(raw).orElseThrow(() ->
                     new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended; start again from the app"));
             if (!csrf.valid(CONSENT_PURPOSE, session.hash(), form.get("csrf"))) {
                 throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid)");
             }
             // the posted request is checked again in full: hidden fields are client input like any other
             AuthRequest ar = oauth.validate(form::get);
-            UserRecord user = users.find(session.userId()).filter(u -> !u.disabled()).orElseThrow(() ->
+            UserRecord user = oauth.user(session.userId()).filter(u -> !u.disabled()).orElseThrow(() ->
                     new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled"));
             String decision = form.get("decision");
             if ("allow".equals(decision)) {
@@ -344,8 +342,8 @@ public final class AuthPages implements ApiRoutes {
 
     private void accountApps(Call c) {
         boolean zh = Html.chinese(c.request());
-        Optional<SessionStore.Session> session = session(c);
-        Optional<UserRecord> user = session.flatMap(s -> users.find(s.userId()));
+        Optional<Session> session = session(c);
+        Optional<UserRecord> user = session.flatMap(s -> oauth.user(s.userId()));
         if (session.isEmpty() || user.isEmpty()) {
             loginPage(c, zh, 200, "../h5/auth/login", null, null);
             return;
@@ -361,11 +359,11 @@ public final class AuthPages implements ApiRoutes {
         b.append("<h1>").append(zh ? "已授权的应用" : "Authorized apps").append("</h1>");
         b.append("<p class=\"muted\">").append(zh ? "当前账号：" : "Signed in as ").append("<strong>")
                 .append(Html.esc(user.get().nickname())).append("</strong> (").append(Html.esc(user.get().name())).append(")</p>");
-        List<GrantService.Grant> list = grants.list(user.get().userId(), null);
+        List<Grant> list = grants.list(user.get().userId(), null);
         if (list.isEmpty()) {
             b.append("<p id=\"no-apps\">").append(zh ? "你还没有授权任何应用。" : "You have not authorized any apps.").append("</p>");
         }
-        for (GrantService.Grant g : list) {
+        for (Grant g : list) {
             b.append("<div class=\"app\"><strong class=\"app-name\">").append(Html.esc(g.appName() == null ? g.appId() : g.appName()))
                     .append("</strong> <span class=\"muted\">").append(Html.esc(g.appId())).append("</span><br><span class=\"muted\">")
                     .append(zh ? "授权于 " : "Authorized on ")
@@ -392,14 +390,14 @@ public final class AuthPages implements ApiRoutes {
         boolean zh = Html.chinese(c.request());
         try {
             Map<String, String> form = form(c);
-            SessionStore.Session session = sessions.find(cookie(c, sessionCookieName(c)).orElse(null)).orElseThrow(() ->
+            Session session = sessions.find(cookie(c, sessionCookieName(c)).orElse(null)).orElseThrow(() ->
                     new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended"));
             if (!csrf.valid(ACCOUNT_PURPOSE, session.hash(), form.get("csrf"))) {
                 throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid)");
             }
             String grantId = form.getOrDefault("grant_id", "");
             // someone else's grant looks exactly like a missing one
-            GrantService.Grant g = grants.find(grantId).filter(x -> x.userId().equals(session.userId()))
+            Grant g = grants.find(grantId).filter(x -> x.userId().equals(session.userId()))
                     .orElseThrow(() -> ApiException.invalid("no such authorization"));
             grants.revoke(g.grantId());
             seeOther(c, "../apps");
@@ -413,7 +411,7 @@ public final class AuthPages implements ApiRoutes {
         try {
             Map<String, String> form = form(c);
             String raw = cookie(c, sessionCookieName(c)).orElse(null);
-            Optional<SessionStore.Session> session = sessions.find(raw);
+            Optional<Session> session = sessions.find(raw);
             if (session.isPresent()) {
                 if (!csrf.valid(ACCOUNT_PURPOSE, session.get().hash(), form.get("csrf"))) {
                     throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid)");
@@ -429,7 +427,7 @@ public final class AuthPages implements ApiRoutes {
 
     // ---- helpers -----------------------------------------------------------------------------------------------
 
-    private Optional<SessionStore.Session> session(Call c) {
+    private Optional<Session> session(Call c) {
         return sessions.find(cookie(c, sessionCookieName(c)).orElse(null));
     }
 

@@ -4,7 +4,6 @@ import io.yundoc.protocol.Hex;
 import io.yundoc.server.core.ServerClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -199,45 +198,18 @@ public final class LoginThrottle {
     /** The live failure counts of the keys: rows past the memory window count as none. */
     private Map<String, Integer> counts(Keys keys) {
         long since = clock.millis() - windowMillis;
-        Map<String, Integer> m = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT throttle_key, failures FROM login_throttle "
-                        + "WHERE throttle_key IN (<keys>) AND last_failure_ms >= :since")
-                .bindList("keys", keys.all()).bind("since", since)
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
-                .forEach(e -> m.put(e.getKey(), e.getValue())));
-        return m;
+        return jdbi.withHandle(h -> LoginThrottleStore.counts(h, keys.all(), since));
     }
 
     /** Counts a failure under all three keys; a count past the memory window starts over at one. */
     void failure(Keys keys) {
         long now = clock.millis();
-        long since = now - windowMillis;
-        jdbi.useTransaction(h -> {
-            h.createUpdate("DELETE FROM login_throttle WHERE last_failure_ms < :since").bind("since", since).execute();
-            for (String k : keys.all()) {
-                h.createUpdate("""
-                                INSERT INTO login_throttle (throttle_key, failures, last_failure_ms, locked_until)
-                                VALUES (:k, 1, :ms, 0)
-                                ON CONFLICT (throttle_key) DO UPDATE SET failures = login_throttle.failures + 1,
-                                                                        last_failure_ms = excluded.last_failure_ms""")
-                        .bind("k", k).bind("ms", now).execute();
-            }
-        });
+        jdbi.useTransaction(h -> LoginThrottleStore.addFailure(h, keys.all(), now, now - windowMillis));
     }
 
     /** Forgets the pair's failures, on the pair and on the account's and the address's counts. */
     void success(Keys keys) {
         long since = clock.millis() - windowMillis;
-        jdbi.useTransaction(h -> {
-            int own = h.createQuery("SELECT failures FROM login_throttle WHERE throttle_key = :k AND last_failure_ms >= :since")
-                    .bind("k", keys.pair()).bind("since", since).mapTo(Integer.class).findOne().orElse(0);
-            h.createUpdate("DELETE FROM login_throttle WHERE throttle_key = :k").bind("k", keys.pair()).execute();
-            if (own > 0) {
-                h.createUpdate("UPDATE login_throttle SET failures = CASE WHEN failures > :n THEN failures - :n ELSE 0 END "
-                                + "WHERE throttle_key IN (<keys>)")
-                        .bind("n", own).bindList("keys", List.of(keys.account(), keys.address())).execute();
-                h.createUpdate("DELETE FROM login_throttle WHERE failures = 0").execute();
-            }
-        });
+        jdbi.useTransaction(h -> LoginThrottleStore.forget(h, keys.pair(), List.of(keys.account(), keys.address()), since));
     }
 }

@@ -7,12 +7,10 @@ import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
-import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.GrantService;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.UserRecord;
-import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
@@ -32,17 +30,13 @@ public final class OAuthRoutes implements ApiRoutes {
     private final OAuthService oauth;
     private final GrantService grants;
     private final EditTokenService editTokens;
-    private final UserStore users;
-    private final AppStore apps;
     private final IdGenerator ids;
 
-    public OAuthRoutes(OAuthService oauth, GrantService grants, EditTokenService editTokens, UserStore users, AppStore apps,
+    public OAuthRoutes(OAuthService oauth, GrantService grants, EditTokenService editTokens,
                        IdGenerator ids) {
         this.oauth = oauth;
         this.grants = grants;
         this.editTokens = editTokens;
-        this.users = users;
-        this.apps = apps;
         this.ids = ids;
     }
 
@@ -104,10 +98,10 @@ public final class OAuthRoutes implements ApiRoutes {
 
     private void userBasic(Call c) {
         Principal p = c.principal();
-        UserRecord u = users.find(p.userId()).orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID,
+        UserRecord u = oauth.user(p.userId()).orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID,
                 "access_token is invalid"));
         Map<String, Object> id = new LinkedHashMap<>();
-        id.put("open_id", users.openId(p.appId(), u.userId(), () -> ids.ids().token256()));
+        id.put("open_id", oauth.openId(p.appId(), u.userId()));
         id.put("union_id", u.unionId());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -129,12 +123,7 @@ public final class OAuthRoutes implements ApiRoutes {
     private void listGrants(Call c) {
         String userId = c.query("user_id").filter(s -> !s.isEmpty()).orElse(null);
         String appId = c.query("app_id").filter(s -> !s.isEmpty()).orElse(null);
-        if (userId != null && users.find(userId).isEmpty()) {
-            throw ApiException.invalid("user_id not found");
-        }
-        if (appId != null && apps.find(appId).isEmpty()) {
-            throw new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found");
-        }
+        oauth.requireKnown(userId, appId);
         List<Map<String, Object>> out = grants.list(userId, appId).stream().map(g -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("grant_id", g.grantId());

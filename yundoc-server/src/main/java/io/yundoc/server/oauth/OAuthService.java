@@ -6,6 +6,11 @@ import io.yundoc.protocol.wire.TokenGrant;
 import io.yundoc.server.admin.AdminService;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
+import io.yundoc.server.auth.AuthCodeStore;
+import io.yundoc.server.auth.GrantStore;
+import io.yundoc.server.auth.TokenStore;
+import io.yundoc.server.auth.UserRecord;
+import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
@@ -36,6 +41,7 @@ public final class OAuthService {
 
     private final Jdbi jdbi;
     private final AppStore apps;
+    private final UserStore users;
     private final TokenService tokens;
     private final AdminService admin;
     private final ServerClock clock;
@@ -46,15 +52,43 @@ public final class OAuthService {
      * @param rotateRefreshTokens {@code --refresh-rotation=rotate}: each refresh answers a new refresh token; false (the
      *                            default, KDocs clients rely on it) answers the presented one again
      */
-    public OAuthService(Jdbi jdbi, AppStore apps, TokenService tokens, AdminService admin, ServerClock clock, IdGenerator ids,
+    public OAuthService(Jdbi jdbi, AppStore apps, UserStore users, TokenService tokens, AdminService admin, ServerClock clock, IdGenerator ids,
                         boolean rotateRefreshTokens) {
         this.rotateRefreshTokens = rotateRefreshTokens;
         this.jdbi = jdbi;
         this.apps = apps;
+        this.users = users;
         this.tokens = tokens;
         this.admin = admin;
         this.clock = clock;
         this.ids = ids;
+    }
+
+    public Optional<UserRecord> user(String userId) {
+        return users.find(userId);
+    }
+
+    public Optional<UserRecord> userByName(String name) {
+        return users.findByName(name);
+    }
+
+    public Optional<String> passwordHash(String userId) {
+        return users.passwordHash(userId);
+    }
+
+    /** The user's id as the app sees it, drawn once per app and user. */
+    public String openId(String appId, String userId) {
+        return users.openId(appId, userId, () -> ids.ids().token256());
+    }
+
+    /** Filters of the grant listing: a named user must exist (10001), a named app too (10201); null = any. */
+    public void requireKnown(String userId, String appId) {
+        if (userId != null && users.find(userId).isEmpty()) {
+            throw ApiException.invalid("user_id not found");
+        }
+        if (appId != null && apps.find(appId).isEmpty()) {
+            throw new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found");
+        }
     }
 
     /**
@@ -153,16 +187,8 @@ public final class OAuthService {
         String code = ids.code();
         String chain = ids.internal();
         long now = clock.epochSeconds();
-        jdbi.useHandle(h -> {
-            h.createUpdate("DELETE FROM auth_codes WHERE expires_at < :old").bind("old", now - CODE_KEEP).execute();
-            h.createUpdate("""
-                            INSERT INTO auth_codes (code_hash, app_id, user_id, grant_id, scopes, redirect_uri, chain_id,
-                                                    expires_at, used, created_at)
-                            VALUES (:h, :a, :u, :g, :s, :r, :c, :exp, 0, :now)""")
-                    .bind("h", TokenService.hash(code)).bind("a", r.app().appId()).bind("u", userId).bind("g", grantId)
-                    .bind("s", Json.writeString(r.scopes().stream().map(Scope::wireName).sorted().toList()))
-                    .bind("r", r.redirectUri()).bind("c", chain).bind("exp", now + CODE_TTL).bind("now", now).execute();
-        });
+        jdbi.useHandle(h -> AuthCodeStore.insert(h, code, r.app().appId(), userId, grantId, r.scopes(), r.redirectUri(), chain,
+                now + CODE_TTL, now, now - CODE_KEEP));
         return code;
     }
 
@@ -187,10 +213,6 @@ public final class OAuthService {
         return app.get();
     }
 
-    private record CodeRow(String appId, String userId, String grantId, String scopes, String redirectUri, String chainId,
-                           long expiresAt, boolean used) {
-    }
-
     /** Step 2 of api.md §3.1. Only a successful exchange uses the code; a replay revokes the chain it started. */
     public TokenGrant exchange(String code, String appId, String appKey, String redirectUri) {
         AppRecord app = authenticateApp(appId, appKey);
@@ -198,11 +220,7 @@ public final class OAuthService {
             throw new ApiException(ErrorCode.INVALID_CODE, "code is invalid");
         }
         String hash = TokenService.hash(code);
-        CodeRow row = jdbi.withHandle(h -> h.createQuery("SELECT * FROM auth_codes WHERE code_hash = :h").bind("h", hash)
-                .map((rs, ctx) -> new CodeRow(rs.getString("app_id"), rs.getString("user_id"), rs.getString("grant_id"),
-                        rs.getString("scopes"), rs.getString("redirect_uri"), rs.getString("chain_id"),
-                        rs.getLong("expires_at"), rs.getInt("used") != 0))
-                .findOne())
+        AuthCodeStore.Code row = jdbi.withHandle(h -> AuthCodeStore.find(h, hash))
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE, "code is invalid"));
         if (!row.appId().equals(app.appId())) {
             throw new ApiException(ErrorCode.INVALID_CODE, "code is invalid");
@@ -223,13 +241,10 @@ public final class OAuthService {
         String access = ids.accessToken();
         String refresh = ids.refreshToken();
         boolean won = jdbi.inTransaction(h -> {
-            int n = h.createUpdate("UPDATE auth_codes SET used = 1 WHERE code_hash = :h AND used = 0").bind("h", hash).execute();
-            if (n != 1) {
+            if (!AuthCodeStore.use(h, hash)) {
                 return false;
             }
-            boolean grantLive = h.createQuery("SELECT COUNT(*) FROM grants WHERE grant_id = :g").bind("g", row.grantId())
-                    .mapTo(Long.class).one() > 0;
-            if (!grantLive) {
+            if (!GrantStore.exists(h, row.grantId())) {
                 throw new ApiException(ErrorCode.INVALID_CODE, "authorization was revoked");
             }
             tokens.insert(h, access, refresh, app.appId(), row.userId(), TokenService.parseScopes(row.scopes()),
@@ -246,11 +261,7 @@ public final class OAuthService {
 
     /** Revokes every token issued from one code, including those refreshed from them. */
     void revokeChain(String chainId) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE tokens SET revoked = 1 WHERE chain_id = :c").bind("c", chainId).execute());
-    }
-
-    private record RefreshRow(String tokenId, String appId, String userId, String grantId, String chainId, String scopes,
-                              long expiresAt, boolean used, boolean revoked) {
+        jdbi.useHandle(h -> TokenStore.revokeChain(h, chainId));
     }
 
     /**
@@ -267,14 +278,7 @@ public final class OAuthService {
         if (refreshToken.length() > 128) {
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token is invalid");
         }
-        RefreshRow row = jdbi.withHandle(h -> h.createQuery("""
-                        SELECT token_id, app_id, user_id, grant_id, chain_id, scopes, refresh_expires_at, refresh_used, revoked
-                        FROM tokens WHERE refresh_hash = :h""")
-                .bind("h", TokenService.hash(refreshToken))
-                .map((rs, ctx) -> new RefreshRow(rs.getString("token_id"), rs.getString("app_id"), rs.getString("user_id"),
-                        rs.getString("grant_id"), rs.getString("chain_id"), rs.getString("scopes"),
-                        rs.getLong("refresh_expires_at"), rs.getInt("refresh_used") != 0, rs.getInt("revoked") != 0))
-                .findOne())
+        TokenStore.RefreshRow row = jdbi.withHandle(h -> TokenStore.byRefreshToken(h, refreshToken))
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CODE, "refresh_token is invalid"));
         if (!row.appId().equals(app.appId())) {
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token is invalid");
@@ -294,9 +298,7 @@ public final class OAuthService {
         String refresh = rotateRefreshTokens ? ids.refreshToken() : null;
         boolean won = jdbi.inTransaction(h -> {
             // rotation uses the token up; without it the same conditional write only confirms it is still live
-            int n = h.createUpdate("UPDATE tokens SET refresh_used = :used WHERE token_id = :t AND refresh_used = 0 AND revoked = 0")
-                    .bind("used", rotateRefreshTokens ? 1 : 0).bind("t", row.tokenId()).execute();
-            if (n != 1) {
+            if (!TokenStore.claimRefresh(h, row.tokenId(), rotateRefreshTokens)) {
                 return false;
             }
             tokens.insert(h, access, refresh, app.appId(), row.userId(), TokenService.parseScopes(row.scopes()),

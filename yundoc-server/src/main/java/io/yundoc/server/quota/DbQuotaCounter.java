@@ -1,6 +1,5 @@
 package io.yundoc.server.quota;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
@@ -18,17 +17,11 @@ public final class DbQuotaCounter implements QuotaCounter {
     @Override
     public long increment(io.yundoc.server.core.ReadCache.Reads reads, String appId, String endpoint, String day,
                           long ttlSeconds) {
-        return jdbi.withHandle(h -> h.createQuery("INSERT INTO quota_usage (app_id, endpoint, day, used) VALUES (:a, :e, :d, 1) "
-                        + "ON CONFLICT (app_id, endpoint, day) DO UPDATE SET used = quota_usage.used + 1 RETURNING used")
-                .bind("a", appId).bind("e", endpoint).bind("d", day).mapTo(Long.class).one());
+        return jdbi.withHandle(h -> QuotaUsageStore.increment(h, appId, endpoint, day));
     }
 
     @Override
     public Map<String, Long> usage(String appId, String day) {
-        Map<String, Long> out = new HashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT endpoint, used FROM quota_usage WHERE app_id = :a AND day = :d")
-                .bind("a", appId).bind("d", day)
-                .map((rs, ctx) -> out.put(rs.getString(1), rs.getLong(2))).list());
-        return out;
+        return jdbi.withHandle(h -> QuotaUsageStore.usage(h, appId, day));
     }
 }

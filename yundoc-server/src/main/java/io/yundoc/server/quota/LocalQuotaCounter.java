@@ -1,6 +1,8 @@
 package io.yundoc.server.quota;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -28,14 +30,11 @@ public final class LocalQuotaCounter implements QuotaCounter {
 
     public LocalQuotaCounter(Jdbi jdbi) {
         this.jdbi = jdbi;
-        jdbi.useHandle(h -> h.createQuery("SELECT app_id, endpoint, day, used FROM quota_usage")
-                .map((rs, ctx) -> {
-                    Key k = new Key(rs.getString(1), rs.getString(2), rs.getString(3));
-                    long used = rs.getLong(4);
-                    counts.put(k, new AtomicLong(used));
-                    persisted.put(k, used);
-                    return k;
-                }).list());
+        for (QuotaUsageStore.Usage u : jdbi.withHandle(QuotaUsageStore::all)) {
+            Key k = new Key(u.appId(), u.endpoint(), u.day());
+            counts.put(k, new AtomicLong(u.used()));
+            persisted.put(k, u.used());
+        }
         flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "yundoc-quota-flush");
             t.setDaemon(true);
@@ -82,12 +81,9 @@ public final class LocalQuotaCounter implements QuotaCounter {
         if (dirty.isEmpty()) {
             return;
         }
-        jdbi.useTransaction(h -> {
-            var batch = h.prepareBatch("INSERT INTO quota_usage (app_id, endpoint, day, used) VALUES (:a, :e, :d, :u) "
-                    + "ON CONFLICT (app_id, endpoint, day) DO UPDATE SET used = excluded.used");
-            dirty.forEach((k, used) -> batch.bind("a", k.appId).bind("e", k.endpoint).bind("d", k.day).bind("u", used).add());
-            batch.execute();
-        });
+        List<QuotaUsageStore.Usage> rows = new ArrayList<>();
+        dirty.forEach((k, used) -> rows.add(new QuotaUsageStore.Usage(k.appId, k.endpoint, k.day, used)));
+        jdbi.useTransaction(h -> QuotaUsageStore.setAll(h, rows));
         persisted.putAll(dirty);
     }
 

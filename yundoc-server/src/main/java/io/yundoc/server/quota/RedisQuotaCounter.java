@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.ReadCache;
+import io.yundoc.server.core.RedisBackend;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

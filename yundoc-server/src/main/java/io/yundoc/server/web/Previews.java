@@ -2,7 +2,6 @@ package io.yundoc.server.web;
 
 import io.helidon.http.Method;
 import io.yundoc.server.api.Call;
-import io.yundoc.server.blob.BlobIndex;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.BlobStore;
@@ -28,7 +27,7 @@ public final class Previews {
     static final long MARKDOWN_LIMIT = 1 << 20;
     private static final Map<String, String> IMAGES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
             "gif", "image/gif", "webp", "image/webp");
-    private final BlobIndex blobs;
+    private final SharedFiles shared;
     private final BlobStore store;
     private final BlobResponder responder;
     private final Parser parser = Parser.builder().build();
@@ -46,8 +45,8 @@ public final class Previews {
             })
             .build();
 
-    public Previews(BlobIndex blobs, BlobStore store, BlobResponder responder) {
-        this.blobs = blobs;
+    public Previews(SharedFiles shared, BlobStore store, BlobResponder responder) {
+        this.shared = shared;
         this.store = store;
         this.responder = responder;
     }
@@ -91,7 +90,7 @@ public final class Previews {
         if (kind == Kind.NONE) {
             return false;
         }
-        BlobRecord b = blobs.find(f.blobKey()).orElse(null);
+        BlobRecord b = shared.blobRow(f).orElse(null);
         if (b == null) {
             return false;
         }

@@ -4,19 +4,13 @@ import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
-import io.yundoc.server.auth.EditTokenService;
-import io.yundoc.server.auth.UserRecord;
-import io.yundoc.server.auth.UserStore;
-import io.yundoc.server.blob.BlobIndex;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.DownloadService;
 import io.yundoc.server.files.FileRecord;
-import io.yundoc.server.files.FileStore;
 import io.yundoc.server.links.LinkRecord;
-import io.yundoc.server.links.LinkStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,34 +22,19 @@ import java.util.Optional;
  * download button carrying a fresh temporary URL. Every reason a link cannot be used gets the same 404 page.
  */
 public final class SharePageRoutes implements ApiRoutes {
-    private final LinkStore links;
-    private final FileStore files;
-    private final UserStore users;
-    private final BlobIndex blobs;
+    private final SharedFiles shared;
     private final BlobResponder responder;
     private final DownloadService downloads;
-    private final ServerClock clock;
     private final ZoneId zone;
     private final Previews previews;
-    private final EditTokenService editTokens;
 
-    public SharePageRoutes(LinkStore links, FileStore files, UserStore users, BlobIndex blobs, BlobResponder responder,
-                           DownloadService downloads, ServerClock clock, ZoneId zone, Previews previews,
-                           EditTokenService editTokens) {
+    public SharePageRoutes(SharedFiles shared, BlobResponder responder, DownloadService downloads, ZoneId zone,
+                           Previews previews) {
+        this.shared = shared;
         this.previews = previews;
-        this.editTokens = editTokens;
-        this.links = links;
-        this.files = files;
-        this.users = users;
-        this.blobs = blobs;
         this.responder = responder;
         this.downloads = downloads;
-        this.clock = clock;
         this.zone = zone;
-    }
-
-    /** A link that can be used now, with its file and owner. */
-    record Shared(LinkRecord link, FileRecord file, UserRecord owner) {
     }
 
     @Override
@@ -72,31 +51,10 @@ public final class SharePageRoutes implements ApiRoutes {
         r.open(Method.HEAD, "/v/:file_token/preview", this::viewPreview);
     }
 
-    /**
-     * The file an edit token opens on {@code /v/}: a live personal file owned by the token's user or shared with them
-     * as a link member, or a live file in the app space of the app the token was issued through (app files are not
-     * user files, api.md §5.8). Anything else is empty (the 404 page).
-     */
-    Optional<Shared> resolveView(String fileId, String token) {
-        if (fileId == null || !io.yundoc.protocol.Ids.accepted(fileId)) {
-            return Optional.empty();
-        }
-        return editTokens.holder(token).flatMap(holder -> files.find(fileId)
-                .filter(f -> f.live() && !f.isFolder())
-                .filter(f -> FileRecord.PERSONAL.equals(f.space())
-                        ? f.ownerId().equals(holder.userId()) || files.isMember(f.fileId(), holder.userId())
-                        : FileRecord.APP.equals(f.space()) && f.ownerId().equals(holder.appId()))
-                .flatMap(f -> {
-                    boolean personal = FileRecord.PERSONAL.equals(f.space());
-                    return users.find(personal ? f.ownerId() : holder.userId()).filter(u -> !u.disabled())
-                            .map(u -> new Shared(personal ? links.byFile(f.fileId()).orElse(null) : null, f, u));
-                }));
-    }
-
     private void view(Call c) {
         boolean zh = Html.chinese(c.request());
         String token = c.query("token").orElse(null);
-        Optional<Shared> s = resolveView(c.param("file_token"), token);
+        Optional<SharedFiles.Shared> s = shared.byEditToken(c.param("file_token"), token);
         if (s.isEmpty()) {
             notFound(c, zh);
             return;
@@ -107,33 +65,22 @@ public final class SharePageRoutes implements ApiRoutes {
     }
 
     private void viewPreview(Call c) {
-        Optional<Shared> s = resolveView(c.param("file_token"), c.query("token").orElse(null));
+        Optional<SharedFiles.Shared> s = shared.byEditToken(c.param("file_token"), c.query("token").orElse(null));
         if (s.isEmpty() || !previews.serve(c, s.get().file())) {
             notFound(c, Html.chinese(c.request()));
         }
     }
 
     private void linkPreview(Call c) {
-        Optional<Shared> s = resolve(c.param("sid"));
+        Optional<SharedFiles.Shared> s = shared.byLink(c.param("sid"));
         if (s.isEmpty() || !previews.serve(c, s.get().file())) {
             notFound(c, Html.chinese(c.request()));
         }
     }
 
-    Optional<Shared> resolve(String sid) {
-        if (sid == null || !sid.matches("[A-Za-z0-9]{1,64}")) {
-            return Optional.empty();
-        }
-        long now = clock.epochSeconds();
-        return links.bySid(sid)
-                .filter(l -> l.open() && !l.expired(now))
-                .flatMap(l -> files.find(l.fileId()).filter(FileRecord::live)
-                        .flatMap(f -> users.find(f.ownerId()).filter(u -> !u.disabled()).map(u -> new Shared(l, f, u))));
-    }
-
     private void page(Call c) {
         boolean zh = Html.chinese(c.request());
-        Optional<Shared> s = resolve(c.param("sid"));
+        Optional<SharedFiles.Shared> s = shared.byLink(c.param("sid"));
         if (s.isEmpty()) {
             notFound(c, zh, Framing.DENY);
             return;
@@ -142,7 +89,7 @@ public final class SharePageRoutes implements ApiRoutes {
     }
 
     /** The page body shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
-    private void render(Call c, boolean zh, Shared s, String previewUrl, Framing framing) {
+    private void render(Call c, boolean zh, SharedFiles.Shared s, String previewUrl, Framing framing) {
         FileRecord f = s.file();
         LinkRecord l = s.link();
         String expiry = l == null ? "—" : l.expireTime() == 0 ? (zh ? "永久有效" : "permanent")
@@ -173,13 +120,13 @@ public final class SharePageRoutes implements ApiRoutes {
     }
 
     private void download(Call c) {
-        Optional<Shared> s = resolve(c.param("sid"));
+        Optional<SharedFiles.Shared> s = shared.byLink(c.param("sid"));
         if (s.isEmpty() || s.get().file().online() || s.get().file().blobKey() == null) {
             notFound(c, Html.chinese(c.request()), Framing.DENY);
             return;
         }
         FileRecord f = s.get().file();
-        BlobRecord blob = blobs.find(f.blobKey()).orElseThrow();
+        BlobRecord blob = shared.blob(f);
         c.response().header("Referrer-Policy", "no-referrer");
         c.response().header("X-Robots-Tag", "noindex, nofollow");
         responder.serve(c.request(), c.response(), new BlobResponder.Body(blob.key(), blob.size(), blob.sha1(), f.mtime(),

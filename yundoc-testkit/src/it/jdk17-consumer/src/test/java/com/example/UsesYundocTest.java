@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.yundoc.client.Placement;
 import io.yundoc.client.YundocClient;
 import io.yundoc.protocol.wire.FileItem;
+import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocExtension;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class UsesYundocTest {
         assertEquals(13, copy.size());
 
         // state that the extension must clear before the next test
-        yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files", "code", 30010));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(30010));
         yundoc.advanceClock(Duration.ofDays(1));
     }
 

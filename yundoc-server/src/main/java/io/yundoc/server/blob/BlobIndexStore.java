@@ -5,16 +5,16 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** The {@code blobs} table: size and checksums of each stored content. */
-public final class BlobIndex {
+public final class BlobIndexStore {
     private final Jdbi jdbi;
     /** Blob rows by key (embedded mode; emptied by any write). */
     private final io.yundoc.server.core.ReadCache.Region<String, BlobRecord> rows;
 
-    public BlobIndex(Jdbi jdbi) {
+    public BlobIndexStore(Jdbi jdbi) {
         this(jdbi, io.yundoc.server.core.ReadCache.disabled());
     }
 
-    public BlobIndex(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
+    public BlobIndexStore(Jdbi jdbi, io.yundoc.server.core.ReadCache cache) {
         this.jdbi = jdbi;
         this.rows = cache.region(100_000);
     }
@@ -50,5 +50,13 @@ public final class BlobIndex {
                 throw new org.jdbi.v3.core.ConnectionException(e);
             }
         });
+    }
+
+    /** Keys of blobs stored before {@code cutoff} that no file or version row names (collection candidates). */
+    public static java.util.List<String> unreferencedBefore(Handle h, long cutoff) {
+        return h.createQuery("SELECT b.blob_key FROM blobs b WHERE b.created_at < :c "
+                        + "AND NOT EXISTS (SELECT 1 FROM file_versions v WHERE v.blob_key = b.blob_key) "
+                        + "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_key = b.blob_key)")
+                .bind("c", cutoff).mapTo(String.class).list();
     }
 }

@@ -1,4 +1,4 @@
-package io.yundoc.server.quota;
+package io.yundoc.server.core;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -23,7 +23,7 @@ import java.util.List;
  * itself; every command has a short timeout so an outage fails a call quickly instead of parking request threads.
  * {@code prefix} namespaces every key (several installations, or test runs, may share one Redis).
  */
-public final class RedisBackend implements AutoCloseable, io.yundoc.server.core.ReadCache.Generations {
+public final class RedisBackend implements AutoCloseable, ReadCache.Generations {
     /**
      * INCRBY then EXPIRE when the key has no expiry yet: one atomic round trip, and the key dies after its day even if
      * the process that created it dies between the two. (The reconciler adds counts made during an outage with it.)
@@ -31,7 +31,7 @@ public final class RedisBackend implements AutoCloseable, io.yundoc.server.core.
     static final String INCR_SCRIPT = "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
             + "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end return v";
     /**
-     * Reads the cache generation (see {@link io.yundoc.server.core.ReadCache}) into {@code g}. A lost key (Redis
+     * Reads the cache generation (see {@link ReadCache}) into {@code g}. A lost key (Redis
      * restarted or flushed) comes back as the server's time in microseconds: larger than any generation handed out
      * before, since those grew by one per write from an earlier time, so no entry cached before the loss can match it.
      */
