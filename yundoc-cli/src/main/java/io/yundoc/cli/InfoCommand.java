@@ -1,6 +1,7 @@
 package io.yundoc.cli;
 
 import io.yundoc.client.YundocClient;
+import io.yundoc.client.YundocException;
 import io.yundoc.protocol.wire.AppFileInfo;
 import io.yundoc.protocol.wire.DownloadInfo;
 import io.yundoc.protocol.wire.LinkInfo;
@@ -42,7 +43,7 @@ final class InfoCommand extends ClientCommand {
             String note = null;
             try {
                 d = c.personal().downloadInfo(token);
-            } catch (io.yundoc.client.YundocException e) {
+            } catch (YundocException e) {
                 if (e.code() != 30006 && e.code() != 10001) {
                     throw e;
                 }
@@ -51,7 +52,7 @@ final class InfoCommand extends ClientCommand {
             LinkInfo link = null;
             try {
                 link = c.personal().getLink(token);
-            } catch (io.yundoc.client.YundocException e) {
+            } catch (YundocException e) {
                 if (e.code() != 30014) {
                     throw e;
                 }

@@ -1,5 +1,6 @@
 package io.yundoc.cli;
 
+import io.yundoc.client.FileTokenStore;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 final class LogoutCommand extends ClientCommand {
     @Override
     public Integer call() {
-        new io.yundoc.client.FileTokenStore(o.tokensFile()).clear();
+        new FileTokenStore(o.tokensFile()).clear();
         if (!o.json) {
             out().println("Logged out; removed " + o.tokensFile());
             out().flush();
