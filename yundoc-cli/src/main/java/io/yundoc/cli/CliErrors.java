@@ -21,7 +21,7 @@ final class CliErrors {
      * @param plain the message {@link Main} would print
      */
     static String message(Throwable ex, Object command, String plain) {
-        if (ex instanceof YundocClientException && command instanceof ClientCommands.Base b) {
+        if (ex instanceof YundocClientException && command instanceof ClientCommand b) {
             String server;
             try {
                 server = b.o.server();
@@ -33,7 +33,7 @@ final class CliErrors {
                 return network;
             }
         }
-        if (ex instanceof YundocException y && !(command instanceof ClientCommands.Login)) {
+        if (ex instanceof YundocException y && !(command instanceof LoginCommand)) {
             if (y.code() == 20001) {
                 // outside login the only 20001 is the refresh of the stored login (api.md: expired, used or revoked)
                 return plain + " — the saved login has expired or was revoked: run yundoc login";

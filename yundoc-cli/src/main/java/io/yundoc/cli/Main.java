@@ -11,10 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "yundoc", mixinStandardHelpOptions = true, version = "yundoc 0.1.0",
         description = "A self-hostable server for the KDocs Open Platform API, and its command-line client.",
         subcommands = {ServeCommand.class, AdminCommand.class,
-                ClientCommands.Login.class, ClientCommands.Logout.class, ClientCommands.Ls.class, ClientCommands.Upload.class,
-                ClientCommands.Download.class, ClientCommands.Rm.class, ClientCommands.Mv.class, ClientCommands.Cp.class,
-                ClientCommands.Share.class, ClientCommands.Unshare.class, ClientCommands.Info.class,
-                ClientCommands.Versions.class, ClientCommands.Completion.class, WaitCommand.class, CommandLine.HelpCommand.class},
+                LoginCommand.class, LogoutCommand.class, LsCommand.class, UploadCommand.class, DownloadCommand.class,
+                RmCommand.class, MvCommand.class, CpCommand.class, ShareCommand.class, UnshareCommand.class, InfoCommand.class,
+                VersionsCommand.class, CompletionCommand.class, WaitCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

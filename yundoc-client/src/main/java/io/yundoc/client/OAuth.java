@@ -3,20 +3,31 @@ package io.yundoc.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.TokenGrant;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
  * The OAuth 2 authorization-code flow of api.md §3.1: the authorize URL to send the user to, the code exchange and
- * the refresh, with the tokens kept in the client's {@link TokenStore}. Personal and user calls refresh automatically
+ * the refresh, with the tokens kept in the client's {@link TokenStore}; and the whole flow for a program on the user's
+ * machine, {@link #loginWithBrowser(BrowserLogin)}. Personal and user calls refresh automatically
  * when a refresh token is stored: ahead of time when the stored expiry is less than a minute away, and once when the
  * server answers 20007 (expired or revoked token); concurrent callers share one refresh.
  */
 public final class OAuth {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final Transport transport;
     private final String base;
     private final String appId;
@@ -80,6 +91,71 @@ public final class OAuth {
                 .query("code", Objects.requireNonNull(code, "code")).query("app_id", appId).query("app_key", appKey)
                 .query("redirect_uri", redirectUri);
         return saved(transport.call(r, TokenGrant.class));
+    }
+
+    /**
+     * Logs the user in through their browser and saves the tokens: listens on 127.0.0.1 (RFC 8252 loopback
+     * redirect), hands the authorize URL to {@link BrowserLogin.Builder#onAuthorizeUrl}, waits for the browser to come
+     * back with the code (or for a pasted redirect), checks the {@code state} and exchanges the code bound to the
+     * redirect URI. The app must have a loopback redirect URI registered, such as {@code http://127.0.0.1/callback}
+     * (any port matches). The listener is closed before this returns.
+     *
+     * @throws BrowserLoginException     no code: timeout, denied, or a redirect that is not this login's
+     * @throws YundocException           the exchange was refused (e.g. 20001 for a code already used)
+     * @throws YundocClientException     the listener could not start, or the wait was interrupted
+     */
+    public Tokens loginWithBrowser(BrowserLogin login) {
+        requireApp();
+        Objects.requireNonNull(login, "login");
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        StringBuilder hex = new StringBuilder(32);
+        for (byte b : random) {
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        String state = hex.toString();
+        LoopbackReceiver receiver;
+        try {
+            receiver = LoopbackReceiver.start(login.port);
+        } catch (IOException e) {
+            throw new YundocClientException("cannot listen on 127.0.0.1:" + login.port + " for the redirect: "
+                    + Transport.describe(e), e);
+        }
+        try (receiver) {
+            String redirectUri = receiver.redirectUri().toString();
+            CompletableFuture<String> answer = receiver.redirect();
+            if (login.pasted != null) {
+                login.pasted.thenAccept(p -> answer.complete(LoopbackReceiver.pastedQuery(p, state)));
+            }
+            login.onAuthorizeUrl.accept(new BrowserLogin.Started(authorizeUrl(redirectUri, login.scopes, state),
+                    receiver.redirectUri()));
+            String query;
+            try {
+                query = answer.get(login.timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new BrowserLoginException(BrowserLoginException.Reason.TIMEOUT,
+                        "no authorization within " + login.timeout.getSeconds() + " s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new YundocClientException("interrupted while waiting for the authorization redirect", e);
+            } catch (ExecutionException e) {
+                throw new YundocClientException("the authorization redirect was not received: " + e.getCause(), e.getCause());
+            }
+            Map<String, String> p = LoopbackReceiver.query(query);
+            if (p.containsKey("error")) {
+                throw new BrowserLoginException(BrowserLoginException.Reason.DENIED, "authorization denied: " + p.get("error"));
+            }
+            String got = p.get("state");
+            if (got == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8), got.getBytes(StandardCharsets.UTF_8))) {
+                throw new BrowserLoginException(BrowserLoginException.Reason.STATE_MISMATCH,
+                        "the redirect's state does not match this login; try again");
+            }
+            String code = p.get("code");
+            if (code == null || code.isEmpty()) {
+                throw new BrowserLoginException(BrowserLoginException.Reason.NO_CODE, "the redirect carries no code");
+            }
+            return exchangeCode(code, redirectUri);
+        }
     }
 
     /** Refreshes the stored tokens now ({@code oauth2/refresh_token}); the new pair replaces the old one. */

@@ -169,7 +169,12 @@ final class Transport {
         };
     }
 
-    /** Full-jitter exponential back-off: 100 ms, 200 ms, 400 ms, ... capped at maxBackoff. */
+    /**
+     * Equal-jitter exponential back-off: the ceiling doubles per attempt (100 ms, 200 ms, 400 ms, ..., at most
+     * maxBackoff) and the wait is half the ceiling plus a random part of up to the other half, so retry {@code n}
+     * (from 0) waits between 50·2ⁿ and 100·2ⁿ ms. Half fixed keeps a retry from coming back at once; half random
+     * keeps many clients from retrying in step.
+     */
     Duration backoff(int attempt) {
         long cap = Math.min(maxBackoff.toMillis(), 100L << Math.min(attempt, 16));
         return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));

@@ -1,8 +1,5 @@
 package io.yundoc.server.web;
 
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
 import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
@@ -17,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * swagger-ui WebJar in the jar (no CDN).
  */
 public final class LandingPage implements ApiRoutes {
-    /** Precompiled jte templates (src/main/jte, compiled by jte-maven-plugin); escaping is automatic. */
-    static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
+    private static final byte[] CSS = Pages.BASE_CSS.getBytes(StandardCharsets.UTF_8);
     private static final String SWAGGER = "/META-INF/resources/webjars/swagger-ui/" + swaggerVersion() + "/";
     /** The files /docs/assets serves, and where each comes from; nothing else is reachable through that route. */
     private static final Map<String, String> ASSETS = Map.of(
@@ -51,7 +47,7 @@ public final class LandingPage implements ApiRoutes {
         r.open(Method.GET, "/static/yundoc.css", c -> {
             c.response().header("Content-Type", "text/css; charset=utf-8");
             c.response().header("Cache-Control", "public, max-age=3600");
-            c.response().send(Html.CSS.getBytes(StandardCharsets.UTF_8));
+            c.response().send(CSS);
         });
     }
 
@@ -73,15 +69,11 @@ public final class LandingPage implements ApiRoutes {
 
     private void landing(Call c) {
         PageText t = PageText.of(c.request());
-        StringOutput out = new StringOutput();
-        TEMPLATES.render("landing.jte", Map.of("t", t, "m", new Model(scaleOut, dev, c.baseUrl(), version())), out);
-        html(c, out.toString(), PAGE_CSP);
+        html(c, Pages.render("landing.jte", Map.of("t", t, "m", new Model(scaleOut, dev, c.baseUrl(), version()))), PAGE_CSP);
     }
 
     private void docs(Call c) {
-        StringOutput out = new StringOutput();
-        TEMPLATES.render("docs.jte", Map.of("t", PageText.of(c.request())), out);
-        html(c, out.toString(), DOCS_CSP);
+        html(c, Pages.render("docs.jte", Map.of("t", PageText.of(c.request()))), DOCS_CSP);
     }
 
     private static void html(Call c, String body, String csp) {

@@ -1,12 +1,16 @@
 package io.yundoc.server.web;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.yundoc.protocol.Scope;
+import java.text.MessageFormat;
 import java.util.Locale;
 import java.util.ResourceBundle;
 
 /**
  * The words of a page in the reader's language: {@code i18n/pages_zh.properties} or {@code pages_en.properties}.
- * {@code ?lang=zh|en} wins, else the browser's first {@code Accept-Language} (Chinese unless it names another).
+ * Chinese unless the browser's first {@code Accept-Language} names another language; on the landing and docs pages
+ * {@code ?lang=zh|en} wins.
  */
 public final class PageText {
     private static final ResourceBundle ZH = ResourceBundle.getBundle("i18n.pages", Locale.CHINESE, NO_FALLBACK.INSTANCE);
@@ -19,12 +23,19 @@ public final class PageText {
         this.bundle = chinese ? ZH : EN;
     }
 
+    /** {@code ?lang=zh|en}, else {@link #byAcceptLanguage}. */
     public static PageText of(ServerRequest req) {
         String lang = req.query().first("lang").orElse("");
         if (lang.equals("zh") || lang.equals("en")) {
             return new PageText(lang.equals("zh"));
         }
-        return new PageText(Html.chinese(req));
+        return byAcceptLanguage(req);
+    }
+
+    /** Chinese unless the first language the browser names is not Chinese. */
+    public static PageText byAcceptLanguage(ServerRequest req) {
+        String al = req.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse("zh").trim().toLowerCase(Locale.ROOT);
+        return new PageText(al.isEmpty() || al.startsWith("zh") || al.startsWith("*"));
     }
 
     public static PageText of(boolean chinese) {
@@ -38,6 +49,21 @@ public final class PageText {
 
     public String get(String key) {
         return bundle.getString(key);
+    }
+
+    /** {@link #get} when the bundle has {@code key}, else the text of {@code fallbackKey}. */
+    public String getOr(String key, String fallbackKey) {
+        return bundle.containsKey(key) ? bundle.getString(key) : bundle.getString(fallbackKey);
+    }
+
+    /** A {@link MessageFormat} pattern of the bundle filled in ({@code {0}}, {@code {0,choice,…}}). */
+    public String format(String key, Object... args) {
+        return new MessageFormat(bundle.getString(key), chinese ? Locale.CHINESE : Locale.ENGLISH).format(args);
+    }
+
+    /** What a scope lets an app do, as the consent and authorized-apps pages show it. */
+    public String scope(Scope s) {
+        return chinese ? s.displayZh() : s.displayEn();
     }
 
     /** Each language's bundle stands alone: a missing key fails loudly instead of showing the other language. */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.commonmark.node.Image;
 import org.commonmark.node.Link;
@@ -18,7 +19,7 @@ import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
- * Inline previews of the share and view pages (api.md §7). Only an allow-list is ever served inline: images,
+ * Inline previews of the share and view pages (api.md §7; the page's preview block is in {@code share/file.jte}). Only an allow-list is ever served inline: images,
  * PDF, plain text, and Markdown rendered here to HTML with raw HTML escaped, URLs sanitised and images dropped
  * (no external resources). HTML and SVG never are. Every preview is sandboxed by CSP; PDF gets {@code sandbox}
  * alone, because a stricter policy can break the browser's own viewer.
@@ -51,7 +52,8 @@ public final class Previews {
         this.responder = responder;
     }
 
-    enum Kind { IMAGE, PDF, TEXT, MARKDOWN, NONE }
+    /** What a file's preview is, by its extension. */
+    public enum Kind { IMAGE, PDF, TEXT, MARKDOWN, NONE }
 
     static Kind kind(FileRecord f) {
         if (f.isFolder() || f.online() || f.blobKey() == null) {
@@ -66,21 +68,6 @@ public final class Previews {
             case "txt" -> Kind.TEXT;
             case "md" -> Kind.MARKDOWN;
             default -> Kind.NONE;
-        };
-    }
-
-    /** The page's preview block ("" when the type has none). The PDF frame has no sandbox attribute on purpose. */
-    String embed(FileRecord f, String url, boolean zh) {
-        String u = Html.esc(url);
-        String title = Html.esc(zh ? "预览" : "Preview");
-        return switch (kind(f)) {
-            case IMAGE -> "<section class=\"preview\" id=\"preview\"><img id=\"preview-image\" src=\"" + u + "\" alt=\""
-                    + Html.esc(f.name()) + "\"></section>";
-            case PDF -> "<section class=\"preview\" id=\"preview\"><iframe id=\"preview-frame\" src=\"" + u + "\" title=\""
-                    + title + "\"></iframe></section>";
-            case TEXT, MARKDOWN -> "<section class=\"preview\" id=\"preview\"><iframe id=\"preview-frame\" sandbox src=\"" + u
-                    + "\" title=\"" + title + "\"></iframe></section>";
-            case NONE -> "";
         };
     }
 
@@ -125,11 +112,10 @@ public final class Previews {
 
     /** Markdown rendered to a standalone, script-free document. */
     String markdownPage(String title, String markdown) {
-        String body = renderer.render(parser.parse(markdown));
-        return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + Html.esc(title) + "</title><style>"
-                + "body{font:15px/1.6 system-ui,sans-serif;margin:16px;color:#1f2328}pre{background:#f6f8fa;padding:8px;overflow:auto}"
-                + "code{background:#f6f8fa}table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:4px 8px}"
-                + "</style></head><body><article id=\"markdown\">" + body + "</article></body></html>";
+        Map<String, Object> params = new HashMap<>();
+        params.put("title", title);
+        params.put("html", renderer.render(parser.parse(markdown)));
+        return Pages.render("share/markdown.jte", params);
     }
 
     private String read(BlobRecord b) {

@@ -11,10 +11,13 @@ import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.DownloadService;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.links.LinkRecord;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,77 +55,72 @@ public final class SharePageRoutes implements ApiRoutes {
     }
 
     private void view(Call c) {
-        boolean zh = Html.chinese(c.request());
         String token = c.query("token").orElse(null);
         Optional<SharedFiles.Shared> s = shared.byEditToken(c.param("file_token"), token);
         if (s.isEmpty()) {
-            notFound(c, zh);
+            notFound(c);
             return;
         }
         String previewUrl = c.baseUrl() + "/v/" + s.get().file().fileId() + "/preview?token="
-                + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8);
-        render(c, zh, s.get(), previewUrl, Framing.ALLOW);
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        render(c, s.get(), previewUrl, Framing.ALLOW);
     }
 
     private void viewPreview(Call c) {
         Optional<SharedFiles.Shared> s = shared.byEditToken(c.param("file_token"), c.query("token").orElse(null));
         if (s.isEmpty() || !previews.serve(c, s.get().file())) {
-            notFound(c, Html.chinese(c.request()));
+            notFound(c);
         }
     }
 
     private void linkPreview(Call c) {
         Optional<SharedFiles.Shared> s = shared.byLink(c.param("sid"));
         if (s.isEmpty() || !previews.serve(c, s.get().file())) {
-            notFound(c, Html.chinese(c.request()));
+            notFound(c);
         }
     }
 
     private void page(Call c) {
-        boolean zh = Html.chinese(c.request());
         Optional<SharedFiles.Shared> s = shared.byLink(c.param("sid"));
         if (s.isEmpty()) {
-            notFound(c, zh, Framing.DENY);
+            notFound(c, Framing.DENY);
             return;
         }
-        render(c, zh, s.get(), c.baseUrl() + "/l/" + s.get().link().sid() + "/preview", Framing.DENY);
+        render(c, s.get(), c.baseUrl() + "/l/" + s.get().link().sid() + "/preview", Framing.DENY);
     }
 
-    /** The page body shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
-    private void render(Call c, boolean zh, SharedFiles.Shared s, String previewUrl, Framing framing) {
+    /**
+     * What the share and view pages show of a file ({@code share/file.jte}). {@code downloadUrl} is null for an
+     * online document; {@code previewUrl} is used when {@code preview} is not {@code NONE}.
+     */
+    public record FileView(String icon, String name, boolean online, String humanSize, long size, String type,
+                           String owner, String permission, String expires, String downloadUrl, Previews.Kind preview,
+                           String previewUrl) {
+    }
+
+    /** The page shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
+    private void render(Call c, SharedFiles.Shared s, String previewUrl, Framing framing) {
+        PageText t = PageText.byAcceptLanguage(c.request());
         FileRecord f = s.file();
         LinkRecord l = s.link();
-        String expiry = l == null ? "—" : l.expireTime() == 0 ? (zh ? "永久有效" : "permanent")
+        String expiry = l == null ? "—" : l.expireTime() == 0 ? t.get("share.permanent")
                 : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.ofEpochSecond(l.expireTime()).atZone(zone))
                 + " (" + zone.getId() + ")";
-        String perm = l == null ? (zh ? "所有者或成员" : "owner or member")
-                : "write".equals(l.permission()) ? (zh ? "可编辑" : "can edit") : (zh ? "仅查看" : "view only");
+        String perm = t.get(l == null ? "share.perm.member" : "write".equals(l.permission()) ? "share.perm.write" : "share.perm.read");
         if (l != null && l.extPermList().contains("comment")) {
-            perm += zh ? "，允许评论" : ", comments allowed";
+            perm += t.get("share.perm.comment");
         }
-        StringBuilder b = new StringBuilder();
-        b.append("<div class=\"icon\" aria-hidden=\"true\">").append(icon(f.name())).append("</div>");
-        b.append("<h1 id=\"file-name\">").append(Html.esc(f.name())).append("</h1><dl>");
-        row(b, zh ? "大小" : "Size", f.online() ? (zh ? "在线文档" : "online document")
-                : Html.humanSize(f.size()) + " (" + f.size() + (zh ? " 字节)" : " bytes)"));
-        row(b, zh ? "类型" : "Type", ContentTypes.extension(f.name()).isEmpty() ? "—" : "." + ContentTypes.extension(f.name()));
-        row(b, zh ? "分享者" : "Shared by", s.owner().nickname());
-        row(b, zh ? "权限" : "Permission", perm);
-        row(b, zh ? "有效期至" : "Expires", expiry);
-        b.append("</dl>");
-        if (!f.online() && f.blobKey() != null) {
-            String url = downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name());
-            b.append("<p><a class=\"btn\" id=\"download\" href=\"").append(Html.esc(url)).append("\" download>")
-                    .append(zh ? "下载" : "Download").append("</a></p>");
-        }
-        b.append(previews.embed(f, previewUrl, zh));
-        send(c, 200, Html.page(zh, f.name(), b.toString()), framing);
+        String ext = ContentTypes.extension(f.name());
+        String downloadUrl = !f.online() && f.blobKey() != null ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
+        FileView v = new FileView(icon(f.name()), f.name(), f.online(), humanSize(f.size()), f.size(), ext.isEmpty() ? "—" : "." + ext,
+                s.owner().nickname(), perm, expiry, downloadUrl, Previews.kind(f), previewUrl);
+        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", v)), framing);
     }
 
     private void download(Call c) {
         Optional<SharedFiles.Shared> s = shared.byLink(c.param("sid"));
         if (s.isEmpty() || s.get().file().online() || s.get().file().blobKey() == null) {
-            notFound(c, Html.chinese(c.request()), Framing.DENY);
+            notFound(c, Framing.DENY);
             return;
         }
         FileRecord f = s.get().file();
@@ -133,8 +131,18 @@ public final class SharePageRoutes implements ApiRoutes {
                 f.name(), ContentTypes.of(f.name()), "no-store", false));
     }
 
-    private static void row(StringBuilder b, String k, String v) {
-        b.append("<dt>").append(Html.esc(k)).append("</dt><dd>").append(Html.esc(v)).append("</dd>");
+    static String humanSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static String icon(String name) {
@@ -156,18 +164,13 @@ public final class SharePageRoutes implements ApiRoutes {
      */
     enum Framing { DENY, ALLOW }
 
-    static void notFound(Call c, boolean zh) {
-        notFound(c, zh, Framing.ALLOW);
+    static void notFound(Call c) {
+        notFound(c, Framing.ALLOW);
     }
 
-    static void notFound(Call c, boolean zh, Framing framing) {
-        String body = zh
-                ? "<h1>链接不存在或已失效</h1><p>可能的原因：</p><ul><li>链接输入有误</li><li>分享者已关闭、重置或删除了该链接</li>"
-                + "<li>链接已过期</li><li>文件已被删除</li></ul><p class=\"muted\">The link does not exist or is no longer valid.</p>"
-                : "<h1>This link does not exist or is no longer valid</h1><p>Possible reasons:</p><ul><li>the address was mistyped</li>"
-                + "<li>the owner closed, reset or deleted the link</li><li>the link expired</li><li>the file was removed</li></ul>"
-                + "<p class=\"muted\">链接不存在或已失效。</p>";
-        send(c, 404, Html.page(zh, zh ? "链接不存在" : "Link not found", body), framing);
+    static void notFound(Call c, Framing framing) {
+        PageText t = PageText.byAcceptLanguage(c.request());
+        send(c, 404, Pages.render("share/notfound.jte", Map.of("t", t)), framing);
     }
 
     static void send(Call c, int status, String html, Framing framing) {
