@@ -98,6 +98,7 @@ public final class YundocServer implements AutoCloseable {
     private final ApiRouter router;
     private final Metrics metrics;
     private final io.yundoc.server.http.GuardedHttp1 connections;
+    private final io.yundoc.server.webhooks.WebhookDispatcher webhooks;
 
     /**
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
@@ -241,6 +242,16 @@ public final class YundocServer implements AutoCloseable {
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
         new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);
+        // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
+        io.yundoc.server.tables.TableService tables = new io.yundoc.server.tables.TableService(db.jdbi(), fileStore, clock);
+        io.yundoc.server.webhooks.WebhookService webhookService = new io.yundoc.server.webhooks.WebhookService(db.jdbi(),
+                db.postgres(), tables, new io.yundoc.server.core.OutboundGuard(config.cloudAllow()), clock, ids);
+        tables.events(webhookService);
+        this.webhooks = new io.yundoc.server.webhooks.WebhookDispatcher(webhookService, apps, clock, metrics.registry(),
+                config.embeddedDatabase());
+        opened.push(webhooks);
+        new io.yundoc.server.tables.TableRoutes(tables).routes(router);
+        new io.yundoc.server.webhooks.WebhookRoutes(webhookService, config.dev()).routes(router);
         io.yundoc.server.core.DiskSpace disk = new io.yundoc.server.core.DiskSpace(config.dataDir(),
                 config.minFreeSpace(), System::nanoTime);
         router.diskSpace(disk);
@@ -617,6 +628,7 @@ public final class YundocServer implements AutoCloseable {
         }
         contentIndex.close();
         blobCollector.close();
+        webhooks.close();
         if (poller != null) {
             poller.shutdownNow();
         }
