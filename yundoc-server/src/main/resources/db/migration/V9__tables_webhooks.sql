@@ -77,7 +77,8 @@ CREATE INDEX webhooks_file ON webhooks (file_id, sheet_id);
 -- The outbox (§F2.7): written in the transaction of the change. A delivery carries what sending needs (URL, app),
 -- so it outlives the subscription it came from (sheet.remove ends the sheet's subscriptions). state: pending,
 -- delivered, failed (given up or refused). due_at: server clock, ms. claimed_until: wall clock, ms — the instance
--- sending it holds it until then; a claim that expires (the instance died) lets another instance send it.
+-- sending it holds it until then (claimed_by: that instance, kept on finished rows as the sender); a claim that
+-- expires (the instance died) lets another instance send it.
 CREATE TABLE webhook_deliveries (
     delivery_id   TEXT PRIMARY KEY,
     webhook_id    TEXT NOT NULL,

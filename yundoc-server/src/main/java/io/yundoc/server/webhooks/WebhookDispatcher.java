@@ -46,6 +46,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** How long a claimed delivery is this instance's: well above one attempt (connect + answer ≤ 10 s). */
     static final long CLAIM = 60_000;
     static final int IN_FLIGHT = 64;
+    /** Claimed per poll: small, so instances polling side by side share a backlog. */
+    static final int PER_TICK = 8;
     static final int ANSWER_KEPT = 1024;
     private static final String USER_AGENT = "yundoc-webhook/" + version();
 
@@ -113,7 +115,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             int free = slots.availablePermits();
             List<WebhookStore.Claimed> claimed = store.claim(clock.millis(), System.currentTimeMillis(),
-                    System.currentTimeMillis() + CLAIM, instance, Math.min(free, 32));
+                    System.currentTimeMillis() + CLAIM, instance, Math.min(free, PER_TICK));
             for (WebhookStore.Claimed c : claimed) {
                 slots.acquireUninterruptibly();
                 senders.submit(() -> {

@@ -134,7 +134,7 @@ final class WebhookStore {
     boolean finish(String deliveryId, String instance, String state, int attempts, Integer status, String error, String body,
                    long nowMillis) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE webhook_deliveries SET state = :s, attempts = :a, last_status = :st, "
-                        + "last_error = :e, last_body = :b, finished_at = :t, claimed_until = NULL, claimed_by = NULL "
+                        + "last_error = :e, last_body = :b, finished_at = :t, claimed_until = NULL "
                         + "WHERE delivery_id = :d AND claimed_by = :i AND state = 'pending'")
                 .bind("s", state).bind("a", attempts).bind("st", status).bind("e", error).bind("b", body).bind("t", nowMillis)
                 .bind("d", deliveryId).bind("i", instance).execute() == 1);
@@ -169,7 +169,7 @@ final class WebhookStore {
     /** The most recent deliveries with their answers, newest first (the dev-mode list). */
     List<Map<String, Object>> recent(int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT delivery_id, webhook_id, event, callback_url, state, attempts, due_at, "
-                        + "created_at, finished_at, last_status, last_error, last_body, payload FROM webhook_deliveries "
+                        + "created_at, finished_at, last_status, last_error, last_body, payload, claimed_by FROM webhook_deliveries "
                         + "ORDER BY created_at DESC, seq DESC LIMIT :n")
                 .bind("n", limit).map((rs, ctx) -> {
                     Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -188,6 +188,7 @@ final class WebhookStore {
                     m.put("last_error", rs.getString(11));
                     m.put("last_body", rs.getString(12));
                     m.put("payload", rs.getString(13));
+                    m.put("instance", rs.getString(14)); // the instance that sent (or is sending) it
                     return m;
                 }).list());
     }

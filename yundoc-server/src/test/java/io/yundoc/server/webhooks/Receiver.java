@@ -52,6 +52,8 @@ final class Receiver implements AutoCloseable {
 
     final AtomicInteger status = new AtomicInteger(200);
     final AtomicInteger hits = new AtomicInteger();
+    /** How long each answer takes (a slow receiver keeps deliveries in flight). */
+    final AtomicInteger delayMs = new AtomicInteger();
     final BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
     private final HttpServer server;
 
@@ -66,6 +68,13 @@ final class Receiver implements AutoCloseable {
             Map<String, String> headers = new java.util.HashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
             hits.incrementAndGet();
+            if (delayMs.get() > 0) {
+                try {
+                    Thread.sleep(delayMs.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int s = status.get();
             if (s >= 200 && s < 300) {
                 got.add(new Delivery(headers, body));
@@ -75,6 +84,7 @@ final class Receiver implements AutoCloseable {
             ex.getResponseBody().write(answer);
             ex.close();
         });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
