@@ -112,6 +112,13 @@ final class WebhookStore {
         if (limit <= 0) {
             return List.of();
         }
+        // a plain read first: an idle outbox costs no write transaction (SQLite's write lock) per poll
+        boolean due = jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND due_at <= :now "
+                        + "AND (claimed_until IS NULL OR claimed_until < :wall) LIMIT 1")
+                .bind("now", nowMillis).bind("wall", wallMillis).mapTo(Integer.class).findOne().isPresent());
+        if (!due) {
+            return List.of();
+        }
         return jdbi.inTransaction(h -> {
             List<Claimed> rows = h.createQuery("SELECT d.delivery_id, d.webhook_id, d.app_id, d.callback_url, d.payload, d.attempts "
                             + "FROM webhook_deliveries d WHERE d.state = 'pending' AND d.due_at <= :now "
