@@ -105,7 +105,7 @@ class TablesHttpTest {
         JsonNode d = detail(u, "GET", "/dbt/" + ft + "/schemas", null);
         assertThat(d.toString()).isEqualTo("{\"sheets\":[{\"id\":1,\"name\":\"数据表\",\"primaryFieldId\":\"B\",\"fields\":[{\"id\":\"B\","
                 + "\"name\":\"名称\",\"type\":\"MultiLineText\"}],\"views\":[{\"id\":\"B\",\"name\":\"表格视图\",\"type\":\"grid\"}]}]}");
-        // the data routes are R10M: 10,000 a day for a test app (§F0.3)
+        // the data routes are R10M: 10,000 a day for a test app (docs/api-families.md §F0, row 0.3)
         HttpResponse<String> r = call(u, "GET", "/dbt/" + ft + "/schemas", null);
         assertThat(r.headers().firstValue("RateLimit-Policy").orElse("")).contains("q=10000");
     }
@@ -319,7 +319,7 @@ class TablesHttpTest {
         // a .ksheet is not a light table
         JsonNode ks = ok(owner, "POST", "/personal/files", "{\"filename\":\"k" + System.nanoTime() + ".ksheet\",\"path_from_root\":true}");
         assertThat(code(owner, "GET", "/dbt/" + ks.path("id").path("open_id").asText() + "/schemas", null)).isEqualTo(10001);
-        // scopes: reads need access_personal_files, writes edit_personal_files (§F0.2)
+        // scopes: reads need access_personal_files, writes edit_personal_files (docs/api-families.md §F0, row 0.2)
         TestServer.User reader = ts.user(app, "access_personal_files");
         assertThat(code(reader, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{}}]}")).isEqualTo(10003);
         TestServer.User writer = ts.user(app, "edit_personal_files");
