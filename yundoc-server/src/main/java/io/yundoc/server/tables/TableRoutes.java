@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The light-table routes of docs/api-families.md §F2.2 rows 1–12: access token, tier R10M, reads with
- * {@code access_personal_files} and writes with {@code edit_personal_files} (docs/api-families.md §F0, row 0.2); payloads under
- * {@code data.detail} (§F2.3).
+ * {@code access_personal_files} and writes with {@code edit_personal_files} (docs/api-families.md §F0, row 0.2);
+ * payloads under {@code data.detail} (§F2.3).
  */
 public final class TableRoutes {
     static final String DOC = "/api/v1/openapi/dbt/:file_token";

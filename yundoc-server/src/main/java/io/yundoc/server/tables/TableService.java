@@ -25,9 +25,10 @@ import org.jdbi.v3.core.Jdbi;
  * Light tables (docs/api-families.md §F2.1–§F2.5): tables, fields, views and records of a {@code .dbt} document. Every
  * write is one transaction, and what it tells {@link TableEvents} (the webhook outbox) commits with it.
  *
- * <p>Reachable documents (docs/api-families.md §F0, row 0.8): the token's user's own personal files and files shared with them as a named link
- * member (read only: a member's write is 10003, §F2.8), and app-space files of the token's own app. A document gets
- * the blank table of §F2.1 the first time any route touches it, whichever way it was created.
+ * <p>Reachable documents (docs/api-families.md §F0, row 0.8): the token's user's own personal files and files
+ * shared with them as a named link member (read only: a member's write is 10003, §F2.8), and app-space files of the
+ * token's own app. A document gets the blank table of §F2.1 the first time any route touches it, whichever way it
+ * was created.
  */
 public final class TableService {
     static final int MAX_BATCH = 1000;

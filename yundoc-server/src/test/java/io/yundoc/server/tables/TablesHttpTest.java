@@ -331,6 +331,26 @@ class TablesHttpTest {
     }
 
     @Test
+    void aLinkMemberMayReadButNotWrite() {
+        TestServer.User owner = ts.user(app);
+        TestServer.User member = ts.user(app);
+        String ft = newDbt(owner);
+        detail(owner, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"shared\"}}]}");
+        ok(owner, "POST", "/personal/files/" + ft + "/links", "{\"range\":\"anyone\",\"permission\":\"write\"}");
+        String unionId = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
+                .bind("u", member.userId()).mapTo(String.class).one());
+        ok(owner, "PUT", "/personal/files/" + ft + "/links/members/" + unionId, "{\"permission\":\"write\"}");
+        assertThat(detail(member, "GET", "/dbt/" + ft + "/sheets/1/records", null).get("records")).hasSize(1);
+        assertThat(code(member, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{}}]}")).isEqualTo(10003);
+        assertThat(code(member, "DELETE", "/dbt/" + ft + "/sheets/1/views/B", null)).isEqualTo(10003);
+        // subscribing is a write too (§F2.8); an address literal needs no DNS here
+        assertThat(code(member, "POST", "/dbt/" + ft + "/webhook/sheets/1/records/create",
+                "{\"callback_url\":\"https://93.184.216.34/hook\"}")).isEqualTo(10003);
+        assertThat(code(owner, "POST", "/dbt/" + ft + "/webhook/sheets/1/records/create",
+                "{\"callback_url\":\"https://93.184.216.34/hook\"}")).isZero();
+    }
+
+    @Test
     void appSpaceDocumentsOfTheTokensOwnApp() {
         TestServer.App other = ts.app("test");
         HttpResponse<String> created = ts.signed(app, "POST", API + "/appspace/files",
