@@ -35,6 +35,7 @@ public final class YundocClient implements AutoCloseable {
     private final PersonalFiles personal;
     private final UserApi user;
     private final AppSpace appSpace;
+    private final Tables tables;
     private final String baseUrl;
 
     private YundocClient(Builder b) {
@@ -49,6 +50,7 @@ public final class YundocClient implements AutoCloseable {
         this.personal = new PersonalFiles(transport, downloader);
         this.user = new UserApi(transport);
         this.appSpace = new AppSpace(transport, downloader);
+        this.tables = new Tables(transport);
     }
 
     /** A builder; {@link Builder#baseUrl} is required. */
@@ -74,6 +76,11 @@ public final class YundocClient implements AutoCloseable {
     /** The app's own space, signed with WPS-2 (needs appId and appKey). */
     public AppSpace appSpace() {
         return appSpace;
+    }
+
+    /** Light tables ({@code .dbt}) and their webhooks, with the user's access token. */
+    public Tables tables() {
+        return tables;
     }
 
     /** The OAuth helper: authorize URL, code exchange, refresh. */

@@ -102,6 +102,7 @@ public final class YundocServer implements AutoCloseable {
     private final Draining draining = new Draining();
     private final Metrics metrics;
     private final io.yundoc.server.http.GuardedHttp1 connections;
+    private final io.yundoc.server.webhooks.WebhookDispatcher webhooks;
 
     /**
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
@@ -250,6 +251,16 @@ public final class YundocServer implements AutoCloseable {
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
                 new io.yundoc.server.web.Previews(shared, blobStore, responder)));
         api.add(new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()));
+        // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
+        io.yundoc.server.tables.TableService tables = new io.yundoc.server.tables.TableService(db.jdbi(), fileStore, clock);
+        io.yundoc.server.webhooks.WebhookService webhookService = new io.yundoc.server.webhooks.WebhookService(db.jdbi(),
+                db.postgres(), tables, new io.yundoc.server.core.OutboundGuard(config.cloudAllow()), clock, ids);
+        tables.events(webhookService);
+        this.webhooks = new io.yundoc.server.webhooks.WebhookDispatcher(webhookService, apps, clock, metrics.registry(),
+                config.embeddedDatabase());
+        opened.push(webhooks);
+        api.add(new io.yundoc.server.tables.TableRoutes(tables));
+        api.add(new io.yundoc.server.webhooks.WebhookRoutes(webhookService, config.dev()));
         io.micrometer.core.instrument.Gauge.builder("yundoc_data_dir_free_bytes", disk, d -> d.usable())
                 .description("usable bytes on the data dir's file system (/health warns below --min-free-space)")
                 .register(metrics.registry());
@@ -632,6 +643,7 @@ public final class YundocServer implements AutoCloseable {
         }
         contentIndex.close();
         blobCollector.close();
+        webhooks.close();
         if (poller != null) {
             poller.shutdownNow();
         }

@@ -26,6 +26,10 @@ public final class ServerProcess {
         if (args.length >= 4) {
             b.db(args[1]).blobs(args[2]).quota(args[3]);
         }
+        String allow = System.getProperty("yundoc.test.cloudAllow");
+        if (allow != null) {
+            b.cloudAllow(java.util.List.of(allow.split(","))); // e.g. a loopback webhook receiver
+        }
         YundocServer server = YundocServer.start(b.build());
         System.out.println("PORT " + server.port());
         System.out.flush();
@@ -35,9 +39,11 @@ public final class ServerProcess {
     /** Starts one on {@code dataDir} with the test JVM's class path; returns once it printed its port. */
     public static Started start(Path dataDir, String... backends) throws Exception {
         String javaBin = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ServerProcess.class.getName(), dataDir.toString()));
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "--enable-native-access=ALL-UNNAMED"));
+        if (System.getProperty("yundoc.test.cloudAllow") != null) {
+            cmd.add("-Dyundoc.test.cloudAllow=" + System.getProperty("yundoc.test.cloudAllow"));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), dataDir.toString()));
         cmd.addAll(List.of(backends));
         Path log = Files.createTempFile("yundoc-server-process", ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

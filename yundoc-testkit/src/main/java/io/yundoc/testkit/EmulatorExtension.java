@@ -23,6 +23,8 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
     private final Boolean resetBeforeEach;
     private YundocEmulator emulator;
     private YundocClient client;
+    private String appKey;
+    private WebhookReceiver receiver;
 
     /** @param resetBeforeEach the builder's choice, or null: the class's {@link YundocIsolation} (default on) */
     EmulatorExtension(Boolean resetBeforeEach) {
@@ -55,6 +57,19 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
         return client;
     }
 
+    /**
+     * A webhook receiver on loopback that checks deliveries against the ready client's app key (started on first
+     * use, cleared before each test with the emulator, closed with the class).
+     *
+     * @return the receiver
+     */
+    public synchronized WebhookReceiver webhookReceiver() {
+        if (receiver == null) {
+            receiver = new WebhookReceiver(appKey);
+        }
+        return receiver;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         start(context);
@@ -65,7 +80,9 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
             return;
         }
         emulator = open(context);
-        client = emulator.newClient();
+        YundocEmulator.App app = emulator.createApp();
+        appKey = app.appKey();
+        client = emulator.client(app, emulator.createUser(app), b -> { });
         // closed by JUnit when the class's context ends, even if a later callback fails
         context.getStore(NS).put("resources", (ExtensionContext.Store.CloseableResource) this::stop);
     }
@@ -77,6 +94,10 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
 
     private synchronized void stop() {
         if (emulator != null) {
+            if (receiver != null) {
+                receiver.close();
+                receiver = null;
+            }
             client.close();
             emulator.close();
             emulator = null;
@@ -88,6 +109,9 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
     public void beforeEach(ExtensionContext context) {
         if (emulator != null && resetsBeforeEach(context)) {
             emulator.reset();
+            if (receiver != null) {
+                receiver.clear();
+            }
         }
     }
 
@@ -111,7 +135,7 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
     }
 
     private boolean injectable(Class<?> t) {
-        return t == YundocClient.class || t == YundocEmulator.class || injectableExtra(t);
+        return t == YundocClient.class || t == YundocEmulator.class || t == WebhookReceiver.class || injectableExtra(t);
     }
 
     /** Whether {@link #extra} serves this type. */
@@ -133,6 +157,9 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
         }
         if (t == YundocEmulator.class) {
             return emulator;
+        }
+        if (t == WebhookReceiver.class) {
+            return webhookReceiver();
         }
         return extra(t, emulator);
     }

@@ -4,15 +4,13 @@ import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
-import io.yundoc.server.core.Cidr;
+import io.yundoc.server.core.OutboundGuard;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,7 +20,6 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,8 +44,7 @@ public final class CloudImporter {
     static final int CONNECT_TIMEOUT_MS = 10_000;
     private static final String USER_AGENT = "yundoc/" + version();
     private final FileService files;
-    private final List<String> allowHosts = new ArrayList<>();
-    private final List<Cidr> allowCidrs = new ArrayList<>();
+    private final OutboundGuard guard;
     private final Duration total;
     private final int perApp;
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
@@ -57,18 +53,7 @@ public final class CloudImporter {
         this.files = files;
         this.total = total;
         this.perApp = perApp;
-        for (String a : allow) {
-            String s = a.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            Cidr c = allowEntry(s);
-            if (c != null) {
-                allowCidrs.add(c);
-            } else {
-                allowHosts.add(s.toLowerCase(Locale.ROOT));
-            }
-        }
+        this.guard = new OutboundGuard(allow);
     }
 
     private static String version() {
@@ -150,68 +135,6 @@ public final class CloudImporter {
         }
     }
 
-    /** The vetted addresses of the URL's host: every one must pass, or the allow-list must admit it. */
-    List<InetAddress> vet(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        InetAddress[] all;
-        try {
-            all = InetAddress.getAllByName(h);
-        } catch (UnknownHostException e) {
-            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "host cannot be resolved");
-        }
-        boolean hostAllowed = allowHosts.contains(h.toLowerCase(Locale.ROOT));
-        for (InetAddress a : all) {
-            if (!hostAllowed && forbidden(a) && allowCidrs.stream().noneMatch(c -> c.contains(a))) {
-                throw ApiException.invalid("url target not allowed");
-            }
-        }
-        return List.of(all);
-    }
-
-    /** Loopback, private, link-local, CGNAT, unspecified, multicast, broadcast, and v4 addresses hidden in v6 forms. */
-    static boolean forbidden(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int o0 = b[0] & 0xff;
-            int o1 = b[1] & 0xff;
-            return o0 == 0 || o0 == 127 || o0 == 10 || (o0 == 100 && (o1 & 0xc0) == 64) || (o0 == 169 && o1 == 254)
-                    || (o0 == 172 && (o1 & 0xf0) == 16) || (o0 == 192 && o1 == 168) || o0 >= 224;
-        }
-        if (a instanceof Inet6Address) {
-            if ((b[0] & 0xfe) == 0xfc) { // fc00::/7 unique local
-                return true;
-            }
-            boolean zero10 = true;
-            for (int i = 0; i < 10; i++) {
-                zero10 &= b[i] == 0;
-            }
-            boolean mapped = zero10 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;   // ::ffff:a.b.c.d
-            boolean compat = zero10 && b[10] == 0 && b[11] == 0;                          // ::a.b.c.d
-            boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b; // 64:ff9b::/96
-            boolean siit = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0
-                    && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0;      // ::ffff:0:a.b.c.d
-            if (mapped || compat || nat64 || siit) {
-                return embedded(b, 12);
-            }
-            if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) { // 2002::/16 6to4 carries a v4 address in bytes 2-5
-                return embedded(b, 2);
-            }
-        }
-        return false;
-    }
-
-    private static boolean embedded(byte[] b, int at) {
-        try {
-            return forbidden(InetAddress.getByAddress(new byte[]{b[at], b[at + 1], b[at + 2], b[at + 3]}));
-        } catch (UnknownHostException e) {
-            return true;
-        }
-    }
-
     /** A response: status, Location, Content-Length (-1 unknown), the body stream bound to the deadline. */
     private record Response(Socket socket, int status, String location, long length, InputStream body) implements AutoCloseable {
         @Override
@@ -228,7 +151,14 @@ public final class CloudImporter {
         String host = uri.getHost();
         boolean tls = uri.getScheme().equalsIgnoreCase("https");
         int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
-        List<InetAddress> addresses = vet(host);
+        List<InetAddress> addresses;
+        try {
+            addresses = guard.vet(host);
+        } catch (OutboundGuard.Refused e) {
+            throw ApiException.invalid("url target not allowed");
+        } catch (UnknownHostException e) {
+            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "host cannot be resolved");
+        }
         Socket socket = null;
         IOException last = null;
         for (InetAddress a : addresses) {
@@ -414,17 +344,4 @@ public final class CloudImporter {
         }
     }
 
-    /** An allow-list entry: a network, or null for a host name. Error messages as the flag has always given them. */
-    static Cidr allowEntry(String s) {
-        try {
-            Optional<Cidr> c = Cidr.parse(s);
-            if (c.isEmpty() && s.substring(0, s.indexOf('/') < 0 ? s.length() : s.indexOf('/')).contains(":")) {
-                throw new IllegalArgumentException("bad --cloud-allow entry " + s);
-            }
-            return c.orElse(null);
-        } catch (Cidr.Malformed e) {
-            throw new IllegalArgumentException(e.problem() == Cidr.Problem.PREFIX_OUT_OF_RANGE ? "bad CIDR " + s
-                    : "bad --cloud-allow entry " + s);
-        }
-    }
 }

@@ -1,0 +1,146 @@
+package io.yundoc.server.tables;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.yundoc.server.core.ApiException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code filter} of {@code records/complex_query} (docs/api-families.md §F2.5): {@code mode} AND or OR over
+ * criteria {@code {field, op, values}}. Values are compared with a cell's texts ({@link FieldValues#texts}); Greater and
+ * Less compare numbers when both sides are numbers, text otherwise.
+ */
+final class RecordFilter {
+    static final Set<String> OPS = Set.of("Equals", "NotEqu", "Contains", "NotContains", "Greater", "Less", "Empty", "NotEmpty");
+    static final int MAX_CRITERIA = 100;
+
+    record Criterion(TableStore.Field field, String op, List<String> values) {
+    }
+
+    private final boolean and;
+    private final List<Criterion> criteria;
+
+    private RecordFilter(boolean and, List<Criterion> criteria) {
+        this.and = and;
+        this.criteria = criteria;
+    }
+
+    /** Null for no filter; fields are named by name, or by id with {@code preferId} (either is accepted). */
+    static RecordFilter parse(JsonNode n, Map<String, TableStore.Field> byKey) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw ApiException.invalid("filter must be an object");
+        }
+        String mode = n.path("mode").isMissingNode() ? "AND" : n.path("mode").asText();
+        if (!mode.equals("AND") && !mode.equals("OR")) {
+            throw ApiException.invalid("filter.mode must be AND or OR");
+        }
+        JsonNode cs = n.path("criteria");
+        if (!cs.isArray()) {
+            throw ApiException.invalid("filter.criteria must be an array");
+        }
+        if (cs.size() > MAX_CRITERIA) {
+            throw ApiException.invalid("filter.criteria: at most " + MAX_CRITERIA);
+        }
+        List<Criterion> out = new ArrayList<>();
+        for (JsonNode c : cs) {
+            if (!c.isObject() || !c.path("field").isTextual() || !c.path("op").isTextual()) {
+                throw ApiException.invalid("each filter criterion needs field and op");
+            }
+            TableStore.Field f = byKey.get(c.get("field").asText());
+            if (f == null) {
+                throw ApiException.invalid("filter names no field " + c.get("field").asText());
+            }
+            String op = c.get("op").asText();
+            if (!OPS.contains(op)) {
+                throw ApiException.invalid("filter op must be one of " + new java.util.TreeSet<>(OPS));
+            }
+            List<String> values = new ArrayList<>();
+            JsonNode vs = c.path("values");
+            if (!vs.isMissingNode() && !vs.isNull()) {
+                if (!vs.isArray() || vs.size() > 100) {
+                    throw ApiException.invalid("filter values must be an array of at most 100");
+                }
+                for (JsonNode v : vs) {
+                    if (!v.isValueNode() || v.isNull()) {
+                        throw ApiException.invalid("filter values must be strings or numbers");
+                    }
+                    values.add(v.isNumber() ? v.decimalValue().stripTrailingZeros().toPlainString() : v.asText());
+                }
+            }
+            if (values.isEmpty() && !op.equals("Empty") && !op.equals("NotEmpty")) {
+                throw ApiException.invalid("filter op " + op + " needs values");
+            }
+            out.add(new Criterion(f, op, values));
+        }
+        return new RecordFilter(mode.equals("AND"), out);
+    }
+
+    boolean matches(TableStore.Row r) {
+        if (criteria.isEmpty()) {
+            return true;
+        }
+        for (Criterion c : criteria) {
+            boolean m = matches(c, FieldValues.texts(c.field(), r.fields().get(c.field().fieldId())));
+            if (and && !m) {
+                return false;
+            }
+            if (!and && m) {
+                return true;
+            }
+        }
+        return and;
+    }
+
+    private static boolean matches(Criterion c, List<String> texts) {
+        return switch (c.op()) {
+            case "Empty" -> texts.isEmpty();
+            case "NotEmpty" -> !texts.isEmpty();
+            case "Equals" -> texts.stream().anyMatch(t -> c.values().stream().anyMatch(v -> same(t, v)));
+            case "NotEqu" -> texts.stream().noneMatch(t -> c.values().stream().anyMatch(v -> same(t, v)));
+            case "Contains" -> texts.stream().anyMatch(t -> c.values().stream().anyMatch(t::contains));
+            case "NotContains" -> texts.stream().noneMatch(t -> c.values().stream().anyMatch(t::contains));
+            case "Greater" -> texts.stream().anyMatch(t -> compare(t, c.values().get(0)) > 0);
+            case "Less" -> texts.stream().anyMatch(t -> compare(t, c.values().get(0)) < 0);
+            default -> false;
+        };
+    }
+
+    private static boolean same(String cell, String value) {
+        if (cell.equals(value)) {
+            return true;
+        }
+        BigDecimal a = number(cell);
+        BigDecimal b = number(value);
+        return a != null && b != null && a.compareTo(b) == 0;
+    }
+
+    private static int compare(String cell, String value) {
+        BigDecimal a = number(cell);
+        BigDecimal b = number(value);
+        if (a != null && b != null) {
+            return a.compareTo(b);
+        }
+        return cell.compareTo(value);
+    }
+
+    private static BigDecimal number(String s) {
+        if (s.isEmpty() || s.length() > 64) {
+            return null;
+        }
+        char c = s.charAt(0);
+        if (!(c == '-' || c == '+' || c == '.' || Character.isDigit(c))) {
+            return null;
+        }
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
