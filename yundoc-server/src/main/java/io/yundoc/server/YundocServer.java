@@ -239,7 +239,7 @@ public final class YundocServer implements AutoCloseable {
         new AppSpaceRoutes(appSpace, router, downloads, tokens, editTokens).routes();
         downloads.routes(router);
         new io.yundoc.server.sheets.SheetRoutes(new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
-                config.dataDir().resolve("sheets-tmp"))).routes(router);
+                config.dataDir().resolve("sheets-tmp"), metrics.registry())).routes(router);
         new SharePageRoutes(links.store(), fileStore, users, blobIndex, responder, downloads, clock, config.quotaTz(),
                 new io.yundoc.server.web.Previews(blobIndex, blobStore, responder), editTokens).routes(router);
         new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()).routes(router);

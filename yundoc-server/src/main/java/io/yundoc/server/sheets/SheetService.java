@@ -75,10 +75,15 @@ public final class SheetService {
     private final SheetStore store;
     private final WorkbookCache workbooks;
 
-    public SheetService(FileStore files, org.jdbi.v3.core.Jdbi jdbi, io.yundoc.server.blob.BlobStore blobs, java.nio.file.Path spoolDir) {
+    public SheetService(FileStore files, org.jdbi.v3.core.Jdbi jdbi, io.yundoc.server.blob.BlobStore blobs, java.nio.file.Path spoolDir,
+                        io.micrometer.core.instrument.MeterRegistry registry) {
         this.files = files;
         this.store = new SheetStore(jdbi);
         this.workbooks = new WorkbookCache(blobs, spoolDir);
+        io.micrometer.core.instrument.FunctionCounter.builder("yundoc_et_sheet_parses", workbooks, WorkbookCache::parses)
+                .description("passes over an xlsx sheet's XML (cache misses of et cell reads)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("yundoc_et_cached_cells", workbooks, WorkbookCache::weight)
+                .description("cells of parsed xlsx sheets held in memory (bounded)").register(registry);
     }
 
     SheetStore store() {

@@ -48,6 +48,10 @@ final class WorkbookCache {
         return parses.get();
     }
 
+    synchronized long weight() {
+        return weight;
+    }
+
     @SuppressWarnings("unchecked")
     List<XlsxReader.SheetInfo> sheets(String blobKey) throws XlsxReader.Unreadable {
         String key = blobKey + "/sheets";

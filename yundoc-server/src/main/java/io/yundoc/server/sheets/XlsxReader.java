@@ -270,6 +270,36 @@ final class XlsxReader {
             this.budget = budget;
         }
 
+        private int parsedRow;
+        private int parsedCol;
+
+        /** "AB12" without CellReference's regular expression (it runs once per cell); false if not that form. */
+        private boolean parseRef(String r) {
+            int i = 0;
+            int c = 0;
+            while (i < r.length() && r.charAt(i) >= 'A' && r.charAt(i) <= 'Z') {
+                c = c * 26 + (r.charAt(i) - 'A' + 1);
+                i++;
+            }
+            if (i == 0 || i > 3 || i == r.length()) {
+                return false;
+            }
+            int n = 0;
+            for (int j = i; j < r.length(); j++) {
+                char ch = r.charAt(j);
+                if (ch < '0' || ch > '9' || j - i > 7) {
+                    return false;
+                }
+                n = n * 10 + (ch - '0');
+            }
+            if (n < 1) {
+                return false;
+            }
+            parsedRow = n - 1;
+            parsedCol = c - 1;
+            return true;
+        }
+
         private boolean keeps(int block) {
             return wanted.contains(block) || !overBudget;
         }
@@ -284,7 +314,10 @@ final class XlsxReader {
                 }
                 case "c" -> {
                     String r = a.getValue("r");
-                    if (r != null) {
+                    if (r != null && parseRef(r)) {
+                        row = parsedRow;
+                        col = parsedCol;
+                    } else if (r != null) {
                         CellReference ref = new CellReference(r);
                         row = ref.getRow();
                         col = ref.getCol();
@@ -417,7 +450,8 @@ final class XlsxReader {
                     literal = v;
                 }
                 default -> {
-                    literal = v;
+                    // the literal as entered: 8999, not the file's 8999.0
+                    literal = v.isEmpty() ? v : plainNumber(v);
                     shown = v;
                     if (!v.isEmpty() && style > 0 && style < styles.getNumCellStyles()) {
                         var st = styles.getStyleAt(style);
@@ -432,7 +466,7 @@ final class XlsxReader {
                         }
                     } else if (!v.isEmpty()) {
                         try {
-                            shown = FORMATTER.formatRawCellContents(Double.parseDouble(v), 0, "General");
+                            shown = general(Double.parseDouble(v));
                         } catch (NumberFormatException e) {
                             shown = v;
                         }
@@ -440,6 +474,22 @@ final class XlsxReader {
                 }
             }
             return new Cell(row, col, shown, formula != null ? "=" + formula : literal, numFormat);
+        }
+
+        /** General format: integers as such, others through POI's formatter (10 significant digits, as Excel shows). */
+        private static String general(double d) {
+            if (d == Math.rint(d) && Math.abs(d) < 1e11) {
+                return Long.toString((long) d);
+            }
+            return FORMATTER.formatRawCellContents(d, 0, "General");
+        }
+
+        private static String plainNumber(String v) {
+            try {
+                return Formulas.text(Double.parseDouble(v));
+            } catch (NumberFormatException e) {
+                return v;
+            }
         }
     }
 }
