@@ -187,7 +187,7 @@ class KsheetTablesTest {
         // r1, r10-r19, r100-r199 match: 111 = 10 + 100 + 1, so a third page remains
         assertThat(next.get("records")).hasSize(100);
         assertThat(next.get("offset").asText()).isNotEqualTo(paged.get("offset").asText());
-        assertThat(f.ok(u, "POST", base + "/complex_query", "{\"filter\":{\"mode\":\"AND\",\"criteria\":[{\"field\":\"状态\",\"op\":\"Empty\"}]}}")
+        assertThat(f.ok(u, "POST", base + "/complex_query", "{\"pageSize\":1000,\"filter\":{\"mode\":\"AND\",\"criteria\":[{\"field\":\"状态\",\"op\":\"Empty\"}]}}")
                 .get("detail").get("records")).hasSize(250);
         for (String bad : new String[]{"{\"filter\":{\"mode\":\"XOR\",\"criteria\":[]}}", "{\"filter\":{\"criteria\":[{\"field\":\"x\",\"op\":\"Equals\",\"values\":[1]}]}}",
                 "{\"filter\":{\"criteria\":[{\"field\":\"名称\",\"op\":\"Like\",\"values\":[1]}]}}", "{\"filter\":{\"criteria\":[{\"field\":\"名称\",\"op\":\"Equals\"}]}}"}) {
