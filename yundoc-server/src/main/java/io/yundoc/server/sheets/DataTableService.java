@@ -93,7 +93,11 @@ public final class DataTableService {
             m.put("fields", fs);
             List<Object> vs = new ArrayList<>();
             for (SheetStore.ViewRow v : views) {
-                vs.add(Map.of("id", v.id(), "name", v.name(), "type", v.type()));
+                Map<String, Object> vm = new LinkedHashMap<>();
+                vm.put("id", v.id());
+                vm.put("name", v.name());
+                vm.put("type", v.type());
+                vs.add(vm);
             }
             m.put("views", vs);
             return m;
@@ -611,7 +615,10 @@ public final class DataTableService {
                     throw ApiException.invalid("record not found: " + id);
                 }
                 SheetStore.deleteRecord(h, f.fileId(), sheetId, id);
-                out.add(Map.of("id", id, "deleted", true));
+                Map<String, Object> gone = new LinkedHashMap<>();
+                gone.put("id", id);
+                gone.put("deleted", true);
+                out.add(gone);
             }
             return detail("records", out);
         });
