@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 ClientCommands.Login.class, ClientCommands.Logout.class, ClientCommands.Ls.class, ClientCommands.Upload.class,
                 ClientCommands.Download.class, ClientCommands.Rm.class, ClientCommands.Mv.class, ClientCommands.Cp.class,
                 ClientCommands.Share.class, ClientCommands.Unshare.class, ClientCommands.Info.class,
-                ClientCommands.Versions.class, ClientCommands.Completion.class, WaitCommand.class, CommandLine.HelpCommand.class},
+                ClientCommands.Versions.class, SheetCommand.class, ClientCommands.Completion.class, WaitCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
