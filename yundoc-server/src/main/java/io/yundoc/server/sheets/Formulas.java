@@ -17,6 +17,8 @@ final class Formulas {
     private static final Pattern REF = Pattern.compile("(?<![A-Za-z0-9_.\"!$])(\\$?)([A-Z]{1,3})(\\$?)([0-9]{1,7})(?![0-9A-Za-z_(])");
     static final int MAX_LENGTH = 8192;
     private static final int MAX_DEPTH = 64;
+    /** A range argument larger than this evaluates to #REF!: evaluation cost stays bounded. */
+    static final int MAX_RANGE_CELLS = 200_000;
 
     private Formulas() {
     }
@@ -408,7 +410,7 @@ final class Formulas {
         for (Node a : args) {
             if (a instanceof Range r) {
                 long area = (long) (r.r2() - r.r1() + 1) * (r.c2() - r.c1() + 1);
-                if (area > 1_000_000) {
+                if (area > MAX_RANGE_CELLS) {
                     out.add(REF_ERR);
                     continue;
                 }

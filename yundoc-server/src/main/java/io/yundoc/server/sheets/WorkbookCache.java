@@ -112,6 +112,10 @@ final class WorkbookCache {
             return new Slice(scan.merges(), blocks);
         } finally {
             lock.unlock();
+            if (!lock.hasQueuedThreads()) {
+                // locks live only while someone parses, so the map does not grow with the workbooks ever read
+                parsing.remove(sheetKey, lock);
+            }
         }
     }
 
