@@ -21,9 +21,46 @@ import picocli.CommandLine.Parameters;
  * {@code yundoc sheet}: list the sheets of a workbook (.xlsx, et) or .ksheet, read a range as a table or JSON, write
  * cells of a .ksheet from a CSV file (docs/cli.md, docs/api-families.md §F1).
  */
-@Command(name = "sheet", mixinStandardHelpOptions = true, description = "Spreadsheets: list sheets, read a range, write cells from CSV.",
-        subcommands = {SheetCommand.Ls.class, SheetCommand.Read.class, SheetCommand.Write.class})
-final class SheetCommand {
+@Command(name = "sheet", mixinStandardHelpOptions = true,
+        description = {"Spreadsheets (.xlsx workbooks and .ksheet documents):",
+                "  sheet ls TOKEN                          list the sheets",
+                "  sheet read TOKEN --range A1:D20         a range as a table (--json: the cells as the API returns them)",
+                "  sheet write TOKEN --csv FILE [--at B2]  write a CSV file into a .ksheet (=... fields are formulas);",
+                "                                          sent 2,000 cells a request: each request is atomic, a larger file is not"})
+final class SheetCommand extends ClientCommands.Base {
+    @Parameters(index = "0", description = "ls, read or write")
+    String action;
+    @Parameters(index = "1", description = "file token")
+    String token;
+    @Option(names = "--sheet", description = "sheet index, 0-based (default 0)")
+    int sheet;
+    @Option(names = "--range", description = "read: the cells, e.g. A1:D20")
+    String range;
+    @Option(names = "--csv", description = "write: CSV file (RFC 4180, UTF-8); - for standard input")
+    String csv;
+    @Option(names = "--at", description = "write: top-left cell (default A1)")
+    String at = "A1";
+
+    @Override
+    public Integer call() throws IOException {
+        rejectOptionLike(token);
+        return switch (action) {
+            case "ls" -> ls();
+            case "read" -> {
+                if (range == null) {
+                    throw usage("sheet read needs --range");
+                }
+                yield read();
+            }
+            case "write" -> {
+                if (csv == null) {
+                    throw usage("sheet write needs --csv");
+                }
+                yield write();
+            }
+            default -> throw usage("unknown sheet action " + action + " (ls, read, write)");
+        };
+    }
     private static final Pattern A1 = Pattern.compile("([A-Za-z]{1,3})([0-9]{1,7})");
 
     /** The document's family: ksheet unless the server says it is not one (then et, an .xlsx workbook). */
@@ -75,14 +112,8 @@ final class SheetCommand {
         return b.toString();
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the sheets of a workbook or .ksheet.")
-    static final class Ls extends ClientCommands.Base {
-        @Parameters(index = "0", description = "file token")
-        String token;
-
-        @Override
-        public Integer call() {
-            rejectOptionLike(token);
+    private int ls() {
+        {
             try (YundocClient c = o.client(false)) {
                 List<Sheets.SheetInfo> sheets = c.sheets().sheets(family(c, token), token);
                 if (o.json) {
@@ -100,19 +131,8 @@ final class SheetCommand {
         }
     }
 
-    @Command(name = "read", mixinStandardHelpOptions = true,
-            description = "Read a range (A1 notation, at most 2,000 rows and 50,000 cells) as a table, or --json for the cells as the API returns them.")
-    static final class Read extends ClientCommands.Base {
-        @Parameters(index = "0", description = "file token")
-        String token;
-        @Option(names = "--sheet", description = "sheet index, 0-based (default 0)")
-        int sheet;
-        @Option(names = "--range", required = true, description = "cells to read, e.g. A1:D20")
-        String range;
-
-        @Override
-        public Integer call() {
-            rejectOptionLike(token);
+    private int read() {
+        {
             Sheets.Range r = range(range);
             try (YundocClient c = o.client(false)) {
                 List<Sheets.Cell> cells = c.sheets().cells(family(c, token), token, sheet, r);
@@ -145,22 +165,8 @@ final class SheetCommand {
         }
     }
 
-    @Command(name = "write", mixinStandardHelpOptions = true,
-            description = "Write a CSV file into a .ksheet, one cell per field, starting at --at (default A1). Values starting with = are formulas. "
-                    + "Sent in requests of at most 2,000 cells: each request is atomic, the whole file is not.")
-    static final class Write extends ClientCommands.Base {
-        @Parameters(index = "0", description = "file token of a .ksheet")
-        String token;
-        @Option(names = "--csv", required = true, description = "CSV file (RFC 4180, UTF-8); - for standard input")
-        String csv;
-        @Option(names = "--sheet", description = "sheet index, 0-based (default 0)")
-        int sheet;
-        @Option(names = "--at", description = "top-left cell (default A1)")
-        String at = "A1";
-
-        @Override
-        public Integer call() throws IOException {
-            rejectOptionLike(token);
+    private int write() throws IOException {
+        {
             int[] origin = cell(at);
             String text = "-".equals(csv) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(csv), StandardCharsets.UTF_8);
