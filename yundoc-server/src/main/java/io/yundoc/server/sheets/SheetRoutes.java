@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The et and ksheet routes of docs/api-families.md §F1 (grid sheets §F1.3–§F1.5, ksheet data tables §F1.6), all
- * access-token routes on the R10M tier (§F0.3); reads need {@code access_personal_files}, content writes
- * {@code edit_personal_files} (§F0.2). POST et cells stays unrouted, so it answers 30005 (§F1.5).
+ * access-token routes on the R10M tier (§F0 (row 3)); reads need {@code access_personal_files}, content writes
+ * {@code edit_personal_files} (§F0 (row 2)). POST et cells stays unrouted, so it answers 30005 (§F1.5).
  */
 public final class SheetRoutes {
     private static final String ET = "/api/v1/openapi/et/:file_token";

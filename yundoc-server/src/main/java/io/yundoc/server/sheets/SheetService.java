@@ -20,7 +20,7 @@ import org.apache.poi.ss.usermodel.DataFormatter;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The grid side of docs/api-families.md §F1: which documents a token reaches (§F0.8), the et routes over a
+ * The grid side of docs/api-families.md §F1: which documents a token reaches (§F0 (row 8)), the et routes over a
  * workbook's bytes (§F1.3, §F1.4) and the ksheet grid routes over yundoc's own store (§F1.3–§F1.5).
  */
 public final class SheetService {
@@ -96,7 +96,7 @@ public final class SheetService {
 
     /**
      * The document of a §F1/§F2 route: a personal file the user may see (owner; a link member may read), or an
-     * app-space file of the token's own app (§F0.8). Unknown, invisible, deleted, another app's → 30012; a folder or a
+     * app-space file of the token's own app (§F0 (row 8)). Unknown, invisible, deleted, another app's → 30012; a folder or a
      * document of the other family → 10001; a write by a member → 10003.
      */
     FileRecord document(Principal p, String fileId, Family family, boolean write) {

@@ -139,7 +139,7 @@ class EtSheetsTest {
 
     @Test
     void appSpaceFilesOfTheTokensOwnAppAndNewVersions() {
-        // §F0.8: the app's own app-space file is reachable with its users' tokens; another app's is 30012
+        // §F0 (row 8): the app's own app-space file is reachable with its users' tokens; another app's is 30012
         String ft = appUpload(app, "app.xlsx", Workbooks.sample());
         assertThat(f.ok(u, "GET", "/et/" + ft + "/sheets", null).get("sheets_info")).hasSize(3);
         TestServer.App other = ts.app("test");

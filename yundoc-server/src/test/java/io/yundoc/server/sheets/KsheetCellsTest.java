@@ -171,7 +171,7 @@ class KsheetCellsTest {
     @Test
     void scopesOwnersAndKinds() {
         String ft = f.create(u, "scoped.ksheet");
-        // edit_personal_files guards writes (§F0.2), access_personal_files reads
+        // edit_personal_files guards writes (§F0 (row 2)), access_personal_files reads
         TestServer.User readOnly = new TestServer.User(u.userId(), ts.adminOk("POST", "/tokens", "{\"app_id\":\"" + app.appId()
                 + "\",\"user_id\":\"" + u.userId() + "\",\"scopes\":[\"access_personal_files\"]}").get("access_token").asText());
         assertThat(f.ok(readOnly, "GET", "/ksheet/" + ft + "/sheets", null).get("sheets_info")).hasSize(1);

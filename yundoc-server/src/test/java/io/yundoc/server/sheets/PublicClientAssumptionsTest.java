@@ -73,7 +73,7 @@ class PublicClientAssumptionsTest {
         assertThat(r.statusCode()).isEqualTo(401);
         var s = ts.sendRaw("GET", "/api/v1/openapi/ksheet/" + ft + "/sheets", null, "X-Access-Token", u.token());
         assertThat(TestServer.json(s).get("code").asInt()).isEqualTo(20007);
-        // with the token where the docs put it, the app's own app-space ksheet is reachable (§F0.8)
+        // with the token where the docs put it, the app's own app-space ksheet is reachable (§F0 (row 8))
         assertThat(f.ok(u, "GET", "/ksheet/" + ft + "/sheets", null).get("sheets_info")).hasSize(1);
     }
 
