@@ -183,6 +183,19 @@ public final class SheetService {
                     out.add(cell(c.row(), c.row(), c.col(), c.col(), c.text(), c.formula(), c.numFormat(), null));
                 }
             }
+            // pictures (§F1.4): pic_key on the cell they are anchored at (a cell of its own when it is empty)
+            for (XlsxReader.Picture pic : s.pictures()) {
+                if (pic.row() < r.rowFrom() || pic.row() > r.rowTo() || pic.col() < r.colFrom() || pic.col() > r.colTo()) {
+                    continue;
+                }
+                Map<String, Object> at = out.stream().filter(m -> (Integer) m.get("row_from") <= pic.row() && (Integer) m.get("row_to") >= pic.row()
+                        && (Integer) m.get("col_from") <= pic.col() && (Integer) m.get("col_to") >= pic.col()).findFirst().orElse(null);
+                if (at == null) {
+                    at = cell(pic.row(), pic.row(), pic.col(), pic.col(), "", null, null, null);
+                    out.add(at);
+                }
+                at.putIfAbsent("pic_key", pic.key());
+            }
             sortRowMajor(out);
             return out;
         } catch (XlsxReader.Unreadable e) {

@@ -101,6 +101,7 @@ final class WorkbookCache {
                 scan = scan(blobKey, idx, wanted);
             }
             put(sheetKey + "/m", List.copyOf(scan.merges()), 1 + scan.merges().size());
+            put(sheetKey + "/p", List.copyOf(scan.pictures()), 1 + scan.pictures().size());
             for (int b : union(wanted, scan.blocks().keySet())) {
                 List<XlsxReader.Cell> cells = scan.blocks().getOrDefault(b, List.of());
                 put(sheetKey + "/b" + b, List.copyOf(cells), 1 + cells.size());
@@ -109,7 +110,7 @@ final class WorkbookCache {
             for (int b : wanted) {
                 blocks.put(b, scan.blocks().getOrDefault(b, List.of()));
             }
-            return new Slice(scan.merges(), blocks);
+            return new Slice(scan.merges(), blocks, scan.pictures());
         } finally {
             lock.unlock();
             if (!lock.hasQueuedThreads()) {
@@ -145,7 +146,8 @@ final class WorkbookCache {
     @SuppressWarnings("unchecked")
     private Optional<Slice> cachedSlice(String sheetKey, Set<Integer> wanted) {
         Object merges = get(sheetKey + "/m");
-        if (merges == null) {
+        Object pictures = get(sheetKey + "/p");
+        if (merges == null || pictures == null) {
             return Optional.empty();
         }
         Map<Integer, List<XlsxReader.Cell>> blocks = new java.util.TreeMap<>();
@@ -166,11 +168,11 @@ final class WorkbookCache {
                 }
             }
         }
-        return Optional.of(new Slice((List<XlsxReader.Merge>) merges, blocks));
+        return Optional.of(new Slice((List<XlsxReader.Merge>) merges, blocks, (List<XlsxReader.Picture>) pictures));
     }
 
     /** Merged areas of a sheet and the cells of some of its row blocks. */
-    record Slice(List<XlsxReader.Merge> merges, Map<Integer, List<XlsxReader.Cell>> blocks) {
+    record Slice(List<XlsxReader.Merge> merges, Map<Integer, List<XlsxReader.Cell>> blocks, List<XlsxReader.Picture> pictures) {
         /** The cell at (row, col) when its block is here. */
         Optional<XlsxReader.Cell> cell(int row, int col) {
             List<XlsxReader.Cell> cells = blocks.get(row / XlsxReader.BLOCK_ROWS);

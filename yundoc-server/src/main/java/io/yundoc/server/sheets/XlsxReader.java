@@ -64,8 +64,15 @@ final class XlsxReader {
         }
     }
 
-    /** What one pass over a sheet kept: its merged areas and the cells of the kept blocks (block number → row-major cells). */
-    record Scan(List<Merge> merges, Map<Integer, List<Cell>> blocks, int cells) {
+    /** A picture anchored at a cell (its drawing's top-left anchor); {@code key} is the image's name in the package. */
+    record Picture(int row, int col, String key) {
+    }
+
+    /**
+     * What one pass over a sheet kept: its merged areas, the cells of the kept blocks (block number → row-major
+     * cells) and the pictures of its drawings.
+     */
+    record Scan(List<Merge> merges, Map<Integer, List<Cell>> blocks, int cells, List<Picture> pictures) {
     }
 
     private record SheetRef(String name, String relId, boolean visible) {
@@ -104,8 +111,99 @@ final class XlsxReader {
             try (InputStream in = reader.getSheet(refs.get(idx).relId())) {
                 parse(in, h);
             }
-            return new Scan(h.merges, h.blocks, h.kept);
+            return new Scan(h.merges, h.blocks, h.kept, pictures(pkg, refs.get(idx).relId()));
         });
+    }
+
+    private static final String DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing";
+    private static final String OFFICE_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+    /** More pictures than this on one sheet are not reported (each costs a little memory in the cache). */
+    static final int MAX_PICTURES = 10_000;
+
+    /** Pictures of the sheet's drawings, anchored at their top-left cell (xdr:from). */
+    private static List<Picture> pictures(OPCPackage pkg, String sheetRelId) throws Exception {
+        List<Picture> out = new ArrayList<>();
+        var docRels = pkg.getRelationshipsByType(OFFICE_DOC_REL);
+        if (docRels.size() == 0) {
+            return out;
+        }
+        var workbook = pkg.getPart(docRels.getRelationship(0));
+        var sheetRel = workbook.getRelationship(sheetRelId);
+        if (sheetRel == null) {
+            return out;
+        }
+        var sheet = workbook.getRelatedPart(sheetRel);
+        for (var drawingRel : sheet.getRelationshipsByType(DRAWING_REL)) {
+            var drawing = sheet.getRelatedPart(drawingRel);
+            try (InputStream in = drawing.getInputStream()) {
+                parse(in, new DefaultHandler() {
+                    private boolean inFrom;
+                    private String field;
+                    private final StringBuilder text = new StringBuilder();
+                    private int row = -1;
+                    private int col = -1;
+                    private String key;
+
+                    @Override
+                    public void startElement(String uri, String local, String qName, Attributes a) {
+                        switch (local) {
+                            case "twoCellAnchor", "oneCellAnchor" -> {
+                                row = -1;
+                                col = -1;
+                                key = null;
+                            }
+                            case "from" -> inFrom = true;
+                            case "row", "col" -> {
+                                if (inFrom) {
+                                    field = local;
+                                    text.setLength(0);
+                                }
+                            }
+                            case "blip" -> {
+                                String id = a.getValue("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "embed");
+                                var rel = id == null ? null : drawing.getRelationship(id);
+                                if (rel != null) {
+                                    String target = rel.getTargetURI().toString();
+                                    key = target.substring(target.lastIndexOf('/') + 1);
+                                }
+                            }
+                            default -> {
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void characters(char[] ch, int start, int length) {
+                        if (field != null) {
+                            text.append(ch, start, length);
+                        }
+                    }
+
+                    @Override
+                    public void endElement(String uri, String local, String qName) {
+                        if (field != null && local.equals(field)) {
+                            try {
+                                int v = Integer.parseInt(text.toString().trim());
+                                if (field.equals("row")) {
+                                    row = v;
+                                } else {
+                                    col = v;
+                                }
+                            } catch (NumberFormatException ignored) {
+                                // a malformed anchor reports no picture
+                            }
+                            field = null;
+                        } else if (local.equals("from")) {
+                            inFrom = false;
+                        } else if ((local.equals("twoCellAnchor") || local.equals("oneCellAnchor")) && key != null && row >= 0
+                                && col >= 0 && out.size() < MAX_PICTURES) {
+                            out.add(new Picture(row, col, key));
+                        }
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     static int sheetCount(Path file) throws Unreadable {

@@ -86,6 +86,15 @@ class EtSheetsTest {
         assertThat(f.ok(u, "GET", cells(sample, 2, 0, 10, 0, 10), null).get("cells")).isEmpty();
     }
 
+    @Test
+    void picturesCarryTheirKeyAtTheirAnchorCell() {
+        JsonNode cells = f.ok(u, "GET", cells(sample, 0, 4, 9, 5, 9) + "&with_pic_url=true", null).get("cells");
+        assertThat(cells).hasSize(1);
+        assertThat(cells.get(0).toString()).isEqualTo(
+                "{\"row_from\":5,\"row_to\":5,\"col_from\":6,\"col_to\":6,\"cell_text\":\"\",\"pic_key\":\"image1.png\"}");
+        assertThat(f.ok(u, "GET", cells(sample, 0, 6, 9, 5, 9), null).get("cells")).isEmpty();
+    }
+
     static JsonNode find(JsonNode cells, int row, int col) {
         for (JsonNode c : cells) {
             if (c.get("row_from").asInt() == row && c.get("col_from").asInt() == col) {

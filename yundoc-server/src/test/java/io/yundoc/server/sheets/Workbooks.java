@@ -44,11 +44,30 @@ final class Workbooks {
                 r.createCell(5).setCellFormula("A" + (row + 1) + "+1");
             }
             wb.getCreationHelper().createFormulaEvaluator().evaluateAll();
+            // a picture anchored at G6 (row 5, col 6)
+            int pic = wb.addPicture(png(), org.apache.poi.ss.usermodel.Workbook.PICTURE_TYPE_PNG);
+            var anchor = wb.getCreationHelper().createClientAnchor();
+            anchor.setCol1(6);
+            anchor.setRow1(5);
+            anchor.setCol2(8);
+            anchor.setRow2(8);
+            s.createDrawingPatriarch().createPicture(anchor, pic);
             wb.setSheetHidden(wb.getSheetIndex(wb.createSheet("secret")), true);
             wb.getSheet("secret").createRow(4).createCell(2).setCellValue("hidden text");
             wb.createSheet("empty");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             wb.write(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] png() {
+        try {
+            var img = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(img, "png", out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
