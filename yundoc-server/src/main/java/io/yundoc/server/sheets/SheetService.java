@@ -152,8 +152,8 @@ public final class SheetService {
         try {
             List<Map<String, Object>> out = new ArrayList<>();
             for (XlsxReader.SheetInfo s : workbooks.sheets(workbookBlob(f))) {
-                // xlsx sheets have no stable id of their own in the file: the 1-based tab position stands in for it
-                out.add(gridSheet(s.idx() + 1L, s.idx(), s.name(), s.visible(), new int[]{s.rowFrom(), s.rowTo(), s.colFrom(), s.colTo()}));
+                // the workbook's own sheetId (stable when tabs move); the 1-based position when the file has none
+                out.add(gridSheet(s.sheetId(), s.idx(), s.name(), s.visible(), new int[]{s.rowFrom(), s.rowTo(), s.colFrom(), s.colTo()}));
             }
             return out;
         } catch (XlsxReader.Unreadable e) {

@@ -51,7 +51,7 @@ final class XlsxReader {
     }
 
     /** A sheet of the workbook, in tab order, with its used range ({@code 0,-1,0,-1} when empty). */
-    record SheetInfo(int idx, String name, boolean visible, int rowFrom, int rowTo, int colFrom, int colTo) {
+    record SheetInfo(int idx, long sheetId, String name, boolean visible, int rowFrom, int rowTo, int colFrom, int colTo) {
     }
 
     /** One non-empty cell as §F1.4 reports it; {@code numFormat} null for General. */
@@ -75,7 +75,7 @@ final class XlsxReader {
     record Scan(List<Merge> merges, Map<Integer, List<Cell>> blocks, int cells, List<Picture> pictures) {
     }
 
-    private record SheetRef(String name, String relId, boolean visible) {
+    private record SheetRef(String name, String relId, boolean visible, long sheetId) {
     }
 
     private XlsxReader() {
@@ -89,7 +89,7 @@ final class XlsxReader {
             for (int i = 0; i < refs.size(); i++) {
                 SheetRef s = refs.get(i);
                 int[] used = usedRange(reader, s.relId());
-                out.add(new SheetInfo(i, s.name(), s.visible(), used[0], used[1], used[2], used[3]));
+                out.add(new SheetInfo(i, s.sheetId() > 0 ? s.sheetId() : i + 1L, s.name(), s.visible(), used[0], used[1], used[2], used[3]));
             }
             return out;
         });
@@ -258,7 +258,13 @@ final class XlsxReader {
                     if ("sheet".equals(local)) {
                         String rid = a.getValue("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "id");
                         String state = a.getValue("state");
-                        refs.add(new SheetRef(a.getValue("name"), rid, state == null || "visible".equals(state)));
+                        long id;
+                        try {
+                            id = Long.parseLong(a.getValue("sheetId"));
+                        } catch (NumberFormatException | NullPointerException e) {
+                            id = -1;
+                        }
+                        refs.add(new SheetRef(a.getValue("name"), rid, state == null || "visible".equals(state), id));
                     }
                 }
             });

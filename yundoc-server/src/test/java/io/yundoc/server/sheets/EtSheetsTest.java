@@ -43,6 +43,7 @@ class EtSheetsTest {
         assertThat(list.get(0).toString()).isEqualTo("{\"sheet_id\":1,\"sheet_idx\":0,\"sheet_name\":\"商品\",\"sheet_type\":\"grid\","
                 + "\"is_visible\":true,\"row_from\":0,\"row_to\":3,\"col_from\":0,\"col_to\":5}");
         assertThat(list.get(1).get("sheet_name").asText()).isEqualTo("secret");
+        assertThat(list.get(1).get("sheet_id").asLong()).isEqualTo(2); // workbook.xml's sheetId
         assertThat(list.get(1).get("is_visible").asBoolean()).isFalse();
         assertThat(list.get(1).get("row_from").asInt()).isEqualTo(4);
         assertThat(list.get(1).get("col_to").asInt()).isEqualTo(2);
