@@ -34,6 +34,7 @@ public final class YundocClient implements AutoCloseable {
     private final OAuth oauth;
     private final PersonalFiles personal;
     private final UserApi user;
+    private final Sheets sheets;
     private final AppSpace appSpace;
     private final Tables tables;
     private final String baseUrl;
@@ -49,6 +50,7 @@ public final class YundocClient implements AutoCloseable {
         Downloader downloader = new Downloader(transport);
         this.personal = new PersonalFiles(transport, downloader);
         this.user = new UserApi(transport);
+        this.sheets = new Sheets(transport);
         this.appSpace = new AppSpace(transport, downloader);
         this.tables = new Tables(transport);
     }
@@ -71,6 +73,11 @@ public final class YundocClient implements AutoCloseable {
     /** The user's profile and edit tokens. */
     public UserApi user() {
         return user;
+    }
+
+    /** Spreadsheets: et workbooks, ksheet grid sheets and data tables (docs/api-families.md §F1). */
+    public Sheets sheets() {
+        return sheets;
     }
 
     /** The app's own space, signed with WPS-2 (needs appId and appKey). */

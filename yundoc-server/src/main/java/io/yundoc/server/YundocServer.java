@@ -246,6 +246,8 @@ public final class YundocServer implements AutoCloseable {
                 config.cloudTimeout(), config.cloudConcurrency())));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
+        api.add(new io.yundoc.server.sheets.SheetRoutes(new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
+                config.dataDir().resolve("sheets-tmp"), metrics.registry())));
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
