@@ -259,7 +259,17 @@ public final class YundocServer implements AutoCloseable {
             return w == null || w.listening() ? "UP" : "DOWN";
         }, true));
         ops.routes(router);
-        oauthRoutes(router, settings, apps, users, tokens, hasher);
+        BrowserAuth browser = oauthRoutes(router, settings, apps, users, tokens, hasher);
+        new io.yundoc.server.drive.WebDriveRoutes(files, drive, links, downloads, editTokens, blobCollector,
+                browser.sessions(), browser.csrf(), users, browser.pages(), config.quotaTz(), config.maxUpload()).routes(router);
+        if (config.dev()) {
+            // the request journal and the inspector exist in dev mode only (design.md "Emulator controls")
+            var journal = new io.yundoc.server.inspect.RequestJournal(io.yundoc.server.inspect.RequestJournal.DEFAULT_CAPACITY,
+                    io.yundoc.server.inspect.RequestJournal.DEFAULT_BODY_LIMIT);
+            routing.addFilter(new io.yundoc.server.inspect.JournalFilter(journal, clock::millis));
+            new io.yundoc.server.inspect.InspectRoutes(journal, db.jdbi(), apps, users, quota, () -> adminToken,
+                    browser.csrf(), ids).routes(router);
+        }
         List<String> metered = router.table().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
         new AdminRoutes(admin, apps, users, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
@@ -330,18 +340,26 @@ public final class YundocServer implements AutoCloseable {
     }
 
     /** OAuth pages, token endpoints, user endpoints and grant admin routes (api.md §3.1, §5.2). */
-    private void oauthRoutes(ApiRouter router, Settings settings, AppStore apps, UserStore users, TokenService tokens,
+    /** The browser session, CSRF and sign-in page the web drive shares with the OAuth pages. */
+    private record BrowserAuth(SessionStore sessions, Csrf csrf, AuthPages pages) {
+    }
+
+    private BrowserAuth oauthRoutes(ApiRouter router, Settings settings, AppStore apps, UserStore users, TokenService tokens,
                              PasswordHasher hasher) {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         GrantService grants = new GrantService(db.jdbi(), editTokens);
         OAuthService oauth = new OAuthService(db.jdbi(), apps, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
-        new AuthPages(oauth, new SessionStore(db.jdbi(), clock, ids, config.sessionTtl()),
+        SessionStore sessions = new SessionStore(db.jdbi(), clock, ids, config.sessionTtl());
+        Csrf csrf = new Csrf(csrfKey);
+        AuthPages pages = new AuthPages(oauth, sessions,
                 new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
-                        config.loginMaxDelay()), new Csrf(csrfKey),
-                users, grants, hasher, ids, config.dev(), config.quotaTz()).routes(router);
+                        config.loginMaxDelay()), csrf,
+                users, grants, hasher, ids, config.dev(), config.quotaTz());
+        pages.routes(router);
         new OAuthRoutes(oauth, grants, editTokens, users, apps, ids).routes(router);
+        return new BrowserAuth(sessions, csrf, pages);
     }
 
     /**

@@ -311,6 +311,8 @@ public final class ApiRouter {
             sendError(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId));
         } finally {
             cache.endCall();
+            int answered = code; // the dev-mode request journal's view of this call (core.CallNotes)
+            io.yundoc.server.core.CallNotes.of(req).ifPresent(n -> n.answered(answered, call.body));
             metrics.request(e.method(), e.template(), code, res.status().code(), System.nanoTime() - started);
         }
     }

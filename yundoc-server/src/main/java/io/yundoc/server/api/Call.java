@@ -135,6 +135,11 @@ public final class Call {
     }
 
     void send(int status, byte[] json) {
+        io.yundoc.server.core.CallNotes.of(req).ifPresent(n -> {
+            n.caller(principal != null ? principal.appId() : app != null ? app.appId() : null,
+                    principal != null ? principal.userId() : null);
+            n.responseBody(json);
+        });
         headers.forEach((name, value) -> res.header(io.helidon.http.HeaderValues.create(headerName(name), value)));
         res.status(status);
         res.header(JSON);

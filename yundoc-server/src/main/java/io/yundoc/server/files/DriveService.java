@@ -110,6 +110,22 @@ public final class DriveService {
                 binds, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name|" + parent.fileId() + "|" + name));
     }
 
+    /**
+     * Name search for the owner's own session (the web drive): the API's rules (substring of the name key, newest
+     * first) over the whole drive or below {@code parentId}, where a token is confined to its app folder.
+     */
+    public Listing.Page searchNameAnywhere(Principal p, String name, String parentId, int count, long offset) {
+        if (name == null || name.isEmpty()) {
+            throw ApiException.invalid("file_name is required");
+        }
+        FileRecord parent = jdbi.withHandle(h -> ownedFolder(h, p, parentId));
+        Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
+        Map<String, Object> binds = new HashMap<>(Map.of("u", p.userId(), "root", parent.fileId(),
+                "pat", "%" + likeEscape(FileNames.key(name)) + "%"));
+        return listing.page(spec(p, LIVE_MINE + " AND f.file_id <> :root AND " + SUBTREE + " AND f.name_key LIKE :pat ESCAPE '!'",
+                binds, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name*|" + parent.fileId() + "|" + name));
+    }
+
     public Listing.Page searchContent(Principal p, String content, String parentId, int count, long offset) {
         if (content == null || content.isEmpty()) {
             throw ApiException.invalid("content is required");
@@ -431,6 +447,24 @@ public final class DriveService {
         return purgeOlderThan(userId, olderThanDays * 86_400);
     }
 
+    /**
+     * Removes for good the named recycle-bin items of the user (the web drive's per-item purge), in one transaction;
+     * an id that is not a top-level item of their bin is 30012 and nothing is removed.
+     */
+    public int purgeItems(Principal p, List<String> tokens) {
+        return jdbi.inTransaction(h -> {
+            for (String id : tokens) {
+                FileRecord f = io.yundoc.protocol.Ids.accepted(id) ? FileStore.find(h, id).orElse(null) : null;
+                if (f == null || f.live() || !FileRecord.PERSONAL.equals(f.space()) || !f.ownerId().equals(p.userId())
+                        || !f.fileId().equals(trashId(h, f.fileId()))) {
+                    throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file " + id + " is not in the recycle bin");
+                }
+            }
+            purgeTops(h, tokens);
+            return tokens.size();
+        });
+    }
+
     /** Removes for good the recycle-bin items (with their content rows) deleted at least {@code seconds} ago. */
     public int purgeOlderThan(String userId, long seconds) {
         long cutoff = clock.epochSeconds() - seconds;
@@ -438,19 +472,23 @@ public final class DriveService {
             List<String> tops = h.createQuery("SELECT file_id FROM files WHERE space = 'personal' AND deleted_at IS NOT NULL "
                             + "AND trash_id = file_id AND deleted_at <= :c" + (userId == null ? "" : " AND owner_id = :u"))
                     .bind("c", cutoff).bind("u", userId).mapTo(String.class).list();
-            for (String top : tops) {
-                List<String> rows = h.createQuery("SELECT file_id FROM files WHERE trash_id = :t").bind("t", top)
-                        .mapTo(String.class).list();
-                for (String id : rows) {
-                    index.forget(h, id);
-                    for (String table : List.of("file_versions", "links", "link_members")) {
-                        h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", id).execute();
-                    }
-                    h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", id).execute();
-                }
-            }
+            purgeTops(h, tops);
             return tops.size();
         });
+    }
+
+    private void purgeTops(Handle h, List<String> tops) {
+        for (String top : tops) {
+            List<String> rows = h.createQuery("SELECT file_id FROM files WHERE trash_id = :t").bind("t", top)
+                    .mapTo(String.class).list();
+            for (String id : rows) {
+                index.forget(h, id);
+                for (String table : List.of("file_versions", "links", "link_members")) {
+                    h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", id).execute();
+                }
+                h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", id).execute();
+            }
+        }
     }
 
     private static String trashId(Handle h, String id) {

@@ -133,6 +133,34 @@ public final class AuthPages {
     }
 
     private void loginPage(Call c, boolean zh, int status, String action, AuthRequest ar, String error, String username) {
+        loginPage(c, zh, status, action, ar, error, username, nextOf(c));
+    }
+
+    /**
+     * The sign-in page for another page of this site ({@code /drive}): after signing in the browser goes to
+     * {@code next} (only the pages named in {@link #NEXT_PAGES}) instead of the authorized-apps page.
+     */
+    public void signInFor(Call c, String action, String next) {
+        loginPage(c, Html.chinese(c.request()), 200, action, null, null, null, NEXT_PAGES.containsKey(next) ? next : null);
+    }
+
+    /** Where a sign-in may continue to, and the redirect from the login form's action there. */
+    private static final Map<String, String> NEXT_PAGES = Map.of("drive", "../../drive");
+
+    private static String nextOf(Call c) {
+        if (!"POST".equals(c.request().prologue().method().text())) {
+            return null;
+        }
+        try {
+            String n = form(c).get("next");
+            return NEXT_PAGES.containsKey(n) ? n : null;
+        } catch (ApiException e) {
+            return null;
+        }
+    }
+
+    private void loginPage(Call c, boolean zh, int status, String action, AuthRequest ar, String error, String username,
+                           String next) {
         String loginCookie = cookie(c, loginCookieName(c)).filter(v -> v.matches("[A-Za-z0-9_-]{43}")).orElse(null);
         if (loginCookie == null) {
             loginCookie = ids.internal();
@@ -154,6 +182,9 @@ public final class AuthPages {
         }
         b.append("<form method=\"post\" action=\"").append(Html.esc(action)).append("\" autocomplete=\"on\">");
         hidden(b, "csrf", csrf.token(LOGIN_PURPOSE, loginCookie));
+        if (next != null) {
+            hidden(b, "next", next);
+        }
         if (ar != null) {
             ar.carried().forEach((k, v) -> hidden(b, k, v));
         }
@@ -274,7 +305,8 @@ public final class AuthPages {
         String sid = sessions.create(user.get().userId());
         c.response().headers().addCookie(cookieOf(c, sessionCookieName(c), sid, Duration.ofSeconds(sessions.ttlSeconds())));
         c.response().headers().addCookie(cookieOf(c, loginCookieName(c), "", Duration.ZERO));
-        seeOther(c, ar != null ? OAuthService.redirect("../auth", ar.carried()) : "../../account/apps");
+        String next = NEXT_PAGES.get(form.get("next"));
+        seeOther(c, ar != null ? OAuthService.redirect("../auth", ar.carried()) : next != null ? next : "../../account/apps");
     }
 
     private String dummyHash() {
@@ -432,7 +464,7 @@ public final class AuthPages {
     }
 
     /** {@code __Host-} names when served over https: the browser then refuses them from subdomains or plain http. */
-    private static String sessionCookieName(Call c) {
+    public static String sessionCookieName(Call c) {
         return secure(c) ? "__Host-yd_session" : "yd_session";
     }
 
