@@ -64,6 +64,6 @@ public final class Html {
             .btn{display:inline-block;padding:10px 18px;border-radius:6px;background:#1f6feb;color:#fff;text-decoration:none;\
             font-weight:600}.btn:hover{background:#1a5fd0}.muted{color:#656d76}.preview{margin-top:20px;border-top:1px solid #d0d7de;\
             padding-top:16px}.preview img{max-width:100%}.preview iframe{width:100%;height:70vh;border:1px solid #d0d7de}\
-            ul{padding-left:1.2em}footer{text-align:center;color:#8c959f;font-size:.8rem;margin:16px}\
+            ul{padding-left:1.2em}footer{text-align:center;color:#57606a;font-size:.8rem;margin:16px}\
             @media (max-width:600px){main{margin:0;border-radius:0;padding:16px}dl{grid-template-columns:1fr}}""";
 }
