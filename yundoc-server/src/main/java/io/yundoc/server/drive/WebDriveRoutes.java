@@ -65,6 +65,8 @@ public final class WebDriveRoutes {
             "drive.js", new String[]{"/static/drive/drive.js", "text/javascript; charset=utf-8"},
             "drive.css", new String[]{"/static/drive/drive.css", "text/css; charset=utf-8"});
     private static final List<String> NEW_TYPES = List.of("docx", "xlsx", "pptx", "otl", "ksheet", "dbt");
+    /** What {@link #apply} answers for a saved link: the dialog opens again on it. */
+    private static final String SHARED = "shared:";
     private static final List<String> STATE = List.of("view", "folder", "sort", "order", "q", "mode", "lang");
 
     private final FileService files;
@@ -357,7 +359,12 @@ public final class WebDriveRoutes {
             seeOther(c, withParam(back, "err", e.code().code() + " " + e.hint()));
             return;
         }
-        if (done.startsWith("/drive?") || done.startsWith("/drive/pick?")) {
+        if (done.startsWith(SHARED)) {
+            // back to the same page with the dialog still open on the link
+            String withDialog = back + (back.contains("?") ? "&" : "?") + "share="
+                    + java.net.URLEncoder.encode(done.substring(SHARED.length()), StandardCharsets.UTF_8);
+            seeOther(c, withParam(withDialog, "done", "shared"));
+        } else if (done.startsWith("/drive?") || done.startsWith("/drive/pick?")) {
             seeOther(c, done);
         } else {
             seeOther(c, withParam(back, "done", done));
@@ -432,7 +439,7 @@ public final class WebDriveRoutes {
                 body.put("reset", "on".equals(form.get("reset")));
                 String id = form.getOrDefault("id", "");
                 links.createOrUpdate(p, id, body, c.baseUrl());
-                return "/drive?share=" + id + "&done=shared";
+                return SHARED + id;
             }
             case "unshare" -> {
                 links.delete(p, form.getOrDefault("id", ""));

@@ -141,7 +141,12 @@ public final class AuthPages {
      * {@code next} (only the pages named in {@link #NEXT_PAGES}) instead of the authorized-apps page.
      */
     public void signInFor(Call c, String action, String next) {
-        loginPage(c, Html.chinese(c.request()), 200, action, null, null, null, NEXT_PAGES.containsKey(next) ? next : null);
+        loginPage(c, Html.chinese(c.request()), 200, action, null, null, null, nextPage(next) != null ? next : null);
+    }
+
+    /** The redirect for a {@code next} value, or null for anything not in {@link #NEXT_PAGES} (null included). */
+    private static String nextPage(String next) {
+        return next == null ? null : NEXT_PAGES.get(next);
     }
 
     /** Where a sign-in may continue to, and the redirect from the login form's action there. */
@@ -153,7 +158,7 @@ public final class AuthPages {
         }
         try {
             String n = form(c).get("next");
-            return NEXT_PAGES.containsKey(n) ? n : null;
+            return nextPage(n) != null ? n : null;
         } catch (ApiException e) {
             return null;
         }
@@ -305,7 +310,7 @@ public final class AuthPages {
         String sid = sessions.create(user.get().userId());
         c.response().headers().addCookie(cookieOf(c, sessionCookieName(c), sid, Duration.ofSeconds(sessions.ttlSeconds())));
         c.response().headers().addCookie(cookieOf(c, loginCookieName(c), "", Duration.ZERO));
-        String next = NEXT_PAGES.get(form.get("next"));
+        String next = nextPage(form.get("next"));
         seeOther(c, ar != null ? OAuthService.redirect("../auth", ar.carried()) : next != null ? next : "../../account/apps");
     }
 

@@ -179,7 +179,8 @@ class DriveHttpTest {
         assertThat(names(s, null)).contains("data2.bin");
 
         // share: create, change, reset, close, delete
-        location(s.action("op", "share", "id", file, "permission", "read", "period", "7"));
+        assertThat(location(s.action("op", "share", "id", file, "permission", "read", "period", "7", "back", "/drive?folder=" + folder)))
+                .isEqualTo("/drive?folder=" + folder + "&share=" + file + "&done=shared");
         JsonNode link = api(s, "GET", "/files/" + file + "/links", null);
         assertThat(link.get("link_permission").asText()).isEqualTo("read");
         assertThat(link.get("expire_time").asLong()).isGreaterThan(0);
