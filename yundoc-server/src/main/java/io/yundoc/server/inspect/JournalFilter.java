@@ -53,16 +53,15 @@ public final class JournalFilter implements Filter {
             }
             String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
             long requestBytes = req.headers().contentLength().orElse(notes.requestBody() != null ? notes.requestBody().length : 0);
-            String requestBody = notes.requestBody() != null ? journal.maskBody(notes.requestBody(), contentType)
-                    : requestBytes > 0 ? "[" + requestBytes + " bytes, streamed]" : null;
+            String note = notes.requestBody() == null && requestBytes > 0 ? "[" + requestBytes + " bytes, streamed]" : null;
             String responseType = res.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
             byte[] sent = notes.responseBody();
-            String responseBody = sent != null ? journal.maskBody(sent, responseType) : null;
             long responseBytes = sent != null ? sent.length : res.headers().contentLength().orElse(-1);
             journal.add(new RequestJournal.Entry(0, at, req.prologue().method().text(), path,
                     RequestJournal.maskQuery(req.prologue().query().rawValue()), notes.appId(), notes.userId(),
                     res.status().code(), notes.code() != null && sent != null ? notes.code() : null, micros, headers,
-                    requestBody, requestBytes, responseType, responseBody, responseBytes));
+                    journal.body(notes.requestBody(), contentType), note, requestBytes, responseType,
+                    journal.body(sent, responseType), responseBytes));
         }
     }
 }

@@ -35,11 +35,50 @@ public final class RequestJournal {
     public static final int DEFAULT_CAPACITY = 500;
     public static final int DEFAULT_BODY_LIMIT = 8 * 1024;
 
-    /** One recorded call. Bodies are already masked and cut; {@code code} is null when no envelope was answered. */
+    /**
+     * A body as received or sent, kept cut to the journal's limit and masked only when read: recording costs a
+     * reference or one bounded copy per call, not a parse (dev mode serves benchmarks and test suites too).
+     */
+    public static final class Body {
+        private final byte[] raw;
+        private final String contentType;
+        private final int totalBytes;
+        private final RequestJournal journal;
+        private volatile String masked;
+
+        Body(byte[] bytes, String contentType, RequestJournal journal) {
+            // room past the limit so a JSON body a little over it still parses and is masked field by field
+            int keep = journal.bodyLimit + 1024;
+            this.raw = bytes.length <= keep ? bytes : java.util.Arrays.copyOf(bytes, keep);
+            this.contentType = contentType;
+            this.totalBytes = bytes.length;
+            this.journal = journal;
+        }
+
+        String masked() {
+            String m = masked;
+            if (m == null) {
+                m = journal.maskBody(raw, contentType, totalBytes);
+                masked = m;
+            }
+            return m;
+        }
+    }
+
+    /** One recorded call. {@code code} is null when no envelope was answered; bodies are masked when read. */
     public record Entry(long seq, long atMillis, String method, String path, String query, String appId, String userId,
                         int status, Integer code, long durationMicros, Map<String, String> requestHeaders,
-                        String requestBody, long requestBytes, String responseType, String responseBody,
+                        Body request, String requestNote, long requestBytes, String responseType, Body response,
                         long responseBytes) {
+        /** The request body, secrets masked and cut; a streamed one described by its size; null when none. */
+        public String requestBody() {
+            return request != null ? request.masked() : requestNote;
+        }
+
+        public String responseBody() {
+            return response != null ? response.masked() : null;
+        }
+
         public Map<String, Object> wire() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seq", seq);
@@ -53,13 +92,18 @@ public final class RequestJournal {
             m.put("code", code);
             m.put("duration_ms", durationMicros / 1000.0);
             m.put("request_headers", requestHeaders);
-            m.put("request_body", requestBody);
+            m.put("request_body", requestBody());
             m.put("request_bytes", requestBytes);
             m.put("response_type", responseType);
-            m.put("response_body", responseBody);
+            m.put("response_body", responseBody());
             m.put("response_bytes", responseBytes);
             return m;
         }
+    }
+
+    /** A body for an entry of this journal (null for none). */
+    public Body body(byte[] bytes, String contentType) {
+        return bytes == null || bytes.length == 0 ? null : new Body(bytes, contentType, this);
     }
 
     private final int capacity;
@@ -83,8 +127,8 @@ public final class RequestJournal {
     /** Keeps an entry, numbering it; drops the oldest beyond capacity. */
     public synchronized Entry add(Entry e) {
         Entry numbered = new Entry(++seq, e.atMillis(), e.method(), e.path(), e.query(), e.appId(), e.userId(), e.status(),
-                e.code(), e.durationMicros(), e.requestHeaders(), e.requestBody(), e.requestBytes(), e.responseType(),
-                e.responseBody(), e.responseBytes());
+                e.code(), e.durationMicros(), e.requestHeaders(), e.request(), e.requestNote(), e.requestBytes(),
+                e.responseType(), e.response(), e.responseBytes());
         entries.addLast(numbered);
         while (entries.size() > capacity) {
             entries.removeFirst();
@@ -188,13 +232,26 @@ public final class RequestJournal {
      * with {@code name=value} secrets masked, binary as its size; then cut to the body limit.
      */
     String maskBody(byte[] body, String contentType) {
+        return body == null ? null : maskBody(body, contentType, body.length);
+    }
+
+    /** As {@link #maskBody(byte[], String)} for the first bytes of a body of {@code totalBytes}. */
+    String maskBody(byte[] body, String contentType, int totalBytes) {
         if (body == null || body.length == 0) {
             return null;
         }
         String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         String text = utf8(body);
+        if (text == null && body.length < totalBytes) {
+            // cut inside a UTF-8 sequence: drop the partial character's bytes
+            int end = body.length;
+            while (end > 0 && (body[end - 1] & 0xC0) == 0x80) {
+                end--;
+            }
+            text = end > 0 ? utf8(java.util.Arrays.copyOf(body, end - 1)) : null;
+        }
         if (text == null) {
-            return "[" + body.length + " bytes, binary]";
+            return "[" + totalBytes + " bytes, binary]";
         }
         String masked;
         String trimmed = text.stripLeading();
@@ -205,20 +262,23 @@ public final class RequestJournal {
         } else {
             masked = SECRET_IN_TEXT.matcher(text).replaceAll("$1" + MASK);
         }
-        return cut(masked);
+        return cut(masked, totalBytes);
     }
 
-    private String cut(String s) {
+    private String cut(String s, int totalBytes) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (b.length <= bodyLimit) {
+        if (b.length <= bodyLimit && totalBytes <= bodyLimit + 1024) {
             return s;
+        }
+        if (b.length <= bodyLimit) {
+            return s + "… [" + totalBytes + " bytes in all]";
         }
         // cut on a character boundary: never half a UTF-8 sequence
         int end = bodyLimit;
         while (end > 0 && (b[end] & 0xC0) == 0x80) {
             end--;
         }
-        return new String(b, 0, end, StandardCharsets.UTF_8) + "… [" + b.length + " bytes in all]";
+        return new String(b, 0, end, StandardCharsets.UTF_8) + "… [" + Math.max(b.length, totalBytes) + " bytes in all]";
     }
 
     private static String maskJson(String text) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The journal's bound and masking, without a server. */
 class RequestJournalUnitTest {
     static RequestJournal.Entry entry(String path, String body) {
-        return new RequestJournal.Entry(0, 0, "GET", path, "", null, null, 200, 0, 10, Map.of(), body, 0, null, null, 0);
+        return new RequestJournal.Entry(0, 0, "GET", path, "", null, null, 200, 0, 10, Map.of(), null, body, 0, null, null, 0);
     }
 
     @Test
@@ -38,6 +38,14 @@ class RequestJournalUnitTest {
         assertThat(j.maskBody(new byte[]{(byte) 0xff, (byte) 0xfe, 0, 1}, "application/octet-stream"))
                 .isEqualTo("[4 bytes, binary]");
         assertThat(j.maskBody(new byte[0], "text/plain")).isNull();
+        // a big body is kept cut (limit + 1 KiB) and its secrets are still masked when read
+        RequestJournal small = new RequestJournal(1, 64);
+        byte[] big = ("{\"password\":\"PW-SECRET\",\"pad\":\"" + "汉".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        RequestJournal.Body b = small.body(big, "application/json");
+        String shown = new RequestJournal.Entry(0, 0, "POST", "/", "", null, null, 200, 0, 1, Map.of(), b, null, big.length,
+                null, null, 0).requestBody();
+        assertThat(shown).doesNotContain("PW-SECRET").contains("***").contains("[" + big.length + " bytes in all]");
+        assertThat(shown.getBytes(StandardCharsets.UTF_8).length).isLessThan(64 + 40);
     }
 
     @Test
