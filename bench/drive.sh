@@ -20,6 +20,8 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null;
 trap cleanup EXIT
 log() { printf '[drive-bench] %s\n' "$*" >&2; }
 
+# build (if sources changed) before anything runs in the background: serve and wait would otherwise build at once
+bin/yundoc --help >/dev/null
 YUNDOC_ADMIN_TOKEN=$TOKEN bin/yundoc serve --dev --data "$WORK/data" --port "$PORT" >"$WORK/yundoc.log" 2>&1 &
 PID=$!
 bin/yundoc wait --timeout 120s --server "$BASE" >/dev/null
