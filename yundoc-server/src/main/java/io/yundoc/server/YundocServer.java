@@ -278,7 +278,18 @@ public final class YundocServer implements AutoCloseable {
             return w == null || w.listening() ? "UP" : "DOWN";
         }, true));
         api.add(ops);
-        oauthRoutes(api, settings, apps, users, tokens, hasher);
+        BrowserAuth browser = oauthRoutes(api, settings, apps, users, tokens, hasher);
+        api.add(new io.yundoc.server.drive.WebDriveRoutes(files, drive, links, downloads, editTokens, blobCollector,
+                browser.sessions(), browser.csrf(), users, browser.pages(), config.quotaTz(), config.maxUpload()));
+        io.yundoc.server.inspect.JournalFilter journalFilter = null;
+        if (config.dev()) {
+            // the request journal and the inspector exist in dev mode only (design.md "Emulator controls")
+            var journal = new io.yundoc.server.inspect.RequestJournal(io.yundoc.server.inspect.RequestJournal.DEFAULT_CAPACITY,
+                    io.yundoc.server.inspect.RequestJournal.DEFAULT_BODY_LIMIT);
+            journalFilter = new io.yundoc.server.inspect.JournalFilter(journal, clock::millis);
+            api.add(new io.yundoc.server.inspect.InspectRoutes(journal, db.jdbi(), apps, users, quota, () -> adminToken,
+                    browser.csrf(), ids));
+        }
         List<String> metered = api.endpoints().stream().filter(e -> e.tier() != null)
                 .map(e -> e.tier().name() + "|" + e.key()).toList();
         api.add(new AdminRoutes(admin, quota, clock, maintenance, config.dev(), config.adminIssueTokens(), metered,
@@ -319,7 +330,7 @@ public final class YundocServer implements AutoCloseable {
                 // before choosing, and a connection that sends nothing would never reach the deadlines
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(connections)
-                .routing(api.routing())
+                .routing(journalFilter == null ? api.routing() : api.routing().addFilter(journalFilter))
                 // what Helidon's own stop waits for the requests still running once the listener closed
                 .shutdownGracePeriod(config.drainTimeout())
                 .directHandlers(d -> {
@@ -358,18 +369,26 @@ public final class YundocServer implements AutoCloseable {
     }
 
     /** OAuth pages, token endpoints, user endpoints and grant admin routes (api.md §3.1, §5.2). */
-    private void oauthRoutes(RouteTable api, Settings settings, AppStore apps, UserStore users, TokenService tokens,
+    /** The browser session, CSRF and sign-in page the web drive shares with the OAuth pages. */
+    private record BrowserAuth(SessionService sessions, Csrf csrf, AuthPages pages) {
+    }
+
+    private BrowserAuth oauthRoutes(RouteTable api, Settings settings, AppStore apps, UserStore users, TokenService tokens,
                              PasswordHasher hasher) {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         GrantService grants = new GrantService(db.jdbi(), editTokens);
         OAuthService oauth = new OAuthService(db.jdbi(), apps, users, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
-        api.add(new AuthPages(oauth, new SessionService(db.jdbi(), clock, ids, config.sessionTtl()),
+        SessionService sessions = new SessionService(db.jdbi(), clock, ids, config.sessionTtl());
+        Csrf csrf = new Csrf(csrfKey);
+        AuthPages pages = new AuthPages(oauth, sessions,
                 new LoginThrottle(db.jdbi(), clock, config.loginMaxFailures(), config.loginLockout(),
-                        config.loginMaxDelay()), new Csrf(csrfKey),
-                grants, hasher, ids, config.dev(), config.quotaTz()));
+                        config.loginMaxDelay()), csrf,
+                grants, hasher, ids, config.dev(), config.quotaTz());
+        api.add(pages);
         api.add(new OAuthRoutes(oauth, grants, editTokens, ids));
+        return new BrowserAuth(sessions, csrf, pages);
     }
 
     /**

@@ -66,6 +66,8 @@ public final class Call {
         if (!finished) {
             finished = true;
             metrics.request(endpoint.method(), endpoint.template(), code, res.status().code(), System.nanoTime() - started);
+            // the dev-mode request journal's view of this call (present only while the journal records)
+            io.yundoc.server.core.CallNotes.of(req).ifPresent(n -> n.answered(code, body));
         }
     }
 
@@ -172,6 +174,11 @@ public final class Call {
     }
 
     void send(int status, byte[] json) {
+        io.yundoc.server.core.CallNotes.of(req).ifPresent(n -> {
+            n.caller(principal != null ? principal.appId() : app != null ? app.appId() : null,
+                    principal != null ? principal.userId() : null);
+            n.responseBody(json);
+        });
         headers.forEach((name, value) -> res.header(io.helidon.http.HeaderValues.create(headerName(name), value)));
         res.status(status);
         res.header(JSON);

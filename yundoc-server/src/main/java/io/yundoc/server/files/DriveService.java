@@ -95,6 +95,20 @@ public final class DriveService {
                 List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name|" + parent.fileId() + "|" + name));
     }
 
+    /**
+     * Name search for the owner's own session (the web drive): the API's rules (substring of the name key, newest
+     * first) over the whole drive or below {@code parentId}, where a token is confined to its app folder.
+     */
+    public Listing.Page searchNameAnywhere(Principal p, String name, String parentId, int count, long offset) {
+        if (name == null || name.isEmpty()) {
+            throw ApiException.invalid("file_name is required");
+        }
+        FileRecord parent = jdbi.withHandle(h -> ownedFolder(h, p, parentId));
+        Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
+        return listing.page(spec(p, ListingStore.namesBelow(p.userId(), parent.fileId(), FileNames.key(name)),
+                List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name*|" + parent.fileId() + "|" + name));
+    }
+
     public Listing.Page searchContent(Principal p, String content, String parentId, int count, long offset) {
         if (content == null || content.isEmpty()) {
             throw ApiException.invalid("content is required");
@@ -394,18 +408,40 @@ public final class DriveService {
         return purgeOlderThan(userId, olderThanDays * 86_400);
     }
 
+    /**
+     * Removes for good the named recycle-bin items of the user (the web drive's per-item purge), in one transaction;
+     * an id that is not a top-level item of their bin is 30012 and nothing is removed.
+     */
+    public int purgeItems(Principal p, List<String> tokens) {
+        return jdbi.inTransaction(h -> {
+            for (String id : tokens) {
+                FileRecord f = io.yundoc.protocol.Ids.accepted(id) ? FileStore.find(h, id).orElse(null) : null;
+                if (f == null || f.live() || !FileRecord.PERSONAL.equals(f.space()) || !f.ownerId().equals(p.userId())
+                        || !f.fileId().equals(FileStore.trashId(h, f.fileId()))) {
+                    throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file " + id + " is not in the recycle bin");
+                }
+            }
+            purgeTops(h, tokens);
+            return tokens.size();
+        });
+    }
+
     /** Removes for good the recycle-bin items (with their content rows) deleted at least {@code seconds} ago. */
     public int purgeOlderThan(String userId, long seconds) {
         long cutoff = clock.epochSeconds() - seconds;
         return jdbi.inTransaction(h -> {
             List<String> tops = FileStore.binTopsBefore(h, userId, cutoff);
-            for (String top : tops) {
-                for (String id : FileStore.trashedWith(h, top)) {
-                    index.forget(h, id);
-                    FileStore.deleteForGood(h, id);
-                }
-            }
+            purgeTops(h, tops);
             return tops.size();
         });
+    }
+
+    private void purgeTops(Handle h, List<String> tops) {
+        for (String top : tops) {
+            for (String id : FileStore.trashedWith(h, top)) {
+                index.forget(h, id);
+                FileStore.deleteForGood(h, id);
+            }
+        }
     }
 }

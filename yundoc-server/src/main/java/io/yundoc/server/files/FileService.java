@@ -213,6 +213,29 @@ public final class FileService {
         return f;
     }
 
+    /**
+     * A new empty folder in a folder the user owns (the web drive's "new folder"; the API creates folders only as
+     * {@code parent_path} segments). A name already used in the folder is 30015, as rename answers it.
+     */
+    public FileRecord mkdir(Principal p, String parentId, String rawName) {
+        String name = FileNames.validate(rawName);
+        long now = clock.epochSeconds();
+        return store.jdbi().inTransaction(h -> {
+            FileRecord parent = resolveParent(h, p, new Placement(parentId == null ? "0" : parentId, List.of(), true), now);
+            FolderDepth.require(FolderDepth.of(h, parent.fileId()) + 1);
+            if (FileStore.child(h, FileRecord.PERSONAL, p.userId(), parent.fileId(), name).isPresent()) {
+                throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name already used in the folder");
+            }
+            return folder(h, p.userId(), parent, name, "folder", null, now);
+        });
+    }
+
+    /** The user's 我的文档/应用 folder, where the app folders live, if any app made one. */
+    public Optional<FileRecord> appsFolder(Principal p) {
+        return store.jdbi().withHandle(h -> FileStore.child(h, FileRecord.PERSONAL, p.userId(), p.userRootId(), APPS_FOLDER))
+                .filter(FileRecord::isFolder);
+    }
+
     /** {@code name} if free in the folder, else {@code name(2)}, {@code name(3)}, ... */
     public static String freeName(Handle h, String space, String ownerId, String parentId, String name) {
         if (FileStore.child(h, space, ownerId, parentId, name).isEmpty()) {

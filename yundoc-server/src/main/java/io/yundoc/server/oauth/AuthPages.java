@@ -124,6 +124,39 @@ public final class AuthPages implements ApiRoutes {
     }
 
     private void loginPage(Call c, PageText t, int status, String action, AuthRequest ar, String error, String username) {
+        loginPage(c, t, status, action, ar, error, username, nextOf(c));
+    }
+
+    /**
+     * The sign-in page for another page of this site ({@code /drive}): after signing in the browser goes to
+     * {@code next} (only the pages named in {@link #NEXT_PAGES}) instead of the authorized-apps page.
+     */
+    public void signInFor(Call c, String action, String next) {
+        loginPage(c, PageText.byAcceptLanguage(c.request()), 200, action, null, null, null, nextPage(next) != null ? next : null);
+    }
+
+    /** The redirect for a {@code next} value, or null for anything not in {@link #NEXT_PAGES} (null included). */
+    private static String nextPage(String next) {
+        return next == null ? null : NEXT_PAGES.get(next);
+    }
+
+    /** Where a sign-in may continue to, and the redirect from the login form's action there. */
+    private static final Map<String, String> NEXT_PAGES = Map.of("drive", "../../drive");
+
+    private static String nextOf(Call c) {
+        if (!"POST".equals(c.request().prologue().method().text())) {
+            return null;
+        }
+        try {
+            String n = FormBody.of(c).get("next");
+            return nextPage(n) != null ? n : null;
+        } catch (ApiException e) {
+            return null;
+        }
+    }
+
+    private void loginPage(Call c, PageText t, int status, String action, AuthRequest ar, String error, String username,
+                           String next) {
         String loginCookie = cookie(c, loginCookieName(c)).filter(v -> v.matches("[A-Za-z0-9_-]{43}")).orElse(null);
         if (loginCookie == null) {
             loginCookie = ids.internal();
@@ -131,6 +164,9 @@ public final class AuthPages implements ApiRoutes {
         }
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put("csrf", csrf.token(LOGIN_PURPOSE, loginCookie));
+        if (next != null) {
+            hidden.put("next", next);
+        }
         if (ar != null) {
             hidden.putAll(ar.carried());
         }
@@ -223,7 +259,8 @@ public final class AuthPages implements ApiRoutes {
         String sid = sessions.create(user.get().userId());
         c.response().headers().addCookie(cookieOf(c, sessionCookieName(c), sid, Duration.ofSeconds(sessions.ttlSeconds())));
         c.response().headers().addCookie(cookieOf(c, loginCookieName(c), "", Duration.ZERO));
-        seeOther(c, ar != null ? OAuthService.redirect("../auth", ar.carried()) : "../../account/apps");
+        String next = nextPage(form.get("next"));
+        seeOther(c, ar != null ? OAuthService.redirect("../auth", ar.carried()) : next != null ? next : "../../account/apps");
     }
 
     private String dummyHash() {
@@ -360,7 +397,7 @@ public final class AuthPages implements ApiRoutes {
     }
 
     /** {@code __Host-} names when served over https: the browser then refuses them from subdomains or plain http. */
-    private static String sessionCookieName(Call c) {
+    public static String sessionCookieName(Call c) {
         return secure(c) ? "__Host-yd_session" : "yd_session";
     }
 

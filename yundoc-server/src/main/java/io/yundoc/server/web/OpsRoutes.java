@@ -32,7 +32,7 @@ public final class OpsRoutes implements ApiRoutes {
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets");
+    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "web");
 
     /** Further health checks (e.g. the quota backend): name → status; a non-critical one only warns. */
     public record Check(String name, java.util.function.Supplier<String> status, boolean critical) {

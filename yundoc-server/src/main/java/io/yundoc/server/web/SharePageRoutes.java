@@ -131,7 +131,7 @@ public final class SharePageRoutes implements ApiRoutes {
                 f.name(), ContentTypes.of(f.name()), "no-store", false));
     }
 
-    static String humanSize(long bytes) {
+    public static String humanSize(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }
