@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +32,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WPS-2 over HTTP for the app space (api.md §3.4): every client variant the document lists passes, everything else
@@ -45,20 +46,15 @@ class AppSpaceSignatureTest {
     static final String HINT_SIG = "signature not match";
     static final String HINT_DATE = "not a valid datetime or too skewed";
     static final String HINT_MD5 = "content md5 not match";
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static TestServer.App other;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("formal");
         other = ts.app("formal");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String md5(String s) {
@@ -186,7 +182,7 @@ class AppSpaceSignatureTest {
     @Test
     void datesOutsideTheWindowAreRefusedAndLenientFormsAccepted() {
         String ft = fileToken();
-        java.time.Instant now = ts.server.clock().instant();
+        java.time.Instant now = ts.server().clock().instant();
         DateTimeFormatter rfc1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT);
         Object[][] cases = {
                 {rfc1123.format(now.plusSeconds(16 * 60).atOffset(ZoneOffset.UTC)), false},
@@ -488,7 +484,7 @@ class AppSpaceSignatureTest {
             head.append(h[i]).append(": ").append(h[i + 1]).append("\r\n");
         }
         head.append("Content-Length: ").append(mp.length).append("\r\n\r\n");
-        try (Socket s = new Socket("127.0.0.1", ts.server.port())) {
+        try (Socket s = new Socket("127.0.0.1", ts.server().port())) {
             OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(mp, 0, mp.length / 2);
@@ -577,7 +573,7 @@ class AppSpaceSignatureTest {
         all.write(body);
         byte[] bytes = all.toByteArray();
         Random rnd = new Random(42);
-        try (Socket s = new Socket("127.0.0.1", ts.server.port())) {
+        try (Socket s = new Socket("127.0.0.1", ts.server().port())) {
             s.setSoTimeout(30_000);
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();

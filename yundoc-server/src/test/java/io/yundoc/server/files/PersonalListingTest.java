@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,26 +15,21 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Listings, paging cursors, flat list, app folder, recent, and both searches (api.md §5.1, §5.3). */
 class PersonalListingTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static DriveFixture d;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
-        d = new DriveFixture(ts);
+        d = new DriveFixture(ts.get());
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     @Test
