@@ -249,9 +249,12 @@ class SharedCacheAcrossInstancesTest {
             assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("the entries must still be young")
                     .isLessThan(Duration.ofMillis(maxAge - 500));
             ok(fromMemory); // app and file rows from memory, checked against the generation in Redis
-            Thread.sleep(maxAge + 200);
-            HttpResponse<String> expired = info.get();
+            // once the entries are older than their lifetime the call reads PostgreSQL again, which is cut
+            HttpResponse<String> expired = Awaitility.await().atMost(Duration.ofMillis(maxAge + 10_000))
+                    .pollInterval(Duration.ofMillis(100)).until(info::get, r -> code(r) != 0);
             assertThat(code(expired)).as(expired.body()).isEqualTo(30004);
+            assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("not before the entries' lifetime")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(maxAge));
             pg.restore();
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> code(info.get()) == 0);

@@ -2,6 +2,7 @@ package io.yundoc.server.appspace;
 
 import static io.yundoc.server.appspace.AppSpaceApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
@@ -93,6 +94,7 @@ class AppSpaceLargeUploadTest {
     static final class HeapWatch implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong samples = new AtomicLong();
         private final long baseline;
         private final Thread thread;
 
@@ -101,8 +103,9 @@ class AppSpaceLargeUploadTest {
             thread = new Thread(() -> {
                 while (running.get()) {
                     peak.accumulateAndGet(usedAfterGc(), Math::max);
+                    samples.incrementAndGet();
                     try {
-                        Thread.sleep(150);
+                        Thread.sleep(150); // a sampling period, not a wait for a condition
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -115,6 +118,12 @@ class AppSpaceLargeUploadTest {
         static long usedAfterGc() {
             System.gc();
             return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        }
+
+        /** Returns once a sample taken wholly after this call is in {@link #growth()}. */
+        void awaitNextSample() {
+            long after = samples.get() + 1; // the sample running now may have read the heap before this call
+            await().atMost(Duration.ofSeconds(30)).until(() -> samples.get() > after);
         }
 
         long growth() {
@@ -135,7 +144,7 @@ class AppSpaceLargeUploadTest {
         long growth;
         try (HeapWatch watch = new HeapWatch()) {
             held[0] = new byte[(int) (SIZE / 2)];
-            Thread.sleep(400);
+            watch.awaitNextSample();
             watch.close();
             growth = watch.growth();
         }

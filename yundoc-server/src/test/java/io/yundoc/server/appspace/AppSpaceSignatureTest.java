@@ -3,6 +3,7 @@ package io.yundoc.server.appspace;
 import static io.yundoc.server.appspace.AppSpaceApiTest.err;
 import static io.yundoc.server.appspace.AppSpaceApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
@@ -15,6 +16,7 @@ import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -484,14 +486,19 @@ class AppSpaceSignatureTest {
             head.append(h[i]).append(": ").append(h[i + 1]).append("\r\n");
         }
         head.append("Content-Length: ").append(mp.length).append("\r\n\r\n");
+        // the server's open connections (the test client's kept-alive ones): the cut one adds one while it is handled
+        int before = ts.server().connections().openConnections();
         try (Socket s = new Socket("127.0.0.1", ts.server().port())) {
             OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(mp, 0, mp.length / 2);
             out.flush();
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> ts.server().connections().openConnections() > before);
         } // closed half-way
-        Thread.sleep(300);
+        // the server is done with the cut request (its handler returned) before the same headers come again
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> ts.server().connections().openConnections() <= before);
         JsonNode info = ok(ts.sendRaw("POST", API + "/files/upload", mp, h));
         assertThat(info.get("size").asLong()).isEqualTo(content.length);
         hint(ts.sendRaw("POST", API + "/files/upload", mp, h), "replayed request");
@@ -584,7 +591,7 @@ class AppSpaceSignatureTest {
                 out.flush();
                 i += n;
                 if (pauseMillis > 0) {
-                    Thread.sleep(pauseMillis);
+                    Thread.sleep(pauseMillis); // a slow client is the behaviour under test, not a wait for an event
                 }
             }
             return parse(s.getInputStream());

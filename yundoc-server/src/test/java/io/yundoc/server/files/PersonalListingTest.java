@@ -4,12 +4,14 @@ import static io.yundoc.server.files.DriveFixture.id;
 import static io.yundoc.server.files.DriveFixture.ids;
 import static io.yundoc.server.files.DriveFixture.names;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -168,7 +170,11 @@ class PersonalListingTest {
                     JsonNode page = d.ok(u, "GET", "/files?parent_id=" + dir + "&count=4&" + order + "&offset=" + offset, null);
                     seen.addAll(ids(page.get("files")));
                     offset = page.get("next_offset").asLong();
-                    Thread.sleep(5);
+                    // the writer commits at least once between two pages (until its 200 writes are done), so page
+                    // boundaries see changes
+                    long before = writes.get();
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                            .until(() -> writes.get() > before || !writer.isAlive());
                 } while (offset != -1);
                 assertThat(new HashSet<>(seen)).as(order + ": no duplicates").hasSize(seen.size());
                 assertThat(seen).as(order + ": no gaps").containsAll(stable);
