@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * Redis and an S3Mock, in both Surefire executions): presigned downloads, exact quotas across instances, the Redis
  * failure policies, and PostgreSQL / S3 outages.
  */
+// integration phase (Failsafe, mvn verify): PostgreSQL, Redis, S3Mock and redis-server processes
+@Tag("integration")
 class ScaleOutBackendsTest {
     static final String DOWNLOAD = "GET /api/v1/openapi/personal/files/:file_token/download";
 

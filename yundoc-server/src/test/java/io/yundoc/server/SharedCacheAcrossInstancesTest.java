@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the instances never hear of (SQL run by hand) show within the entry lifetime, or at once once Redis lost the
  * generation.
  */
+// integration phase (Failsafe, mvn verify): PostgreSQL, Redis, S3Mock and a redis-server process
+@Tag("integration")
 class SharedCacheAcrossInstancesTest {
     static final String API = "/api/v1/openapi/appspace";
     static final String INFO = "GET /api/v1/openapi/appspace/files/:file_token";

@@ -20,6 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -40,6 +41,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * calls the API and refreshes. Each page is saved to {@code target/screenshots/}. Uses Debian's chromium and
  * chromedriver; nothing is installed or downloaded here.
  */
+// integration phase (Failsafe, mvn verify): Chromium and chromedriver
+@Tag("integration")
 class OAuthBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -74,6 +75,7 @@ class LandingPageTest {
 
     /** The reference is drawn: Swagger UI loads /openapi and lists operations (a blank page would pass the HTTP test). */
     @Test
+    @Tag("integration") // Chromium: integration phase (Failsafe)
     void docsRenderInChromium() throws IOException {
         Path chromium = Path.of("/usr/bin/chromium");
         Path driver = Path.of("/usr/bin/chromedriver");

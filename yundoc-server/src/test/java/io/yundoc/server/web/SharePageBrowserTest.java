@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -32,6 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The share page in headless Chromium (api.md §7): previews render, the download button delivers the exact bytes,
  * and an expired link shows the 404 page. Screenshots go to {@code target/screenshots/}.
  */
+// integration phase (Failsafe, mvn verify): Chromium and chromedriver
+@Tag("integration")
 class SharePageBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
