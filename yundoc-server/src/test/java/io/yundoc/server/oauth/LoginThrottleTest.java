@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package io.yundoc.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.net.URI;
