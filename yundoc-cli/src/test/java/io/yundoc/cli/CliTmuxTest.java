@@ -20,11 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * prompt. tmux must be installed; the test fails loudly if it is not.
  */
 @ExtendWith(YundocServerExtension.class)
+// integration phase (Failsafe, mvn verify): tmux driving a yundoc child process
+@Tag("integration")
 class CliTmuxTest {
     YundocEmulator yundoc;
     @TempDir
@@ -97,17 +103,17 @@ class CliTmuxTest {
         return tmux("capture-pane", "-p", "-J", "-t", session);
     }
 
-    private String await(Predicate<String> done, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        String s = screen();
-        while (!done.test(s)) {
-            if (System.nanoTime() > end) {
-                fail("terminal did not reach the expected state; screen:\n" + s);
-            }
-            Thread.sleep(100);
-            s = screen();
+    private String await(Predicate<String> done, Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>("");
+        try {
+            return Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        last.set(screen());
+                        return last.get();
+                    }, done);
+        } catch (ConditionTimeoutException e) {
+            return fail("terminal did not reach the expected state; screen:\n" + last.get());
         }
-        return s;
     }
 
     @Test

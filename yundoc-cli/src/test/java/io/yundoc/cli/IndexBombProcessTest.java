@@ -20,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * server's resident memory stays under its heap cap + 300 MiB; then each file is listed as not indexable, and a
  * restart comes up healthy without touching them again.
  */
+// integration phase (Failsafe, mvn verify): a yundoc child process and its extractor
+@Tag("integration")
 class IndexBombProcessTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ADMIN = "bomb-admin-token";
@@ -115,12 +120,16 @@ class IndexBombProcessTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("YUNDOC_ADMIN_TOKEN", ADMIN);
         Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!ScaleOutCluster.ready("http://127.0.0.1:" + port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("yundoc did not start: " + Files.readString(log));
-            }
-            Thread.sleep(200);
+        boolean up;
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !p.isAlive() || ScaleOutCluster.ready("http://127.0.0.1:" + port));
+            up = p.isAlive();
+        } catch (ConditionTimeoutException e) {
+            up = false;
+        }
+        if (!up) {
+            throw new IllegalStateException("yundoc did not start: " + Files.readString(log));
         }
         return p;
     }

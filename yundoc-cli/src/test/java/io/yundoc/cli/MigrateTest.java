@@ -11,12 +11,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code yundoc admin migrate} from a populated embedded data dir into a fresh PostgreSQL schema + S3 prefix: the
  * command verifies itself, and a scale-out server on the target then serves every file, version, link and token.
  */
+// integration phase (Failsafe, mvn verify): PostgreSQL, Redis and S3Mock
+@Tag("integration")
 class MigrateTest {
 
     static int run(ByteArrayOutputStream captured, String... args) {

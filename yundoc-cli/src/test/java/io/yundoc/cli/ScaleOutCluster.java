@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Several {@code yundoc serve} processes (separate JVMs, so one can be killed with SIGKILL) on the shared scale-out
@@ -57,15 +59,14 @@ final class ScaleOutCluster implements AutoCloseable {
         Process p = pb.start();
         Instance i = new Instance(port, p, log);
         instances.add(i);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!ready(i.url())) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("yundoc exited: " + Files.readString(log));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("yundoc not ready in 90 s: " + Files.readString(log));
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !p.isAlive() || ready(i.url()));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("yundoc not ready in 90 s: " + Files.readString(log));
+        }
+        if (!p.isAlive()) {
+            throw new IllegalStateException("yundoc exited: " + Files.readString(log));
         }
         return i;
     }
@@ -97,13 +98,17 @@ final class ScaleOutCluster implements AutoCloseable {
         Files.writeString(confFile, conf);
         nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", confFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!ScaleOutBackends.listening(nginxPort)) {
-            if (!nginx.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out"))
-                        + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
-            }
-            Thread.sleep(50);
+        boolean up;
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !nginx.isAlive() || ScaleOutBackends.listening(nginxPort));
+            up = nginx.isAlive();
+        } catch (ConditionTimeoutException e) {
+            up = false;
+        }
+        if (!up) {
+            throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out"))
+                    + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stderr, nothing that looks like a start on stdout, and exits 1 within 5 s (it used to print a stack trace and a
  * banner with port -1 and then never exit; an unreachable database took 16 s and printed the pool's wrapper message).
  */
+// integration phase (Failsafe, mvn verify): yundoc child processes and PostgreSQL
+@Tag("integration")
 class StartupFailureTest {
     /**
      * Once the CLI runs: the time of {@code serve --help} (same JVM, classpath and preloading) is added, since on this

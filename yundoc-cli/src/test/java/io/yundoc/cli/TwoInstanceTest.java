@@ -1,6 +1,7 @@
 package io.yundoc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * instance under load loses no acknowledged write while the survivor keeps serving.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// integration phase (Failsafe, mvn verify): two yundoc processes behind nginx, PostgreSQL, Redis and S3Mock
+@Tag("integration")
 class TwoInstanceTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DOWNLOAD = "GET /api/v1/openapi/personal/files/:file_token/download";
@@ -208,12 +212,14 @@ class TwoInstanceTest {
                 }
             }));
         }
-        Thread.sleep(1500);
+        // some writes are acknowledged before the kill
+        await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 5);
         int before = acknowledged.size();
         a.process().destroyForcibly(); // SIGKILL: no shutdown hook, no flush
         a.process().waitFor();
         killed.set(true);
-        Thread.sleep(3000);
+        // and some after it, by the survivor (the writers keep going through nginx)
+        await().atMost(Duration.ofSeconds(60)).until(() -> afterKill.get() >= 5);
         stop.set(true);
         for (Thread t : writers) {
             t.join();

@@ -8,24 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SortedSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** App space over HTTP with WPS-2: create, upload, versions by re-upload, isolation, signature variants. api.md §5.9, §3.4. */
 class AppSpaceHttpTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static final String BASE = "/api/v1/openapi/appspace/files";
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
 
     static HttpResponse<String> create(TestServer.App app, String json) {
         return ts.signed(app, "POST", BASE, json.getBytes(StandardCharsets.UTF_8), "application/json");
@@ -234,7 +224,7 @@ class AppSpaceHttpTest {
         ok(ts.send("GET", path, null, "Authorization", emptyCt, "Date", d4, "Content-Md5", md5, "Content-Type", "application/json"));
         ok(ts.send("GET", path, null, "Authorization", emptyCt, "Date", d4, "Content-Md5", md5));
         // lenient Date forms of §3.4 step 4, each signed as sent
-        java.time.ZonedDateTime now = ts.server.clock().instant().atZone(java.time.ZoneOffset.UTC);
+        java.time.ZonedDateTime now = ts.server().clock().instant().atZone(java.time.ZoneOffset.UTC);
         for (String form : new String[]{
                 java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH).format(now),
                 java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
@@ -251,7 +241,7 @@ class AppSpaceHttpTest {
         String rawDate = ts.date();
         String rawAuth = TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", rawDate);
         TestServer.RawResponse rr = ts.raw(("GET " + path + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + ts.server.port() + "\r\n"
+                + "Host: 127.0.0.1:" + ts.server().port() + "\r\n"
                 + "DATE: " + rawDate + "\r\n"
                 + "CONTENT-MD5: " + md5 + "\r\n"
                 + "content-type: application/json\r\n"

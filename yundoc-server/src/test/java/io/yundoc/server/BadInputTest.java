@@ -11,16 +11,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Wrong, missing and hostile input: the documented error for each (api.md §1.2, §1.3, §1.5, §2, §3.4, §5.4, §5.7),
  * and nothing left behind by a refused upload.
  */
 class BadInputTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static TestServer.User owner;
     static String file;
@@ -28,15 +29,9 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("test");
         owner = ts.user(app);
-        file = upload(ts, owner, "owned.txt", "owner's bytes".getBytes(StandardCharsets.UTF_8));
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
+        file = upload(ts.get(), owner, "owned.txt", "owner's bytes".getBytes(StandardCharsets.UTF_8));
     }
 
     static String upload(TestServer s, TestServer.User u, String name, byte[] content) {
@@ -91,7 +86,7 @@ class BadInputTest {
     @Test
     void expiredToken() {
         TestServer.User u = ts.user(app);
-        String ft = upload(ts, u, "exp.txt", new byte[]{1, 2, 3});
+        String ft = upload(ts.get(), u, "exp.txt", new byte[]{1, 2, 3});
         assertThat(download(ft, u.token()).statusCode()).isEqualTo(200);
         ts.advanceClock(86_400 + 1);
         try {
@@ -149,7 +144,7 @@ class BadInputTest {
 
     @Test
     void fileWithoutLink() {
-        String ft = upload(ts, owner, "nolink.txt", new byte[]{9});
+        String ft = upload(ts.get(), owner, "nolink.txt", new byte[]{9});
         error(ts.send("GET", API + "/personal/files/" + ft + "/links?access_token=" + owner.token(), null), 404, 30014);
     }
 
@@ -246,7 +241,7 @@ class BadInputTest {
     }
 
     static String dateAt(long offsetSeconds) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ts.server.clock().instant().plusSeconds(offsetSeconds)
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ts.server().clock().instant().plusSeconds(offsetSeconds)
                 .atOffset(ZoneOffset.UTC));
     }
 

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code spool/} (scale-out) are removed at the next start, while a server sharing the directory keeps the files of
  * the uploads it is still receiving.
  */
+// integration phase (Failsafe, mvn verify): a server child process, PostgreSQL, Redis and S3Mock
+@Tag("integration")
 class CrashLeftoversTest {
     static final String UPLOAD = "/api/v1/openapi/personal/files/upload";
     static final HttpClient HTTP = HttpClient.newHttpClient();

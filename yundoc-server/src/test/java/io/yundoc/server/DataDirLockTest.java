@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,7 @@ class DataDirLockTest {
     }
 
     @Test
+    @Tag("integration") // PostgreSQL: integration phase (Failsafe)
     void aMigrationRefusesADataDirAServerIsStillWriting() throws Exception {
         ServerConfig cfg = embedded("busy");
         YundocServer running = YundocServer.start(cfg);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * {@code --min-free-space} and answers 503 while a write has just failed; once there is room, uploads work again.
  * Skipped only when this machine cannot mount a tmpfs (CI runs as root and can).
  */
+// integration phase (Failsafe, mvn verify): mount/umount of a tmpfs (root)
+@Tag("integration")
 class DiskFullTest {
     static final String API = "/api/v1/openapi";
     static final long MIN_FREE = 4L << 20;

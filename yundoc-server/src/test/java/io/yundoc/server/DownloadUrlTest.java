@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Temporary download URLs, api.md §6. */
 class DownloadUrlTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.User user;
     static final byte[] CONTENT = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII); // 16 bytes
     static String fileA;
@@ -23,16 +24,10 @@ class DownloadUrlTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         TestServer.App app = ts.app("test");
         user = ts.user(app);
         fileA = upload("a.txt", CONTENT);
         sha1A = TestServer.hex("SHA-1", CONTENT);
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String upload(String name, byte[] content) {
@@ -336,7 +331,7 @@ class DownloadUrlTest {
         assertThat(o.statusCode()).isEqualTo(204);
         assertThat(o.body()).isEmpty();
         // preflight needs no valid ticket ("without authentication")
-        HttpResponse<byte[]> o2 = ts.sendBytes("OPTIONS", ts.base + "/dl/garbage/x.txt", null);
+        HttpResponse<byte[]> o2 = ts.sendBytes("OPTIONS", ts.base() + "/dl/garbage/x.txt", null);
         assertThat(o2.statusCode()).isEqualTo(204);
     }
 

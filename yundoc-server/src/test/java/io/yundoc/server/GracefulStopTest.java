@@ -2,6 +2,7 @@ package io.yundoc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,12 +35,13 @@ class GracefulStopTest {
             ts.adminOk("POST", "/faults", "{\"route\":\"GET " + API + "/files/*\",\"latency_ms\":1500,\"count\":1}");
             CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(
                     () -> ts.signed(app, "GET", API + "/files/" + ft, null, "application/json"));
-            Thread.sleep(400);
+            awaitFaultTaken(ts);
 
             long t0 = System.nanoTime();
             CompletableFuture<Void> stop = CompletableFuture.runAsync(ts::close);
-            Thread.sleep(200);
-            HttpResponse<String> health = ts.send("GET", "/health", null);
+            // the drain has begun once /health says so (it answers 200 until then)
+            HttpResponse<String> health = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> ts.send("GET", "/health", null), r -> r.statusCode() != 200);
             assertThat(health.statusCode()).as("going away").isEqualTo(503);
             assertThat(health.body()).contains("\"serving\":\"DRAINING\"");
             assertThat(health.headers().firstValue("Connection")).hasValue("close");
@@ -68,10 +70,19 @@ class GracefulStopTest {
         ts.adminOk("POST", "/faults", "{\"route\":\"GET /api/v1/openapi/appspace/files/*\",\"latency_ms\":5000,\"count\":1}");
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(
                 () -> ts.signed(app, "GET", API + "/files/nosuchfile", null, "application/json"));
-        Thread.sleep(300);
+        awaitFaultTaken(ts);
         long t0 = System.nanoTime();
         ts.close();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
         assertThat(slow.handle((r, e) -> r == null || r.statusCode() != 200).get()).isTrue();
+    }
+
+    /**
+     * Returns once the armed one-shot fault was taken by the slow call: from then on that call is in flight, held by
+     * the fault's latency (a spent fault leaves the list).
+     */
+    static void awaitFaultTaken(TestServer ts) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> ts.adminOk("GET", "/faults", null).get("faults").isEmpty());
     }
 }

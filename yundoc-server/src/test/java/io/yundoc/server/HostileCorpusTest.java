@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,7 +38,9 @@ class HostileCorpusTest {
     private static final Pattern CODE_POINT = Pattern.compile("\\{\\{U\\+([0-9A-Fa-f]{4,6})}}");
     private static final Pattern BYTE = Pattern.compile("\\{\\{BYTE ([0-9a-f]{2})}}");
 
-    static TestServer ts;
+    @RegisterExtension
+
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static Map<String, String> fixtures;
 
@@ -61,7 +63,6 @@ class HostileCorpusTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("test");
         TestServer.User owner = ts.user(app);
         String file = upload(owner, "owned.txt");
@@ -74,19 +75,12 @@ class HostileCorpusTest {
                 "{\"filename\":\"hostile.docx\"}".getBytes(StandardCharsets.UTF_8), "application/json");
         assertThat(appFile.statusCode()).as(appFile.body()).isEqualTo(200);
         fixtures = Map.of(
-                "host", "127.0.0.1:" + ts.server.port(),
+                "host", "127.0.0.1:" + ts.server().port(),
                 "token", owner.token(),
                 "file", file,
                 "sid", TestServer.json(link).get("data").get("sid").asText(),
                 "dl", URI.create(TestServer.json(dl).get("data").get("url").asText()).getRawPath(),
                 "appfile", TestServer.json(appFile).get("data").get("file_token").asText());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ts != null) {
-            ts.close();
-        }
     }
 
     private static String upload(TestServer.User u, String name) {

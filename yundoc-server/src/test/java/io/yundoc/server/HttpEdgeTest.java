@@ -12,11 +12,10 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HTTP edge cases (issue 13 item 8), sent as raw bytes: chunk extensions are ignored (RFC 9112 §7.1.1); malformed
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code /api/} are a plain 404, while {@code /api/} keeps 30005.
  */
 class HttpEdgeTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     final List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
     final Handler capture = new Handler() {
         @Override
@@ -43,16 +43,6 @@ class HttpEdgeTest {
         public void close() {
         }
     };
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
 
     /** The loggers whose INFO lines count (the test configuration keeps only WARNING); held so JUL keeps the level. */
     final List<Logger> watched = List.of(Logger.getLogger("io.yundoc"), Logger.getLogger("io.helidon"));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * way an Error in it does) does not live on with its port closed: the process ends with a non-zero status and one
  * line, so a supervisor restarts it. Runs the server in a child JVM, since the process is what ends.
  */
+// integration phase (Failsafe, mvn verify): a child JVM the watchdog must end
+@Tag("integration")
 class ListenerDeathUnitTest {
 
     /** The child: a yundoc server, then its listening socket closed behind its back (reaching into Helidon). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -15,30 +14,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Daily quotas and the RateLimit headers, api.md §4 (and §1.5 step 6). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuotaTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static final String API = "/api/v1/openapi";
     static final Pattern RATE = Pattern.compile("^\"daily\";r=(\\d+);t=(\\d+)$");
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
 
     static String upload(TestServer.User u, String name) {
         HttpResponse<String> r = ts.sendBody("POST", API + "/personal/files/upload?access_token=" + u.token(),
@@ -59,7 +48,7 @@ class QuotaTest {
         Matcher m = RATE.matcher(v);
         assertThat(m.matches()).as("RateLimit form: " + v).isTrue();
         long t = Long.parseLong(m.group(2));
-        ZonedDateTime now = ts.server.clock().instant().atZone(SHANGHAI);
+        ZonedDateTime now = ts.server().clock().instant().atZone(SHANGHAI);
         long expected = Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(SHANGHAI)).toSeconds();
         assertThat(t).as("t = seconds until the next midnight in Asia/Shanghai").isBetween(Math.max(1, expected - 3), expected + 3);
         return Long.parseLong(m.group(1));
@@ -243,9 +232,7 @@ class QuotaTest {
         }
         assertThat(last).isEqualTo(493);
 
-        Path dir = ts.dataDir;
-        ts.stopKeepingData();
-        ts = new TestServer(dir, b -> { });
+        ts.restart();
         HttpResponse<String> after = download(ft, u.token());
         assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
         assertThat(remaining(after)).as("the count continues after a restart").isEqualTo(492);

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * metered round trip counts only for current rows, a write moves the generation on, and a lost generation comes back
  * as one no cached row can carry.
  */
+// integration phase (Failsafe, mvn verify): Redis
+@Tag("integration")
 class RedisGenerationTest {
     private final String prefix = "ydgen_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5)) + ":";
     private RedisBackend redis;

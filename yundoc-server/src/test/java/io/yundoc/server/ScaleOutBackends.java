@@ -12,11 +12,14 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -213,16 +216,15 @@ public final class ScaleOutBackends {
                         "--server.port=" + https, "--com.adobe.testing.s3mock.httpPort=" + http,
                         "--spring.main.banner-mode=off", "--logging.level.root=WARN")
                         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                long deadline = System.nanoTime() + 120_000_000_000L;
-                while (!listening(http)) {
-                    if (!proc.isAlive()) {
-                        throw new IllegalStateException("S3Mock exited: " + Files.readString(log));
-                    }
-                    if (System.nanoTime() > deadline) {
-                        proc.destroyForcibly();
-                        throw new IllegalStateException("S3Mock did not start within 120 s: " + Files.readString(log));
-                    }
-                    Thread.sleep(200);
+                try {
+                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> listening(http) || !proc.isAlive());
+                } catch (ConditionTimeoutException e) {
+                    proc.destroyForcibly();
+                    throw new IllegalStateException("S3Mock did not start within 120 s: " + Files.readString(log));
+                }
+                if (!proc.isAlive()) {
+                    throw new IllegalStateException("S3Mock exited: " + Files.readString(log));
                 }
                 S3Mock m = new S3Mock(proc, http, "yd-" + RUN);
                 try (S3Client c = m.client()) {
@@ -231,9 +233,6 @@ public final class ScaleOutBackends {
                 return m;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         }
 

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * Redis and an S3Mock, in both Surefire executions): presigned downloads, exact quotas across instances, the Redis
  * failure policies, and PostgreSQL / S3 outages.
  */
+// integration phase (Failsafe, mvn verify): PostgreSQL, Redis, S3Mock and redis-server processes
+@Tag("integration")
 class ScaleOutBackendsTest {
     static final String DOWNLOAD = "GET /api/v1/openapi/personal/files/:file_token/download";
 
@@ -154,22 +158,12 @@ class ScaleOutBackendsTest {
         Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!ScaleOutBackends.listening(port)) {
-            assertThat(System.nanoTime()).as("redis-server did not start").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        await(Duration.ofSeconds(20), () -> ScaleOutBackends.listening(port), "redis-server on port " + port);
         return p;
     }
 
-    static void await(Duration max, java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    static void await(Duration max, java.util.function.BooleanSupplier cond, String what) {
+        Awaitility.await(what).atMost(max).pollInterval(Duration.ofMillis(50)).until(cond::getAsBoolean);
     }
 
     @Test
@@ -312,8 +306,12 @@ class ScaleOutBackendsTest {
             // the local change is never rolled back by a poll that read the old value
             for (int i = 0; i < 15; i++) {
                 a.adminOk("POST", "/clock", "{\"advance_seconds\":1}");
-                assertThat(a.adminOk("GET", "/clock", null).get("offset_seconds").asLong()).isEqualTo(7201 + i);
-                Thread.sleep(100);
+                long expected = 7201 + i;
+                assertThat(a.adminOk("GET", "/clock", null).get("offset_seconds").asLong()).isEqualTo(expected);
+                // b has polled the new value, so a poll cycle ran between two changes
+                await(Duration.ofSeconds(5), () -> b.adminOk("GET", "/clock", null).get("offset_seconds").asLong() == expected,
+                        "clock " + expected + " on b");
+                assertThat(a.adminOk("GET", "/clock", null).get("offset_seconds").asLong()).isEqualTo(expected);
             }
             a.adminOk("PUT", "/maintenance", "{\"on\":true,\"retry_after_seconds\":60}");
             String dl = "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token();

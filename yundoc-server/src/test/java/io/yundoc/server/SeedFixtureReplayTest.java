@@ -5,26 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The three seed pages replayed byte for byte (whitespace aside) with design.md's fixture file and the public base
  * URL https://kdocs.cn: requests verbatim, except the app-space Authorization, re-signed (api.md §9.1).
  */
 class SeedFixtureReplayTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded(b -> b.fixtures(fixtures()).publicUrl("https://kdocs.cn"));
 
-    @BeforeAll
-    static void start() throws URISyntaxException {
-        Path fixtures = Path.of(SeedFixtureReplayTest.class.getResource("/seed-fixtures.json").toURI());
-        ts = new TestServer(b -> b.fixtures(fixtures).publicUrl("https://kdocs.cn"));
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
+    static Path fixtures() {
+        try {
+            return Path.of(SeedFixtureReplayTest.class.getResource("/seed-fixtures.json").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String squash(String json) {

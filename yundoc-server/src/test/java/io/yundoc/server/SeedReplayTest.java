@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The three seed pages (personal/download, personal/get-links, appspace/fileinfo) replayed against a fresh server
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  * shape (keys, key order, nesting, JSON types). api.md §1.2, §5.5, §5.7, §5.9, §3.4.
  */
 class SeedReplayTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
 
     static List<String> keys(JsonNode n) {
         List<String> out = new ArrayList<>();
@@ -135,7 +125,7 @@ class SeedReplayTest {
         assertThat(data.get("url").isTextual()).isTrue();
         String url = data.get("url").asText();
         assertThat(URI.create(url).isAbsolute()).isTrue();
-        assertThat(url).startsWith(ts.base + "/dl/");
+        assertThat(url).startsWith(ts.base() + "/dl/");
 
         // and the URL serves exactly the bytes described (api.md §5.5)
         HttpResponse<byte[]> bytes = ts.sendBytes("GET", url, null);
@@ -156,7 +146,7 @@ class SeedReplayTest {
                 "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":7,\"reset\":false,\"ext_perm_list\":[\"comment\"]}",
                 "Content-Type", "application/x-www-form-urlencoded");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        long createdAt = ts.server.clock().epochSeconds();
+        long createdAt = ts.server().clock().epochSeconds();
 
         HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + u.token(), null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -183,7 +173,7 @@ class SeedReplayTest {
         assertThat(d.get("link_permission").asText()).isEqualTo("read");
         String sid = d.get("sid").asText();
         assertThat(sid).matches("[A-Za-z0-9]{12}");
-        assertThat(d.get("link_url").asText()).isEqualTo(ts.base + "/l/" + sid);
+        assertThat(d.get("link_url").asText()).isEqualTo(ts.base() + "/l/" + sid);
         assertThat(d.get("filename").asText()).isEqualTo("demo.docx");
 
         // the POST answered the same link object (§5.7 "Response: the link object, as for GET")

@@ -10,9 +10,11 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The row cache of scale-out mode seen from outside: two instances on the machine's PostgreSQL and Redis (always, in
@@ -21,26 +23,25 @@ import org.junit.jupiter.api.Test;
  * the instances never hear of (SQL run by hand) show within the entry lifetime, or at once once Redis lost the
  * generation.
  */
+// integration phase (Failsafe, mvn verify): PostgreSQL, Redis, S3Mock and a redis-server process
+@Tag("integration")
 class SharedCacheAcrossInstancesTest {
     static final String API = "/api/v1/openapi/appspace";
     static final String INFO = "GET /api/v1/openapi/appspace/files/:file_token";
-    TestServer a;
-    TestServer b;
+    // two instances on one data dir name: b takes a's PostgreSQL schema, S3 prefix and Redis prefix
+    @RegisterExtension
+    @Order(1)
+    final TestServerExtension a = TestServerExtension.scaleOut();
+    @RegisterExtension
+    @Order(2)
+    final TestServerExtension b = TestServerExtension.embedded(x -> ScaleOutBackends.apply(x.dataDir(a.dataDir())));
     TestServer.App app;
     String ft;
 
     @BeforeEach
     void start() {
-        a = new TestServer(ScaleOutBackends::apply);
-        b = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())));
         app = a.app("test");
         ft = ok(a.signed(app, "POST", API + "/files/upload", multipart("v1"), MULTIPART)).get("file_token").asText();
-    }
-
-    @AfterEach
-    void stop() {
-        b.close();
-        a.close();
     }
 
     static final String BOUNDARY = "shared-cache-boundary";
@@ -87,26 +88,26 @@ class SharedCacheAcrossInstancesTest {
 
     @Test
     void appChangesMadeThroughOneInstanceApplyToTheNextCallThroughTheOther() {
-        warm(b);
+        warm(b.get());
         a.adminOk("POST", "/apps/" + app.appId() + "/disable", null);
-        assertThat(code(info(b, app))).as("disabled through a, refused through b at once").isEqualTo(20006);
+        assertThat(code(info(b.get(), app))).as("disabled through a, refused through b at once").isEqualTo(20006);
         a.adminOk("POST", "/apps/" + app.appId() + "/enable", null);
-        ok(info(b, app));
+        ok(info(b.get(), app));
 
-        warm(b);
+        warm(b.get());
         String newKey = a.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", null).get("app_key").asText();
         TestServer.App rotated = new TestServer.App(app.appId(), newKey);
-        ok(info(b, rotated)); // b's cached row knew only the old key: the refusal is re-decided on a fresh row
-        warm(b);
+        ok(info(b.get(), rotated)); // b's cached row knew only the old key: the refusal is re-decided on a fresh row
+        warm(b.get());
         a.adminOk("POST", "/apps/" + app.appId() + "/rotate-key/end", null);
-        HttpResponse<String> old = info(b, app);
+        HttpResponse<String> old = info(b.get(), app);
         assertThat(code(old)).as(old.body()).isEqualTo(30003);
-        ok(info(b, rotated));
+        ok(info(b.get(), rotated));
     }
 
     @Test
     void aLowerQuotaSetThroughOneInstanceCountsAtOnceOnTheOther() {
-        warm(b);
+        warm(b.get());
         JsonNode usage = b.adminOk("GET", "/quota?app_id=" + app.appId(), null);
         long used = 0;
         for (JsonNode e : usage.get("endpoints")) {
@@ -116,21 +117,21 @@ class SharedCacheAcrossInstancesTest {
         }
         assertThat(used).isPositive();
         a.adminOk("PUT", "/quota", "{\"app_id\":\"" + app.appId() + "\",\"endpoint\":\"" + INFO + "\",\"limit\":" + (used + 1) + "}");
-        HttpResponse<String> last = info(b, app);
+        HttpResponse<String> last = info(b.get(), app);
         ok(last);
         assertThat(last.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"daily\";r=0;");
-        HttpResponse<String> over = info(b, app);
+        HttpResponse<String> over = info(b.get(), app);
         assertThat(code(over)).as(over.body()).isEqualTo(30002);
         assertThat(over.statusCode()).isEqualTo(429);
     }
 
     @Test
     void aNewVersionWrittenThroughOneInstanceIsWhatTheOtherAnswers() {
-        warm(b);
-        assertThat(ok(info(b, app)).get("version").asLong()).isEqualTo(1);
+        warm(b.get());
+        assertThat(ok(info(b.get(), app)).get("version").asLong()).isEqualTo(1);
         JsonNode v2 = ok(a.signed(app, "POST", API + "/files/upload", multipart("second version"), MULTIPART));
         assertThat(v2.get("version").asLong()).isEqualTo(2);
-        JsonNode seen = ok(info(b, app));
+        JsonNode seen = ok(info(b.get(), app));
         assertThat(seen.get("version").asLong()).isEqualTo(2);
         assertThat(seen.get("size").asLong()).isEqualTo(v2.get("size").asLong());
     }
@@ -151,13 +152,13 @@ class SharedCacheAcrossInstancesTest {
 
     @Test
     void changesTheInstancesNeverHeardOfShowWithinTheEntryLifetimeOrAtOnceWhenRedisLostTheGeneration() throws Exception {
-        String schema = ScaleOutBackends.schemaOf(a.server.config().dataDir());
-        warm(b);
+        String schema = ScaleOutBackends.schemaOf(a.server().config().dataDir());
+        warm(b.get());
         try (Connection c = DriverManager.getConnection(ScaleOutBackends.jdbcUrl(schema))) {
             c.createStatement().execute("UPDATE apps SET disabled = 1 WHERE app_id = '" + app.appId() + "'");
             long changed = System.nanoTime();
             Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> code(info(b, app)) != 0);
+                    .until(() -> code(info(b.get(), app)) != 0);
             assertThat(Duration.ofNanos(System.nanoTime() - changed))
                     .isLessThan(Duration.ofMillis(io.yundoc.server.core.ReadCache.SHARED_MAX_AGE_MILLIS + 3000));
 
@@ -169,14 +170,14 @@ class SharedCacheAcrossInstancesTest {
             } finally {
                 redis.shutdown();
             }
-            ok(info(b, app));
-            ok(info(a, app));
+            ok(info(b.get(), app));
+            ok(info(a.get(), app));
         }
     }
 
     @Test
     void withTheRowCacheOffEveryCallReadsTheDatabase() {
-        try (TestServer off = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir())).rowCache(false))) {
+        try (TestServer off = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server().config().dataDir())).rowCache(false))) {
             for (int i = 0; i < 3; i++) {
                 ok(info(off, app));
             }
@@ -251,9 +252,12 @@ class SharedCacheAcrossInstancesTest {
             assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("the entries must still be young")
                     .isLessThan(Duration.ofMillis(maxAge - 500));
             ok(fromMemory); // app and file rows from memory, checked against the generation in Redis
-            Thread.sleep(maxAge + 200);
-            HttpResponse<String> expired = info.get();
+            // once the entries are older than their lifetime the call reads PostgreSQL again, which is cut
+            HttpResponse<String> expired = Awaitility.await().atMost(Duration.ofMillis(maxAge + 10_000))
+                    .pollInterval(Duration.ofMillis(100)).until(info::get, r -> code(r) != 0);
             assertThat(code(expired)).as(expired.body()).isEqualTo(30004);
+            assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("not before the entries' lifetime")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(maxAge));
             pg.restore();
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> code(info.get()) == 0);

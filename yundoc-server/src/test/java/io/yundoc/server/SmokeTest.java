@@ -5,22 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SmokeTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
 
     @Test
     void uploadThenDownloadTheSameBytes() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Per-test isolation: the extension resets faults and the emulator clock before each test, unless the class opts out
  * with {@link KeepYundocState}. One container (the default image) serves both nested classes.
  */
+// integration phase (Failsafe, mvn verify): podman
+@Tag("integration")
 class YundocContainerExtensionTest {
     @RegisterExtension
     static final YundocContainerExtension YUNDOC = new YundocContainerExtension(defaultContainer());

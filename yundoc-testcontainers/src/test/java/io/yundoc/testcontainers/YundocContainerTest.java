@@ -20,10 +20,13 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** YundocContainer through Testcontainers and podman's Docker API: start, fixtures, clock, client, faults, reset. */
+// integration phase (Failsafe, mvn verify): podman
+@Tag("integration")
 class YundocContainerTest {
     static final Instant START = Instant.parse("2024-03-01T08:00:00Z");
     static final String FIXTURES = """

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is never written), or from Maven Central when that repository lacks it. Runs in the integration-test phase (failsafe), after
  * the jars exist.
  */
+// integration phase (Failsafe, mvn verify): the packaged jars and a JDK 17 child build
+@Tag("integration")
 class Jdk17ConsumerIT {
     private static final List<String> ARTIFACTS = List.of("yundoc-protocol", "yundoc-client", "yundoc-testkit");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,28 +13,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /admin/v1/faults} against a real server: each effect, its duration, and what can never be faulted. */
 class FaultInjectionTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static TestServer.User user;
     static final String ADMIN = "Bearer test-admin-token";
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("test");
         user = ts.user(app);
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     @AfterEach
@@ -110,7 +106,7 @@ class FaultInjectionTest {
         String url = TestServer.json(ts.send("GET", download(ft), null)).at("/data/url").asText();
         ts.adminOk("POST", "/faults", "{\"route\":\"GET /dl/**\",\"drop\":true,\"drop_after_bytes\":1000,\"count\":1}");
         HttpRequest req = HttpRequest.newBuilder(URI.create(url)).build();
-        var r = ts.http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        var r = ts.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         byte[] got;
         int n = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every app-space endpoint over HTTP (api.md §5.9), signed by the test's own WPS-2 signer: upload and versions,
@@ -22,20 +23,15 @@ import org.junit.jupiter.api.Test;
  */
 class AppSpaceApiTest {
     static final String API = "/api/v1/openapi/appspace";
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static TestServer.App other;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("formal");
         other = ts.app("formal");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     // ---- helpers ----
@@ -105,7 +101,7 @@ class AppSpaceApiTest {
             JsonNode dl = ok(get(app, API + "/files/" + ft + "/download?file_token=someone-elses"));
             assertThat(dl.get("fsize").asLong()).isEqualTo(content.length);
             assertThat(dl.get("checksums").get("sha1").asText()).isEqualTo(TestServer.hex("SHA-1", content));
-            assertThat(dl.get("url").asText()).startsWith(ts.base + "/dl/");
+            assertThat(dl.get("url").asText()).startsWith(ts.base() + "/dl/");
             assertThat(fetch(dl.get("url").asText())).isEqualTo(content);
             assertThat(dl.fieldNames()).toIterable().containsExactly("checksums", "fsize", "url");
         }

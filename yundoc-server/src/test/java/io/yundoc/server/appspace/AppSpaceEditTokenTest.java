@@ -4,34 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Row 35: GET /appspace/files/:ft/url/with_edit_token, WPS-2 plus a user_basic token of the signing app. */
 class AppSpaceEditTokenTest {
     static final String API = "/api/v1/openapi/appspace/files";
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static TestServer.App other;
     static String fileToken;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("test");
         other = ts.app("test");
         String boundary = "b" + System.nanoTime();
         byte[] body = TestServer.multipart(boundary, "plan.txt", "text/plain", "app bytes".getBytes(StandardCharsets.UTF_8));
         fileToken = TestServer.json(ts.signed(app, "POST", API + "/upload", body, "multipart/form-data; boundary=" + boundary))
                 .get("data").get("file_token").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static JsonNode call(TestServer.App signer, String ft, String accessToken) {
@@ -45,7 +41,7 @@ class AppSpaceEditTokenTest {
         JsonNode d = call(app, fileToken, u.token()).get("data");
         assertThat(d.get("token").asText()).matches("ExchangeToken-[a-z]{48}");
         assertThat(d.get("timeout").asLong()).isEqualTo(600_000);
-        assertThat(d.get("url").asText()).isEqualTo(ts.base + "/v/" + fileToken + "?token=" + d.get("token").asText());
+        assertThat(d.get("url").asText()).isEqualTo(ts.base() + "/v/" + fileToken + "?token=" + d.get("token").asText());
         HttpResponse<String> page = ts.send("GET", d.get("url").asText(), null);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("plan.txt");

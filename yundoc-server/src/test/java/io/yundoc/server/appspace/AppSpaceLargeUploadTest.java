@@ -2,9 +2,11 @@ package io.yundoc.server.appspace;
 
 import static io.yundoc.server.appspace.AppSpaceApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +25,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A 100 MiB multipart upload and its download, both streamed: the test generates the body twice (once to hash it,
@@ -35,18 +37,13 @@ import org.junit.jupiter.api.Test;
 class AppSpaceLargeUploadTest {
     static final String API = "/api/v1/openapi/appspace";
     static final long SIZE = 100L << 20;
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("formal");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     /** {@code size} pseudo-random bytes from a seed, produced on demand. */
@@ -97,6 +94,7 @@ class AppSpaceLargeUploadTest {
     static final class HeapWatch implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong samples = new AtomicLong();
         private final long baseline;
         private final Thread thread;
 
@@ -105,8 +103,9 @@ class AppSpaceLargeUploadTest {
             thread = new Thread(() -> {
                 while (running.get()) {
                     peak.accumulateAndGet(usedAfterGc(), Math::max);
+                    samples.incrementAndGet();
                     try {
-                        Thread.sleep(150);
+                        Thread.sleep(150); // a sampling period, not a wait for a condition
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -119,6 +118,12 @@ class AppSpaceLargeUploadTest {
         static long usedAfterGc() {
             System.gc();
             return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        }
+
+        /** Returns once a sample taken wholly after this call is in {@link #growth()}. */
+        void awaitNextSample() {
+            long after = samples.get() + 1; // the sample running now may have read the heap before this call
+            await().atMost(Duration.ofSeconds(30)).until(() -> samples.get() > after);
         }
 
         long growth() {
@@ -139,7 +144,7 @@ class AppSpaceLargeUploadTest {
         long growth;
         try (HeapWatch watch = new HeapWatch()) {
             held[0] = new byte[(int) (SIZE / 2)];
-            Thread.sleep(400);
+            watch.awaitNextSample();
             watch.close();
             growth = watch.growth();
         }
@@ -163,7 +168,7 @@ class AppSpaceLargeUploadTest {
 
         String ct = "multipart/form-data; boundary=" + boundary;
         String date = ts.date();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(ts.base + API + "/files/upload"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(ts.base() + API + "/files/upload"))
                 .timeout(Duration.ofMinutes(5))
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
                 .header("Date", date).header("Content-Md5", bodyMd5).header("Content-Type", ct)
@@ -172,7 +177,7 @@ class AppSpaceLargeUploadTest {
         HttpResponse<String> up;
         long uploadGrowth;
         try (HeapWatch watch = new HeapWatch()) {
-            up = ts.http.send(req, HttpResponse.BodyHandlers.ofString());
+            up = ts.http().send(req, HttpResponse.BodyHandlers.ofString());
             watch.close();
             uploadGrowth = watch.growth();
         }
@@ -187,7 +192,7 @@ class AppSpaceLargeUploadTest {
         long downloadGrowth;
         String servedSha1;
         try (HeapWatch watch = new HeapWatch()) {
-            HttpResponse<InputStream> r = ts.http.send(HttpRequest.newBuilder(URI.create(dl.get("url").asText()))
+            HttpResponse<InputStream> r = ts.http().send(HttpRequest.newBuilder(URI.create(dl.get("url").asText()))
                     .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValueAsLong("Content-Length").orElse(-1)).isEqualTo(SIZE);

@@ -3,9 +3,11 @@ package io.yundoc.server.appspace;
 import static io.yundoc.server.appspace.AppSpaceApiTest.err;
 import static io.yundoc.server.appspace.AppSpaceApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.net.Socket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -31,9 +34,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WPS-2 over HTTP for the app space (api.md §3.4): every client variant the document lists passes, everything else
@@ -45,20 +48,15 @@ class AppSpaceSignatureTest {
     static final String HINT_SIG = "signature not match";
     static final String HINT_DATE = "not a valid datetime or too skewed";
     static final String HINT_MD5 = "content md5 not match";
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static TestServer.App other;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("formal");
         other = ts.app("formal");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String md5(String s) {
@@ -186,7 +184,7 @@ class AppSpaceSignatureTest {
     @Test
     void datesOutsideTheWindowAreRefusedAndLenientFormsAccepted() {
         String ft = fileToken();
-        java.time.Instant now = ts.server.clock().instant();
+        java.time.Instant now = ts.server().clock().instant();
         DateTimeFormatter rfc1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT);
         Object[][] cases = {
                 {rfc1123.format(now.plusSeconds(16 * 60).atOffset(ZoneOffset.UTC)), false},
@@ -488,14 +486,19 @@ class AppSpaceSignatureTest {
             head.append(h[i]).append(": ").append(h[i + 1]).append("\r\n");
         }
         head.append("Content-Length: ").append(mp.length).append("\r\n\r\n");
-        try (Socket s = new Socket("127.0.0.1", ts.server.port())) {
+        // the server's open connections (the test client's kept-alive ones): the cut one adds one while it is handled
+        int before = ts.server().connections().openConnections();
+        try (Socket s = new Socket("127.0.0.1", ts.server().port())) {
             OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(mp, 0, mp.length / 2);
             out.flush();
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> ts.server().connections().openConnections() > before);
         } // closed half-way
-        Thread.sleep(300);
+        // the server is done with the cut request (its handler returned) before the same headers come again
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> ts.server().connections().openConnections() <= before);
         JsonNode info = ok(ts.sendRaw("POST", API + "/files/upload", mp, h));
         assertThat(info.get("size").asLong()).isEqualTo(content.length);
         hint(ts.sendRaw("POST", API + "/files/upload", mp, h), "replayed request");
@@ -577,7 +580,7 @@ class AppSpaceSignatureTest {
         all.write(body);
         byte[] bytes = all.toByteArray();
         Random rnd = new Random(42);
-        try (Socket s = new Socket("127.0.0.1", ts.server.port())) {
+        try (Socket s = new Socket("127.0.0.1", ts.server().port())) {
             s.setSoTimeout(30_000);
             s.setTcpNoDelay(true);
             OutputStream out = s.getOutputStream();
@@ -588,7 +591,7 @@ class AppSpaceSignatureTest {
                 out.flush();
                 i += n;
                 if (pauseMillis > 0) {
-                    Thread.sleep(pauseMillis);
+                    Thread.sleep(pauseMillis); // a slow client is the behaviour under test, not a wait for an event
                 }
             }
             return parse(s.getInputStream());

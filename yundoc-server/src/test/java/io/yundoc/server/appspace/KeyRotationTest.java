@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-app key rotation with an overlap (design.md admin API, api.md §3.4): both keys sign valid requests until the
@@ -18,21 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class KeyRotationTest {
     static final String API = "/api/v1/openapi/appspace";
-    TestServer ts;
+    @RegisterExtension
+    final TestServerExtension ts = TestServerExtension.embedded();
     TestServer.App app;
     String ft;
 
     @BeforeEach
     void start() {
-        ts = new TestServer();
         app = ts.app("test");
         ft = ok(ts.signed(app, "POST", API + "/files", "{\"filename\":\"k.docx\"}".getBytes(StandardCharsets.UTF_8),
                 "application/json")).get("file_token").asText();
-    }
-
-    @AfterEach
-    void stop() {
-        ts.close();
     }
 
     HttpResponse<String> info(TestServer.App signer) {
@@ -74,7 +70,7 @@ class KeyRotationTest {
     void anOverlapRunsOutOnTheServerClock() {
         JsonNode r = ts.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", "{\"overlap_seconds\":\"600\"}");
         long until = r.get("old_key_valid_until").asLong();
-        assertThat(until).isCloseTo(ts.server.clock().epochSeconds() + 600, org.assertj.core.data.Offset.offset(2L));
+        assertThat(until).isCloseTo(ts.server().clock().epochSeconds() + 600, org.assertj.core.data.Offset.offset(2L));
         TestServer.App rotated = new TestServer.App(app.appId(), r.get("app_key").asText());
         assertThat(appState().get("key_rotation").get("old_key_valid_until").asLong()).isEqualTo(until);
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":590}");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
  * not. The listener watchdog sees a closed listening socket and calls its action, and stays quiet once told the stop
  * is on purpose.
  */
+// integration phase (Failsafe, mvn verify): child JVMs
+@Tag("integration")
 class FatalErrorsUnitTest {
 
     /** The child: installs the policy, lets a thread die with what args[0] names, then exits 0 if still alive. */

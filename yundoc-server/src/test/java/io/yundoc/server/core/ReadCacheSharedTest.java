@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -321,7 +323,7 @@ class ReadCacheSharedTest {
         meteredRead(shortLived, names, jdbi);
         // a change the generation never heard of (SQL run by hand against the database)
         db.jdbi().useHandle(h -> h.execute("UPDATE cache_probe SET name = 'by hand' WHERE id = 'a'"));
-        Thread.sleep(120);
+        Thread.sleep(120); // a clock gap longer than the 50 ms lifetime is the behaviour under test, not a wait for an event
         assertThat(read(shortLived.begin(true), names, jdbi, "a")).isEqualTo("by hand");
     }
 
@@ -350,6 +352,7 @@ class ReadCacheSharedTest {
             }
             return "row of generation " + store.generation.get();
         };
+        java.util.Queue<Thread> followerThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             java.util.concurrent.Callable<String> call = () -> {
                 return namesA.get(a.begin(true), "k", slow);
@@ -358,10 +361,17 @@ class ReadCacheSharedTest {
             loading.await();
             var followers = new java.util.ArrayList<java.util.concurrent.Future<String>>();
             for (int i = 0; i < 8; i++) {
-                followers.add(pool.submit(call));
+                followers.add(pool.submit(() -> {
+                    followerThreads.add(Thread.currentThread());
+                    return call.call();
+                }));
             }
-            Thread.sleep(100); // the followers reach the running load and wait on it
+            // the load stays blocked on its latch until every follower is parked on it: only then is "one load"
+            // proof that they shared it (a follower arriving after the load ended would hit the entry instead)
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> followerThreads.size() == 8 && followerThreads.stream().allMatch(ReadCacheSharedTest::waitsOnARunningLoad));
             assertThat(slowLoads).as("one load for nine calls of one generation").hasValue(1);
+            assertThat(first).as("the load is still held").isNotDone();
             release.countDown();
             String row = first.get();
             for (var f : followers) {
@@ -393,5 +403,21 @@ class ReadCacheSharedTest {
             release2.countDown();
             assertThat(old.get()).isEqualTo("old");
         }
+    }
+
+    /**
+     * Whether {@code t} is parked inside the read cache's shared-load wait ({@code Region.loadOnce}, joining another
+     * call's load), rather than running a load of its own ({@code Region.load}) or not there yet.
+     */
+    static boolean waitsOnARunningLoad(Thread t) {
+        if (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().startsWith(ReadCache.class.getName())) {
+                return frame.getMethodName().equals("loadOnce"); // the innermost cache frame
+            }
+        }
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.yundoc.server.drive;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * browser, search, delete and restore; then the inspector shows those calls. Every page gets an axe-core check (no
  * serious or critical violation) and screenshots at 1280 and 390 px go to {@code target/screenshots/}.
  */
+@Tag("integration")
 class DriveBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");

@@ -27,6 +27,8 @@ class CloudImportTest {
     static String origin;
     static java.net.ServerSocket raw;
     static CountDownLatch release = new CountDownLatch(1);
+    /** Counted down when the server's fetch of /slow reaches the origin: from then on that fetch is running. */
+    static CountDownLatch slowReached = new CountDownLatch(1);
     static final byte[] CONTENT = "remote bytes 远程".getBytes(StandardCharsets.UTF_8);
 
     @BeforeAll
@@ -74,6 +76,7 @@ class CloudImportTest {
             ex.close();
         });
         remote.createContext("/slow", ex -> {
+            slowReached.countDown();
             try {
                 release.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -182,7 +185,7 @@ class CloudImportTest {
             assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:1/x", "m.bin"))).isEqualTo(30009);
             // concurrency 1: a second fetch while one is running → 30010 + Retry-After 5; the slow one times out → 10002
             CompletableFuture<JsonNode> slow = CompletableFuture.supplyAsync(() -> d.call(u, "POST", "/files/cloud", body(origin + "/slow", "slow.txt")));
-            Thread.sleep(500);
+            assertThat(slowReached.await(20, TimeUnit.SECONDS)).as("the first fetch reached the origin").isTrue();
             HttpResponse<String> busy = ts.send("POST", "/api/v1/openapi/personal/files/cloud?access_token=" + u.token(),
                     body(origin + "/file.txt", "busy.txt"));
             assertThat(TestServer.json(busy).get("code").asInt()).isEqualTo(30010);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * uploads, downloads and searches work; afterwards each is listed as not indexable with its reason, leaves the queue,
  * and a restart neither repeats them nor starts the extractor for them.
  */
+// integration phase (Failsafe, mvn verify): the extractor child process fed hostile files
+@Tag("integration")
 class ContentIndexHardeningTest {
     static final Consumer<io.yundoc.server.ServerConfig.Builder> SMALL_EXTRACTOR =
             b -> b.extractTimeout(Duration.ofSeconds(20)).extractHeap(128L << 20);

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Input rules (issue 13 item 9): names holding controls or bidirectional formatting characters are refused wherever
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Every refusal is 10001 and leaves nothing behind.
  */
 class InputRulesTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static DriveFixture d;
     static TestServer.App app;
 
@@ -30,14 +32,8 @@ class InputRulesTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
-        d = new DriveFixture(ts);
+        d = new DriveFixture(ts.get());
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static JsonNode admin(String method, String path, String body) {

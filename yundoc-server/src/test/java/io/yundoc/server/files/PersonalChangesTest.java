@@ -7,32 +7,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rename, recycle bin, batch tasks (api.md §5.6) and hostile input on those paths. */
 class PersonalChangesTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static DriveFixture d;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
-        d = new DriveFixture(ts);
+        d = new DriveFixture(ts.get());
         app = ts.app("test");
     }
 
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
-
     private long version(String fileId) {
-        return ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT version FROM files WHERE file_id = :f")
+        return ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT version FROM files WHERE file_id = :f")
                 .bind("f", fileId).mapTo(Long.class).one());
     }
 

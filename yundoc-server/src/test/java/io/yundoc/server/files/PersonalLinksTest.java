@@ -5,30 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import io.yundoc.server.TestServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Share-link lifecycle (api.md §5.7): members, DELETE, reset, close, periods, member visibility, the public page. */
 class PersonalLinksTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static DriveFixture d;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
-        d = new DriveFixture(ts);
+        d = new DriveFixture(ts.get());
         app = ts.app("test");
     }
 
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
-
     static String unionId(TestServer.User u) {
-        return ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
+        return ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
                 .bind("u", u.userId()).mapTo(String.class).one());
     }
 
@@ -43,7 +39,7 @@ class PersonalLinksTest {
         String links = "/files/" + id(f) + "/links";
         assertThat(d.code(u, "GET", links, null)).isEqualTo(30014);
         assertThat(d.code(u, "DELETE", links, null)).isEqualTo(30014);
-        long now = ts.server.clock().epochSeconds();
+        long now = ts.server().clock().epochSeconds();
         JsonNode l = d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":7,\"ext_perm_list\":[\"comment\"]}");
         assertThat(l.fieldNames()).toIterable().containsExactly("expire_time", "ext_perm_list", "link_permission", "link_url", "sid", "filename");
         assertThat(l.get("expire_time").asLong()).isBetween(now + 7 * 86400, now + 7 * 86400 + 5);

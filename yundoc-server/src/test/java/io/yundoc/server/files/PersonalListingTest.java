@@ -4,36 +4,34 @@ import static io.yundoc.server.files.DriveFixture.id;
 import static io.yundoc.server.files.DriveFixture.ids;
 import static io.yundoc.server.files.DriveFixture.names;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Listings, paging cursors, flat list, app folder, recent, and both searches (api.md §5.1, §5.3). */
 class PersonalListingTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static DriveFixture d;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
-        d = new DriveFixture(ts);
+        d = new DriveFixture(ts.get());
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     @Test
@@ -172,7 +170,11 @@ class PersonalListingTest {
                     JsonNode page = d.ok(u, "GET", "/files?parent_id=" + dir + "&count=4&" + order + "&offset=" + offset, null);
                     seen.addAll(ids(page.get("files")));
                     offset = page.get("next_offset").asLong();
-                    Thread.sleep(5);
+                    // the writer commits at least once between two pages (until its 200 writes are done), so page
+                    // boundaries see changes
+                    long before = writes.get();
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+                            .until(() -> writes.get() > before || !writer.isAlive());
                 } while (offset != -1);
                 assertThat(new HashSet<>(seen)).as(order + ": no duplicates").hasSize(seen.size());
                 assertThat(seen).as(order + ": no gaps").containsAll(stable);

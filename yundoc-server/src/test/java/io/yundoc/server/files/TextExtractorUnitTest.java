@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The extractor process against hostile files: each costs that process its heap or its time budget, is reported with
  * its reason, and the next file is extracted by a fresh process.
  */
+// integration phase (Failsafe, mvn verify): the extractor child process
+@Tag("integration")
 class TextExtractorUnitTest {
 
     static Path write(Path dir, String name, byte[] bytes) throws Exception {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Login delays (issue 13 item 3, the rule in {@link LoginThrottle}'s class comment): growing waits per account and per
@@ -31,23 +31,18 @@ class LoginThrottleTest {
     static final String PW = "correct horse battery";
     static final String WRONG = "Wrong user name or password.";
     static final Duration MAX_DELAY = Duration.ofSeconds(8);
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded(b -> b.trustedProxies("127.0.0.1/32, ::1/128").loginMaxDelay(MAX_DELAY));
     static String appId;
     /** The rule itself, on the running server's database and clock, with the server's settings. */
     static LoginThrottle rule;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer(b -> b.trustedProxies("127.0.0.1/32, ::1/128").loginMaxDelay(MAX_DELAY));
         appId = ts.adminOk("POST", "/apps", "{\"name\":\"demo\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}")
                 .get("app_id").asText();
-        rule = new LoginThrottle(ts.server.database().jdbi(), ts.server.clock(), ts.server.config().loginMaxFailures(),
-                ts.server.config().loginLockout(), ts.server.config().loginMaxDelay());
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
+        rule = new LoginThrottle(ts.server().database().jdbi(), ts.server().clock(), ts.server().config().loginMaxFailures(),
+                ts.server().config().loginLockout(), ts.server().config().loginMaxDelay());
     }
 
     static void user(String name) {
@@ -77,7 +72,7 @@ class LoginThrottleTest {
     }
 
     static Timed login(String address, String name, String password) {
-        BrowserlessFlow f = new BrowserlessFlow(ts).from(address);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get()).from(address);
         HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(params()));
         Map<String, String> form = BrowserlessFlow.hidden(page.body());
         form.put("username", name);
@@ -95,7 +90,7 @@ class LoginThrottleTest {
 
     @Test
     void theDelayDoublesFromOneSecondAfterTheFreeFailuresAndIsCapped() {
-        assertThat(ts.server.config().loginMaxFailures()).isEqualTo(3);
+        assertThat(ts.server().config().loginMaxFailures()).isEqualTo(3);
         long[] expected = {0, 0, 0, 0, 1000, 2000, 4000, 8000, 8000, 8000};
         for (int n = 0; n < expected.length; n++) {
             assertThat(rule.delay(n)).as(n + " failures").isEqualTo(expected[n]);
@@ -117,7 +112,7 @@ class LoginThrottleTest {
     void failuresAreForgottenAfterTheMemoryWindow() {
         fail("victim2", "10.2.0.1", 6);
         assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1"))).isEqualTo(4000);
-        ts.advanceClock(ts.server.config().loginLockout().toSeconds() - 60);
+        ts.advanceClock(ts.server().config().loginLockout().toSeconds() - 60);
         assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1"))).isEqualTo(4000);
         ts.advanceClock(61);
         assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1"))).isZero();
@@ -200,7 +195,7 @@ class LoginThrottleTest {
             assertThat(statuses).containsExactlyInAnyOrder(401, 401, 401, 401, 429, 429);
         }
         // the refused attempts were not counted: 10 seeded + 4 checked
-        int counted = ts.server.database().jdbi().withHandle(h -> h.createQuery(
+        int counted = ts.server().database().jdbi().withHandle(h -> h.createQuery(
                         "SELECT failures FROM login_throttle WHERE throttle_key = :k")
                 .bind("k", LoginThrottle.Keys.of("x6", "10.6.0.1").address()).mapTo(Integer.class).one());
         assertThat(counted).isEqualTo(14);
@@ -208,7 +203,7 @@ class LoginThrottleTest {
 
     @Test
     void whenTheWaitingBoundIsFullAnAttemptThatMustWaitIsRefusedAndOneThatNeedNotIsAdmitted() throws Exception {
-        LoginThrottle oneWaiter = new LoginThrottle(ts.server.database().jdbi(), ts.server.clock(), 3, Duration.ofMinutes(15),
+        LoginThrottle oneWaiter = new LoginThrottle(ts.server().database().jdbi(), ts.server().clock(), 3, Duration.ofMinutes(15),
                 Duration.ofSeconds(3), LoginThrottle.PER_ADDRESS, 1);
         fail("w9", "10.9.0.1", 10);
         fail("w9", "10.9.0.2", 10);

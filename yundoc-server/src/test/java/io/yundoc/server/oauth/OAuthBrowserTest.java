@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -19,7 +20,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -38,12 +41,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * calls the API and refreshes. Each page is saved to {@code target/screenshots/}. Uses Debian's chromium and
  * chromedriver; nothing is installed or downloaded here.
  */
+// integration phase (Failsafe, mvn verify): Chromium and chromedriver
+@Tag("integration")
 class OAuthBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target", "screenshots");
 
-    TestServer ts;
+    @RegisterExtension
+    final TestServerExtension ts = TestServerExtension.embedded();
     HttpServer callback;
     final LinkedBlockingQueue<String> callbackQueries = new LinkedBlockingQueue<>();
     WebDriver driver;
@@ -57,7 +63,6 @@ class OAuthBrowserTest {
         assertThat(Files.isExecutable(CHROMEDRIVER))
                 .as("Debian's chromedriver is needed at /usr/bin/chromedriver for this browser test: apt-get install chromium-driver")
                 .isTrue();
-        ts = new TestServer();
         callback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         callback.createContext("/cb", ex -> {
             callbackQueries.add(ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery());
@@ -91,9 +96,6 @@ class OAuthBrowserTest {
         if (callback != null) {
             callback.stop(0);
         }
-        if (ts != null) {
-            ts.close();
-        }
         if (profile != null) {
             try (var walk = Files.walk(profile)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -113,7 +115,7 @@ class OAuthBrowserTest {
         String appKey = app.get("app_key").asText();
         ts.adminOk("POST", "/users", "{\"name\":\"zhangsan\",\"password\":\"s3cret-passw0rd\",\"nickname\":\"Zhang San\"}");
         String redirect = "http://127.0.0.1:" + callback.getAddress().getPort() + "/cb";
-        String authorize = ts.base + "/h5/auth?app_id=" + appId + "&scope=user_basic,access_personal_files,create_personal_files"
+        String authorize = ts.base() + "/h5/auth?app_id=" + appId + "&scope=user_basic,access_personal_files,create_personal_files"
                 + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&state=st-42";
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
 
@@ -177,7 +179,7 @@ class OAuthBrowserTest {
         assertThat(driver.getCurrentUrl()).contains("state=again");
 
         // the authorized-apps page: revoke, and the tokens die at once
-        driver.get(ts.base + "/account/apps");
+        driver.get(ts.base() + "/account/apps");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.className("app-name")));
         assertThat(driver.findElement(By.className("app-name")).getText()).isEqualTo("Integrator Web App");
         shot("5-authorized-apps");
@@ -189,11 +191,11 @@ class OAuthBrowserTest {
         assertThat(TestServer.json(dead).get("hint").asText()).isEqualTo("access_token revoked");
 
         // an unregistered redirect_uri is an error page, not a redirect
-        driver.get(ts.base + "/h5/auth?app_id=" + appId + "&scope=user_basic&redirect_uri="
+        driver.get(ts.base() + "/h5/auth?app_id=" + appId + "&scope=user_basic&redirect_uri="
                 + URLEncoder.encode("https://evil.example.com/cb", StandardCharsets.UTF_8));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error-code")));
         assertThat(driver.findElement(By.id("error-code")).getText()).isEqualTo("20004");
-        assertThat(driver.getCurrentUrl()).startsWith(ts.base);
+        assertThat(driver.getCurrentUrl()).startsWith(ts.base());
         shot("7-error");
     }
 }

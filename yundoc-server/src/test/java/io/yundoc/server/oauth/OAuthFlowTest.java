@@ -6,29 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The authorization-code flow over plain HTTP (api.md §3.1): pages, exchange, refresh, revocation, expiry, bad input. */
 class OAuthFlowTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static final String CB = "https://app.example.com/cb";
     static final String PW = "correct horse battery";
     static int counter;
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
 
     record App(String appId, String appKey) {
     }
@@ -79,7 +70,7 @@ class OAuthFlowTest {
     }
 
     static String code(App app, String user, String scope) {
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         return params(f.authorize(authParams(app.appId(), scope, CB, "s"), user, PW)).get("code");
     }
 
@@ -87,7 +78,7 @@ class OAuthFlowTest {
     void fullFlowLoginConsentExchangeUseRefresh() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         Map<String, String> p = authParams(app.appId(), "user_basic, create_personal_files", CB, "xyz/= &ü");
 
         HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(p));
@@ -103,10 +94,10 @@ class OAuthFlowTest {
                 .findFirst().orElseThrow();
         assertThat(sessionCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax")
                 .doesNotContainIgnoringCase("Secure").contains("Path=/");
-        URI back = URI.create(ts.base + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow());
+        URI back = URI.create(ts.base() + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow());
         assertThat(back.getPath()).isEqualTo("/h5/auth");
 
-        HttpResponse<String> consent = f.get(back.toString().substring(ts.base.length()));
+        HttpResponse<String> consent = f.get(back.toString().substring(ts.base().length()));
         assertThat(consent.statusCode()).isEqualTo(200);
         assertThat(consent.body()).contains("id=\"allow\"").contains("id=\"deny\"")
                 .contains("Your basic profile").contains("Create and upload documents").doesNotContain("Download your documents");
@@ -133,7 +124,7 @@ class OAuthFlowTest {
         assertThat(ub.statusCode()).as(ub.body()).isEqualTo(200);
         JsonNode u = TestServer.json(ub).get("data");
         assertThat(u.get("nickname").asText()).startsWith("Alice");
-        assertThat(u.get("avatar").asText()).isEqualTo(ts.base + "/static/avatar/default.png");
+        assertThat(u.get("avatar").asText()).isEqualTo(ts.base() + "/static/avatar/default.png");
         assertThat(u.get("id").get("open_id").asText()).hasSize(43);
         assertThat(ub.body()).matches("\\{\"code\":0,\"data\":\\{\"id\":\\{\"open_id\":\"[^\"]+\",\"union_id\":\"[^\"]+\"},\"nickname\":.*");
         assertThat(ts.send("GET", "/static/avatar/default.png", null).statusCode()).isEqualTo(200);
@@ -177,7 +168,7 @@ class OAuthFlowTest {
     void redirectJoinsAnExistingQueryAndOmitsMissingState() {
         App app = app("https://app.example.com/cb?tenant=7");
         String name = user();
-        String loc = new BrowserlessFlow(ts).authorize(authParams(app.appId(), "user_basic", "https://app.example.com/cb?tenant=7", null), name, PW);
+        String loc = new BrowserlessFlow(ts.get()).authorize(authParams(app.appId(), "user_basic", "https://app.example.com/cb?tenant=7", null), name, PW);
         assertThat(loc).matches("https://app\\.example\\.com/cb\\?tenant=7&code=[a-z]{32}");
     }
 
@@ -185,7 +176,7 @@ class OAuthFlowTest {
     void denyRedirectsWithAccessDenied() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, "st");
         f.login(p, name, PW);
         HttpResponse<String> consent = f.get("/h5/auth?" + BrowserlessFlow.query(p));
@@ -333,12 +324,12 @@ class OAuthFlowTest {
     void sessionLastsTwelveHoursAndTamperedCookiesAreNoSession() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, null);
         f.authorize(p, name, PW);
         assertThat(f.get("/h5/auth?" + BrowserlessFlow.query(p)).statusCode()).isEqualTo(302);
 
-        BrowserlessFlow tampered = new BrowserlessFlow(ts);
+        BrowserlessFlow tampered = new BrowserlessFlow(ts.get());
         String real = f.cookies.get("yd_session");
         tampered.cookies.put("yd_session", real.substring(0, 42) + (real.charAt(42) == 'A' ? 'B' : 'A'));
         HttpResponse<String> t = tampered.get("/h5/auth?" + BrowserlessFlow.query(p));
@@ -357,7 +348,7 @@ class OAuthFlowTest {
     void loginRotatesTheSessionAndLogoutAfterAuthEndsIt() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, null);
         f.authorize(p, name, PW);
         String first = f.cookies.get("yd_session");
@@ -366,7 +357,7 @@ class OAuthFlowTest {
         assertThat(f.login(forced, name, PW).statusCode()).isEqualTo(303);
         assertThat(f.cookies.get("yd_session")).isNotEqualTo(first);
         // the old id is gone server-side, not just replaced in this browser
-        BrowserlessFlow old = new BrowserlessFlow(ts);
+        BrowserlessFlow old = new BrowserlessFlow(ts.get());
         old.cookies.put("yd_session", first);
         assertThat(old.get("/h5/auth?" + BrowserlessFlow.query(p)).body()).contains("name=\"password\"");
 
@@ -375,7 +366,7 @@ class OAuthFlowTest {
         HttpResponse<String> r = f.get("/h5/auth?" + BrowserlessFlow.query(lo));
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("yd_session=;") || c.startsWith("yd_session=\"\""));
-        BrowserlessFlow sameCookie = new BrowserlessFlow(ts);
+        BrowserlessFlow sameCookie = new BrowserlessFlow(ts.get());
         sameCookie.cookies.put("yd_session", f.setCookies.stream().filter(c -> c.startsWith("yd_session=") && !c.startsWith("yd_session=;"))
                 .reduce((a, b) -> b).orElseThrow().split(";")[0].substring("yd_session=".length()));
         assertThat(sameCookie.get("/h5/auth?" + BrowserlessFlow.query(p)).body()).contains("name=\"password\"");
@@ -386,7 +377,7 @@ class OAuthFlowTest {
         App app = app();
         String name = user();
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, null);
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(p));
         Map<String, String> form = BrowserlessFlow.hidden(page.body());
         form.remove("csrf");
@@ -397,7 +388,7 @@ class OAuthFlowTest {
         assertThat(r.body()).contains("id=\"error-code\">10003<");
         assertThat(r.headers().allValues("set-cookie")).noneMatch(c -> c.startsWith("yd_session="));
         // a token minted for another browser's login cookie does not verify
-        BrowserlessFlow other = new BrowserlessFlow(ts);
+        BrowserlessFlow other = new BrowserlessFlow(ts.get());
         Map<String, String> foreign = BrowserlessFlow.hidden(other.get("/h5/auth?" + BrowserlessFlow.query(p)).body());
         form.put("csrf", foreign.get("csrf"));
         assertThat(f.post("/h5/auth/login", form).statusCode()).isEqualTo(403);
@@ -424,7 +415,7 @@ class OAuthFlowTest {
         wider.put("scope", "root");
         assertThat(f.post("/h5/auth/consent", wider).body()).contains("id=\"error-code\">20003<");
         // without a session: 30001
-        BrowserlessFlow stranger = new BrowserlessFlow(ts);
+        BrowserlessFlow stranger = new BrowserlessFlow(ts.get());
         HttpResponse<String> c3 = stranger.post("/h5/auth/consent", consent);
         assertThat(c3.statusCode()).isEqualTo(401);
         assertThat(c3.body()).contains("id=\"error-code\">30001<");
@@ -441,12 +432,12 @@ class OAuthFlowTest {
     void revokingOnTheAuthorizedAppsPageKillsTokensAtOnce() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         String code = params(f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW)).get("code");
         JsonNode g = TestServer.json(exchange(app, code)).get("data");
         String edit = TestServer.json(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + g.get("access_token").asText(), null))
                 .get("data").get("token").asText();
-        assertThat(ts.server.editTokens().validate(edit)).hasValue(userId(name));
+        assertThat(ts.server().editTokens().validate(edit)).hasValue(userId(name));
 
         HttpResponse<String> page = f.get("/account/apps");
         assertThat(page.statusCode()).isEqualTo(200);
@@ -461,27 +452,27 @@ class OAuthFlowTest {
         assertThat(r.statusCode()).isEqualTo(303);
         assertError(userBasic(g.get("access_token").asText()), 401, 20007, "access_token revoked");
         assertError(refresh(app, g.get("refresh_token").asText()), 400, 20001, null);
-        assertThat(ts.server.editTokens().validate(edit)).isEmpty();
+        assertThat(ts.server().editTokens().validate(edit)).isEmpty();
         assertThat(f.get("/account/apps").body()).contains("You have not authorized any apps.");
         // revoked: the next authorize asks for consent again
         assertThat(f.get("/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null))).body())
                 .contains("name=\"decision\"");
         // another user's grant cannot be revoked from this session
         String other = user();
-        params(new BrowserlessFlow(ts).authorize(authParams(app.appId(), "user_basic", CB, null), other, PW));
+        params(new BrowserlessFlow(ts.get()).authorize(authParams(app.appId(), "user_basic", CB, null), other, PW));
         String otherGrant = ts.adminOk("GET", "/grants?user_id=" + userId(other), null).get("grants").get(0).get("grant_id").asText();
         Map<String, String> steal = new java.util.LinkedHashMap<>(form);
         steal.put("grant_id", otherGrant);
         assertThat(f.post("/account/apps/revoke", steal).statusCode()).isEqualTo(400);
         assertThat(ts.adminOk("GET", "/grants?user_id=" + userId(other), null).get("grants")).hasSize(1);
         // without a session the page is the login form
-        assertThat(new BrowserlessFlow(ts).get("/account/apps").body()).contains("name=\"password\"");
+        assertThat(new BrowserlessFlow(ts.get()).get("/account/apps").body()).contains("name=\"password\"");
     }
 
     @Test
     void accountPageSignsInBackToItselfAndSignsOut() {
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         HttpResponse<String> page = f.get("/account/apps");
         assertThat(page.body()).contains("name=\"password\"").contains("action=\"../h5/auth/login\"");
         assertThat(page.headers().firstValue("x-frame-options")).hasValue("DENY");
@@ -491,7 +482,7 @@ class OAuthFlowTest {
         form.put("password", PW);
         HttpResponse<String> login = f.post("/h5/auth/login", form);
         assertThat(login.statusCode()).isEqualTo(303);
-        assertThat(URI.create(ts.base + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow()).getPath())
+        assertThat(URI.create(ts.base() + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow()).getPath())
                 .isEqualTo("/account/apps");
         HttpResponse<String> apps = f.get("/account/apps");
         assertThat(apps.body()).contains("Authorized apps").contains("You have not authorized any apps.");
@@ -530,20 +521,20 @@ class OAuthFlowTest {
         HttpResponse<String> r = ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + at, null);
         assertThat(r.body()).matches("\\{\"code\":0,\"data\":\\{\"token\":\"ExchangeToken-[a-z]{48}\",\"timeout\":600000}}");
         String t1 = TestServer.json(r).get("data").get("token").asText();
-        assertThat(ts.server.editTokens().validate(t1)).hasValue(userId(name));
+        assertThat(ts.server().editTokens().validate(t1)).hasValue(userId(name));
         // the table holds hashes only
-        long plain = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM edit_tokens WHERE token_hash = :t")
+        long plain = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM edit_tokens WHERE token_hash = :t")
                 .bind("t", t1).mapTo(Long.class).one());
         assertThat(plain).isZero();
         String t2 = TestServer.json(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + at, "{\"token\":\"" + t1 + "\"}"))
                 .get("data").get("token").asText();
-        assertThat(ts.server.editTokens().validate(t1)).isEmpty();
-        assertThat(ts.server.editTokens().validate(t2)).isPresent();
+        assertThat(ts.server().editTokens().validate(t1)).isEmpty();
+        assertThat(ts.server().editTokens().validate(t2)).isPresent();
         assertThat(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + at, "{\"token\":\"ExchangeToken-unknown\"}")
                 .statusCode()).isEqualTo(200);
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":600}");
-        assertThat(ts.server.editTokens().validate(t2)).isEmpty();
-        assertThat(ts.server.editTokens().validate(null)).isEmpty();
+        assertThat(ts.server().editTokens().validate(t2)).isEmpty();
+        assertThat(ts.server().editTokens().validate(null)).isEmpty();
 
         // user_basic is required on both user endpoints
         String narrow = TestServer.json(exchange(app, code(app, user(), "access_personal_files"))).get("data").get("access_token").asText();
@@ -556,11 +547,11 @@ class OAuthFlowTest {
     void codesAndSessionsAreStoredHashed() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         String code = params(f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW)).get("code");
-        long codes = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_codes WHERE code_hash = :c")
+        long codes = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_codes WHERE code_hash = :c")
                 .bind("c", code).mapTo(Long.class).one());
-        long sessions = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM browser_sessions WHERE session_hash = :c")
+        long sessions = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM browser_sessions WHERE session_hash = :c")
                 .bind("c", f.cookies.get("yd_session")).mapTo(Long.class).one());
         assertThat(codes + sessions).isZero();
     }
@@ -613,7 +604,7 @@ class OAuthFlowTest {
     void hostileInputIsEscapedOrRefused() {
         App app = app();
         String name = user();
-        BrowserlessFlow f = new BrowserlessFlow(ts);
+        BrowserlessFlow f = new BrowserlessFlow(ts.get());
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, "\"><script>alert(1)</script>");
         p.put("header", "false");
         HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(p));

@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.ServerConfig;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The refresh of api.md §3.1 in both modes (issue 13 item 13). {@code keep} (the default): the presented refresh token
@@ -22,51 +22,41 @@ import org.junit.jupiter.api.Test;
 class RefreshRotationTest {
     static final String CB = "https://app.example.com/cb";
     static final String PW = "correct horse battery";
-    static TestServer keep;
-    static TestServer rotate;
+    @RegisterExtension
+    static final TestServerExtension keep = TestServerExtension.embedded();
+    @RegisterExtension
+    static final TestServerExtension rotate = TestServerExtension.embedded(b -> b.refreshRotation(ServerConfig.RefreshRotation.ROTATE));
     static int counter;
 
     record App(String appId, String appKey) {
     }
 
-    @BeforeAll
-    static void start() {
-        keep = new TestServer();
-        rotate = new TestServer(b -> b.refreshRotation(ServerConfig.RefreshRotation.ROTATE));
-    }
-
-    @AfterAll
-    static void stop() {
-        keep.close();
-        rotate.close();
-    }
-
-    static App app(TestServer ts) {
+    static App app(TestServerExtension ts) {
         JsonNode d = ts.adminOk("POST", "/apps", "{\"name\":\"demo\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}");
         return new App(d.get("app_id").asText(), d.get("app_key").asText());
     }
 
-    static String user(TestServer ts) {
+    static String user(TestServerExtension ts) {
         String name = "user" + (++counter);
         ts.adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"" + PW + "\"}");
         return name;
     }
 
     /** A fresh authorization: login, consent, code, exchange. */
-    static JsonNode grant(TestServer ts, App app, String user) {
-        String code = params(new BrowserlessFlow(ts).authorize(authParams(app.appId(), "user_basic", CB, "s"), user, PW)).get("code");
+    static JsonNode grant(TestServerExtension ts, App app, String user) {
+        String code = params(new BrowserlessFlow(ts.get()).authorize(authParams(app.appId(), "user_basic", CB, "s"), user, PW)).get("code");
         HttpResponse<String> r = ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId()
                 + "&app_key=" + app.appKey(), null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data");
     }
 
-    static HttpResponse<String> refresh(TestServer ts, App app, String refreshToken) {
+    static HttpResponse<String> refresh(TestServerExtension ts, App app, String refreshToken) {
         return ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
                 "{\"app_key\":\"" + app.appKey() + "\",\"refresh_token\":\"" + refreshToken + "\"}");
     }
 
-    static JsonNode refreshOk(TestServer ts, App app, String refreshToken) {
+    static JsonNode refreshOk(TestServerExtension ts, App app, String refreshToken) {
         HttpResponse<String> r = refresh(ts, app, refreshToken);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode d = TestServer.json(r).get("data");
@@ -75,7 +65,7 @@ class RefreshRotationTest {
         return d;
     }
 
-    static void assertRefreshFails(TestServer ts, App app, String refreshToken, String hint) {
+    static void assertRefreshFails(TestServerExtension ts, App app, String refreshToken, String hint) {
         HttpResponse<String> r = refresh(ts, app, refreshToken);
         JsonNode n = TestServer.json(r);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
@@ -83,7 +73,7 @@ class RefreshRotationTest {
         assertThat(n.get("hint").asText()).isEqualTo(hint);
     }
 
-    static int userBasic(TestServer ts, String access) {
+    static int userBasic(TestServerExtension ts, String access) {
         return ts.send("GET", "/api/v1/openapi/user/basic?access_token=" + access, null).statusCode();
     }
 

@@ -2,7 +2,7 @@ package io.yundoc.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -10,9 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -23,24 +23,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The root page (zh/en) and the interactive API reference at {@code /docs}, the latter drawn by headless Chromium. */
 class LandingPageTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
 
     static HttpResponse<String> get(String path, String acceptLanguage) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ts.base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ts.base() + path)).timeout(Duration.ofSeconds(10));
         if (acceptLanguage != null) {
             b.header("Accept-Language", acceptLanguage);
         }
-        return ts.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return ts.http().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -48,7 +39,7 @@ class LandingPageTest {
         HttpResponse<String> zh = get("/", "zh-CN,zh;q=0.9");
         assertThat(zh.statusCode()).isEqualTo(200);
         assertThat(zh.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
-        assertThat(zh.body()).contains("<html lang=\"zh-CN\">", "兼容金山文档", "开发模式", ts.base,
+        assertThat(zh.body()).contains("<html lang=\"zh-CN\">", "兼容金山文档", "开发模式", ts.base(),
                 "href=\"/docs\"", "href=\"/health\"", "href=\"/metrics\"", "href=\"/account/apps\"", "href=\"/openapi\"");
         HttpResponse<String> en = get("/", "en-US,en;q=0.9");
         assertThat(en.body()).contains("<html lang=\"en\">", "KDocs", "dev mode", "API reference",
@@ -83,6 +74,7 @@ class LandingPageTest {
 
     /** The reference is drawn: Swagger UI loads /openapi and lists operations (a blank page would pass the HTTP test). */
     @Test
+    @Tag("integration") // Chromium: integration phase (Failsafe)
     void docsRenderInChromium() throws IOException {
         Path chromium = Path.of("/usr/bin/chromium");
         Path driver = Path.of("/usr/bin/chromedriver");
@@ -98,13 +90,13 @@ class LandingPageTest {
                 "--user-data-dir=" + profile, "--window-size=1280,1000", "--lang=en-US");
         WebDriver browser = new ChromeDriver(o);
         try {
-            browser.get(ts.base + "/docs");
+            browser.get(ts.base() + "/docs");
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector(".opblock")).size() > 20);
             assertThat(browser.findElement(By.cssSelector(".swagger-ui .info .title")).getText()).contains("yundoc");
             assertThat(browser.getPageSource()).contains("/api/v1/openapi/appspace/files/{file_token}");
             Path shots = Files.createDirectories(Path.of("target", "screenshots"));
             Files.write(shots.resolve("api-reference.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-            browser.get(ts.base + "/?lang=en");
+            browser.get(ts.base() + "/?lang=en");
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("yundoc");
             Files.write(shots.resolve("landing.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } finally {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import io.yundoc.server.api.Endpoint;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -14,9 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Keeps {@code openapi.json} (served at {@code GET /openapi}) in step with the routing table: every registered route
@@ -27,20 +28,16 @@ class OpenApiRoutesTest {
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final String RESOURCE = "yundoc-server/src/main/resources/openapi.json";
 
-    static TestServer ts;
+    @RegisterExtension
+
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static JsonNode doc;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         HttpResponse<String> r = ts.send("GET", "/openapi", null);
         assertThat(r.statusCode()).as("GET /openapi status").isEqualTo(200);
         doc = TestServer.json(r);
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     /** "GET /api/v1/openapi/personal/files/{file_token}/download" for a route of the table. */
@@ -51,7 +48,7 @@ class OpenApiRoutesTest {
     /** The routes of the table, keyed as the document keys its operations; the "*" fallback is left out. */
     static Map<String, Endpoint> routes() {
         Map<String, Endpoint> m = new LinkedHashMap<>();
-        for (Endpoint e : ts.server.routes()) {
+        for (Endpoint e : ts.server().routes()) {
             if (!"*".equals(e.template())) {
                 m.put(key(e), e);
             }
@@ -149,7 +146,7 @@ class OpenApiRoutesTest {
     @Test
     void serversNameThePublicBaseUrl() {
         assertThat(doc.path("servers")).hasSize(1);
-        assertThat(doc.path("servers").get(0).path("url").asText()).isEqualTo(ts.base);
+        assertThat(doc.path("servers").get(0).path("url").asText()).isEqualTo(ts.base());
     }
 
     @Test

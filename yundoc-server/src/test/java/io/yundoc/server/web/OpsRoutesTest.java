@@ -3,24 +3,15 @@ package io.yundoc.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /health}, {@code /metrics} and {@code /openapi}. */
 class OpsRoutesTest {
-    static TestServer ts;
-
-    @BeforeAll
-    static void start() {
-        ts = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
 
     @Test
     void healthIsUp() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -16,7 +17,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -30,10 +33,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The share page in headless Chromium (api.md §7): previews render, the download button delivers the exact bytes,
  * and an expired link shows the 404 page. Screenshots go to {@code target/screenshots/}.
  */
+// integration phase (Failsafe, mvn verify): Chromium and chromedriver
+@Tag("integration")
 class SharePageBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static WebDriver browser;
     static Path downloads;
     static Path profile;
@@ -45,7 +51,6 @@ class SharePageBrowserTest {
             throw new AssertionError("headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver "
                     + "(Debian: apt-get install chromium chromium-driver)");
         }
-        ts = new TestServer();
         downloads = Files.createTempDirectory("yundoc-dl");
         profile = Files.createTempDirectory("yundoc-chrome");
         Files.createDirectories(SHOTS);
@@ -70,9 +75,6 @@ class SharePageBrowserTest {
     static void stop() {
         if (browser != null) {
             browser.quit();
-        }
-        if (ts != null) {
-            ts.close();
         }
     }
 

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 13 item 10: the share page refuses to be framed by another site, as the auth pages do (clickjacking of its
@@ -16,23 +17,18 @@ import org.junit.jupiter.api.Test;
  */
 class SharePageFramingTest {
     static final String API = "/api/v1/openapi/personal";
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.User user;
     static String sid;
     static JsonNode file;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         user = ts.user(ts.app("test"));
         file = upload("framed.txt", "frame me".getBytes(StandardCharsets.UTF_8));
         sid = ok("POST", "/files/" + file.get("id").get("open_id").asText() + "/links",
                 "{\"range\":\"anyone\",\"permission\":\"read\"}").get("sid").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static JsonNode upload(String name, byte[] content) {

@@ -4,27 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Inline previews of /l/ and /v/, and the edit-token URLs that open them (api.md §5.8, §7). */
 class SharePreviewTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
     static final String API = "/api/v1/openapi/personal";
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static JsonNode upload(TestServer.User u, String name, byte[] content) {
@@ -140,7 +136,7 @@ class SharePreviewTest {
                 .get("code").asInt()).isEqualTo(30012);
         // a link member's edit token opens the owner's file on /v/
         TestServer.User member = ts.user(app);
-        String memberUnion = ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
+        String memberUnion = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
                 .bind("u", member.userId()).mapTo(String.class).one());
         ok(u, "PUT", "/files/" + ft + "/links/members/" + memberUnion, "{\"permission\":\"read\"}");
         JsonNode mt = ok(member, "GET", "/files/" + ft + "/url/with_edit_token", null);

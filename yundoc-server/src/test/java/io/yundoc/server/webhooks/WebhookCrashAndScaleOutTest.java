@@ -1,5 +1,6 @@
 package io.yundoc.server.webhooks;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * The outbox survives the process (docs/api-families.md §F2.7): a server killed with SIGKILL while a delivery waits
  * for its retry sends it after the restart; two instances on one PostgreSQL send each delivery once.
  */
+@Tag("integration")
 class WebhookCrashAndScaleOutTest {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
