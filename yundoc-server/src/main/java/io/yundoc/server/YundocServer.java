@@ -280,14 +280,15 @@ public final class YundocServer implements AutoCloseable {
         api.add(ops);
         BrowserAuth browser = oauthRoutes(api, settings, apps, users, tokens, hasher);
         api.add(new io.yundoc.server.drive.WebDriveRoutes(files, drive, links, downloads, editTokens, blobCollector,
-                browser.sessions(), browser.csrf(), users, browser.pages(), config.quotaTz(), config.maxUpload()));
+                browser.sessions(), browser.csrf(), users::find, browser.pages(), config.quotaTz(), config.maxUpload()));
         io.yundoc.server.inspect.JournalFilter journalFilter = null;
         if (config.dev()) {
             // the request journal and the inspector exist in dev mode only (design.md "Emulator controls")
             var journal = new io.yundoc.server.inspect.RequestJournal(io.yundoc.server.inspect.RequestJournal.DEFAULT_CAPACITY,
                     io.yundoc.server.inspect.RequestJournal.DEFAULT_BODY_LIMIT);
             journalFilter = new io.yundoc.server.inspect.JournalFilter(journal, clock::millis);
-            api.add(new io.yundoc.server.inspect.InspectRoutes(journal, db.jdbi(), apps, users, quota, () -> adminToken,
+            api.add(new io.yundoc.server.inspect.InspectRoutes(journal,
+                    new io.yundoc.server.inspect.InspectService(db.jdbi(), apps, users), quota, () -> adminToken,
                     browser.csrf(), ids));
         }
         List<String> metered = api.endpoints().stream().filter(e -> e.tier() != null)

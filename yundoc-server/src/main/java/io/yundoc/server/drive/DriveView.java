@@ -33,7 +33,7 @@ public record DriveView(PageText t, String userName, String csrf, String view, M
     }
 
     public String size(FileRecord f) {
-        return f.isFolder() ? "—" : io.yundoc.server.web.SharePageRoutes.humanSize(f.size());
+        return f.isFolder() ? "—" : io.yundoc.server.web.PageText.humanSize(f.size());
     }
 
     public String s(String key) {

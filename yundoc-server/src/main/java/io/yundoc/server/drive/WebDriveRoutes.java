@@ -15,7 +15,6 @@ import io.yundoc.server.api.Call;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.UserRecord;
-import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.CallNotes;
@@ -79,7 +78,8 @@ public final class WebDriveRoutes implements ApiRoutes {
     private final BlobCollector collector;
     private final SessionService sessions;
     private final Csrf csrf;
-    private final UserStore users;
+    /** The signed-in person's user row by id. */
+    private final java.util.function.Function<String, Optional<UserRecord>> users;
     private final AuthPages auth;
     private final ZoneId zone;
     private final long maxUpload;
@@ -87,7 +87,7 @@ public final class WebDriveRoutes implements ApiRoutes {
 
     public WebDriveRoutes(FileService files, DriveService drive, LinkService links, DownloadService downloads,
                           EditTokenService editTokens, BlobCollector collector, SessionService sessions, Csrf csrf,
-                          UserStore users, AuthPages auth, ZoneId zone, long maxUpload) {
+                          java.util.function.Function<String, Optional<UserRecord>> users, AuthPages auth, ZoneId zone, long maxUpload) {
         this.files = files;
         this.drive = drive;
         this.links = links;
@@ -125,7 +125,7 @@ public final class WebDriveRoutes implements ApiRoutes {
         if (s.isEmpty()) {
             return Optional.empty();
         }
-        Optional<UserRecord> u = users.find(s.get().userId()).filter(x -> !x.disabled());
+        Optional<UserRecord> u = users.apply(s.get().userId()).filter(x -> !x.disabled());
         if (u.isEmpty()) {
             return Optional.empty();
         }
@@ -246,7 +246,7 @@ public final class WebDriveRoutes implements ApiRoutes {
             }
             return new DriveView.Share(f, null, false);
         }
-        boolean open = links.store().byFile(f.fileId()).map(LinkRecord::open).orElse(false);
+        boolean open = links.openLink(f.fileId());
         return new DriveView.Share(f, info, open);
     }
 
@@ -271,7 +271,7 @@ public final class WebDriveRoutes implements ApiRoutes {
             if (cur.parentId() == null || cur.parentId().isEmpty() || "root".equals(cur.kind())) {
                 break;
             }
-            cur = files.store().find(cur.parentId()).orElse(null);
+            cur = files.find(cur.parentId()).orElse(null);
         }
         return out;
     }
@@ -338,7 +338,7 @@ public final class WebDriveRoutes implements ApiRoutes {
         String folder = c.query("folder").filter(s -> !s.isEmpty()).orElse("0");
         String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
         MultipartReader.Result<BlobStore.PendingBlob> form = MultipartReader.read(c.bodyStream(), boundary, "file",
-                (part, in) -> files.content().receive(in));
+                (part, in) -> files.receive(in));
         try (BlobStore.PendingBlob blob = form.file()) {
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");

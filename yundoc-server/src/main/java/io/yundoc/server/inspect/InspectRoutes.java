@@ -10,9 +10,7 @@ import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.auth.AppRecord;
-import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.auth.UserRecord;
-import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.oauth.Csrf;
 import io.yundoc.server.quota.QuotaService;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The dev-mode inspector (design.md "Emulator controls"): {@code GET/DELETE /admin/v1/requests} (the journal as JSON,
@@ -42,20 +39,16 @@ public final class InspectRoutes implements ApiRoutes {
     private static final String LOGIN_PURPOSE = "inspect-login";
     private static final String RESET_PURPOSE = "inspect-reset";
     private final RequestJournal journal;
-    private final AppStore apps;
-    private final UserStore users;
-    private final InspectStore store;
+    private final InspectService state;
     private final QuotaService quota;
     private final Supplier<String> adminToken;
     private final Csrf csrf;
     private final IdGenerator ids;
 
-    public InspectRoutes(RequestJournal journal, Jdbi jdbi, AppStore apps, UserStore users, QuotaService quota,
+    public InspectRoutes(RequestJournal journal, InspectService state, QuotaService quota,
                          Supplier<String> adminToken, Csrf csrf, IdGenerator ids) {
         this.journal = journal;
-        this.apps = apps;
-        this.users = users;
-        this.store = new InspectStore(jdbi);
+        this.state = state;
         this.quota = quota;
         this.adminToken = adminToken;
         this.csrf = csrf;
@@ -88,7 +81,7 @@ public final class InspectRoutes implements ApiRoutes {
 
     /** What the inspector page shows. */
     public record View(PageText t, boolean signedIn, String csrf, String error, List<AppRecord> apps, List<UserRecord> users,
-                       List<InspectStore.FileRow> files, List<InspectStore.LinkRow> links, List<QuotaRow> quota,
+                       List<Inspected.FileRow> files, List<Inspected.LinkRow> links, List<QuotaRow> quota,
                        List<RequestJournal.Entry> requests, Map<String, String> filter, int capacity, long dropped) {
         public String time(long epochSeconds) {
             return epochSeconds == 0 ? "—" : java.time.Instant.ofEpochSecond(epochSeconds).toString();
@@ -128,13 +121,13 @@ public final class InspectRoutes implements ApiRoutes {
             error = e.hint();
             q = JournalQuery.parse(n -> null, journal.capacity());
         }
-        List<AppRecord> appList = apps.all();
+        List<AppRecord> appList = state.apps();
         List<QuotaRow> rows = new ArrayList<>();
         for (AppRecord a : appList) {
             quota.usage(a.appId()).forEach((endpoint, used) -> rows.add(new QuotaRow(a.appId(), endpoint, used)));
         }
-        View v = new View(t, true, csrf.token(RESET_PURPOSE, sessionValue()), error, appList, users.all(), store.files(200),
-                store.links(200), rows, journal.list(q, q.limit()), filter, journal.capacity(), journal.dropped());
+        View v = new View(t, true, csrf.token(RESET_PURPOSE, sessionValue()), error, appList, state.users(), state.files(200),
+                state.links(200), rows, journal.list(q, q.limit()), filter, journal.capacity(), journal.dropped());
         render(c, v, 200);
     }
 

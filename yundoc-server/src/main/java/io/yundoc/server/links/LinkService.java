@@ -27,6 +27,11 @@ public final class LinkService {
         this.ids = ids;
     }
 
+    /** Whether the file has a share link that is open now (the web drive's list shows it). */
+    public boolean openLink(String fileId) {
+        return store.byFile(fileId).map(LinkRecord::open).orElse(false);
+    }
+
     public LinkStore store() {
         return store;
     }

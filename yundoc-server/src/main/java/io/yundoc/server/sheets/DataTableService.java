@@ -187,8 +187,7 @@ public final class DataTableService {
             SheetStore.SheetRow sheet = new SheetStore.SheetRow(sheetId, all.size(), name, SheetStore.SheetRow.DB, null, 1);
             SheetStore.insertSheet(h, f.fileId(), sheet);
             List<SheetStore.FieldRow> created = addFields(h, f.fileId(), sheetId, fields, List.of());
-            h.createUpdate("UPDATE ksheet_sheets SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
-                    .bind("pf", created.get(0).id()).bind("f", f.fileId()).bind("s", sheetId).execute();
+            SheetStore.setPrimaryField(h, f.fileId(), sheetId, created.get(0).id());
             addViews(h, f.fileId(), sheetId, views, List.of(), created);
             SheetStore.SheetRow saved = new SheetStore.SheetRow(sheetId, all.size(), name, SheetStore.SheetRow.DB, created.get(0).id(), 0);
             return detail("sheet", table(h, f.fileId(), saved).json());

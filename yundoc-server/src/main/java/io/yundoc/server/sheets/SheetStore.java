@@ -234,4 +234,10 @@ final class SheetStore {
         h.createUpdate("DELETE FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
                 .bind("f", fileId).bind("s", sheetId).bind("id", recordId).execute();
     }
+
+    /** A data table's primary field (its first field, when the table is created). */
+    static void setPrimaryField(Handle h, String fileId, long sheetId, String fieldId) {
+        h.createUpdate("UPDATE ksheet_sheets SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
+                .bind("pf", fieldId).bind("f", fileId).bind("s", sheetId).execute();
+    }
 }

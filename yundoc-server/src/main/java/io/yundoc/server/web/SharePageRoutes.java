@@ -112,7 +112,7 @@ public final class SharePageRoutes implements ApiRoutes {
         }
         String ext = ContentTypes.extension(f.name());
         String downloadUrl = !f.online() && f.blobKey() != null ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
-        FileView v = new FileView(icon(f.name()), f.name(), f.online(), humanSize(f.size()), f.size(), ext.isEmpty() ? "—" : "." + ext,
+        FileView v = new FileView(icon(f.name()), f.name(), f.online(), PageText.humanSize(f.size()), f.size(), ext.isEmpty() ? "—" : "." + ext,
                 s.owner().nickname(), perm, expiry, downloadUrl, Previews.kind(f), previewUrl);
         send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", v)), framing);
     }
@@ -129,20 +129,6 @@ public final class SharePageRoutes implements ApiRoutes {
         c.response().header("X-Robots-Tag", "noindex, nofollow");
         responder.serve(c.request(), c.response(), new BlobResponder.Body(blob.key(), blob.size(), blob.sha1(), f.mtime(),
                 f.name(), ContentTypes.of(f.name()), "no-store", false));
-    }
-
-    public static String humanSize(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static String icon(String name) {
