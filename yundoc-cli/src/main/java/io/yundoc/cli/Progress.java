@@ -50,6 +50,11 @@ final class Progress implements TransferListener {
         } catch (Exception ignored) {
             // not Linux: fall back to the console check
         }
+        return consolePresent();
+    }
+
+    @SuppressWarnings("SystemConsoleNull") // the hint meant above: Console.isTerminal() is JDK 22+, this code is 21
+    private static boolean consolePresent() {
         return System.console() != null;
     }
 

@@ -52,7 +52,7 @@ class BrowserLoginTest {
 
     /** The status line of a GET sent as raw bytes: java.net.URI refuses a malformed escape before it is sent. */
     private static String rawGet(int port, String target) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
             s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();

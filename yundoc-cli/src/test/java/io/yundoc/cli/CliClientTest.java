@@ -200,8 +200,6 @@ class CliClientTest {
     @Test
     void loginDeniedAndStateChecked() throws Exception {
         Path config = tmp.resolve("login-config");
-        Cli c = new Cli("--server", yundoc.url(), "--app-id", theApp.appId(), "--app-key", theApp.appKey(),
-                "--config-dir", config.toString());
         for (String answer : new String[]{"error=access_denied&state=%s", "code=abc&state=not-the-state"}) {
             var out = new java.io.StringWriter();
             var err = new java.io.StringWriter();
@@ -259,7 +257,7 @@ class CliClientTest {
     }
 
     private static String query(URI u, String name) {
-        for (String kv : u.getRawQuery().split("&")) {
+        for (String kv : u.getRawQuery().split("&", -1)) {
             if (kv.startsWith(name + "=")) {
                 return kv.substring(name.length() + 1);
             }

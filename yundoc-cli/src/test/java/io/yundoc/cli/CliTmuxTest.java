@@ -73,7 +73,7 @@ class CliTmuxTest {
     }
 
     private static boolean onPath(String exe) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":", -1)) {
             if (Files.isExecutable(Path.of(dir, exe))) {
                 return true;
             }

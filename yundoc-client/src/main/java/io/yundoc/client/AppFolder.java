@@ -23,12 +23,20 @@ public record AppFolder(String parentToken, List<String> parentPath) {
         return new AppFolder(null, List.of());
     }
 
-    /** @param parentToken an existing folder's token */
+    /**
+     * The folder with this token.
+     *
+     * @param parentToken an existing folder's token
+     */
     public static AppFolder token(String parentToken) {
         return new AppFolder(parentToken, List.of());
     }
 
-    /** @param folders folder names from the root, created when missing */
+    /**
+     * The folder at this path from the app folder.
+     *
+     * @param folders folder names from the root, created when missing
+     */
     public static AppFolder path(String... folders) {
         return new AppFolder(null, List.of(folders));
     }

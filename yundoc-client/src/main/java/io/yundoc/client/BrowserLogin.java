@@ -68,7 +68,11 @@ public final class BrowserLogin {
         private Builder() {
         }
 
-        /** @param v the scopes to ask for (default: every scope) */
+        /**
+         * The scopes to ask for.
+         *
+         * @param v the scopes (default: every scope)
+         */
         public Builder scopes(Collection<Scope> v) {
             if (v == null || v.isEmpty()) {
                 throw new IllegalArgumentException("at least one scope is required");
@@ -77,7 +81,11 @@ public final class BrowserLogin {
             return this;
         }
 
-        /** @param v the receiver's port on 127.0.0.1 (default 0: any free port) */
+        /**
+         * The receiver's port.
+         *
+         * @param v the port on 127.0.0.1 (default 0: any free port)
+         */
         public Builder port(int v) {
             if (v < 0 || v > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535");
@@ -86,7 +94,11 @@ public final class BrowserLogin {
             return this;
         }
 
-        /** @param v how long to wait for the redirect (default 5 minutes) */
+        /**
+         * How long to wait for the redirect.
+         *
+         * @param v the time limit (default 5 minutes)
+         */
         public Builder timeout(Duration v) {
             if (v.isNegative() || v.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
@@ -96,6 +108,8 @@ public final class BrowserLogin {
         }
 
         /**
+         * What to do with the authorization URL.
+         *
          * @param v called once, when the receiver listens, with the URL to open; the call waits for the redirect
          *          after it returns
          */
@@ -105,6 +119,8 @@ public final class BrowserLogin {
         }
 
         /**
+         * Another source of the code: what the user pastes.
+         *
          * @param v completes with what the user pasted instead of letting the browser come back (a browser on
          *          another machine cannot reach this one's 127.0.0.1): the whole redirect URL, its query string, or
          *          the bare code. Whichever of the redirect and this arrives first counts.

@@ -23,12 +23,20 @@ public record LinkOptions(String permission, String status, List<String> extPerm
         return new LinkOptions("write", null, null, null, null);
     }
 
-    /** @param days 0, 7 or 30 */
+    /**
+     * These options with a validity period.
+     *
+     * @param days 0, 7 or 30
+     */
     public LinkOptions withPeriod(int days) {
         return new LinkOptions(permission, status, extPermList, days, reset);
     }
 
-    /** @param s {@code open} or {@code close} */
+    /**
+     * These options with a link status.
+     *
+     * @param s {@code open} or {@code close}
+     */
     public LinkOptions withStatus(String s) {
         return new LinkOptions(permission, s, extPermList, period, reset);
     }

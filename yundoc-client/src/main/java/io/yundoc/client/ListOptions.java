@@ -51,28 +51,60 @@ public record ListOptions(String parentId, Integer count, Long offset, String or
         private Builder() {
         }
 
-        /** @param v folder id */
+        /**
+         * The folder to list.
+         *
+         * @param v folder id
+         */
         public Builder parentId(String v) { parentId = v; return this; }
 
-        /** @param v page size */
+        /**
+         * The page size.
+         *
+         * @param v page size
+         */
         public Builder count(int v) { count = v; return this; }
 
-        /** @param v cursor or position */
+        /**
+         * Where the page starts.
+         *
+         * @param v cursor or position
+         */
         public Builder offset(long v) { offset = v; return this; }
 
-        /** @param v {@code asc} or {@code desc} */
+        /**
+         * The sort direction.
+         *
+         * @param v {@code asc} or {@code desc}
+         */
         public Builder order(String v) { order = v; return this; }
 
-        /** @param v {@code mtime}, {@code fname} or {@code fsize} */
+        /**
+         * The sort key.
+         *
+         * @param v {@code mtime}, {@code fname} or {@code fsize}
+         */
         public Builder orderBy(String v) { orderBy = v; return this; }
 
-        /** @param v {@code group}, {@code folder} or {@code file} */
+        /**
+         * Which kinds of entries to list.
+         *
+         * @param v {@code group}, {@code folder} or {@code file}
+         */
         public Builder filter(String v) { filter = v; return this; }
 
-        /** @param v segments to drop */
+        /**
+         * Segments to leave out.
+         *
+         * @param v segments to drop
+         */
         public Builder ignore(String... v) { ignore = List.of(v); return this; }
 
-        /** @param v extensions to keep */
+        /**
+         * File extensions to keep.
+         *
+         * @param v extensions to keep
+         */
         public Builder exts(String... v) { exts = List.of(v); return this; }
 
         /** The options. */

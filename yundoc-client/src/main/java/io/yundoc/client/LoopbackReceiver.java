@@ -84,7 +84,7 @@ final class LoopbackReceiver implements AutoCloseable {
     static Map<String, String> query(String q) {
         Map<String, String> m = new LinkedHashMap<>();
         try {
-            for (String kv : q.split("&")) {
+            for (String kv : q.split("&", -1)) {
                 if (kv.isEmpty()) {
                     continue;
                 }

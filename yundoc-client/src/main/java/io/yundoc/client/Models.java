@@ -104,7 +104,7 @@ public final class Models {
      * A finished, verified download.
      *
      * @param path    the file written
-     * @param size    its size (equal to the announced {@code fsize})
+     * @param size    its size (equal to the size the server announced)
      * @param sha1    its SHA-1 (equal to the announced {@code checksums.sha1})
      * @param resumes how many times the transfer resumed after a dropped connection
      */

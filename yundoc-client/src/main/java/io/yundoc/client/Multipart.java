@@ -71,7 +71,8 @@ final class Multipart {
 
     static String asciiFallback(String name) {
         StringBuilder sb = new StringBuilder();
-        for (char c : name.toCharArray()) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
             sb.append(c < 0x20 || c > 0x7e || c == '"' || c == '\\' ? '_' : c);
         }
         return sb.toString();
@@ -107,6 +108,7 @@ final class Multipart {
     }
 
     /** A fresh publisher for one attempt; {@code listener} sees the file part's bytes. */
+    @SuppressWarnings("ReferenceEquality") // NONE is a sentinel: only that very instance means "nobody listens"
     HttpRequest.BodyPublisher publisher(TransferListener listener) {
         HttpRequest.BodyPublisher content;
         try {

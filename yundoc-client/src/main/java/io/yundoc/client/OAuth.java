@@ -134,7 +134,7 @@ public final class OAuth {
                 query = answer.get(login.timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 throw new BrowserLoginException(BrowserLoginException.Reason.TIMEOUT,
-                        "no authorization within " + login.timeout.getSeconds() + " s");
+                        "no authorization within " + login.timeout.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new YundocClientException("interrupted while waiting for the authorization redirect", e);

@@ -1,6 +1,6 @@
 package io.yundoc.client;
 
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.protocol.wire.DownloadInfo;
@@ -236,8 +236,7 @@ public final class PersonalFiles {
 
     /** {@code GET /personal/recycles}: the recycle bin, most recently deleted first. */
     public List<FileItem> recycles(Integer count, Long offset) {
-        JavaType type = Transport.JSON.getTypeFactory().constructCollectionType(List.class, FileItem.class);
-        return t.call(get("/recycles").query("count", count).query("offset", offset), type);
+        return t.call(get("/recycles").query("count", count).query("offset", offset), new TypeReference<List<FileItem>>() { });
     }
 
     /** {@code POST /personal/recycles/recover}: back to their folders (or 我的文档), names auto-renamed. */

@@ -26,12 +26,18 @@ public record Placement(String parentId, List<String> parentPath, boolean pathFr
         return new Placement(null, List.of(), true);
     }
 
-    /** @param folderId an existing folder */
+    /**
+     * In an existing folder.
+     *
+     * @param folderId an existing folder
+     */
     public static Placement inFolder(String folderId) {
         return new Placement(folderId, List.of(), false);
     }
 
     /**
+     * In the folder at this path, created when missing.
+     *
      * @param fromRoot start at 我的文档 (true) or at the app folder (false)
      * @param folders  folder names, created when missing
      */

@@ -73,6 +73,7 @@ public final class Tables {
 
     /** A record: its id and its non-empty values by field name (or id, with preferId). */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @SuppressWarnings("AvoidCommonTypeNames") // the API calls them records; always used as Tables.Record
     public record Record(@JsonProperty("id") String id, @JsonProperty("fields") Map<String, JsonNode> fields) {
         public Record {
             fields = fields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));

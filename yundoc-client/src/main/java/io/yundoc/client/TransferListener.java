@@ -7,6 +7,8 @@ public interface TransferListener {
     TransferListener NONE = (done, total) -> { };
 
     /**
+     * Reports the bytes moved so far.
+     *
      * @param transferred bytes so far (a resumed download counts the bytes it already had)
      * @param total       the expected total, or -1 when unknown
      */

@@ -1,7 +1,7 @@
 package io.yundoc.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class Transport {
     }
 
     /** Sends the request and returns {@code data} as {@code type} (null type: ignore data). */
-    <T> T call(ApiRequest r, JavaType type) {
+    <T> T call(ApiRequest r, Class<T> type) {
         JsonNode data = send(r).path("data");
         if (type == null) {
             return null;
@@ -83,12 +83,22 @@ final class Transport {
         try {
             return JSON.convertValue(data, type);
         } catch (IllegalArgumentException e) {
-            throw new YundocClientException("unexpected data in the answer to " + r.method + " " + r.path + ": " + e.getMessage(), e);
+            throw unexpected(r, e);
         }
     }
 
-    <T> T call(ApiRequest r, Class<T> type) {
-        return call(r, type == null ? null : JSON.getTypeFactory().constructType(type));
+    /** Sends the request and returns {@code data} as a generic {@code type} (e.g. a list of records). */
+    <T> T call(ApiRequest r, TypeReference<T> type) {
+        JsonNode data = send(r).path("data");
+        try {
+            return JSON.convertValue(data, type);
+        } catch (IllegalArgumentException e) {
+            throw unexpected(r, e);
+        }
+    }
+
+    private static YundocClientException unexpected(ApiRequest r, IllegalArgumentException e) {
+        return new YundocClientException("unexpected data in the answer to " + r.method + " " + r.path + ": " + e.getMessage(), e);
     }
 
     /** Sends the request; returns the whole envelope of a success. */

@@ -148,7 +148,11 @@ public final class YundocClient implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param v e.g. {@code http://127.0.0.1:8080} or {@code https://docs.example.com/prefix} (required) */
+        /**
+         * The server's base URL.
+         *
+         * @param v e.g. {@code http://127.0.0.1:8080} or {@code https://docs.example.com/prefix} (required)
+         */
         public Builder baseUrl(String v) {
             URI u = URI.create(Objects.requireNonNull(v, "baseUrl"));
             if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
@@ -158,19 +162,37 @@ public final class YundocClient implements AutoCloseable {
             return this;
         }
 
-        /** @param v the app id (OAuth and app space) */
+        /**
+         * The app id.
+         *
+         * @param v the app id (OAuth and app space)
+         */
         public Builder appId(String v) { appId = v; return this; }
 
-        /** @param v the app key (OAuth and app space); never logged */
+        /**
+         * The app key.
+         *
+         * @param v the app key (OAuth and app space); never logged
+         */
         public Builder appKey(String v) { appKey = v; return this; }
 
-        /** @param v TCP connect timeout (default 10 s) */
+        /**
+         * The connect timeout.
+         *
+         * @param v TCP connect timeout (default 10 s)
+         */
         public Builder connectTimeout(Duration v) { connectTimeout = Objects.requireNonNull(v); return this; }
 
-        /** @param v time until the response headers arrive, per attempt (default 60 s) */
+        /**
+         * The response timeout.
+         *
+         * @param v time until the response headers arrive, per attempt (default 60 s)
+         */
         public Builder requestTimeout(Duration v) { requestTimeout = Objects.requireNonNull(v); return this; }
 
         /**
+         * How often a failed call is retried.
+         *
          * @param v retries after the first attempt (default 3): on 30002/30010/40008 (honouring Retry-After), on
          *          30004/10002 and network errors for idempotent calls, and on refused connections for every call
          */
@@ -182,19 +204,39 @@ public final class YundocClient implements AutoCloseable {
             return this;
         }
 
-        /** @param v the longest single wait (default 20 s); a longer Retry-After fails at once instead */
+        /**
+         * The longest wait between attempts.
+         *
+         * @param v the longest single wait (default 20 s); a longer Retry-After fails at once instead
+         */
         public Builder maxBackoff(Duration v) { maxBackoff = Objects.requireNonNull(v); return this; }
 
-        /** @param v where the user's tokens live (default: in memory) */
+        /**
+         * Where the user's tokens live.
+         *
+         * @param v where the user's tokens live (default: in memory)
+         */
         public Builder tokenStore(TokenStore v) { tokenStore = v; return this; }
 
-        /** @param v a fixed access token (e.g. from {@code POST /admin/v1/tokens}); no refresh possible */
+        /**
+         * A fixed access token instead of a token store.
+         *
+         * @param v a fixed access token (e.g. from {@code POST /admin/v1/tokens}); no refresh possible
+         */
         public Builder accessToken(String v) { tokenStore = new InMemoryTokenStore(Tokens.ofAccessToken(v)); return this; }
 
-        /** @param v the clock for WPS-2 {@code Date} headers and token expiry (default: system UTC) */
+        /**
+         * The clock.
+         *
+         * @param v the clock for WPS-2 {@code Date} headers and token expiry (default: system UTC)
+         */
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
 
-        /** @param v the {@code User-Agent} header */
+        /**
+         * The User-Agent.
+         *
+         * @param v the {@code User-Agent} header
+         */
         public Builder userAgent(String v) { userAgent = Objects.requireNonNull(v); return this; }
 
         /** The client. */

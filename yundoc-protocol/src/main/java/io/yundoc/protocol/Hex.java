@@ -3,10 +3,14 @@ package io.yundoc.protocol;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Digests as lowercase hex, the form every KDocs checksum takes. */
 public final class Hex {
     private static final HexFormat HEX = HexFormat.of();
+
+    private static final ConcurrentHashMap<String, MessageDigest> PROTOTYPES =
+            new ConcurrentHashMap<>();
 
     private Hex() {
     }
@@ -44,9 +48,6 @@ public final class Hex {
             return newDigest(algorithm);
         }
     }
-
-    private static final java.util.concurrent.ConcurrentHashMap<String, MessageDigest> PROTOTYPES =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static MessageDigest newDigest(String algorithm) {
         try {

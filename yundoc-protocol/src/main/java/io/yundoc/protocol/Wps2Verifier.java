@@ -105,6 +105,8 @@ public final class Wps2Verifier {
 
     private final Duration window;
 
+    private static final int PREFIX_LENGTH = Wps2Signer.PREFIX.length();
+
     public Wps2Verifier(Duration window) {
         this.window = window;
     }
@@ -151,8 +153,6 @@ public final class Wps2Verifier {
         return new Result(appId, null);
     }
 
-    private static final int PREFIX_LENGTH = Wps2Signer.PREFIX.length();
-
     /**
      * Where the colon before the signature is, if {@code auth} has the form of {@link #AUTH} (ASCII-case-insensitive
      * {@code WPS-2:}, an app id of 1–64 characters without colon or whitespace, a colon, 40 hex digits); else -1.
@@ -166,7 +166,7 @@ public final class Wps2Verifier {
         for (int i = 0; i < PREFIX_LENGTH; i++) {
             char c = auth.charAt(i);
             if (c >= 'a' && c <= 'z') {
-                c -= 32; // ASCII only, like the pattern's (?i)
+                c = (char) (c - 32); // ASCII only, like the pattern's (?i)
             }
             if (c != Wps2Signer.PREFIX.charAt(i)) {
                 return -1;

@@ -55,12 +55,14 @@ final class Wps2Fixture {
 
     /** The row-10 multipart body of api.md §3.4: six CRLF-terminated lines, 152 bytes. */
     static byte[] row10Body() {
-        String body = "--yundoc-test-boundary\r\n"
-                + "Content-Disposition: form-data; name=\"file\"; filename=\"hello.txt\"\r\n"
-                + "Content-Type: text/plain\r\n"
-                + "\r\n"
-                + "hello\r\n"
-                + "--yundoc-test-boundary--\r\n";
+        String body = """
+                --yundoc-test-boundary\r
+                Content-Disposition: form-data; name="file"; filename="hello.txt"\r
+                Content-Type: text/plain\r
+                \r
+                hello\r
+                --yundoc-test-boundary--\r
+                """;
         return body.getBytes(StandardCharsets.US_ASCII);
     }
 

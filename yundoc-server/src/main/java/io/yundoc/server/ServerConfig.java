@@ -102,7 +102,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         /** How long failed logins are remembered after the last one (the name predates delays: there is no lock-out). */
         private Duration loginLockout = Duration.ofMinutes(15);
         private java.util.List<String> cloudAllow = java.util.List.of();
-        private Duration cloudTimeout = Duration.ofSeconds(120);
+        private Duration cloudTimeout = Duration.ofMinutes(2);
         private int cloudConcurrency = 5;
         private boolean blobsPresign;
         private QuotaFailure quotaFailure = QuotaFailure.OPEN;

@@ -160,7 +160,7 @@ public final class YundocServer implements AutoCloseable {
         } else {
             this.quotaCounter = new LocalQuotaCounter(db.jdbi());
         }
-        opened.push(quotaCounter::close);
+        opened.push(quotaCounter);
         // with Redis, the no-Redis mode's cache stays underneath: a Redis outage opens no replay window
         ReplayCache withoutRedis = db.postgres() ? new DbReplayCache(db.jdbi(), clock::millis) : new LocalReplayCache(clock::millis);
         ReplayCache replay = !config.wps2ReplayCache() ? null
@@ -180,7 +180,8 @@ public final class YundocServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            poller.scheduleWithFixedDelay(() -> {
+            // the task catches its own failures: its future would only ever report the cancellation at shutdown
+            var unused = poller.scheduleWithFixedDelay(() -> {
                 try {
                     if (config.dev()) {
                         clockSetting.poll();
@@ -223,7 +224,7 @@ public final class YundocServer implements AutoCloseable {
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
         PasswordHasher hasher = new PasswordHasher(10);
         this.admin = new AdminService(db.jdbi(), apps, users, tokens, hasher, clock, ids);
-        FixtureLoader fixtures = new FixtureLoader(db.jdbi(), apps, users, tokens, hasher, content, clock, ids);
+        FixtureLoader fixtures = new FixtureLoader(db.jdbi(), users, tokens, hasher, content, clock, ids);
         if (config.fixtures() != null) {
             // applied once per data dir: a restart with the same file keeps (and does not re-create) its objects
             byte[] doc = Files.readAllBytes(config.fixtures());
@@ -304,7 +305,8 @@ public final class YundocServer implements AutoCloseable {
             // automatic recycle-bin purge (--recycle-retention); the clock it compares with is ServerClock
             this.retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                     .daemon().name("yundoc-recycle-retention").unstarted(r));
-            retention.scheduleWithFixedDelay(() -> {
+            // the task catches its own failures: its future would only ever report the cancellation at shutdown
+            var unused = retention.scheduleWithFixedDelay(() -> {
                 try {
                     purgeExpiredRecycleItems();
                 } catch (RuntimeException e) {
@@ -369,7 +371,6 @@ public final class YundocServer implements AutoCloseable {
         });
     }
 
-    /** OAuth pages, token endpoints, user endpoints and grant admin routes (api.md §3.1, §5.2). */
     /** The browser session, CSRF and sign-in page the web drive shares with the OAuth pages. */
     private record BrowserAuth(SessionService sessions, Csrf csrf, AuthPages pages) {
     }
@@ -548,7 +549,7 @@ public final class YundocServer implements AutoCloseable {
     /** The innermost message of a chain (the driver's "Connection to ... refused" rather than the pool's wrapper). */
     private static String rootMessage(Throwable e) {
         String msg = e.toString();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) { // Throwable.getCause() is null, never the throwable itself
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 msg = t.getMessage();
             }

@@ -177,7 +177,7 @@ class BadInputTest {
         byte[] fieldsOnly = TestServer.multipart("mpb0undary", null, null, null, "path_from_root", "true");
         error(ts.sendBody("POST", url, fieldsOnly, "Content-Type", "multipart/form-data; boundary=mpb0undary"), 400, 10001);
         // a part named file but without filename is a field, not a file
-        byte[] noFilename = ("--mpb0undary\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--mpb0undary--\r\n")
+        byte[] noFilename = "--mpb0undary\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--mpb0undary--\r\n"
                 .getBytes(StandardCharsets.UTF_8);
         error(ts.sendBody("POST", url, noFilename, "Content-Type", "multipart/form-data; boundary=mpb0undary"), 400, 10001);
         // not multipart at all

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,8 +75,8 @@ class CrashLeftoversTest {
             byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
                     + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"held.bin\"\r\n"
                     + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            long length = head.length + content.length + tail.length;
-            socket = new Socket("127.0.0.1", port);
+            long length = (long) head.length + content.length + tail.length;
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + UPLOAD + "?access_token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"

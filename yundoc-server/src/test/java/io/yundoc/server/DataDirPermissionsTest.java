@@ -90,7 +90,7 @@ class DataDirPermissionsTest {
         try {
             write(s);
             String abs = data.toAbsolutePath().normalize().toString();
-            assertThat(logged).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
+            assertThat(logged).filteredOn(r -> java.util.logging.Level.WARNING.equals(r.getLevel()))
                     .singleElement().satisfies(r -> assertThat(r.getMessage())
                             .contains("data dir " + abs).contains("rwxr-xr-x").contains("fix: chmod 700 " + abs));
             // the directory is the operator's: warned about, not changed; yundoc's own files and dirs are tightened
@@ -112,6 +112,6 @@ class DataDirPermissionsTest {
         } finally {
             log.removeHandler(capture);
         }
-        assertThat(logged).noneMatch(r -> r.getLevel() == java.util.logging.Level.WARNING);
+        assertThat(logged).noneMatch(r -> java.util.logging.Level.WARNING.equals(r.getLevel()));
     }
 }

@@ -105,7 +105,7 @@ class HttpEdgeTest {
     void chunkExtensionsAreIgnored() {
         byte[] body = "{\"name\":\"chunky\",\"password\":\"password-123\"}".getBytes(StandardCharsets.UTF_8);
         for (String ext : List.of(";a=b", " ; a = \"x;y\"", ";a", ";\tb=1;c=2")) {
-            byte[] user = ("{\"name\":\"chunky" + Math.abs(ext.hashCode()) + "\",\"password\":\"password-123\"}")
+            byte[] user = ("{\"name\":\"chunky" + Integer.toUnsignedString(ext.hashCode()) + "\",\"password\":\"password-123\"}")
                     .getBytes(StandardCharsets.UTF_8);
             TestServer.RawResponse r = ts.raw(chunked("POST", "/admin/v1/users", "application/json", user, 7, ext));
             assertThat(r.status()).as("extension [" + ext + "]: " + r.bodyText()).isEqualTo(200);
@@ -128,8 +128,15 @@ class HttpEdgeTest {
 
     @Test
     void malformedChunkSizesAre400WithoutStackTraces() {
-        byte[] head = ascii("POST /admin/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-admin-token\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        byte[] head = ascii("""
+                POST /admin/v1/users HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Authorization: Bearer test-admin-token\r
+                Content-Type: application/json\r
+                Transfer-Encoding: chunked\r
+                Connection: close\r
+                \r
+                """);
         for (String bad : List.of("zz\r\n{}\r\n0\r\n\r\n", "-1\r\n{}\r\n0\r\n\r\n", "fffffffffffffffff\r\n{}\r\n0\r\n\r\n",
                 ";a=b\r\n{}\r\n0\r\n\r\n", "2 2\r\n{}\r\n0\r\n\r\n")) {
             ByteArrayOutputStream req = new ByteArrayOutputStream();

@@ -2,6 +2,7 @@ package io.yundoc.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -163,7 +164,7 @@ public final class ScaleOutBackends {
 
     public static boolean listening(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -217,7 +218,7 @@ public final class ScaleOutBackends {
                         "--spring.main.banner-mode=off", "--logging.level.root=WARN")
                         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 try {
-                    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                             .until(() -> listening(http) || !proc.isAlive());
                 } catch (ConditionTimeoutException e) {
                     proc.destroyForcibly();

@@ -306,7 +306,7 @@ class ScaleOutBackendsTest {
             // the local change is never rolled back by a poll that read the old value
             for (int i = 0; i < 15; i++) {
                 a.adminOk("POST", "/clock", "{\"advance_seconds\":1}");
-                long expected = 7201 + i;
+                long expected = 7201L + i;
                 assertThat(a.adminOk("GET", "/clock", null).get("offset_seconds").asLong()).isEqualTo(expected);
                 // b has polled the new value, so a poll cycle ran between two changes
                 await(Duration.ofSeconds(5), () -> b.adminOk("GET", "/clock", null).get("offset_seconds").asLong() == expected,

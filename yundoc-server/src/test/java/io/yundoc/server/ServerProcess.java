@@ -3,6 +3,7 @@ package io.yundoc.server;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class ServerProcess {
         cmd.addAll(List.of(backends));
         Path log = Files.createTempFile("yundoc-server-process", ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-        var out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         var line = CompletableFuture.supplyAsync(() -> {
             try {
                 return out.readLine();

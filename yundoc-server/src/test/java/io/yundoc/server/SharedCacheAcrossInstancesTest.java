@@ -78,7 +78,7 @@ class SharedCacheAcrossInstancesTest {
 
     static double hits(TestServer via) {
         String metrics = via.send("GET", "/metrics", null).body();
-        for (String line : metrics.split("\n")) {
+        for (String line : metrics.split("\n", -1)) {
             if (line.startsWith("yundoc_row_cache_reads_total{") && line.contains("result=\"hit\"")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }

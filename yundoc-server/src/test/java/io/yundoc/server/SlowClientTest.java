@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -93,15 +94,21 @@ class SlowClientTest {
             for (int i = 0; i < 200; i++) {
                 Kind kind = i < 70 ? Kind.SILENT : i < 140 ? Kind.DRIBBLE : Kind.STALLED_BODY;
                 Socket s = new Socket();
-                s.connect(new InetSocketAddress("127.0.0.1", ts.server.port()), 5_000);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ts.server.port()), 5_000);
                 s.setSoTimeout(20_000); // bounds each reader below even if the server never closed
                 Slow c = new Slow(kind, s);
                 switch (kind) {
                     case SILENT -> { }
                     case DRIBBLE -> c.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
-                    case STALLED_BODY -> c.send("POST /admin/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            + "Authorization: Bearer test-admin-token\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: 100\r\n\r\n{\"name\":\"");
+                    case STALLED_BODY -> c.send("""
+                            POST /admin/v1/users HTTP/1.1\r
+                            Host: 127.0.0.1\r
+                            Authorization: Bearer test-admin-token\r
+                            Content-Type: application/json\r
+                            Content-Length: 100\r
+                            \r
+                            {"name":"\
+                            """);
                 }
                 slow.add(c);
                 Thread.ofVirtual().start(() -> awaitClose(c));
@@ -204,7 +211,7 @@ class SlowClientTest {
     @Test
     void aSlowButCompleteHeadIsServedAndItsBodyMayPauseBelowTheIdleTimeout() throws Exception {
         try (TestServer ts = new TestServer(b -> b.headerTimeout(HEADER).bodyIdleTimeout(IDLE))) {
-            try (Socket s = new Socket("127.0.0.1", ts.server.port())) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ts.server.port())) {
                 s.setSoTimeout(10_000);
                 OutputStream out = s.getOutputStream();
                 String body = "{\"name\":\"patient\",\"password\":\"password-123\"}";
@@ -234,7 +241,7 @@ class SlowClientTest {
     @Test
     void anIdleKeepAliveConnectionIsClosedAfterTheHeaderTimeout() throws Exception {
         try (TestServer ts = new TestServer(b -> b.headerTimeout(HEADER).bodyIdleTimeout(IDLE))) {
-            try (Socket s = new Socket("127.0.0.1", ts.server.port())) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ts.server.port())) {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
@@ -263,7 +270,7 @@ class SlowClientTest {
             head.append((char) c);
         }
         int length = 0;
-        for (String line : head.toString().split("\r\n")) {
+        for (String line : head.toString().split("\r\n", -1)) {
             if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
                 length = Integer.parseInt(line.substring(15).trim());
             }

@@ -17,10 +17,9 @@ class SmokeTest {
         TestServer.App app = ts.app("test");
         TestServer.User u = ts.user(app);
         byte[] content = "hello 你好".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> up = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+        HttpResponse<String> up = new StringResponse(ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
                 TestServer.multipart("b0undary", "a.txt", "text/plain", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=b0undary") instanceof HttpResponse<byte[]> r
-                ? new StringResponse(r) : null;
+                "Content-Type", "multipart/form-data; boundary=b0undary"));
         JsonNode item = TestServer.json(up).get("data");
         String ft = item.get("id").get("open_id").asText();
         JsonNode dl = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null)).get("data");
@@ -33,13 +32,21 @@ class SmokeTest {
 
     /** Adapts a byte response to the String form {@link TestServer#json} reads. */
     record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
+        @Override
         public int statusCode() { return r.statusCode(); }
+        @Override
         public java.net.http.HttpRequest request() { return r.request(); }
+        @Override
         public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        @Override
         public java.net.http.HttpHeaders headers() { return r.headers(); }
+        @Override
         public String body() { return new String(r.body(), StandardCharsets.UTF_8); }
+        @Override
         public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
+        @Override
         public java.net.URI uri() { return r.uri(); }
+        @Override
         public java.net.http.HttpClient.Version version() { return r.version(); }
     }
 }

@@ -72,7 +72,8 @@ public final class TestServer implements AutoCloseable {
     private int userCounter;
 
     public User user(App app, String... scopes) {
-        String name = "user" + (++userCounter) + "-" + System.nanoTime();
+        userCounter++;
+        String name = "user" + userCounter + "-" + System.nanoTime();
         JsonNode u = adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"password-123\",\"nickname\":\"Nick " + userCounter + "\"}");
         String userId = u.get("user_id").asText();
         String scopeJson = scopes.length == 0 ? "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
@@ -115,7 +116,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<byte[]> sendBytes(String method, String path, byte[] body, String... headers) {
-        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofByteArray(), Duration.ofSeconds(120), headers);
+        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofByteArray(), Duration.ofMinutes(2), headers);
     }
 
     private static HttpRequest.BodyPublisher bytes(byte[] body) {
@@ -177,7 +178,7 @@ public final class TestServer implements AutoCloseable {
     public HttpResponse<String> signed(App app, String method, String path, byte[] body, String contentType) {
         String md5 = hex("MD5", body == null ? path.getBytes(StandardCharsets.UTF_8) : body);
         String date = date();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Date", date).header("Content-Md5", md5).header("Content-Type", contentType)
                 .header("Authorization", wps2(app.appId(), app.appKey(), md5, contentType, date));
@@ -193,7 +194,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Any request with a byte body (null = none) and a String response; header pairs are sent exactly as given. */
     public HttpResponse<String> sendRaw(String method, String path, byte[] body, String... headers) {
-        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(120), headers);
+        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(), Duration.ofMinutes(2), headers);
     }
 
     /** The four WPS-2 headers for a body (null = empty) signed by {@code app} now, as header name/value pairs. */
@@ -245,7 +246,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Like {@link #sendBytes} but the answer is read as a UTF-8 string. */
     public HttpResponse<String> sendBody(String method, String path, byte[] body, String... headers) {
-        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), Duration.ofSeconds(120), headers);
+        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), Duration.ofMinutes(2), headers);
     }
 
     /** Moves the dev clock by {@code seconds} (may be negative). */
@@ -295,10 +296,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** An answer read off a raw socket: status line code, the header block and the body bytes. */
+    @SuppressWarnings("ArrayRecordComponent") // tests read its parts; two answers are never compared as records
     public record RawResponse(int status, String head, byte[] body) {
         /** First value of a header, matched case-insensitively, or null. */
         public String header(String name) {
-            for (String line : head.split("\r\n")) {
+            for (String line : head.split("\r\n", -1)) {
                 int c = line.indexOf(':');
                 if (c > 0 && line.substring(0, c).trim().equalsIgnoreCase(name)) {
                     return line.substring(c + 1).trim();
@@ -317,7 +319,7 @@ public final class TestServer implements AutoCloseable {
      * framing, or until close). For header spellings and bodies the JDK client would normalise.
      */
     public RawResponse raw(byte[] request) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
@@ -339,7 +341,7 @@ public final class TestServer implements AutoCloseable {
             String cl = shell.header("Content-Length");
             String te = shell.header("Transfer-Encoding");
             byte[] body;
-            if (request.length >= 4 && new String(request, 0, 4, StandardCharsets.ISO_8859_1).equals("HEAD")
+            if ((request.length >= 4 && new String(request, 0, 4, StandardCharsets.ISO_8859_1).equals("HEAD"))
                     || status == 204 || status == 304) {
                 body = new byte[0];
             } else if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {

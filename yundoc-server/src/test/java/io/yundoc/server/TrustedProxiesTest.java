@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.core.TrustedProxies;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** {@code --trusted-proxies}: forwarded headers shape the public URL only when the peer is a trusted proxy. */
@@ -16,7 +17,7 @@ class TrustedProxiesTest {
         TestServer.User u = ts.user(app);
         String boundary = "b0undary";
         var r = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart(boundary, "p.txt", "text/plain", "p".getBytes(), "path_from_root", "true"),
+                TestServer.multipart(boundary, "p.txt", "text/plain", "p".getBytes(StandardCharsets.UTF_8), "path_from_root", "true"),
                 "Content-Type", "multipart/form-data; boundary=" + boundary);
         String ft = TestServer.json(new SmokeTest.StringResponse(r)).get("data").get("id").get("open_id").asText();
         String[] h = new String[headers.length];

@@ -208,7 +208,12 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
         return clock;
     }
 
-    /** An app registered on the server. @param appId its id @param appKey its key */
+    /**
+     * An app registered on the server.
+     *
+     * @param appId  its id
+     * @param appKey its key
+     */
     public record App(String appId, String appKey) {
     }
 

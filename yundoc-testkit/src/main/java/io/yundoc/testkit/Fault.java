@@ -22,6 +22,8 @@ public final class Fault {
     }
 
     /**
+     * A fault for the requests that match {@code route}.
+     *
      * @param route {@code "<METHOD> <path>"}, where {@code *} matches one path segment and {@code **} any number,
      *              e.g. {@code "GET /dl/**"}
      */

@@ -55,8 +55,9 @@ public final class WebhookReceiver implements AutoCloseable {
      * @param headers header names in lower case, first value each
      * @param body    the raw body
      */
+    @SuppressWarnings("ArrayRecordComponent") // a captured request, never compared or hashed
     public record Delivery(String path, Map<String, String> headers, byte[] body) {
-        /** @return the JSON payload */
+        /** Returns the JSON payload. */
         public JsonNode payload() {
             try {
                 return JSON.readTree(body);
@@ -65,22 +66,22 @@ public final class WebhookReceiver implements AutoCloseable {
             }
         }
 
-        /** @return {@code records.create}, {@code cells.fields.update}, … */
+        /** Returns {@code records.create}, {@code cells.fields.update}, …. */
         public String event() {
             return payload().path("event").asText();
         }
 
-        /** @return the subscription's id */
+        /** Returns the subscription's id. */
         public String webhookId() {
             return headers.get("x-yundoc-webhook-id");
         }
 
-        /** @return the delivery's id, the same across its retries */
+        /** Returns the delivery's id, the same across its retries. */
         public String deliveryId() {
             return headers.get("x-yundoc-delivery-id");
         }
 
-        /** @return the payload's {@code data} */
+        /** Returns the payload's {@code data}. */
         public JsonNode data() {
             return payload().path("data");
         }
@@ -94,7 +95,7 @@ public final class WebhookReceiver implements AutoCloseable {
     public WebhookReceiver(String appKey) {
         this.appKey = appKey;
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -170,14 +171,14 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** @return every accepted delivery so far, in arrival order */
+    /** Returns every accepted delivery so far, in arrival order. */
     public List<Delivery> deliveries() {
         synchronized (all) {
             return List.copyOf(all);
         }
     }
 
-    /** @return deliveries refused for a missing or wrong signature or a reused nonce */
+    /** Returns deliveries refused for a missing or wrong signature or a reused nonce. */
     public List<Delivery> rejected() {
         synchronized (rejected) {
             return List.copyOf(rejected);

@@ -79,6 +79,8 @@ public final class YundocExtension extends EmulatorExtension {
         }
 
         /**
+         * The server to talk to.
+         *
          * @param url the server's base URL, e.g. a container's mapped port
          * @return this builder
          */
@@ -88,6 +90,8 @@ public final class YundocExtension extends EmulatorExtension {
         }
 
         /**
+         * The server's admin token.
+         *
          * @param adminToken the server's admin token
          * @return this builder
          */
@@ -97,6 +101,8 @@ public final class YundocExtension extends EmulatorExtension {
         }
 
         /**
+         * Whether each test starts from a reset server.
+         *
          * @param reset false keeps faults and the clock from one test to the next (default true)
          * @return this builder
          */

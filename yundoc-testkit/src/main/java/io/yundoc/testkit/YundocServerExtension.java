@@ -102,6 +102,8 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
+         * Deterministic ids.
+         *
          * @param seed deterministic ids ({@code --seed})
          * @return this builder
          */
@@ -110,6 +112,8 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
+         * A fixture file to load at start.
+         *
          * @param fixtures a fixture file loaded at start ({@code --fixtures})
          * @return this builder
          */
@@ -118,6 +122,8 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
+         * The public base URL.
+         *
          * @param publicUrl the public base URL ({@code --public-url})
          * @return this builder
          */
@@ -126,6 +132,8 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
+         * Any other server setting.
+         *
          * @param more any other server setting
          * @return this builder
          */
@@ -135,6 +143,8 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
+         * Whether each test starts from a reset server.
+         *
          * @param reset false keeps faults and the clock from one test to the next (default true)
          * @return this builder
          */

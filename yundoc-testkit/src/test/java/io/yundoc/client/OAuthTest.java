@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class OAuthTest {
             assertThat(r.statusCode()).isEqualTo(302);
             URI back = URI.create(r.headers().firstValue("Location").orElseThrow());
             String code = null;
-            for (String kv : back.getRawQuery().split("&")) {
+            for (String kv : back.getRawQuery().split("&", -1)) {
                 if (kv.startsWith("code=")) {
                     code = URLDecoder.decode(kv.substring(5), StandardCharsets.UTF_8);
                 }
@@ -103,7 +104,9 @@ class OAuthTest {
         assertThat(s.load()).contains(t);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.file().getParent()))).isEqualTo("rwx------");
-        assertThat(Files.list(s.file().getParent())).containsExactly(s.file()); // no temp file left
+        try (Stream<Path> left = Files.list(s.file().getParent())) {
+            assertThat(left).containsExactly(s.file()); // no temp file left
+        }
         assertThat(t.toString()).doesNotContain("secretaccessvalue").doesNotContain("secretrefreshvalue");
         s.clear();
         assertThat(s.load()).isEmpty();

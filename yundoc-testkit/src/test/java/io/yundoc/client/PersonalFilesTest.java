@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,9 @@ class PersonalFilesTest {
         assertThat(Files.readString(out)).isEqualTo("hello from the SDK");
         assertThat(r.sha1()).isEqualTo(info.checksums().sha1());
         assertThat(r.resumes()).isZero();
-        assertThat(Files.list(out.getParent())).containsExactly(out); // no temp file left behind
+        try (Stream<Path> left = Files.list(out.getParent())) {
+            assertThat(left).containsExactly(out); // no temp file left behind
+        }
     }
 
     @Test

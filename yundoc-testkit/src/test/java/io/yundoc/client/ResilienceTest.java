@@ -9,7 +9,9 @@ import io.yundoc.protocol.wire.FileItem;
 import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,14 +130,14 @@ class ResilienceTest {
 
     @Test
     void redirectsAreRefusedAndPinnedAnswersAreChecked() throws Exception {
-        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         other.createContext("/redirect", ex -> {
             ex.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
             ex.sendResponseHeaders(302, -1);
             ex.close();
         });
         other.createContext("/bytes", ex -> {
-            byte[] b = "twelve bytes".getBytes();
+            byte[] b = "twelve bytes".getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
             ex.close();
@@ -143,7 +145,7 @@ class ResilienceTest {
         other.start();
         try {
             String base = "http://127.0.0.1:" + other.getAddress().getPort();
-            String user = userOf(client);
+            String user = newestUser();
             ObjectMapper json = new ObjectMapper();
             yundoc.loadFixtures(json.readTree("""
                     {"files":[
@@ -162,8 +164,8 @@ class ResilienceTest {
         }
     }
 
-    /** The owner of the client's token, found through a file it uploads (no admin lookup of tokens exists). */
-    private String userOf(YundocClient c) {
+    /** The user created last: the owner of the token the test just issued (no admin lookup of tokens exists). */
+    private String newestUser() {
         var users = yundoc.admin("GET", "/users", null).get("users");
         return users.get(users.size() - 1).get("user_id").asText();
     }

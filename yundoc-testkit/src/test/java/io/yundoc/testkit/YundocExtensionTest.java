@@ -7,6 +7,7 @@ import io.yundoc.client.Placement;
 import io.yundoc.client.YundocClient;
 import io.yundoc.server.ServerConfig;
 import io.yundoc.server.YundocServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class YundocExtensionTest {
         assertThat(client).isSameAs(yundoc.client());
         assertThat(e.url()).isEqualTo(SERVER.url());
         assertThat(e.dataDir()).isNull();
-        assertThat(client.personal().upload("a.txt", "hello".getBytes(), Placement.root()).fname()).isEqualTo("a.txt");
+        assertThat(client.personal().upload("a.txt", "hello".getBytes(StandardCharsets.UTF_8), Placement.root()).fname()).isEqualTo("a.txt");
         assertThat(e.hasRoute("GET", "/api/v1/openapi/appspace/files/:file_token/download")).isTrue();
         assertThat(e.hasRoute("GET", "/api/v1/openapi/no/such/route")).isFalse();
 

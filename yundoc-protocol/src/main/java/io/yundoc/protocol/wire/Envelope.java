@@ -30,6 +30,7 @@ public final class Envelope {
 
     /** {@code {"code":N,"msg":"Name","result":"Name","hint":"..."}}. */
     @JsonPropertyOrder({"code", "msg", "result", "hint"})
+    @SuppressWarnings("AvoidCommonTypeNames") // the envelope's own name, written Envelope.Error wherever it is used
     public record Error(@JsonProperty("code") int code, @JsonProperty("msg") String msg,
                         @JsonProperty("result") String result, @JsonProperty("hint") String hint) {
         public static Error of(ErrorCode code, String hint) {

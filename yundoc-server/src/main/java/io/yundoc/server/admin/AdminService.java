@@ -237,7 +237,9 @@ public final class AdminService {
 
     public TokenGrant issueToken(String appId, String userId, List<String> scopeNames) {
         AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
-        users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
+        if (users.find(userId).isEmpty()) {
+            throw ApiException.invalid("user_id not found");
+        }
         if (scopeNames == null || scopeNames.isEmpty()) {
             throw ApiException.invalid("scopes is required");
         }
@@ -252,7 +254,9 @@ public final class AdminService {
     /** Grants every scope of the app to the user and issues the given fixed token pair (dev-mode demo data). */
     public TokenGrant issueFixedToken(String appId, String userId, String accessToken, String refreshToken) {
         AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
-        users.find(userId).orElseThrow(() -> ApiException.invalid("user_id not found"));
+        if (users.find(userId).isEmpty()) {
+            throw ApiException.invalid("user_id not found");
+        }
         Set<Scope> granted = EnumSet.noneOf(Scope.class);
         app.scopes().forEach(s -> Scope.parse(s).ifPresent(granted::add));
         return tokens.replaceFixed(appId, userId, granted, grant(appId, userId, granted), accessToken, refreshToken);

@@ -44,7 +44,6 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class FixtureLoader {
     private final Jdbi jdbi;
-    private final AppStore apps;
     private final UserStore users;
     private final TokenService tokens;
     private final PasswordHasher hasher;
@@ -52,10 +51,9 @@ public final class FixtureLoader {
     private final ServerClock clock;
     private final IdGenerator ids;
 
-    public FixtureLoader(Jdbi jdbi, AppStore apps, UserStore users, TokenService tokens, PasswordHasher hasher,
+    public FixtureLoader(Jdbi jdbi, UserStore users, TokenService tokens, PasswordHasher hasher,
                          ContentStore content, ServerClock clock, IdGenerator ids) {
         this.jdbi = jdbi;
-        this.apps = apps;
         this.users = users;
         this.tokens = tokens;
         this.hasher = hasher;

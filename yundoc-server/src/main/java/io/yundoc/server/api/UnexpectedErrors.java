@@ -51,7 +51,7 @@ final class UnexpectedErrors implements ErrorHandler<Exception> {
             disk.failed(ex);
         }
         Throwable root = ex;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null && !root.getCause().equals(root)) { // Throwable.equals is identity
             root = root.getCause();
         }
         // the root cause only: a wrapping Jdbi message would print the statement's bound values (app keys)

@@ -54,9 +54,11 @@ public final class AppSpaceRoutes implements ApiRoutes {
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
+    @SuppressWarnings("ArrayRecordComponent") // a cache entry, never compared: equality of the bytes does not matter
     private record Rendered(FileRecord source, byte[] json) {
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity is the point: the very row instance the answer was rendered from
     private void info(io.yundoc.server.api.Call c) {
         FileRecord f = service.file(c.reads(), c.app(), c.fileId("file_token"));
         Rendered r = rendered.get(f.fileId());
@@ -249,7 +251,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
             String parentToken = form.fields().containsKey("parent_token") ? form.first("parent_token") : null;
             List<String> path = new ArrayList<>();
             for (String v : form.all("parent_path")) {
-                for (String s : v.split(",")) {
+                for (String s : v.split(",", -1)) {
                     if (!s.isBlank()) {
                         path.add(s.trim());
                     }

@@ -99,7 +99,7 @@ public final class BlobResponder {
         long length = end - start + 1;
         res.status(status);
         res.header("Content-Length", Long.toString(length));
-        if (req.prologue().method() == Method.HEAD || length == 0) {
+        if (Method.HEAD.equals(req.prologue().method()) || length == 0) {
             res.send();
             return;
         }
@@ -149,7 +149,7 @@ public final class BlobResponder {
     }
 
     static boolean noneMatchHits(String header, String sha1) {
-        for (String tag : header.split(",")) {
+        for (String tag : header.split(",", -1)) {
             String t = tag.trim();
             if (t.equals("*")) {
                 return true;

@@ -54,7 +54,7 @@ public final class S3BlobStore implements BlobStore {
             }
             Map<String, String> q = new LinkedHashMap<>();
             if (u.getRawQuery() != null) {
-                for (String kv : u.getRawQuery().split("&")) {
+                for (String kv : u.getRawQuery().split("&", -1)) {
                     int eq = kv.indexOf('=');
                     if (eq > 0) {
                         q.put(kv.substring(0, eq), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));

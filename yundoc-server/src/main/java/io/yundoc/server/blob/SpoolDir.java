@@ -114,10 +114,10 @@ final class SpoolDir implements AutoCloseable {
             String name = p.getFileName().toString();
             try {
                 if (name.endsWith(".lock") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    removed += reclaim(parent, p, parent.resolve(name.substring(0, name.length() - ".lock".length())));
+                    removed += reclaim(p, parent.resolve(name.substring(0, name.length() - ".lock".length())));
                 } else if (name.startsWith(".claim-")) {
                     if (now - Files.getLastModifiedTime(p).toMillis() > CLAIM_AGE.toMillis()) {
-                        removed += reclaim(parent, p, null);
+                        removed += reclaim(p, null);
                     }
                 } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     // an owner renames its lock into place before it creates its directory: a directory without a
@@ -139,7 +139,7 @@ final class SpoolDir implements AutoCloseable {
     }
 
     /** Removes {@code dir} and {@code lockFile} when no live process holds the lock; returns the files removed. */
-    private static int reclaim(Path parent, Path lockFile, Path dir) throws IOException {
+    private static int reclaim(Path lockFile, Path dir) throws IOException {
         if (HELD_HERE.contains(lockFile.toAbsolutePath().normalize())) {
             return 0;
         }

@@ -9,6 +9,7 @@ import java.util.Optional;
  * no prefix = the one address). Used by {@code --trusted-proxies} and {@code --cloud-allow}. Parsing never resolves
  * a host name.
  */
+@SuppressWarnings("ArrayRecordComponent") // only ever asked contains(): never compared, hashed or printed
 public record Cidr(byte[] network, int bits) {
     /** IPv4 digits and dots, or anything of hex digits, dots and colons with a colon in it (IPv6). */
     private static final String LITERAL = "[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*";

@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Opens the pool and migrates the schema.
+     *
      * @param cache       false: no row cache at all (every call reads the database)
      * @param generations where the instances sharing a PostgreSQL database keep the row cache's generation (Redis),
      *                    or null: then every row is read from PostgreSQL
@@ -133,7 +135,7 @@ public final class Database implements AutoCloseable {
         if (q < 0) {
             return null;
         }
-        for (String kv : url.substring(q + 1).split("&")) {
+        for (String kv : url.substring(q + 1).split("&", -1)) {
             int eq = kv.indexOf('=');
             if (eq > 0 && kv.substring(0, eq).equals(name)) {
                 return java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);

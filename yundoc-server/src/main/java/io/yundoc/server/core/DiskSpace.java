@@ -79,7 +79,7 @@ public final class DiskSpace {
         boolean low = free >= 0 && free < minFree;
         long at = failedAt;
         if (at != NEVER) {
-            if (failedHere && !low && free >= 0 || nanos.getAsLong() - at >= FULL_HOLD.toNanos()) {
+            if ((failedHere && !low && free >= 0) || nanos.getAsLong() - at >= FULL_HOLD.toNanos()) {
                 failedAt = NEVER; // room is back, or the hold has passed (see the class comment)
             } else {
                 return State.FULL;
@@ -108,7 +108,7 @@ public final class DiskSpace {
             return true;
         }
         if (t instanceof SQLException s && ("53100".equals(s.getSQLState())
-                || s.getErrorCode() == 13 && String.valueOf(s.getMessage()).contains("SQLITE_FULL"))) {
+                || (s.getErrorCode() == 13 && String.valueOf(s.getMessage()).contains("SQLITE_FULL")))) {
             return true;
         }
         for (Throwable suppressed : t.getSuppressed()) {

@@ -167,7 +167,7 @@ public final class Json {
                 out.add(e.asText());
             }
         } else if (n.isTextual()) {
-            for (String s : n.asText().split(",")) {
+            for (String s : n.asText().split(",", -1)) {
                 if (!s.isBlank()) {
                     out.add(s.trim());
                 }

@@ -31,7 +31,8 @@ public final class ListenerWatchdog implements AutoCloseable {
         this.onDead = onDead;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("yundoc-listener-watchdog").unstarted(r));
-        timer.scheduleWithFixedDelay(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        // once check() has called onDead, nothing is left to watch: the future would only report cancellation
+        var unused = timer.scheduleWithFixedDelay(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     private static InetAddress probeAddress(String bind) {

@@ -71,7 +71,7 @@ public final class Metrics implements AutoCloseable {
     }
 
     public void bytesServed(long n) {
-        bytesServed.increment(n);
+        bytesServed.increment((double) n); // exact up to 2^53 bytes
     }
 
     private void count(String name, String tag, String value) {

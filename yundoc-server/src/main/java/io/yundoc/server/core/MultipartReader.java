@@ -135,7 +135,7 @@ public final class MultipartReader {
     static Part parseHeaders(String headers) {
         String disposition = null;
         String contentType = null;
-        for (String line : headers.split("\r\n")) {
+        for (String line : headers.split("\r\n", -1)) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 continue;
@@ -229,7 +229,7 @@ public final class MultipartReader {
                     }
                 }
                 if (!key.isEmpty()) {
-                    out.putIfAbsent(key, key.endsWith("*") ? v.toString().trim() : v.toString().trim());
+                    out.putIfAbsent(key, v.toString().trim());
                 }
                 i = j;
             }

@@ -12,7 +12,8 @@ public final class PinnedIdStore {
     static Optional<String> take(Handle h, String kind) {
         Optional<Long> seq = h.createQuery("SELECT MIN(seq) FROM pinned_ids WHERE kind = :k")
                 .bind("k", kind).mapTo(Long.class).findOne();
-        if (seq.isEmpty() || seq.get() == null) {
+        if (seq.isEmpty()) { // MIN over no rows is one NULL row, which findOne gives as empty
+
             return Optional.empty();
         }
         String value = h.createQuery("SELECT value FROM pinned_ids WHERE kind = :k AND seq = :s")

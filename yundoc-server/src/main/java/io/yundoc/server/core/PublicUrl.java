@@ -36,8 +36,8 @@ public final class PublicUrl {
             String fwdProto = null;
             var forwarded = req.headers().first(HeaderNames.create("Forwarded"));
             if (forwarded.isPresent()) {
-                String first = forwarded.get().split(",")[0];
-                for (String pair : first.split(";")) {
+                String first = forwarded.get().split(",", -1)[0];
+                for (String pair : first.split(";", -1)) {
                     int eq = pair.indexOf('=');
                     if (eq > 0) {
                         String k = pair.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
@@ -50,8 +50,8 @@ public final class PublicUrl {
                     }
                 }
             } else {
-                fwdHost = req.headers().first(HeaderNames.create("X-Forwarded-Host")).map(v -> v.split(",")[0].strip()).orElse(null);
-                fwdProto = req.headers().first(HeaderNames.create("X-Forwarded-Proto")).map(v -> v.split(",")[0].strip()).orElse(null);
+                fwdHost = req.headers().first(HeaderNames.create("X-Forwarded-Host")).map(v -> v.split(",", -1)[0].strip()).orElse(null);
+                fwdProto = req.headers().first(HeaderNames.create("X-Forwarded-Proto")).map(v -> v.split(",", -1)[0].strip()).orElse(null);
             }
             if (fwdHost != null && validHost(fwdHost)) {
                 host = fwdHost;
@@ -79,8 +79,8 @@ public final class PublicUrl {
         java.util.List<String> chain = new java.util.ArrayList<>();
         var forwarded = req.headers().first(HeaderNames.create("Forwarded"));
         if (forwarded.isPresent()) {
-            for (String element : forwarded.get().split(",")) {
-                for (String pair : element.split(";")) {
+            for (String element : forwarded.get().split(",", -1)) {
+                for (String pair : element.split(";", -1)) {
                     int eq = pair.indexOf('=');
                     if (eq > 0 && pair.substring(0, eq).strip().equalsIgnoreCase("for")) {
                         chain.add(pair.substring(eq + 1).strip().replace("\"", "").replaceAll("^\\[|\\](:\\d+)?$", "").replaceAll(":\\d+$", ""));
@@ -89,7 +89,7 @@ public final class PublicUrl {
             }
         } else {
             req.headers().first(HeaderNames.create("X-Forwarded-For")).ifPresent(v -> {
-                for (String a : v.split(",")) {
+                for (String a : v.split(",", -1)) {
                     chain.add(a.strip());
                 }
             });

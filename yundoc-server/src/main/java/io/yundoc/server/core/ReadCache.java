@@ -172,7 +172,7 @@ public final class ReadCache {
      * trip ({@link Reads#settle}); any other call reads as {@link #direct}.
      */
     public Reads begin(boolean metered) {
-        if (mode != Mode.SHARED || !metered || !shared.usable() || bumpOwed && !settleBump()) {
+        if (mode != Mode.SHARED || !metered || !shared.usable() || (bumpOwed && !settleBump())) {
             return direct;
         }
         return new Reads(false, generation.get());

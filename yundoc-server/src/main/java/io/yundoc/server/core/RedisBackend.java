@@ -68,7 +68,10 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
         long timeoutMs = 500;
         List<String> kept = new ArrayList<>();
         if (u.getRawQuery() != null) {
-            for (String kv : u.getRawQuery().split("&")) {
+            for (String kv : u.getRawQuery().split("&", -1)) {
+                if (kv.isEmpty()) {
+                    continue;
+                }
                 int eq = kv.indexOf('=');
                 String k = eq < 0 ? kv : kv.substring(0, eq);
                 String v = eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
@@ -176,6 +179,7 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     }
 
     /** EVALSHA, or EVAL once when Redis does not know the script yet (it forgets them on restart). */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // as Lettuce's eval/evalsha: the output type decides the result's
     private <T> T script(String sha, String script, ScriptOutputType type, String[] keys, String... args) {
         try {
             RedisCommands<String, String> r = sync();

@@ -24,7 +24,7 @@ public final class TrustedProxies {
             return NONE;
         }
         List<Cidr> out = new ArrayList<>();
-        for (String part : spec.split(",")) {
+        for (String part : spec.split(",", -1)) {
             String p = part.strip();
             if (p.isEmpty()) {
                 continue;

@@ -187,7 +187,7 @@ public final class WebDriveRoutes implements ApiRoutes {
         switch (viewName) {
             case "files" -> {
                 folder = folder(p, state.get("folder"));
-                path = breadcrumbs(p, folder);
+                path = breadcrumbs(folder);
                 Listing.Page pg = drive.list(p, folder.fileId(), paging(state, offset));
                 items = pg.files();
                 next = pg.nextOffset();
@@ -263,7 +263,7 @@ public final class WebDriveRoutes implements ApiRoutes {
     }
 
     /** 我的文档 down to {@code folder}, through the files service's own lookups. */
-    private List<FileRecord> breadcrumbs(Principal p, FileRecord folder) {
+    private List<FileRecord> breadcrumbs(FileRecord folder) {
         List<FileRecord> out = new ArrayList<>();
         FileRecord cur = folder;
         for (int i = 0; cur != null && i < 100; i++) {
@@ -320,7 +320,7 @@ public final class WebDriveRoutes implements ApiRoutes {
         }
         Map<String, String> state = state(c);
         DriveView v = new DriveView(PageText.of(c.request()), o.get().user().nickname(),
-                csrf.token(PURPOSE, o.get().session().hash()), "pick", state, breadcrumbs(p, folder), folder,
+                csrf.token(PURPOSE, o.get().session().hash()), "pick", state, breadcrumbs(folder), folder,
                 pg.files().stream().filter(FileRecord::isFolder).toList(), pg.nextOffset(), null, null, null, null, null,
                 null, null, zone, maxUpload);
         StringOutput out = new StringOutput();
@@ -374,6 +374,7 @@ public final class WebDriveRoutes implements ApiRoutes {
         }
     }
 
+    @SuppressWarnings("RefactorSwitch") // the switch mixes statements and yields on purpose: one case per operation
     private String apply(Call c, Principal p, Map<String, String> form, Map<String, List<String>> all) {
         String op = form.getOrDefault("op", "");
         List<String> ids = all.getOrDefault("ids", List.of());
@@ -487,7 +488,7 @@ public final class WebDriveRoutes implements ApiRoutes {
     private static Map<String, List<String>> form(Call c, Map<String, String> first) {
         Map<String, List<String>> all = new HashMap<>();
         String body = new String(c.body(), StandardCharsets.UTF_8);
-        for (String pair : body.split("&")) {
+        for (String pair : body.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -344,7 +344,7 @@ public final class DriveService {
                 for (FileRecord f : tree) {
                     String newId = ids.fileToken();
                     newIds.put(f.fileId(), newId);
-                    boolean isTop = f == top;
+                    boolean isTop = f.fileId().equals(top.fileId());
                     String parent = isTop ? dest : newIds.get(f.parentId());
                     String name = isTop ? FileService.freeName(h, FileRecord.PERSONAL, p.userId(), dest, f.name()) : f.name();
                     String kind = "file".equals(f.kind()) ? "file" : "folder";

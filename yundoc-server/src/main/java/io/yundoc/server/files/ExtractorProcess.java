@@ -88,7 +88,7 @@ public final class ExtractorProcess {
     /** One short line naming what went wrong, without a stack trace. */
     static String reason(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null) { // getCause() is null, never the throwable itself, at the end of a chain
             root = root.getCause();
         }
         if (e instanceof EncryptedDocumentException || root instanceof EncryptedDocumentException

@@ -230,12 +230,12 @@ public final class FileService {
         });
     }
 
-    /** The user's 我的文档/应用 folder, where the app folders live, if any app made one. */
     /** A file's row by id, live or not (the web drive's breadcrumbs). */
     public Optional<FileRecord> find(String fileId) {
         return store.find(fileId);
     }
 
+    /** The user's 我的文档/应用 folder, where the app folders live, if any app made one. */
     public Optional<FileRecord> appsFolder(Principal p) {
         return store.jdbi().withHandle(h -> FileStore.child(h, FileRecord.PERSONAL, p.userId(), p.userRootId(), APPS_FOLDER))
                 .filter(FileRecord::isFolder);

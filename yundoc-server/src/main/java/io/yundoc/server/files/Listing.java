@@ -21,14 +21,26 @@ public final class Listing {
     }
 
     public enum Segment {
-        GROUP, FOLDER, FILE;
+        GROUP(0), FOLDER(1), FILE(2);
+
+        /** Where the segment sorts in a listing: the numbers the SQL of {@code ListingStore.page} computes, and cursors store. */
+        final int rank;
+
+        Segment(int rank) {
+            this.rank = rank;
+        }
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
         static Segment rank(int r) {
-            return values()[r];
+            for (Segment g : values()) {
+                if (g.rank == r) {
+                    return g;
+                }
+            }
+            throw new IllegalArgumentException("no segment of rank " + r);
         }
 
         public static Optional<Segment> parse(String s) {

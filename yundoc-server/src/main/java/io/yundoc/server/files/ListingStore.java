@@ -136,7 +136,7 @@ public final class ListingStore {
                 long start = s.offset();
                 if (s.filter() != null && !s.mixed()) {
                     Query cq = h.createQuery("SELECT COUNT(*) " + base + " AND " + segExpr + " < :fr")
-                            .bind("fr", s.filter().ordinal());
+                            .bind("fr", s.filter().rank);
                     s.binds().forEach(cq::bind);
                     start = Math.max(start, cq.mapTo(Long.class).one());
                 }
@@ -151,16 +151,16 @@ public final class ListingStore {
             FileRecord last = page.get(page.size() - 1);
             FileRecord next = rows.get(s.count());
             long id = issue(h, s, last);
-            return new Listing.Page(page, id, segmentOf(next, s.mixed()).wire());
+            return new Listing.Page(page, id, segmentOf(next).wire());
         });
     }
 
-    private static Listing.Segment segmentOf(FileRecord f, boolean mixed) {
+    private static Listing.Segment segmentOf(FileRecord f) {
         return f.isFolder() ? Listing.Segment.FOLDER : Listing.Segment.FILE;
     }
 
     private static int rankOf(FileRecord f, boolean mixed) {
-        return mixed ? 1 : (f.isFolder() ? Listing.Segment.FOLDER.ordinal() : Listing.Segment.FILE.ordinal());
+        return mixed ? 1 : (f.isFolder() ? Listing.Segment.FOLDER.rank : Listing.Segment.FILE.rank);
     }
 
     private Cursor loadCursor(Handle h, Spec s) {

@@ -55,7 +55,7 @@ public final class PersonalFileRoutes implements ApiRoutes {
             }
             List<String> path = new ArrayList<>();
             for (String v : form.all("parent_path")) {
-                for (String s : v.split(",")) {
+                for (String s : v.split(",", -1)) {
                     if (!s.isBlank()) {
                         path.add(s.trim());
                     }

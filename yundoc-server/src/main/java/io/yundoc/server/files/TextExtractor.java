@@ -233,7 +233,7 @@ final class TextExtractor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (lock) {
-            if (child == c) {
+            if (c.equals(child)) { // the same process: a later child is not ours to forget
                 child = null;
             }
         }

@@ -219,7 +219,7 @@ public final class InspectRoutes implements ApiRoutes {
     static Map<String, String> form(Call c) {
         String body = new String(c.body(), StandardCharsets.UTF_8);
         Map<String, String> m = new HashMap<>();
-        for (String pair : body.split("&")) {
+        for (String pair : body.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

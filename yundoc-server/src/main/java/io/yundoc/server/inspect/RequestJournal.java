@@ -212,7 +212,7 @@ public final class RequestJournal {
         }
         if (n.equals("cookie") || n.equals("set-cookie")) {
             StringBuilder b = new StringBuilder();
-            for (String c : value.split(";")) {
+            for (String c : value.split(";", -1)) {
                 int eq = c.indexOf('=');
                 if (!b.isEmpty()) {
                     b.append(';');
@@ -297,7 +297,7 @@ public final class RequestJournal {
             o.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 JsonNode v = o.get(name);
-                if (secret(name) && (v.isValueNode())) {
+                if (secret(name) && v.isValueNode()) {
                     o.put(name, MASK);
                 } else {
                     mask(v);

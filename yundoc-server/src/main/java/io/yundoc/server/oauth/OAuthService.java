@@ -118,7 +118,7 @@ public final class OAuthService {
         String rawScope = param.apply("scope");
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         if (rawScope != null) {
-            for (String s : rawScope.split("[,\\s]+")) {
+            for (String s : rawScope.split("[,\\s]+", -1)) {
                 if (s.isEmpty()) {
                     continue;
                 }
@@ -139,7 +139,7 @@ public final class OAuthService {
 
     static boolean bool(Function<String, String> param, String name, boolean dflt) {
         String v = param.apply(name);
-        return v == null || v.isEmpty() ? dflt : Json.parseBool(name, v);
+        return (v == null || v.isEmpty()) ? dflt : Json.parseBool(name, v);
     }
 
     /**

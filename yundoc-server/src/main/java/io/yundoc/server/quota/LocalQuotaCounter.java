@@ -40,7 +40,8 @@ public final class LocalQuotaCounter implements QuotaCounter {
             t.setDaemon(true);
             return t;
         });
-        flusher.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+        // the task catches its own failures: its future would only ever report the cancellation at shutdown
+        var unused = flusher.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.RedisBackend;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -62,10 +63,11 @@ public final class RedisQuotaCounter implements QuotaCounter {
             t.setDaemon(true);
             return t;
         });
-        reconciler.scheduleWithFixedDelay(this::probeAndReconcile, 1, 1, TimeUnit.SECONDS);
+        // the task catches its own failures: its future would only ever report the cancellation at shutdown
+        var unused = reconciler.scheduleWithFixedDelay(this::probeAndReconcile, 1, 1, TimeUnit.SECONDS);
         up = redis.ping();
         if (!up) {
-            LOG.warning("quota backend (Redis) unreachable at start; policy " + policy.name().toLowerCase());
+            LOG.warning("quota backend (Redis) unreachable at start; policy " + policy.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -131,7 +133,7 @@ public final class RedisQuotaCounter implements QuotaCounter {
     private void markDown(RuntimeException e) {
         if (up) {
             up = false;
-            LOG.log(Level.WARNING, "quota backend (Redis) unreachable, policy " + policy.name().toLowerCase() + ": " + e);
+            LOG.log(Level.WARNING, "quota backend (Redis) unreachable, policy " + policy.name().toLowerCase(Locale.ROOT) + ": " + e);
         }
     }
 

@@ -58,7 +58,8 @@ public final class DataTableService {
             return -1;
         }
         long n = 0;
-        for (char ch : id.toCharArray()) {
+        for (int i = 0; i < id.length(); i++) {
+            char ch = id.charAt(i);
             n = n * 52 + (ch <= 'Z' ? ch - 'A' : ch - 'a' + 26);
         }
         return n;
@@ -415,6 +416,7 @@ public final class DataTableService {
         return into;
     }
 
+    @SuppressWarnings("RefactorSwitch") // the switch mixes statements and yields on purpose: one case per operation
     private static JsonNode value(Handle h, String fileId, Table t, SheetStore.FieldRow f, JsonNode v, boolean preferId) {
         String bad = "value of " + f.name() + " must be ";
         switch (f.type()) {

@@ -39,7 +39,8 @@ final class Formulas {
 
     static int colIndex(String letters) {
         int n = 0;
-        for (char ch : letters.toCharArray()) {
+        for (int i = 0; i < letters.length(); i++) {
+            char ch = letters.charAt(i);
             n = n * 26 + (ch - 'A' + 1);
         }
         return n - 1;
@@ -429,6 +430,7 @@ final class Formulas {
         return out;
     }
 
+    @SuppressWarnings("RefactorSwitch") // the switch mixes statements and yields on purpose: one case per operation
     private static Object call(Call c, Cells cells) {
         switch (c.name()) {
             case "SUM", "AVERAGE", "MIN", "MAX", "COUNT" -> {
@@ -470,7 +472,7 @@ final class Formulas {
                     return cond;
                 }
                 boolean yes = cond instanceof Boolean b ? b : num(cond) instanceof Double d && d != 0;
-                return yes ? eval(c.args().get(1), cells) : c.args().size() == 3 ? eval(c.args().get(2), cells) : Boolean.FALSE;
+                return yes ? eval(c.args().get(1), cells) : (c.args().size() == 3 ? eval(c.args().get(2), cells) : (Object) false);
             }
             case "CONCATENATE" -> {
                 StringBuilder b = new StringBuilder();

@@ -41,6 +41,7 @@ public final class SheetService {
         ET(Set.of("xlsx", "xls"), "document is not an et workbook"),
         KSHEET(Set.of("ksheet"), "document is not a ksheet");
 
+        @SuppressWarnings("ImmutableEnumChecker") // Set.of(...): immutable, which the checker cannot see through the type
         final Set<String> extensions;
         final String wrongKind;
 

@@ -73,7 +73,7 @@ final class WorkbookCache {
         }
         String sheetKey = blobKey + "/" + idx;
         Optional<Slice> cached = cachedSlice(sheetKey, wanted);
-        if (cached.isPresent() && topLeftsPresent(cached.get(), wanted, r1, r2, c1, c2).isEmpty()) {
+        if (cached.isPresent() && topLeftsPresent(cached.get(), r1, r2, c1, c2).isEmpty()) {
             return cached.get();
         }
         ReentrantLock lock = parsing.computeIfAbsent(sheetKey, k -> new ReentrantLock());
@@ -81,7 +81,7 @@ final class WorkbookCache {
         try {
             cached = cachedSlice(sheetKey, wanted);
             if (cached.isPresent()) {
-                Set<Integer> more = topLeftsPresent(cached.get(), wanted, r1, r2, c1, c2);
+                Set<Integer> more = topLeftsPresent(cached.get(), r1, r2, c1, c2);
                 if (more.isEmpty()) {
                     return cached.get();
                 }
@@ -132,7 +132,7 @@ final class WorkbookCache {
     }
 
     /** Blocks holding the top-left cell of a merged area that reaches into the range, when not cached. */
-    private Set<Integer> topLeftsPresent(Slice s, Set<Integer> wanted, int r1, int r2, int c1, int c2) {
+    private Set<Integer> topLeftsPresent(Slice s, int r1, int r2, int c1, int c2) {
         Set<Integer> missing = new HashSet<>();
         for (XlsxReader.Merge m : s.merges()) {
             int b = m.rowFrom() / XlsxReader.BLOCK_ROWS;

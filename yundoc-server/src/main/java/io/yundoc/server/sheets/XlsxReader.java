@@ -284,7 +284,7 @@ final class XlsxReader {
                         String ref = a.getValue("ref");
                         // "A1" alone is also what writers put in an empty sheet: count instead
                         if (ref != null && ref.contains(":")) {
-                            String[] p = ref.split(":");
+                            String[] p = ref.split(":", -1);
                             CellReference from = new CellReference(p[0]);
                             CellReference to = new CellReference(p[1]);
                             dim[0] = from.getRow();
@@ -459,7 +459,7 @@ final class XlsxReader {
                 case "mergeCell" -> {
                     String ref = a.getValue("ref");
                     if (ref != null && ref.contains(":")) {
-                        String[] p = ref.split(":");
+                        String[] p = ref.split(":", -1);
                         CellReference from = new CellReference(p[0]);
                         CellReference to = new CellReference(p[1]);
                         merges.add(new Merge(from.getRow(), to.getRow(), from.getCol(), to.getCol()));

@@ -67,7 +67,7 @@ final class FieldValues {
                 throw ApiException.invalid(where + " takes true or false");
             }
             case "Date" -> {
-                if (v.isTextual() && v.asText().length() <= 64 || v.isIntegralNumber()) {
+                if ((v.isTextual() && v.asText().length() <= 64) || v.isIntegralNumber()) {
                     yield v;
                 }
                 throw ApiException.invalid(where + " takes a date string or epoch milliseconds");
@@ -163,6 +163,7 @@ final class FieldValues {
     }
 
     /** The answered form of a stored value; null when the cell is empty (empty fields are left out, §F2.5). */
+    @SuppressWarnings("RefactorSwitch") // the switch mixes statements and yields on purpose: one case per operation
     static JsonNode render(TableStore.Field f, JsonNode stored, boolean preferId, Set<String> liveLinks) {
         if (stored == null || stored.isNull()) {
             return null;

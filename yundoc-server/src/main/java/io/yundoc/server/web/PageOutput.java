@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Where the templates write, and how everything they did not write themselves is escaped. Every value a template
- * prints ({@code ${…}}) has {@code < > & " '} replaced by {@code &lt; &gt; &amp; &quot; &#39;}, in element text and
+ * prints ({@code ${…}}) has {@code < > & " '} replaced by the entities for less-than, greater-than, ampersand, quote and apostrophe, in element text and
  * in attribute values alike: the entities the pages have always used, which clients that read the hidden form
- * fields rely on (jte's own default writes {@code &#34;} in attributes). As jte's default does, a URL attribute never
+ * fields rely on (jte's own default writes a numeric entity for the quote in attributes). As jte's default does, a URL attribute never
  * takes a {@code javascript:} or {@code data:} value, and values never go into event-handler attributes or into
  * {@code <script>} and {@code <style>} bodies: the templates have none, and a new one fails loudly.
  */

@@ -92,7 +92,7 @@ public final class Previews {
             res.header("Cache-Control", "no-store");
             res.header("X-Content-Type-Options", "nosniff");
             res.header("ETag", "\"md-" + b.sha1() + "\"");
-            if (c.request().prologue().method() == Method.HEAD) {
+            if (Method.HEAD.equals(c.request().prologue().method())) {
                 res.header("Content-Length", Integer.toString(html.length));
                 res.send();
             } else {

@@ -175,7 +175,7 @@ public final class SharePageRoutes implements ApiRoutes {
             res.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-src 'self'");
         }
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
-        if (c.request().prologue().method() == Method.HEAD) {
+        if (Method.HEAD.equals(c.request().prologue().method())) {
             res.header("Content-Length", Integer.toString(bytes.length));
             res.send();
         } else {

@@ -86,8 +86,9 @@ public final class WebhookDispatcher implements AutoCloseable {
             store.releaseAllClaims();
         }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("yundoc-webhooks").unstarted(r));
-        ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
-        ticker.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+        // the futures are not kept: close() shuts the executor down, and tick/prune catch their own failures
+        var unusedTick = ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
+        var unusedPrune = ticker.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
     }
 
     private static String hex(int bytes) {
@@ -118,7 +119,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     System.currentTimeMillis() + CLAIM, instance, Math.min(free, PER_TICK));
             for (WebhookStore.Claimed c : claimed) {
                 slots.acquireUninterruptibly();
-                senders.submit(() -> {
+                var unusedSend = senders.submit(() -> {
                     try {
                         send(c);
                     } catch (RuntimeException e) {

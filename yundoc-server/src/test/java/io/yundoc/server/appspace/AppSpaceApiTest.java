@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,7 +155,7 @@ class AppSpaceApiTest {
         JsonNode v1 = uploadOk(app, name, "one", "parent_path", dir, "creator", "alice");
         String ft = v1.get("file_token").asText();
         JsonNode v2 = uploadOk(app, name, "two two", "parent_path", dir, "creator", "bob");
-        JsonNode v3 = uploadOk(app, name.toUpperCase(), "three 333", "parent_path", dir); // names compare case-insensitively
+        JsonNode v3 = uploadOk(app, name.toUpperCase(Locale.ROOT), "three 333", "parent_path", dir); // names compare case-insensitively
         assertThat(v2.get("file_token").asText()).isEqualTo(ft);
         assertThat(v3.get("file_token").asText()).isEqualTo(ft);
         assertThat(v3.get("version").asLong()).isEqualTo(3);

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How long "a write has just failed for lack of space" lasts, and which failures count as a full disk. */
 class DiskSpaceUnitTest {
-    static final IOException ENOSPC = new IOException("No space left on device");
+    static IOException enospc() {
+        return new IOException("No space left on device");
+    }
     @TempDir
     Path dir;
 
@@ -22,7 +24,7 @@ class DiskSpaceUnitTest {
         AtomicLong now = new AtomicLong();
         DiskSpace d = new DiskSpace(dir, Long.MAX_VALUE, now::get); // every disk is below this threshold: LOW
         assertThat(d.state()).isEqualTo(DiskSpace.State.LOW);
-        d.failed(ENOSPC);
+        d.failed(enospc());
         assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
         now.addAndGet(DiskSpace.FULL_HOLD.toNanos() - 1);
         assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
@@ -34,10 +36,10 @@ class DiskSpaceUnitTest {
     void aFailedWriteIsFullForTheHoldAtMostSoABalancerLetsTheInstanceTryAgain() {
         AtomicLong now = new AtomicLong(42);
         DiskSpace d = new DiskSpace(dir, Long.MAX_VALUE, now::get);
-        d.failed(ENOSPC);
+        d.failed(enospc());
         now.addAndGet(DiskSpace.FULL_HOLD.toNanos());
         assertThat(d.state()).isEqualTo(DiskSpace.State.LOW);
-        d.failed(ENOSPC); // the next write fails again
+        d.failed(enospc()); // the next write fails again
         assertThat(d.state()).isEqualTo(DiskSpace.State.FULL);
     }
 
@@ -45,7 +47,7 @@ class DiskSpaceUnitTest {
     void roomAboveTheThresholdEndsIt() {
         DiskSpace d = new DiskSpace(dir, 0, System::nanoTime);
         assertThat(d.usable()).isPositive();
-        d.failed(ENOSPC);
+        d.failed(enospc());
         assertThat(d.state()).isEqualTo(DiskSpace.State.OK);
     }
 

@@ -35,7 +35,7 @@ class DriveHttpTest {
     static int seq;
 
     static DriveSession person() {
-        return DriveSession.signIn(ts, "drive-" + (++seq) + "-" + System.nanoTime(), "pass-" + seq + "-word");
+        return DriveSession.signIn(ts, "drive-" + ++seq + "-" + System.nanoTime(), "pass-" + seq + "-word");
     }
 
     JsonNode api(DriveSession s, String method, String path, String body) {

@@ -80,13 +80,13 @@ record DriveSession(TestServer ts, String userId, String cookie, String csrf) {
 
     /** Adapts a byte response to the String one the assertions use. */
     private record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
-        public int statusCode() { return r.statusCode(); }
-        public java.net.http.HttpRequest request() { return r.request(); }
-        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-        public java.net.http.HttpHeaders headers() { return r.headers(); }
-        public String body() { return new String(r.body(), StandardCharsets.UTF_8); }
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
-        public java.net.URI uri() { return r.uri(); }
-        public java.net.http.HttpClient.Version version() { return r.version(); }
+        @Override public int statusCode() { return r.statusCode(); }
+        @Override public java.net.http.HttpRequest request() { return r.request(); }
+        @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        @Override public java.net.http.HttpHeaders headers() { return r.headers(); }
+        @Override public String body() { return new String(r.body(), StandardCharsets.UTF_8); }
+        @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
+        @Override public java.net.URI uri() { return r.uri(); }
+        @Override public java.net.http.HttpClient.Version version() { return r.version(); }
     }
 }

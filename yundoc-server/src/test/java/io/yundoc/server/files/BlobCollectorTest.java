@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class BlobCollectorTest {
             TestServer.User u2 = ts.user(ts.app("test"));
             JsonNode dl = d.ok(u2, "GET", "/files/" + id(d.upload(u2, "again.txt", "only me", "path_from_root", "true")) + "/download", null);
             // re-uploading collected content stores it again
-            assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body()).isEqualTo("only me".getBytes());
+            assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body()).isEqualTo("only me".getBytes(StandardCharsets.UTF_8));
 
             // an old, unreferenced blob that an upload re-uses is touched and survives the next pass
             purge(ts, id(b));
@@ -59,7 +60,7 @@ class BlobCollectorTest {
             assertThat(ts.server.blobCollector().collect()).isZero();
             assertThat(ts.blobExists(shared)).isTrue();
             JsonNode dl2 = d.ok(u2, "GET", "/files/" + id(again) + "/download", null);
-            assertThat(ts.sendBytes("GET", dl2.get("url").asText(), null).body()).isEqualTo("shared content".getBytes());
+            assertThat(ts.sendBytes("GET", dl2.get("url").asText(), null).body()).isEqualTo("shared content".getBytes(StandardCharsets.UTF_8));
             // and blob rows never point at missing bytes
             ts.server.database().jdbi().useHandle(h -> h.createQuery("SELECT blob_key FROM blobs").mapTo(String.class).list()
                     .forEach(k -> assertThat(ts.blobExists(k)).as(k).isTrue()));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,7 +100,7 @@ final class BrowserlessFlow {
             int eq = pair.indexOf('=');
             String name = pair.substring(0, eq).trim();
             String value = pair.substring(eq + 1).trim();
-            boolean expired = sc.toLowerCase().contains("max-age=0") || value.isEmpty();
+            boolean expired = sc.toLowerCase(Locale.ROOT).contains("max-age=0") || value.isEmpty();
             if (expired) {
                 cookies.remove(name);
             } else {
@@ -156,7 +157,7 @@ final class BrowserlessFlow {
         if (q == null) {
             return m;
         }
-        for (String p : q.split("&")) {
+        for (String p : q.split("&", -1)) {
             int eq = p.indexOf('=');
             m.put(URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
                     URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -63,7 +64,7 @@ class OAuthBrowserTest {
         assertThat(Files.isExecutable(CHROMEDRIVER))
                 .as("Debian's chromedriver is needed at /usr/bin/chromedriver for this browser test: apt-get install chromium-driver")
                 .isTrue();
-        callback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        callback = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         callback.createContext("/cb", ex -> {
             callbackQueries.add(ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery());
             byte[] page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Integrator app</title></head><body><h1 id=\"cb\">Callback received</h1><p>The app now exchanges the code on its server.</p></body></html>"

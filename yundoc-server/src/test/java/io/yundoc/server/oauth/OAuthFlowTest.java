@@ -32,7 +32,8 @@ class OAuthFlowTest {
 
     /** A user with a fresh name; returns the name (the password is {@link #PW}). */
     static String user() {
-        String name = "alice" + (++counter);
+        counter++;
+        String name = "alice" + counter;
         ts.adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"" + PW + "\",\"nickname\":\"Alice " + counter + "\"}");
         return name;
     }
@@ -368,7 +369,7 @@ class OAuthFlowTest {
         assertThat(r.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("yd_session=;") || c.startsWith("yd_session=\"\""));
         BrowserlessFlow sameCookie = new BrowserlessFlow(ts.get());
         sameCookie.cookies.put("yd_session", f.setCookies.stream().filter(c -> c.startsWith("yd_session=") && !c.startsWith("yd_session=;"))
-                .reduce((a, b) -> b).orElseThrow().split(";")[0].substring("yd_session=".length()));
+                .reduce((a, b) -> b).orElseThrow().split(";", -1)[0].substring("yd_session=".length()));
         assertThat(sameCookie.get("/h5/auth?" + BrowserlessFlow.query(p)).body()).contains("name=\"password\"");
     }
 
@@ -603,7 +604,7 @@ class OAuthFlowTest {
     @Test
     void hostileInputIsEscapedOrRefused() {
         App app = app();
-        String name = user();
+        user();
         BrowserlessFlow f = new BrowserlessFlow(ts.get());
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, "\"><script>alert(1)</script>");
         p.put("header", "false");

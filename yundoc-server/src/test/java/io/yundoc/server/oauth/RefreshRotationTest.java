@@ -37,7 +37,8 @@ class RefreshRotationTest {
     }
 
     static String user(TestServerExtension ts) {
-        String name = "user" + (++counter);
+        counter++;
+        String name = "user" + counter;
         ts.adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"" + PW + "\"}");
         return name;
     }

@@ -180,7 +180,7 @@ class EtSheetsTest {
     @Test
     void hostileWorkbooksAnswer30011AndTheServerStaysHealthy() {
         for (var bad : java.util.Map.of("bomb.xlsx", Workbooks.bomb(64), "encrypted.xlsx", Workbooks.encrypted(),
-                "truncated.xlsx", Workbooks.truncated(), "text.xlsx", "not a zip at all".getBytes()).entrySet()) {
+                "truncated.xlsx", Workbooks.truncated(), "text.xlsx", "not a zip at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)).entrySet()) {
             String ft = f.upload(u, bad.getKey(), bad.getValue());
             for (int i = 0; i < 2; i++) {
                 assertThat(f.err(u, "GET", "/et/" + ft + "/sheets", null, 30011, 500).get("hint").asText())

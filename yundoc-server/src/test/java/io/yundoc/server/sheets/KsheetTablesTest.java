@@ -242,7 +242,7 @@ class KsheetTablesTest {
         f.err(member, "POST", "/ksheet/" + ft + "/sheets/" + sid + "/records", "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}", 10003, 403);
         f.err(member, "POST", "/ksheet/" + ft + "/sheets/0/cells", "{\"ranges\":[{\"op_type\":\"formula\",\"row_from\":0,\"row_to\":0,\"col_from\":0,\"col_to\":0,\"formula\":\"1\"}]}", 10003, 403);
         // an app-space .ksheet of the token's app (§F0 (row 8)) is read and written; another app's is 30012
-        var r = ts.signed(app, "POST", "/api/v1/openapi/appspace/files", "{\"filename\":\"app.ksheet\"}".getBytes(), "application/json");
+        var r = ts.signed(app, "POST", "/api/v1/openapi/appspace/files", "{\"filename\":\"app.ksheet\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
         String appFile = TestServer.json(r).get("data").get("file_token").asText();
         f.ok(u, "POST", "/ksheet/" + appFile + "/sheets/0/cells", "{\"ranges\":[{\"op_type\":\"formula\",\"row_from\":0,\"row_to\":0,\"col_from\":0,\"col_to\":0,\"formula\":\"app\"}]}");
         assertThat(f.ok(u, "GET", "/ksheet/" + appFile + "/sheets/0/cells?row_from=0&row_to=0&col_from=0&col_to=0", null).get("cells").get(0)

@@ -39,7 +39,7 @@ class PublicClientAssumptionsTest {
         JsonNode info = f.ok(u, "GET", "/ksheet/" + ks + "/sheets", null).get("sheets_info");
         JsonNode sheet = null;
         for (JsonNode s : info) {
-            if (s.get("sheet_name").asText().toLowerCase().contains("sheet")) {
+            if (s.get("sheet_name").asText().toLowerCase(java.util.Locale.ROOT).contains("sheet")) {
                 sheet = s;
             }
         }

@@ -21,6 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * signature check here is written from docs/api-families.md §F2.7, independently of the server's signer.
  */
 final class Receiver implements AutoCloseable {
+    @SuppressWarnings("ArrayRecordComponent") // a captured request, never compared or hashed
     record Delivery(Map<String, String> headers, byte[] body) {
         String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
@@ -59,7 +60,7 @@ final class Receiver implements AutoCloseable {
 
     Receiver() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
