@@ -60,11 +60,54 @@ public final class OpsRoutes implements ApiRoutes {
         this.blobs = blobs;
         this.metrics = metrics;
         ObjectNode doc = openapiTree();
-        this.openapiByBase = new io.yundoc.server.core.Memo<>(64, base -> {
-            ObjectNode copy = doc.deepCopy();
-            copy.putArray("servers").addObject().put("url", base);
+        this.openapiByBase = new io.yundoc.server.core.Memo<>(64, key -> {
+            int bar = key.indexOf('|');
+            ObjectNode copy = onlySet(doc.deepCopy(), key.substring(0, bar));
+            copy.putArray("servers").addObject().put("url", key.substring(bar + 1));
             return Json.write(copy);
         });
+    }
+
+    /** Operation tags of the API families beyond the KDocs file API: {@code /openapi?set=families} (and /docs' second half). */
+    static final java.util.Set<String> FAMILY_TAGS = java.util.Set.of("et", "ksheet", "tables", "webhooks", "web");
+
+    /**
+     * The document ({@code all}), or only the operations of the file API ({@code core}) or of the other families
+     * ({@code families}): the interactive reference shows it in these two halves.
+     */
+    static ObjectNode onlySet(ObjectNode doc, String set) {
+        if (set.equals("all")) {
+            return doc;
+        }
+        boolean families = set.equals("families");
+        ObjectNode paths = (ObjectNode) doc.get("paths");
+        java.util.List<String> emptied = new java.util.ArrayList<>();
+        paths.properties().forEach(path -> {
+            ObjectNode item = (ObjectNode) path.getValue();
+            java.util.List<String> drop = new java.util.ArrayList<>();
+            boolean anyOperation = false;
+            for (var op : item.properties()) {
+                JsonNode tags = op.getValue().get("tags");
+                if (tags == null) {
+                    continue; // path-level parameters and the like
+                }
+                boolean family = false;
+                for (JsonNode tag : tags) {
+                    family |= FAMILY_TAGS.contains(tag.asText());
+                }
+                if (family != families) {
+                    drop.add(op.getKey());
+                } else {
+                    anyOperation = true;
+                }
+            }
+            item.remove(drop);
+            if (!anyOperation) {
+                emptied.add(path.getKey());
+            }
+        });
+        paths.remove(emptied);
+        return doc;
     }
 
     /** The OpenAPI document with {@code servers} naming {@code base} (generators build their default URL from it). */
@@ -121,7 +164,11 @@ public final class OpsRoutes implements ApiRoutes {
         });
         r.open(Method.GET, "/openapi", c -> {
             c.response().header("Content-Type", "application/json; charset=utf-8");
-            c.response().send(openapiByBase.get(c.baseUrl()));
+            String set = c.query("set").orElse("all");
+            if (!set.equals("all") && !set.equals("core") && !set.equals("families")) {
+                throw io.yundoc.server.core.ApiException.invalid("set must be all, core or families");
+            }
+            c.response().send(openapiByBase.get(set + "|" + c.baseUrl()));
         });
     }
 
