@@ -21,19 +21,9 @@ public final class DbReplayCache implements ReplayCache {
     }
 
     @Override
-    public void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
-        if (markedHere.seen(key)) {
-            return;
-        }
-        long until = expiresAtMillis.getAsLong();
-        if (!markedHere.firstSeen(key, until)) {
-            return;
-        }
-        try {
-            firstSeen(key, until); // false: another instance or a write recorded it first, as good
-        } catch (RuntimeException e) {
-            markedHere.forget(key); // the read itself does not fail for it; the next one tries again
-        }
+    public void markRead(String key, LongSupplier expiresAtMillis) {
+        // false from firstSeen: another instance or a write recorded it first, as good
+        markedHere.markOnce(key, expiresAtMillis, until -> firstSeen(key, until));
     }
 
     @Override
@@ -43,17 +33,12 @@ public final class DbReplayCache implements ReplayCache {
             nextSweep = now + 60_000;
             jdbi.useHandle(h -> ReplayStore.deleteExpired(h, now));
         }
-        return jdbi.withHandle(h -> ReplayStore.claim(h, digest(key), expiresAtMillis, now));
+        return jdbi.withHandle(h -> ReplayStore.claim(h, ReplayCache.digest(key), expiresAtMillis, now));
     }
 
     @Override
     public void forget(String key) {
         markedHere.forget(key);
-        jdbi.useHandle(h -> ReplayStore.delete(h, digest(key)));
-    }
-
-    /** Stored keys are SHA-256 digests: bounded size, and no signature text at rest. */
-    static String digest(String key) {
-        return io.yundoc.protocol.Hex.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        jdbi.useHandle(h -> ReplayStore.delete(h, ReplayCache.digest(key)));
     }
 }

@@ -1,6 +1,7 @@
 package io.yundoc.server.auth;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /** The embedded replay cache: a map of keys to expiry, swept as it grows. */
@@ -29,7 +30,7 @@ public final class LocalReplayCache implements ReplayCache {
     }
 
     @Override
-    public void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
+    public void markRead(String key, LongSupplier expiresAtMillis) {
         if (!seen(key)) { // the repeated read costs one look-up
             firstSeen(key, expiresAtMillis.getAsLong());
         }
@@ -44,6 +45,26 @@ public final class LocalReplayCache implements ReplayCache {
     @Override
     public void forget(String key) {
         seen.remove(key);
+    }
+
+    /**
+     * A shared cache's {@link ReplayCache#markRead}: the first sighting of a read key on this instance runs
+     * {@code record} with the key's expiry, later ones cost a map look-up. If {@code record} fails, the key is forgotten
+     * here so the next read records it again; the read itself never fails for it.
+     */
+    void markOnce(String key, LongSupplier expiresAtMillis, LongConsumer record) {
+        if (seen(key)) {
+            return;
+        }
+        long until = expiresAtMillis.getAsLong();
+        if (!firstSeen(key, until)) {
+            return;
+        }
+        try {
+            record.accept(until);
+        } catch (RuntimeException e) {
+            forget(key);
+        }
     }
 
     private void sweep(long now) {

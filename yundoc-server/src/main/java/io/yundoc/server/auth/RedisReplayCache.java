@@ -50,27 +50,18 @@ public final class RedisReplayCache implements ReplayCache {
     }
 
     @Override
-    public void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
-        if (markedHere.seen(key)) {
-            return;
-        }
-        long until = expiresAtMillis.getAsLong();
-        if (!markedHere.firstSeen(key, until)) {
-            return;
-        }
-        if (redis.available()) {
-            try {
-                redis.setIfAbsent(redisKey(key), until - nowMillis.getAsLong());
-                return;
-            } catch (RuntimeException e) {
-                // marked down now: record it in the backing store instead
+    public void markRead(String key, LongSupplier expiresAtMillis) {
+        markedHere.markOnce(key, expiresAtMillis, until -> {
+            if (redis.available()) {
+                try {
+                    redis.setIfAbsent(redisKey(key), until - nowMillis.getAsLong());
+                    return;
+                } catch (RuntimeException e) {
+                    // marked down now: record it in the backing store instead
+                }
             }
-        }
-        try {
             backing.markRead(key, () -> until);
-        } catch (RuntimeException e) {
-            markedHere.forget(key); // the read itself does not fail for it; the next one tries again
-        }
+        });
     }
 
     @Override
@@ -85,11 +76,6 @@ public final class RedisReplayCache implements ReplayCache {
     }
 
     private static String redisKey(String key) {
-        return "replay:" + digest(key);
-    }
-
-    /** Stored keys are SHA-256 digests: bounded size, and no signature text at rest. */
-    static String digest(String key) {
-        return io.yundoc.protocol.Hex.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "replay:" + ReplayCache.digest(key);
     }
 }

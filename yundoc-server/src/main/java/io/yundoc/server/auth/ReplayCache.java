@@ -1,5 +1,9 @@
 package io.yundoc.server.auth;
 
+import io.yundoc.protocol.Hex;
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+
 /**
  * Remembers verified signed requests for the Date window: a write is accepted once, and the headers of a signed read
  * (GET, HEAD) can no longer be spent on a write (api.md §3.4).
@@ -17,7 +21,7 @@ public interface ReplayCache {
      * cheap (a map look-up when this instance recorded the key already; the expiry, which parses the Date, is only
      * asked for when the key is recorded).
      */
-    default void markRead(String key, java.util.function.LongSupplier expiresAtMillis) {
+    default void markRead(String key, LongSupplier expiresAtMillis) {
         firstSeen(key, expiresAtMillis.getAsLong());
     }
 
@@ -31,4 +35,9 @@ public interface ReplayCache {
 
     /** Forgets a key (not needed by the current flow, which records only verified requests). */
     void forget(String key);
+
+    /** A key as shared caches store it: a SHA-256 digest, bounded in size and with no signature text at rest. */
+    static String digest(String key) {
+        return Hex.sha256(key.getBytes(StandardCharsets.UTF_8));
+    }
 }
