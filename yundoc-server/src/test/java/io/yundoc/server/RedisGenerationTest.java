@@ -24,7 +24,9 @@ class RedisGenerationTest {
 
     @BeforeEach
     void connect() {
-        redis = new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix);
+        // a command timeout of seconds, not the server's 500 ms: outages are not under test here, and a loaded CI machine
+        // can be slower than 500 ms to answer the first ping
+        redis = new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix + "&timeout_ms=5000");
         assertThat(redis.ping()).as("Redis at " + ScaleOutBackends.REDIS).isTrue();
     }
 

@@ -53,10 +53,16 @@ class TextExtractorUnitTest {
         // a 2 s budget and a 1 GiB heap: the bomb's parse reaches the budget long before the heap (with 8 s and 256 MiB
         // an idle machine ran out of memory first, a loaded one out of time)
         try (TextExtractor x = new TextExtractor(Duration.ofSeconds(2), 1024L << 20, 1000)) {
-            // warm the process up first: its start is not part of a file's budget, but make the budget the only limit
-            TextExtractor.Outcome longText = x.extract(write(dir, "long.docx",
-                    OfficeSamples.docx("word ".repeat(5000))), "long.docx");
+            // warm the process up first: its start is not part of a file's budget, but make the budget the only limit.
+            // A fresh extractor's first parse loads Tika's classes inside the 2 s; on a loaded machine that alone can
+            // run out of time, so the warm-up may take a second process (the bomb below is what is under test)
+            Path longDocx = write(dir, "long.docx", OfficeSamples.docx("word ".repeat(5000)));
+            TextExtractor.Outcome longText = x.extract(longDocx, "long.docx");
+            for (int retry = 0; retry < 2 && longText.kind() == TextExtractor.Kind.TIMEOUT; retry++) {
+                longText = x.extract(longDocx, "long.docx");
+            }
             assertThat(longText.failure()).isNull();
+            int startsBeforeTheBomb = x.starts();
             assertThat(longText.text().length()).as("cut at the write limit").isEqualTo(1000);
             long pid = x.pid();
             long t0 = System.nanoTime();
@@ -67,7 +73,7 @@ class TextExtractorUnitTest {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the killed process").isFalse();
             assertThat(x.extract(write(dir, "ok.docx", OfficeSamples.docx("after the bomb")), "ok.docx").text())
                     .contains("after the bomb");
-            assertThat(x.starts()).isEqualTo(2);
+            assertThat(x.starts()).as("one new process after the killed one").isEqualTo(startsBeforeTheBomb + 1);
         }
     }
 
