@@ -268,7 +268,7 @@ public final class YundocServer implements AutoCloseable {
         tables.events(webhookService);
         purgeHooks.add(webhookService::documentPurged);
         this.webhooks = new io.yundoc.server.webhooks.WebhookDispatcher(webhookService, apps, clock, metrics.registry(),
-                config.embeddedDatabase());
+                config.embeddedDatabase(), config.webhookClaimLease());
         opened.push(webhooks);
         api.add(new io.yundoc.server.tables.TableRoutes(tables));
         api.add(new io.yundoc.server.webhooks.WebhookRoutes(webhookService, config.dev()));
