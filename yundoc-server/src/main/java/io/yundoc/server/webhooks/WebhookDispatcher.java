@@ -202,10 +202,22 @@ public final class WebhookDispatcher implements AutoCloseable {
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
             status = statusOf(line(in));
-            for (int i = 0; i < 200 && !line(in).isEmpty(); i++) {
-                // headers are not needed
+            long length = -1;
+            for (int i = 0; i < 200; i++) {
+                String h = line(in);
+                if (h.isEmpty()) {
+                    break;
+                }
+                if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    try {
+                        length = Long.parseLong(h.substring(15).trim());
+                    } catch (NumberFormatException ignored) {
+                        length = -1;
+                    }
+                }
             }
-            answer = readSome(socket, in);
+            // up to Content-Length (a receiver that keeps the connection open is not waited for), else to the close
+            answer = readSome(socket, in, length < 0 ? ANSWER_KEPT : (int) Math.min(length, ANSWER_KEPT));
         } catch (OutboundGuard.Refused e) {
             finish(c, "failed", attempt, null, "refused: callback_url not allowed", null, "refused");
             return;
@@ -259,7 +271,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** The start of the answer (for the dev-mode list), read within the delivery's time; the rest is dropped. */
-    private String readSome(Socket socket, InputStream in) {
+    private String readSome(Socket socket, InputStream in, int max) {
         var closer = ticker.schedule(() -> {
             try {
                 socket.close();
@@ -268,7 +280,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
         }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            byte[] b = in.readNBytes(ANSWER_KEPT);
+            byte[] b = in.readNBytes(max);
             return new String(b, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";

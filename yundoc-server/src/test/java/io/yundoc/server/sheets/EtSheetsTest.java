@@ -111,12 +111,13 @@ class EtSheetsTest {
         assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(r.headers().firstValue("Cache-Control").orElseThrow()).matches("private, max-age=(29\\d|300)");
         // the ticket is bound: another picture name, a flipped character, a whole-file ticket → 10003
-        String ticket = path.split("/")[3];
+        String ticket = path.substring("/dl/pic/".length(), path.lastIndexOf('/'));
         char last = ticket.charAt(ticket.length() - 1);
         String flipped = ticket.substring(0, ticket.length() - 1) + (last == 'A' ? 'B' : 'A');
         assertThat(TestServer.json(ts.send("GET", "/dl/pic/" + flipped + "/image1.png", null)).get("code").asInt()).isEqualTo(10003);
         assertThat(ts.send("GET", "/dl/pic/not-a-ticket/x.png", null).statusCode()).isEqualTo(403);
-        String fileTicket = f.ok(u, "GET", "/personal/files/" + sample + "/download", null).get("url").asText().split("/dl/")[1].split("/")[0];
+        String fileUrl = f.ok(u, "GET", "/personal/files/" + sample + "/download", null).get("url").asText();
+        String fileTicket = fileUrl.substring(fileUrl.indexOf("/dl/") + 4, fileUrl.lastIndexOf('/'));
         assertThat(TestServer.json(ts.send("GET", "/dl/pic/" + fileTicket + "/image1.png", null)).get("code").asInt()).isEqualTo(10003);
         // expiry on the server clock: 5 minutes
         ts.advanceClock(301);
