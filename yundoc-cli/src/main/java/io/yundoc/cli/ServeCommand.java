@@ -133,6 +133,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--login-max-delay", defaultValue = "25s", converter = Units.DurationConverter.class,
             description = "cap of the delay after failed logins per account or client address (default ${DEFAULT-VALUE})")
     Duration loginMaxDelay;
+    @Option(names = "--webhook-claim-lease", defaultValue = "60s", converter = Units.DurationConverter.class,
+            description = "how long an instance holds a webhook delivery it is sending; another sends it after (default ${DEFAULT-VALUE})")
+    Duration webhookClaimLease;
 
     @Override
     public Integer call() throws Exception {
@@ -149,7 +152,8 @@ final class ServeCommand implements Callable<Integer> {
                 .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention))
                 .headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout).minFreeSpace(minFreeSpace)
                 .refreshRotation(refreshRotation == Rotation.rotate ? ServerConfig.RefreshRotation.ROTATE : ServerConfig.RefreshRotation.KEEP)
-                .extractTimeout(extractTimeout).extractHeap(extractHeap).loginMaxDelay(loginMaxDelay).build();
+                .extractTimeout(extractTimeout).extractHeap(extractHeap).loginMaxDelay(loginMaxDelay)
+                .webhookClaimLease(webhookClaimLease).build();
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         long started = System.nanoTime();
         YundocServer server = YundocServer.start(cfg);

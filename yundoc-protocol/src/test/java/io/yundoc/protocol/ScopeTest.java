@@ -19,6 +19,7 @@ class ScopeTest {
             access_personal_files,   ACCESS_PERSONAL_FILES,   访问个人文档
             download_personal_files, DOWNLOAD_PERSONAL_FILES, 下载文档
             create_personal_files,   CREATE_PERSONAL_FILES,   创建个人文档
+            edit_personal_files,     EDIT_PERSONAL_FILES,     编辑文档内容
             modify_personal_files,   MODIFY_PERSONAL_FILES,   修改个人文档
             remove_personal_files,   REMOVE_PERSONAL_FILES,   删除个人文档
             clone_personal_files,    CLONE_PERSONAL_FILES,    复制个人文档
@@ -31,9 +32,10 @@ class ScopeTest {
 
     @Test
     void editPersonalFilesExists() {
-        // the docs print its display name as 访问个人文档, a copy slip (api.md §1.6); only the wire name is fixed
+        // the personal-links page prints 访问个人文档, a copy slip (api.md §1.6); every ksheet, dbt and webhook page
+        // prints 编辑文档内容 (api-families.md §F0 (row 1)), which the consent page shows
         assertThat(Scope.parse("edit_personal_files")).contains(Scope.EDIT_PERSONAL_FILES);
-        assertThat(Scope.EDIT_PERSONAL_FILES.displayZh()).isNotBlank();
+        assertThat(Scope.EDIT_PERSONAL_FILES.displayZh()).isEqualTo("编辑文档内容").isNotEqualTo(Scope.ACCESS_PERSONAL_FILES.displayZh());
     }
 
     @Test

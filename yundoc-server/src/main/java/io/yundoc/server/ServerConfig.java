@@ -17,7 +17,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Duration recycleRetention, boolean rowCache, Duration drainTimeout,
                            Duration headerTimeout, Duration bodyIdleTimeout, long minFreeSpace,
                            RefreshRotation refreshRotation, Duration extractTimeout, long extractHeap,
-                           Duration loginMaxDelay) {
+                           Duration loginMaxDelay, Duration webhookClaimLease) {
 
     /** What a refresh does with the refresh token it was given (docs: OAuth refresh). */
     public enum RefreshRotation {
@@ -59,7 +59,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache)
                 .drainTimeout(drainTimeout).headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout)
                 .minFreeSpace(minFreeSpace).refreshRotation(refreshRotation).extractTimeout(extractTimeout)
-                .extractHeap(extractHeap).loginMaxDelay(loginMaxDelay);
+                .extractHeap(extractHeap).loginMaxDelay(loginMaxDelay).webhookClaimLease(webhookClaimLease);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -117,6 +117,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private Duration extractTimeout = Duration.ofSeconds(30);
         private long extractHeap = 256L << 20;
         private Duration loginMaxDelay = Duration.ofSeconds(25);
+        private Duration webhookClaimLease = Duration.ofSeconds(60);
 
         public Builder port(int v) { port = v; return this; }
         public Builder bind(String v) { bind = v; return this; }
@@ -170,6 +171,11 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder extractHeap(long v) { extractHeap = v; return this; }
         /** Cap of the delay a login waits after failed attempts for its account or client address. */
         public Builder loginMaxDelay(Duration v) { loginMaxDelay = v; return this; }
+        /**
+         * How long an instance holds a webhook delivery it claimed (docs/api-families.md §F2.7): another instance sends
+         * it once the claim expires (the holder died). Keep it above one attempt (connect + answer, 10 s at most).
+         */
+        public Builder webhookClaimLease(Duration v) { webhookClaimLease = v; return this; }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -186,6 +192,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             }
             if (cloudConcurrency < 1) {
                 throw new IllegalArgumentException("--cloud-concurrency must be positive");
+            }
+            if (webhookClaimLease.compareTo(Duration.ofSeconds(1)) < 0 || webhookClaimLease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("--webhook-claim-lease must be between 1s and 1h");
             }
             if (cloudTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("--cloud-timeout must be at least 1s");
@@ -265,7 +274,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
                     loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
                     trustedProxies, recycleRetention, rowCache, drainTimeout, headerTimeout, bodyIdleTimeout, minFreeSpace,
-                    refreshRotation, extractTimeout, extractHeap, loginMaxDelay);
+                    refreshRotation, extractTimeout, extractHeap, loginMaxDelay, webhookClaimLease);
         }
     }
 }

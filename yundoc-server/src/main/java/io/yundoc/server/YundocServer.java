@@ -210,7 +210,8 @@ public final class YundocServer implements AutoCloseable {
         BlobResponder responder = new BlobResponder(blobStore, metrics);
         ContentStore content = new ContentStore(blobStore, config.maxUpload(), db.jdbi(), db.postgres(), clock::millis);
         this.files = new FileService(fileStore, content, clock, ids);
-        DownloadService downloads = new DownloadService(new DownloadTickets(ticketKey), fileStore, blobIndex, responder, clock,
+        DownloadTickets downloadTickets = new DownloadTickets(ticketKey);
+        DownloadService downloads = new DownloadService(downloadTickets, fileStore, blobIndex, responder, clock,
                 config.downloadTtl());
         this.blobCollector = new io.yundoc.server.files.BlobCollector(db.jdbi(), content, clock, 3600, 900);
         opened.push(blobCollector);
@@ -222,6 +223,10 @@ public final class YundocServer implements AutoCloseable {
                 new io.yundoc.server.files.ListingStore(db.jdbi(), clock), clock, ids, contentIndex);
         LinkService links = new LinkService(new LinkStore(db.jdbi(), db.readCache()), files, clock, ids);
         AppSpaceService appSpace = new AppSpaceService(fileStore, content, clock, ids);
+        // rows other packages keep per file go with it when it is removed for good (registered below)
+        io.yundoc.server.files.PurgeHooks purgeHooks = new io.yundoc.server.files.PurgeHooks();
+        drive.purgeHooks(purgeHooks);
+        appSpace.purgeHooks(purgeHooks);
         PasswordHasher hasher = new PasswordHasher(10);
         this.admin = new AdminService(db.jdbi(), apps, users, tokens, hasher, clock, ids);
         FixtureLoader fixtures = new FixtureLoader(db.jdbi(), users, tokens, hasher, content, clock, ids);
@@ -247,8 +252,10 @@ public final class YundocServer implements AutoCloseable {
                 config.cloudTimeout(), config.cloudConcurrency())));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
-        api.add(new io.yundoc.server.sheets.SheetRoutes(new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
-                config.dataDir().resolve("sheets-tmp"), metrics.registry())));
+        io.yundoc.server.sheets.SheetService sheetService = new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
+                config.dataDir().resolve("sheets-tmp"), metrics.registry(), downloadTickets, clock);
+        purgeHooks.add(sheetService::documentPurged);
+        api.add(new io.yundoc.server.sheets.SheetRoutes(sheetService));
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
@@ -259,8 +266,9 @@ public final class YundocServer implements AutoCloseable {
         io.yundoc.server.webhooks.WebhookService webhookService = new io.yundoc.server.webhooks.WebhookService(db.jdbi(),
                 db.postgres(), tables, new io.yundoc.server.core.OutboundGuard(config.cloudAllow()), clock, ids);
         tables.events(webhookService);
+        purgeHooks.add(webhookService::documentPurged);
         this.webhooks = new io.yundoc.server.webhooks.WebhookDispatcher(webhookService, apps, clock, metrics.registry(),
-                config.embeddedDatabase());
+                config.embeddedDatabase(), config.webhookClaimLease());
         opened.push(webhooks);
         api.add(new io.yundoc.server.tables.TableRoutes(tables));
         api.add(new io.yundoc.server.webhooks.WebhookRoutes(webhookService, config.dev()));
@@ -279,7 +287,7 @@ public final class YundocServer implements AutoCloseable {
             return w == null || w.listening() ? "UP" : "DOWN";
         }, true));
         api.add(ops);
-        BrowserAuth browser = oauthRoutes(api, settings, apps, users, tokens, hasher);
+        BrowserAuth browser = oauthRoutes(api, settings, apps, users, tokens, hasher, webhookService::grantRevoked);
         api.add(new io.yundoc.server.drive.WebDriveRoutes(files, drive, links, downloads, editTokens, blobCollector,
                 browser.sessions(), browser.csrf(), users::find, browser.pages(), config.quotaTz(), config.maxUpload()));
         io.yundoc.server.inspect.JournalFilter journalFilter = null;
@@ -376,10 +384,10 @@ public final class YundocServer implements AutoCloseable {
     }
 
     private BrowserAuth oauthRoutes(RouteTable api, Settings settings, AppStore apps, UserStore users, TokenService tokens,
-                             PasswordHasher hasher) {
+                             PasswordHasher hasher, GrantService.RevokeHook grantRevoked) {
         byte[] csrfKey = Base64.getDecoder().decode(settings.getOrCreate("csrf_key",
                 () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
-        GrantService grants = new GrantService(db.jdbi(), editTokens);
+        GrantService grants = new GrantService(db.jdbi(), editTokens).onRevoke(grantRevoked);
         OAuthService oauth = new OAuthService(db.jdbi(), apps, users, tokens, admin, clock, ids,
                 config.refreshRotation() == ServerConfig.RefreshRotation.ROTATE);
         SessionService sessions = new SessionService(db.jdbi(), clock, ids, config.sessionTtl());

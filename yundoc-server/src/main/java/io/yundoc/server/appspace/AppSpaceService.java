@@ -33,6 +33,7 @@ public final class AppSpaceService {
     private final ContentStore content;
     private final ServerClock clock;
     private final IdGenerator ids;
+    private io.yundoc.server.files.PurgeHooks purgeHooks = new io.yundoc.server.files.PurgeHooks();
 
     public AppSpaceService(FileStore store, ContentStore content, ServerClock clock, IdGenerator ids) {
         this.store = store;
@@ -239,6 +240,12 @@ public final class AppSpaceService {
         }
     }
 
+    /** What else a permanent delete removes with each file (ksheet content, webhook subscriptions). */
+    public AppSpaceService purgeHooks(io.yundoc.server.files.PurgeHooks hooks) {
+        this.purgeHooks = hooks;
+        return this;
+    }
+
     /**
      * Permanent delete (api.md §5.9): no recycle bin, folders with everything below them. The rows go in one
      * transaction; the blobs they referred to are collected after it committed, each only if nothing else refers to it.
@@ -256,6 +263,7 @@ public final class AppSpaceService {
                     AppSpaceStore.children(h, app.appId(), x.fileId()).forEach(todo::push);
                 }
                 blobKeys.addAll(AppSpaceStore.blobKeys(h, x.fileId()));
+                purgeHooks.run(h, x.fileId());
                 AppSpaceStore.purge(h, x.fileId());
             }
             return blobKeys;

@@ -13,10 +13,22 @@ import org.jdbi.v3.core.Jdbi;
 public final class GrantService {
     private final Jdbi jdbi;
     private final EditTokenService editTokens;
+    private final List<RevokeHook> revokeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** What another package ends with a grant (webhook subscriptions); runs inside the revoking transaction. */
+    @FunctionalInterface
+    public interface RevokeHook {
+        void revoked(org.jdbi.v3.core.Handle h, String appId, String userId);
+    }
 
     public GrantService(Jdbi jdbi, EditTokenService editTokens) {
         this.jdbi = jdbi;
         this.editTokens = editTokens;
+    }
+
+    public GrantService onRevoke(RevokeHook hook) {
+        revokeHooks.add(hook);
+        return this;
     }
 
     /** Grants filtered by user and/or app (null = any), oldest first. */
@@ -34,7 +46,8 @@ public final class GrantService {
     }
 
     /**
-     * Removes the grant and, in the same transaction, revokes every token issued under it and voids its unused codes:
+     * Removes the grant and, in the same transaction, revokes every token issued under it, voids its unused codes and runs the
+     * {@link #onRevoke} hooks (the app's webhook subscriptions made with this user's authorization end):
      * access tokens then answer 20007 {@code access_token revoked}, refresh tokens 20001. False when there was no such grant.
      */
     public boolean revoke(String grantId) {
@@ -46,6 +59,9 @@ public final class GrantService {
             TokenStore.revokeGrant(h, grantId);
             AuthCodeStore.voidForGrant(h, grantId);
             GrantStore.delete(h, grantId);
+            for (RevokeHook hook : revokeHooks) {
+                hook.revoked(h, g.get().appId(), g.get().userId());
+            }
         });
         editTokens.revokeAll(g.get().appId(), g.get().userId());
         return true;

@@ -1,21 +1,38 @@
 package io.yundoc.server.core;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The SSRF guard of outbound requests (docs/api.md §5.4): a host is resolved once and every address must be public,
- * unless the operator's allow-list (hosts and CIDRs, {@code --cloud-allow}) admits it. Callers connect to a vetted
- * address. Used by URL import and by webhook deliveries (docs/api-families.md §F2.6).
+ * unless the operator's allow-list (hosts and CIDRs, {@code --cloud-allow}) admits it. {@link #connect} then connects
+ * to a vetted address itself, so there is no second lookup a DNS rebinding could answer differently (an HTTP client
+ * that resolves the name again would open that window); TLS still verifies the certificate for the URL's host name
+ * and sends it as SNI. Used by URL import and by webhook deliveries (docs/api-families.md §F2.6).
  */
 public final class OutboundGuard {
     private final List<String> allowHosts = new ArrayList<>();
     private final List<Cidr> allowCidrs = new ArrayList<>();
+    private final Resolver resolver;
+
+    /** Name resolution: the system's by default; tests give names of their own (a name that resolves to a refused address). */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     /** A target the guard refuses. */
     public static final class Refused extends Exception {
@@ -25,6 +42,11 @@ public final class OutboundGuard {
     }
 
     public OutboundGuard(List<String> allow) {
+        this(allow, InetAddress::getAllByName);
+    }
+
+    public OutboundGuard(List<String> allow, Resolver resolver) {
+        this.resolver = resolver;
         for (String a : allow) {
             String s = a.trim();
             if (s.isEmpty()) {
@@ -63,7 +85,10 @@ public final class OutboundGuard {
     /** The vetted addresses of the URL's host: every one must pass, or the allow-list must admit it. */
     public List<InetAddress> vet(String host) throws Refused, UnknownHostException {
         String h = bare(host);
-        InetAddress[] all = InetAddress.getAllByName(h);
+        InetAddress[] all = h.matches("[0-9.]+") || h.contains(":") ? InetAddress.getAllByName(h) : resolver.resolve(h);
+        if (all.length == 0) {
+            throw new UnknownHostException(h);
+        }
         boolean hostAllowed = allowHosts.contains(h.toLowerCase(Locale.ROOT));
         for (InetAddress a : all) {
             if (!hostAllowed && forbidden(a) && allowCidrs.stream().noneMatch(c -> c.contains(a))) {
@@ -71,6 +96,54 @@ public final class OutboundGuard {
             }
         }
         return List.of(all);
+    }
+
+    /**
+     * A connection to {@code host:port} through the guard: the host is resolved and vetted once ({@link #vet}), the
+     * socket connects to one of those addresses (the next on a refused connection), and with {@code tls} the TLS
+     * handshake verifies the certificate for {@code host} and sends it as SNI. {@code timeoutMs} bounds the connect
+     * and the handshake (it stays the socket's read timeout). A connect timeout is a {@link SocketTimeoutException}.
+     */
+    public Socket connect(String host, int port, boolean tls, int timeoutMs) throws Refused, IOException {
+        List<InetAddress> addresses = vet(host);
+        Socket socket = null;
+        IOException last = null;
+        for (InetAddress a : addresses) {
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress(a, port), timeoutMs);
+                socket = s;
+                break;
+            } catch (SocketTimeoutException e) {
+                s.close();
+                throw e;
+            } catch (IOException e) {
+                s.close();
+                last = e;
+            }
+        }
+        if (socket == null) {
+            throw last != null ? last : new java.net.ConnectException("no address");
+        }
+        try {
+            socket.setSoTimeout(timeoutMs);
+            if (!tls) {
+                return socket;
+            }
+            String bare = bare(host);
+            SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
+            SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host name
+            if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
+                params.setServerNames(List.of(new SNIHostName(bare)));
+            }
+            ssl.setSSLParameters(params);
+            ssl.startHandshake();
+            return ssl;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** Loopback, private, link-local, CGNAT, unspecified, multicast, broadcast, and v4 addresses hidden in v6 forms. */

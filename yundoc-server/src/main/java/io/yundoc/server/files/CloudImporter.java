@@ -11,8 +11,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -26,15 +24,12 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code POST /personal/files/cloud} (api.md §5.4): fetches a URL into a new file, guarded against SSRF. The host is
  * resolved once, every address is checked, and the socket connects to a vetted address (no second lookup a DNS
- * rebinding could change); TLS still verifies the certificate for the URL's host name. Each redirect (at most 5) is
+ * rebinding could change; {@link OutboundGuard#connect}, shared with webhook deliveries); TLS still verifies the
+ * certificate for the URL's host name. Each redirect (at most 5) is
  * checked the same way. The request is HTTP/1.0 with {@code Connection: close}, so the body is simply the rest of
  * the stream (no chunked coding to decode). Limits: 10 s to connect, a total deadline, the upload size limit, and a
  * number of concurrent fetches per app.
@@ -151,49 +146,22 @@ public final class CloudImporter {
         String host = uri.getHost();
         boolean tls = uri.getScheme().equalsIgnoreCase("https");
         int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
-        List<InetAddress> addresses;
+        Socket socket;
         try {
-            addresses = guard.vet(host);
+            int connectMs = (int) Math.max(1, Math.min(CONNECT_TIMEOUT_MS, remainingMs(deadline)));
+            // resolved and vetted once, connected to a vetted address: no second lookup (OutboundGuard#connect)
+            socket = guard.connect(host, port, tls, connectMs);
         } catch (OutboundGuard.Refused e) {
             throw ApiException.invalid("url target not allowed");
         } catch (UnknownHostException e) {
             throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "host cannot be resolved");
-        }
-        Socket socket = null;
-        IOException last = null;
-        for (InetAddress a : addresses) {
-            Socket s = new Socket();
-            try {
-                int connectMs = (int) Math.max(1, Math.min(CONNECT_TIMEOUT_MS, remainingMs(deadline)));
-                s.connect(new InetSocketAddress(a, port), connectMs);
-                socket = s;
-                break;
-            } catch (SocketTimeoutException e) {
-                close(s);
-                throw new ApiException(ErrorCode.TIMEOUT, "connecting to the remote host timed out");
-            } catch (IOException e) {
-                close(s);
-                last = e;
-            }
-        }
-        if (socket == null) {
-            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "cannot connect to the remote host"
-                    + (last == null ? "" : ": " + last.getClass().getSimpleName()));
+        } catch (SocketTimeoutException e) {
+            throw new ApiException(ErrorCode.TIMEOUT, "connecting to the remote host timed out");
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "cannot connect to the remote host: " + e.getClass().getSimpleName());
         }
         try {
             socket.setSoTimeout((int) Math.max(1, remainingMs(deadline)));
-            if (tls) {
-                String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
-                SSLParameters params = ssl.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host name
-                if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
-                    params.setServerNames(List.of(new SNIHostName(bare)));
-                }
-                ssl.setSSLParameters(params);
-                ssl.startHandshake();
-                socket = ssl;
-            }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             if (uri.getRawQuery() != null) {
                 path += "?" + uri.getRawQuery();

@@ -29,6 +29,7 @@ public final class DriveService {
     private final ServerClock clock;
     private final IdGenerator ids;
     private final ContentIndex index;
+    private PurgeHooks purgeHooks = new PurgeHooks();
 
     public DriveService(Jdbi jdbi, ListingStore listing, ServerClock clock, IdGenerator ids, ContentIndex index) {
         this.jdbi = jdbi;
@@ -436,10 +437,17 @@ public final class DriveService {
         });
     }
 
+    /** What else a purge removes with each file (ksheet content, webhook subscriptions). */
+    public DriveService purgeHooks(PurgeHooks hooks) {
+        this.purgeHooks = hooks;
+        return this;
+    }
+
     private void purgeTops(Handle h, List<String> tops) {
         for (String top : tops) {
             for (String id : FileStore.trashedWith(h, top)) {
                 index.forget(h, id);
+                purgeHooks.run(h, id);
                 FileStore.deleteForGood(h, id);
             }
         }

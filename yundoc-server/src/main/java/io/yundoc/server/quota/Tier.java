@@ -5,17 +5,24 @@ package io.yundoc.server.quota;
  * and dbt data route, writes included) and C (conversion and extraction) of api-families.md §F0.
  */
 public enum Tier {
-    READ(10_000, 1_000_000),
-    WRITE(500, 100_000),
-    READ_10M(10_000, 10_000_000),
-    CONVERT(100, 200);
+    READ("R", 10_000, 1_000_000),
+    WRITE("W", 500, 100_000),
+    READ_10M("R10M", 10_000, 10_000_000),
+    CONVERT("C", 100, 200);
 
+    private final String label;
     private final long testLimit;
     private final long formalLimit;
 
-    Tier(long testLimit, long formalLimit) {
+    Tier(String label, long testLimit, long formalLimit) {
+        this.label = label;
         this.testLimit = testLimit;
         this.formalLimit = formalLimit;
+    }
+
+    /** The tier's name in the docs and in the OpenAPI document's {@code x-yundoc-tier}: R, W, R10M or C. */
+    public String label() {
+        return label;
     }
 
     public long limit(boolean formal) {

@@ -34,7 +34,16 @@ public final class SheetRoutes implements ApiRoutes {
     public void routes(Routes r) {
         r.token(Method.GET, ET + "/sheets", READ, Tier.READ_10M, c -> c.ok(Map.of("sheets_info", sheets.etSheets(c.principal(), c.fileId("file_token")))));
         r.token(Method.GET, ET + "/sheets/:sheet_idx/cells", READ, Tier.READ_10M, c -> c.ok(Map.of("cells",
-                sheets.etCells(c.principal(), c.fileId("file_token"), c.param("sheet_idx"), range(c)))));
+                sheets.etCells(c.principal(), c.fileId("file_token"), c.param("sheet_idx"), range(c),
+                        c.query("with_pic_url").map(v -> Json.parseBool("with_pic_url", v)).orElse(false), c.baseUrl()))));
+        // a picture's temporary URL (§F1.4 with_pic_url): no authentication beyond the URL, as api.md §6 downloads
+        r.open(Method.GET, "/dl/pic/:ticket/:name", c -> sheets.picture(c.param("ticket"), (type, maxAge) -> {
+            c.response().header("Content-Type", type);
+            c.response().header("Cache-Control", "private, max-age=" + maxAge);
+            c.response().header("X-Content-Type-Options", "nosniff");
+            c.response().header("Content-Disposition", type.startsWith("image/") ? "inline" : "attachment");
+            return c.response().outputStream();
+        }));
 
         r.token(Method.GET, KSHEET + "/sheets", READ, Tier.READ_10M, c -> c.ok(Map.of("sheets_info", sheets.ksheetSheets(c.principal(), c.fileId("file_token")))));
         r.token(Method.GET, KSHEET + "/sheets/:sheet_idx/cells", READ, Tier.READ_10M, c -> c.ok(Map.of("cells",

@@ -75,10 +75,17 @@ public final class SheetService {
     private final FileStore files;
     private final SheetStore store;
     private final WorkbookCache workbooks;
+    private final io.yundoc.server.blob.DownloadTickets tickets;
+    private final io.yundoc.server.core.ServerClock clock;
+    /** Lifetime of the temporary URL of a picture inside a workbook (§F1.4: 5 minutes, as KDocs' 本地图片). */
+    static final long PICTURE_URL_SECONDS = 300;
 
     public SheetService(FileStore files, org.jdbi.v3.core.Jdbi jdbi, io.yundoc.server.blob.BlobStore blobs, java.nio.file.Path spoolDir,
-                        io.micrometer.core.instrument.MeterRegistry registry) {
+                        io.micrometer.core.instrument.MeterRegistry registry, io.yundoc.server.blob.DownloadTickets tickets,
+                        io.yundoc.server.core.ServerClock clock) {
         this.files = files;
+        this.tickets = tickets;
+        this.clock = clock;
         this.store = new SheetStore(jdbi);
         this.workbooks = new WorkbookCache(blobs, spoolDir);
         io.micrometer.core.instrument.FunctionCounter.builder("yundoc_et_sheet_parses", workbooks, WorkbookCache::parses)
@@ -89,6 +96,11 @@ public final class SheetService {
 
     SheetStore store() {
         return store;
+    }
+
+    /** A {@code .ksheet} removed for good takes its cells and data tables with it (same transaction). */
+    public void documentPurged(Handle h, String fileId) {
+        SheetStore.forget(h, fileId);
     }
 
     WorkbookCache workbooks() {
@@ -137,11 +149,8 @@ public final class SheetService {
         return new ApiException(ErrorCode.EXECUTE_FAILED, "workbook cannot be read");
     }
 
-    /** The blob an et route reads; .xls is not read yet (30005). */
+    /** The blob an et route reads: the latest version's bytes (.xlsx or .xls, told apart by their content). */
     private String workbookBlob(FileRecord f) {
-        if ("xls".equals(ContentTypes.extension(f.name()))) {
-            throw new ApiException(ErrorCode.NO_IMPL, "xls workbooks are not read yet; save the workbook as .xlsx");
-        }
         if (f.blobKey() == null) {
             throw unreadable();
         }
@@ -162,7 +171,11 @@ public final class SheetService {
         }
     }
 
-    public List<Map<String, Object>> etCells(Principal p, String fileId, String sheetIdx, Range r) {
+    /**
+     * {@code with_pic_url=true} (§F1.4): each picture also gets a temporary URL (api.md §6 style, {@code /dl/pic/…})
+     * valid {@link #PICTURE_URL_SECONDS}, bound to this version's bytes and the picture's name in the package.
+     */
+    public List<Map<String, Object>> etCells(Principal p, String fileId, String sheetIdx, Range r, boolean withPicUrl, String baseUrl) {
         FileRecord f = document(p, fileId, Family.ET, false);
         int idx = sheetIndex(sheetIdx);
         checkReadSize(r);
@@ -195,7 +208,10 @@ public final class SheetService {
                     at = cell(pic.row(), pic.row(), pic.col(), pic.col(), "", null, null, null);
                     out.add(at);
                 }
-                at.putIfAbsent("pic_key", pic.key());
+                if (at.putIfAbsent("pic_key", pic.key()) == null && withPicUrl) {
+                    String ticket = tickets.mintPart(f.fileId(), blob, pic.key(), clock.epochSeconds() + PICTURE_URL_SECONDS);
+                    at.put("pic_url", baseUrl + "/dl/pic/" + ticket + "/" + io.yundoc.server.blob.BlobResponder.pathSegment(pic.key()));
+                }
             }
             sortRowMajor(out);
             return out;
@@ -203,6 +219,48 @@ public final class SheetService {
             throw unreadable();
         }
     }
+
+    /** Where a picture's bytes go: told its content type and how long a cache may keep it, then given the stream. */
+    public interface PictureResponse {
+        java.io.OutputStream start(String contentType, long maxAgeSeconds) throws java.io.IOException;
+    }
+
+    /**
+     * Serves a picture URL of {@link #etCells}: the ticket must verify and be unexpired (10003 otherwise, as §6 download
+     * URLs), the file must still live (30012); the picture is read from the bytes the ticket names. Only raster image
+     * types are served as images; anything else (an SVG, a part a hostile package calls an image) goes out as
+     * {@code application/octet-stream}, so it never runs as a page of this origin.
+     */
+    public void picture(String ticket, PictureResponse response) {
+        var t = tickets.verifyPart(ticket).orElseThrow(() -> ApiException.denied("download url invalid"));
+        long now = clock.epochSeconds();
+        if (now >= t.expiresAt()) {
+            throw ApiException.denied("download url expired");
+        }
+        FileRecord f = files.find(t.fileId()).orElse(null);
+        if (f == null || !f.live()) {
+            throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file was deleted");
+        }
+        String type = ContentTypes.of(t.part());
+        if (!RASTER.contains(type)) {
+            type = "application/octet-stream";
+        }
+        String contentType = type;
+        try {
+            boolean found = workbooks.picture(t.blobKey(), t.part(), in -> {
+                try (java.io.OutputStream out = response.start(contentType, Math.max(0, t.expiresAt() - now))) {
+                    in.transferTo(out);
+                }
+            });
+            if (!found) {
+                throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "picture not found");
+            }
+        } catch (XlsxReader.Unreadable e) {
+            throw unreadable();
+        }
+    }
+
+    private static final Set<String> RASTER = Set.of("image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/tiff");
 
     // ---- ksheet grid (§F1.3–§F1.5)
 

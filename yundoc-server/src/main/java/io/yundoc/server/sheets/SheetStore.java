@@ -240,4 +240,12 @@ final class SheetStore {
         h.createUpdate("UPDATE ksheet_sheets SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
                 .bind("pf", fieldId).bind("f", fileId).bind("s", sheetId).execute();
     }
+
+    /** Removes a document's ksheet content (grid cells, merges, data tables): the file is gone for good. */
+    static void forget(Handle h, String fileId) {
+        for (String table : List.of("ksheet_cells", "ksheet_merges", "ksheet_fields", "ksheet_views", "ksheet_records",
+                "ksheet_sheets", "ksheet_docs")) {
+            h.createUpdate("DELETE FROM " + table + " WHERE file_id = :f").bind("f", fileId).execute();
+        }
+    }
 }

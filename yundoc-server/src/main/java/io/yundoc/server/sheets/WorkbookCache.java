@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Parsed {@code .xlsx} content by blob (content-addressed, so an entry never goes stale: a new version is a new
+ * Parsed workbook content ({@code .xlsx} through {@link XlsxReader}, {@code .xls} through {@link XlsReader}, chosen by
+ * the bytes) by blob (content-addressed, so an entry never goes stale: a new version is a new
  * blob) and sheet: the sheet list, each sheet's merged areas, and its cells in blocks of
  * {@link XlsxReader#BLOCK_ROWS} rows. Bounded by a total cell count, least recently used first out, so repeated
  * range reads do not re-parse and memory does not grow with the files read. One parse per (blob, sheet) at a time:
@@ -59,7 +60,7 @@ final class WorkbookCache {
         if (hit != null) {
             return (List<XlsxReader.SheetInfo>) hit;
         }
-        List<XlsxReader.SheetInfo> list = withFile(blobKey, XlsxReader::sheets);
+        List<XlsxReader.SheetInfo> list = withFile(blobKey, f -> XlsReader.isOle2(f) ? XlsReader.sheets(f) : XlsxReader.sheets(f));
         put(key, List.copyOf(list), list.size());
         return list;
     }
@@ -128,7 +129,8 @@ final class WorkbookCache {
 
     private XlsxReader.Scan scan(String blobKey, int idx, Set<Integer> wanted) throws XlsxReader.Unreadable {
         parses.incrementAndGet();
-        return withFile(blobKey, f -> XlsxReader.scan(f, idx, wanted, SCAN_BUDGET));
+        // the bytes pick the reader: an OLE2 container is a BIFF8 .xls (or an encrypted workbook, which both refuse)
+        return withFile(blobKey, f -> XlsReader.isOle2(f) ? XlsReader.scan(f, idx, wanted, SCAN_BUDGET) : XlsxReader.scan(f, idx, wanted, SCAN_BUDGET));
     }
 
     /** Blocks holding the top-left cell of a merged area that reaches into the range, when not cached. */
@@ -231,6 +233,20 @@ final class WorkbookCache {
             weight -= weights.remove(e.getKey());
             it.remove();
         }
+    }
+
+    /** Streams a picture of the workbook (xlsx only); false when it has none by that key. */
+    boolean picture(String blobKey, String key, XlsxReader.PictureSink sink) throws XlsxReader.Unreadable {
+        return withFile(blobKey, f -> {
+            if (XlsReader.isOle2(f)) {
+                return false;
+            }
+            try {
+                return XlsxReader.picture(f, key, sink);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private interface FileWork<T> {

@@ -206,6 +206,34 @@ final class XlsxReader {
         return out;
     }
 
+    /** Receives a picture's bytes while its package is open. */
+    interface PictureSink {
+        void write(InputStream in) throws IOException;
+    }
+
+    /**
+     * Streams the picture {@code key} (an image's name under {@code xl/media/}, as {@link Picture#key()} reports it)
+     * to {@code sink}; false when the package has no such image.
+     */
+    static boolean picture(Path file, String key, PictureSink sink) throws Unreadable, IOException {
+        if (key.isEmpty() || key.contains("/") || key.contains("\\")) {
+            return false;
+        }
+        try (OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ)) {
+            for (var part : pkg.getPartsByName(java.util.regex.Pattern.compile("/xl/media/" + java.util.regex.Pattern.quote(key)))) {
+                try (InputStream in = part.getInputStream()) {
+                    sink.write(in);
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new Unreadable(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
     static int sheetCount(Path file) throws Unreadable {
         return withPackage(file, (pkg, reader) -> sheetRefs(reader).size());
     }

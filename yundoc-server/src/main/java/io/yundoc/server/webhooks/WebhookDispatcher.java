@@ -7,13 +7,14 @@ import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.ServerClock;
+import io.yundoc.server.core.OutboundGuard;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,14 +38,12 @@ import javax.crypto.spec.SecretKeySpec;
  * A 2xx within 5 s is success; a timeout, connection error, 5xx or 429 is retried after 10 s, 60 s and 300 s (due times
  * on the server clock, so a dev-mode clock move brings them forward), then given up; other answers (3xx, 4xx) and
  * a target the SSRF guard now refuses are given up at once. Claims are held on the wall clock for
- * {@link #CLAIM} and expire, so deliveries of an instance that died are sent by another one (or after a restart).
+ * the claim lease ({@code --webhook-claim-lease}) and expire, so deliveries of an instance that died are sent by another one (or after a restart).
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class.getName());
     static final long[] BACKOFF_MS = {10_000, 60_000, 300_000};
     static final Duration TIMEOUT = Duration.ofSeconds(5);
-    /** How long a claimed delivery is this instance's: well above one attempt (connect + answer ≤ 10 s). */
-    static final long CLAIM = 60_000;
     static final int IN_FLIGHT = 64;
     /** Claimed per poll: small, so instances polling side by side share a backlog. */
     static final int PER_TICK = 8;
@@ -57,17 +56,19 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final ServerClock clock;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final String instance = hex(8);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     private final ScheduledExecutorService ticker;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore slots = new Semaphore(IN_FLIGHT);
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private volatile boolean stopped;
+    /** How long a claimed delivery is this instance's (--webhook-claim-lease): above one attempt (connect + answer ≤ 10 s). */
+    private final long claimLeaseMs;
 
-    public WebhookDispatcher(WebhookService service, AppStore apps, ServerClock clock, MeterRegistry registry, boolean embedded) {
+    public WebhookDispatcher(WebhookService service, AppStore apps, ServerClock clock, MeterRegistry registry, boolean embedded,
+                             Duration claimLease) {
         this.service = service;
+        this.claimLeaseMs = claimLease.toMillis();
         this.store = service.store();
         this.apps = apps;
         this.clock = clock;
@@ -116,7 +117,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             int free = slots.availablePermits();
             List<WebhookStore.Claimed> claimed = store.claim(clock.millis(), System.currentTimeMillis(),
-                    System.currentTimeMillis() + CLAIM, instance, Math.min(free, PER_TICK));
+                    System.currentTimeMillis() + claimLeaseMs, instance, Math.min(free, PER_TICK));
             for (WebhookStore.Claimed c : claimed) {
                 slots.acquireUninterruptibly();
                 var unusedSend = senders.submit(() -> {
@@ -173,30 +174,62 @@ public final class WebhookDispatcher implements AutoCloseable {
         byte[] body = c.payload().getBytes(StandardCharsets.UTF_8);
         String ts = Long.toString(clock.epochSeconds());
         String nonce = hex(8);
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header("User-Agent", USER_AGENT)
-                .header("X-Wps-Timestamp", ts)
-                .header("X-Wps-Nonce", nonce)
-                .header("X-Wps-Signature", sign(app.appKey(), ts, nonce, body))
-                .header("X-Yundoc-Webhook-Id", c.webhookId())
-                .header("X-Yundoc-Delivery-Id", c.deliveryId())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        String host = uri.getHost();
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
+        String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        // HTTP/1.0 with Connection: close: the answer is the rest of the stream (no chunked coding to decode)
+        String head = "POST " + path + " HTTP/1.0\r\n"
+                + "Host: " + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + "\r\n"
+                + "Content-Type: application/json; charset=utf-8\r\n"
+                + "User-Agent: " + USER_AGENT + "\r\n"
+                + "X-Wps-Timestamp: " + ts + "\r\n"
+                + "X-Wps-Nonce: " + nonce + "\r\n"
+                + "X-Wps-Signature: " + sign(app.appKey(), ts, nonce, body) + "\r\n"
+                + "X-Yundoc-Webhook-Id: " + c.webhookId() + "\r\n"
+                + "X-Yundoc-Delivery-Id: " + c.deliveryId() + "\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + "Connection: close\r\n\r\n";
         int status;
         String answer;
-        try {
-            HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            status = r.statusCode();
-            answer = readSome(r.body());
-        } catch (HttpTimeoutException e) {
+        // the guard resolves the host once and connects to an address it vetted: a DNS answer that changes between
+        // the check and the connect (rebinding) cannot point the delivery somewhere else
+        try (Socket socket = service.guard().connect(host, port, tls, (int) TIMEOUT.toMillis())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+            status = statusOf(line(in));
+            long length = -1;
+            for (int i = 0; i < 200; i++) {
+                String h = line(in);
+                if (h.isEmpty()) {
+                    break;
+                }
+                if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    try {
+                        length = Long.parseLong(h.substring(15).trim());
+                    } catch (NumberFormatException ignored) {
+                        length = -1;
+                    }
+                }
+            }
+            // up to Content-Length (a receiver that keeps the connection open is not waited for), else to the close
+            answer = readSome(socket, in, length < 0 ? ANSWER_KEPT : (int) Math.min(length, ANSWER_KEPT));
+        } catch (OutboundGuard.Refused e) {
+            finish(c, "failed", attempt, null, "refused: callback_url not allowed", null, "refused");
+            return;
+        } catch (SocketTimeoutException e) {
             again(c, attempt, null, "timeout");
             return;
         } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted() || stopped) {
+                return; // stopping: the claim expires and the delivery is sent later
+            }
             again(c, attempt, null, "connection failed: " + e.getClass().getSimpleName());
             return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return; // stopping: the claim expires and the delivery is sent later
         }
         if (status >= 200 && status < 300) {
             finish(c, "delivered", attempt, status, null, answer, "delivered");
@@ -207,17 +240,47 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    private static int statusOf(String statusLine) throws IOException {
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("not an HTTP answer");
+        }
+        try {
+            return Integer.parseInt(parts[1].trim());
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP status", e);
+        }
+    }
+
+    /** One header line (CR LF or LF), at most 16 KiB. */
+    private static String line(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int ch;
+        while ((ch = in.read()) >= 0 && ch != '\n') {
+            if (b.size() > 16 * 1024) {
+                throw new IOException("header line too long");
+            }
+            if (ch != '\r') {
+                b.write(ch);
+            }
+        }
+        if (ch < 0 && b.size() == 0) {
+            throw new IOException("connection closed");
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
     /** The start of the answer (for the dev-mode list), read within the delivery's time; the rest is dropped. */
-    private String readSome(InputStream in) {
+    private String readSome(Socket socket, InputStream in, int max) {
         var closer = ticker.schedule(() -> {
             try {
-                in.close();
+                socket.close();
             } catch (IOException ignored) {
                 // closing only cuts a slow answer short
             }
         }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        try (in) {
-            byte[] b = in.readNBytes(ANSWER_KEPT);
+        try {
+            byte[] b = in.readNBytes(max);
             return new String(b, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";

@@ -70,6 +70,20 @@ public final class WebhookService implements TableEvents {
         return guard;
     }
 
+    /** A document removed for good takes its subscriptions with it (same transaction). */
+    public void documentPurged(org.jdbi.v3.core.Handle h, String fileId) {
+        WebhookStore.forgetDocument(h, fileId);
+    }
+
+    /**
+     * A revoked grant ends the subscriptions its app made with that user's authorization (same transaction): the
+     * app may no longer read those documents, so it may no longer hear about their changes. A token revoked on its
+     * own (refresh-token reuse) leaves the grant, and its subscriptions, in place.
+     */
+    public void grantRevoked(org.jdbi.v3.core.Handle h, String appId, String userId) {
+        WebhookStore.endGrant(h, appId, userId);
+    }
+
     /**
      * The {@code callback_url} rules of §F2.6: absolute https (http only for a host the operator's allow-list names),
      * at most 2,048 characters, no credentials, and every address of the host passing the SSRF guard → else 10001

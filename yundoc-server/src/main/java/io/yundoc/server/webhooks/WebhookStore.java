@@ -199,4 +199,14 @@ final class WebhookStore {
                     return m;
                 }).list());
     }
+
+    /** Ends the subscriptions on a document removed for good; deliveries already in the outbox are still sent. */
+    static int forgetDocument(Handle h, String fileId) {
+        return h.createUpdate("DELETE FROM webhooks WHERE file_id = :f").bind("f", fileId).execute();
+    }
+
+    /** Ends the subscriptions an app made with a user's authorization (the grant was revoked). */
+    static int endGrant(Handle h, String appId, String userId) {
+        return h.createUpdate("DELETE FROM webhooks WHERE app_id = :a AND user_id = :u").bind("a", appId).bind("u", userId).execute();
+    }
 }

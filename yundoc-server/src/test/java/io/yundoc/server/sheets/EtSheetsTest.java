@@ -89,11 +89,46 @@ class EtSheetsTest {
 
     @Test
     void picturesCarryTheirKeyAtTheirAnchorCell() {
-        JsonNode cells = f.ok(u, "GET", cells(sample, 0, 4, 9, 5, 9) + "&with_pic_url=true", null).get("cells");
+        JsonNode cells = f.ok(u, "GET", cells(sample, 0, 4, 9, 5, 9), null).get("cells");
         assertThat(cells).hasSize(1);
         assertThat(cells.get(0).toString()).isEqualTo(
                 "{\"row_from\":5,\"row_to\":5,\"col_from\":6,\"col_to\":6,\"cell_text\":\"\",\"pic_key\":\"image1.png\"}");
         assertThat(f.ok(u, "GET", cells(sample, 0, 6, 9, 5, 9), null).get("cells")).isEmpty();
+        f.err(u, "GET", cells(sample, 0, 4, 9, 5, 9) + "&with_pic_url=maybe", null, 10001, 400);
+    }
+
+    @Test
+    void withPicUrlAddsATemporaryUrlOfThePictureBytes() {
+        JsonNode cell = f.ok(u, "GET", cells(sample, 0, 4, 9, 5, 9) + "&with_pic_url=true", null).get("cells").get(0);
+        assertThat(cell.get("pic_key").asText()).isEqualTo("image1.png");
+        String url = cell.get("pic_url").asText();
+        assertThat(url).startsWith(ts.base + "/dl/pic/").endsWith("/image1.png");
+        String path = url.substring(ts.base.length());
+        var r = ts.sendBytes("GET", path, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(Workbooks.png());
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(r.headers().firstValue("Cache-Control").orElseThrow()).matches("private, max-age=(29\\d|300)");
+        // the ticket is bound: another picture name, a flipped character, a whole-file ticket → 10003
+        String ticket = path.substring("/dl/pic/".length(), path.lastIndexOf('/'));
+        char last = ticket.charAt(ticket.length() - 1);
+        String flipped = ticket.substring(0, ticket.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertThat(TestServer.json(ts.send("GET", "/dl/pic/" + flipped + "/image1.png", null)).get("code").asInt()).isEqualTo(10003);
+        assertThat(ts.send("GET", "/dl/pic/not-a-ticket/x.png", null).statusCode()).isEqualTo(403);
+        String fileUrl = f.ok(u, "GET", "/personal/files/" + sample + "/download", null).get("url").asText();
+        String fileTicket = fileUrl.substring(fileUrl.indexOf("/dl/") + 4, fileUrl.lastIndexOf('/'));
+        assertThat(TestServer.json(ts.send("GET", "/dl/pic/" + fileTicket + "/image1.png", null)).get("code").asInt()).isEqualTo(10003);
+        // expiry on the server clock: 5 minutes
+        ts.advanceClock(301);
+        var expired = ts.send("GET", path, null);
+        assertThat(expired.statusCode()).isEqualTo(403);
+        assertThat(TestServer.json(expired).get("hint").asText()).isEqualTo("download url expired");
+        // a deleted file's pictures are gone with it
+        String gone = f.upload(u, "pic-gone.xlsx", Workbooks.sample());
+        String goneUrl = f.ok(u, "GET", cells(gone, 0, 5, 5, 6, 6) + "&with_pic_url=true", null).get("cells").get(0).get("pic_url").asText();
+        f.ok(u, "DELETE", "/personal/files/" + gone, null);
+        assertThat(TestServer.json(ts.send("GET", goneUrl.substring(ts.base.length()), null)).get("code").asInt()).isEqualTo(30012);
     }
 
     static JsonNode find(JsonNode cells, int row, int col) {
@@ -142,9 +177,9 @@ class EtSheetsTest {
         // a token without access_personal_files
         TestServer.User narrow = ts.user(app, "user_basic");
         f.err(narrow, "GET", "/et/" + sample + "/sheets", null, 10003, 403);
-        // .xls is not read yet
+        // .xls is read too (EtXlsTest)
         String xls = f.create(u, "old.xls");
-        f.err(u, "GET", "/et/" + xls + "/sheets", null, 30005, 501);
+        assertThat(f.ok(u, "GET", "/et/" + xls + "/sheets", null).get("sheets_info")).isNotEmpty();
     }
 
     @Test
@@ -215,7 +250,11 @@ class EtSheetsTest {
 
     /** {@code yundoc_et_sheet_parses_total} from /metrics. */
     static long parses() {
-        String text = ts.send("GET", "/metrics", null).body();
+        return parses(ts);
+    }
+
+    static long parses(TestServer server) {
+        String text = server.send("GET", "/metrics", null).body();
         var m = java.util.regex.Pattern.compile("(?m)^yundoc_et_sheet_parses_total(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(text);
         assertThat(m.find()).as(text).isTrue();
         return (long) Double.parseDouble(m.group(2));
