@@ -247,8 +247,10 @@ public final class YundocServer implements AutoCloseable {
                 config.cloudTimeout(), config.cloudConcurrency())));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
-        api.add(new io.yundoc.server.sheets.SheetRoutes(new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
-                config.dataDir().resolve("sheets-tmp"), metrics.registry())));
+        io.yundoc.server.sheets.SheetService sheetService = new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
+                config.dataDir().resolve("sheets-tmp"), metrics.registry());
+        io.yundoc.server.sheets.DataTableService ksheetTables = new io.yundoc.server.sheets.DataTableService(sheetService, clock);
+        api.add(new io.yundoc.server.sheets.SheetRoutes(sheetService, ksheetTables));
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
@@ -259,6 +261,15 @@ public final class YundocServer implements AutoCloseable {
         io.yundoc.server.webhooks.WebhookService webhookService = new io.yundoc.server.webhooks.WebhookService(db.jdbi(),
                 db.postgres(), tables, new io.yundoc.server.core.OutboundGuard(config.cloudAllow()), clock, ids);
         tables.events(webhookService);
+        // a copied .dbt or .ksheet takes its tables (and a ksheet its cells) along, in the copy's transaction
+        drive.copyContentWith((h, from, to) -> {
+            String ext = io.yundoc.server.blob.ContentTypes.extension(from.name());
+            if ("dbt".equals(ext)) {
+                tables.copyDocument(h, from.fileId(), to);
+            } else if ("ksheet".equals(ext)) {
+                ksheetTables.copyDocument(h, from.fileId(), to);
+            }
+        });
         this.webhooks = new io.yundoc.server.webhooks.WebhookDispatcher(webhookService, apps, clock, metrics.registry(),
                 config.embeddedDatabase());
         opened.push(webhooks);
