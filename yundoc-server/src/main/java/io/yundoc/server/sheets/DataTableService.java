@@ -52,10 +52,30 @@ public final class DataTableService {
         return detail(rules.createTable(doc(p, fileId, true), object(body)));
     }
 
-    /** DELETE {@code ksheet/:ft/sheets/:sheet_id}: any data table while another sheet remains (else 30011). */
+    /**
+     * DELETE {@code ksheet/:ft/sheets/:sheet_id}: a data table, or a grid sheet (ksheet/delete-dbt.html names the
+     * route by sheet id, and a ksheet has no other route that removes a grid sheet), while another sheet remains
+     * (else 30011).
+     */
     public void deleteTable(Principal p, String fileId, String rawSheetId) {
         int sheetId = DataTableRules.sheetId(rawSheetId);
-        rules.deleteTable(doc(p, fileId, true), p.userId(), sheetId);
+        String f = doc(p, fileId, true);
+        boolean grid = sheets.store().jdbi().inTransaction(h -> {
+            SheetStore.lockForWrite(h, f);
+            List<SheetStore.SheetRow> all = SheetStore.sheets(h, f);
+            SheetStore.SheetRow s = all.stream().filter(x -> x.sheetId() == sheetId && x.grid()).findFirst().orElse(null);
+            if (s == null) {
+                return false;
+            }
+            if (all.size() == 1) {
+                throw new ApiException(io.yundoc.protocol.ErrorCode.EXECUTE_FAILED, "the last sheet of a document cannot be deleted");
+            }
+            SheetStore.deleteSheet(h, f, s);
+            return true;
+        });
+        if (!grid) {
+            rules.deleteTable(f, p.userId(), sheetId);
+        }
     }
 
     /** POST {@code …/fields}: adds fields ({@code {"fields":[{name,type,items?}]}}); answers them. */
