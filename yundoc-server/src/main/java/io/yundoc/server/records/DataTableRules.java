@@ -342,7 +342,7 @@ public final class DataTableRules {
     }
 
     /** POST sheets (§F2.4): {@code {"sheet":{…}}}. */
-    public ObjectNode createTable(String fileId, ObjectNode body) {
+    public ObjectNode createTable(String fileId, String operator, ObjectNode body) {
         String name = name(body.get("name"), "table");
         if (!body.path("views").isArray() || !body.path("fields").isArray()) {
             throw ApiException.invalid("views and fields are required arrays");
@@ -360,7 +360,7 @@ public final class DataTableRules {
             List<RecordStore.Field> fields = store.fields(h, fileId, id);
             store.setPrimaryField(h, fileId, id, added.get(id).get(0).fieldId());
             newViews(h, fileId, id, body.get("views"), new HashSet<>(), 0, fields).forEach(v -> store.insertView(h, fileId, id, v));
-            fieldsCreated(h, fileId, "", added, id);
+            fieldsCreated(h, fileId, operator, added, id);
             store.touch(h, fileId, clock.epochSeconds());
             ObjectNode out = F.objectNode();
             out.set("sheet", tableJson(h, fileId, tableOf(h, fileId, id)));

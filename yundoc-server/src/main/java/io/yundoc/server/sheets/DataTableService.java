@@ -49,7 +49,7 @@ public final class DataTableService {
 
     /** POST {@code ksheet/:ft/sheets}: a data table with its fields and views (§F2.4). */
     public Map<String, Object> createTable(Principal p, String fileId, JsonNode body) {
-        return detail(rules.createTable(doc(p, fileId, true), object(body)));
+        return detail(rules.createTable(doc(p, fileId, true), p.userId(), object(body)));
     }
 
     /**

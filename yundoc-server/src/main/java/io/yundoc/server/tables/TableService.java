@@ -137,7 +137,7 @@ public final class TableService {
 
     /** POST sheets (§F2.4): {@code {"sheet":{…}}}. */
     public ObjectNode createSheet(Principal p, String fileId, ObjectNode body) {
-        return rules.createTable(document(p, fileId, true).fileId(), body);
+        return rules.createTable(document(p, fileId, true).fileId(), p.userId(), body);
     }
 
     /** DELETE sheets/:sheet_id: the last table → 30011; its subscriptions hear {@code sheet.remove}. */
