@@ -255,7 +255,8 @@ public final class YundocServer implements AutoCloseable {
         io.yundoc.server.sheets.SheetService sheetService = new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
                 config.dataDir().resolve("sheets-tmp"), metrics.registry(), downloadTickets, clock);
         purgeHooks.add(sheetService::documentPurged);
-        api.add(new io.yundoc.server.sheets.SheetRoutes(sheetService));
+        io.yundoc.server.sheets.DataTableService ksheetTables = new io.yundoc.server.sheets.DataTableService(sheetService, clock);
+        api.add(new io.yundoc.server.sheets.SheetRoutes(sheetService, ksheetTables));
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
@@ -267,6 +268,15 @@ public final class YundocServer implements AutoCloseable {
                 db.postgres(), tables, new io.yundoc.server.core.OutboundGuard(config.cloudAllow()), clock, ids);
         tables.events(webhookService);
         purgeHooks.add(webhookService::documentPurged);
+        // a copied .dbt or .ksheet takes its tables (and a ksheet its cells) along, in the copy's transaction
+        drive.copyContentWith((h, from, to) -> {
+            String ext = io.yundoc.server.blob.ContentTypes.extension(from.name());
+            if ("dbt".equals(ext)) {
+                tables.copyDocument(h, from.fileId(), to);
+            } else if ("ksheet".equals(ext)) {
+                ksheetTables.copyDocument(h, from.fileId(), to);
+            }
+        });
         this.webhooks = new io.yundoc.server.webhooks.WebhookDispatcher(webhookService, apps, clock, metrics.registry(),
                 config.embeddedDatabase(), config.webhookClaimLease());
         opened.push(webhooks);

@@ -317,6 +317,21 @@ public final class DriveService {
         });
     }
 
+    /**
+     * Copies what yundoc keeps of an online document besides its bytes (the tables of a {@code .dbt}, the cells and
+     * tables of a {@code .ksheet}) to its copy, inside the copy's transaction.
+     */
+    public interface ContentCopier {
+        void copy(Handle h, FileRecord from, String toFileId);
+    }
+
+    private volatile ContentCopier contentCopier = (h, from, to) -> { };
+
+    /** Who copies document content along with a copied file (the sheets and tables packages, wired by the server). */
+    public void copyContentWith(ContentCopier copier) {
+        this.contentCopier = copier;
+    }
+
     public List<String> copy(Principal p, List<String> fileIds, String parentId) {
         long now = clock.epochSeconds();
         List<String> created = jdbi.inTransaction(h -> {
@@ -353,6 +368,7 @@ public final class DriveService {
                             f.blobKey(), f.contentType(), 1, null, null, p.appId(), now, now, null, null, null, null));
                     if ("file".equals(kind)) {
                         index.enqueue(h, newId, now);
+                        contentCopier.copy(h, f, newId);
                     }
                 }
                 out.add(newIds.get(top.fileId()));

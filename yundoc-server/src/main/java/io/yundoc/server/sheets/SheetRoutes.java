@@ -25,9 +25,9 @@ public final class SheetRoutes implements ApiRoutes {
     private final SheetService sheets;
     private final DataTableService tables;
 
-    public SheetRoutes(SheetService sheets) {
+    public SheetRoutes(SheetService sheets, DataTableService tables) {
         this.sheets = sheets;
-        this.tables = new DataTableService(sheets);
+        this.tables = tables;
     }
 
     @Override
@@ -61,10 +61,8 @@ public final class SheetRoutes implements ApiRoutes {
         });
         r.token(Method.POST, KSHEET + "/sheets/:sheet_id/fields", EDIT, Tier.READ_10M,
                 c -> c.ok(tables.addFields(c.principal(), c.fileId("file_token"), c.param("sheet_id"), c.json(true))));
-        r.token(Method.DELETE, KSHEET + "/sheets/:sheet_id/fields", EDIT, Tier.READ_10M, c -> {
-            tables.deleteFields(c.principal(), c.fileId("file_token"), c.param("sheet_id"), idsBody(c, "fields"));
-            c.ok(Map.of());
-        });
+        r.token(Method.DELETE, KSHEET + "/sheets/:sheet_id/fields", EDIT, Tier.READ_10M,
+                c -> c.ok(tables.deleteFields(c.principal(), c.fileId("file_token"), c.param("sheet_id"), idsBody(c, "fields"))));
         r.token(Method.POST, KSHEET + "/sheets/:sheet_id/views", EDIT, Tier.READ_10M,
                 c -> c.ok(tables.addViews(c.principal(), c.fileId("file_token"), c.param("sheet_id"), c.json(true))));
         r.token(Method.DELETE, KSHEET + "/sheets/:sheet_id/views/:view_id", EDIT, Tier.READ_10M, c -> {

@@ -6,8 +6,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The {@code ksheet_*} tables (V8__sheets.sql): a {@code .ksheet}'s sheets, grid cells, merged areas and data
- * tables. Callers run the write methods inside one transaction that began with {@link #lockForWrite}.
+ * The {@code ksheet_*} tables (V8__sheets.sql): a {@code .ksheet}'s sheets, grid cells and merged areas (the rows
+ * of its data tables are {@link DataTableStore}'s). Callers run the write methods inside one transaction that began with {@link #lockForWrite}.
  */
 final class SheetStore {
     /** The grid sheet every blank {@code .ksheet} starts with (docs/api-families.md §F1.1). */
@@ -36,15 +36,6 @@ final class SheetStore {
         boolean within(int r1, int r2, int c1, int c2) {
             return rowFrom >= r1 && rowTo <= r2 && colFrom >= c1 && colTo <= c2;
         }
-    }
-
-    record FieldRow(String id, int pos, String name, String type, String items) {
-    }
-
-    record ViewRow(String id, int pos, String name, String type) {
-    }
-
-    record RecordRow(String id, long seq, String fields) {
     }
 
     private final Jdbi jdbi;
@@ -110,15 +101,6 @@ final class SheetStore {
                 .bind("f", fileId).bind("i", s.idx()).execute();
     }
 
-    /** Takes {@code count} consecutive values of the table's id sequence; returns the first. */
-    static long allocateSeq(Handle h, String fileId, long sheetId, int count) {
-        long first = h.createQuery("SELECT next_seq FROM ksheet_sheets WHERE file_id = :f AND sheet_id = :s")
-                .bind("f", fileId).bind("s", sheetId).mapTo(Long.class).one();
-        h.createUpdate("UPDATE ksheet_sheets SET next_seq = :n WHERE file_id = :f AND sheet_id = :s")
-                .bind("n", first + count).bind("f", fileId).bind("s", sheetId).execute();
-        return first;
-    }
-
     // ---- grid cells
 
     static List<CellRow> cells(Handle h, String fileId, long sheetId, int r1, int r2, int c1, int c2) {
@@ -168,77 +150,6 @@ final class SheetStore {
     static void deleteMerge(Handle h, String fileId, long sheetId, MergeRow m) {
         h.createUpdate("DELETE FROM ksheet_merges WHERE file_id = :f AND sheet_id = :s AND row_from = :r AND col_from = :c")
                 .bind("f", fileId).bind("s", sheetId).bind("r", m.rowFrom()).bind("c", m.colFrom()).execute();
-    }
-
-    // ---- data tables
-
-    static List<FieldRow> fields(Handle h, String fileId, long sheetId) {
-        return h.createQuery("SELECT field_id, pos, name, type, items FROM ksheet_fields WHERE file_id = :f AND sheet_id = :s ORDER BY pos")
-                .bind("f", fileId).bind("s", sheetId)
-                .map((rs, ctx) -> new FieldRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5))).list();
-    }
-
-    static void insertField(Handle h, String fileId, long sheetId, FieldRow f) {
-        h.createUpdate("INSERT INTO ksheet_fields (file_id, sheet_id, field_id, pos, name, type, items) VALUES (:f, :s, :id, :pos, :name, :type, :items)")
-                .bind("f", fileId).bind("s", sheetId).bind("id", f.id()).bind("pos", f.pos()).bind("name", f.name())
-                .bind("type", f.type()).bind("items", f.items()).execute();
-    }
-
-    static void deleteField(Handle h, String fileId, long sheetId, String fieldId) {
-        h.createUpdate("DELETE FROM ksheet_fields WHERE file_id = :f AND sheet_id = :s AND field_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", fieldId).execute();
-    }
-
-    static List<ViewRow> views(Handle h, String fileId, long sheetId) {
-        return h.createQuery("SELECT view_id, pos, name, type FROM ksheet_views WHERE file_id = :f AND sheet_id = :s ORDER BY pos")
-                .bind("f", fileId).bind("s", sheetId)
-                .map((rs, ctx) -> new ViewRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4))).list();
-    }
-
-    static void insertView(Handle h, String fileId, long sheetId, ViewRow v) {
-        h.createUpdate("INSERT INTO ksheet_views (file_id, sheet_id, view_id, pos, name, type) VALUES (:f, :s, :id, :pos, :name, :type)")
-                .bind("f", fileId).bind("s", sheetId).bind("id", v.id()).bind("pos", v.pos()).bind("name", v.name())
-                .bind("type", v.type()).execute();
-    }
-
-    static void deleteView(Handle h, String fileId, long sheetId, String viewId) {
-        h.createUpdate("DELETE FROM ksheet_views WHERE file_id = :f AND sheet_id = :s AND view_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", viewId).execute();
-    }
-
-    /** Records with {@code seq > afterSeq} in creation order, at most {@code limit}. */
-    static List<RecordRow> records(Handle h, String fileId, long sheetId, long afterSeq, long skip, int limit) {
-        return h.createQuery("SELECT record_id, seq, fields FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND seq > :after "
-                        + "ORDER BY seq LIMIT :n OFFSET :skip")
-                .bind("f", fileId).bind("s", sheetId).bind("after", afterSeq).bind("n", limit).bind("skip", skip)
-                .map((rs, ctx) -> new RecordRow(rs.getString(1), rs.getLong(2), rs.getString(3))).list();
-    }
-
-    static Optional<RecordRow> record(Handle h, String fileId, long sheetId, String recordId) {
-        return h.createQuery("SELECT record_id, seq, fields FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", recordId)
-                .map((rs, ctx) -> new RecordRow(rs.getString(1), rs.getLong(2), rs.getString(3))).findOne();
-    }
-
-    static void insertRecord(Handle h, String fileId, long sheetId, RecordRow r) {
-        h.createUpdate("INSERT INTO ksheet_records (file_id, sheet_id, record_id, seq, fields) VALUES (:f, :s, :id, :seq, :fields)")
-                .bind("f", fileId).bind("s", sheetId).bind("id", r.id()).bind("seq", r.seq()).bind("fields", r.fields()).execute();
-    }
-
-    static void updateRecord(Handle h, String fileId, long sheetId, String recordId, String fields) {
-        h.createUpdate("UPDATE ksheet_records SET fields = :fields WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", recordId).bind("fields", fields).execute();
-    }
-
-    static void deleteRecord(Handle h, String fileId, long sheetId, String recordId) {
-        h.createUpdate("DELETE FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", recordId).execute();
-    }
-
-    /** A data table's primary field (its first field, when the table is created). */
-    static void setPrimaryField(Handle h, String fileId, long sheetId, String fieldId) {
-        h.createUpdate("UPDATE ksheet_sheets SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
-                .bind("pf", fieldId).bind("f", fileId).bind("s", sheetId).execute();
     }
 
     /** Removes a document's ksheet content (grid cells, merges, data tables): the file is gone for good. */

@@ -9,6 +9,7 @@ import io.yundoc.server.api.Call;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.quota.Tier;
+import io.yundoc.server.records.DataTableRules;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +80,7 @@ public final class TableRoutes implements ApiRoutes {
 
     private void deleteFields(Call c) {
         int sheet = sheet(c);
-        ObjectNode body = c.json(true);
+        ObjectNode body = idsBody(c, "fields");
         detail(c, tables.deleteFields(c.principal(), c.fileId("file_token"), sheet, body));
     }
 
@@ -96,7 +97,7 @@ public final class TableRoutes implements ApiRoutes {
 
     private void list(Call c) {
         int sheet = sheet(c);
-        TableService.ListQuery q = new TableService.ListQuery(preferId(c), intParam(c, "pageSize", 100),
+        DataTableRules.ListQuery q = new DataTableRules.ListQuery(preferId(c), intParam(c, "pageSize", 100),
                 c.query("viewId").orElse(null), longParam(c, "maxRecords"), c.queryList("fields"),
                 c.query("offset").orElse(null), longParam(c, "pageNum"), null);
         detail(c, tables.list(c.principal(), c.fileId("file_token"), sheet, q));
@@ -112,7 +113,7 @@ public final class TableRoutes implements ApiRoutes {
             throw ApiException.invalid("pageSize must be 1 to 1000");
         }
         List<String> fields = Json.stringList(b, "fields").orElse(c.queryList("fields"));
-        TableService.ListQuery q = new TableService.ListQuery(preferId, (int) pageSize,
+        DataTableRules.ListQuery q = new DataTableRules.ListQuery(preferId, (int) pageSize,
                 Json.text(b, "viewId").orElse(c.query("viewId").orElse(null)),
                 Json.integer(b, "maxRecords").orElse(longParam(c, "maxRecords")), fields,
                 Json.text(b, "offset").orElse(c.query("offset").orElse(null)),
@@ -137,7 +138,21 @@ public final class TableRoutes implements ApiRoutes {
 
     private void delete(Call c) {
         int sheet = sheet(c);
-        detail(c, tables.delete(c.principal(), c.fileId("file_token"), sheet, c.json(true)));
+        detail(c, tables.delete(c.principal(), c.fileId("file_token"), sheet, idsBody(c, "records")));
+    }
+
+    /** A body holding ids: {@code {"key":[...]}}, or a bare JSON array (§F2.4 accepts {@code ["H"]}), as for ksheet. */
+    private static ObjectNode idsBody(Call c, String key) {
+        byte[] raw = c.body();
+        String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (text.startsWith("[")) {
+            try {
+                return Json.MAPPER.createObjectNode().set(key, Json.MAPPER.readTree(raw));
+            } catch (java.io.IOException e) {
+                throw ApiException.invalid("body is not JSON");
+            }
+        }
+        return c.json(true);
     }
 
     private static int intParam(Call c, String name, int dflt) {

@@ -1,11 +1,11 @@
-package io.yundoc.server.tables;
+package io.yundoc.server.records;
 
 /**
  * Field, view and record ids of docs/api-families.md §F2.1: drawn per table from {@code [A-Za-z]{1,4}} by a counter
  * that never goes back (bijective base 52: 1 → A, 2 → B, 52 → z, 53 → AA), so ids are never reused and the documented
  * examples ({@code B}, {@code PP}) can be reached. Paging cursors reuse the alphabet with a {@code 0} separator.
  */
-final class TableIds {
+public final class TableIds {
     static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     /** The last counter value that still fits in four letters. */
     static final long MAX = 52L + 52L * 52 + 52L * 52 * 52 + 52L * 52 * 52 * 52;
@@ -43,7 +43,7 @@ final class TableIds {
     }
 
     /** True for a well-formed id ({@code [A-Za-z]{1,4}}); anything else cannot name a field, view or record. */
-    static boolean wellFormed(String s) {
+    public static boolean wellFormed(String s) {
         return s != null && s.length() >= 1 && s.length() <= 4 && decode(s) > 0;
     }
 

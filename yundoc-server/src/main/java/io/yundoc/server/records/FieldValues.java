@@ -1,4 +1,4 @@
-package io.yundoc.server.tables;
+package io.yundoc.server.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,7 +29,7 @@ final class FieldValues {
      * The stored form of {@code v} for field {@code f}, or null to clear the cell. {@code linkTargets} gives the ids that
      * exist in the link's table among those asked (the rule "不合法的 recordId 将会被忽略": others are dropped).
      */
-    static JsonNode parse(TableStore.Field f, JsonNode v, boolean preferId, Function<List<String>, Set<String>> linkTargets) {
+    static JsonNode parse(RecordStore.Field f, JsonNode v, boolean preferId, Function<List<String>, Set<String>> linkTargets) {
         if (v == null || v.isNull()) {
             return null;
         }
@@ -123,7 +123,7 @@ final class FieldValues {
         return false;
     }
 
-    private static String option(TableStore.Field f, String v, boolean preferId) {
+    private static String option(RecordStore.Field f, String v, boolean preferId) {
         return (preferId ? f.itemById(v) : f.itemByValue(v)).or(() -> preferId ? f.itemByValue(v) : f.itemById(v))
                 .orElseThrow(() -> ApiException.invalid("field " + f.name() + " has no option " + v)).id();
     }
@@ -164,7 +164,7 @@ final class FieldValues {
 
     /** The answered form of a stored value; null when the cell is empty (empty fields are left out, §F2.5). */
     @SuppressWarnings("RefactorSwitch") // the switch mixes statements and yields on purpose: one case per operation
-    static JsonNode render(TableStore.Field f, JsonNode stored, boolean preferId, Set<String> liveLinks) {
+    static JsonNode render(RecordStore.Field f, JsonNode stored, boolean preferId, Set<String> liveLinks) {
         if (stored == null || stored.isNull()) {
             return null;
         }
@@ -184,7 +184,7 @@ final class FieldValues {
             }
             case "Link" -> {
                 ArrayNode ids = F.arrayNode();
-                for (JsonNode id : stored) {
+                for (JsonNode id : linkIds(stored)) {
                     if (liveLinks == null || liveLinks.contains(id.asText())) {
                         ids.add(id.asText());
                     }
@@ -208,8 +208,19 @@ final class FieldValues {
         }
     }
 
+    /**
+     * The record ids of a stored Link cell: an array of ids; ksheet cells written before V12 hold the request's
+     * {@code {"recordIds":[…]}} object, read alike.
+     */
+    static JsonNode linkIds(JsonNode stored) {
+        if (stored == null || stored.isNull()) {
+            return F.arrayNode();
+        }
+        return stored.isObject() ? stored.path("recordIds") : stored;
+    }
+
     /** The texts a filter compares a cell by: option names, link ids, attachment names, numbers in plain form. */
-    static List<String> texts(TableStore.Field f, JsonNode stored) {
+    static List<String> texts(RecordStore.Field f, JsonNode stored) {
         List<String> out = new ArrayList<>();
         if (stored == null || stored.isNull()) {
             return out;
@@ -217,7 +228,7 @@ final class FieldValues {
         switch (f.type()) {
             case "SingleSelect" -> f.itemById(stored.asText()).ifPresent(i -> out.add(i.value()));
             case "MultipleSelect" -> stored.forEach(id -> f.itemById(id.asText()).ifPresent(i -> out.add(i.value())));
-            case "Link" -> stored.forEach(id -> out.add(id.asText()));
+            case "Link" -> linkIds(stored).forEach(id -> out.add(id.asText()));
             case "Attachment" -> stored.forEach(a -> out.add(a.path("fileName").asText()));
             case "Number" -> out.add(stored.decimalValue().stripTrailingZeros().toPlainString());
             default -> {

@@ -1,4 +1,4 @@
-package io.yundoc.server.tables;
+package io.yundoc.server.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.core.ApiException;
@@ -17,19 +17,67 @@ final class RecordFilter {
     static final Set<String> OPS = Set.of("Equals", "NotEqu", "Contains", "NotContains", "Greater", "Less", "Empty", "NotEmpty");
     static final int MAX_CRITERIA = 100;
 
-    record Criterion(TableStore.Field field, String op, List<String> values) {
+    record Criterion(RecordStore.Field field, String op, List<String> values) {
     }
 
     private final boolean and;
     private final List<Criterion> criteria;
+    /** Set when this filter is two filters that must both match (a view's and a request's). */
+    private final RecordFilter left;
+    private final RecordFilter right;
 
     private RecordFilter(boolean and, List<Criterion> criteria) {
         this.and = and;
         this.criteria = criteria;
+        this.left = null;
+        this.right = null;
+    }
+
+    private RecordFilter(RecordFilter left, RecordFilter right) {
+        this.and = true;
+        this.criteria = List.of();
+        this.left = left;
+        this.right = right;
     }
 
     /** Null for no filter; fields are named by name, or by id with {@code preferId} (either is accepted). */
-    static RecordFilter parse(JsonNode n, Map<String, TableStore.Field> byKey) {
+    static RecordFilter parse(JsonNode n, Map<String, RecordStore.Field> byKey) {
+        return parse(n, byKey, false);
+    }
+
+    /**
+     * A view's stored filter (fields by id): criteria on fields deleted since are left out, so deleting a field
+     * widens the views that filtered on it instead of breaking them.
+     */
+    static RecordFilter stored(JsonNode n, Map<String, RecordStore.Field> byId) {
+        return parse(n, byId, true);
+    }
+
+    /** Both filters (either may be null). */
+    static RecordFilter both(RecordFilter a, RecordFilter b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return new RecordFilter(a, b);
+    }
+
+    /** The stored form of this filter: {@code {mode, criteria:[{field: id, op, values}]}}. */
+    com.fasterxml.jackson.databind.node.ObjectNode toStored() {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        var o = f.objectNode().put("mode", and ? "AND" : "OR");
+        var cs = o.putArray("criteria");
+        for (Criterion c : criteria) {
+            var co = cs.addObject().put("field", c.field().fieldId()).put("op", c.op());
+            var vs = co.putArray("values");
+            c.values().forEach(vs::add);
+        }
+        return o;
+    }
+
+    private static RecordFilter parse(JsonNode n, Map<String, RecordStore.Field> byKey, boolean skipUnknown) {
         if (n == null || n.isNull() || n.isMissingNode()) {
             return null;
         }
@@ -52,7 +100,10 @@ final class RecordFilter {
             if (!c.isObject() || !c.path("field").isTextual() || !c.path("op").isTextual()) {
                 throw ApiException.invalid("each filter criterion needs field and op");
             }
-            TableStore.Field f = byKey.get(c.get("field").asText());
+            RecordStore.Field f = byKey.get(c.get("field").asText());
+            if (f == null && skipUnknown) {
+                continue;
+            }
             if (f == null) {
                 throw ApiException.invalid("filter names no field " + c.get("field").asText());
             }
@@ -81,7 +132,10 @@ final class RecordFilter {
         return new RecordFilter(mode.equals("AND"), out);
     }
 
-    boolean matches(TableStore.Row r) {
+    boolean matches(RecordStore.Row r) {
+        if (left != null) {
+            return left.matches(r) && right.matches(r);
+        }
         if (criteria.isEmpty()) {
             return true;
         }
