@@ -50,6 +50,14 @@ public final class OpsRoutes implements ApiRoutes {
         return this;
     }
 
+    /** Optional engines and whether each is installed, listed by /health as {@code engines} (never failing it). */
+    private final Map<String, java.util.function.BooleanSupplier> engines = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    public OpsRoutes engine(String name, java.util.function.BooleanSupplier present) {
+        engines.put(name, present);
+        return this;
+    }
+
     public OpsRoutes check(Check c) {
         checks.add(c);
         return this;
@@ -205,6 +213,11 @@ public final class OpsRoutes implements ApiRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", ready ? "UP" : "DOWN");
         m.put("checks", checks);
+        if (!engines.isEmpty()) {
+            Map<String, Boolean> present = new LinkedHashMap<>();
+            engines.forEach((k, v) -> present.put(k, v.getAsBoolean()));
+            m.put("engines", present);
+        }
         if (!warnings.isEmpty()) {
             m.put("warnings", warnings);
         }
