@@ -117,6 +117,16 @@ public final class ContentStore {
         return new BlobRecord(p.key(), p.size(), p.sha1(), p.md5(), now);
     }
 
+    /** Pins a blob that is already stored against collection (released by {@link #release}, or expiring). */
+    public void pin(String key) {
+        jdbi.useTransaction(h -> {
+            lockKey(h, key);
+            h.createUpdate("INSERT INTO blob_pins (pin_id, blob_key, expires_at) VALUES (:id, :k, :exp)")
+                    .bind("id", UUID.randomUUID().toString()).bind("k", key)
+                    .bind("exp", clockMillis.getAsLong() + PIN_MILLIS).execute();
+        });
+    }
+
     /**
      * Ends one pin of {@code key} taken by {@link #commit}: the metadata referring to the blob is committed (or was
      * abandoned). Pins count: any one of the key's pins goes. Best effort: a pin left behind expires.

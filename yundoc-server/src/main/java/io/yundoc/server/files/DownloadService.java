@@ -86,6 +86,32 @@ public final class DownloadService implements ApiRoutes {
         return baseUrl + "/dl/" + ticket + "/" + BlobResponder.pathSegment(name);
     }
 
+    /**
+     * The bytes a download URL of this server stands for ({@code <base>/dl/<ticket>/<name>}), when its ticket verifies,
+     * has not expired and names a live file's content: conversions read such a URL from the store instead of fetching
+     * it (docs/api-families.md §F3.2).
+     */
+    public Optional<BlobRecord> resolve(String baseUrl, String url) {
+        String prefix = baseUrl + "/dl/";
+        if (url == null || !url.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = url.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        Optional<DownloadTickets.Ticket> t = tickets.verify(rest.substring(0, slash));
+        if (t.isEmpty() || clock.epochSeconds() >= t.get().expiresAt()) {
+            return Optional.empty();
+        }
+        Optional<FileRecord> f = files.find(t.get().fileId());
+        if (f.isEmpty() || !f.get().live()) {
+            return Optional.empty();
+        }
+        return blobs.find(t.get().blobKey());
+    }
+
     /** Serves tickets whose id starts with {@code prefix} (never a file token's shape) from {@code source}. */
     public void source(String prefix, Source source) {
         sources.put(prefix, source);

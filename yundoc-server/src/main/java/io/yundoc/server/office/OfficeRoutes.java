@@ -29,14 +29,14 @@ public final class OfficeRoutes implements ApiRoutes {
         r.signed(Method.GET, BASE + "/convert/tasks/:task_id", Tier.READ, false, this::task);
         r.signed(Method.GET, "/api/v1/openapi/tasks/:task_id", Tier.READ, false, this::task);
         r.signed(Method.POST, BASE + "/extract/plaintext", Tier.CONVERT, false,
-                c -> c.ok(Map.of("text", office.extract(c.app().appId(), c.json(true)))));
+                c -> c.ok(Map.of("text", office.extract(c.app().appId(), c.json(true), c.baseUrl()))));
     }
 
     private void submit(Call c, String kind) {
         if (!office.engineAvailable()) {
             throw OfficeService.noEngine();
         }
-        c.ok(Map.of("task_id", office.submit(c.app().appId(), kind, c.json(true))));
+        c.ok(Map.of("task_id", office.submit(c.app().appId(), kind, c.json(true), c.baseUrl())));
     }
 
     private void task(Call c) {

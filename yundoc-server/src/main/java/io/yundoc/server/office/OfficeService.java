@@ -148,20 +148,14 @@ public final class OfficeService implements AutoCloseable {
     // ---------------------------------------------------------------- convert
 
     /** POST convert: validates, fetches the URL, stores the input and queues the task; returns its id. */
-    public String submit(String appId, String kind, ObjectNode body) {
+    public String submit(String appId, String kind, ObjectNode body, String baseUrl) {
         if (!engine.available()) {
             throw noEngine();
         }
         OfficeOptions o = OfficeOptions.parse(kind, body);
         String url = io.yundoc.server.core.Json.text(body, "url").orElse(null);
         long now = clock.millis();
-        BlobRecord input;
-        try (BlobStore.PendingBlob p = fetcher.fetchForApp(appId, url, maxInput)) {
-            if (p.size() == 0) {
-                throw ApiException.invalid("the document at url is empty");
-            }
-            input = content.commit(p, clock.epochSeconds());
-        }
+        BlobRecord input = input(appId, url, baseUrl);
         String taskId = TASK_PREFIX + ids.ids().lowerToken();
         try {
             checkPassword(input.key(), input.size(), o.ext(), o.password());
@@ -174,6 +168,27 @@ public final class OfficeService implements AutoCloseable {
             wake.notifyAll();
         }
         return taskId;
+    }
+
+    /**
+     * The input's blob, pinned (the caller releases it): a download URL this server issued (api.md §6) is read from the
+     * store, any other URL is fetched through the URL-import guard.
+     */
+    private BlobRecord input(String appId, String url, String baseUrl) {
+        Optional<BlobRecord> own = downloads.resolve(baseUrl, url);
+        if (own.isPresent()) {
+            if (own.get().size() > maxInput) {
+                throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "file larger than " + maxInput + " bytes");
+            }
+            content.pin(own.get().key());
+            return own.get();
+        }
+        try (BlobStore.PendingBlob p = fetcher.fetchForApp(appId, url, maxInput)) {
+            if (p.size() == 0) {
+                throw ApiException.invalid("the document at url is empty");
+            }
+            return content.commit(p, clock.epochSeconds());
+        }
     }
 
     /**
@@ -413,8 +428,7 @@ public final class OfficeService implements AutoCloseable {
     /** The stored options lose the password once the task ended (it is needed only while converting). */
     private void scrubPassword(String taskId, OfficeOptions o) {
         if (o != null && o.password() != null) {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE office_tasks SET options = :o WHERE task_id = :t")
-                    .bind("o", o.toJson(false)).bind("t", taskId).execute());
+            store.options(taskId, o.toJson(false));
         }
     }
 
@@ -647,7 +661,7 @@ public final class OfficeService implements AutoCloseable {
     // ---------------------------------------------------------------- extract
 
     /** POST extract (§F3.3 "Extraction"): synchronous; the text, at most 10 MiB of UTF-8. */
-    public String extract(String appId, ObjectNode body) {
+    public String extract(String appId, ObjectNode body, String baseUrl) {
         String name = OfficeOptions.filename(body);
         String ext = OfficeOptions.extension(name);
         if (!OfficeOptions.accepted("txt").contains(ext)) {
@@ -655,10 +669,7 @@ public final class OfficeService implements AutoCloseable {
         }
         String password = io.yundoc.server.core.Json.text(body, "password").filter(s -> !s.isEmpty()).orElse(null);
         String url = io.yundoc.server.core.Json.text(body, "url").orElse(null);
-        BlobRecord input;
-        try (BlobStore.PendingBlob p = fetcher.fetchForApp(appId, url, maxInput)) {
-            input = content.commit(p, clock.epochSeconds());
-        }
+        BlobRecord input = input(appId, url, baseUrl);
         Path dir = workDir.resolve("extract").resolve(ids.internal());
         try {
             jdbi.useHandle(h -> io.yundoc.server.blob.BlobIndexStore.record(h, input));

@@ -105,6 +105,12 @@ final class OfficeStore {
         });
     }
 
+    /** Replaces a task's stored options (the password leaves them when the task ends). */
+    void options(String taskId, String json) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE office_tasks SET options = :o WHERE task_id = :t")
+                .bind("o", json).bind("t", taskId).execute());
+    }
+
     List<Output> outputs(String taskId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT task_id, seq, name, blob_key, size FROM office_outputs "
                         + "WHERE task_id = :t ORDER BY seq")
