@@ -20,7 +20,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Duration loginMaxDelay, Office office) {
 
     /**
-     * The office engine (docs/api-families.md §F3, design.md "Configuration"): {@code home} names the LibreOffice
+     * The office engine (docs/api-families.md §F3, design.md "Running it"): {@code home} names the LibreOffice
      * installation ({@code --office-home}; null: found on the PATH), {@code processes} long-lived office processes,
      * each task at most {@code taskTimeout}, a process restarted after {@code maxTasksPerProcess} tasks, inputs at most
      * {@code maxInput} bytes.

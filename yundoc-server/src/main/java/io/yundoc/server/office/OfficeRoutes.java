@@ -8,9 +8,10 @@ import io.yundoc.server.quota.Tier;
 import java.util.Map;
 
 /**
- * The conversion and extraction routes of docs/api-families.md §F3 (WPS-2, no scope). Convert POSTs are metered in
- * tier C only when an engine is installed: without one they answer 30005 and cost nothing (§F3.3 "Converter").
- * Task queries count against R (§F3.3); {@code GET /tasks/:task_id} is the solution.wps.cn-style alias.
+ * The conversion and extraction routes of docs/api-families.md §F3 (WPS-2, no scope), metered in tier C. Without an
+ * engine the convert POSTs answer 30005 (§F3.3 "Converter"); their tier stays C so the route table, and the
+ * /openapi document generated from the same facts, do not depend on what is installed (§F3.5). Task queries count
+ * against R (§F3.3); {@code GET /tasks/:task_id} is the solution.wps.cn-style alias.
  */
 public final class OfficeRoutes implements ApiRoutes {
     static final String BASE = "/api/v1/openapi/office";
@@ -22,9 +23,8 @@ public final class OfficeRoutes implements ApiRoutes {
 
     @Override
     public void routes(Routes r) {
-        Tier convert = office.engineAvailable() ? Tier.CONVERT : null;
         for (String kind : new String[]{"pdf", "jpg", "txt"}) {
-            r.signed(Method.POST, BASE + "/convert/files/to/" + kind, convert, false, c -> submit(c, kind));
+            r.signed(Method.POST, BASE + "/convert/files/to/" + kind, Tier.CONVERT, false, c -> submit(c, kind));
         }
         r.signed(Method.GET, BASE + "/convert/tasks/:task_id", Tier.READ, false, this::task);
         r.signed(Method.GET, "/api/v1/openapi/tasks/:task_id", Tier.READ, false, this::task);
