@@ -62,7 +62,7 @@ class OfficeConvertTest {
                 .office(new ServerConfig.Office(null, 1, Duration.ofSeconds(90), 50, 20L << 20)));
         app = ts.app("test");
         other = ts.app("test");
-        origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        origin = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         origin.createContext("/", ex -> {
             byte[] body = served.get(ex.getRequestURI().getPath());
             if (body == null) {
