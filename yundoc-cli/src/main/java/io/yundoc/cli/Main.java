@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, AdminCommand.class,
                 LoginCommand.class, LogoutCommand.class, LsCommand.class, UploadCommand.class, DownloadCommand.class,
                 RmCommand.class, MvCommand.class, CpCommand.class, ShareCommand.class, UnshareCommand.class, InfoCommand.class,
-                VersionsCommand.class, SheetCommand.class, CompletionCommand.class, WaitCommand.class, TableCommand.class, CommandLine.HelpCommand.class},
+                VersionsCommand.class, SheetCommand.class, CompletionCommand.class, WaitCommand.class, TableCommand.class, ConvertCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

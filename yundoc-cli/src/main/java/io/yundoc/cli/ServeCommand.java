@@ -130,6 +130,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--extract-heap", defaultValue = "256MiB", converter = Units.SizeConverter.class,
             description = "heap cap of the text-extractor process (default ${DEFAULT-VALUE})")
     long extractHeap;
+    @Option(names = "--office-home", description = "LibreOffice installation dir (default: soffice found on the PATH)")
+    String officeHome;
+    @Option(names = "--office-processes", defaultValue = "1",
+            description = "long-lived office processes converting documents (default ${DEFAULT-VALUE})")
+    int officeProcesses;
+    @Option(names = "--office-task-timeout", defaultValue = "120s", converter = Units.DurationConverter.class,
+            description = "time limit of one conversion; the office process is killed and restarted past it (default ${DEFAULT-VALUE})")
+    Duration officeTaskTimeout;
+    @Option(names = "--office-max-tasks-per-process", defaultValue = "200",
+            description = "an office process is restarted after this many conversions (default ${DEFAULT-VALUE})")
+    int officeMaxTasks;
+    @Option(names = "--office-max-input", defaultValue = "100MiB", converter = Units.SizeConverter.class,
+            description = "largest document accepted for conversion or extraction, else 30008 (default ${DEFAULT-VALUE})")
+    long officeMaxInput;
     @Option(names = "--login-max-delay", defaultValue = "25s", converter = Units.DurationConverter.class,
             description = "cap of the delay after failed logins per account or client address (default ${DEFAULT-VALUE})")
     Duration loginMaxDelay;
@@ -153,7 +167,9 @@ final class ServeCommand implements Callable<Integer> {
                 .headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout).minFreeSpace(minFreeSpace)
                 .refreshRotation(refreshRotation == Rotation.rotate ? ServerConfig.RefreshRotation.ROTATE : ServerConfig.RefreshRotation.KEEP)
                 .extractTimeout(extractTimeout).extractHeap(extractHeap).loginMaxDelay(loginMaxDelay)
-                .webhookClaimLease(webhookClaimLease).build();
+                .webhookClaimLease(webhookClaimLease)
+                .office(new ServerConfig.Office(officeHome, officeProcesses, officeTaskTimeout, officeMaxTasks, officeMaxInput))
+                .build();
         QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
         long started = System.nanoTime();
         YundocServer server = YundocServer.start(cfg);

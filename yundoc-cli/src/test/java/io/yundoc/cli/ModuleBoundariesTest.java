@@ -103,7 +103,8 @@ class ModuleBoundariesTest {
             "io.yundoc.server.oauth", "io.yundoc.server.files", "io.yundoc.server.links", "io.yundoc.server.appspace",
             "io.yundoc.server.blob", "io.yundoc.server.quota", "io.yundoc.server.admin", "io.yundoc.server.web",
             "io.yundoc.server.migrate", "io.yundoc.server.core", "io.yundoc.server.http", "io.yundoc.server.sheets",
-            "io.yundoc.server.tables", "io.yundoc.server.records", "io.yundoc.server.webhooks", "io.yundoc.server.drive", "io.yundoc.server.inspect");
+            "io.yundoc.server.tables", "io.yundoc.server.records", "io.yundoc.server.webhooks", "io.yundoc.server.drive",
+            "io.yundoc.server.inspect", "io.yundoc.server.office");
 
     /** The Jdbi calls that carry SQL; a service may open a transaction and hand the {@code Handle} on, nothing more. */
     static final Set<String> STATEMENTS = Set.of("createQuery", "createUpdate", "execute", "select", "createBatch",

@@ -37,6 +37,7 @@ public final class YundocClient implements AutoCloseable {
     private final Sheets sheets;
     private final AppSpace appSpace;
     private final Tables tables;
+    private final Office office;
     private final String baseUrl;
 
     private YundocClient(Builder b) {
@@ -53,6 +54,7 @@ public final class YundocClient implements AutoCloseable {
         this.sheets = new Sheets(transport);
         this.appSpace = new AppSpace(transport, downloader);
         this.tables = new Tables(transport);
+        this.office = new Office(transport);
     }
 
     /** A builder; {@link Builder#baseUrl} is required. */
@@ -88,6 +90,11 @@ public final class YundocClient implements AutoCloseable {
     /** Light tables ({@code .dbt}) and their webhooks, with the user's access token. */
     public Tables tables() {
         return tables;
+    }
+
+    /** Conversion and extraction of Office documents and PDFs, signed with WPS-2 (docs/api-families.md §F3). */
+    public Office office() {
+        return office;
     }
 
     /** The OAuth helper: authorize URL, code exchange, refresh. */

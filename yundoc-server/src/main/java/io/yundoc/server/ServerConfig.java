@@ -17,7 +17,19 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                            Duration recycleRetention, boolean rowCache, Duration drainTimeout,
                            Duration headerTimeout, Duration bodyIdleTimeout, long minFreeSpace,
                            RefreshRotation refreshRotation, Duration extractTimeout, long extractHeap,
-                           Duration loginMaxDelay, Duration webhookClaimLease) {
+                           Duration loginMaxDelay, Duration webhookClaimLease, Office office) {
+
+    /**
+     * The office engine (docs/api-families.md §F3, design.md "Running it"): {@code home} names the LibreOffice
+     * installation ({@code --office-home}; null: found on the PATH), {@code processes} long-lived office processes,
+     * each task at most {@code taskTimeout}, a process restarted after {@code maxTasksPerProcess} tasks, inputs at most
+     * {@code maxInput} bytes.
+     */
+    public record Office(String home, int processes, Duration taskTimeout, int maxTasksPerProcess, long maxInput) {
+        public static Office defaults() {
+            return new Office(null, 1, Duration.ofMinutes(2), 200, 100L << 20);
+        }
+    }
 
     /** What a refresh does with the refresh token it was given (docs: OAuth refresh). */
     public enum RefreshRotation {
@@ -59,7 +71,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache)
                 .drainTimeout(drainTimeout).headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout)
                 .minFreeSpace(minFreeSpace).refreshRotation(refreshRotation).extractTimeout(extractTimeout)
-                .extractHeap(extractHeap).loginMaxDelay(loginMaxDelay).webhookClaimLease(webhookClaimLease);
+                .extractHeap(extractHeap).loginMaxDelay(loginMaxDelay).webhookClaimLease(webhookClaimLease).office(office);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -116,6 +128,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private RefreshRotation refreshRotation = RefreshRotation.KEEP;
         private Duration extractTimeout = Duration.ofSeconds(30);
         private long extractHeap = 256L << 20;
+        private Office office = Office.defaults();
         private Duration loginMaxDelay = Duration.ofSeconds(25);
         private Duration webhookClaimLease = Duration.ofSeconds(60);
 
@@ -169,6 +182,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         public Builder extractTimeout(Duration v) { extractTimeout = v; return this; }
         /** Heap cap of the text-extractor process. */
         public Builder extractHeap(long v) { extractHeap = v; return this; }
+        /** The office engine's settings (--office-*). */
+        public Builder office(Office v) { office = v; return this; }
         /** Cap of the delay a login waits after failed attempts for its account or client address. */
         public Builder loginMaxDelay(Duration v) { loginMaxDelay = v; return this; }
         /**
@@ -270,11 +285,23 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (loginMaxDelay == null || loginMaxDelay.isNegative() || loginMaxDelay.compareTo(Duration.ofMinutes(5)) > 0) {
                 throw new IllegalArgumentException("--login-max-delay must be between 0s and 5m");
             }
+            if (office == null || office.processes() < 1 || office.processes() > 16) {
+                throw new IllegalArgumentException("--office-processes must be between 1 and 16");
+            }
+            if (office.taskTimeout() == null || office.taskTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("--office-task-timeout must be at least 1s");
+            }
+            if (office.maxTasksPerProcess() < 1) {
+                throw new IllegalArgumentException("--office-max-tasks-per-process must be at least 1");
+            }
+            if (office.maxInput() < 1024) {
+                throw new IllegalArgumentException("--office-max-input must be at least 1KiB");
+            }
             return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
                     dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
                     loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
                     trustedProxies, recycleRetention, rowCache, drainTimeout, headerTimeout, bodyIdleTimeout, minFreeSpace,
-                    refreshRotation, extractTimeout, extractHeap, loginMaxDelay, webhookClaimLease);
+                    refreshRotation, extractTimeout, extractHeap, loginMaxDelay, webhookClaimLease, office);
         }
     }
 }

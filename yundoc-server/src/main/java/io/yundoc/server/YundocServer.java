@@ -103,6 +103,8 @@ public final class YundocServer implements AutoCloseable {
     private final Metrics metrics;
     private final io.yundoc.server.http.GuardedHttp1 connections;
     private final io.yundoc.server.webhooks.WebhookDispatcher webhooks;
+    private final io.yundoc.server.office.OfficeService office;
+    private final io.yundoc.server.office.OfficeEngine officeEngine;
 
     /**
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
@@ -248,8 +250,9 @@ public final class YundocServer implements AutoCloseable {
                 config.dev() ? faults : null, metrics, publicUrl, disk, db.readCache()));
         api.add(new PersonalFileRoutes(files, downloads));
         api.add(new LinkRoutes(links).withEditTokens(editTokens));
-        api.add(new io.yundoc.server.files.DriveRoutes(drive, new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
-                config.cloudTimeout(), config.cloudConcurrency())));
+        io.yundoc.server.files.CloudImporter urlFetcher = new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
+                config.cloudTimeout(), config.cloudConcurrency());
+        api.add(new io.yundoc.server.files.DriveRoutes(drive, urlFetcher));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
         io.yundoc.server.sheets.SheetService sheetService = new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
@@ -281,11 +284,23 @@ public final class YundocServer implements AutoCloseable {
                 config.embeddedDatabase(), config.webhookClaimLease());
         opened.push(webhooks);
         api.add(new io.yundoc.server.tables.TableRoutes(tables));
+        // conversion and extraction (docs/api-families.md §F3): office processes start on first use, not at boot
+        ServerConfig.Office officeConfig = config.office();
+        this.officeEngine = new io.yundoc.server.office.OfficeEngine(officeConfig.home(),
+                config.dataDir().resolve("office"), officeConfig.processes(), officeConfig.taskTimeout(),
+                officeConfig.maxTasksPerProcess());
+        opened.push(officeEngine);
+        this.office = new io.yundoc.server.office.OfficeService(db.jdbi(), officeEngine, content, blobStore, downloads,
+                urlFetcher, clock, ids, config.dataDir().resolve("office"), officeConfig.maxInput(),
+                officeConfig.taskTimeout(), officeConfig.processes(), config.extractTimeout(), config.extractHeap());
+        opened.push(office);
+        api.add(new io.yundoc.server.office.OfficeRoutes(office));
         api.add(new io.yundoc.server.webhooks.WebhookRoutes(webhookService, config.dev()));
         io.micrometer.core.instrument.Gauge.builder("yundoc_data_dir_free_bytes", disk, d -> d.usable())
                 .description("usable bytes on the data dir's file system (/health warns below --min-free-space)")
                 .register(metrics.registry());
         OpsRoutes ops = new OpsRoutes(db, blobStore, metrics).disk(disk);
+        ops.engine("office", officeEngine::available);
         if (quotaCounter instanceof RedisQuotaCounter rq) {
             // fail open: Redis down is a warning (counts go on locally); fail closed: metered calls fail, not ready
             ops.check(new OpsRoutes.Check("quota", () -> rq.up() ? "UP" : "DOWN", !failOpen));
@@ -664,6 +679,9 @@ public final class YundocServer implements AutoCloseable {
     /** Blob garbage collector (grace 1 h, every 15 min); app-space code may call {@code collect()} too. */
     public io.yundoc.server.files.BlobCollector blobCollector() { return blobCollector; }
 
+    /** Conversion and the preview PDFs of Office documents (docs/architecture.md "Office engine"). */
+    public io.yundoc.server.office.OfficeService office() { return office; }
+
     /** Every registered route (the table {@code /openapi} is checked against). */
     public List<Endpoint> routes() { return routes; }
 
@@ -685,6 +703,8 @@ public final class YundocServer implements AutoCloseable {
         contentIndex.close();
         blobCollector.close();
         webhooks.close();
+        office.close();
+        officeEngine.close(); // ends the office processes
         if (poller != null) {
             poller.shutdownNow();
         }

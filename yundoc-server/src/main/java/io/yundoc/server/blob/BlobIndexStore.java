@@ -52,11 +52,14 @@ public final class BlobIndexStore {
         });
     }
 
-    /** Keys of blobs stored before {@code cutoff} that no file or version row names (collection candidates). */
+    /** Keys of blobs stored before {@code cutoff} that no file, version or office row names (collection candidates). */
     public static java.util.List<String> unreferencedBefore(Handle h, long cutoff) {
         return h.createQuery("SELECT b.blob_key FROM blobs b WHERE b.created_at < :c "
                         + "AND NOT EXISTS (SELECT 1 FROM file_versions v WHERE v.blob_key = b.blob_key) "
-                        + "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_key = b.blob_key)")
+                        + "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.blob_key = b.blob_key) "
+                        + "AND NOT EXISTS (SELECT 1 FROM office_tasks t WHERE t.input_blob = b.blob_key) "
+                        + "AND NOT EXISTS (SELECT 1 FROM office_outputs o WHERE o.blob_key = b.blob_key) "
+                        + "AND NOT EXISTS (SELECT 1 FROM office_previews p WHERE p.blob_key = b.blob_key)")
                 .bind("c", cutoff).mapTo(String.class).list();
     }
 }

@@ -68,8 +68,28 @@ public final class CloudImporter {
             throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL imports running for this app",
                     Map.of("Retry-After", "5"));
         }
-        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos())) {
+        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos(), files.content().maxUpload())) {
             return files.upload(p, name, where, blob);
+        } finally {
+            n.decrementAndGet();
+        }
+    }
+
+    /**
+     * Fetches a URL for an app's conversion or extraction (docs/api-families.md §F3.2): the same guard, redirects,
+     * deadline and per-app concurrency as URL import, at most {@code maxBytes} (30008). The caller commits or closes
+     * the pending blob.
+     */
+    public BlobStore.PendingBlob fetchForApp(String appId, String url, long maxBytes) {
+        URI uri = parse(url);
+        AtomicInteger n = running.computeIfAbsent(appId, k -> new AtomicInteger());
+        if (n.incrementAndGet() > perApp) {
+            n.decrementAndGet();
+            throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL fetches running for this app",
+                    Map.of("Retry-After", "5"));
+        }
+        try {
+            return fetch(uri, System.nanoTime() + total.toNanos(), maxBytes);
         } finally {
             n.decrementAndGet();
         }
@@ -97,7 +117,7 @@ public final class CloudImporter {
         }
     }
 
-    private BlobStore.PendingBlob fetch(URI start, long deadline) {
+    private BlobStore.PendingBlob fetch(URI start, long deadline, long maxBytes) {
         URI uri = start;
         for (int hop = 0; ; hop++) {
             Response r = request(uri, deadline);
@@ -118,10 +138,11 @@ public final class CloudImporter {
                 throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "remote answered HTTP " + r.status);
             }
             try (r) {
-                if (r.length > files.content().maxUpload()) {
-                    throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "remote file larger than " + files.content().maxUpload() + " bytes");
+                long limit = Math.min(maxBytes, files.content().maxUpload());
+                if (r.length > limit) {
+                    throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "remote file larger than " + limit + " bytes");
                 }
-                return files.content().receive(r.body);
+                return files.content().receive(r.body, limit);
             } catch (SocketTimeoutException e) {
                 throw new ApiException(ErrorCode.TIMEOUT, "remote fetch took too long");
             } catch (IOException e) {

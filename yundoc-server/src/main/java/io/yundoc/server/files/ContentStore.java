@@ -43,7 +43,8 @@ public final class ContentStore {
     private static final Logger LOG = Logger.getLogger(ContentStore.class.getName());
     /** Every (table, column) that refers to a blob key. A new table that does must be added here. */
     static final List<String[]> REFERENCES = List.of(new String[]{"files", "blob_key"},
-            new String[]{"file_versions", "blob_key"});
+            new String[]{"file_versions", "blob_key"}, new String[]{"office_tasks", "input_blob"},
+            new String[]{"office_outputs", "blob_key"}, new String[]{"office_previews", "blob_key"});
     static final long PIN_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private final BlobStore blobs;
     private final long maxUpload;
@@ -71,10 +72,16 @@ public final class ContentStore {
 
     /** Streams into a pending blob; over the limit → 30008 and nothing kept. */
     public BlobStore.PendingBlob receive(InputStream in) throws IOException {
+        return receive(in, maxUpload);
+    }
+
+    /** {@link #receive(InputStream)} with a lower limit of the caller's (conversion inputs and outputs). */
+    public BlobStore.PendingBlob receive(InputStream in, long max) throws IOException {
+        long limit = Math.min(max, maxUpload);
         try {
-            return blobs.write(in, maxUpload);
+            return blobs.write(in, limit);
         } catch (BlobStore.BlobTooLargeException e) {
-            throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "file larger than " + maxUpload + " bytes");
+            throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "file larger than " + limit + " bytes");
         }
     }
 
@@ -108,6 +115,16 @@ public final class ContentStore {
             throw e;
         }
         return new BlobRecord(p.key(), p.size(), p.sha1(), p.md5(), now);
+    }
+
+    /** Pins a blob that is already stored against collection (released by {@link #release}, or expiring). */
+    public void pin(String key) {
+        jdbi.useTransaction(h -> {
+            lockKey(h, key);
+            h.createUpdate("INSERT INTO blob_pins (pin_id, blob_key, expires_at) VALUES (:id, :k, :exp)")
+                    .bind("id", UUID.randomUUID().toString()).bind("k", key)
+                    .bind("exp", clockMillis.getAsLong() + PIN_MILLIS).execute();
+        });
     }
 
     /**

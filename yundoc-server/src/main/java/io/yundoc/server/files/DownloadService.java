@@ -26,6 +26,14 @@ public final class DownloadService implements ApiRoutes {
     private final BlobResponder responder;
     private final ServerClock clock;
     private final long ttlSeconds;
+    /** Owners of tickets that are not files (id prefix → names), e.g. conversion outputs (api-families.md §F3.3). */
+    private final java.util.Map<String, Source> sources = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Bytes that are not a file's: the name to serve them under, while they are still kept. */
+    public interface Source {
+        /** The name of the output with this id and blob, or empty once it is gone. */
+        Optional<String> name(String id, String blobKey);
+    }
 
     public DownloadService(DownloadTickets tickets, FileStore files, BlobIndexStore blobs, BlobResponder responder,
                            ServerClock clock, Duration ttl) {
@@ -72,6 +80,43 @@ public final class DownloadService implements ApiRoutes {
         return baseUrl + "/dl/" + ticket + "/" + BlobResponder.pathSegment(name);
     }
 
+    /** A fresh temporary URL valid {@code ttl} for bytes owned by a {@link #source} (id starting with its prefix). */
+    public String url(String baseUrl, String id, String blobKey, String name, Duration ttl) {
+        String ticket = tickets.mint(id, blobKey, clock.epochSeconds() + ttl.toSeconds());
+        return baseUrl + "/dl/" + ticket + "/" + BlobResponder.pathSegment(name);
+    }
+
+    /**
+     * The bytes a download URL of this server stands for ({@code <base>/dl/<ticket>/<name>}), when its ticket verifies,
+     * has not expired and names a live file's content: conversions read such a URL from the store instead of fetching
+     * it (docs/api-families.md §F3.2).
+     */
+    public Optional<BlobRecord> resolve(String baseUrl, String url) {
+        String prefix = baseUrl + "/dl/";
+        if (url == null || !url.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        String rest = url.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        Optional<DownloadTickets.Ticket> t = tickets.verify(rest.substring(0, slash));
+        if (t.isEmpty() || clock.epochSeconds() >= t.get().expiresAt()) {
+            return Optional.empty();
+        }
+        Optional<FileRecord> f = files.find(t.get().fileId());
+        if (f.isEmpty() || !f.get().live()) {
+            return Optional.empty();
+        }
+        return blobs.find(t.get().blobKey());
+    }
+
+    /** Serves tickets whose id starts with {@code prefix} (never a file token's shape) from {@code source}. */
+    public void source(String prefix, Source source) {
+        sources.put(prefix, source);
+    }
+
     @Override
     public void routes(Routes router) {
         router.open(Method.GET, "/dl/:ticket/:name", this::serve);
@@ -88,6 +133,17 @@ public final class DownloadService implements ApiRoutes {
         long now = clock.epochSeconds();
         if (now >= t.expiresAt()) {
             throw ApiException.denied("download url expired");
+        }
+        for (var e : sources.entrySet()) {
+            if (t.fileId().startsWith(e.getKey())) {
+                String name = e.getValue().name(t.fileId(), t.blobKey())
+                        .orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "output no longer kept"));
+                BlobRecord b = blobs.find(t.blobKey()).orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "content gone"));
+                responder.serve(c.request(), c.response(), new BlobResponder.Body(b.key(), b.size(), b.sha1(), b.createdAt(),
+                        name, io.yundoc.server.blob.ContentTypes.of(name),
+                        "private, max-age=" + Math.max(0, t.expiresAt() - now), false));
+                return;
+            }
         }
         Optional<FileRecord> f = files.find(t.fileId());
         if (f.isEmpty() || !f.get().live()) {

@@ -34,9 +34,10 @@ import java.util.logging.Logger;
  * (exit status 3), killed at the time budget, another exit, or a parse error reported by the child. ForkParser would
  * stream SAX events over its own serialisation and restart semantics we would still have to wrap for the time budget.
  *
- * <p>One caller at a time (the indexer thread); {@link #close} may come from another thread and ends the child.
+ * <p>One caller at a time (the indexer thread; office extraction keeps an instance of its own behind a lock);
+ * {@link #close} may come from another thread and ends the child.
  */
-final class TextExtractor implements AutoCloseable {
+public final class TextExtractor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TextExtractor.class.getName());
     /** Loading Tika in a fresh JVM on a busy machine; not part of any file's budget. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -44,7 +45,7 @@ final class TextExtractor implements AutoCloseable {
     private static final int OOM_EXIT = 3;
 
     /** Exactly one of text (possibly empty) and failure is set. */
-    record Outcome(String text, String failure, Kind kind) {
+    public record Outcome(String text, String failure, Kind kind) {
         static Outcome text(String t) {
             return new Outcome(t, null, null);
         }
@@ -55,7 +56,7 @@ final class TextExtractor implements AutoCloseable {
     }
 
     /** Failure kinds, the {@code reason} label of {@code yundoc_index_failures_total}. */
-    enum Kind {
+    public enum Kind {
         UNREADABLE, TIMEOUT, OUT_OF_MEMORY, CRASHED, TOO_LARGE, INTERRUPTED,
         /** Not the file's doing: the server is stopping. */
         STOPPED,
@@ -74,7 +75,7 @@ final class TextExtractor implements AutoCloseable {
     private volatile boolean closed;
     private int starts;
 
-    TextExtractor(Duration timeout, long heapBytes, int maxChars) {
+    public TextExtractor(Duration timeout, long heapBytes, int maxChars) {
         this(timeout, maxChars, ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()), heapBytes);
     }
@@ -111,7 +112,7 @@ final class TextExtractor implements AutoCloseable {
     }
 
     /** The text of {@code file} (named {@code name}, for type detection), at most {@code maxChars} characters. */
-    Outcome extract(Path file, String name) {
+    public Outcome extract(Path file, String name) {
         Child c;
         try {
             c = running();

@@ -32,7 +32,7 @@ public final class OpsRoutes implements ApiRoutes {
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "web");
+    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "office", "web");
 
     /** Further health checks (e.g. the quota backend): name → status; a non-critical one only warns. */
     public record Check(String name, java.util.function.Supplier<String> status, boolean critical) {
@@ -47,6 +47,14 @@ public final class OpsRoutes implements ApiRoutes {
      */
     public OpsRoutes disk(DiskSpace d) {
         this.disk = d;
+        return this;
+    }
+
+    /** Optional engines and whether each is installed, listed by /health as {@code engines} (never failing it). */
+    private final Map<String, java.util.function.BooleanSupplier> engines = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    public OpsRoutes engine(String name, java.util.function.BooleanSupplier present) {
+        engines.put(name, present);
         return this;
     }
 
@@ -69,7 +77,7 @@ public final class OpsRoutes implements ApiRoutes {
     }
 
     /** Operation tags of the API families beyond the KDocs file API: {@code /openapi?set=families} (and /docs' second half). */
-    static final java.util.Set<String> FAMILY_TAGS = java.util.Set.of("et", "ksheet", "tables", "webhooks", "web");
+    static final java.util.Set<String> FAMILY_TAGS = java.util.Set.of("et", "ksheet", "tables", "webhooks", "office", "web");
 
     /**
      * The document ({@code all}), or only the operations of the file API ({@code core}) or of the other families
@@ -205,6 +213,11 @@ public final class OpsRoutes implements ApiRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", ready ? "UP" : "DOWN");
         m.put("checks", checks);
+        if (!engines.isEmpty()) {
+            Map<String, Boolean> present = new LinkedHashMap<>();
+            engines.forEach((k, v) -> present.put(k, v.getAsBoolean()));
+            m.put("engines", present);
+        }
         if (!warnings.isEmpty()) {
             m.put("warnings", warnings);
         }

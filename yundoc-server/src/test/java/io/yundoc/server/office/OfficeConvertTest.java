@@ -1,0 +1,395 @@
+package io.yundoc.server.office;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.yundoc.server.ServerConfig;
+import io.yundoc.server.TestServer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.poi.poifs.crypt.EncryptionInfo;
+import org.apache.poi.poifs.crypt.EncryptionMode;
+import org.apache.poi.poifs.crypt.Encryptor;
+import org.apache.poi.poifs.filesystem.POIFSFileSystem;
+import org.apache.poi.xslf.usermodel.XMLSlideShow;
+import org.apache.poi.xslf.usermodel.XSLFTextBox;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.poi.xwpf.usermodel.BreakType;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.apache.poi.xwpf.usermodel.XWPFRun;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real conversions on the real office engine (docs/api-families.md §F3): generated .docx/.xlsx/.pptx with CJK text
+ * become PDFs (page count and text checked with PDFBox), page images (dimensions checked) and page texts; every error
+ * of §F3.4; encrypted inputs; SSRF refusals; a stuck conversion killed at its time limit. Needs LibreOffice and
+ * poppler-utils (.ci/run installs them).
+ */
+@Tag("integration")
+class OfficeConvertTest {
+    static final String API = "/api/v1/openapi";
+    static final String CJK = "你好世界 yundoc 转换";
+    static TestServer ts;
+    static TestServer.App app;
+    static TestServer.App other;
+    static HttpServer origin;
+    static final Map<String, byte[]> served = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        ts = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32"))
+                .office(new ServerConfig.Office(null, 1, Duration.ofSeconds(90), 50, 20L << 20)));
+        app = ts.app("test");
+        other = ts.app("test");
+        origin = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        origin.createContext("/", ex -> {
+            byte[] body = served.get(ex.getRequestURI().getPath());
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+            } else {
+                ex.sendResponseHeaders(200, body.length);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(body);
+                }
+            }
+            ex.close();
+        });
+        origin.start();
+        served.put("/two-pages.docx", docx(2));
+        served.put("/sheet.xlsx", xlsx());
+        served.put("/slides.pptx", pptx(3));
+        served.put("/locked.docx", encrypted(docx(1), "s3cret"));
+        served.put("/garbage.docx", "this is not a word document at all".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    static void stop() {
+        origin.stop(0);
+        ts.close();
+    }
+
+    static String url(String path) {
+        return "http://127.0.0.1:" + origin.getAddress().getPort() + path;
+    }
+
+    static HttpResponse<String> post(TestServer.App a, String path, String json) {
+        return ts.signed(a, "POST", API + path, json.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    static String submit(String kind, String json) {
+        JsonNode n = TestServer.json(post(app, "/office/convert/files/to/" + kind, json));
+        assertThat(n.path("code").asInt()).as(n.toString()).isZero();
+        String id = n.path("data").path("task_id").asText();
+        assertThat(id).startsWith("cvt_").hasSizeGreaterThan(20);
+        return id;
+    }
+
+    static JsonNode task(TestServer.App a, String id) {
+        return TestServer.json(ts.signed(a, "GET", API + "/office/convert/tasks/" + id, null, "application/json"));
+    }
+
+    static JsonNode finished(String id) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            last[0] = task(app, id);
+            return !last[0].path("data").path("status").asText().equals("processing");
+        });
+        return last[0].path("data");
+    }
+
+    static byte[] download(String url) throws Exception {
+        HttpResponse<byte[]> r = ts.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    static int code(HttpResponse<String> r) {
+        return TestServer.json(r).path("code").asInt();
+    }
+
+    @Test
+    void docxToPdfKeepsPagesAndCjkText() throws Exception {
+        JsonNode d = finished(submit("pdf", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"文字文稿.docx\"}"));
+        assertThat(d.path("status").asText()).as(d.toString()).isEqualTo("success");
+        assertThat(d.path("progress").asInt()).isEqualTo(100);
+        assertThat(d.path("task").path("resource_size").asLong()).isEqualTo(served.get("/two-pages.docx").length);
+        JsonNode pdfs = d.path("result").path("pdfs");
+        assertThat(pdfs).hasSize(1);
+        String u = pdfs.get(0).path("url").asText();
+        assertThat(u).contains("/dl/").endsWith(".pdf");
+        byte[] pdf = download(u);
+        assertThat((long) pdf.length).isEqualTo(pdfs.get(0).path("size").asLong());
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            assertThat(doc.getNumberOfPages()).isEqualTo(2);
+            String text = new PDFTextStripper().getText(doc);
+            assertThat(text).contains("你好世界").contains("page 2");
+        }
+        // ranges pick pages out of the PDF
+        String oneId = submit("pdf", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"a.docx\",\"ranges\":\"2,9\"}");
+        JsonNode one = finished(oneId);
+        try (PDDocument doc = Loader.loadPDF(download(one.path("result").path("pdfs").get(0).path("url").asText()))) {
+            assertThat(doc.getNumberOfPages()).isEqualTo(1);
+            assertThat(new PDFTextStripper().getText(doc)).contains("page 2").doesNotContain("page 1");
+        }
+        // another app cannot see the task
+        assertThat(task(other, oneId).path("code").asInt()).isEqualTo(10001);
+    }
+
+    @Test
+    void pptxToJpgPerPageAndLongPic() throws Exception {
+        JsonNode d = finished(submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"演示.pptx\",\"from_page\":2,\"to_page\":3}"));
+        assertThat(d.path("status").asText()).as(d.toString()).isEqualTo("success");
+        JsonNode images = d.path("result").path("images");
+        assertThat(images).hasSize(2);
+        assertThat(images.get(0).path("slideId").asText()).isEqualTo("2");
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(download(images.get(0).path("url").asText())));
+        assertThat(img).isNotNull();
+        // a 10 in × 5.625 in slide at 96 dpi
+        assertThat(img.getWidth()).isBetween(950, 970);
+        int h = img.getHeight();
+        JsonNode half = finished(submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"s.pptx\",\"ranges\":\"1\",\"scale\":50,\"quality\":40}"));
+        BufferedImage small = ImageIO.read(new ByteArrayInputStream(download(half.path("result").path("images").get(0).path("url").asText())));
+        assertThat(small.getWidth()).isBetween(470, 490);
+        JsonNode longPic = finished(submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"s.pptx\",\"long_pic\":true}"));
+        JsonNode li = longPic.path("result").path("images");
+        assertThat(li).hasSize(1);
+        BufferedImage tall = ImageIO.read(new ByteArrayInputStream(download(li.get(0).path("url").asText())));
+        assertThat(tall.getHeight()).isBetween(3 * h - 3, 3 * h + 3);
+    }
+
+    @Test
+    void xlsxAndDocxToTxt() throws Exception {
+        JsonNode d = finished(submit("txt", "{\"url\":\"" + url("/sheet.xlsx") + "\",\"filename\":\"表格.xlsx\",\"long_txt\":true}"));
+        assertThat(d.path("status").asText()).as(d.toString()).isEqualTo("success");
+        JsonNode txts = d.path("result").path("txts");
+        assertThat(txts).hasSize(1);
+        assertThat(new String(download(txts.get(0).path("url").asText()), StandardCharsets.UTF_8)).contains("单元格").contains("4242");
+        JsonNode pages = finished(submit("txt", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"w.docx\",\"hold_line_feed\":true}"));
+        JsonNode per = pages.path("result").path("txts");
+        assertThat(per).hasSize(2);
+        assertThat(new String(download(per.get(1).path("url").asText()), StandardCharsets.UTF_8)).contains("page 2").contains("\n");
+    }
+
+    @Test
+    void extractPlainTextSynchronously() {
+        JsonNode n = TestServer.json(post(app, "/office/extract/plaintext", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"使用说明.docx\"}"));
+        assertThat(n.path("code").asInt()).as(n.toString()).isZero();
+        assertThat(n.path("data").path("text").asText()).contains("你好世界").contains("page 2");
+        assertThat(code(post(app, "/office/extract/plaintext", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\"}"))).isEqualTo(10001);
+        JsonNode unlocked = TestServer.json(post(app, "/office/extract/plaintext", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"s3cret\"}"));
+        assertThat(unlocked.path("data").path("text").asText()).as(unlocked.toString()).contains("你好世界");
+    }
+
+    @Test
+    void encryptedInputs() {
+        HttpResponse<String> r = post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\"}");
+        assertThat(code(r)).isEqualTo(10001);
+        assertThat(r.body()).contains("password required");
+        JsonNode ok = finished(submit("pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"s3cret\"}"));
+        assertThat(ok.path("status").asText()).as(ok.toString()).isEqualTo("success");
+        JsonNode wrong = finished(submit("pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"nope\"}"));
+        assertThat(wrong.path("status").asText()).isEqualTo("failure");
+        assertThat(wrong.path("message").asText()).isEqualTo("wrong password");
+    }
+
+    @Test
+    void brokenDocumentFailsItsTaskAndTheServerStaysHealthy() {
+        JsonNode d = finished(submit("pdf", "{\"url\":\"" + url("/garbage.docx") + "\",\"filename\":\"g.docx\"}"));
+        assertThat(d.path("status").asText()).isEqualTo("failure");
+        assertThat(d.path("message").asText()).isNotBlank().doesNotContain("/").doesNotContain("Exception");
+        assertThat(ts.send("GET", "/health", null).statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(ts.send("GET", "/health", null)).path("engines").path("office").asBoolean()).isTrue();
+    }
+
+    @Test
+    void parameterErrorsAnswer10001() {
+        String u = url("/two-pages.docx");
+        String[] bad = {
+            "{\"url\":\"" + u + "\",\"filename\":\"a.pdf\"}",                                 // pdf → pdf not offered
+            "{\"url\":\"" + u + "\",\"filename\":\"a.exe\"}",
+            "{\"url\":\"" + u + "\"}",
+            "{\"url\":\"" + u + "\",\"filename\":\"../a.docx\"}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"ranges\":\"1\",\"from_page\":1}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"from_page\":3,\"to_page\":3}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"ranges\":\"0-2\"}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"ranges\":\"3-1\"}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"ranges\":\"1;2\"}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"show_comments\":\"maybe\"}",
+            "{\"url\":\"ftp://example.com/a\",\"filename\":\"a.docx\"}",
+            "{\"filename\":\"a.docx\"}",
+            "[1,2]",
+        };
+        for (String b : bad) {
+            assertThat(code(post(app, "/office/convert/files/to/pdf", b))).as(b).isEqualTo(10001);
+        }
+        String[] badJpg = {
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"image_dpi\":95}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"image_dpi\":601}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"scale\":19}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"scale\":201}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"quality\":101}",
+            "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"long_pic\":true,\"ranges\":\"1-21\"}",
+        };
+        for (String b : badJpg) {
+            assertThat(code(post(app, "/office/convert/files/to/jpg", b))).as(b).isEqualTo(10001);
+        }
+        assertThat(task(app, "cvt_doesnotexist").path("code").asInt()).isEqualTo(10001);
+        assertThat(task(app, "../../etc").path("code").asInt()).isNotZero();
+        // the solution.wps.cn-style alias answers the same
+        assertThat(TestServer.json(ts.signed(app, "GET", API + "/tasks/cvt_nope", null, "application/json")).path("code").asInt()).isEqualTo(10001);
+        // an empty selection once the page count is known fails the task
+        JsonNode d = finished(submit("pdf", "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"from_page\":5}"));
+        assertThat(d.path("status").asText()).isEqualTo("failure");
+        assertThat(d.path("message").asText()).contains("page selection is empty");
+    }
+
+    @Test
+    void urlProblemsSurfaceAtPost() {
+        assertThat(code(post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + url("/missing.docx") + "\",\"filename\":\"a.docx\"}"))).isEqualTo(30009);
+        // private and metadata addresses are refused by the URL-import guard before any connection
+        for (String target : new String[]{"http://10.255.255.1/a.docx", "http://169.254.169.254/latest", "http://[::ffff:10.0.0.1]/a",
+                "http://user:pw@example.com/a.docx"}) {
+            HttpResponse<String> r = post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + target + "\",\"filename\":\"a.docx\"}");
+            assertThat(code(r)).as(target).isEqualTo(10001);
+        }
+    }
+
+    @Test
+    void withoutAnEngineConvertAnswers30005AndExtractionStillWorks() throws IOException {
+        try (TestServer none = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32"))
+                .office(new ServerConfig.Office("/nonexistent/office", 1, Duration.ofSeconds(30), 10, 4096)))) {
+            TestServer.App a = none.app("test");
+            HttpResponse<String> r = none.signed(a, "POST", API + "/office/convert/files/to/pdf",
+                    ("{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"a.docx\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            assertThat(r.statusCode()).isEqualTo(501);
+            assertThat(TestServer.json(r).path("code").asInt()).isEqualTo(30005);
+            assertThat(r.body()).contains("libreoffice-writer-nogui");
+            assertThat(TestServer.json(none.send("GET", "/health", null)).path("engines").path("office").asBoolean()).isFalse();
+            // over --office-max-input (4 KiB here): 30008
+            served.put("/big.docx", new byte[10_000]);
+            HttpResponse<String> big = none.signed(a, "POST", API + "/office/extract/plaintext",
+                    ("{\"url\":\"" + url("/big.docx") + "\",\"filename\":\"a.docx\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            assertThat(TestServer.json(big).path("code").asInt()).isEqualTo(30008);
+            served.put("/small.txt.pdf", pdfBytes());
+            HttpResponse<String> ok = none.signed(a, "POST", API + "/office/extract/plaintext",
+                    ("{\"url\":\"" + url("/small.txt.pdf") + "\",\"filename\":\"a.pdf\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            assertThat(TestServer.json(ok).path("data").path("text").asText()).as(ok.body()).contains("hello pdf");
+        }
+    }
+
+    @Test
+    void aStuckConversionIsKilledAtItsLimit() throws IOException {
+        try (TestServer tight = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32"))
+                .office(new ServerConfig.Office(null, 1, Duration.ofSeconds(1), 10, 50L << 20)))) {
+            TestServer.App a = tight.app("test");
+            served.put("/heavy.docx", docx(400));
+            HttpResponse<String> r = tight.signed(a, "POST", API + "/office/convert/files/to/pdf",
+                    ("{\"url\":\"" + url("/heavy.docx") + "\",\"filename\":\"h.docx\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            String id = TestServer.json(r).path("data").path("task_id").asText();
+            assertThat(id).as(r.body()).startsWith("cvt_");
+            JsonNode[] last = new JsonNode[1];
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                last[0] = TestServer.json(tight.signed(a, "GET", API + "/office/convert/tasks/" + id, null, "application/json")).path("data");
+                return !last[0].path("status").asText().equals("processing");
+            });
+            assertThat(last[0].path("status").asText()).as(last[0].toString()).isEqualTo("failure");
+            assertThat(last[0].path("message").asText()).isEqualTo("conversion took too long");
+            assertThat(tight.send("GET", "/health", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    // ------------------------------------------------------------------ generated documents
+
+    static byte[] docx(int pages) throws IOException {
+        try (XWPFDocument d = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            for (int p = 1; p <= pages; p++) {
+                XWPFRun run = d.createParagraph().createRun();
+                run.setText(CJK + " page " + p);
+                if (pages > 50) {
+                    for (int i = 0; i < 40; i++) {
+                        d.createParagraph().createRun().setText("第" + i + "行 " + "内容 ".repeat(30));
+                    }
+                }
+                if (p < pages) {
+                    run.addBreak(BreakType.PAGE);
+                }
+            }
+            d.write(out);
+            return out.toByteArray();
+        }
+    }
+
+    static byte[] xlsx() throws IOException {
+        try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            var s = wb.createSheet("数据");
+            s.createRow(0).createCell(0).setCellValue("单元格 " + CJK);
+            s.createRow(1).createCell(0).setCellValue(4242);
+            wb.write(out);
+            return out.toByteArray();
+        }
+    }
+
+    static byte[] pptx(int slides) throws IOException {
+        try (XMLSlideShow ppt = new XMLSlideShow(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            for (int i = 1; i <= slides; i++) {
+                XSLFTextBox box = ppt.createSlide().createTextBox();
+                box.setAnchor(new java.awt.Rectangle(50, 50, 500, 100));
+                box.setText(CJK + " slide " + i);
+            }
+            ppt.write(out);
+            return out.toByteArray();
+        }
+    }
+
+    static byte[] encrypted(byte[] ooxml, String password) throws IOException {
+        try (POIFSFileSystem fs = new POIFSFileSystem(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            EncryptionInfo info = new EncryptionInfo(EncryptionMode.agile);
+            Encryptor enc = info.getEncryptor();
+            enc.confirmPassword(password);
+            try (OutputStream os = enc.getDataStream(fs)) {
+                os.write(ooxml);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            fs.writeFilesystem(out);
+            return out.toByteArray();
+        }
+    }
+
+    static byte[] pdfBytes() throws IOException {
+        try (PDDocument d = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            var page = new org.apache.pdfbox.pdmodel.PDPage();
+            d.addPage(page);
+            try (var cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(d, page)) {
+                cs.beginText();
+                cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                cs.newLineAtOffset(72, 700);
+                cs.showText("hello pdf");
+                cs.endText();
+            }
+            d.save(out);
+            return out.toByteArray();
+        }
+    }
+}
