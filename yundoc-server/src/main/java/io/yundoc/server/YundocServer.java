@@ -249,10 +249,12 @@ public final class YundocServer implements AutoCloseable {
         api.add(downloads);
         api.add(new io.yundoc.server.sheets.SheetRoutes(new io.yundoc.server.sheets.SheetService(fileStore, db.jdbi(), blobStore,
                 config.dataDir().resolve("sheets-tmp"), metrics.registry())));
+        // Office documents' preview PDFs: the office engine (issue 17) provides one; without it they have no preview
+        io.yundoc.server.web.PreviewSource previewSource = io.yundoc.server.web.PreviewSource.NONE;
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
-                new io.yundoc.server.web.Previews(shared, blobStore, responder)));
+                new io.yundoc.server.web.Previews(shared, blobStore, responder, previewSource)));
         api.add(new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()));
         // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
         io.yundoc.server.tables.TableService tables = new io.yundoc.server.tables.TableService(db.jdbi(), fileStore, clock);
