@@ -103,6 +103,7 @@ public final class YundocServer implements AutoCloseable {
     private final Metrics metrics;
     private final io.yundoc.server.http.GuardedHttp1 connections;
     private final io.yundoc.server.webhooks.WebhookDispatcher webhooks;
+    private final io.yundoc.server.appspace.AsyncUploadService asyncUploads;
 
     /**
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
@@ -253,8 +254,21 @@ public final class YundocServer implements AutoCloseable {
         io.yundoc.server.web.PreviewSource previewSource = io.yundoc.server.web.PreviewSource.NONE;
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
+        // anonymous preview (docs/api-families.md §F4): WPS-2 task routes, and the /a/ page of the share-page routes
+        io.yundoc.server.files.CloudImporter urlFetcher = new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
+                config.cloudTimeout(), config.cloudConcurrency());
+        byte[] anonKey = Base64.getDecoder().decode(settings.getOrCreate("anon_token_key",
+                () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
+        io.yundoc.server.appspace.AnonymousPreviewService anonymous = new io.yundoc.server.appspace.AnonymousPreviewService(
+                db.jdbi(), apps, appSpace, urlFetcher, clock, ids, anonKey);
+        api.add(new io.yundoc.server.appspace.AnonymousPreviewRoutes(anonymous, appSpace, wps2, clock));
+        // app-space async upload (§F5): tasks in the database, a sweep here takes over a dead worker's task once
+        this.asyncUploads = new io.yundoc.server.appspace.AsyncUploadService(db.jdbi(), apps, appSpace, urlFetcher, clock, ids,
+                2_000);
+        opened.push(asyncUploads);
+        api.add(new io.yundoc.server.appspace.AsyncUploadRoutes(asyncUploads));
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
-                new io.yundoc.server.web.Previews(shared, blobStore, responder, previewSource)));
+                new io.yundoc.server.web.Previews(shared, blobStore, responder, previewSource)).withAnonymous(anonymous));
         api.add(new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()));
         // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
         io.yundoc.server.tables.TableService tables = new io.yundoc.server.tables.TableService(db.jdbi(), fileStore, clock);
@@ -669,6 +683,7 @@ public final class YundocServer implements AutoCloseable {
         contentIndex.close();
         blobCollector.close();
         webhooks.close();
+        asyncUploads.close();
         if (poller != null) {
             poller.shutdownNow();
         }

@@ -73,14 +73,50 @@ public final class CloudImporter {
             throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL imports running for this app",
                     Map.of("Retry-After", "5"));
         }
-        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos())) {
+        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos(), Progress.NONE)) {
             return files.upload(p, name, where, blob);
         } finally {
             n.decrementAndGet();
         }
     }
 
-    static URI parse(String url) {
+    /** Told how far a fetch got: bytes received so far, and the announced length (-1 when the server sent none). */
+    @FunctionalInterface
+    public interface Progress {
+        void received(long bytes, long total);
+
+        Progress NONE = (bytes, total) -> { };
+    }
+
+    /**
+     * Fetches {@code url} into a pending blob under the rules of api.md §5.4 (scheme, SSRF guard, redirects, time,
+     * size), for the callers that store it elsewhere than a personal file: anonymous preview (api-families.md §F4)
+     * and app-space async upload (§F5). {@code concurrencyKey}: counted against the per-app fetch limit (30010 when
+     * full), or null when the caller limits concurrency itself.
+     */
+    public BlobStore.PendingBlob fetch(String concurrencyKey, String url, Progress progress) {
+        URI uri = parse(url);
+        AtomicInteger n = concurrencyKey == null ? null : running.computeIfAbsent(concurrencyKey, k -> new AtomicInteger());
+        if (n != null && n.incrementAndGet() > perApp) {
+            n.decrementAndGet();
+            throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL fetches running for this app",
+                    Map.of("Retry-After", "5"));
+        }
+        try {
+            return fetch(uri, System.nanoTime() + total.toNanos(), progress);
+        } finally {
+            if (n != null) {
+                n.decrementAndGet();
+            }
+        }
+    }
+
+    /** How many URL fetches one app may run at a time ({@code --cloud-concurrency}). */
+    public int perApp() {
+        return perApp;
+    }
+
+    public static URI parse(String url) {
         if (url == null || url.isBlank()) {
             throw ApiException.invalid("url is required");
         }
@@ -102,7 +138,7 @@ public final class CloudImporter {
         }
     }
 
-    private BlobStore.PendingBlob fetch(URI start, long deadline) {
+    private BlobStore.PendingBlob fetch(URI start, long deadline, Progress progress) {
         URI uri = start;
         for (int hop = 0; ; hop++) {
             Response r = request(uri, deadline);
@@ -126,7 +162,8 @@ public final class CloudImporter {
                 if (r.length > files.content().maxUpload()) {
                     throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "remote file larger than " + files.content().maxUpload() + " bytes");
                 }
-                return files.content().receive(r.body);
+                progress.received(0, r.length);
+                return files.content().receive(new Counting(r.body, r.length, progress));
             } catch (SocketTimeoutException e) {
                 throw new ApiException(ErrorCode.TIMEOUT, "remote fetch took too long");
             } catch (IOException e) {
@@ -312,6 +349,35 @@ public final class CloudImporter {
         public int read(byte[] b, int off, int len) throws IOException {
             arm();
             return super.read(b, off, len);
+        }
+    }
+
+    /** Reports the bytes read so far to a {@link Progress}. */
+    private static final class Counting extends FilterInputStream {
+        private final long total;
+        private final Progress progress;
+        private long count;
+
+        Counting(InputStream in, long total, Progress progress) {
+            super(in);
+            this.total = total;
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                progress.received(count, total);
+            }
+            return n;
         }
     }
 

@@ -56,6 +56,60 @@ public final class SharePageRoutes implements ApiRoutes {
         r.open(Method.GET, "/v/:file_token/preview/status",
                 c -> status(c, shared.byEditToken(c.param("file_token"), c.query("token").orElse(null))));
         r.open(Method.GET, "/viewer/:name", this::asset);
+        if (anonymous != null) {
+            r.open(Method.GET, "/a/:task_id", this::anonymousPage);
+            r.open(Method.HEAD, "/a/:task_id", this::anonymousPage);
+            r.open(Method.GET, "/a/:task_id/preview", this::anonymousPreview);
+            r.open(Method.HEAD, "/a/:task_id/preview", this::anonymousPreview);
+            r.open(Method.GET, "/a/:task_id/preview/status", c -> {
+                var o = anonymous.open(c.param("task_id"), c.query("token").orElse(null));
+                if (o.isEmpty()) {
+                    notFound(c);
+                    return;
+                }
+                sendStatus(c, previews.shown(o.get().file()));
+            });
+        }
+    }
+
+    private io.yundoc.server.appspace.AnonymousPreviewService anonymous;
+
+    /** Serves the anonymous-preview page {@code /a/<task_id>?token=} (api-families.md §F4.2) from these tasks. */
+    public SharePageRoutes withAnonymous(io.yundoc.server.appspace.AnonymousPreviewService service) {
+        this.anonymous = service;
+        return this;
+    }
+
+    /**
+     * The anonymous-preview page: the same viewer as the share page, without login, while the token lives; a download
+     * button only when the task allowed it. A cancelled, refreshed, expired or forged token gets the 404 page.
+     */
+    private void anonymousPage(Call c) {
+        String task = c.param("task_id");
+        String token = c.query("token").orElse(null);
+        var o = anonymous.open(task, token);
+        if (o.isEmpty()) {
+            notFound(c, Framing.ALLOW);
+            return;
+        }
+        PageText t = PageText.byAcceptLanguage(c.request());
+        FileRecord f = o.get().file();
+        String expiry = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
+                Instant.ofEpochMilli(o.get().expiresAt()).atZone(zone)) + " (" + zone.getId() + ")";
+        String downloadUrl = o.get().download() && !f.online() && f.blobKey() != null
+                ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
+        String base = c.baseUrl() + "/a/" + task + "/preview";
+        String query = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        // frameable: the page exists to be embedded by the app (jssdk), like the /v/ view page
+        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", view(c, f, "—", t.get("share.perm.read"), expiry,
+                downloadUrl, base + query, base + "/status" + query))), Framing.ALLOW);
+    }
+
+    private void anonymousPreview(Call c) {
+        var o = anonymous.open(c.param("task_id"), c.query("token").orElse(null));
+        if (o.isEmpty() || !previews.serve(c, o.get().file())) {
+            notFound(c);
+        }
     }
 
     /**
