@@ -198,7 +198,7 @@ class AnonymousPreviewTest {
         for (String path : List.of(
                 "/a/" + taskA + "?token=" + tokenB,                              // a live token of another task
                 "/a/" + taskA + "?token=AnonToken-" + "a".repeat(32),            // forged
-                "/a/" + taskA + "?token=" + tokenA.substring(0, tokenA.length() - 1) + "x".repeat(1),
+                "/a/" + taskA + "?token=" + tokenA.substring(0, tokenA.length() - 1) + (tokenA.endsWith("x") ? "y" : "x"),
                 "/a/" + taskA,                                                   // none
                 "/a/" + taskA + "?token=" + "A".repeat(5000),                    // oversized
                 "/a/anon_0000?token=" + tokenA,                                  // unknown task
