@@ -94,8 +94,19 @@ class AnonymousPreviewTest {
         return n;
     }
 
+    static final java.util.concurrent.atomic.AtomicLong NONCE = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A signed call; each gets a nonce (a JSON member the routes ignore, or a query parameter) so that two equal
+     * calls within a second are not refused as replays (api.md §3.4).
+     */
     static HttpResponse<String> call(TestServer.App a, String method, String path, String json) {
-        return ts.signed(a, method, API + path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "application/json");
+        long n = NONCE.incrementAndGet();
+        if (json == null) {
+            return ts.signed(a, method, API + path + (path.contains("?") ? "&" : "?") + "_n=" + n, null, "application/json");
+        }
+        String body = json.equals("{}") ? "{\"_n\":" + n + "}" : "{\"_n\":" + n + "," + json.substring(1);
+        return ts.signed(a, method, API + path, body.getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
     static String appFile(TestServer.App a, String name, byte[] content) {
@@ -244,9 +255,9 @@ class AnonymousPreviewTest {
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"file:///etc/passwd\",\"filename\":\"a.pdf\"}"),
                 10001, 400, "http or https");
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"" + origin + "/missing\",\"filename\":\"a.pdf\"}"),
-                30009, 400, "404");
+                30009, 502, "404");
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"" + origin + "/big\",\"filename\":\"a.pdf\"}"),
-                30008, 400, null);
+                30008, 413, null);
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"" + origin + "/report.pdf\",\"filename\":\"noext\"}"),
                 10001, 400, "extension");
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"" + origin + "/report.pdf\"}"), 10001, 400, "filename");
@@ -260,7 +271,7 @@ class AnonymousPreviewTest {
         JsonNode byPart = ok(local(app, "part.pdf", PDF));
         assertThat(ts.send("GET", page(byPart), null).body()).contains("part.pdf").doesNotContain("id=\"download\"");
         err(local(app, "", PDF), 10001, 400, null);
-        err(local(app, "big.pdf", new byte[LIMIT + 1]), 30008, 400, null);
+        err(local(app, "big.pdf", new byte[LIMIT + 1]), 30008, 413, null);
         String boundary = "b-" + UUID.randomUUID();
         byte[] noFile = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"filename\"\r\n\r\nx.pdf\r\n--" + boundary + "--\r\n")
                 .getBytes(StandardCharsets.UTF_8);

@@ -87,8 +87,16 @@ class AsyncUploadTest {
         }
     }
 
+    static final java.util.concurrent.atomic.AtomicLong NONCE = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A signed call with a nonce member, so two equal writes within a second are not replays (api.md §3.4). */
     static HttpResponse<String> call(TestServer.App a, String method, String path, String json) {
-        return ts.signed(a, method, API + path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "application/json");
+        if (json == null) {
+            return ts.signed(a, method, API + path, null, "application/json");
+        }
+        long n = NONCE.incrementAndGet();
+        String body = json.equals("{}") ? "{\"_n\":" + n + "}" : "{\"_n\":" + n + "," + json.substring(1);
+        return ts.signed(a, method, API + path, body.getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
     static JsonNode ok(HttpResponse<String> r) {
