@@ -113,6 +113,7 @@ public final class AnonymousPreviewService {
     private Issued create(AppRecord app, String fileId, boolean privateCopy, boolean download) {
         String taskId = "anon_" + Hex.of(ids.ids().bytes(10));
         long now = clock.millis();
+        forgetDead(now);
         return jdbi.inTransaction(h -> {
             AnonymousStore.insertPreview(h, new AnonymousStore.Preview(taskId, app.appId(), fileId, privateCopy, download,
                     now / 1000));
@@ -126,6 +127,26 @@ public final class AnonymousPreviewService {
         long expires = now + LIFETIME_MILLIS;
         AnonymousStore.insertToken(h, new AnonymousStore.Token(hash(token), taskId, appId, nonce, expires, false));
         return new Issued(taskId, token, expires);
+    }
+
+    /**
+     * Forgets up to 20 tasks none of whose tokens can be used any more (run with each new task, so the work is spread
+     * over the calls): their rows, and their private copies, whose blobs are then collected unless another file uses
+     * them. Returns how many.
+     */
+    public int forgetDead(long nowMillis) {
+        java.util.List<AnonymousStore.Dead> dead = jdbi.withHandle(h -> AnonymousStore.dead(h, nowMillis, 20));
+        java.util.List<String> blobs = new java.util.ArrayList<>();
+        for (AnonymousStore.Dead d : dead) {
+            jdbi.useTransaction(h -> AnonymousStore.forget(h, d));
+            if (d.privateCopy() && d.blobKey() != null) {
+                blobs.add(d.blobKey());
+            }
+        }
+        if (!blobs.isEmpty()) {
+            appSpace.content().collect(jdbi, blobs);
+        }
+        return dead.size();
     }
 
     /**

@@ -66,6 +66,32 @@ public final class AnonymousStore {
                 .bind("h", hash).bind("now", nowMillis).execute() == 1;
     }
 
+    /** A task none of whose tokens can still be used, with its private copy's blob (null for the appspace variant). */
+    record Dead(String taskId, String fileId, boolean privateCopy, String blobKey) {
+    }
+
+    /** Up to {@code limit} tasks whose every token ended or expired before {@code nowMillis}. */
+    static java.util.List<Dead> dead(Handle h, long nowMillis, int limit) {
+        return h.createQuery("""
+                        SELECT p.task_id, p.file_id, p.private_copy, f.blob_key FROM anon_previews p
+                        LEFT JOIN files f ON f.file_id = p.file_id
+                        WHERE NOT EXISTS (SELECT 1 FROM anon_tokens t WHERE t.task_id = p.task_id AND t.ended = 0
+                                          AND t.expires_at > :now)
+                        ORDER BY p.created_at LIMIT :limit""")
+                .bind("now", nowMillis).bind("limit", limit)
+                .map((rs, ctx) -> new Dead(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getString(4))).list();
+    }
+
+    /** Forgets a dead task: its tokens, its row, and its private copy's files row (space {@code anon} only). */
+    static void forget(Handle h, Dead d) {
+        h.createUpdate("DELETE FROM anon_tokens WHERE task_id = :t").bind("t", d.taskId()).execute();
+        h.createUpdate("DELETE FROM anon_previews WHERE task_id = :t").bind("t", d.taskId()).execute();
+        if (d.privateCopy()) {
+            h.createUpdate("DELETE FROM files WHERE file_id = :f AND space = :anon").bind("f", d.fileId())
+                    .bind("anon", AppSpaceService.ANON).execute();
+        }
+    }
+
     private static Token token(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
         return new Token(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getInt(6) != 0);
     }
