@@ -248,6 +248,20 @@ class AnonymousPreviewTest {
         // the short-path GET slip of the docs' example
         ok(call(app, "GET", "/anonymous/cloud/with_token", "{\"url\":\"" + origin + "/report.pdf\",\"filename\":\"r.pdf\"}"));
 
+        // once its token is cancelled, the next task forgets the task and its private copy
+        var jdbi = ts.server().database().jdbi();
+        String task = d.get("task_id").asText();
+        String copy = jdbi.withHandle(h -> h.createQuery("SELECT file_id FROM anon_previews WHERE task_id = :t").bind("t", task)
+                .mapTo(String.class).one());
+        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT space FROM files WHERE file_id = :f").bind("f", copy)
+                .mapTo(String.class).one())).isEqualTo("anon");
+        ok(call(app, "DELETE", "/anonymous/token/" + d.get("token").asText(), null));
+        ok(local(app, "next.pdf", PDF));
+        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM files WHERE file_id = :f").bind("f", copy)
+                .mapTo(Integer.class).one())).isZero();
+        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM anon_tokens WHERE task_id = :t").bind("t", task)
+                .mapTo(Integer.class).one())).isZero();
+
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"http://10.255.255.1/x\",\"filename\":\"a.pdf\"}"),
                 10001, 400, "url target not allowed");
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"http://[::1]:1/x\",\"filename\":\"a.pdf\"}"),

@@ -91,10 +91,10 @@ class AsyncUploadTest {
 
     /** A signed call with a nonce member, so two equal writes within a second are not replays (api.md §3.4). */
     static HttpResponse<String> call(TestServer.App a, String method, String path, String json) {
-        if (json == null) {
-            return ts.signed(a, method, API + path, null, "application/json");
-        }
         long n = NONCE.incrementAndGet();
+        if (json == null) {
+            return ts.signed(a, method, API + path + "?_n=" + n, null, "application/json");
+        }
         String body = json.equals("{}") ? "{\"_n\":" + n + "}" : "{\"_n\":" + n + "," + json.substring(1);
         return ts.signed(a, method, API + path, body.getBytes(StandardCharsets.UTF_8), "application/json");
     }
