@@ -253,14 +253,17 @@ class AnonymousPreviewTest {
         String task = d.get("task_id").asText();
         String copy = jdbi.withHandle(h -> h.createQuery("SELECT file_id FROM anon_previews WHERE task_id = :t").bind("t", task)
                 .mapTo(String.class).one());
-        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT space FROM files WHERE file_id = :f").bind("f", copy)
-                .mapTo(String.class).one())).isEqualTo("anon");
+        String space = jdbi.withHandle(h -> h.createQuery("SELECT space FROM files WHERE file_id = :f").bind("f", copy)
+                .mapTo(String.class).one());
+        assertThat(space).isEqualTo("anon");
         ok(call(app, "DELETE", "/anonymous/token/" + d.get("token").asText(), null));
         ok(local(app, "next.pdf", PDF));
-        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM files WHERE file_id = :f").bind("f", copy)
-                .mapTo(Integer.class).one())).isZero();
-        assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM anon_tokens WHERE task_id = :t").bind("t", task)
-                .mapTo(Integer.class).one())).isZero();
+        int copies = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM files WHERE file_id = :f").bind("f", copy)
+                .mapTo(Integer.class).one());
+        int tokens = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM anon_tokens WHERE task_id = :t").bind("t", task)
+                .mapTo(Integer.class).one());
+        assertThat(copies).isZero();
+        assertThat(tokens).isZero();
 
         err(call(app, "POST", "/anonymous/preview/cloud/with_token", "{\"url\":\"http://10.255.255.1/x\",\"filename\":\"a.pdf\"}"),
                 10001, 400, "url target not allowed");
