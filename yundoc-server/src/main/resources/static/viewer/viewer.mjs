@@ -49,8 +49,9 @@ async function draw(doc, canvas) {
     const cssWidth = canvas.clientWidth || canvas.parentElement.clientWidth;
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
     const viewport = page.getViewport({ scale: (cssWidth / base.width) * dpr });
-    canvas.width = Math.floor(viewport.width);
-    canvas.height = Math.floor(viewport.height);
+    // whole device pixels, rounded: at a ratio of 1 the canvas then has exactly the column's width
+    canvas.width = Math.round(viewport.width);
+    canvas.height = Math.round(viewport.height);
     canvas.style.aspectRatio = viewport.width + " / " + viewport.height;
     await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport }).promise;
     canvas.dataset.state = "drawn";
