@@ -190,4 +190,83 @@ public final class AppSpace {
         return t.call(new ApiRequest("GET", BASE + "/files/" + seg(fileToken) + "/url/with_edit_token",
                 ApiRequest.Auth.WPS2_AND_TOKEN), Models.EditUrl.class);
     }
+
+    /**
+     * Where an async upload stands (docs/api-families.md §F5).
+     *
+     * @param taskId    the task id
+     * @param status    {@code pending}, {@code running}, {@code success} or {@code failure}
+     * @param progress  0–100
+     * @param fileToken the file on success, else null
+     * @param error     why it failed, else null
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record UploadTask(@com.fasterxml.jackson.annotation.JsonProperty("task_id") String taskId,
+                             @com.fasterxml.jackson.annotation.JsonProperty("status") String status,
+                             @com.fasterxml.jackson.annotation.JsonProperty("progress") int progress,
+                             @com.fasterxml.jackson.annotation.JsonProperty("file_token") String fileToken,
+                             @com.fasterxml.jackson.annotation.JsonProperty("error") UploadError error) {
+        /** True once the task succeeded or failed. */
+        public boolean ended() {
+            return "success".equals(status) || "failure".equals(status);
+        }
+    }
+
+    /**
+     * The error of a failed async upload: an api.md §2 code, its name and a hint.
+     *
+     * @param code the code (e.g. 30009)
+     * @param msg  its name (e.g. {@code DownloadFail})
+     * @param hint what went wrong
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record UploadError(@com.fasterxml.jackson.annotation.JsonProperty("code") int code,
+                              @com.fasterxml.jackson.annotation.JsonProperty("msg") String msg,
+                              @com.fasterxml.jackson.annotation.JsonProperty("hint") String hint) {
+    }
+
+    /**
+     * {@code POST /appspace/file/async/upload}: yundoc fetches {@code url} into the app space as {@code filename} in
+     * the background (a new version when the name exists in the folder). Returns the task id.
+     *
+     * @param url         where the bytes are
+     * @param filename    the name in the app space
+     * @param parentToken the folder, or null for the root
+     * @param creator     who to record as creator, or null
+     */
+    public String uploadFromUrl(String url, String filename, String parentToken, String creator) {
+        ObjectNode b = YundocClient.object().put("url", Objects.requireNonNull(url, "url"))
+                .put("filename", Objects.requireNonNull(filename, "filename"));
+        if (parentToken != null) {
+            b.put("parent_token", parentToken);
+        }
+        if (creator != null) {
+            b.put("creator", creator);
+        }
+        return t.call(body("POST", "/file/async/upload", b), UploadTask.class).taskId();
+    }
+
+    /** {@code GET /appspace/file/async/upload/:task_id}: where the task stands. */
+    public UploadTask uploadProgress(String taskId) {
+        return t.call(get("/file/async/upload/" + ApiRequest.enc(Objects.requireNonNull(taskId, "taskId"))), UploadTask.class);
+    }
+
+    /**
+     * Polls {@link #uploadProgress} every {@code interval} until the task ended or {@code timeout} passed; returns the
+     * last answer (check {@link UploadTask#ended()}).
+     */
+    public UploadTask awaitUpload(String taskId, java.time.Duration interval, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        UploadTask last = uploadProgress(taskId);
+        while (!last.ended() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+            last = uploadProgress(taskId);
+        }
+        return last;
+    }
 }

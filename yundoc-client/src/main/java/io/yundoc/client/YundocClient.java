@@ -36,6 +36,7 @@ public final class YundocClient implements AutoCloseable {
     private final UserApi user;
     private final Sheets sheets;
     private final AppSpace appSpace;
+    private final AnonymousPreview anonymousPreview;
     private final Tables tables;
     private final Office office;
     private final String baseUrl;
@@ -53,6 +54,7 @@ public final class YundocClient implements AutoCloseable {
         this.user = new UserApi(transport);
         this.sheets = new Sheets(transport);
         this.appSpace = new AppSpace(transport, downloader);
+        this.anonymousPreview = new AnonymousPreview(transport);
         this.tables = new Tables(transport);
         this.office = new Office(transport);
     }
@@ -85,6 +87,11 @@ public final class YundocClient implements AutoCloseable {
     /** The app's own space, signed with WPS-2 (needs appId and appKey). */
     public AppSpace appSpace() {
         return appSpace;
+    }
+
+    /** Anonymous preview pages of documents, signed with WPS-2 (docs/api-families.md §F4). */
+    public AnonymousPreview anonymousPreview() {
+        return anonymousPreview;
     }
 
     /** Light tables ({@code .dbt}) and their webhooks, with the user's access token. */

@@ -105,6 +105,7 @@ public final class YundocServer implements AutoCloseable {
     private final io.yundoc.server.webhooks.WebhookDispatcher webhooks;
     private final io.yundoc.server.office.OfficeService office;
     private final io.yundoc.server.office.OfficeEngine officeEngine;
+    private final io.yundoc.server.appspace.AsyncUploadService asyncUploads;
 
     /**
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
@@ -260,10 +261,26 @@ public final class YundocServer implements AutoCloseable {
         purgeHooks.add(sheetService::documentPurged);
         io.yundoc.server.sheets.DataTableService ksheetTables = new io.yundoc.server.sheets.DataTableService(sheetService, clock);
         api.add(new io.yundoc.server.sheets.SheetRoutes(sheetService, ksheetTables));
+        // Office documents' preview PDFs come from the office engine (created below; asked only once requests arrive)
+        io.yundoc.server.web.PreviewSource previewSource = v -> officePreview(v, blobIndex);
         io.yundoc.server.web.SharedFiles shared = new io.yundoc.server.web.SharedFiles(links.store(), fileStore, users, blobIndex,
                 editTokens, clock);
+        // anonymous preview (docs/api-families.md §F4): WPS-2 task routes, and the /a/ page of the share-page routes;
+        // its URL fetches (and async upload's) count against their own per-app limit, not URL import's
+        io.yundoc.server.files.CloudImporter previewFetcher = new io.yundoc.server.files.CloudImporter(files, config.cloudAllow(),
+                config.cloudTimeout(), config.cloudConcurrency());
+        byte[] anonKey = Base64.getDecoder().decode(settings.getOrCreate("anon_token_key",
+                () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
+        io.yundoc.server.appspace.AnonymousPreviewService anonymous = new io.yundoc.server.appspace.AnonymousPreviewService(
+                db.jdbi(), apps, appSpace, previewFetcher, clock, ids, anonKey);
+        api.add(new io.yundoc.server.appspace.AnonymousPreviewRoutes(anonymous, appSpace, wps2, clock));
+        // app-space async upload (§F5): tasks in the database, a sweep here takes over a dead worker's task once
+        this.asyncUploads = new io.yundoc.server.appspace.AsyncUploadService(db.jdbi(), apps, appSpace, previewFetcher, clock, ids,
+                2_000);
+        opened.push(asyncUploads);
+        api.add(new io.yundoc.server.appspace.AsyncUploadRoutes(asyncUploads));
         api.add(new SharePageRoutes(shared, responder, downloads, config.quotaTz(),
-                new io.yundoc.server.web.Previews(shared, blobStore, responder)));
+                new io.yundoc.server.web.Previews(shared, blobStore, responder, previewSource)).withAnonymous(anonymous));
         api.add(new io.yundoc.server.web.LandingPage(config.scaleOut(), config.dev()));
         // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
         io.yundoc.server.tables.TableService tables = new io.yundoc.server.tables.TableService(db.jdbi(), fileStore, clock);
@@ -682,6 +699,18 @@ public final class YundocServer implements AutoCloseable {
     /** Conversion and the preview PDFs of Office documents (docs/architecture.md "Office engine"). */
     public io.yundoc.server.office.OfficeService office() { return office; }
 
+    /** The viewer's {@link io.yundoc.server.web.PreviewSource} over the office engine's cached preview conversions. */
+    private io.yundoc.server.web.PreviewSource.PdfPreview officePreview(io.yundoc.server.web.PreviewSource.FileVersion v,
+                                                                       BlobIndexStore blobIndex) {
+        io.yundoc.server.office.OfficeService.Preview p = office.previewPdf(v.blobKey(), v.name());
+        return switch (p.status()) {
+            case PREPARING -> io.yundoc.server.web.PreviewSource.PdfPreview.PREPARING;
+            case READY -> blobIndex.find(p.pdfBlobKey()).map(io.yundoc.server.web.PreviewSource.PdfPreview::ready)
+                    .orElse(io.yundoc.server.web.PreviewSource.PdfPreview.NO_PREVIEW);
+            default -> io.yundoc.server.web.PreviewSource.PdfPreview.NO_PREVIEW;
+        };
+    }
+
     /** Every registered route (the table {@code /openapi} is checked against). */
     public List<Endpoint> routes() { return routes; }
 
@@ -705,6 +734,7 @@ public final class YundocServer implements AutoCloseable {
         webhooks.close();
         office.close();
         officeEngine.close(); // ends the office processes
+        asyncUploads.close();
         if (poller != null) {
             poller.shutdownNow();
         }

@@ -90,7 +90,22 @@ public final class AdminRoutes implements ApiRoutes {
                 Json.stringList(b, "redirect_uris").orElse(List.of()), Json.stringList(b, "scopes").orElse(null),
                 Json.text(b, "app_id").orElse(null), Json.text(b, "app_key").orElse(null),
                 Json.text(b, "auto_consent_user").orElse(null)));
-        c.ok(appView(a, true));
+        anonymousPreview(a.appId(), b);
+        Map<String, Object> view = appView(a, true);
+        view.put("anonymous_preview", admin.anonymousPreview(a.appId()));
+        c.ok(view);
+    }
+
+    /** {@code anonymous_preview} of a POST or PATCH body: a boolean, off unless set (api-families.md §F4). */
+    private void anonymousPreview(String appId, ObjectNode b) {
+        if (!b.has("anonymous_preview")) {
+            return;
+        }
+        JsonNode v = b.get("anonymous_preview");
+        if (!v.isBoolean()) {
+            throw ApiException.invalid("anonymous_preview must be true or false");
+        }
+        admin.setAnonymousPreview(appId, v.booleanValue());
     }
 
     private Map<String, Object> setAppDisabled(String appId, boolean disabled) {
@@ -110,6 +125,7 @@ public final class AdminRoutes implements ApiRoutes {
         if (!withKey) {
             m.put("disabled", a.disabled());
             m.put("auto_consent_user", a.autoConsentUser());
+            m.put("anonymous_preview", admin.anonymousPreview(a.appId()));
             try {
                 m.put("quota_overrides", Json.MAPPER.readTree(a.quotaOverrides()));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -258,7 +274,7 @@ public final class AdminRoutes implements ApiRoutes {
     }
 
     private static final java.util.Set<String> PATCHABLE = java.util.Set.of("name", "tier", "redirect_uris", "scopes",
-            "quota_overrides", "auto_consent_user");
+            "quota_overrides", "auto_consent_user", "anonymous_preview");
 
     private void patchApp(Call c) {
         String appId = c.param("app_id");
@@ -286,6 +302,7 @@ public final class AdminRoutes implements ApiRoutes {
         if (!changes.isEmpty()) {
             updated = applyOverrides(appId, changes);
         }
+        anonymousPreview(appId, b);
         c.ok(appView(updated, false));
     }
 

@@ -176,6 +176,15 @@ public final class AdminService {
         return apps.find(a.appId()).orElse(updated);
     }
 
+    /** Whether the app may use the anonymous-preview task routes (api-families.md §F4). */
+    public boolean anonymousPreview(String appId) {
+        return apps.anonymousPreview(appId);
+    }
+
+    public void setAnonymousPreview(String appId, boolean on) {
+        apps.setAnonymousPreview(appId, on);
+    }
+
     static void validateRedirectUri(String u) {
         try {
             URI uri = new URI(u);

@@ -264,7 +264,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
     }
 
     /** Reads and drops up to {@code max} bytes; true when the stream ended within them. */
-    private static boolean drain(InputStream in, long max) throws IOException {
+    static boolean drain(InputStream in, long max) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long left = max;
         while (left > 0) {
@@ -281,7 +281,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
      * The raw body as received, hashed (md5, for step 6) and counted on the way through. {@code skip} reads too, so
      * no byte can bypass the hash.
      */
-    private static final class HashingInputStream extends FilterInputStream {
+    static final class HashingInputStream extends FilterInputStream {
         private final MessageDigest md5 = Hex.digest("MD5");
         long count;
 

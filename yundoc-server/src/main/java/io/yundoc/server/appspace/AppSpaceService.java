@@ -150,6 +150,25 @@ public final class AppSpaceService {
         })));
     }
 
+    /** The space of the private copies anonymous preview keeps (api-families.md §F4): no listing ever shows it. */
+    public static final String ANON = "anon";
+
+    /**
+     * Stores {@code pending} as a private copy for an anonymous preview of {@code app} (api-families.md §F4 rows 2–3):
+     * a files row in the {@link #ANON} space, no folder, which keeps the blob referenced while the preview lives.
+     */
+    public FileRecord privateCopy(AppRecord app, String name, BlobStore.PendingBlob pending) {
+        long now = clock.epochSeconds();
+        BlobRecord b = content.commit(pending, now);
+        return withPinned(b, () -> store.jdbi().inTransaction(h -> {
+            ContentStore.index(h, b);
+            FileRecord f = new FileRecord(ids.fileToken(), ANON, app.appId(), null, name, "file", b.size(), b.key(),
+                    ContentTypes.of(name), 1, null, null, app.appId(), now, now, null, null, null, null);
+            FileStore.insert(h, f);
+            return f;
+        }));
+    }
+
     /**
      * Runs the metadata transaction for a freshly committed blob; the blob stays pinned until it ends, and a blob the
      * failed transaction left unreferenced is collected at once (a failed write leaves nothing behind).

@@ -85,6 +85,17 @@ public final class AppStore {
                 .bind("auto", a.autoConsentUser()).execute());
     }
 
+    /** The operator's anonymous-preview switch of an app (api-families.md §F4); false for an unknown app. */
+    public boolean anonymousPreview(String appId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT anonymous_preview FROM apps WHERE app_id = :id").bind("id", appId)
+                .mapTo(Integer.class).findOne().orElse(0) != 0);
+    }
+
+    public void setAnonymousPreview(String appId, boolean on) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE apps SET anonymous_preview = :on WHERE app_id = :id")
+                .bind("on", on ? 1 : 0).bind("id", appId).execute());
+    }
+
     /** Parsed JSON string lists by their text: every WPS-2 request reads its app, and these columns rarely change. */
     private static final java.util.Map<String, List<String>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -11,6 +11,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -24,12 +26,15 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code POST /personal/files/cloud} (api.md §5.4): fetches a URL into a new file, guarded against SSRF. The host is
  * resolved once, every address is checked, and the socket connects to a vetted address (no second lookup a DNS
- * rebinding could change; {@link OutboundGuard#connect}, shared with webhook deliveries); TLS still verifies the
- * certificate for the URL's host name. Each redirect (at most 5) is
+ * rebinding could change); TLS still verifies the certificate for the URL's host name. Each redirect (at most 5) is
  * checked the same way. The request is HTTP/1.0 with {@code Connection: close}, so the body is simply the rest of
  * the stream (no chunked coding to decode). Limits: 10 s to connect, a total deadline, the upload size limit, and a
  * number of concurrent fetches per app.
@@ -68,11 +73,29 @@ public final class CloudImporter {
             throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL imports running for this app",
                     Map.of("Retry-After", "5"));
         }
-        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos(), files.content().maxUpload())) {
+        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos(), files.content().maxUpload(), Progress.NONE)) {
             return files.upload(p, name, where, blob);
         } finally {
             n.decrementAndGet();
         }
+    }
+
+    /** Told how far a fetch got: bytes received so far, and the announced length (-1 when the server sent none). */
+    @FunctionalInterface
+    public interface Progress {
+        void received(long bytes, long total);
+
+        Progress NONE = (bytes, total) -> { };
+    }
+
+    /**
+     * Fetches {@code url} into a pending blob under the rules of api.md §5.4 (scheme, SSRF guard, redirects, time,
+     * size), for the callers that store it elsewhere than a personal file: anonymous preview (api-families.md §F4)
+     * and app-space async upload (§F5). {@code concurrencyKey}: counted against the per-app fetch limit (30010 when
+     * full), or null when the caller limits concurrency itself.
+     */
+    public BlobStore.PendingBlob fetch(String concurrencyKey, String url, Progress progress) {
+        return fetch(concurrencyKey, url, files.content().maxUpload(), progress);
     }
 
     /**
@@ -81,21 +104,32 @@ public final class CloudImporter {
      * the pending blob.
      */
     public BlobStore.PendingBlob fetchForApp(String appId, String url, long maxBytes) {
+        return fetch(appId, url, maxBytes, Progress.NONE);
+    }
+
+    private BlobStore.PendingBlob fetch(String concurrencyKey, String url, long maxBytes, Progress progress) {
         URI uri = parse(url);
-        AtomicInteger n = running.computeIfAbsent(appId, k -> new AtomicInteger());
-        if (n.incrementAndGet() > perApp) {
+        AtomicInteger n = concurrencyKey == null ? null : running.computeIfAbsent(concurrencyKey, k -> new AtomicInteger());
+        if (n != null && n.incrementAndGet() > perApp) {
             n.decrementAndGet();
             throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL fetches running for this app",
                     Map.of("Retry-After", "5"));
         }
         try {
-            return fetch(uri, System.nanoTime() + total.toNanos(), maxBytes);
+            return fetch(uri, System.nanoTime() + total.toNanos(), maxBytes, progress);
         } finally {
-            n.decrementAndGet();
+            if (n != null) {
+                n.decrementAndGet();
+            }
         }
     }
 
-    static URI parse(String url) {
+    /** How many URL fetches one app may run at a time ({@code --cloud-concurrency}). */
+    public int perApp() {
+        return perApp;
+    }
+
+    public static URI parse(String url) {
         if (url == null || url.isBlank()) {
             throw ApiException.invalid("url is required");
         }
@@ -117,7 +151,7 @@ public final class CloudImporter {
         }
     }
 
-    private BlobStore.PendingBlob fetch(URI start, long deadline, long maxBytes) {
+    private BlobStore.PendingBlob fetch(URI start, long deadline, long maxBytes, Progress progress) {
         URI uri = start;
         for (int hop = 0; ; hop++) {
             Response r = request(uri, deadline);
@@ -142,7 +176,8 @@ public final class CloudImporter {
                 if (r.length > limit) {
                     throw new ApiException(ErrorCode.FILE_SIZE_LIMITED, "remote file larger than " + limit + " bytes");
                 }
-                return files.content().receive(r.body, limit);
+                progress.received(0, r.length);
+                return files.content().receive(new Counting(r.body, r.length, progress), limit);
             } catch (SocketTimeoutException e) {
                 throw new ApiException(ErrorCode.TIMEOUT, "remote fetch took too long");
             } catch (IOException e) {
@@ -167,22 +202,49 @@ public final class CloudImporter {
         String host = uri.getHost();
         boolean tls = uri.getScheme().equalsIgnoreCase("https");
         int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 443 : 80);
-        Socket socket;
+        List<InetAddress> addresses;
         try {
-            int connectMs = (int) Math.max(1, Math.min(CONNECT_TIMEOUT_MS, remainingMs(deadline)));
-            // resolved and vetted once, connected to a vetted address: no second lookup (OutboundGuard#connect)
-            socket = guard.connect(host, port, tls, connectMs);
+            addresses = guard.vet(host);
         } catch (OutboundGuard.Refused e) {
             throw ApiException.invalid("url target not allowed");
         } catch (UnknownHostException e) {
             throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "host cannot be resolved");
-        } catch (SocketTimeoutException e) {
-            throw new ApiException(ErrorCode.TIMEOUT, "connecting to the remote host timed out");
-        } catch (IOException e) {
-            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "cannot connect to the remote host: " + e.getClass().getSimpleName());
+        }
+        Socket socket = null;
+        IOException last = null;
+        for (InetAddress a : addresses) {
+            Socket s = new Socket();
+            try {
+                int connectMs = (int) Math.max(1, Math.min(CONNECT_TIMEOUT_MS, remainingMs(deadline)));
+                s.connect(new InetSocketAddress(a, port), connectMs);
+                socket = s;
+                break;
+            } catch (SocketTimeoutException e) {
+                close(s);
+                throw new ApiException(ErrorCode.TIMEOUT, "connecting to the remote host timed out");
+            } catch (IOException e) {
+                close(s);
+                last = e;
+            }
+        }
+        if (socket == null) {
+            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "cannot connect to the remote host"
+                    + (last == null ? "" : ": " + last.getClass().getSimpleName()));
         }
         try {
             socket.setSoTimeout((int) Math.max(1, remainingMs(deadline)));
+            if (tls) {
+                String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
+                SSLParameters params = ssl.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host name
+                if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
+                    params.setServerNames(List.of(new SNIHostName(bare)));
+                }
+                ssl.setSSLParameters(params);
+                ssl.startHandshake();
+                socket = ssl;
+            }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             if (uri.getRawQuery() != null) {
                 path += "?" + uri.getRawQuery();
@@ -301,6 +363,35 @@ public final class CloudImporter {
         public int read(byte[] b, int off, int len) throws IOException {
             arm();
             return super.read(b, off, len);
+        }
+    }
+
+    /** Reports the bytes read so far to a {@link Progress}. */
+    private static final class Counting extends FilterInputStream {
+        private final long total;
+        private final Progress progress;
+        private long count;
+
+        Counting(InputStream in, long total, Progress progress) {
+            super(in);
+            this.total = total;
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                progress.received(count, total);
+            }
+            return n;
         }
     }
 

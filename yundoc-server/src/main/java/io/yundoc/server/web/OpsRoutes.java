@@ -32,7 +32,8 @@ public final class OpsRoutes implements ApiRoutes {
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "office", "web");
+    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "office",
+            "web", "preview");
 
     /** Further health checks (e.g. the quota backend): name → status; a non-critical one only warns. */
     public record Check(String name, java.util.function.Supplier<String> status, boolean critical) {
@@ -77,7 +78,8 @@ public final class OpsRoutes implements ApiRoutes {
     }
 
     /** Operation tags of the API families beyond the KDocs file API: {@code /openapi?set=families} (and /docs' second half). */
-    static final java.util.Set<String> FAMILY_TAGS = java.util.Set.of("et", "ksheet", "tables", "webhooks", "office", "web");
+    static final java.util.Set<String> FAMILY_TAGS = java.util.Set.of("et", "ksheet", "tables", "webhooks", "office", "web", "anonymous",
+            "appspace-async");
 
     /**
      * The document ({@code all}), or only the operations of the file API ({@code core}) or of the other families

@@ -22,7 +22,9 @@ import org.commonmark.renderer.html.HtmlRenderer;
  * Inline previews of the share and view pages (api.md §7; the page's preview block is in {@code share/file.jte}). Only an allow-list is ever served inline: images,
  * PDF, plain text, and Markdown rendered here to HTML with raw HTML escaped, URLs sanitised and images dropped
  * (no external resources). HTML and SVG never are. Every preview is sandboxed by CSP; PDF gets {@code sandbox}
- * alone, because a stricter policy can break the browser's own viewer.
+ * alone. PDFs, and Office documents once a {@link PreviewSource} has converted them, are drawn by the page's PDF.js
+ * viewer ({@code static/viewer/}) from the bytes served here; an Office document still being converted shows as
+ * {@link Kind#PREPARING}.
  */
 public final class Previews {
     static final long MARKDOWN_LIMIT = 1 << 20;
@@ -31,6 +33,7 @@ public final class Previews {
     private final SharedFiles shared;
     private final BlobStore store;
     private final BlobResponder responder;
+    private final PreviewSource source;
     private final Parser parser = Parser.builder().build();
     private final HtmlRenderer renderer = HtmlRenderer.builder()
             .escapeHtml(true)
@@ -46,15 +49,47 @@ public final class Previews {
             })
             .build();
 
-    public Previews(SharedFiles shared, BlobStore store, BlobResponder responder) {
+    public Previews(SharedFiles shared, BlobStore store, BlobResponder responder, PreviewSource source) {
         this.shared = shared;
+        this.source = source;
         this.store = store;
         this.responder = responder;
     }
 
-    /** What a file's preview is, by its extension. */
-    public enum Kind { IMAGE, PDF, TEXT, MARKDOWN, NONE }
+    /**
+     * What a file's preview is. {@code PDF} is drawn by the viewer (a PDF file, or an Office document's converted
+     * PDF); {@code PREPARING}: an Office document whose PDF is being made; {@code NONE}: the no-preview note.
+     */
+    public enum Kind { IMAGE, PDF, TEXT, MARKDOWN, PREPARING, NONE }
 
+    /** What the page shows for {@code f} now: by extension, and for Office documents by the preview source. */
+    Kind shown(FileRecord f) {
+        Kind k = kind(f);
+        if (k != Kind.NONE || f.isFolder() || f.online() || f.blobKey() == null
+                || !PreviewSource.OFFICE.contains(ContentTypes.extension(f.name()))) {
+            return k;
+        }
+        return switch (officePdf(f).state()) {
+            case READY -> Kind.PDF;
+            case PREPARING -> Kind.PREPARING;
+            case NONE -> Kind.NONE;
+        };
+    }
+
+    private PreviewSource.PdfPreview officePdf(FileRecord f) {
+        return source.pdfFor(new PreviewSource.FileVersion(f.fileId(), f.name(), f.blobKey(), f.size()));
+    }
+
+    /** The state the page's poll reads ({@code /preview/status}): preparing, ready or none. */
+    static String state(Kind k) {
+        return switch (k) {
+            case PREPARING -> "preparing";
+            case NONE -> "none";
+            default -> "ready";
+        };
+    }
+
+    /** What a file's preview is by its extension alone (Office documents: NONE, see {@link #shown}). */
     static Kind kind(FileRecord f) {
         if (f.isFolder() || f.online() || f.blobKey() == null) {
             return Kind.NONE;
@@ -74,10 +109,20 @@ public final class Previews {
     /** Serves the preview of {@code f}; false when its type has none (the caller answers 404). */
     boolean serve(Call c, FileRecord f) {
         Kind kind = kind(f);
+        boolean office = false;
+        BlobRecord b;
         if (kind == Kind.NONE) {
-            return false;
+            if (f.isFolder() || f.online() || f.blobKey() == null
+                    || !PreviewSource.OFFICE.contains(ContentTypes.extension(f.name()))) {
+                return false;
+            }
+            // an Office document is previewed through its converted PDF's bytes, once there
+            b = officePdf(f).pdf();
+            kind = Kind.PDF;
+            office = true;
+        } else {
+            b = shared.blobRow(f).orElse(null);
         }
-        BlobRecord b = shared.blobRow(f).orElse(null);
         if (b == null) {
             return false;
         }
@@ -105,9 +150,15 @@ public final class Previews {
             case PDF -> "application/pdf";
             default -> "text/plain; charset=utf-8"; // .txt, and Markdown over the render limit
         };
-        responder.serve(c.request(), res, new BlobResponder.Body(b.key(), b.size(), b.sha1(), f.mtime(), f.name(), type,
+        String name = office ? stem(f.name()) + ".pdf" : f.name();
+        responder.serve(c.request(), res, new BlobResponder.Body(b.key(), b.size(), b.sha1(), f.mtime(), name, type,
                 "no-store", true));
         return true;
+    }
+
+    private static String stem(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     /** Markdown rendered to a standalone, script-free document. */

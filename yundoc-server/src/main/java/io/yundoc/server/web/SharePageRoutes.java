@@ -52,6 +52,106 @@ public final class SharePageRoutes implements ApiRoutes {
         r.open(Method.HEAD, "/v/:file_token", this::view);
         r.open(Method.GET, "/v/:file_token/preview", this::viewPreview);
         r.open(Method.HEAD, "/v/:file_token/preview", this::viewPreview);
+        r.open(Method.GET, "/l/:sid/preview/status", c -> status(c, shared.byLink(c.param("sid"))));
+        r.open(Method.GET, "/v/:file_token/preview/status",
+                c -> status(c, shared.byEditToken(c.param("file_token"), c.query("token").orElse(null))));
+        r.open(Method.GET, "/viewer/:name", this::asset);
+        if (anonymous != null) {
+            r.open(Method.GET, "/a/:task_id", this::anonymousPage);
+            r.open(Method.HEAD, "/a/:task_id", this::anonymousPage);
+            r.open(Method.GET, "/a/:task_id/preview", this::anonymousPreview);
+            r.open(Method.HEAD, "/a/:task_id/preview", this::anonymousPreview);
+            r.open(Method.GET, "/a/:task_id/preview/status", c -> {
+                var o = anonymous.open(c.param("task_id"), c.query("token").orElse(null));
+                if (o.isEmpty()) {
+                    notFound(c);
+                    return;
+                }
+                sendStatus(c, previews.shown(o.get().file()));
+            });
+        }
+    }
+
+    private io.yundoc.server.appspace.AnonymousPreviewService anonymous;
+
+    /** Serves the anonymous-preview page {@code /a/<task_id>?token=} (api-families.md §F4.2) from these tasks. */
+    public SharePageRoutes withAnonymous(io.yundoc.server.appspace.AnonymousPreviewService service) {
+        this.anonymous = service;
+        return this;
+    }
+
+    /**
+     * The anonymous-preview page: the same viewer as the share page, without login, while the token lives; a download
+     * button only when the task allowed it. A cancelled, refreshed, expired or forged token gets the 404 page.
+     */
+    private void anonymousPage(Call c) {
+        String task = c.param("task_id");
+        String token = c.query("token").orElse(null);
+        var o = anonymous.open(task, token);
+        if (o.isEmpty()) {
+            notFound(c, Framing.ALLOW);
+            return;
+        }
+        PageText t = PageText.byAcceptLanguage(c.request());
+        FileRecord f = o.get().file();
+        String expiry = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
+                Instant.ofEpochMilli(o.get().expiresAt()).atZone(zone)) + " (" + zone.getId() + ")";
+        String downloadUrl = o.get().download() && !f.online() && f.blobKey() != null
+                ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
+        String base = c.baseUrl() + "/a/" + task + "/preview";
+        String query = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        // frameable: the page exists to be embedded by the app (jssdk), like the /v/ view page
+        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", view(c, f, "—", t.get("share.perm.read"), expiry,
+                downloadUrl, base + query, base + "/status" + query))), Framing.ALLOW);
+    }
+
+    private void anonymousPreview(Call c) {
+        var o = anonymous.open(c.param("task_id"), c.query("token").orElse(null));
+        if (o.isEmpty() || !previews.serve(c, o.get().file())) {
+            notFound(c);
+        }
+    }
+
+    /**
+     * The viewer's scripts (PDF.js from the npm package {@code pdfjs-dist}, Apache-2.0, and {@code viewer.mjs}),
+     * served by yundoc itself: no CDN. Module scripts and module workers need a JavaScript media type.
+     */
+    private static final Map<String, String> ASSETS = Map.of(
+            "viewer.mjs", "/static/viewer/viewer.mjs",
+            "pdf.min.mjs", "/static/viewer/pdf.min.mjs",
+            "pdf.worker.min.mjs", "/static/viewer/pdf.worker.min.mjs");
+    private final Map<String, byte[]> assetBytes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void asset(Call c) {
+        String path = ASSETS.get(c.param("name"));
+        if (path == null) {
+            notFound(c);
+            return;
+        }
+        byte[] bytes = assetBytes.computeIfAbsent(path, OpsRoutes::load);
+        var res = c.response();
+        res.header("Content-Type", "text/javascript; charset=utf-8");
+        res.header("Cache-Control", "public, max-age=3600");
+        res.header("X-Content-Type-Options", "nosniff");
+        res.header("Cross-Origin-Resource-Policy", "same-origin");
+        res.send(bytes);
+    }
+
+    /** {@code {"state":"preparing"|"ready"|"none"}}: what the page's poll waits on; the 404 page when the link ended. */
+    private void status(Call c, Optional<SharedFiles.Shared> s) {
+        if (s.isEmpty()) {
+            notFound(c);
+            return;
+        }
+        sendStatus(c, previews.shown(s.get().file()));
+    }
+
+    static void sendStatus(Call c, Previews.Kind shown) {
+        var res = c.response();
+        res.header("Content-Type", "application/json");
+        res.header("Cache-Control", "no-store");
+        res.header("X-Content-Type-Options", "nosniff");
+        res.send(("{\"state\":\"" + Previews.state(shown) + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     private void view(Call c) {
@@ -61,9 +161,9 @@ public final class SharePageRoutes implements ApiRoutes {
             notFound(c);
             return;
         }
-        String previewUrl = c.baseUrl() + "/v/" + s.get().file().fileId() + "/preview?token="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        render(c, s.get(), previewUrl, Framing.ALLOW);
+        String base = c.baseUrl() + "/v/" + s.get().file().fileId() + "/preview";
+        String query = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        render(c, s.get(), base + query, base + "/status" + query, Framing.ALLOW);
     }
 
     private void viewPreview(Call c) {
@@ -86,20 +186,22 @@ public final class SharePageRoutes implements ApiRoutes {
             notFound(c, Framing.DENY);
             return;
         }
-        render(c, s.get(), c.baseUrl() + "/l/" + s.get().link().sid() + "/preview", Framing.DENY);
+        String preview = c.baseUrl() + "/l/" + s.get().link().sid() + "/preview";
+        render(c, s.get(), preview, preview + "/status", Framing.DENY);
     }
 
     /**
      * What the share and view pages show of a file ({@code share/file.jte}). {@code downloadUrl} is null for an
-     * online document; {@code previewUrl} is used when {@code preview} is not {@code NONE}.
+     * online document; {@code previewUrl} is used when {@code preview} is not {@code NONE}; {@code statusUrl} is
+     * polled while it is {@code PREPARING}; {@code assets} is where the viewer's scripts are ({@code /viewer}).
      */
     public record FileView(String icon, String name, boolean online, String humanSize, long size, String type,
                            String owner, String permission, String expires, String downloadUrl, Previews.Kind preview,
-                           String previewUrl) {
+                           String previewUrl, String statusUrl, String assets) {
     }
 
     /** The page shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
-    private void render(Call c, SharedFiles.Shared s, String previewUrl, Framing framing) {
+    private void render(Call c, SharedFiles.Shared s, String previewUrl, String statusUrl, Framing framing) {
         PageText t = PageText.byAcceptLanguage(c.request());
         FileRecord f = s.file();
         LinkRecord l = s.link();
@@ -110,11 +212,18 @@ public final class SharePageRoutes implements ApiRoutes {
         if (l != null && l.extPermList().contains("comment")) {
             perm += t.get("share.perm.comment");
         }
-        String ext = ContentTypes.extension(f.name());
         String downloadUrl = !f.online() && f.blobKey() != null ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
-        FileView v = new FileView(icon(f.name()), f.name(), f.online(), PageText.humanSize(f.size()), f.size(), ext.isEmpty() ? "—" : "." + ext,
-                s.owner().nickname(), perm, expiry, downloadUrl, Previews.kind(f), previewUrl);
-        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", v)), framing);
+        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", view(c, f, s.owner().nickname(), perm, expiry,
+                downloadUrl, previewUrl, statusUrl))), framing);
+    }
+
+    /** The page's view of {@code f}, its preview as shown now (an Office document may be PREPARING). */
+    FileView view(Call c, FileRecord f, String owner, String perm, String expiry, String downloadUrl, String previewUrl,
+                  String statusUrl) {
+        String ext = ContentTypes.extension(f.name());
+        return new FileView(icon(f.name()), f.name(), f.online(), PageText.humanSize(f.size()), f.size(),
+                ext.isEmpty() ? "—" : "." + ext, owner, perm, expiry, downloadUrl, previews.shown(f), previewUrl, statusUrl,
+                c.baseUrl() + "/viewer");
     }
 
     private void download(Call c) {
@@ -159,6 +268,14 @@ public final class SharePageRoutes implements ApiRoutes {
         send(c, 404, Pages.render("share/notfound.jte", Map.of("t", t)), framing);
     }
 
+    /**
+     * Same-origin scripts only: the viewer ({@code /viewer/*.mjs}) and its PDF.js worker, which fetch the preview
+     * bytes and the status from this site; PDF.js paints into canvases and loads a PDF's fonts as data.
+     */
+    static final String PAGE_CSP = "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; "
+            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; font-src 'self' data:; frame-src 'self'; "
+            + "base-uri 'none'; form-action 'none'";
+
     static void send(Call c, int status, String html, Framing framing) {
         var res = c.response();
         res.status(status);
@@ -169,10 +286,9 @@ public final class SharePageRoutes implements ApiRoutes {
         res.header("X-Content-Type-Options", "nosniff");
         if (framing == Framing.DENY) {
             res.header("X-Frame-Options", "DENY");
-            res.header("Content-Security-Policy",
-                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-src 'self'; frame-ancestors 'none'");
+            res.header("Content-Security-Policy", PAGE_CSP + "; frame-ancestors 'none'");
         } else {
-            res.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-src 'self'");
+            res.header("Content-Security-Policy", PAGE_CSP);
         }
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         if (Method.HEAD.equals(c.request().prologue().method())) {

@@ -69,6 +69,6 @@ class PagesTest {
 
     private static SharePageRoutes.FileView view(String name, String downloadUrl) {
         return new SharePageRoutes.FileView("📄", name, false, "1.0 KiB", 1024, ".txt", "<owner>", "view only", "permanent",
-                downloadUrl, Previews.Kind.NONE, null);
+                downloadUrl, Previews.Kind.NONE, null, null, "/viewer");
     }
 }

@@ -157,22 +157,93 @@ class SharePageBrowserTest {
         }
     }
 
+    /** A PDF of {@code pages} pages, each with a dark bar and a line of text (PDFBox, which comes with Tika). */
+    static byte[] pdf(int pages) throws IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            for (int i = 1; i <= pages; i++) {
+                org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage(
+                        org.apache.pdfbox.pdmodel.common.PDRectangle.A4);
+                doc.addPage(page);
+                try (org.apache.pdfbox.pdmodel.PDPageContentStream cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                    cs.setNonStrokingColor(0.1f, 0.2f, 0.6f);
+                    cs.addRect(50, 600, 495, 150);
+                    cs.fill();
+                    cs.beginText();
+                    cs.setNonStrokingColor(0f, 0f, 0f);
+                    cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA_BOLD), 28);
+                    cs.newLineAtOffset(60, 520);
+                    cs.showText("yundoc viewer page " + i);
+                    cs.endText();
+                }
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    /** Pixels of the element's screenshot that are clearly not white (a drawn page has many; a blank canvas none). */
+    static long inkedPixels(WebElement e) throws IOException {
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                e.getScreenshotAs(OutputType.BYTES)));
+        long n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                if (((rgb >> 16) & 0xff) < 160 && ((rgb >> 8) & 0xff) < 160 && (rgb & 0xff) < 220) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     @Test
-    void pdfIsShownInAnUnsandboxedFrameAndAnExpiredLinkShowsTheNotFoundPage() throws Exception {
+    void pdfPagesAreDrawnOnDesktopAndMobileAndAnExpiredLinkShowsTheNotFoundPage() throws Exception {
         TestServer.User u = ts.user(ts.app("test"));
-        String pdf = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-                + "3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-        String url = share(u, "doc.pdf", pdf.getBytes(StandardCharsets.US_ASCII), 7);
-        browser.get(url);
-        WebElement frame = browser.findElement(By.id("preview-frame"));
-        assertThat(frame.getAttribute("sandbox")).isNull();
-        assertThat(frame.getAttribute("src")).endsWith("/preview");
-        shot("share-page-pdf");
+        String url = share(u, "report.pdf", pdf(3), 7);
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
+        for (int width : new int[]{1280, 390}) {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(width, width == 390 ? 844 : 900));
+            browser.get(url);
+            WebElement viewer = browser.findElement(By.id("pdf-viewer"));
+            WebElement first = new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+                java.util.List<WebElement> drawn = d.findElements(By.cssSelector("#pdf-viewer canvas[data-state=drawn]"));
+                return drawn.isEmpty() ? null : drawn.get(0);
+            });
+            assertThat(viewer.getAttribute("data-pages")).isEqualTo("3");
+            assertThat(browser.findElements(By.cssSelector("#pdf-viewer canvas.pdf-page"))).hasSize(3);
+            // the page fills the column and is drawn at the device's resolution, not scaled up from a thumbnail
+            long cssWidth = ((Number) js.executeScript("return arguments[0].clientWidth;", first)).longValue();
+            long pixels = ((Number) js.executeScript("return arguments[0].width;", first)).longValue();
+            assertThat(cssWidth).isLessThanOrEqualTo(width).isGreaterThan(width == 390 ? 300 : 600);
+            assertThat(pixels).isGreaterThanOrEqualTo(cssWidth - 1);
+            js.executeScript("arguments[0].scrollIntoView();", first);
+            assertThat(inkedPixels(first)).as("dark pixels of page 1 at " + width + " px").isGreaterThan(2_000);
+            assertThat(browser.findElements(By.tagName("iframe"))).isEmpty();
+            shot("share-page-pdf-" + width);
+        }
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1200, 1000));
 
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":" + (8 * 86400) + "}");
         browser.get(url);
         assertThat(browser.findElement(By.tagName("h1")).getText()).contains("does not exist or is no longer valid");
-        assertThat(browser.getPageSource()).contains("expired").doesNotContain("doc.pdf");
+        assertThat(browser.getPageSource()).contains("expired").doesNotContain("report.pdf");
         shot("share-page-expired");
+    }
+
+    @Test
+    void officeDocumentsWithoutAnEngineAndOtherFormatsShowTheNoPreviewNote() throws Exception {
+        TestServer.User u = ts.user(ts.app("test"));
+        for (String name : new String[]{"plan.docx", "archive.zip"}) {
+            browser.get(share(u, name, "PK not really a zip".getBytes(StandardCharsets.US_ASCII), 7));
+            WebElement note = browser.findElement(By.id("preview-none"));
+            assertThat(note.getText()).isEqualTo("No preview for this format. Download the file to open it.");
+            assertThat(note.isDisplayed()).isTrue();
+            assertThat(browser.findElements(By.id("pdf-viewer"))).isEmpty();
+            assertThat(browser.findElement(By.id("download")).isDisplayed()).isTrue();
+        }
+        shot("share-page-no-preview");
     }
 }
