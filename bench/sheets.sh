@@ -10,7 +10,7 @@
 #       WEBHOOK_RATE changes/s for WEBHOOK_SECS s
 # Knobs (env): DURATION (s, 15), WARMUP (s, 10), CONNECTIONS (64), THREADS (2), RUNS (3), ROWS (100000), COLS (20),
 # WEBHOOK_RATE (100), WEBHOOK_SECS (30), QUIET_WAIT (s, 180; 0 skips waiting for a quiet machine while developing),
-# QUIET_PCT (25).
+# QUIET_PCT (25), ONLY (a,b,c), YUNDOC_CP (a class path to run instead of building the CLI jar with bin/yundoc).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +28,8 @@ WEBHOOK_RATE=${WEBHOOK_RATE:-100}
 WEBHOOK_SECS=${WEBHOOK_SECS:-30}
 QUIET_WAIT=${QUIET_WAIT:-180}
 QUIET_PCT=${QUIET_PCT:-25}
+ONLY=${ONLY:-a,b,c}
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
 OUT="$BENCH/out"
 RAW="$OUT/raw-sheets"
 mkdir -p "$RAW"
@@ -71,8 +73,12 @@ wait_quiet() {  # as bench/run.sh: wait (bounded) for other work on the machine 
 LOAD_NOTE() { awk '{ printf "load average %s %s %s", $1, $2, $3 }' /proc/loadavg; }
 
 # ---------------------------------------------------------------- build: the CLI jar and its lib/ (bin/yundoc builds)
-"$ROOT/bin/yundoc" --version >"$WORK/build.log" 2>&1 || { tail -n 20 "$WORK/build.log" >&2; die "yundoc build failed"; }
-CP="$ROOT/yundoc-cli/target/yundoc-cli.jar:$ROOT/yundoc-cli/target/lib/*"
+if [ -n "${YUNDOC_CP:-}" ]; then
+  CP=$YUNDOC_CP
+else
+  "$ROOT/bin/yundoc" --version >"$WORK/build.log" 2>&1 || { tail -n 20 "$WORK/build.log" >&2; die "yundoc build failed"; }
+  CP="$ROOT/yundoc-cli/target/yundoc-cli.jar:$ROOT/yundoc-cli/target/lib/*"
+fi
 JAVA="$JAVA_HOME/bin/java"
 SB=("$JAVA" -XX:+UseSerialGC -Xmx8g -cp "$CP" "$BENCH/sheets/SheetsBench.java")
 
@@ -83,10 +89,11 @@ SB=("$JAVA" -XX:+UseSerialGC -Xmx8g -cp "$CP" "$BENCH/sheets/SheetsBench.java")
 
 # ---------------------------------------------------------------- (a) first read vs XSSFWorkbook
 XLSX="$WORK/big.xlsx"
+FROM=$(( ROWS / 2 / 1000 * 1000 ))   # a block in the middle: the reader streams through half the sheet first
 log "generating a ${ROWS} x ${COLS} .xlsx"
 "${SB[@]}" gen "$XLSX" "$ROWS" "$COLS"
-FROM=$(( ROWS / 2 / 1000 * 1000 ))   # a block in the middle: the reader streams through half the sheet first
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+if want a; then
 for reader in yundoc xssf; do
   : >"$RAW/a-$reader.txt"
   for n in $(seq 1 "$RUNS"); do
@@ -104,6 +111,8 @@ Y_CELLS=$(awk 'NR==1 {print $3}' "$RAW/a-yundoc.txt"); X_CELLS=$(awk 'NR==1 {pri
   echo "    POI XSSFWorkbook:  $X_MS ms, peak heap $X_MB MiB ($X_CELLS cells)"
   awk -v ym="$Y_MS" -v xm="$X_MS" -v yb="$Y_MB" -v xb="$X_MB" 'BEGIN { printf "    speed-up %.1fx (target >= 3x), memory %.2f of XSSF (target <= 0.20)\n", xm / (ym > 0 ? ym : 1), yb / (xb > 0 ? xb : 1) }'
 } | tee -a "$REPORT" >&2
+fi
+want b || want c || exit 0
 
 # ---------------------------------------------------------------- the server
 free_port() { local p; for _ in $(seq 1 200); do p=$((20000 + RANDOM % 40000)); if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi; done; die "no free port"; }
@@ -125,6 +134,16 @@ TOKEN=$(admin POST tokens "{\"app_id\":\"$APP_ID\",\"user_id\":\"$USER_ID\",\"sc
 API="$YD/api/v1/openapi"
 
 # ---------------------------------------------------------------- (b) cached et range reads vs signed file info
+run_wrk() {  # run_wrk NAME REQUEST_FILE|- [BODY_FILE PATH]: warm-up, measured run; prints "req/s p99_ms non2xx"
+  local name=$1 reqs=$2 body=${3:-} path=${4:-} script=("$BENCH/lua/requests.lua") url="$YD/"
+  if [ -n "$body" ]; then script=("$BENCH/lua/post.lua"); url="$YD$path"; fi
+  wait_quiet "$name"
+  BENCH_REQUESTS="$reqs" BENCH_BODY="$body" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "${script[0]}" "$url" >"$RAW/$name.warmup.txt" 2>&1 || die "wrk warm-up $name failed"
+  BENCH_REQUESTS="$reqs" BENCH_BODY="$body" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s "${script[0]}" "$url" >"$RAW/$name.txt" 2>&1 || die "wrk $name failed"
+  awk '/^BENCH / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+       END { printf "%.0f %.2f %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p99_us"] / 1000, v["non2xx"] }' "$RAW/$name.txt"
+}
+if want b; then
 FT=$(curl -sf -F "file=@$XLSX;filename=big.xlsx" -F path_from_root=true "$API/personal/files/upload?access_token=$TOKEN" | sed -n 's/.*"open_id":"\([^"]*\)".*/\1/p' | head -n1)
 [ -n "$FT" ] || die "upload failed"
 CELLS_URL="$API/et/$FT/sheets/0/cells?row_from=$FROM&row_to=$((FROM + 999))&col_from=0&col_to=$((COLS - 1))&access_token=$TOKEN"
@@ -142,15 +161,6 @@ INFO_MD5=$(printf '%s' "$INFO_PATH" | md5sum | cut -d' ' -f1)
 INFO_SIG=$(printf '%s' "$APP_KEY${INFO_MD5}application/json$DATE" | sha1sum | cut -d' ' -f1)
 printf '%s\tDate: %s\tContent-Md5: %s\tContent-Type: application/json\tAuthorization: WPS-2:%s:%s\n' "$INFO_PATH" "$DATE" "$INFO_MD5" "$APP_ID" "$INFO_SIG" >"$WORK/info.req"
 printf '%s\n' "${CELLS_URL#"$YD"}" >"$WORK/cells.req"
-run_wrk() {  # run_wrk NAME REQUEST_FILE|- [BODY_FILE PATH]: warm-up, measured run; prints "req/s p99_ms non2xx"
-  local name=$1 reqs=$2 body=${3:-} path=${4:-} script=("$BENCH/lua/requests.lua") url="$YD/"
-  if [ -n "$body" ]; then script=("$BENCH/lua/post.lua"); url="$YD$path"; fi
-  wait_quiet "$name"
-  BENCH_REQUESTS="$reqs" BENCH_BODY="$body" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "${script[0]}" "$url" >"$RAW/$name.warmup.txt" 2>&1 || die "wrk warm-up $name failed"
-  BENCH_REQUESTS="$reqs" BENCH_BODY="$body" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s "${script[0]}" "$url" >"$RAW/$name.txt" 2>&1 || die "wrk $name failed"
-  awk '/^BENCH / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-       END { printf "%.0f %.2f %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p99_us"] / 1000, v["non2xx"] }' "$RAW/$name.txt"
-}
 read -r C_RPS C_P99 C_BAD < <(run_wrk et-cells-cached "$WORK/cells.req")
 read -r I_RPS I_P99 I_BAD < <(run_wrk signed-file-info "$WORK/info.req")
 {
@@ -159,8 +169,10 @@ read -r I_RPS I_P99 I_BAD < <(run_wrk signed-file-info "$WORK/info.req")
   echo "    signed app-space file info:      $I_RPS req/s, p99 $I_P99 ms, non-2xx $I_BAD"
   awk -v c="$C_RPS" -v i="$I_RPS" 'BEGIN { printf "    ratio %.0f%% (target >= 40%%)\n", c * 100 / (i > 0 ? i : 1) }'
 } | tee -a "$REPORT" >&2
+fi
 
 # ---------------------------------------------------------------- (c) dbt listing with a filter, webhook latency
+want c || exit 0
 DBT=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"filename":"bench.dbt","path_from_root":true}' "$API/personal/files?access_token=$TOKEN" | sed -n 's/.*"open_id":"\([^"]*\)".*/\1/p' | head -n1)
 [ -n "$DBT" ] || die "dbt not created"
 log "(c) filling a 10,000-record table"

@@ -55,8 +55,7 @@ public class SheetsBench {
                     }
                 }
             }
-            wb.write(out);
-            wb.dispose();
+            wb.write(out); // close() removes the temp files
         }
     }
 
@@ -80,7 +79,9 @@ public class SheetsBench {
         Class<?> reader = Class.forName("io.yundoc.server.sheets.XlsxReader");
         var scan = reader.getDeclaredMethod("scan", Path.class, int.class, Set.class, int.class);
         scan.setAccessible(true);
-        int budget = Class.forName("io.yundoc.server.sheets.WorkbookCache").getDeclaredField("SCAN_BUDGET").getInt(null);
+        var budgetField = Class.forName("io.yundoc.server.sheets.WorkbookCache").getDeclaredField("SCAN_BUDGET");
+        budgetField.setAccessible(true);
+        int budget = budgetField.getInt(null);
         Object result = scan.invoke(null, file, 0, Set.of(rowFrom / 1000), budget);
         var blocksM = result.getClass().getMethod("blocks");
         blocksM.setAccessible(true);

@@ -127,12 +127,27 @@ public final class WebhookDispatcher implements AutoCloseable {
                         LOG.log(Level.WARNING, "webhook delivery " + c.deliveryId() + " failed to run", e);
                     } finally {
                         slots.release();
+                        pollSoon();
                     }
                 });
             }
         } catch (RuntimeException e) {
             // the database briefly out of reach: the next tick tries again; nothing was claimed
             LOG.log(Level.FINE, "webhook poll failed", e);
+        }
+    }
+
+    /**
+     * A finished delivery lets the next one of its subscription go: poll now rather than at the next tick, or a
+     * subscription could not get past 5 deliveries a second (one per 200 ms tick), far below a busy table's changes.
+     */
+    private void pollSoon() {
+        if (!stopped) {
+            try {
+                ticker.execute(this::tick);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
         }
     }
 
