@@ -16,7 +16,8 @@ WORK=$(mktemp -d)
 TOKEN=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 BASE="http://127.0.0.1:$PORT"
 PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$WORK"; }
+# the server's own status after the kill (143) is not the script's: a run that got its figures exits 0
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi; rm -rf "$WORK"; }
 trap cleanup EXIT
 log() { printf '[drive-bench] %s\n' "$*" >&2; }
 
@@ -28,15 +29,24 @@ bin/yundoc wait --timeout 120s --server "$BASE" >/dev/null
 admin() { curl -fsS -X "$1" "$BASE/admin/v1$2" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${3:+--data-binary "$3"}; }
 
 log "fixtures: one user, one folder of $FILES files"
-python3 - "$FILES" >"$WORK/fixtures.json" <<'PY'
+# in documents of 2,000 files: a fixture document is a JSON body, and JSON bodies stop at 1 MiB (10,000 files in
+# one document are 1.5 MB); later documents refer to the user and folder of the first
+python3 - "$FILES" "$WORK" <<'PY'
 import json, sys
-n = int(sys.argv[1])
-files = [{"space": "personal", "owner": "bench-user", "id": "benchfolder", "name": "big", "type": "folder"}]
-files += [{"space": "personal", "owner": "bench-user", "id": "benchfile%05d" % i, "name": "file-%05d.txt" % i,
-           "parent": "benchfolder", "text": "x", "mtime": 1700000000 + i} for i in range(n)]
-print(json.dumps({"users": [{"user_id": "bench-user", "name": "bench", "password": "bench-password"}], "files": files}))
+n, work = int(sys.argv[1]), sys.argv[2]
+json.dump({"users": [{"user_id": "bench-user", "name": "bench", "password": "bench-password"}],
+           "files": [{"space": "personal", "owner": "bench-user", "id": "benchfolder", "name": "big", "type": "folder"}]},
+          open("%s/fixtures-0.json" % work, "w"))
+for part, start in enumerate(range(0, n, 2000), 1):
+    files = [{"space": "personal", "owner": "bench-user", "id": "benchfile%05d" % i, "name": "file-%05d.txt" % i,
+              "parent": "benchfolder", "text": "x", "mtime": 1700000000 + i} for i in range(start, min(n, start + 2000))]
+    json.dump({"files": files}, open("%s/fixtures-%d.json" % (work, part), "w"))
 PY
-admin POST /fixtures "@$WORK/fixtures.json" >/dev/null
+part=0
+while [ -f "$WORK/fixtures-$part.json" ]; do
+  admin POST /fixtures "@$WORK/fixtures-$part.json" >/dev/null
+  part=$((part + 1))
+done
 APP=$(admin POST /apps '{"name":"bench","tier":"formal","redirect_uris":["http://127.0.0.1/cb"]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["app_id"])')
 AT=$(admin POST /tokens "{\"app_id\":\"$APP\",\"user_id\":\"bench-user\",\"scopes\":[\"access_personal_files\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["access_token"])')
 

@@ -102,9 +102,10 @@ final class ServeCommand implements Callable<Integer> {
         return ServerConfig.withoutSecrets(url);
     }
 
-    @Option(names = "--recycle-retention", defaultValue = "off",
-            description = "automatic purge of recycle-bin items older than this, e.g. 30d (default ${DEFAULT-VALUE})")
-    String recycleRetention;
+    /** Null when {@code off}: parsed and checked (at least 1h) with the other options, not compared as text. */
+    @Option(names = "--recycle-retention", defaultValue = "off", converter = Units.RetentionConverter.class,
+            description = "automatic purge of recycle-bin items older than this, e.g. 30d, at least 1h (default ${DEFAULT-VALUE})")
+    Duration recycleRetention;
 
     @Option(names = "--header-timeout", defaultValue = "10s", converter = Units.DurationConverter.class,
             description = "longest time to send a request line and headers (default ${DEFAULT-VALUE})")
@@ -163,7 +164,7 @@ final class ServeCommand implements Callable<Integer> {
                 .sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
                 .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
                 .cloudConcurrency(cloudConcurrency)
-                .recycleRetention("off".equals(recycleRetention) ? null : new Units.DurationConverter().convert(recycleRetention))
+                .recycleRetention(recycleRetention)
                 .headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout).minFreeSpace(minFreeSpace)
                 .refreshRotation(refreshRotation == Rotation.rotate ? ServerConfig.RefreshRotation.ROTATE : ServerConfig.RefreshRotation.KEEP)
                 .extractTimeout(extractTimeout).extractHeap(extractHeap).loginMaxDelay(loginMaxDelay)

@@ -31,6 +31,31 @@ final class Units {
         }
     }
 
+    /**
+     * {@code --recycle-retention}: {@code off} (no automatic purge, null) or a duration of at least 1 h, refused
+     * with the option's rule when parsed rather than when the server starts.
+     */
+    static final class RetentionConverter implements CommandLine.ITypeConverter<Duration> {
+        static final Duration MINIMUM = Duration.ofHours(1);
+
+        @Override
+        public Duration convert(String v) {
+            if (v.trim().equalsIgnoreCase("off")) {
+                return null;
+            }
+            Duration d;
+            try {
+                d = new DurationConverter().convert(v);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is too long a duration");
+            }
+            if (d.compareTo(MINIMUM) < 0) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is shorter than 1h: the retention is off or at least 1h");
+            }
+            return d;
+        }
+    }
+
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String v) {

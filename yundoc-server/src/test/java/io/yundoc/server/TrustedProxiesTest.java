@@ -8,9 +8,16 @@ import io.yundoc.server.core.TrustedProxies;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code --trusted-proxies}: forwarded headers shape the public URL only when the peer is a trusted proxy. */
 class TrustedProxiesTest {
+    @RegisterExtension
+    static final TestServerExtension trusting = TestServerExtension.embedded(b -> b.trustedProxies("127.0.0.1/32, ::1/128"));
+    @RegisterExtension
+    static final TestServerExtension elsewhere = TestServerExtension.embedded(b -> b.trustedProxies("10.0.0.0/8"));
+    @RegisterExtension
+    static final TestServerExtension plain = TestServerExtension.embedded();
 
     static String linkUrl(TestServer ts, String... headers) {
         TestServer.App app = ts.app("test");
@@ -28,24 +35,21 @@ class TrustedProxiesTest {
 
     @Test
     void aTrustedProxySetsSchemeAndHost() {
-        try (TestServer ts = new TestServer(b -> b.trustedProxies("127.0.0.1/32, ::1/128"))) {
-            assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com"))
-                    .startsWith("https://docs.example.com/dl/");
-            assertThat(linkUrl(ts, "Forwarded", "for=203.0.113.9;proto=https;host=\"files.example.org:8443\""))
-                    .startsWith("https://files.example.org:8443/dl/");
-            // a forged host with markup or a path is ignored
-            assertThat(linkUrl(ts, "X-Forwarded-Host", "evil.example/<x>")).startsWith(ts.base + "/dl/");
-        }
+        TestServer ts = trusting.get();
+        assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com"))
+                .startsWith("https://docs.example.com/dl/");
+        assertThat(linkUrl(ts, "Forwarded", "for=203.0.113.9;proto=https;host=\"files.example.org:8443\""))
+                .startsWith("https://files.example.org:8443/dl/");
+        // a forged host with markup or a path is ignored
+        assertThat(linkUrl(ts, "X-Forwarded-Host", "evil.example/<x>")).startsWith(ts.base + "/dl/");
     }
 
     @Test
     void forwardedHeadersFromAnyOtherPeerAreIgnored() {
-        try (TestServer ts = new TestServer(b -> b.trustedProxies("10.0.0.0/8"))) {
-            assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com")).startsWith(ts.base + "/dl/");
-        }
-        try (TestServer ts = new TestServer()) {
-            assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com")).startsWith(ts.base + "/dl/");
-        }
+        TestServer ts = elsewhere.get();
+        assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com")).startsWith(ts.base + "/dl/");
+        TestServer other = plain.get();
+        assertThat(linkUrl(other, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com")).startsWith(other.base + "/dl/");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.yundoc.client.InMemoryTokenStore;
 import io.yundoc.client.Tokens;
 import io.yundoc.client.YundocClient;
 import io.yundoc.protocol.Scope;
+import io.yundoc.testkit.Fault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -261,8 +262,19 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
     /**
      * Arms a fault ({@code POST /admin/v1/faults}) and returns its id.
      *
-     * @param fault e.g. {@code Map.of("route", "GET /api/v1/openapi/personal/files/**", "code", 30004, "count", 1)}
+     * @param fault the testkit's builder, e.g. {@code Fault.on("GET /api/v1/openapi/personal/files/**").code(30004).count(1)}
+     * @return the fault's id
      */
+    public String addFault(Fault fault) {
+        return admin("POST", "/faults", JSON.valueToTree(fault.toMap())).get("fault_id").asText();
+    }
+
+    /**
+     * Arms a fault given as its raw JSON fields.
+     *
+     * @deprecated use {@link #addFault(Fault)}, which names the fields
+     */
+    @Deprecated
     public String addFault(Map<String, ?> fault) {
         return admin("POST", "/faults", JSON.valueToTree(fault)).get("fault_id").asText();
     }

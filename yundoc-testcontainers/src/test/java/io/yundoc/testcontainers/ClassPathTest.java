@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The module's promise: users get the SDK and Testcontainers, never the server and its jars. */
+/** The module's promise: users get the SDK, the testkit's Fault and Testcontainers, never the server and its jars. */
 class ClassPathTest {
     @Test
     void noServerClassIsOnTheTestClassPath() {
@@ -17,9 +17,10 @@ class ClassPathTest {
     }
 
     @Test
-    void reachesOnlyTheSdkTestcontainersJacksonAndJUnit() {
+    void reachesOnlyTheSdkTestkitTestcontainersJacksonAndJUnit() {
         classes().that().resideInAPackage("io.yundoc.testcontainers..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("io.yundoc.testcontainers..", "io.yundoc.client..",
+                        "io.yundoc.testkit",
                         "io.yundoc.protocol..", "org.testcontainers..", "com.github.dockerjava.api..",
                         "com.fasterxml.jackson..", "org.junit.jupiter.api..", "java..")
                 .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -3,9 +3,9 @@ package io.yundoc.testcontainers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yundoc.client.YundocClient;
+import io.yundoc.testkit.Fault;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -33,7 +33,7 @@ class YundocContainerExtensionTest {
 
     static void dirty(YundocContainer c) {
         c.advanceClock(Duration.ofDays(10));
-        c.addFault(Map.of("route", "GET /api/v1/openapi/personal/files", "code", 10003));
+        c.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(10003));
     }
 
     static int faults(YundocContainer c) {

@@ -12,12 +12,12 @@ import io.yundoc.client.Tokens;
 import io.yundoc.client.YundocClient;
 import io.yundoc.client.YundocException;
 import io.yundoc.protocol.wire.FileItem;
+import io.yundoc.testkit.Fault;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -83,7 +83,7 @@ class YundocContainerTest {
 
         yundoc.advanceClock(Duration.ofDays(3));
         assertThat(yundoc.clock().instant()).isAfter(START.plus(Duration.ofDays(3)).minusSeconds(5));
-        String faultId = yundoc.addFault(Map.of("route", "GET /api/v1/openapi/personal/files", "code", 10003));
+        String faultId = yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(10003));
         assertThat(faultId).isNotBlank();
         assertThatThrownBy(() -> yundoc.client().personal().list(ListOptions.DEFAULTS))
                 .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(10003));

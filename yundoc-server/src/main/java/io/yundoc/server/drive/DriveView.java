@@ -2,6 +2,7 @@ package io.yundoc.server.drive;
 
 import io.yundoc.protocol.wire.LinkInfo;
 import io.yundoc.server.files.FileRecord;
+import io.yundoc.server.links.LinkStore;
 import io.yundoc.server.web.PageText;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,11 @@ public record DriveView(PageText t, String userName, String csrf, String view, M
                         String appsFolderId, String error, String notice, FileRecord renaming, Share share,
                         FileRecord preview, String previewUrl, ZoneId zone, long maxUpload) {
 
-    /** The share dialog's file and its link (null when it has none yet), with the link's open/closed state. */
-    public record Share(FileRecord file, LinkInfo link, boolean open) {
+    /**
+     * The share dialog's file and its link (null when it has none yet), with the link's open/closed state, its named
+     * members and the signed-in person's own union_id (what another owner names them by).
+     */
+    public record Share(FileRecord file, LinkInfo link, boolean open, List<LinkStore.Member> members, String myUnionId) {
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
@@ -87,6 +91,16 @@ public record DriveView(PageText t, String userName, String csrf, String view, M
 
     public boolean trash() {
         return "trash".equals(view);
+    }
+
+    public boolean apps() {
+        return "apps".equals(view);
+    }
+
+    /** Whether the page shows the app folders or one of them (the 应用 place of the side bar). */
+    public boolean inApps() {
+        return apps() || (listing() && !path.isEmpty() && path.stream().anyMatch(f -> "appdir".equals(f.kind())
+                || (appsFolderId != null && appsFolderId.equals(f.fileId()))));
     }
 
     public boolean listing() {

@@ -192,6 +192,11 @@ public final class WebDriveRoutes implements ApiRoutes {
                 items = pg.files();
                 next = pg.nextOffset();
             }
+            case "apps" -> {
+                Listing.Page pg = drive.appFolders(p, PAGE, offset);
+                items = pg.files();
+                next = pg.nextOffset();
+            }
             case "recent" -> {
                 Listing.Page pg = drive.recent(p, PAGE, offset);
                 items = pg.files();
@@ -214,10 +219,10 @@ public final class WebDriveRoutes implements ApiRoutes {
                     next = pg.nextOffset();
                 }
             }
-            default -> throw ApiException.invalid("view must be files, recent, trash or search");
+            default -> throw ApiException.invalid("view must be files, apps, recent, trash or search");
         }
         FileRecord renaming = c.query("rename").flatMap(id -> visibleOwned(p, id)).orElse(null);
-        DriveView.Share share = c.query("share").map(id -> share(c, p, id)).orElse(null);
+        DriveView.Share share = c.query("share").map(id -> share(c, o, id)).orElse(null);
         FileRecord preview = c.query("preview").flatMap(id -> visibleOwned(p, id)).filter(f -> !f.isFolder()).orElse(null);
         String previewUrl = preview == null ? null : "/v/" + preview.fileId() + "?token="
                 + java.net.URLEncoder.encode(editTokens.issue(WEB_APP, p.userId()), StandardCharsets.UTF_8);
@@ -235,7 +240,8 @@ public final class WebDriveRoutes implements ApiRoutes {
         }
     }
 
-    private DriveView.Share share(Call c, Principal p, String id) {
+    private DriveView.Share share(Call c, Owner o, String id) {
+        Principal p = o.principal();
         FileRecord f = visibleOwned(p, id).filter(x -> !x.isFolder()).orElseThrow(ApiException::notFound);
         LinkInfo info;
         try {
@@ -244,10 +250,10 @@ public final class WebDriveRoutes implements ApiRoutes {
             if (e.code() != ErrorCode.LINK_NOT_EXISTS) {
                 throw e;
             }
-            return new DriveView.Share(f, null, false);
+            return new DriveView.Share(f, null, false, List.of(), o.user().unionId());
         }
         boolean open = links.openLink(f.fileId());
-        return new DriveView.Share(f, info, open);
+        return new DriveView.Share(f, info, open, links.members(p, f.fileId()), o.user().unionId());
     }
 
     private FileRecord folder(Principal p, String id) {
@@ -443,6 +449,14 @@ public final class WebDriveRoutes implements ApiRoutes {
                 body.put("reset", "on".equals(form.get("reset")));
                 String id = form.getOrDefault("id", "");
                 links.createOrUpdate(p, id, body, c.baseUrl());
+                return SHARED + id;
+            }
+            case "member" -> {
+                // PUT links/members/:user_id (api.md §5.7): the drive is no app, so a member is named by union_id
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                body.put("permission", form.getOrDefault("permission", ""));
+                String id = form.getOrDefault("id", "");
+                links.setMember(p, id, form.getOrDefault("member", "").strip(), body);
                 return SHARED + id;
             }
             case "unshare" -> {

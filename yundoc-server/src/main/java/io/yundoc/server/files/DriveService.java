@@ -77,6 +77,12 @@ public final class DriveService {
                 segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)), false, pg, "apps|" + parent.fileId()));
     }
 
+    /** The owner's app folders, one per app that stored files for them (the web drive's 应用 view), by name. */
+    public Listing.Page appFolders(Principal p, int count, long offset) {
+        Paging pg = new Paging(count, offset, Listing.OrderBy.FNAME, false, null, List.of());
+        return listing.page(spec(p, ListingStore.appFolders(p.userId()), List.of(Listing.Segment.FOLDER), false, pg, "appdirs"));
+    }
+
     public Listing.Page recent(Principal p, int count, long offset) {
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
         return listing.page(spec(p, ListingStore.files(p.userId()), List.of(Listing.Segment.FILE), false, pg, "recent"));

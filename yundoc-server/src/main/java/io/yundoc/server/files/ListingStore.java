@@ -71,6 +71,11 @@ public final class ListingStore {
         return new Where(where.toString(), binds);
     }
 
+    /** The user's live app folders ({@code 应用/<app>}, kind {@code appdir}) wherever they are. */
+    public static Where appFolders(String userId) {
+        return new Where(LIVE_MINE + " AND f.kind = 'appdir'", Map.of("u", userId));
+    }
+
     /** The user's live files. */
     public static Where files(String userId) {
         return new Where(LIVE_MINE + " AND f.kind = 'file'", Map.of("u", userId));
@@ -120,17 +125,28 @@ public final class ListingStore {
             String dir = s.desc() ? "DESC" : "ASC";
             String cmp = s.desc() ? "<" : ">";
             String order = " ORDER BY " + segExpr + " ASC, " + sortExpr + " " + dir + ", f.file_id ASC";
-            Query q;
+            List<FileRecord> rows;
             if (Listing.issued(s.offset())) {
+                // Two index range reads instead of one OR-condition: the rest of the cursor's segment (its order
+                // key bounded, so the read seeks to the cursor), then the segments after it. Within one segment
+                // the order leaves out the constant segment, so the listing indexes (V13) serve it without a sort.
                 Cursor c = loadCursor(h, s);
-                String keyset = " AND (" + segExpr + " > :c_seg OR (" + segExpr + " = :c_seg AND (" + sortExpr + " " + cmp
-                        + " :c_sort OR (" + sortExpr + " = :c_sort AND f.file_id > :c_id))))";
-                q = h.createQuery("SELECT f.* " + base + keyset + order + " LIMIT :lim")
-                        .bind("c_seg", c.seg()).bind("c_id", c.lastId());
+                Query same = h.createQuery("SELECT f.* " + base + " AND " + segExpr + " = :c_seg AND " + sortExpr + " " + cmp
+                                + "= :c_sort AND (" + sortExpr + " " + cmp + " :c_sort OR f.file_id > :c_id) ORDER BY "
+                                + sortExpr + " " + dir + ", f.file_id ASC LIMIT :lim")
+                        .bind("c_seg", c.seg()).bind("c_id", c.lastId()).bind("lim", s.count() + 1);
                 if (s.orderBy() == Listing.OrderBy.FNAME) {
-                    q.bind("c_sort", c.sortText());
+                    same.bind("c_sort", c.sortText());
                 } else {
-                    q.bind("c_sort", c.sortInt());
+                    same.bind("c_sort", c.sortInt());
+                }
+                s.binds().forEach(same::bind);
+                rows = new ArrayList<>(same.map((rs, ctx) -> FileStore.map(rs)).list());
+                if (rows.size() <= s.count()) {
+                    Query later = h.createQuery("SELECT f.* " + base + " AND " + segExpr + " > :c_seg" + order + " LIMIT :lim")
+                            .bind("c_seg", c.seg()).bind("lim", s.count() + 1 - rows.size());
+                    s.binds().forEach(later::bind);
+                    rows.addAll(later.map((rs, ctx) -> FileStore.map(rs)).list());
                 }
             } else {
                 long start = s.offset();
@@ -140,10 +156,10 @@ public final class ListingStore {
                     s.binds().forEach(cq::bind);
                     start = Math.max(start, cq.mapTo(Long.class).one());
                 }
-                q = h.createQuery("SELECT f.* " + base + order + " LIMIT :lim OFFSET :off").bind("off", start);
+                Query q = h.createQuery("SELECT f.* " + base + order + " LIMIT :lim OFFSET :off").bind("off", start);
+                s.binds().forEach(q::bind);
+                rows = q.bind("lim", s.count() + 1).map((rs, ctx) -> FileStore.map(rs)).list();
             }
-            s.binds().forEach(q::bind);
-            List<FileRecord> rows = q.bind("lim", s.count() + 1).map((rs, ctx) -> FileStore.map(rs)).list();
             if (rows.size() <= s.count()) {
                 return new Listing.Page(rows, -1, "");
             }

@@ -141,6 +141,15 @@ public final class LinkService {
         });
     }
 
+    /**
+     * The named members of the file's link, for its owner only (the web drive's share dialog; the API has no route
+     * that lists them): another person's file is 30012 or 10003 as for the other owner-only calls.
+     */
+    public List<LinkStore.Member> members(Principal p, String fileId) {
+        FileRecord f = files.owned(p, fileId);
+        return store.jdbi().withHandle(h -> LinkStore.members(h, f.fileId()));
+    }
+
     /** {@code DELETE links}: drops the link and its members for good (api.md §5.7). */
     public void delete(Principal p, String fileId) {
         FileRecord f = files.owned(p, fileId);

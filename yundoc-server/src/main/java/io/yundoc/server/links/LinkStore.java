@@ -104,6 +104,19 @@ public final class LinkStore {
                 .bind("f", fileId).bind("u", userId).bind("p", permission).execute();
     }
 
+    /** A named member of a file's link, with what the owner sees of them (api.md §5.7). */
+    public record Member(String userId, String unionId, String nickname, String permission) {
+    }
+
+    /** The members of the file's link, by nickname then id. */
+    public static List<Member> members(Handle h, String fileId) {
+        return h.createQuery("SELECT m.user_id, u.union_id, u.nickname, m.permission FROM link_members m "
+                        + "JOIN users u ON u.user_id = m.user_id WHERE m.file_id = :f ORDER BY u.nickname, m.user_id")
+                .bind("f", fileId)
+                .map((rs, ctx) -> new Member(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .list();
+    }
+
     /** Drops the file's link and its members; false when it had no link. */
     public static boolean deleteWithMembers(Handle h, String fileId) {
         int n = h.createUpdate("DELETE FROM links WHERE file_id = :f").bind("f", fileId).execute();

@@ -2,16 +2,15 @@ package io.yundoc.server.appspace;
 
 import static io.yundoc.server.appspace.AppSpaceApiTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.yundoc.server.HeapWatch;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,8 +21,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,53 +84,6 @@ class AppSpaceLargeUploadTest {
             return HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Samples the heap after forced collections while a transfer runs; {@link #growth} is the peak over the start. */
-    static final class HeapWatch implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong peak = new AtomicLong();
-        private final AtomicLong samples = new AtomicLong();
-        private final long baseline;
-        private final Thread thread;
-
-        HeapWatch() {
-            baseline = usedAfterGc();
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    peak.accumulateAndGet(usedAfterGc(), Math::max);
-                    samples.incrementAndGet();
-                    try {
-                        Thread.sleep(150); // a sampling period, not a wait for a condition
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        static long usedAfterGc() {
-            System.gc();
-            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        }
-
-        /** Returns once a sample taken wholly after this call is in {@link #growth()}. */
-        void awaitNextSample() {
-            long after = samples.get() + 1; // the sample running now may have read the heap before this call
-            await().atMost(Duration.ofSeconds(30)).until(() -> samples.get() > after);
-        }
-
-        long growth() {
-            return peak.get() - baseline;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
         }
     }
 

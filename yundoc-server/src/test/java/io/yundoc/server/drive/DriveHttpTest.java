@@ -4,38 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web drive over HTTP: sign-in and return, CSRF on every write, another person's files out of reach, the
  * actions reaching the same services as the API (checked through the API), paging by cursor, strict headers.
  */
 class DriveHttpTest {
-    static TestServer ts;
+    @RegisterExtension
+    static final TestServerExtension ts = TestServerExtension.embedded();
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static int seq;
 
     static DriveSession person() {
-        return DriveSession.signIn(ts, "drive-" + ++seq + "-" + System.nanoTime(), "pass-" + seq + "-word");
+        return DriveSession.signIn(ts.get(), "drive-" + ++seq + "-" + System.nanoTime(), "pass-" + seq + "-word");
     }
 
     JsonNode api(DriveSession s, String method, String path, String body) {
@@ -277,5 +273,87 @@ class DriveHttpTest {
                 .doesNotContain("<html");
         String desc = s.get("/drive?folder=" + big + "&sort=name&order=desc").body();
         assertThat(desc.indexOf("f129.txt")).isLessThan(desc.indexOf("f128.txt"));
+    }
+    @Test
+    void shareDialogNamesMembersByUnionId() {
+        DriveSession owner = person();
+        DriveSession friend = person();
+        DriveSession stranger = person();
+        assertThat(owner.upload(null, "plan.txt", "plan".getBytes(StandardCharsets.UTF_8), owner.csrf()).statusCode()).isEqualTo(200);
+        String file = idOf(owner, null, "plan.txt");
+        // no link yet: members need one (30014), as PUT links/members answers
+        assertThat(location(owner.action("op", "member", "id", file, "member", friend.unionId(), "permission", "read")))
+                .contains("err=30014");
+        location(owner.action("op", "share", "id", file, "permission", "read"));
+        String dialog = owner.get("/drive?share=" + file).body();
+        assertThat(dialog).contains("id=\"members-none\"").contains(owner.unionId()).contains("id=\"member-form\"");
+
+        assertThat(location(owner.action("op", "member", "id", file, "member", friend.unionId(), "permission", "write",
+                "back", "/drive"))).isEqualTo("/drive?share=" + file + "&done=shared");
+        dialog = owner.get("/drive?share=" + file).body();
+        assertThat(dialog).contains("data-member=\"" + friend.unionId() + "\"").contains(friend.userId().isEmpty() ? "" : "drive-")
+                .doesNotContain("id=\"members-none\"");
+        // the member's own token now reads the link, as through the API (api.md §5.7)
+        TestServer.User ft = ts.token(app, friend.userId());
+        JsonNode seen = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + file + "/links?access_token=" + ft.token(), null));
+        assertThat(seen.get("code").asInt()).as(seen.toString()).isZero();
+        // read again: the permission changes, the member stays one row
+        location(owner.action("op", "member", "id", file, "member", friend.unionId(), "permission", "read"));
+        dialog = owner.get("/drive?share=" + file).body();
+        assertThat(dialog.split("data-member=", -1)).hasSize(2);
+
+        // refused: unknown id, the owner, a bad permission, markup, another person's file
+        assertThat(location(owner.action("op", "member", "id", file, "member", "nobody-" + System.nanoTime(), "permission", "read")))
+                .contains("err=10001");
+        assertThat(location(owner.action("op", "member", "id", file, "member", owner.unionId(), "permission", "read")))
+                .contains("err=10001");
+        assertThat(location(owner.action("op", "member", "id", file, "member", friend.unionId(), "permission", "admin")))
+                .contains("err=10001");
+        HttpResponse<String> markup = owner.action("op", "member", "id", file, "member", "<img src=x onerror=alert(1)>", "permission", "read");
+        assertThat(location(markup)).contains("err=10001");
+        assertThat(owner.get("/drive?share=" + file + "&err=10001%20%3Cimg%20src%3Dx%3E").body()).doesNotContain("<img src=x>");
+        assertThat(location(stranger.action("op", "member", "id", file, "member", stranger.unionId(), "permission", "write")))
+                .containsPattern("err=(10003|30012) ");
+        HttpResponse<String> noCsrf = owner.actionWith("forged", "op", "member", "id", file, "member", stranger.unionId(), "permission", "write");
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(owner.get("/drive?share=" + file).body()).doesNotContain("data-member=\"" + stranger.unionId() + "\"");
+        // deleting the link drops its members (the API has no call that removes one)
+        location(owner.action("op", "unshare", "id", file));
+        location(owner.action("op", "share", "id", file, "permission", "read"));
+        assertThat(owner.get("/drive?share=" + file).body()).contains("id=\"members-none\"");
+    }
+
+    @Test
+    void appFoldersAreAViewOfTheirOwn() {
+        DriveSession s = person();
+        DriveSession other = person();
+        String empty = s.get("/drive?view=apps").body();
+        assertThat(empty).contains("id=\"empty\"").contains("id=\"nav-apps\"").doesNotContain("<tr data-id=");
+        // an app uploads for the person without path_from_root: the file lands in 应用/<app name>
+        TestServer.User u = ts.token(app, s.userId());
+        HttpResponse<byte[]> up = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart("aPpB", "from-app.txt", "text/plain", "hi".getBytes(StandardCharsets.UTF_8)),
+                "Content-Type", "multipart/form-data; boundary=aPpB");
+        assertThat(up.statusCode()).as(new String(up.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        TestServer.User o = ts.token(app, other.userId());
+        ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + o.token(),
+                TestServer.multipart("aPpB", "others-app-file.txt", "text/plain", "x".getBytes(StandardCharsets.UTF_8)),
+                "Content-Type", "multipart/form-data; boundary=aPpB");
+
+        String view = s.get("/drive?view=apps").body();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("<a class=\"item\" href=\"/drive\\?folder=([^\"]+)\">([^<]+)</a>")
+                .matcher(view);
+        assertThat(row.find()).as(view).isTrue();
+        String appDir = row.group(1);
+        assertThat(view).contains(app.appId()).contains("aria-current=\"page\"").doesNotContain("id=\"empty\"");
+        assertThat(row.find()).as("one app, one folder").isFalse();
+        String inside = s.get("/drive?folder=" + appDir).body();
+        assertThat(inside).contains("from-app.txt").doesNotContain("others-app-file.txt");
+        // breadcrumbs 我的文档 › 应用 › <app>, and the side bar keeps 应用 as the current place
+        assertThat(inside).contains("应用").containsPattern("id=\"nav-apps\" href=\"/drive\\?view=apps\" aria-current=\"page\"");
+        // the other person's app folder is not listed, and cannot be opened
+        assertThat(other.get("/drive?view=apps").body()).doesNotContain(appDir).contains(app.appId());
+        assertThat(other.get("/drive?folder=" + appDir).statusCode()).isEqualTo(404);
+        assertThat(s.get("/drive?view=nosuch").statusCode()).isEqualTo(400);
     }
 }

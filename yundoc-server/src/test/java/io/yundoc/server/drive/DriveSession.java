@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A person signed in to the web drive over plain HTTP: the session cookie and the page's CSRF token. */
-record DriveSession(TestServer ts, String userId, String cookie, String csrf) {
+record DriveSession(TestServer ts, String userId, String unionId, String cookie, String csrf) {
     private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final Pattern DATA_CSRF = Pattern.compile("data-csrf=\"([^\"]+)\"");
 
@@ -34,7 +34,7 @@ record DriveSession(TestServer ts, String userId, String cookie, String csrf) {
         assertThat(page.statusCode()).isEqualTo(200);
         Matcher c = DATA_CSRF.matcher(page.body());
         assertThat(c.find()).as(page.body()).isTrue();
-        return new DriveSession(ts, u.get("user_id").asText(), "yd_session=" + session, c.group(1));
+        return new DriveSession(ts, u.get("user_id").asText(), u.get("union_id").asText(), "yd_session=" + session, c.group(1));
     }
 
     static String cookie(HttpResponse<?> r, String name) {

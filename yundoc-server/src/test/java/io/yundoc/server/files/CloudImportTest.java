@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,9 +21,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** URL import with its SSRF guard and limits (api.md §5.4), against a tiny local HTTP server. */
 class CloudImportTest {
+    /** The default guard: no private target is reachable. */
+    @RegisterExtension
+    static final TestServerExtension guarded = TestServerExtension.embedded();
+    /** The local origin allowed, with small limits so the tests reach them quickly. */
+    @RegisterExtension
+    static final TestServerExtension allowing = TestServerExtension.embedded(b -> b.cloudAllow(List.of("127.0.0.1/32"))
+            .maxUpload(16 * 1024).cloudConcurrency(1).cloudTimeout(Duration.ofSeconds(3)));
     static HttpServer remote;
     static String origin;
     static java.net.ServerSocket raw;
@@ -129,71 +138,68 @@ class CloudImportTest {
 
     @Test
     void guardRefusesInternalTargetsWithoutAllowList() {
-        try (TestServer ts = new TestServer()) {
-            DriveFixture d = new DriveFixture(ts);
-            TestServer.User u = ts.user(ts.app("test"));
-            for (String url : List.of(origin + "/file.txt", "http://localhost:" + remote.getAddress().getPort() + "/file.txt",
-                    "http://[::1]/", "http://10.0.0.1/", "http://192.168.1.1/", "http://172.16.0.1/", "http://169.254.169.254/latest",
-                    "http://100.64.0.1/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://[fd00::1]/", "http://[fe80::1]/",
-                    "http://224.0.0.1/", "http://255.255.255.255/", "http://[64:ff9b::a00:1]/", "http://2130706433/")) {
-                JsonNode r = d.call(u, "POST", "/files/cloud", body(url, "x.txt"));
-                assertThat(r.get("code").asInt()).as(url).isIn(10001, 30009);
-                if (r.get("code").asInt() == 10001) {
-                    assertThat(r.get("hint").asText()).as(url).isEqualTo("url target not allowed");
-                }
+        TestServer ts = guarded.get();
+        DriveFixture d = new DriveFixture(ts);
+        TestServer.User u = ts.user(ts.app("test"));
+        for (String url : List.of(origin + "/file.txt", "http://localhost:" + remote.getAddress().getPort() + "/file.txt",
+                "http://[::1]/", "http://10.0.0.1/", "http://192.168.1.1/", "http://172.16.0.1/", "http://169.254.169.254/latest",
+                "http://100.64.0.1/", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://[fd00::1]/", "http://[fe80::1]/",
+                "http://224.0.0.1/", "http://255.255.255.255/", "http://[64:ff9b::a00:1]/", "http://2130706433/")) {
+            JsonNode r = d.call(u, "POST", "/files/cloud", body(url, "x.txt"));
+            assertThat(r.get("code").asInt()).as(url).isIn(10001, 30009);
+            if (r.get("code").asInt() == 10001) {
+                assertThat(r.get("hint").asText()).as(url).isEqualTo("url target not allowed");
             }
-            assertThat(d.call(u, "POST", "/files/cloud", body(origin + "/file.txt", "x.txt")).get("hint").asText())
-                    .isEqualTo("url target not allowed");
-            for (String url : List.of("file:///etc/passwd", "ftp://example.com/x", "gopher://x/", "", "http://user:pw@example.com/")) {
-                assertThat(d.code(u, "POST", "/files/cloud", body(url, "x.txt"))).as(url).isEqualTo(10001);
-            }
-            assertThat(d.code(u, "POST", "/files/cloud", "{\"url\":\"" + origin + "\"}")).isEqualTo(10001);
-            assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/file.txt", "../x.txt"))).isEqualTo(10001);
-            assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/file.txt", "x.otl"))).isEqualTo(10001);
-            assertThat(d.code(u, "POST", "/files/cloud", "{\"url\":")).isEqualTo(10001);
-            assertThat(d.ok(u, "GET", "/files/flat", null).get("files")).isEmpty();
         }
+        assertThat(d.call(u, "POST", "/files/cloud", body(origin + "/file.txt", "x.txt")).get("hint").asText())
+                .isEqualTo("url target not allowed");
+        for (String url : List.of("file:///etc/passwd", "ftp://example.com/x", "gopher://x/", "", "http://user:pw@example.com/")) {
+            assertThat(d.code(u, "POST", "/files/cloud", body(url, "x.txt"))).as(url).isEqualTo(10001);
+        }
+        assertThat(d.code(u, "POST", "/files/cloud", "{\"url\":\"" + origin + "\"}")).isEqualTo(10001);
+        assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/file.txt", "../x.txt"))).isEqualTo(10001);
+        assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/file.txt", "x.otl"))).isEqualTo(10001);
+        assertThat(d.code(u, "POST", "/files/cloud", "{\"url\":")).isEqualTo(10001);
+        assertThat(d.ok(u, "GET", "/files/flat", null).get("files")).isEmpty();
     }
 
     @Test
     void fetchesThroughTheAllowListWithLimits() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32")).maxUpload(16 * 1024)
-                .cloudConcurrency(1).cloudTimeout(Duration.ofSeconds(3)))) {
-            DriveFixture d = new DriveFixture(ts);
-            TestServer.App app = ts.app("test");
-            TestServer.User u = ts.user(app);
-            JsonNode f = d.ok(u, "POST", "/files/cloud", body(origin + "/file.txt", "imported.txt"));
-            assertThat(f.get("fname").asText()).isEqualTo("imported.txt");
-            assertThat(f.get("fsize").asLong()).isEqualTo(CONTENT.length);
-            JsonNode dl = d.ok(u, "GET", "/files/" + id(f) + "/download", null);
-            assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body()).isEqualTo(CONTENT);
-            // name clash: auto-renamed
-            assertThat(d.ok(u, "POST", "/files/cloud", body(origin + "/file.txt", "imported.txt")).get("fname").asText())
-                    .isEqualTo("imported(2).txt");
-            // redirects: 5 are followed, 6 are too many; each hop is re-checked
-            assertThat(d.ok(u, "POST", "/files/cloud", body(origin + "/redirect/4", "r.txt")).get("fsize").asLong()).isEqualTo(CONTENT.length);
-            assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/redirect/5", "r.txt"))).isEqualTo(30009);
-            assertThat(d.call(u, "POST", "/files/cloud", body(origin + "/to-private", "p.txt")).get("hint").asText())
-                    .isEqualTo("url target not allowed");
-            // size: a claimed 10 GiB and an unannounced stream over the limit
-            long t0 = System.nanoTime();
-            assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:" + raw.getLocalPort() + "/huge", "huge.bin"))).isEqualTo(30008);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
-            assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:" + raw.getLocalPort() + "/stream", "s.bin"))).isEqualTo(30008);
-            assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/missing", "m.bin"))).isEqualTo(30009);
-            // connection refused → 30009
-            assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:1/x", "m.bin"))).isEqualTo(30009);
-            // concurrency 1: a second fetch while one is running → 30010 + Retry-After 5; the slow one times out → 10002
-            CompletableFuture<JsonNode> slow = CompletableFuture.supplyAsync(() -> d.call(u, "POST", "/files/cloud", body(origin + "/slow", "slow.txt")));
-            assertThat(slowReached.await(20, TimeUnit.SECONDS)).as("the first fetch reached the origin").isTrue();
-            HttpResponse<String> busy = ts.send("POST", "/api/v1/openapi/personal/files/cloud?access_token=" + u.token(),
-                    body(origin + "/file.txt", "busy.txt"));
-            assertThat(TestServer.json(busy).get("code").asInt()).isEqualTo(30010);
-            assertThat(busy.statusCode()).isEqualTo(429);
-            assertThat(busy.headers().firstValue("Retry-After")).contains("5");
-            assertThat(slow.get(20, TimeUnit.SECONDS).get("code").asInt()).isEqualTo(10002);
-            // another app is not limited by this one's fetches
-            assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/file.txt", "after.txt"))).isZero();
-        }
+        TestServer ts = allowing.get();
+        DriveFixture d = new DriveFixture(ts);
+        TestServer.App app = ts.app("test");
+        TestServer.User u = ts.user(app);
+        JsonNode f = d.ok(u, "POST", "/files/cloud", body(origin + "/file.txt", "imported.txt"));
+        assertThat(f.get("fname").asText()).isEqualTo("imported.txt");
+        assertThat(f.get("fsize").asLong()).isEqualTo(CONTENT.length);
+        JsonNode dl = d.ok(u, "GET", "/files/" + id(f) + "/download", null);
+        assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body()).isEqualTo(CONTENT);
+        // name clash: auto-renamed
+        assertThat(d.ok(u, "POST", "/files/cloud", body(origin + "/file.txt", "imported.txt")).get("fname").asText())
+                .isEqualTo("imported(2).txt");
+        // redirects: 5 are followed, 6 are too many; each hop is re-checked
+        assertThat(d.ok(u, "POST", "/files/cloud", body(origin + "/redirect/4", "r.txt")).get("fsize").asLong()).isEqualTo(CONTENT.length);
+        assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/redirect/5", "r.txt"))).isEqualTo(30009);
+        assertThat(d.call(u, "POST", "/files/cloud", body(origin + "/to-private", "p.txt")).get("hint").asText())
+                .isEqualTo("url target not allowed");
+        // size: a claimed 10 GiB and an unannounced stream over the limit
+        long t0 = System.nanoTime();
+        assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:" + raw.getLocalPort() + "/huge", "huge.bin"))).isEqualTo(30008);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:" + raw.getLocalPort() + "/stream", "s.bin"))).isEqualTo(30008);
+        assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/missing", "m.bin"))).isEqualTo(30009);
+        // connection refused → 30009
+        assertThat(d.code(u, "POST", "/files/cloud", body("http://127.0.0.1:1/x", "m.bin"))).isEqualTo(30009);
+        // concurrency 1: a second fetch while one is running → 30010 + Retry-After 5; the slow one times out → 10002
+        CompletableFuture<JsonNode> slow = CompletableFuture.supplyAsync(() -> d.call(u, "POST", "/files/cloud", body(origin + "/slow", "slow.txt")));
+        assertThat(slowReached.await(20, TimeUnit.SECONDS)).as("the first fetch reached the origin").isTrue();
+        HttpResponse<String> busy = ts.send("POST", "/api/v1/openapi/personal/files/cloud?access_token=" + u.token(),
+                body(origin + "/file.txt", "busy.txt"));
+        assertThat(TestServer.json(busy).get("code").asInt()).isEqualTo(30010);
+        assertThat(busy.statusCode()).isEqualTo(429);
+        assertThat(busy.headers().firstValue("Retry-After")).contains("5");
+        assertThat(slow.get(20, TimeUnit.SECONDS).get("code").asInt()).isEqualTo(10002);
+        // another app is not limited by this one's fetches
+        assertThat(d.code(u, "POST", "/files/cloud", body(origin + "/file.txt", "after.txt"))).isZero();
     }
 }
