@@ -14,6 +14,7 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 . "$ROOT/bin/_jdk.sh"
 OUT="$BENCH/out"; mkdir -p "$OUT/raw"
 COLD_SECONDS=${COLD_SECONDS:-10}
+EXT_WARMUP=${EXT_WARMUP:-0}   # seconds of YundocServerExtension.builder().warmUp(...) for the extension's server
 CONNECTIONS=${CONNECTIONS:-64}
 QUIET_WAIT=${QUIET_WAIT:-180}; QUIET_PCT=${QUIET_PCT:-25}
 export WARMUP=${WARMUP:-20} DURATION=${DURATION:-15} QUIET_WAIT QUIET_PCT CONNECTIONS
@@ -95,8 +96,10 @@ cold() {  # cold NAME: start, time to healthy, load, stop
       YUNDOC_ADMIN_TOKEN="$tok" "$ROOT/bin/yundoc" serve --dev --data "$data" --port "$port" >"$OUT/raw/cold-serve.log" 2>&1 &
       pid=$!; PIDS+=("$pid") ;;
     extension)
-      "$JAVA_HOME/bin/java" -cp "$WORK/ext:$CP" ExtensionServer "$port" "$data" "$tok" >"$OUT/raw/cold-extension.log" 2>&1 &
-      pid=$!; PIDS+=("$pid") ;;
+      "$JAVA_HOME/bin/java" -cp "$WORK/ext:$CP" ExtensionServer "$port" "$data" "$tok" "$EXT_WARMUP" >"$OUT/raw/cold-extension.log" 2>&1 &
+      pid=$!; PIDS+=("$pid")
+      # a test starts when beforeAll returns: after the warm-up, if any
+      for _ in $(seq 1 6000); do grep -q '^ready on' "$OUT/raw/cold-extension.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done ;;
     container)
       CONTAINER="yundoc-bench-$$"
       podman run -d --name "$CONTAINER" -p "127.0.0.1:$port:8080" -e YUNDOC_ADMIN_TOKEN="$tok" "$IMAGE" serve --dev >"$OUT/raw/cold-container.log" 2>&1 \
@@ -164,7 +167,11 @@ for n in serve extension container; do
     p=${COLD_P99[$n]%% *}
     row "cold start, $n: p99 first ${COLD_SECONDS} s after /health 200 (${COLD_NOTE[$n]})" "${COLD_P99[$n]} ms" "≤ 20 ms" \
       "$( [[ "${COLD_P99[$n]}" == *non-2xx* ]] && echo "MISS (non-2xx)" || ok "$p <= 20")"
-    row "start-up to healthy, $n" "${COLD_START[$n]} ms" "< 2000 ms" "$(ok "${COLD_START[$n]} < 2000")"
+    if [ "$n" = extension ] && [ "$EXT_WARMUP" != 0 ]; then
+      row "start-up to ready, $n (with warmUp ${EXT_WARMUP} s)" "${COLD_START[$n]} ms" "—" "—"
+    else
+      row "start-up to healthy, $n" "${COLD_START[$n]} ms" "< 2000 ms" "$(ok "${COLD_START[$n]} < 2000")"
+    fi
   else
     row "cold start, $n" "—" "≤ 20 ms" "${COLD_NOTE[$n]:-not run}"
   fi
