@@ -19,6 +19,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 QUIET_WAIT=${QUIET_WAIT:-180}; QUIET_PCT=${QUIET_PCT:-25}
 export WARMUP=${WARMUP:-20} DURATION=${DURATION:-15} QUIET_WAIT QUIET_PCT CONNECTIONS
 SCALEOUT_DURATION=${SCALEOUT_DURATION:-15s}
+export WIREMOCK_VERSION=${WIREMOCK_VERSION:-3.13.2}
 log() { echo "[all $(date +%H:%M:%S)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 for t in wrk curl python3 md5sum sha1sum; do command -v "$t" >/dev/null 2>&1 || die "needs $t (bench/run.sh installs wrk and nginx)"; done
