@@ -29,7 +29,7 @@ yundoc_aot_train() {
   rc=$?
   if [ "$rc" != 0 ] || [ ! -s "$tmp" ]; then
     echo "yundoc: the training run failed (exit $rc): $(tail -n 5 "$log")" >&2
-    rm -f "$tmp" "$log"
+    rm -f "$tmp" "$tmp.config" "$log"
     return 1
   fi
   rm -f "$log"
