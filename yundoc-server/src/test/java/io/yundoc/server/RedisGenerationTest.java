@@ -74,14 +74,15 @@ class RedisGenerationTest {
                 t.join();
             }
             // every call got its own answer: the counts are exactly 1..N, none lost, none shared
-            assertThat(counts).hasSize(callers * each).doesNotHaveDuplicates().allMatch(c -> c >= 1 && c <= callers * each);
+            long total = (long) callers * each;
+            assertThat(counts).hasSize(callers * each).doesNotHaveDuplicates().allMatch(c -> c >= 1 && c <= total);
             redis.advance(); // a write through another connection (another instance)
             RedisBackend.Metered stale = batched.meter("quota:k", 1, 60, g);
             assertThat(stale.counted()).as("rows of the old generation are refused at once").isFalse();
-            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).isEqualTo(callers * each + 1);
+            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).isEqualTo(total + 1);
             flushScripts();
             assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).as("after a Redis restart forgot the script")
-                    .isEqualTo(callers * each + 2);
+                    .isEqualTo(total + 2);
         }
     }
 
