@@ -12,7 +12,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 . "$ROOT/bin/_jdk.sh"
-OUT="$BENCH/out"; mkdir -p "$OUT/raw"
+OUT="$BENCH/out"; RAW="$OUT/raw-all"; mkdir -p "$RAW"   # not out/raw: bench/run.sh empties that one as it starts
 COLD_SECONDS=${COLD_SECONDS:-10}
 EXT_WARMUP=${EXT_WARMUP:-0}   # seconds of YundocServerExtension.builder().warmUp(...) for the extension's server
 CONNECTIONS=${CONNECTIONS:-64}
@@ -72,10 +72,10 @@ cold_load() {
   sig=$(printf '%s' "$app_key${md5}application/json$date" | sha1sum | cut -d' ' -f1)
   C_AFTER=$(( ($(date +%s%N) - t0) / 1000000 ))
   wrk -t2 -c"$CONNECTIONS" -d"${COLD_SECONDS}s" --timeout 10s --latency -H "Date: $date" -H "Content-Md5: $md5" \
-    -H 'Content-Type: application/json' -H "Authorization: WPS-2:$app_id:$sig" "$url$path" >"$OUT/raw/cold-$name.txt" 2>&1 || die "$name: wrk failed"
-  C_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/raw/cold-$name.txt")
-  C_P99=$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$OUT/raw/cold-$name.txt")")
-  C_NON2XX=$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$OUT/raw/cold-$name.txt"); C_NON2XX=${C_NON2XX:-0}
+    -H 'Content-Type: application/json' -H "Authorization: WPS-2:$app_id:$sig" "$url$path" >"$RAW/cold-$name.txt" 2>&1 || die "$name: wrk failed"
+  C_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$RAW/cold-$name.txt")
+  C_P99=$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$RAW/cold-$name.txt")")
+  C_NON2XX=$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$RAW/cold-$name.txt"); C_NON2XX=${C_NON2XX:-0}
 }
 wait_health() {  # URL PID|"" -> 0 when /health answered 200 (polled every 20 ms, up to 120 s)
   local i
@@ -94,19 +94,19 @@ cold() {  # cold NAME: start, time to healthy, load, stop
   t0=$(date +%s%N)
   case "$name" in
     serve)
-      YUNDOC_ADMIN_TOKEN="$tok" "$ROOT/bin/yundoc" serve --dev --data "$data" --port "$port" >"$OUT/raw/cold-serve.log" 2>&1 &
+      YUNDOC_ADMIN_TOKEN="$tok" "$ROOT/bin/yundoc" serve --dev --data "$data" --port "$port" >"$RAW/cold-serve.log" 2>&1 &
       pid=$!; PIDS+=("$pid") ;;
     extension)
-      "$JAVA_HOME/bin/java" -cp "$WORK/ext:$CP" ExtensionServer "$port" "$data" "$tok" "$EXT_WARMUP" >"$OUT/raw/cold-extension.log" 2>&1 &
+      "$JAVA_HOME/bin/java" -cp "$WORK/ext:$CP" ExtensionServer "$port" "$data" "$tok" "$EXT_WARMUP" >"$RAW/cold-extension.log" 2>&1 &
       pid=$!; PIDS+=("$pid")
       # a test starts when beforeAll returns: after the warm-up, if any
-      for _ in $(seq 1 6000); do grep -q '^ready on' "$OUT/raw/cold-extension.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done ;;
+      for _ in $(seq 1 6000); do grep -q '^ready on' "$RAW/cold-extension.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done ;;
     container)
       CONTAINER="yundoc-bench-$$"
-      podman run -d --name "$CONTAINER" -p "127.0.0.1:$port:8080" -e YUNDOC_ADMIN_TOKEN="$tok" "$IMAGE" serve --dev >"$OUT/raw/cold-container.log" 2>&1 \
-        || { COLD_NOTE[$name]="podman run failed: $(tail -n1 "$OUT/raw/cold-container.log")"; CONTAINER=""; return 0; } ;;
+      podman run -d --name "$CONTAINER" -p "127.0.0.1:$port:8080" -e YUNDOC_ADMIN_TOKEN="$tok" "$IMAGE" serve --dev >"$RAW/cold-container.log" 2>&1 \
+        || { COLD_NOTE[$name]="podman run failed: $(tail -n1 "$RAW/cold-container.log")"; CONTAINER=""; return 0; } ;;
   esac
-  wait_health "http://127.0.0.1:$port" "$pid" || { COLD_NOTE[$name]="not healthy (see bench/out/raw/cold-$name.log)"; return 0; }
+  wait_health "http://127.0.0.1:$port" "$pid" || { COLD_NOTE[$name]="not healthy (see bench/out/raw-all/cold-$name.log)"; return 0; }
   t1=$(date +%s%N)
   COLD_START[$name]=$(( (t1 - t0) / 1000000 ))
   cold_load "$name" "http://127.0.0.1:$port" "$tok" "$t1"
@@ -120,15 +120,15 @@ cold() {  # cold NAME: start, time to healthy, load, stop
 
 T_ALL=$SECONDS
 log "building yundoc and its start-up cache if needed (bin/yundoc --version; not timed)"
-"$ROOT/bin/yundoc" --version >"$OUT/raw/all-build.log" 2>&1 || die "build failed: $(tail -n 20 "$OUT/raw/all-build.log")"
+"$ROOT/bin/yundoc" --version >"$RAW/all-build.log" 2>&1 || die "build failed: $(tail -n 20 "$RAW/all-build.log")"
 CP="$ROOT/yundoc-cli/target/yundoc-cli.jar:$ROOT/yundoc-cli/target/lib/*"
 mkdir -p "$WORK/ext"
 "$JAVA_HOME/bin/javac" -nowarn -d "$WORK/ext" -cp "$CP" "$BENCH/extension/ExtensionServer.java" || die "ExtensionServer did not compile"
 IMAGE=""
 if [ "${CONTAINER_RUN:-auto}" != 0 ] && command -v podman >/dev/null 2>&1; then
   log "container image (bin/image: nothing is rebuilt when it is up to date)"
-  IMAGE=$("$ROOT/bin/image" 2>"$OUT/raw/all-image.log" | tail -n1) || IMAGE=""
-  [ -n "$IMAGE" ] || log "WARNING: no image (see bench/out/raw/all-image.log); the container is not measured"
+  IMAGE=$("$ROOT/bin/image" 2>"$RAW/all-image.log" | tail -n1) || IMAGE=""
+  [ -n "$IMAGE" ] || log "WARNING: no image (see bench/out/raw-all/all-image.log); the container is not measured"
 fi
 
 cold serve
@@ -138,8 +138,8 @@ if [ -n "$IMAGE" ]; then cold container; else COLD_NOTE[container]="not run (no 
 # ---------------------------------------------------------------- embedded steady state + peers
 log "embedded steady state and peers: PEERS=1 ONLY=appspace,links,download bench/run.sh"
 rm -f "$OUT/latest.env"
-PEERS=1 ONLY=appspace,links,download "$BENCH/run.sh" >"$OUT/raw/all-run.txt" 2>"$OUT/raw/all-run.log" || die "bench/run.sh failed: $(tail -n 20 "$OUT/raw/all-run.log")"
-grep -q 'measuring .* anyway' "$OUT/raw/all-run.log" && UNDER_LOAD=1
+PEERS=1 ONLY=appspace,links,download "$BENCH/run.sh" >"$RAW/all-run.txt" 2>"$RAW/all-run.log" || die "bench/run.sh failed: $(tail -n 20 "$RAW/all-run.log")"
+grep -q 'measuring .* anyway' "$RAW/all-run.log" && UNDER_LOAD=1
 # shellcheck disable=SC1091
 . "$OUT/latest.env"
 
@@ -148,12 +148,12 @@ SO_RPS=0 SO_P99=0 SO_ERR="not run"
 if [ "${SCALEOUT:-1}" != 0 ]; then
   wait_quiet "the scale-out run"
   log "scale-out: ONLY=appspace bench/scaleout.sh $SCALEOUT_DURATION $CONNECTIONS"
-  if ONLY=appspace "$BENCH/scaleout.sh" "$SCALEOUT_DURATION" "$CONNECTIONS" >"$OUT/raw/all-scaleout.txt" 2>"$OUT/raw/all-scaleout.log"; then
-    ROW=$(grep '^| signed app-space' "$OUT/raw/all-scaleout.txt" | head -n1)
+  if ONLY=appspace "$BENCH/scaleout.sh" "$SCALEOUT_DURATION" "$CONNECTIONS" >"$RAW/all-scaleout.txt" 2>"$RAW/all-scaleout.log"; then
+    ROW=$(grep '^| signed app-space' "$RAW/all-scaleout.txt" | head -n1)
     SO_RPS=$(awk -F'|' '{gsub(/ /, "", $3); print $3}' <<<"$ROW"); SO_P99=$(to_ms "$(awk -F'|' '{gsub(/ /, "", $4); print $4}' <<<"$ROW")")
     SO_ERR=$(awk -F'|' '{sub(/^ +/, "", $5); sub(/ +$/, "", $5); print $5}' <<<"$ROW")
   else
-    SO_ERR="bench/scaleout.sh failed: $(tail -n 3 "$OUT/raw/all-scaleout.log" | tr '\n' ' ')"
+    SO_ERR="bench/scaleout.sh failed: $(tail -n 3 "$RAW/all-scaleout.log" | tr '\n' ' ')"
   fi
 fi
 
@@ -197,7 +197,7 @@ MD="$OUT/all.md"
   echo "|---|---:|---|---|"
   for r in "${ROWS[@]}"; do IFS='|' read -r a b c d <<<"$r"; echo "| $a | $b | $c | $d |"; done
   echo
-  echo "Embedded run in detail: bench/out/latest.md (same run); raw outputs in bench/out/raw/."
+  echo "Embedded run in detail: bench/out/latest.md (same run); raw outputs in bench/out/raw/ and bench/out/raw-all/."
 } >"$MD"
 echo
 cat "$MD"
