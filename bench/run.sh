@@ -22,6 +22,7 @@ BIG_DURATION=$(secs "${BIG_DURATION:-$DURATION}")
 BIG_MIB=${BIG_MIB:-256}
 STARTUP_RUNS=${STARTUP_RUNS:-3}
 ONLY=${ONLY:-appspace,links,download,big}
+WIREMOCK_VERSION=${WIREMOCK_VERSION:-3.13.2}   # PEERS=1: org.wiremock:wiremock-standalone from Maven Central
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 MAX_APPS=${MAX_APPS:-64}
 MIN_APPS=${MIN_APPS:-1}   # force rotation over at least this many apps (testing)
@@ -438,6 +439,64 @@ run_wrk download-route "$YD/" "$CONNECTIONS" "$THREADS" "$DURATION" 10s "$D_REQ"
 D_RPS=$R_RPS D_P99=$R_P99_MS D_NON2XX=$R_NON2XX D_SOCK=$R_SOCKERR D_CPU="$R_SRV_PCT / $R_WRK_PCT / $R_OTHER_PCT / $R_IRQ_PCT" D_US=$R_SRV_US
 fi
 
+# 4b. PEERS=1 (bench/all.sh): the same JSON the signed app-space route answers, served by nginx as a static file and
+# by WireMock standalone (Maven Central) as a canned stub, loaded the same way, for issue 19's ratios.
+for f in RPS P99 NON2XX US; do printf -v "NJ_$f" '%s' 0; printf -v "WM_$f" '%s' 0; done
+if [ -n "${PEERS:-}" ] && want appspace; then  # (not indented: the block holds a here-document)
+mkdir -p "$WORK/peers/www" "$WORK/peers/tmp"
+IFS=$'\t' read -r -a PARTS <<<"$(head -n1 "$AS_REQ")"
+PH=(); for h in "${PARTS[@]:1}"; do PH+=(-H "$h"); done
+curl -sS "${PH[@]}" "$YD${PARTS[0]}" >"$WORK/peers/www/info.json"
+grep -q '"code":0' "$WORK/peers/www/info.json" || die "peers: the app-space answer to copy is not a success: $(head -c 300 "$WORK/peers/www/info.json")"
+free_port NJ_PORT
+cat >"$WORK/peers/nginx.conf" <<EOF
+daemon off;
+master_process on;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+worker_processes auto;
+pid $WORK/peers/nginx.pid;
+error_log $WORK/peers/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  default_type application/json;
+  client_body_temp_path $WORK/peers/tmp;
+  server {
+    listen 127.0.0.1:$NJ_PORT;
+    root $WORK/peers/www;
+  }
+}
+EOF
+"$NGINX" -p "$WORK/peers" -c "$WORK/peers/nginx.conf" >"$WORK/nginx-json.log" 2>&1 &
+NJ_PID=$!; PIDS+=("$NJ_PID")
+wait_200 "http://127.0.0.1:$NJ_PORT/info.json" "$NJ_PID" 20 || die "nginx (JSON) did not start: $(cat "$WORK/nginx-json.log")"
+TARGET_PIDS=("$NJ_PID")
+run_wrk nginx-json "http://127.0.0.1:$NJ_PORT/info.json" "$CONNECTIONS" "$THREADS" "$DURATION" 10s
+NJ_RPS=$R_RPS NJ_P99=$R_P99_MS NJ_NON2XX=$R_NON2XX NJ_US=$R_SRV_US
+forget_pid "$NJ_PID"
+
+WM_JAR="$HOME/.m2/repository/org/wiremock/wiremock-standalone/$WIREMOCK_VERSION/wiremock-standalone-$WIREMOCK_VERSION.jar"
+[ -f "$WM_JAR" ] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact="org.wiremock:wiremock-standalone:$WIREMOCK_VERSION" -Dtransitive=false >&2) \
+  || log "WARNING: could not fetch WireMock standalone $WIREMOCK_VERSION"
+if [ -f "$WM_JAR" ]; then
+  free_port WM_PORT
+  # no request journal: WireMock would otherwise keep every request in memory, which is not what a stub costs
+  "$JAVA_HOME/bin/java" -jar "$WM_JAR" --port "$WM_PORT" --bind-address 127.0.0.1 --disable-banner --no-request-journal \
+    --disable-request-logging >"$WORK/wiremock.log" 2>&1 &
+  WM_PID=$!; PIDS+=("$WM_PID")
+  for _ in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$WM_PORT/__admin/health" && break; kill -0 "$WM_PID" 2>/dev/null || break; sleep 0.1; done
+  python3 -c 'import json,sys; print(json.dumps({"request":{"method":"GET","url":"/info.json"},"response":{"status":200,"headers":{"Content-Type":"application/json"},"body":open(sys.argv[1]).read()}}))' \
+    "$WORK/peers/www/info.json" | curl -sS --fail-with-body -o /dev/null -H 'Content-Type: application/json' -d @- "http://127.0.0.1:$WM_PORT/__admin/mappings" \
+    || die "WireMock: the stub could not be registered: $(tail -n 5 "$WORK/wiremock.log")"
+  TARGET_PIDS=("$WM_PID")
+  run_wrk wiremock-stub "http://127.0.0.1:$WM_PORT/info.json" "$CONNECTIONS" "$THREADS" "$DURATION" 10s
+  WM_RPS=$R_RPS WM_P99=$R_P99_MS WM_NON2XX=$R_NON2XX WM_US=$R_SRV_US
+  forget_pid "$WM_PID"
+fi
+TARGET_PIDS=("$YD_PID")
+fi
+
 if want big; then  # (not indented: the block holds a here-document)
 # 5. big file: yundoc temporary /dl/ URL vs nginx (sendfile) on the same bytes
 mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp"
@@ -566,3 +625,11 @@ echo
 printf '%-44s %12s  %s\n' "start-up to healthy (<2000 ms), median" "$STARTUP_MEDIAN ms" "$V_S  (runs: $STARTUP_LIST ms; other load: $STARTUP_OTHER_LIST %)"
 echo
 echo "markdown: $REPORT"
+# every figure as KEY=value, for bench/all.sh
+{
+  for v in B_RPS B_P99 B_US A_RPS A_P99 A_NON2XX A_US L_RPS L_P99 L_NON2XX L_US D_RPS D_P99 D_NON2XX D_US \
+           NJ_RPS NJ_P99 NJ_NON2XX NJ_US WM_RPS WM_P99 WM_NON2XX WM_US STARTUP_MEDIAN STARTUP_LIST; do
+    printf '%s=%q\n' "$v" "${!v}"
+  done
+  printf 'JDK_VERSION=%q\nRUN_DATE=%q\nYD_GIT=%q\n' "$JDK_VERSION" "$RUN_DATE" "$YD_GIT"
+} >"$OUT/latest.env"

@@ -5,6 +5,8 @@
 #
 #   bench/scaleout.sh [duration, default 30s] [connections, default 64]
 #   ONLY=appspace,download,dl,health runs a subset of the routes (default: all four)
+#   REDIS_FLUSH=batched runs the instances with --quota redis://...&flush=batched (metered calls share socket writes)
+#   NO_BUILD=1 measures the jars as built (no mvn package first)
 #   WRITES=N adds N writes per second (the app's name, through the admin API) during each measured run: every write
 #            moves the row cache's generation on, so this shows what writes cost the cached read path
 #
@@ -37,8 +39,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building..." >&2
-(cd "$ROOT" && mvn -B -q package -pl yundoc-cli -am -DskipTests >/dev/null)
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "building..." >&2
+  (cd "$ROOT" && mvn -B -q package -pl yundoc-cli -am -DskipTests >/dev/null)
+fi
 CP="$ROOT/yundoc-cli/target/yundoc-cli.jar:$ROOT/yundoc-cli/target/lib/*"
 
 # S3Mock from Maven Central (fetched by the test build into ~/.m2)
@@ -54,7 +58,7 @@ curl -sS --fail-with-body -X PUT "http://127.0.0.1:$S3PORT/$BUCKET" >/dev/null
 
 DB="$PG_BASE&currentSchema=$SCHEMA"
 BLOBS="s3://$BUCKET?endpoint=http://127.0.0.1:$S3PORT&region=us-east-1&access_key=bench&secret_key=bench"
-QUOTA="$REDIS?prefix=$SCHEMA:"
+QUOTA="$REDIS?prefix=$SCHEMA:${REDIS_FLUSH:+&flush=$REDIS_FLUSH}"
 NGINX_PORT=$(free_port)
 PORTS=()
 for i in 1 2; do

@@ -1,31 +1,37 @@
-# Sourced by bin/yundoc and bench/run.sh (JDK 25+): records an ahead-of-time cache (JEP 483/514) for a class path.
-# yundoc_aot_train CLASSPATH CACHE_FILE: a training start of the server on a throw-away data dir (demo data, a free
-# port), a few requests to the documented routes so their classes are in the cache too, then a clean stop; the JVM
-# assembles the cache as it exits. Needs JAVA_HOME. Returns non-zero when no cache was written.
+# Sourced by bin/yundoc, bin/image's training step and bench/ (JDK 25+): the ahead-of-time cache (JEP 483/514/515).
+# yundoc_aot_key CLASSPATH_DIR: a key of the jars the cache is for (SHA-256 of yundoc-cli.jar and lib/*.jar), the JDK
+#   and this file: a cache is only ever used with the very jars it was trained on.
+# yundoc_aot_train CLASSPATH CACHE_FILE: the training run, `yundoc train` (io.yundoc.server.Training): a throw-away
+#   server whose hot routes (signed app-space file info, links, download answer and /dl/, personal files) are driven
+#   for YUNDOC_TRAIN_SECONDS (default 10) s, so the cache holds their classes, linked call sites and method profiles;
+#   the JVM assembles the cache as the command exits. Needs JAVA_HOME. Returns non-zero when no cache was written.
+#   Extra JVM flags for the run (they must match the ones the cache is later used with): YUNDOC_AOT_JVM_OPTS.
+#   The checksums are remembered beside the jars against their names, sizes and mtimes, so an unchanged build does not
+#   read 100 MB of jars on every start.
+yundoc_aot_key() {
+  local dir=$1 stat key stamp="$1/yundoc-aot.key"
+  stat=$( { (cd "$dir" && stat -c '%n %s %Y' yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } | sha256sum | cut -c1-16)
+  if [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$stat" ]; then cut -d' ' -f2 "$stamp"; return 0; fi
+  key=$( { (cd "$dir" && sha256sum yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } \
+    | sha256sum | cut -c1-16)
+  echo "$stat $key" >"$stamp.$$" 2>/dev/null && mv -f "$stamp.$$" "$stamp" 2>/dev/null || rm -f "$stamp.$$" 2>/dev/null
+  echo "$key"
+}
 yundoc_aot_train() {
-  local cp=$1 aot=$2 train pid url="" try i
-  rm -f "$aot"
-  train=$(mktemp -d "${TMPDIR:-/tmp}/yundoc-train.XXXXXX")
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError -XX:AOTCacheOutput="$aot" -Xlog:aot*=off -Xlog:cds*=off \
-    -cp "$cp" io.yundoc.cli.Main serve --dev --demo --bind 127.0.0.1 --port 0 --data "$train/data" >"$train/log" 2>&1 &
-  pid=$!
-  for i in $(seq 1 600); do
-    url=$(sed -n 's/^yundoc listening on \(http[^ ]*\).*/\1/p' "$train/log" | head -n1)
-    if [ -n "$url" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  if [ -n "$url" ] && command -v curl >/dev/null 2>&1; then
-    try=$(sed -n "s/^try: *curl '\(.*\)'$/\1/p" "$train/log" | head -n1)
-    for i in 1 2 3; do
-      curl -s -o /dev/null "$url/health" || true
-      if [ -n "$try" ]; then
-        curl -s -o /dev/null "$try" || true
-        curl -s -o /dev/null "${try/\/download\?/\/links?}" || true
-      fi
-    done
+  local cp=$1 aot=$2 tmp log rc
+  tmp="$aot.partial.$$"
+  log=$(mktemp "${TMPDIR:-/tmp}/yundoc-train.XXXXXX")
+  rm -f "$tmp"
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError ${YUNDOC_AOT_JVM_OPTS:-} \
+    -XX:AOTCacheOutput="$tmp" -Xlog:aot*=off -Xlog:cds*=off \
+    -cp "$cp" io.yundoc.cli.Main train --duration "${YUNDOC_TRAIN_SECONDS:-10}s" >"$log" 2>&1
+  rc=$?
+  if [ "$rc" != 0 ] || [ ! -s "$tmp" ]; then
+    echo "yundoc: the training run failed (exit $rc): $(tail -n 5 "$log")" >&2
+    rm -f "$tmp" "$tmp.config" "$log"
+    return 1
   fi
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$train"
-  [ -f "$aot" ]
+  rm -f "$log"
+  mv -f "$tmp" "$aot"   # atomic: a concurrent start maps either the old cache or the whole new one
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 LoginCommand.class, LogoutCommand.class, LsCommand.class, UploadCommand.class, DownloadCommand.class,
                 RmCommand.class, MvCommand.class, CpCommand.class, ShareCommand.class, UnshareCommand.class, InfoCommand.class,
                 VersionsCommand.class, SheetCommand.class, CompletionCommand.class, WaitCommand.class, TableCommand.class, ConvertCommand.class,
-                CommandLine.HelpCommand.class},
+                TrainCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -38,6 +38,12 @@ public final class Main implements Runnable {
             // a server start is timed to its first healthy answer: skip modelling every client subcommand
             CommandLine serve = configure(new CommandLine(new ServeCommand()).setCommandName("yundoc serve"), args);
             System.exit(serve.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && "train".equals(args[0])) {
+            // the training run of the ahead-of-time cache starts the server the same way serve does
+            io.yundoc.server.YundocServer.preload();
+            CommandLine train = configure(new CommandLine(new TrainCommand()).setCommandName("yundoc train"), args);
+            System.exit(train.execute(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         System.exit(commandLine(args).execute(args));
     }

@@ -58,6 +58,43 @@ class RedisGenerationTest {
     }
 
     @Test
+    void batchedFlushingCountsEveryConcurrentCallExactlyOnceAndStillRefusesStaleRows() throws Exception {
+        try (RedisBackend batched = new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix + "&flush=batched")) {
+            long g = batched.current();
+            int callers = 64;
+            int each = 50;
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Long> counts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int i = 0; i < callers; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (int k = 0; k < each; k++) {
+                        counts.add(batched.meter("quota:k", 1, 60, g).count());
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            // every call got its own answer: the counts are exactly 1..N, none lost, none shared
+            long total = (long) callers * each;
+            assertThat(counts).hasSize(callers * each).doesNotHaveDuplicates().allMatch(c -> c >= 1 && c <= total);
+            redis.advance(); // a write through another connection (another instance)
+            RedisBackend.Metered stale = batched.meter("quota:k", 1, 60, g);
+            assertThat(stale.counted()).as("rows of the old generation are refused at once").isFalse();
+            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).isEqualTo(total + 1);
+            flushScripts();
+            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).as("after a Redis restart forgot the script")
+                    .isEqualTo(total + 2);
+        }
+    }
+
+    @Test
+    void anUnknownFlushModeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RedisBackend(ScaleOutBackends.REDIS + "?flush=sometimes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto or batched");
+    }
+
+    @Test
     void aLostGenerationReturnsLargerThanAnyHandedOutBefore() {
         long g = redis.current();
         for (int i = 0; i < 50; i++) {

@@ -36,6 +36,8 @@ public final class ScaleOutBackends {
     public static final String PG_BASE = System.getProperty("yundoc.test.pg",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     public static final String REDIS = System.getProperty("yundoc.test.redis", "redis://127.0.0.1:6379");
+    /** {@code -Dyundoc.test.redis-flush=batched} runs the scale-out tests with RedisBackend's batched flushing. */
+    static final String REDIS_FLUSH = System.getProperty("yundoc.test.redis-flush", "");
     private static final String RUN = HexFormat.of().formatHex(new SecureRandom().generateSeed(5));
     private static final Map<Path, String> SCHEMAS = new ConcurrentHashMap<>();
     private static final List<String> CREATED = new CopyOnWriteArrayList<>();
@@ -54,7 +56,8 @@ public final class ScaleOutBackends {
         Path dir = b.build().dataDir().toAbsolutePath().normalize();
         String schema = SCHEMAS.computeIfAbsent(dir, d -> newSchema());
         S3Mock s = s3();
-        return b.db(jdbcUrl(schema)).blobs(s.url(schema + "/")).quota(REDIS + "?prefix=" + schema + ":");
+        return b.db(jdbcUrl(schema)).blobs(s.url(schema + "/")).quota(REDIS + "?prefix=" + schema + ":"
+                + (REDIS_FLUSH.isEmpty() ? "" : "&flush=" + REDIS_FLUSH));
     }
 
     /**

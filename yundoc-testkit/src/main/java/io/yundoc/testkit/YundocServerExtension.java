@@ -34,16 +34,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class YundocServerExtension extends EmulatorExtension {
     private final Consumer<ServerConfig.Builder> customize;
+    private final java.time.Duration warmUp;
     private YundocServer server;
 
     /** The default: dev mode, free port, fresh data dir. */
     public YundocServerExtension() {
-        this(b -> { }, null);
+        this(b -> { }, null, null);
     }
 
-    private YundocServerExtension(Consumer<ServerConfig.Builder> customize, Boolean resetBeforeEach) {
+    private YundocServerExtension(Consumer<ServerConfig.Builder> customize, Boolean resetBeforeEach, java.time.Duration warmUp) {
         super(resetBeforeEach);
         this.customize = customize;
+        this.warmUp = warmUp;
     }
 
     /**
@@ -78,6 +80,18 @@ public final class YundocServerExtension extends EmulatorExtension {
         customize.accept(b);
         YundocServer s = YundocServer.start(b.build());
         server = s;
+        if (warmUp != null) {
+            try {
+                io.yundoc.server.Training.run(s, warmUp, 8);
+            } catch (IOException e) {
+                s.close();
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                s.close();
+                throw new IllegalStateException("interrupted while warming the server up", e);
+            }
+        }
         return new YundocEmulator(s.url(), s.adminToken(), s.clock(),
                 route -> s.routes().stream().anyMatch(e -> e.method().equals(route[0]) && e.template().equals(route[1])),
                 data, s::close);
@@ -97,6 +111,7 @@ public final class YundocServerExtension extends EmulatorExtension {
     public static final class Builder {
         private Consumer<ServerConfig.Builder> customize = b -> { };
         private Boolean resetBeforeEach;
+        private java.time.Duration warmUp;
 
         private Builder() {
         }
@@ -154,12 +169,29 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
+         * Before the first test, drives the server's hot routes (signed app-space file info, links, the download
+         * answer and {@code /dl/}, the personal file list) for this long, so the first tests do not pay the JIT's
+         * warm-up. The test JVM cannot use {@code bin/yundoc}'s start-up cache (another class path); this is the part
+         * of it a test run can have. It leaves a formal app named {@code training}, its user and two files behind.
+         *
+         * @param duration how long, e.g. {@code Duration.ofSeconds(3)}; at most a minute
+         * @return this builder
+         */
+        public Builder warmUp(java.time.Duration duration) {
+            if (duration.isNegative() || duration.isZero() || duration.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("warmUp takes more than 0 and at most 1 minute: " + duration);
+            }
+            this.warmUp = duration;
+            return this;
+        }
+
+        /**
          * The extension.
          *
          * @return a new extension
          */
         public YundocServerExtension build() {
-            return new YundocServerExtension(customize.andThen(b -> b.dev(true)), resetBeforeEach);
+            return new YundocServerExtension(customize.andThen(b -> b.dev(true)), resetBeforeEach, warmUp);
         }
     }
 }

@@ -22,6 +22,11 @@ import java.util.List;
  * the quota counter and the replay cache. Lettuce multiplexes every caller over the one connection and reconnects by
  * itself; every command has a short timeout so an outage fails a call quickly instead of parking request threads.
  * {@code prefix} namespaces every key (several installations, or test runs, may share one Redis).
+ *
+ * <p>{@code flush=batched} (issue 19, an experiment kept as an option): metered calls go over a second connection whose
+ * commands are not flushed one by one; each caller queues its EVALSHA and then flushes, so callers arriving together
+ * share one socket write and one hand-off to Lettuce's event loop. Every call still waits for its own answer, in
+ * which Redis checked the generation after the call arrived, so the row cache stays exact.
  */
 public final class RedisBackend implements AutoCloseable, ReadCache.Generations {
     /**
@@ -58,6 +63,9 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     private final String meterSha;
     private final String currentSha;
     private final String advanceSha;
+    private final long timeoutMs;
+    /** With {@code flush=batched}: the connection of metered calls, flushed by its callers; else null. */
+    private final StatefulRedisConnection<String, String> meterConnection;
 
     public RedisBackend(String url) {
         URI u = URI.create(url);
@@ -66,6 +74,7 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
         }
         String prefix = "yundoc:";
         long timeoutMs = 500;
+        boolean batched = false;
         List<String> kept = new ArrayList<>();
         if (u.getRawQuery() != null) {
             for (String kv : u.getRawQuery().split("&", -1)) {
@@ -78,6 +87,12 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
                 switch (k) {
                     case "prefix" -> prefix = v;
                     case "timeout_ms" -> timeoutMs = Long.parseLong(v);
+                    case "flush" -> {
+                        if (!v.equals("auto") && !v.equals("batched")) {
+                            throw new IllegalArgumentException("--quota redis://...?flush= takes auto or batched");
+                        }
+                        batched = v.equals("batched");
+                    }
                     default -> kept.add(kv);
                 }
             }
@@ -101,6 +116,17 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
             // Redis may be down at start: the counter runs in its failure policy and reconnects later
         }
         this.connection = c;
+        this.timeoutMs = timeoutMs;
+        StatefulRedisConnection<String, String> m = null;
+        if (batched && c != null) {
+            try {
+                m = client.connect(StringCodec.UTF8);
+                m.setAutoFlushCommands(false);
+            } catch (RuntimeException e) {
+                // Redis went away between the two connects: metered calls use the shared connection
+            }
+        }
+        this.meterConnection = m;
         this.incrSha = sha1(INCR_SCRIPT);
         this.meterSha = sha1(METER_SCRIPT);
         this.currentSha = sha1(CURRENT_SCRIPT);
@@ -157,9 +183,39 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
      */
     public Metered meter(String key, long delta, long ttlSeconds, long expectedGeneration) {
         String expected = expectedGeneration == io.yundoc.server.core.ReadCache.NONE ? "" : Long.toString(expectedGeneration);
+        if (meterConnection != null) {
+            return batchedMeter(new String[]{prefix + key, prefix + GENERATION_KEY}, Long.toString(delta), Long.toString(ttlSeconds), expected);
+        }
         List<Object> r = script(meterSha, METER_SCRIPT, ScriptOutputType.MULTI,
                 new String[]{prefix + key, prefix + GENERATION_KEY}, Long.toString(delta), Long.toString(ttlSeconds), expected);
         return new Metered((Long) r.get(0), Long.parseLong((String) r.get(1)));
+    }
+
+    /** {@link #meter} over the manually flushed connection: queue, flush what is queued (ours and others'), wait. */
+    private Metered batchedMeter(String[] keys, String... args) {
+        try {
+            io.lettuce.core.RedisFuture<List<Object>> f = meterConnection.async().evalsha(meterSha, ScriptOutputType.MULTI, keys, args);
+            meterConnection.flushCommands();
+            List<Object> r;
+            try {
+                r = f.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof RedisNoScriptException)) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new io.lettuce.core.RedisException(e.getCause());
+                }
+                r = sync().eval(METER_SCRIPT, ScriptOutputType.MULTI, keys, args); // Redis forgot the script: load it once
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                throw new io.lettuce.core.RedisCommandTimeoutException("metered call: no answer from Redis in " + timeoutMs + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.lettuce.core.RedisCommandInterruptedException(e);
+            }
+            return new Metered((Long) r.get(0), Long.parseLong((String) r.get(1)));
+        } catch (RuntimeException e) {
+            available = false;
+            throw e;
+        }
     }
 
     @Override
@@ -241,6 +297,9 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
 
     @Override
     public void close() {
+        if (meterConnection != null) {
+            meterConnection.close();
+        }
         if (connection != null) {
             connection.close();
         }

@@ -1,0 +1,165 @@
+package io.yundoc.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.yundoc.protocol.Hex;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The training run of the JVM's ahead-of-time cache (JDK 25+, JEP 483/514/515): drives the hot routes of a freshly
+ * started server over loopback HTTP for a while, so the cache records their classes, linked call sites and method
+ * profiles, and the first minutes after a later start run at steady-state speed sooner. The routes are the ones the
+ * benchmarks time: signed app-space file info, share links, the download answer and its {@code /dl/} URL, the personal
+ * file list, {@code /health}. It creates its own app, user and files through the admin API, so run it only on a
+ * throw-away data dir ({@code yundoc train} does).
+ */
+public final class Training {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ALL_SCOPES = "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
+            + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]";
+    private final YundocServer server;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Training(YundocServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Drives the hot routes of {@code server} with {@code concurrency} callers until {@code duration} has passed.
+     *
+     * @return the number of requests answered 2xx
+     * @throws IOException when setting up the objects the routes need fails (the server answered an error)
+     */
+    public static long run(YundocServer server, Duration duration, int concurrency) throws IOException, InterruptedException {
+        return new Training(server).drive(duration, concurrency);
+    }
+
+    private long drive(Duration duration, int concurrency) throws IOException, InterruptedException {
+        String base = server.url();
+        String userId = admin("/users", "{\"name\":\"training-" + System.nanoTime() + "\",\"password\":\"training-password-1\"}")
+                .path("user_id").asText();
+        JsonNode app = admin("/apps", "{\"name\":\"training\",\"tier\":\"formal\",\"redirect_uris\":[]}");
+        String appId = app.path("app_id").asText();
+        String appKey = app.path("app_key").asText();
+        String token = admin("/tokens", "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + ALL_SCOPES + "}")
+                .path("access_token").asText();
+
+        String create = "{\"filename\":\"training.docx\"}";
+        String date = httpDate();
+        String md5 = md5(create);
+        JsonNode created = data(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/appspace/files"))
+                .header("Content-Type", "application/json").header("Content-Md5", md5).header("Date", date)
+                .header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + md5 + "application/json" + date))
+                .POST(HttpRequest.BodyPublishers.ofString(create)).build()));
+        String appFile = created.hasNonNull("file_token") ? created.get("file_token").asText() : created.path("id").asText();
+
+        String boundary = "training" + Long.toHexString(System.nanoTime());
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"training.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + "yundoc training file\n".repeat(200) + "\r\n--" + boundary + "--\r\n";
+        String personal = data(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/personal/files/upload?access_token=" + token))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart)).build())).path("id").path("open_id").asText();
+        String files = base + "/api/v1/openapi/personal/files/" + personal;
+        send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}")).build());
+        String dl = data(send(get(files + "/download?access_token=" + token).build())).path("url").asText();
+
+        String infoPath = "/api/v1/openapi/appspace/files/" + appFile;
+        String infoMd5 = md5(infoPath);
+        List<HttpRequest> requests = new ArrayList<>();
+        requests.add(get(base + infoPath).header("Content-Type", "application/json").header("Content-Md5", infoMd5)
+                .header("Date", date).header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + infoMd5 + "application/json" + date)).build());
+        requests.add(get(files + "/links?access_token=" + token).build());
+        requests.add(get(files + "/download?access_token=" + token).build());
+        requests.add(get(dl).build());
+        requests.add(get(base + "/api/v1/openapi/personal/files?access_token=" + token).build());
+        requests.add(get(base + "/health").build());
+
+        long end = System.nanoTime() + duration.toNanos();
+        AtomicLong ok = new AtomicLong();
+        java.util.concurrent.atomic.AtomicLongArray failed = new java.util.concurrent.atomic.AtomicLongArray(requests.size());
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            int first = i;
+            callers.add(Thread.ofVirtual().name("yundoc-training-" + i).start(() -> {
+                int n = first;
+                while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                    try {
+                        int which = n++ % requests.size();
+                        HttpResponse<Void> r = http.send(requests.get(which), HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() / 100 == 2) {
+                            ok.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet(which);
+                        }
+                    } catch (IOException e) {
+                        return; // the server went away: nothing more to learn
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }));
+        }
+        for (Thread t : callers) {
+            t.join();
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (failed.get(i) > 0) {
+                // a route that fails trains the error path instead of the hot one: say so
+                throw new IOException("training: " + failed.get(i) + " calls of " + requests.get(i).uri().getPath() + " did not answer 2xx");
+            }
+        }
+        return ok.get();
+    }
+
+    private static HttpRequest.Builder get(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).GET();
+    }
+
+    private JsonNode admin(String path, String body) throws IOException, InterruptedException {
+        return data(send(HttpRequest.newBuilder(URI.create(server.url() + "/admin/v1" + path))
+                .header("Authorization", "Bearer " + server.adminToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()));
+    }
+
+    private String send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("training set-up: " + request.method() + " " + request.uri().getPath() + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private static JsonNode data(String body) throws IOException {
+        return JSON.readTree(body).path("data");
+    }
+
+    /** RFC 7231's IMF-fixdate (two-digit day), which RFC_1123_DATE_TIME does not always print. */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
+
+    private String httpDate() {
+        return HTTP_DATE.format(server.clock().instant().atOffset(ZoneOffset.UTC));
+    }
+
+    private static String md5(String s) {
+        return Hex.of(Hex.digest("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String sha1(String s) {
+        return Hex.of(Hex.digest("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+}
