@@ -187,8 +187,9 @@ public final class OfficeEngine implements AutoCloseable {
         if (msg.contains("imeout") || msg.contains("timed out")) {
             return "conversion took too long";
         }
-        if (msg.contains("could not load document") || msg.contains("Could not load document")) {
-            return "the document could not be opened";
+        if (msg.contains("ould not load document") || msg.contains("ould not open document")) {
+            // LibreOffice refuses an encrypted OOXML file with a wrong password this way, not as password-protected
+            return password == null || password.isEmpty() ? "the document could not be opened" : "wrong password";
         }
         msg = msg.replaceAll("\\s+", " ").strip();
         // paths of our work dir are nobody's business on the wire

@@ -48,7 +48,13 @@ final class OfficeStore {
                 .bind("id", taskId).map((rs, ctx) -> new Task(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getInt(9),
                         rs.getString(10), rs.getInt(11), rs.getString(12), rs.getLong(13),
-                        (Long) rs.getObject(14, Long.class), (Long) rs.getObject(15, Long.class))).findOne());
+                        nullableLong(rs, 14), nullableLong(rs, 15))).findOne());
+    }
+
+    /** A BIGINT that may be NULL (the SQLite driver refuses getObject(i, Long.class) on NULL). */
+    private static Long nullableLong(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     /**

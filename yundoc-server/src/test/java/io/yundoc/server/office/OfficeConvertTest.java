@@ -80,7 +80,14 @@ class OfficeConvertTest {
         served.put("/sheet.xlsx", xlsx());
         served.put("/slides.pptx", pptx(3));
         served.put("/locked.docx", encrypted(docx(1), "s3cret"));
-        served.put("/garbage.docx", "this is not a word document at all".getBytes(StandardCharsets.UTF_8));
+        // a zip header and then nothing that makes sense: LibreOffice imports plain text as a document, not this
+        byte[] garbage = new byte[4096];
+        new java.util.Random(17).nextBytes(garbage);
+        garbage[0] = 'P';
+        garbage[1] = 'K';
+        garbage[2] = 3;
+        garbage[3] = 4;
+        served.put("/garbage.docx", garbage);
     }
 
     @AfterAll
