@@ -2,6 +2,7 @@ package io.yundoc.cli;
 
 import io.yundoc.client.YundocClientException;
 import io.yundoc.client.YundocException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -13,8 +14,7 @@ import java.nio.channels.UnresolvedAddressException;
  * login says to log in again. Everything else keeps {@link Main}'s message.
  */
 final class CliErrors {
-    private CliErrors() {
-    }
+    private CliErrors() {}
 
     /**
      * @param command the picocli command object that failed (client commands know their server)
@@ -39,7 +39,8 @@ final class CliErrors {
                 return plain + " — the saved login has expired or was revoked: run yundoc login";
             }
             if (y.code() == 20007) {
-                return plain + " — the access token has expired or was revoked: run yundoc login (or pass a new --access-token)";
+                return plain
+                        + " — the access token has expired or was revoked: run yundoc login (or pass a new --access-token)";
             }
         }
         return plain;
@@ -64,9 +65,10 @@ final class CliErrors {
             if (c instanceof HttpTimeoutException) {
                 return "no answer from " + server + " in time — is it overloaded? see --server";
             }
-            if (c instanceof java.io.IOException io) {
-                return "network failure talking to " + server + ": " + (io.getMessage() == null
-                        ? io.getClass().getSimpleName() : io.getMessage()) + " — see --server";
+            if (c instanceof IOException io) {
+                return "network failure talking to " + server + ": "
+                        + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage())
+                        + " — see --server";
             }
         }
         return null;

@@ -13,8 +13,13 @@ import picocli.CommandLine.Spec;
 abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     ClientOptions o;
+
     @Spec
     CommandSpec spec;
+
+    static final List<String> ITEM_HEADER = List.of("TYPE", "NAME", "SIZE", "MODIFIED", "ID");
+
+    static final List<String> APP_HEADER = List.of("TYPE", "NAME", "SIZE", "VERSION", "MODIFIED", "TOKEN");
 
     PrintWriter out() {
         return spec.commandLine().getOut();
@@ -25,18 +30,23 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     static List<String> itemRow(FileItem f) {
-        return List.of(f.ftype(), f.fname(), f.ftype().equals("folder") ? "-" : Output.size(f.fsize()),
-                Output.time(f.mtime()), f.id().openId());
+        return List.of(
+                f.ftype(),
+                f.fname(),
+                f.ftype().equals("folder") ? "-" : Output.size(f.fsize()),
+                Output.time(f.mtime()),
+                f.id().openId());
     }
-
-    static final List<String> ITEM_HEADER = List.of("TYPE", "NAME", "SIZE", "MODIFIED", "ID");
 
     static List<String> appRow(AppFileInfo f) {
-        return List.of(f.type(), f.name(), f.type().equals("folder") ? "-" : Output.size(f.size()),
-                Long.toString(f.version()), Output.time(f.mtime()), f.fileToken());
+        return List.of(
+                f.type(),
+                f.name(),
+                f.type().equals("folder") ? "-" : Output.size(f.size()),
+                Long.toString(f.version()),
+                Output.time(f.mtime()),
+                f.fileToken());
     }
-
-    static final List<String> APP_HEADER = List.of("TYPE", "NAME", "SIZE", "VERSION", "MODIFIED", "TOKEN");
 
     static CliException usage(String message) {
         return new CliException(2, message);

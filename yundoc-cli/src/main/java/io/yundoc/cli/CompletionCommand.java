@@ -7,9 +7,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a bash/zsh completion script for yundoc.",
-                "Use: source <(yundoc completion)  or  yundoc completion > /etc/bash_completion.d/yundoc"})
+@Command(
+        name = "completion",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a bash/zsh completion script for yundoc.",
+            "Use: source <(yundoc completion)  or  yundoc completion > /etc/bash_completion.d/yundoc"
+        })
 final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -47,7 +47,8 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec arg) {
-        if (!(arg instanceof CommandLine.Model.OptionSpec opt) || !opt.longestName().startsWith("--")) {
+        if (!(arg instanceof CommandLine.Model.OptionSpec opt)
+                || !opt.longestName().startsWith("--")) {
             return null;
         }
         String name = opt.longestName().substring(2);

@@ -29,22 +29,37 @@ import picocli.CommandLine.Parameters;
  * docs/api-families.md §F3 (the server reads its own download URL from its store), shows the task's progress on one
  * line, downloads the outputs next to the file (or into {@code --out}), and removes the uploaded copy.
  */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
         description = "Convert a local Office document (or PDF) to pdf, jpg or txt on the server (WPS-2 signed).")
 final class ConvertCommand extends ClientCommand {
     @Parameters(arity = "1", description = "the local document (.docx .doc .xlsx .xls .pptx .ppt, or .pdf for jpg/txt)")
     Path file;
+
     @Option(names = "--to", required = true, description = "pdf, jpg or txt")
     String to;
+
     @Option(names = "--out", description = "folder for the outputs (default: the file's folder)")
     Path outDir;
+
     @Option(names = "--ranges", description = "pages like 1,2-4,7")
     String ranges;
+
     @Option(names = "--password", description = "the document's open password")
     String password;
-    @Option(names = "--long", arity = "0..1", fallbackValue = "true", description = "jpg: one long picture; txt: one text")
+
+    @Option(
+            names = "--long",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "jpg: one long picture; txt: one text")
     boolean longOutput;
-    @Option(names = "--timeout", defaultValue = "10m", converter = Units.DurationConverter.class,
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "10m",
+            converter = Units.DurationConverter.class,
             description = "how long to wait for the conversion (default ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -80,7 +95,9 @@ final class ConvertCommand extends ClientCommand {
                 }
                 Office.Task task = c.office().convert(kind, body);
                 Office.Status done = await(task);
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                HttpClient http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
                 for (Office.Output out : done.outputs()) {
                     written.add(fetch(http, out, target));
                 }
@@ -89,7 +106,9 @@ final class ConvertCommand extends ClientCommand {
             }
         }
         if (o.json) {
-            Output.json(out(), Map.of("outputs", written.stream().map(Path::toString).toList()));
+            Output.json(
+                    out(),
+                    Map.of("outputs", written.stream().map(Path::toString).toList()));
         } else {
             written.forEach(p -> out().println(p));
         }
@@ -123,7 +142,8 @@ final class ConvertCommand extends ClientCommand {
                 return s;
             }
             if (System.nanoTime() > deadline) {
-                throw new CliException(1, "conversion still running after " + timeout.toSeconds() + " s (task " + task.id() + ")");
+                throw new CliException(
+                        1, "conversion still running after " + timeout.toSeconds() + " s (task " + task.id() + ")");
             }
             Thread.sleep(500);
         }
@@ -131,12 +151,14 @@ final class ConvertCommand extends ClientCommand {
 
     private static Path fetch(HttpClient http, Office.Output out, Path dir) throws IOException, InterruptedException {
         String raw = out.url().substring(out.url().lastIndexOf('/') + 1);
-        String name = Path.of(URLDecoder.decode(raw, StandardCharsets.UTF_8)).getFileName().toString();
+        String name = Path.of(URLDecoder.decode(raw, StandardCharsets.UTF_8))
+                .getFileName()
+                .toString();
         if (name.isBlank() || name.startsWith(".")) {
             name = "output";
         }
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(out.url())).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(URI.create(out.url())).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
             if (r.statusCode() != 200) {
                 throw new CliException(1, "download of " + name + " answered HTTP " + r.statusCode());

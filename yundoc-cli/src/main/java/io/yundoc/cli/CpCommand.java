@@ -11,9 +11,15 @@ import picocli.CommandLine.Parameters;
 final class CpCommand extends ClientCommand {
     @Parameters(arity = "1..*", description = "file tokens")
     List<String> tokens;
+
     @Option(names = "--to", description = "target folder id (default: the source folder)")
     String to;
-    @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space: not supported (no copy endpoint)")
+
+    @Option(
+            names = "--app",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "app space: not supported (no copy endpoint)")
     boolean app;
 
     @Override

@@ -13,11 +13,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Show a file: app-space file info (--app), or a personal file's size, SHA-1 and share link.")
 final class InfoCommand extends ClientCommand {
     @Parameters(index = "0", description = "file token")
     String token;
+
     @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space")
     boolean app;
 
@@ -30,12 +33,21 @@ final class InfoCommand extends ClientCommand {
                 if (o.json) {
                     Output.json(out(), f);
                 } else {
-                    Output.table(out(), List.of("FIELD", "VALUE"), List.of(
-                            List.of("name", f.name()), List.of("type", f.type()), List.of("size", f.size() + " (" + Output.size(f.size()) + ")"),
-                            List.of("version", Long.toString(f.version())), List.of("content_type", String.valueOf(f.contentType())),
-                            List.of("parent_token", f.parentToken()), List.of("created", Output.time(f.ctime())),
-                            List.of("modified", Output.time(f.mtime())), List.of("creator", String.valueOf(f.creator())),
-                            List.of("modifier", String.valueOf(f.modifier())), List.of("file_token", f.fileToken())));
+                    Output.table(
+                            out(),
+                            List.of("FIELD", "VALUE"),
+                            List.of(
+                                    List.of("name", f.name()),
+                                    List.of("type", f.type()),
+                                    List.of("size", f.size() + " (" + Output.size(f.size()) + ")"),
+                                    List.of("version", Long.toString(f.version())),
+                                    List.of("content_type", String.valueOf(f.contentType())),
+                                    List.of("parent_token", f.parentToken()),
+                                    List.of("created", Output.time(f.ctime())),
+                                    List.of("modified", Output.time(f.mtime())),
+                                    List.of("creator", String.valueOf(f.creator())),
+                                    List.of("modifier", String.valueOf(f.modifier())),
+                                    List.of("file_token", f.fileToken())));
                 }
                 return 0;
             }
@@ -73,7 +85,8 @@ final class InfoCommand extends ClientCommand {
                 } else {
                     rows.add(List.of("kind", note));
                 }
-                rows.add(List.of("link", link == null ? "not shared" : link.linkUrl() + " (" + link.linkPermission() + ")"));
+                rows.add(List.of(
+                        "link", link == null ? "not shared" : link.linkUrl() + " (" + link.linkPermission() + ")"));
                 Output.table(out(), List.of("FIELD", "VALUE"), rows);
             }
         }

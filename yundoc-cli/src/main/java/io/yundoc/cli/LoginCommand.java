@@ -27,19 +27,32 @@ import picocli.CommandLine.Option;
  * {@code yundoc login}: the SDK's {@link io.yundoc.client.OAuth#loginWithBrowser} with the terminal around it
  * (the printed URL, a desktop browser when there is one, a redirect pasted on the terminal).
  */
-@Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Authorize this command line as a yundoc user (OAuth authorization code flow).",
-                "Prints the authorize URL (and opens it when a desktop browser is available), listens on 127.0.0.1 for "
-                        + "the redirect, exchanges the code and stores the tokens in the config dir with mode 0600.",
-                "The app must have a loopback redirect URI such as http://127.0.0.1/callback registered (any port matches)."})
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Authorize this command line as a yundoc user (OAuth authorization code flow).",
+            "Prints the authorize URL (and opens it when a desktop browser is available), listens on 127.0.0.1 for "
+                    + "the redirect, exchanges the code and stores the tokens in the config dir with mode 0600.",
+            "The app must have a loopback redirect URI such as http://127.0.0.1/callback registered (any port matches)."
+        })
 final class LoginCommand extends ClientCommand {
-    @Option(names = "--callback-port", defaultValue = "0", description = "callback port on 127.0.0.1 (default: any free port)")
+    @Option(
+            names = "--callback-port",
+            defaultValue = "0",
+            description = "callback port on 127.0.0.1 (default: any free port)")
     int port;
+
     @Option(names = "--scopes", split = ",", description = "scopes to request (default: all eight)")
     List<String> scopes;
+
     @Option(names = "--no-browser", arity = "0..1", fallbackValue = "true", description = "only print the URL")
     boolean noBrowser;
-    @Option(names = "--login-timeout", defaultValue = "300", description = "seconds to wait for the redirect (default ${DEFAULT-VALUE})")
+
+    @Option(
+            names = "--login-timeout",
+            defaultValue = "300",
+            description = "seconds to wait for the redirect (default ${DEFAULT-VALUE})")
     int timeout;
 
     @Override
@@ -54,14 +67,19 @@ final class LoginCommand extends ClientCommand {
             throw usage("--login-timeout must be at least 1 second");
         }
         List<Scope> wanted = new ArrayList<>();
-        for (String s : scopes == null ? Arrays.stream(Scope.values()).map(Scope::wireName).toList() : scopes) {
+        for (String s : scopes == null
+                ? Arrays.stream(Scope.values()).map(Scope::wireName).toList()
+                : scopes) {
             wanted.add(Scope.parse(s.trim()).orElseThrow(() -> usage("unknown scope " + s)));
         }
         PrintWriter err = err();
         boolean interactive = Progress.isTerminal(0);
         CompletableFuture<String> pasted = new CompletableFuture<>();
         Thread stdin = null;
-        BrowserLogin login = BrowserLogin.builder().scopes(wanted).port(port).timeout(Duration.ofSeconds(timeout))
+        BrowserLogin login = BrowserLogin.builder()
+                .scopes(wanted)
+                .port(port)
+                .timeout(Duration.ofSeconds(timeout))
                 .pastedRedirect(pasted)
                 .onAuthorizeUrl(started -> {
                     err.println("Open this URL in a browser to authorize yundoc:");
@@ -80,7 +98,8 @@ final class LoginCommand extends ClientCommand {
             // stdin only when it is a terminal: a pipe may belong to someone else (a test runner's channel)
             stdin = Thread.ofPlatform().daemon().start(() -> {
                 try {
-                    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                    String line =
+                            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                     if (line != null && !line.isBlank()) {
                         pasted.complete(line);
                     }
@@ -89,8 +108,12 @@ final class LoginCommand extends ClientCommand {
                 }
             });
         }
-        try (YundocClient client = YundocClient.builder().baseUrl(o.server()).appId(o.appId()).appKey(o.appKey())
-                .tokenStore(new FileTokenStore(o.tokensFile())).build()) {
+        try (YundocClient client = YundocClient.builder()
+                .baseUrl(o.server())
+                .appId(o.appId())
+                .appKey(o.appKey())
+                .tokenStore(new FileTokenStore(o.tokensFile()))
+                .build()) {
             Tokens tokens;
             try {
                 tokens = client.oauth().loginWithBrowser(login);
@@ -104,12 +127,20 @@ final class LoginCommand extends ClientCommand {
             }
             o.saveConfig(o.server(), o.appId(), o.appKey());
             if (o.json) {
-                ObjectNode n = ClientOptions.JSON.createObjectNode().put("server", o.server()).put("app_id", o.appId())
+                ObjectNode n = ClientOptions.JSON
+                        .createObjectNode()
+                        .put("server", o.server())
+                        .put("app_id", o.appId())
                         .put("tokens_file", o.tokensFile().toString())
-                        .put("expires_at", tokens.expiresAt() == null ? null : tokens.expiresAt().toString());
+                        .put(
+                                "expires_at",
+                                tokens.expiresAt() == null
+                                        ? null
+                                        : tokens.expiresAt().toString());
                 Output.json(out(), n);
             } else {
-                out().println("Logged in to " + o.server() + " (app " + o.appId() + "); tokens saved to " + o.tokensFile());
+                out().println("Logged in to " + o.server() + " (app " + o.appId() + "); tokens saved to "
+                        + o.tokensFile());
                 out().flush();
             }
             return 0;
@@ -118,7 +149,8 @@ final class LoginCommand extends ClientCommand {
 
     private static void openBrowser(URI url) {
         try {
-            if (System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null
+            if (System.getenv("DISPLAY") == null
+                    && System.getenv("WAYLAND_DISPLAY") == null
                     && !System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac")) {
                 return; // a terminal session: printing the URL is all we can do
             }

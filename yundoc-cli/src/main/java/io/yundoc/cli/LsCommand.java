@@ -10,16 +10,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List a personal folder (default 我的文档), every page.")
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
+        description = "List a personal folder (default 我的文档), every page.")
 final class LsCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", description = "folder id (default: 我的文档)")
     String folder;
-    @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space (it has no listing endpoint: refused)")
+
+    @Option(
+            names = "--app",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "app space (it has no listing endpoint: refused)")
     boolean app;
-    @Option(names = "--app-folder", arity = "0..1", fallbackValue = "true", description = "list the app's own folder 我的文档/应用/<app>")
+
+    @Option(
+            names = "--app-folder",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "list the app's own folder 我的文档/应用/<app>")
     boolean appFolder;
+
     @Option(names = "--order-by", description = "mtime, fname or fsize")
     String orderBy;
+
     @Option(names = "--order", description = "asc or desc")
     String order;
 
@@ -53,7 +68,10 @@ final class LsCommand extends ClientCommand {
             if (o.json) {
                 Output.json(out(), items);
             } else {
-                Output.table(out(), ITEM_HEADER, items.stream().map(ClientCommand::itemRow).toList());
+                Output.table(
+                        out(),
+                        ITEM_HEADER,
+                        items.stream().map(ClientCommand::itemRow).toList());
             }
         }
         return 0;

@@ -11,8 +11,10 @@ import picocli.CommandLine.Parameters;
 final class MvCommand extends ClientCommand {
     @Parameters(arity = "1..*", description = "file tokens (all from one folder)")
     List<String> tokens;
+
     @Option(names = "--to", required = true, description = "target folder id (personal) or token (--app; \"\" = root)")
     String to;
+
     @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space")
     boolean app;
 

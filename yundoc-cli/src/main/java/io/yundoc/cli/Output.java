@@ -13,10 +13,10 @@ import java.util.List;
 /** Human tables and JSON for the client commands. */
 final class Output {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
-    private Output() {
-    }
+    private Output() {}
 
     static void json(PrintWriter out, Object value) {
         try {
@@ -74,7 +74,9 @@ final class Output {
         int n = 0;
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
-            n += Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN || (cp >= 0xFF00 && cp <= 0xFFEF) ? 2 : 1;
+            n += Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN || (cp >= 0xFF00 && cp <= 0xFFEF)
+                    ? 2
+                    : 1;
             i += Character.charCount(cp);
         }
         return n;

@@ -81,8 +81,15 @@ final class Progress implements TransferListener {
         if (total > 0) {
             int width = 30;
             int filled = (int) Math.min(width, done * width / total);
-            line = String.format("%s [%s%s] %3d%% %s / %s %s", label, "#".repeat(filled), ".".repeat(width - filled),
-                    done * 100 / total, Output.size(done), Output.size(total), rate);
+            line = String.format(
+                    "%s [%s%s] %3d%% %s / %s %s",
+                    label,
+                    "#".repeat(filled),
+                    ".".repeat(width - filled),
+                    done * 100 / total,
+                    Output.size(done),
+                    Output.size(total),
+                    rate);
         } else {
             line = String.format("%s %s %s", label, Output.size(done), rate);
         }

@@ -7,13 +7,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", mixinStandardHelpOptions = true,
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
         description = "Delete files: personal ones go to the recycle bin; --app destroys them for good.")
 final class RmCommand extends ClientCommand {
     @Parameters(arity = "1..*", description = "file tokens")
     List<String> tokens;
+
     @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space (permanent)")
     boolean app;
+
     @Option(names = "--modifier", description = "app space: modifier to record")
     String modifier;
 

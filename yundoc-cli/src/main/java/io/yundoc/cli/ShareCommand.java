@@ -7,21 +7,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "share", mixinStandardHelpOptions = true, description = "Create or update a personal file's share link.")
+@Command(
+        name = "share",
+        mixinStandardHelpOptions = true,
+        description = "Create or update a personal file's share link.")
 final class ShareCommand extends ClientCommand {
     @Parameters(index = "0", description = "file token")
     String token;
+
     @Option(names = "--write", arity = "0..1", fallbackValue = "true", description = "allow editing (default: read)")
     boolean write;
+
     @Option(names = "--comment", arity = "0..1", fallbackValue = "true", description = "allow comments")
     boolean comment;
+
     @Option(names = "--period", description = "0 (permanent), 7 or 30 days")
     Integer period;
+
     @Option(names = "--close", arity = "0..1", fallbackValue = "true", description = "members only")
     boolean close;
-    @Option(names = "--reset", arity = "0..1", fallbackValue = "true", description = "issue a new link, killing the old one")
+
+    @Option(
+            names = "--reset",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "issue a new link, killing the old one")
     boolean reset;
-    @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space: not supported (no links)")
+
+    @Option(
+            names = "--app",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "app space: not supported (no links)")
     boolean app;
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,25 +22,36 @@ import picocli.CommandLine.Parameters;
  * {@code yundoc sheet}: list the sheets of a workbook (.xlsx, et) or .ksheet, read a range as a table or JSON, write
  * cells of a .ksheet from a CSV file (docs/cli.md, docs/api-families.md §F1).
  */
-@Command(name = "sheet", mixinStandardHelpOptions = true,
-        description = {"Spreadsheets (.xlsx workbooks and .ksheet documents):",
-                "  sheet ls TOKEN                          list the sheets",
-                "  sheet read TOKEN --range A1:D20         a range as a table (--json: the cells as the API returns them)",
-                "  sheet write TOKEN --csv FILE [--at B2]  write a CSV file into a .ksheet (=... fields are formulas);",
-                "                                          sent 2,000 cells a request: each request is atomic, a larger file is not"})
+@Command(
+        name = "sheet",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Spreadsheets (.xlsx workbooks and .ksheet documents):",
+            "  sheet ls TOKEN                          list the sheets",
+            "  sheet read TOKEN --range A1:D20         a range as a table (--json: the cells as the API returns them)",
+            "  sheet write TOKEN --csv FILE [--at B2]  write a CSV file into a .ksheet (=... fields are formulas);",
+            "                                          sent 2,000 cells a request: each request is atomic, a larger file is not"
+        })
 final class SheetCommand extends ClientCommand {
     @Parameters(index = "0", description = "ls, read or write")
     String action;
+
     @Parameters(index = "1", description = "file token")
     String token;
+
     @Option(names = "--sheet", description = "sheet index, 0-based (default 0)")
     int sheet;
+
     @Option(names = "--range", description = "read: the cells, e.g. A1:D20")
     String range;
+
     @Option(names = "--csv", description = "write: CSV file (RFC 4180, UTF-8); - for standard input")
     String csv;
+
     @Option(names = "--at", description = "write: top-left cell (default A1)")
     String at = "A1";
+
+    private static final Pattern A1 = Pattern.compile("([A-Za-z]{1,3})([0-9]{1,7})");
 
     @Override
     public Integer call() throws IOException {
@@ -61,7 +73,6 @@ final class SheetCommand extends ClientCommand {
             default -> throw usage("unknown sheet action " + action + " (ls, read, write)");
         };
     }
-    private static final Pattern A1 = Pattern.compile("([A-Za-z]{1,3})([0-9]{1,7})");
 
     /** The document's family: ksheet unless the server says it is not one (then et, an .xlsx workbook). */
     static Sheets.Family family(YundocClient c, String token) {
@@ -83,14 +94,14 @@ final class SheetCommand extends ClientCommand {
             throw ClientCommand.usage("not a cell reference: " + ref);
         }
         int col = 0;
-        for (char ch : m.group(1).toUpperCase(java.util.Locale.ROOT).toCharArray()) {
+        for (char ch : m.group(1).toUpperCase(Locale.ROOT).toCharArray()) {
             col = col * 26 + (ch - 'A' + 1);
         }
         int row = Integer.parseInt(m.group(2));
         if (row < 1) {
             throw ClientCommand.usage("rows start at 1: " + ref);
         }
-        return new int[]{row - 1, col - 1};
+        return new int[] {row - 1, col - 1};
     }
 
     /** "A1:D20" or "B3" as a range. */
@@ -101,7 +112,8 @@ final class SheetCommand extends ClientCommand {
         }
         int[] from = cell(p[0]);
         int[] to = p.length == 2 ? cell(p[1]) : from;
-        return Sheets.Range.of(Math.min(from[0], to[0]), Math.max(from[0], to[0]), Math.min(from[1], to[1]), Math.max(from[1], to[1]));
+        return Sheets.Range.of(
+                Math.min(from[0], to[0]), Math.max(from[0], to[0]), Math.min(from[1], to[1]), Math.max(from[1], to[1]));
     }
 
     static String colName(int col) {
@@ -122,8 +134,15 @@ final class SheetCommand extends ClientCommand {
                 }
                 List<List<String>> rows = new ArrayList<>();
                 for (Sheets.SheetInfo s : sheets) {
-                    String used = s.empty() ? "-" : colName(s.colFrom()) + (s.rowFrom() + 1) + ":" + colName(s.colTo()) + (s.rowTo() + 1);
-                    rows.add(List.of(Integer.toString(s.sheetIdx()), s.sheetName(), s.sheetType(), s.visible() ? "yes" : "no", used));
+                    String used = s.empty()
+                            ? "-"
+                            : colName(s.colFrom()) + (s.rowFrom() + 1) + ":" + colName(s.colTo()) + (s.rowTo() + 1);
+                    rows.add(List.of(
+                            Integer.toString(s.sheetIdx()),
+                            s.sheetName(),
+                            s.sheetType(),
+                            s.visible() ? "yes" : "no",
+                            used));
                 }
                 Output.table(out(), List.of("IDX", "NAME", "TYPE", "VISIBLE", "USED RANGE"), rows);
             }
@@ -168,7 +187,8 @@ final class SheetCommand extends ClientCommand {
     private int write() throws IOException {
         {
             int[] origin = cell(at);
-            String text = "-".equals(csv) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+            String text = "-".equals(csv)
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(csv), StandardCharsets.UTF_8);
             List<List<String>> rows = Csv.parse(text);
             int cells = 0;
@@ -206,8 +226,7 @@ final class SheetCommand extends ClientCommand {
 
     /** RFC 4180 CSV: quoted fields with "" for a quote, CRLF or LF line ends; a trailing empty line is dropped. */
     static final class Csv {
-        private Csv() {
-        }
+        private Csv() {}
 
         static List<List<String>> parse(String s) {
             List<List<String>> rows = new ArrayList<>();

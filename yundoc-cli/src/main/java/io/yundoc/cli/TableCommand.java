@@ -6,20 +6,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code yundoc table}: light tables (docs/api-families.md §F2) — their schema, list records, add a record. */
-@Command(name = "table", mixinStandardHelpOptions = true, description = "Light tables (.dbt): schema, list and add records.",
+@Command(
+        name = "table",
+        mixinStandardHelpOptions = true,
+        description = "Light tables (.dbt): schema, list and add records.",
         subcommands = {TableCommand.Schema.class, TableCommand.ListRecords.class, TableCommand.Add.class})
 final class TableCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a subcommand: schema, list or add");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: schema, list or add");
     }
 
     @Command(name = "schema", mixinStandardHelpOptions = true, description = "The document's tables with their fields.")
@@ -48,18 +52,26 @@ final class TableCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List a table's records, every page; --where filters (complex_query).")
     static final class ListRecords extends ClientCommand {
         @Parameters(index = "0", description = "the .dbt file token")
         String token;
+
         @Option(names = "--sheet", description = "table id (default 1)")
         int sheet = 1;
-        @Option(names = "--where", description = "FIELD:OP:VALUE, e.g. 数量:Greater:2 (ops: Equals, NotEqu, Contains, "
-                + "NotContains, Greater, Less, Empty, NotEmpty); repeatable, all must match")
+
+        @Option(
+                names = "--where",
+                description = "FIELD:OP:VALUE, e.g. 数量:Greater:2 (ops: Equals, NotEqu, Contains, "
+                        + "NotContains, Greater, Less, Empty, NotEmpty); repeatable, all must match")
         List<String> where = new ArrayList<>();
+
         @Option(names = "--fields", split = ",", description = "only these fields")
         List<String> fields = new ArrayList<>();
+
         @Option(names = "--max", description = "at most this many records")
         Long max;
 
@@ -75,7 +87,7 @@ final class TableCommand implements Runnable {
                 if (p.length < 2) {
                     throw usage("--where takes FIELD:OP[:VALUE]");
                 }
-                q.where(p[0], p[1], p.length == 3 ? new String[]{p[2]} : new String[0]);
+                q.where(p[0], p[1], p.length == 3 ? new String[] {p[2]} : new String[0]);
             }
             try (YundocClient c = o.client(false)) {
                 List<Tables.Record> records = c.tables().allRecords(token, sheet, q);
@@ -85,7 +97,9 @@ final class TableCommand implements Runnable {
                 }
                 List<String> columns = new ArrayList<>();
                 for (Tables.Record r : records) {
-                    r.fields().keySet().stream().filter(k -> !columns.contains(k)).forEach(columns::add);
+                    r.fields().keySet().stream()
+                            .filter(k -> !columns.contains(k))
+                            .forEach(columns::add);
                 }
                 List<String> header = new ArrayList<>(List.of("ID"));
                 header.addAll(columns);
@@ -104,14 +118,22 @@ final class TableCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add one record: --set FIELD=VALUE ...; prints its id.")
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description = "Add one record: --set FIELD=VALUE ...; prints its id.")
     static final class Add extends ClientCommand {
         @Parameters(index = "0", description = "the .dbt file token")
         String token;
+
         @Option(names = "--sheet", description = "table id (default 1)")
         int sheet = 1;
-        @Option(names = "--set", required = true, description = "FIELD=VALUE (numbers and true/false are sent as text; the "
-                + "server reads them by the field's type)")
+
+        @Option(
+                names = "--set",
+                required = true,
+                description = "FIELD=VALUE (numbers and true/false are sent as text; the "
+                        + "server reads them by the field's type)")
         List<String> set = new ArrayList<>();
 
         @Override
@@ -126,7 +148,8 @@ final class TableCommand implements Runnable {
                 values.put(s.substring(0, eq), s.substring(eq + 1));
             }
             try (YundocClient c = o.client(false)) {
-                Tables.Record r = c.tables().createRecords(token, sheet, List.of(values)).get(0);
+                Tables.Record r =
+                        c.tables().createRecords(token, sheet, List.of(values)).get(0);
                 if (o.json) {
                     Output.json(out(), r);
                 } else {

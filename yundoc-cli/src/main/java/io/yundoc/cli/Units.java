@@ -11,8 +11,7 @@ final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
 
-    private Units() {
-    }
+    private Units() {}
 
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -50,7 +49,8 @@ final class Units {
                 throw new CommandLine.TypeConversionException("'" + v + "' is too long a duration");
             }
             if (d.compareTo(MINIMUM) < 0) {
-                throw new CommandLine.TypeConversionException("'" + v + "' is shorter than 1h: the retention is off or at least 1h");
+                throw new CommandLine.TypeConversionException(
+                        "'" + v + "' is shorter than 1h: the retention is off or at least 1h");
             }
             return d;
         }

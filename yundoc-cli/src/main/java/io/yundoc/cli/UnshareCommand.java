@@ -5,7 +5,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "unshare", mixinStandardHelpOptions = true, description = "Remove a personal file's share link for good.")
+@Command(
+        name = "unshare",
+        mixinStandardHelpOptions = true,
+        description = "Remove a personal file's share link for good.")
 final class UnshareCommand extends ClientCommand {
     @Parameters(index = "0", description = "file token")
     String token;

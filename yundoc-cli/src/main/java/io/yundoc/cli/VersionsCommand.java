@@ -9,11 +9,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "versions", mixinStandardHelpOptions = true, description = "List an app-space file's versions, newest first.")
+@Command(
+        name = "versions",
+        mixinStandardHelpOptions = true,
+        description = "List an app-space file's versions, newest first.")
 final class VersionsCommand extends ClientCommand {
     @Parameters(index = "0", description = "file token")
     String token;
-    @Option(names = "--app", arity = "0..1", fallbackValue = "true", description = "app space (the only space with versions; implied)")
+
+    @Option(
+            names = "--app",
+            arity = "0..1",
+            fallbackValue = "true",
+            description = "app space (the only space with versions; implied)")
     boolean app;
 
     @Override
@@ -31,7 +39,8 @@ final class VersionsCommand extends ClientCommand {
         if (o.json) {
             Output.json(out(), all);
         } else {
-            Output.table(out(), APP_HEADER, all.stream().map(ClientCommand::appRow).toList());
+            Output.table(
+                    out(), APP_HEADER, all.stream().map(ClientCommand::appRow).toList());
         }
         return 0;
     }

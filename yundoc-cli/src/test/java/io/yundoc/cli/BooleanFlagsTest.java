@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class BooleanFlagsTest {
     }
 
     private static String envName(String flag) {
-        return "YUNDOC_" + flag.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return "YUNDOC_" + flag.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** The option's value after parsing {@code args} with this YAML file and environment as defaults. */
@@ -87,9 +88,17 @@ class BooleanFlagsTest {
 
     @Test
     void theWalkFindsTheKnownFlags() {
-        assertThat(everyBooleanFlag()).map(Flag::toString)
-                .contains("serve --dev", "serve --demo", "serve --blobs-presign", "serve --admin-issue-tokens",
-                        "ls --app", "ls --json", "share --write", "login --no-browser");
+        assertThat(everyBooleanFlag())
+                .map(Flag::toString)
+                .contains(
+                        "serve --dev",
+                        "serve --demo",
+                        "serve --blobs-presign",
+                        "serve --admin-issue-tokens",
+                        "ls --app",
+                        "ls --json",
+                        "share --write",
+                        "login --no-browser");
     }
 
     @Test
@@ -99,7 +108,12 @@ class BooleanFlagsTest {
             for (String envValue : List.of("true", "false")) {
                 Map<String, String> env = Map.of(envName(f.name()), envValue);
                 check(wrong, f, "env " + envValue + ", " + f.name(), parsed(f, null, env, f.name() + "=true"), true);
-                check(wrong, f, "env " + envValue + ", " + f.name() + "=false", parsed(f, null, env, f.name() + "=false"), false);
+                check(
+                        wrong,
+                        f,
+                        "env " + envValue + ", " + f.name() + "=false",
+                        parsed(f, null, env, f.name() + "=false"),
+                        false);
                 check(wrong, f, "env " + envValue + ", no flag", parsed(f, null, env), Boolean.parseBoolean(envValue));
                 if (!f.name().equals("--admin-issue-tokens")) { // takes a value (arity 1): never bare
                     check(wrong, f, "env " + envValue + ", bare " + f.name(), parsed(f, null, env, f.name()), true);
@@ -114,12 +128,33 @@ class BooleanFlagsTest {
         List<String> wrong = new ArrayList<>();
         for (Flag f : everyBooleanFlag()) {
             for (String yamlValue : List.of("true", "false")) {
-                Path yaml = Files.writeString(tmp.resolve("c-" + yamlValue + ".yaml"), f.name().substring(2) + ": " + yamlValue + "\n");
-                check(wrong, f, "yaml " + yamlValue + ", " + f.name() + "=true", parsed(f, yaml, Map.of(), f.name() + "=true"), true);
-                check(wrong, f, "yaml " + yamlValue + ", " + f.name() + "=false", parsed(f, yaml, Map.of(), f.name() + "=false"), false);
-                check(wrong, f, "yaml " + yamlValue + ", no flag", parsed(f, yaml, Map.of()), Boolean.parseBoolean(yamlValue));
+                Path yaml = Files.writeString(
+                        tmp.resolve("c-" + yamlValue + ".yaml"), f.name().substring(2) + ": " + yamlValue + "\n");
+                check(
+                        wrong,
+                        f,
+                        "yaml " + yamlValue + ", " + f.name() + "=true",
+                        parsed(f, yaml, Map.of(), f.name() + "=true"),
+                        true);
+                check(
+                        wrong,
+                        f,
+                        "yaml " + yamlValue + ", " + f.name() + "=false",
+                        parsed(f, yaml, Map.of(), f.name() + "=false"),
+                        false);
+                check(
+                        wrong,
+                        f,
+                        "yaml " + yamlValue + ", no flag",
+                        parsed(f, yaml, Map.of()),
+                        Boolean.parseBoolean(yamlValue));
                 if (!f.name().equals("--admin-issue-tokens")) {
-                    check(wrong, f, "yaml " + yamlValue + ", bare " + f.name(), parsed(f, yaml, Map.of(), f.name()), true);
+                    check(
+                            wrong,
+                            f,
+                            "yaml " + yamlValue + ", bare " + f.name(),
+                            parsed(f, yaml, Map.of(), f.name()),
+                            true);
                 }
             }
         }
@@ -136,10 +171,14 @@ class BooleanFlagsTest {
 
     @Test
     void aBareFlagDoesNotSwallowTheNextArgument() {
-        Flag rm = everyBooleanFlag().stream().filter(f -> f.toString().equals("rm --app")).findFirst().orElseThrow();
+        Flag rm = everyBooleanFlag().stream()
+                .filter(f -> f.toString().equals("rm --app"))
+                .findFirst()
+                .orElseThrow();
         CommandLine cl = parse(rm, null, Map.of(envName("--app"), "true"), "--app");
         assertThat((Boolean) cl.getCommandSpec().findOption("--app").getValue()).isTrue();
-        assertThat(cl.getCommandSpec().positionalParameters().get(0).<List<String>>getValue()).containsExactly("Ab-cd_12", "dest");
+        assertThat(cl.getCommandSpec().positionalParameters().get(0).<List<String>>getValue())
+                .containsExactly("Ab-cd_12", "dest");
     }
 
     private static void check(List<String> wrong, Flag f, String what, boolean got, boolean expected) {

@@ -12,7 +12,9 @@ import io.yundoc.protocol.Scope;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,12 +36,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(YundocServerExtension.class)
 class BrowserLoginTest {
-    private static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    private static final HttpClient BROWSER =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
     private static final HttpClient NO_REDIRECTS = HttpClient.newHttpClient();
     YundocEmulator yundoc;
 
     private YundocClient client(YundocEmulator.App app, InMemoryTokenStore store) {
-        return YundocClient.builder().baseUrl(yundoc.url()).appId(app.appId()).appKey(app.appKey()).tokenStore(store).build();
+        return YundocClient.builder()
+                .baseUrl(yundoc.url())
+                .appId(app.appId())
+                .appKey(app.appKey())
+                .tokenStore(store)
+                .build();
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) {
@@ -52,9 +60,10 @@ class BrowserLoginTest {
 
     /** The status line of a GET sent as raw bytes: java.net.URI refuses a malformed escape before it is sent. */
     private static String rawGet(int port, String target) {
-        try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -71,15 +80,21 @@ class BrowserLoginTest {
         InMemoryTokenStore store = new InMemoryTokenStore();
         AtomicReference<BrowserLogin.Started> seen = new AtomicReference<>();
         try (YundocClient c = client(app, store)) {
-            Tokens t = c.oauth().loginWithBrowser(BrowserLogin.builder().scopes(List.of(Scope.USER_BASIC))
-                    .onAuthorizeUrl(started -> {
-                        seen.set(started);
-                        // a stray request and one with a broken escape are answered 404 and do not end the wait
-                        assertThat(get(NO_REDIRECTS, with(started.redirectUri(), "foo=bar")).statusCode()).isEqualTo(404);
-                        assertThat(rawGet(started.port(), "/callback?code=%zz&state=x")).matches("HTTP/1.1 4\\d\\d .*");
-                        assertThat(get(BROWSER, started.authorizeUrl()).body()).contains("authorization received");
-                    })
-                    .build());
+            Tokens t = c.oauth()
+                    .loginWithBrowser(BrowserLogin.builder()
+                            .scopes(List.of(Scope.USER_BASIC))
+                            .onAuthorizeUrl(started -> {
+                                seen.set(started);
+                                // a stray request and one with a broken escape are answered 404 and do not end the wait
+                                assertThat(get(NO_REDIRECTS, with(started.redirectUri(), "foo=bar"))
+                                                .statusCode())
+                                        .isEqualTo(404);
+                                assertThat(rawGet(started.port(), "/callback?code=%zz&state=x"))
+                                        .matches("HTTP/1.1 4\\d\\d .*");
+                                assertThat(get(BROWSER, started.authorizeUrl()).body())
+                                        .contains("authorization received");
+                            })
+                            .build());
             assertThat(store.load()).contains(t);
             assertThat(c.user().basic().nickname()).isNotBlank();
         }
@@ -87,8 +102,10 @@ class BrowserLoginTest {
         assertThat(s.redirectUri().toString()).isEqualTo("http://127.0.0.1:" + s.port() + "/callback");
         assertThat(s.authorizeUrl().getRawQuery()).contains("scope=user_basic").contains("state=");
         // the receiver is gone once the call returns
-        assertThatThrownBy(() -> NO_REDIRECTS.send(HttpRequest.newBuilder(with(s.redirectUri(), "code=x")).build(),
-                HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> NO_REDIRECTS.send(
+                        HttpRequest.newBuilder(with(s.redirectUri(), "code=x")).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
     }
 
     @Test
@@ -96,25 +113,48 @@ class BrowserLoginTest {
         YundocEmulator.App app = yundoc.createApp();
         InMemoryTokenStore store = new InMemoryTokenStore();
         try (YundocClient c = client(app, store)) {
-            record Case(String query, BrowserLoginException.Reason reason, String message) {
-            }
-            for (Case k : List.of(new Case("error=access_denied&state=%s", BrowserLoginException.Reason.DENIED, "authorization denied: access_denied"),
-                    new Case("code=abc&state=not-this-login", BrowserLoginException.Reason.STATE_MISMATCH, "state does not match"),
+            record Case(String query, BrowserLoginException.Reason reason, String message) {}
+            for (Case k : List.of(
+                    new Case(
+                            "error=access_denied&state=%s",
+                            BrowserLoginException.Reason.DENIED, "authorization denied: access_denied"),
+                    new Case(
+                            "code=abc&state=not-this-login",
+                            BrowserLoginException.Reason.STATE_MISMATCH,
+                            "state does not match"),
                     new Case("code=abc", BrowserLoginException.Reason.STATE_MISMATCH, "state does not match"),
                     new Case("code=&state=%s", BrowserLoginException.Reason.NO_CODE, "carries no code"))) {
-                assertThatThrownBy(() -> c.oauth().loginWithBrowser(BrowserLogin.builder().timeout(Duration.ofSeconds(20))
-                        .onAuthorizeUrl(started -> {
-                            String state = started.authorizeUrl().getRawQuery().replaceAll(".*[?&]?state=([0-9a-f]+).*", "$1");
-                            assertThat(get(NO_REDIRECTS, with(started.redirectUri(), k.query().formatted(state))).statusCode())
-                                    .isEqualTo(200);
-                        }).build()))
-                        .isInstanceOfSatisfying(BrowserLoginException.class, e -> assertThat(e.reason()).isEqualTo(k.reason()))
+                assertThatThrownBy(() -> c.oauth()
+                                .loginWithBrowser(BrowserLogin.builder()
+                                        .timeout(Duration.ofSeconds(20))
+                                        .onAuthorizeUrl(started -> {
+                                            String state = started.authorizeUrl()
+                                                    .getRawQuery()
+                                                    .replaceAll(".*[?&]?state=([0-9a-f]+).*", "$1");
+                                            assertThat(get(
+                                                                    NO_REDIRECTS,
+                                                                    with(
+                                                                            started.redirectUri(),
+                                                                            k.query()
+                                                                                    .formatted(state)))
+                                                            .statusCode())
+                                                    .isEqualTo(200);
+                                        })
+                                        .build()))
+                        .isInstanceOfSatisfying(
+                                BrowserLoginException.class,
+                                e -> assertThat(e.reason()).isEqualTo(k.reason()))
                         .hasMessageContaining(k.message());
             }
             long start = System.nanoTime();
-            assertThatThrownBy(() -> c.oauth().loginWithBrowser(BrowserLogin.builder().timeout(Duration.ofSeconds(1))
-                    .onAuthorizeUrl(started -> { }).build()))
-                    .isInstanceOfSatisfying(BrowserLoginException.class, e -> assertThat(e.reason()).isEqualTo(BrowserLoginException.Reason.TIMEOUT))
+            assertThatThrownBy(() -> c.oauth()
+                            .loginWithBrowser(BrowserLogin.builder()
+                                    .timeout(Duration.ofSeconds(1))
+                                    .onAuthorizeUrl(started -> {})
+                                    .build()))
+                    .isInstanceOfSatisfying(
+                            BrowserLoginException.class,
+                            e -> assertThat(e.reason()).isEqualTo(BrowserLoginException.Reason.TIMEOUT))
                     .hasMessage("no authorization within 1 s");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
@@ -124,19 +164,25 @@ class BrowserLoginTest {
     @Test
     void aPastedRedirectUrlOrBareCodeCompletesTheLogin() {
         YundocEmulator.App app = yundoc.createApp(Map.of("auto_consent_user", yundoc.createUser()));
-        for (boolean bareCode : new boolean[]{false, true}) {
+        for (boolean bareCode : new boolean[] {false, true}) {
             InMemoryTokenStore store = new InMemoryTokenStore();
             CompletableFuture<String> pasted = new CompletableFuture<>();
             try (YundocClient c = client(app, store)) {
-                Tokens t = c.oauth().loginWithBrowser(BrowserLogin.builder().scopes(List.of(Scope.USER_BASIC)).pastedRedirect(pasted)
-                        .onAuthorizeUrl(started -> {
-                            // the browser is elsewhere: its redirect never reaches this receiver, the user copies it
-                            HttpResponse<String> r = get(NO_REDIRECTS, started.authorizeUrl());
-                            assertThat(r.statusCode()).isEqualTo(302);
-                            URI location = URI.create(r.headers().firstValue("location").orElseThrow());
-                            String code = location.getRawQuery().replaceAll(".*[?&]?code=([^&]+).*", "$1");
-                            pasted.complete(bareCode ? "  " + code + "\n" : location.toString());
-                        }).build());
+                Tokens t = c.oauth()
+                        .loginWithBrowser(BrowserLogin.builder()
+                                .scopes(List.of(Scope.USER_BASIC))
+                                .pastedRedirect(pasted)
+                                .onAuthorizeUrl(started -> {
+                                    // the browser is elsewhere: its redirect never reaches this receiver, the user
+                                    // copies it
+                                    HttpResponse<String> r = get(NO_REDIRECTS, started.authorizeUrl());
+                                    assertThat(r.statusCode()).isEqualTo(302);
+                                    URI location = URI.create(
+                                            r.headers().firstValue("location").orElseThrow());
+                                    String code = location.getRawQuery().replaceAll(".*[?&]?code=([^&]+).*", "$1");
+                                    pasted.complete(bareCode ? "  " + code + "\n" : location.toString());
+                                })
+                                .build());
                 assertThat(store.load()).contains(t);
                 assertThat(c.user().basic().nickname()).isNotBlank();
             }

@@ -8,15 +8,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yundoc.testkit.Fault;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -31,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CliClientTest {
     static final ObjectMapper JSON = new ObjectMapper();
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
+
     Cli cli;
     Cli app;
     YundocEmulator.App theApp;
@@ -43,7 +51,15 @@ class CliClientTest {
         YundocEmulator.User user = yundoc.createUser(theApp);
         String config = tmp.resolve("config").toString();
         cli = new Cli("--server", yundoc.url(), "--access-token", user.tokens().accessToken(), "--config-dir", config);
-        app = new Cli("--server", yundoc.url(), "--app-id", theApp.appId(), "--app-key", theApp.appKey(), "--config-dir", config);
+        app = new Cli(
+                "--server",
+                yundoc.url(),
+                "--app-id",
+                theApp.appId(),
+                "--app-key",
+                theApp.appKey(),
+                "--config-dir",
+                config);
     }
 
     @AfterEach
@@ -66,7 +82,9 @@ class CliClientTest {
         Cli.Result r = c.run(args);
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode n = JSON.readTree(r.out());
-        return n.has("file_token") ? n.get("file_token").asText() : n.at("/id/open_id").asText();
+        return n.has("file_token")
+                ? n.get("file_token").asText()
+                : n.at("/id/open_id").asText();
     }
 
     @Test
@@ -78,7 +96,8 @@ class CliClientTest {
         assertThat(table.err()).doesNotContain("\r"); // no progress bar when stderr is not a terminal
         Cli.Result json = cli.run("upload", "--json", p.toString());
         JsonNode n = JSON.readTree(json.out());
-        assertThat(n.get("fname").asText()).isEqualTo("notes 笔记(2).txt".equals(n.get("fname").asText()) ? "notes 笔记(2).txt" : "notes 笔记.txt");
+        assertThat(n.get("fname").asText())
+                .isEqualTo("notes 笔记(2).txt".equals(n.get("fname").asText()) ? "notes 笔记(2).txt" : "notes 笔记.txt");
         assertThat(n.get("fsize").asLong()).isEqualTo(12);
     }
 
@@ -90,7 +109,8 @@ class CliClientTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("Downloaded").contains("verified");
         assertThat(Files.readString(dir.resolve("report.txt"))).isEqualTo("the report");
-        Cli.Result j = cli.run("download", "--json", token, "-o", tmp.resolve("x.txt").toString());
+        Cli.Result j =
+                cli.run("download", "--json", token, "-o", tmp.resolve("x.txt").toString());
         assertThat(JSON.readTree(j.out()).get("size").asLong()).isEqualTo(10);
     }
 
@@ -101,7 +121,10 @@ class CliClientTest {
         assertThat(none.out()).contains("not shared").contains("8 (8 B)");
         Cli.Result s = cli.run("share", token, "--comment", "--period", "7");
         assertThat(s.exit()).as(s.toString()).isZero();
-        assertThat(s.out()).startsWith(yundoc.url() + "/l/").contains("read + comment").contains("expires");
+        assertThat(s.out())
+                .startsWith(yundoc.url() + "/l/")
+                .contains("read + comment")
+                .contains("expires");
         Cli.Result j = cli.run("share", "--json", token, "--write");
         assertThat(JSON.readTree(j.out()).get("link_permission").asText()).isEqualTo("write");
         assertThat(cli.run("info", "--json", token).out()).contains("\"link\"").contains("write");
@@ -110,14 +133,18 @@ class CliClientTest {
 
     @Test
     void appSpaceUploadInfoDownload() throws Exception {
-        String token = uploadedToken(app, file("app.txt", "app bytes"), "--app", "--path", "in/here", "--creator", "cli");
+        String token =
+                uploadedToken(app, file("app.txt", "app bytes"), "--app", "--path", "in/here", "--creator", "cli");
         Cli.Result info = app.run("info", "--app", token);
         assertThat(info.exit()).as(info.toString()).isZero();
         assertThat(info.out()).contains("app.txt").contains("version").contains("\"cli\"");
-        Cli.Result again = app.run("upload", "--app", "--path", "in/here", tmp.resolve("app.txt").toString());
+        Cli.Result again = app.run(
+                "upload", "--app", "--path", "in/here", tmp.resolve("app.txt").toString());
         assertThat(again.out()).contains(token);
-        assumeTrue(yundoc.hasRoute("GET", "/api/v1/openapi/appspace/files/:file_token/download"), "needs feat-appspace");
-        Cli.Result dl = app.run("download", "--app", token, "-o", tmp.resolve("back.txt").toString());
+        assumeTrue(
+                yundoc.hasRoute("GET", "/api/v1/openapi/appspace/files/:file_token/download"), "needs feat-appspace");
+        Cli.Result dl = app.run(
+                "download", "--app", token, "-o", tmp.resolve("back.txt").toString());
         assertThat(dl.exit()).as(dl.toString()).isZero();
         Cli.Result v = app.run("versions", token);
         assertThat(v.out()).contains("2").contains("1");
@@ -142,28 +169,54 @@ class CliClientTest {
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("30012 FileNotExists");
 
-        Cli.Result badToken = new Cli("--server", yundoc.url(), "--access-token", "nottherighttoken", "--config-dir",
-                tmp.resolve("c2").toString()).run("download", "x");
+        Cli.Result badToken = new Cli(
+                        "--server",
+                        yundoc.url(),
+                        "--access-token",
+                        "nottherighttoken",
+                        "--config-dir",
+                        tmp.resolve("c2").toString())
+                .run("download", "x");
         assertThat(badToken.exit()).isEqualTo(4);
         assertThat(badToken.err()).contains("20007");
 
-        Cli.Result notLoggedIn = new Cli("--server", yundoc.url(), "--config-dir", tmp.resolve("c3").toString()).run("download", "x");
+        Cli.Result notLoggedIn = new Cli(
+                        "--server",
+                        yundoc.url(),
+                        "--config-dir",
+                        tmp.resolve("c3").toString())
+                .run("download", "x");
         assertThat(notLoggedIn.exit()).isEqualTo(4);
         assertThat(notLoggedIn.err()).contains("not logged in");
 
-        Cli.Result wrongKey = new Cli("--server", yundoc.url(), "--app-id", theApp.appId(), "--app-key", "wrong-key-wrong-key",
-                "--config-dir", tmp.resolve("c4").toString()).run("info", "--app", "x");
+        Cli.Result wrongKey = new Cli(
+                        "--server",
+                        yundoc.url(),
+                        "--app-id",
+                        theApp.appId(),
+                        "--app-key",
+                        "wrong-key-wrong-key",
+                        "--config-dir",
+                        tmp.resolve("c4").toString())
+                .run("info", "--app", "x");
         assertThat(wrongKey.exit()).isEqualTo(4);
         assertThat(wrongKey.err()).contains("30003");
 
-        Cli.Result unreachable = new Cli("--server", "http://127.0.0.1:1", "--access-token", "x", "--config-dir",
-                tmp.resolve("c5").toString()).run("download", "x");
+        Cli.Result unreachable = new Cli(
+                        "--server",
+                        "http://127.0.0.1:1",
+                        "--access-token",
+                        "x",
+                        "--config-dir",
+                        tmp.resolve("c5").toString())
+                .run("download", "x");
         assertThat(unreachable.exit()).isEqualTo(3);
 
         assertThat(cli.run("download").exit()).isEqualTo(2);
         assertThat(cli.run("upload", "--no-such-flag", "x").exit()).isEqualTo(2);
         assertThat(cli.run("ls", "--app").exit()).isEqualTo(2);
-        assertThat(cli.run("upload", tmp.resolve("does-not-exist").toString()).exit()).isEqualTo(3);
+        assertThat(cli.run("upload", tmp.resolve("does-not-exist").toString()).exit())
+                .isEqualTo(3);
     }
 
     @Test
@@ -183,7 +236,13 @@ class CliClientTest {
         String id = "-dashFirst" + System.nanoTime() % 100000;
         yundoc.loadFixtures(JSON.readTree("{\"files\":[{\"space\":\"personal\",\"owner\":\"" + u.userId()
                 + "\",\"id\":\"" + id + "\",\"name\":\"dash.txt\",\"text\":\"dash\"}]}"));
-        Cli c = new Cli("--server", yundoc.url(), "--access-token", u.tokens().accessToken(), "--config-dir", tmp.resolve("d").toString());
+        Cli c = new Cli(
+                "--server",
+                yundoc.url(),
+                "--access-token",
+                u.tokens().accessToken(),
+                "--config-dir",
+                tmp.resolve("d").toString());
         Cli.Result r = c.run("download", id, "-o", tmp.resolve("dash.txt").toString());
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(Files.readString(tmp.resolve("dash.txt"))).isEqualTo("dash");
@@ -194,65 +253,109 @@ class CliClientTest {
     void completionScript() {
         Cli.Result r = Cli.raw("completion");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("complete -F").contains("yundoc").contains("download").contains("--json");
+        assertThat(r.out())
+                .contains("complete -F")
+                .contains("yundoc")
+                .contains("download")
+                .contains("--json");
     }
 
     @Test
     void loginDeniedAndStateChecked() throws Exception {
         Path config = tmp.resolve("login-config");
-        for (String answer : new String[]{"error=access_denied&state=%s", "code=abc&state=not-the-state"}) {
-            var out = new java.io.StringWriter();
-            var err = new java.io.StringWriter();
-            String[] args = {"login", "--server", yundoc.url(), "--app-id", theApp.appId(), "--app-key", theApp.appKey(),
-                    "--config-dir", config.toString(), "--no-browser", "--login-timeout", "30"};
+        for (String answer : new String[] {"error=access_denied&state=%s", "code=abc&state=not-the-state"}) {
+            var out = new StringWriter();
+            var err = new StringWriter();
+            String[] args = {
+                "login",
+                "--server",
+                yundoc.url(),
+                "--app-id",
+                theApp.appId(),
+                "--app-key",
+                theApp.appKey(),
+                "--config-dir",
+                config.toString(),
+                "--no-browser",
+                "--login-timeout",
+                "30"
+            };
             var cl = Main.commandLine(args);
-            cl.setOut(new java.io.PrintWriter(out, true));
-            cl.setErr(new java.io.PrintWriter(err, true));
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
-            Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> err.toString().contains("Waiting for the redirect"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> err.toString().contains("Waiting for the redirect"));
             Matcher m = Pattern.compile("(http://\\S+/h5/auth\\S+)").matcher(err.toString());
             assertThat(m.find()).isTrue();
             URI auth = URI.create(m.group(1));
             String state = query(auth, "state");
-            String redirect = java.net.URLDecoder.decode(query(auth, "redirect_uri"), java.nio.charset.StandardCharsets.UTF_8);
+            String redirect = URLDecoder.decode(query(auth, "redirect_uri"), StandardCharsets.UTF_8);
             HttpClient http = HttpClient.newHttpClient();
             // a stray request does not end the wait
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(redirect + "?foo=bar")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(redirect + "?foo=bar"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(404);
             assertThat(exit).isNotDone();
-            http.send(HttpRequest.newBuilder(URI.create(redirect + "?" + answer.formatted(state))).build(),
+            http.send(
+                    HttpRequest.newBuilder(URI.create(redirect + "?" + answer.formatted(state)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4);
+            assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(4);
         }
         assertThat(config.resolve("tokens.json")).doesNotExist();
     }
 
     @Test
     void loginWithAutoConsentStoresTokensWithMode0600() throws Exception {
-        assumeTrue(yundoc.hasRoute("GET", "/h5/auth") && yundoc.hasRoute("GET", "/api/v1/oauth2/access_token"),
+        assumeTrue(
+                yundoc.hasRoute("GET", "/h5/auth") && yundoc.hasRoute("GET", "/api/v1/oauth2/access_token"),
                 "needs /h5/auth with auto-consent and the token exchange (feat-oauth)");
         String userId = yundoc.createUser();
         YundocEmulator.App consenting = yundoc.createApp(Map.of("auto_consent_user", userId));
         Path config = tmp.resolve("login-ok");
-        var err = new java.io.StringWriter();
-        var out = new java.io.StringWriter();
-        String[] args = {"login", "--server", yundoc.url(), "--app-id", consenting.appId(), "--app-key", consenting.appKey(),
-                "--config-dir", config.toString(), "--no-browser", "--login-timeout", "30"};
+        var err = new StringWriter();
+        var out = new StringWriter();
+        String[] args = {
+            "login",
+            "--server",
+            yundoc.url(),
+            "--app-id",
+            consenting.appId(),
+            "--app-key",
+            consenting.appKey(),
+            "--config-dir",
+            config.toString(),
+            "--no-browser",
+            "--login-timeout",
+            "30"
+        };
         var cl = Main.commandLine(args);
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
-        Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> err.toString().contains("Waiting for the redirect"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> err.toString().contains("Waiting for the redirect"));
         Matcher m = Pattern.compile("(http://\\S+/h5/auth\\S+)").matcher(err.toString());
         assertThat(m.find()).isTrue();
-        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+        HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build()
                 .send(HttpRequest.newBuilder(URI.create(m.group(1))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(exit.get(20, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(exit.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("Logged in");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("tokens.json")))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("config.json")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("tokens.json"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("config.json"))))
+                .isEqualTo("rw-------");
         Cli loggedIn = new Cli("--config-dir", config.toString());
-        Cli.Result up = loggedIn.run("upload", "--json", file("after-login.txt", "x").toString());
+        Cli.Result up =
+                loggedIn.run("upload", "--json", file("after-login.txt", "x").toString());
         assertThat(up.exit()).as(up.toString()).isZero();
     }
 

@@ -7,6 +7,8 @@ import io.yundoc.testkit.YundocServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -25,28 +27,32 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(YundocServerExtension.class)
 class CliConvertTest {
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
+
     String[] common;
 
     @BeforeEach
     void setUp() {
         YundocEmulator.App app = yundoc.createApp();
-        common = new String[]{"--server", yundoc.url(), "--app-id", app.appId(), "--app-key", app.appKey(),
-                "--config-dir", tmp.toString()};
+        common = new String[] {
+            "--server", yundoc.url(), "--app-id", app.appId(), "--app-key", app.appKey(), "--config-dir", tmp.toString()
+        };
     }
 
     Cli.Result convert(String... args) {
-        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("convert"));
-        all.addAll(java.util.List.of(common));
-        all.addAll(java.util.List.of(args));
+        List<String> all = new ArrayList<>(List.of("convert"));
+        all.addAll(List.of(common));
+        all.addAll(List.of(args));
         return Cli.raw(all.toArray(String[]::new));
     }
 
     @Test
     void docxToPdfAndTxt() throws Exception {
         Path doc = tmp.resolve("报告.docx");
-        try (XWPFDocument d = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XWPFDocument d = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             d.createParagraph().createRun().setText("命令行转换 yundoc convert");
             d.write(out);
             Files.write(doc, out.toByteArray());
@@ -68,7 +74,8 @@ class CliConvertTest {
 
     @Test
     void usageErrors() {
-        assertThat(convert(tmp.resolve("none.docx").toString(), "--to", "pdf").exit()).isEqualTo(3);
+        assertThat(convert(tmp.resolve("none.docx").toString(), "--to", "pdf").exit())
+                .isEqualTo(3);
         assertThat(convert(tmp.toString(), "--to", "bmp").exit()).isEqualTo(2);
     }
 }

@@ -2,12 +2,16 @@ package io.yundoc.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.yundoc.client.FileTokenStore;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(YundocServerExtension.class)
 class CliNetworkErrorsTest {
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
 
     /** A loopback port nothing listens on (bound, then released). */
     static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -34,23 +39,36 @@ class CliNetworkErrorsTest {
         String server = "http://127.0.0.1:" + closedPort();
         Cli.Result r = Cli.raw("ls", "--server", server, "--access-token", "whatever", "--config-dir", tmp.toString());
         assertThat(r.exit()).as(r.toString()).isEqualTo(Main.EXIT_IO);
-        assertThat(r.err().strip()).isEqualTo("yundoc: connection refused to " + server + " — is yundoc running? see --server");
+        assertThat(r.err().strip())
+                .isEqualTo("yundoc: connection refused to " + server + " — is yundoc running? see --server");
     }
 
     @Test
     void anUnknownHostSaysSo() {
-        Cli.Result r = Cli.raw("ls", "--server", "http://no-such-host.invalid:8080", "--access-token", "x",
-                "--config-dir", tmp.toString());
+        Cli.Result r = Cli.raw(
+                "ls",
+                "--server",
+                "http://no-such-host.invalid:8080",
+                "--access-token",
+                "x",
+                "--config-dir",
+                tmp.toString());
         assertThat(r.exit()).as(r.toString()).isEqualTo(Main.EXIT_IO);
-        assertThat(r.err()).contains("http://no-such-host.invalid:8080").contains("see --server").doesNotContain("Exception");
+        assertThat(r.err())
+                .contains("http://no-such-host.invalid:8080")
+                .contains("see --server")
+                .doesNotContain("Exception");
     }
 
     @Test
     void aMalformedServerIsAUsageError() {
-        for (String bad : new String[]{"127.0.0.1:8080", "ftp://127.0.0.1", "http://", "http://exa mple.com"}) {
+        for (String bad : new String[] {"127.0.0.1:8080", "ftp://127.0.0.1", "http://", "http://exa mple.com"}) {
             Cli.Result r = Cli.raw("ls", "--server", bad, "--access-token", "x", "--config-dir", tmp.toString());
             assertThat(r.exit()).as(bad + "\n" + r).isEqualTo(Main.EXIT_USAGE);
-            assertThat(r.err()).as(bad).startsWith("yundoc: malformed --server '" + bad + "'").contains("expected http://host:port");
+            assertThat(r.err())
+                    .as(bad)
+                    .startsWith("yundoc: malformed --server '" + bad + "'")
+                    .contains("expected http://host:port");
         }
         Cli.Result w = Cli.raw("wait", "--server", "localhost:8080", "--timeout", "1s");
         assertThat(w.exit()).as(w.toString()).isEqualTo(Main.EXIT_USAGE);
@@ -82,16 +100,20 @@ class CliNetworkErrorsTest {
         assertThat(ok.out()).contains(yundoc.url()).contains("healthy");
 
         // a server that is up but not yet ready (503, as yundoc answers while it starts or drains) is waited for
-        com.sun.net.httpserver.HttpServer starting = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer starting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        AtomicInteger polls = new AtomicInteger();
         starting.createContext("/health", ex -> {
             ex.sendResponseHeaders(polls.incrementAndGet() < 3 ? 503 : 200, -1);
             ex.close();
         });
         starting.start();
         try {
-            Cli.Result later = Cli.raw("wait", "--server", "http://127.0.0.1:" + starting.getAddress().getPort(), "--timeout", "20s");
+            Cli.Result later = Cli.raw(
+                    "wait",
+                    "--server",
+                    "http://127.0.0.1:" + starting.getAddress().getPort(),
+                    "--timeout",
+                    "20s");
             assertThat(later.exit()).as(later.toString()).isZero();
             assertThat(polls.get()).isEqualTo(3);
         } finally {
@@ -101,10 +123,12 @@ class CliNetworkErrorsTest {
         String server = "http://127.0.0.1:" + closedPort();
         long started = System.nanoTime();
         Cli.Result late = Cli.raw("wait", "--server", server, "--timeout", "1s");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
         assertThat(late.exit()).as(late.toString()).isEqualTo(1);
         assertThat(late.err().lines().toList()).hasSize(1);
-        assertThat(late.err()).startsWith("yundoc: " + server + "/health not healthy after 1s")
+        assertThat(late.err())
+                .startsWith("yundoc: " + server + "/health not healthy after 1s")
                 .contains("connection refused to " + server);
     }
 }

@@ -9,6 +9,8 @@ import io.yundoc.client.YundocClient;
 import io.yundoc.testkit.YundocEmulator;
 import io.yundoc.testkit.YundocServerExtension;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,16 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTableTest {
     static final ObjectMapper JSON = new ObjectMapper();
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
+
     String[] common;
     String ft;
 
     /** {@code yundoc table <sub> <common options> <args>}: the client options belong to the innermost command. */
     Cli.Result table(String sub, String... args) {
-        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("table", sub));
-        all.addAll(java.util.List.of(common));
-        all.addAll(java.util.List.of(args));
+        List<String> all = new ArrayList<>(List.of("table", sub));
+        all.addAll(List.of(common));
+        all.addAll(List.of(args));
         return Cli.raw(all.toArray(String[]::new));
     }
 
@@ -36,9 +40,14 @@ class CliTableTest {
     void setUp() {
         YundocEmulator.App app = yundoc.createApp();
         YundocEmulator.User user = yundoc.createUser(app);
-        common = new String[]{"--server", yundoc.url(), "--access-token", user.tokens().accessToken(), "--config-dir", tmp.toString()};
-        try (YundocClient c = yundoc.client(app, user, b -> { })) {
-            ft = c.personal().create("cli-" + System.nanoTime() + ".dbt", Placement.root()).id().openId();
+        common = new String[] {
+            "--server", yundoc.url(), "--access-token", user.tokens().accessToken(), "--config-dir", tmp.toString()
+        };
+        try (YundocClient c = yundoc.client(app, user, b -> {})) {
+            ft = c.personal()
+                    .create("cli-" + System.nanoTime() + ".dbt", Placement.root())
+                    .id()
+                    .openId();
         }
     }
 

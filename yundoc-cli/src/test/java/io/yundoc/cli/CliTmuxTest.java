@@ -42,11 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class CliTmuxTest {
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
+
     String socket;
     String session = "yundoc";
     Path launcher;
+
+    private final List<String> sockets = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -56,12 +60,12 @@ class CliTmuxTest {
         socket = "yundoc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         launcher = tmp.resolve("yundoc");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '"
-                + System.getProperty("java.class.path") + "' io.yundoc.cli.Main \"$@\"\n");
+        Files.writeString(
+                launcher,
+                "#!/bin/sh\nexec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '"
+                        + System.getProperty("java.class.path") + "' io.yundoc.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
     }
-
-    private final List<String> sockets = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -106,11 +110,16 @@ class CliTmuxTest {
     private String await(Predicate<String> done, Duration timeout) {
         AtomicReference<String> last = new AtomicReference<>("");
         try {
-            return Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        last.set(screen());
-                        return last.get();
-                    }, done);
+            return Awaitility.await()
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> {
+                                last.set(screen());
+                                return last.get();
+                            },
+                            done);
         } catch (ConditionTimeoutException e) {
             return fail("terminal did not reach the expected state; screen:\n" + last.get());
         }
@@ -127,14 +136,17 @@ class CliTmuxTest {
                 out.write(chunk);
             }
         }
-        String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_ACCESS_TOKEN=" + user.tokens().accessToken()
-                + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
-        yundoc.addFault(Fault.on("POST /api/v1/openapi/personal/files/upload").latency(Duration.ofMillis(1500)).count(1));
+        String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_ACCESS_TOKEN="
+                + user.tokens().accessToken() + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
+        yundoc.addFault(Fault.on("POST /api/v1/openapi/personal/files/upload")
+                .latency(Duration.ofMillis(1500))
+                .count(1));
         start(env, "upload --root big.bin");
         String s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
         assertThat(s).contains("EXIT=0");
         assertThat(s).containsPattern("upload big\\.bin \\[#{30}\\] 100% 48\\.0 MiB / 48\\.0 MiB");
-        Matcher id = Pattern.compile("file\\s+big\\.bin\\s+48\\.0 MiB\\s+\\S+ \\S+\\s+(\\S+)").matcher(s);
+        Matcher id = Pattern.compile("file\\s+big\\.bin\\s+48\\.0 MiB\\s+\\S+ \\S+\\s+(\\S+)")
+                .matcher(s);
         assertThat(id.find()).as(s).isTrue();
 
         yundoc.addFault(Fault.on("GET /dl/**").latency(Duration.ofMillis(1500)).count(1));
@@ -149,7 +161,8 @@ class CliTmuxTest {
         start(env, "upload --root small.bin");
         s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
         assertThat(s).contains("EXIT=0").doesNotContain("[###");
-        Matcher small = Pattern.compile("file\\s+small\\.bin\\s+4\\.0 KiB\\s+\\S+ \\S+\\s+(\\S+)").matcher(s);
+        Matcher small = Pattern.compile("file\\s+small\\.bin\\s+4\\.0 KiB\\s+\\S+ \\S+\\s+(\\S+)")
+                .matcher(s);
         assertThat(small.find()).as(s).isTrue();
         start(env, "download " + small.group(1) + " -o quick.bin");
         s = await(x -> x.contains("EXIT="), Duration.ofSeconds(60));
@@ -160,8 +173,8 @@ class CliTmuxTest {
     @Test
     void loginPromptsAndAcceptsAPastedRedirect() throws Exception {
         YundocEmulator.App app = yundoc.createApp();
-        String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_APP_ID=" + app.appId() + " YUNDOC_APP_KEY=" + app.appKey()
-                + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
+        String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_APP_ID=" + app.appId() + " YUNDOC_APP_KEY="
+                + app.appKey() + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
         start(env, "login --no-browser");
         String s = await(x -> x.contains("paste the redirect URL here"), Duration.ofSeconds(30));
         assertThat(s).contains("Open this URL in a browser to authorize yundoc:");
@@ -176,21 +189,25 @@ class CliTmuxTest {
 
     @Test
     void loginCompletesThroughTheBrowserRedirect() throws Exception {
-        assumeTrue(yundoc.hasRoute("GET", "/h5/auth") && yundoc.hasRoute("GET", "/api/v1/oauth2/access_token"),
+        assumeTrue(
+                yundoc.hasRoute("GET", "/h5/auth") && yundoc.hasRoute("GET", "/api/v1/oauth2/access_token"),
                 "needs /h5/auth with auto-consent and the token exchange (feat-oauth)");
         String userId = yundoc.createUser();
         YundocEmulator.App app = yundoc.createApp(Map.of("auto_consent_user", userId));
-        String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_APP_ID=" + app.appId() + " YUNDOC_APP_KEY=" + app.appKey()
-                + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
+        String env = "YUNDOC_SERVER=" + yundoc.url() + " YUNDOC_APP_ID=" + app.appId() + " YUNDOC_APP_KEY="
+                + app.appKey() + " YUNDOC_CONFIG_DIR=" + tmp.resolve("cfg");
         start(env, "login --no-browser");
         String s = await(x -> x.contains("paste the redirect URL here"), Duration.ofSeconds(30));
         Matcher m = Pattern.compile("(http://\\S+/h5/auth\\?\\S+)").matcher(s);
         assertThat(m.find()).as(s).isTrue();
         // the "browser": follows the auto-consent redirect to the command's loopback listener
-        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+        HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build()
                 .send(HttpRequest.newBuilder(URI.create(m.group(1))).build(), HttpResponse.BodyHandlers.ofString());
         s = await(x -> x.contains("EXIT="), Duration.ofSeconds(30));
         assertThat(s).contains("Logged in").contains("EXIT=0");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("cfg/tokens.json")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("cfg/tokens.json"))))
+                .isEqualTo("rw-------");
     }
 }

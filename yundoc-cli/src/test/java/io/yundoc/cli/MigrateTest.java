@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.ScaleOutBackends;
 import io.yundoc.server.TestServer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +40,7 @@ class MigrateTest {
         Path data = Files.createTempDirectory("yundoc-embedded");
         byte[] one = "first file 第一".getBytes(StandardCharsets.UTF_8);
         byte[] two = new byte[700_000];
-        new java.util.Random(3).nextBytes(two);
+        new Random(3).nextBytes(two);
         String token;
         String appId;
         String appKey;
@@ -53,13 +56,23 @@ class MigrateTest {
             token = u.token();
             ft1 = upload(ts, token, "one.txt", one);
             ft2 = upload(ts, token, "two.bin", two);
-            JsonNode link = TestServer.json(ts.send("POST", "/api/v1/openapi/personal/files/" + ft1 + "/links?access_token=" + token,
-                    "{\"range\":\"anyone\",\"permission\":\"read\"}", "Content-Type", "application/json"));
+            JsonNode link = TestServer.json(ts.send(
+                    "POST",
+                    "/api/v1/openapi/personal/files/" + ft1 + "/links?access_token=" + token,
+                    "{\"range\":\"anyone\",\"permission\":\"read\"}",
+                    "Content-Type",
+                    "application/json"));
             assertThat(link.get("code").asInt()).as(link.toString()).isZero();
-            sid = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + ft1 + "/links?access_token=" + token, null))
-                    .get("data").get("sid").asText();
-            ts.adminOk("POST", "/fixtures", "{\"files\":[{\"space\":\"app\",\"app_id\":\"" + appId + "\",\"id\":\"t2v4Ga8ZUYKc12KGMdEQpBh\","
-                    + "\"name\":\"versions.txt\",\"version\":2,\"text\":\"version two\",\"versions\":[{\"version\":1,\"text\":\"version one\"}]}]}");
+            sid = TestServer.json(ts.send(
+                            "GET", "/api/v1/openapi/personal/files/" + ft1 + "/links?access_token=" + token, null))
+                    .get("data")
+                    .get("sid")
+                    .asText();
+            ts.adminOk(
+                    "POST",
+                    "/fixtures",
+                    "{\"files\":[{\"space\":\"app\",\"app_id\":\"" + appId + "\",\"id\":\"t2v4Ga8ZUYKc12KGMdEQpBh\","
+                            + "\"name\":\"versions.txt\",\"version\":2,\"text\":\"version two\",\"versions\":[{\"version\":1,\"text\":\"version one\"}]}]}");
         }
 
         String schema = ScaleOutBackends.newSchema();
@@ -70,40 +83,65 @@ class MigrateTest {
         String report = out.toString(StandardCharsets.UTF_8);
         System.out.println(report);
         assertThat(code).as(report).isZero();
-        assertThat(report).contains("migration verified: OK").contains("blobs in store").containsPattern("files\\s+\\d+ rows\\s+ok")
-                .containsPattern("tokens\\s+1 rows\\s+ok").containsPattern("links\\s+1 rows\\s+ok")
+        assertThat(report)
+                .contains("migration verified: OK")
+                .contains("blobs in store")
+                .containsPattern("files\\s+\\d+ rows\\s+ok")
+                .containsPattern("tokens\\s+1 rows\\s+ok")
+                .containsPattern("links\\s+1 rows\\s+ok")
                 .containsPattern("file_versions\\s+\\d+ rows\\s+ok");
 
         // a second run refuses to mix into a populated target
         ByteArrayOutputStream again = new ByteArrayOutputStream();
-        assertThat(run(again, "admin", "migrate", "--from", data.toString(), "--to", pg, s3)).isNotZero();
+        assertThat(run(again, "admin", "migrate", "--from", data.toString(), "--to", pg, s3))
+                .isNotZero();
 
-        try (TestServer ts = new TestServer(b -> b.db(pg).blobs(s3).quota(ScaleOutBackends.REDIS + "?prefix=" + schema + ":"))) {
+        try (TestServer ts =
+                new TestServer(b -> b.db(pg).blobs(s3).quota(ScaleOutBackends.REDIS + "?prefix=" + schema + ":"))) {
             assertThat(ts.server.database().postgres()).isTrue();
-            for (Object[] f : new Object[][]{{ft1, one}, {ft2, two}}) {
-                JsonNode dl = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + f[0] + "/download?access_token=" + token, null));
+            for (Object[] f : new Object[][] {{ft1, one}, {ft2, two}}) {
+                JsonNode dl = TestServer.json(ts.send(
+                        "GET", "/api/v1/openapi/personal/files/" + f[0] + "/download?access_token=" + token, null));
                 assertThat(dl.get("code").asInt()).as(dl.toString()).isZero();
                 byte[] bytes = (byte[]) f[1];
-                assertThat(dl.get("data").get("checksums").get("sha1").asText()).isEqualTo(TestServer.hex("SHA-1", bytes));
-                assertThat(ts.sendBytes("GET", dl.get("data").get("url").asText(), null).body()).isEqualTo(bytes);
+                assertThat(dl.get("data").get("checksums").get("sha1").asText())
+                        .isEqualTo(TestServer.hex("SHA-1", bytes));
+                assertThat(ts.sendBytes("GET", dl.get("data").get("url").asText(), null)
+                                .body())
+                        .isEqualTo(bytes);
             }
-            assertThat(TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + ft1 + "/links?access_token=" + token, null))
-                    .get("data").get("sid").asText()).isEqualTo(sid);
-            HttpResponse<String> info = ts.signed(new TestServer.App(appId, appKey), "GET",
-                    "/api/v1/openapi/appspace/files/t2v4Ga8ZUYKc12KGMdEQpBh", null, "application/json");
-            assertThat(TestServer.json(info).get("code").asInt()).as(info.body()).isZero();
+            assertThat(TestServer.json(ts.send(
+                                    "GET",
+                                    "/api/v1/openapi/personal/files/" + ft1 + "/links?access_token=" + token,
+                                    null))
+                            .get("data")
+                            .get("sid")
+                            .asText())
+                    .isEqualTo(sid);
+            HttpResponse<String> info = ts.signed(
+                    new TestServer.App(appId, appKey),
+                    "GET",
+                    "/api/v1/openapi/appspace/files/t2v4Ga8ZUYKc12KGMdEQpBh",
+                    null,
+                    "application/json");
+            assertThat(TestServer.json(info).get("code").asInt())
+                    .as(info.body())
+                    .isZero();
             assertThat(info.body()).contains("\"version\":2");
         } finally {
             try (var walk = Files.walk(data)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    static String upload(TestServer ts, String token, String name, byte[] content) throws java.io.IOException {
-        HttpResponse<byte[]> r = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + token,
+    static String upload(TestServer ts, String token, String name, byte[] content) throws IOException {
+        HttpResponse<byte[]> r = ts.sendBytes(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + token,
                 TestServer.multipart("b0undary", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=b0undary");
+                "Content-Type",
+                "multipart/form-data; boundary=b0undary");
         JsonNode n = TestServer.JSON.readTree(r.body());
         assertThat(n.get("code").asInt()).as(n.toString()).isZero();
         return n.get("data").get("id").get("open_id").asText();

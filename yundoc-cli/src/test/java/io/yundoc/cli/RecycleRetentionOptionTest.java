@@ -32,13 +32,17 @@ class RecycleRetentionOptionTest {
         assertThat(parsed(Map.of(), "--recycle-retention", "1h")).isEqualTo(Duration.ofHours(1));
         assertThat(parsed(Map.of(), "--recycle-retention", "3600")).isEqualTo(Duration.ofHours(1));
         assertThat(parsed(Map.of("YUNDOC_RECYCLE_RETENTION", "2h"))).isEqualTo(Duration.ofHours(2));
-        assertThat(parsed(Map.of("YUNDOC_RECYCLE_RETENTION", "2h"), "--recycle-retention", "off")).isNull();
+        assertThat(parsed(Map.of("YUNDOC_RECYCLE_RETENTION", "2h"), "--recycle-retention", "off"))
+                .isNull();
     }
 
     @Test
     void badValuesStopTheParseWithTheRule() {
-        for (String bad : new String[]{"59m", "0s", "-1h", "soon", "30 days", "", "99999999999999999999d", "9999999999999999d"}) {
-            assertThatThrownBy(() -> parsed(Map.of(), "--recycle-retention", bad)).as(bad)
+        for (String bad :
+                new String[] {"59m", "0s", "-1h", "soon", "30 days", "", "99999999999999999999d", "9999999999999999d"
+                }) {
+            assertThatThrownBy(() -> parsed(Map.of(), "--recycle-retention", bad))
+                    .as(bad)
                     .isInstanceOf(CommandLine.ParameterException.class)
                     .hasMessageContaining("--recycle-retention");
         }

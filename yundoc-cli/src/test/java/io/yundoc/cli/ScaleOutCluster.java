@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -49,10 +50,26 @@ final class ScaleOutCluster implements AutoCloseable {
         int port = ScaleOutBackends.freePort();
         Path data = Files.createDirectories(dir.resolve("data-" + port));
         Path log = dir.resolve("yundoc-" + port + ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.yundoc.cli.Main", "serve",
-                "--port", Integer.toString(port), "--data", data.toString(), "--public-url", nginxUrl(),
-                "--db", db, "--blobs", blobs, "--quota", quota));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.yundoc.cli.Main",
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--data",
+                data.toString(),
+                "--public-url",
+                nginxUrl(),
+                "--db",
+                db,
+                "--blobs",
+                blobs,
+                "--quota",
+                quota));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("YUNDOC_ADMIN_TOKEN", ADMIN_TOKEN);
@@ -60,7 +77,9 @@ final class ScaleOutCluster implements AutoCloseable {
         Instance i = new Instance(port, p, log);
         instances.add(i);
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> !p.isAlive() || ready(i.url()));
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException("yundoc not ready in 90 s: " + Files.readString(log));
@@ -73,8 +92,12 @@ final class ScaleOutCluster implements AutoCloseable {
 
     static boolean ready(String base) {
         try {
-            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/health"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -97,10 +120,14 @@ final class ScaleOutCluster implements AutoCloseable {
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf);
         nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", confFile.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("nginx.out").toFile())
+                .start();
         boolean up;
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> !nginx.isAlive() || ScaleOutBackends.listening(nginxPort));
             up = nginx.isAlive();
         } catch (ConditionTimeoutException e) {
@@ -163,7 +190,7 @@ final class ScaleOutCluster implements AutoCloseable {
             waitQuietly(i.process());
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

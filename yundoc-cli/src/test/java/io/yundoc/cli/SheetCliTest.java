@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SheetCliTest {
     static final ObjectMapper JSON = new ObjectMapper();
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
+
     Cli cli;
     YundocClient client;
 
@@ -35,36 +38,72 @@ class SheetCliTest {
     void setUp() {
         YundocEmulator.App app = yundoc.createApp();
         YundocEmulator.User user = yundoc.createUser(app);
-        cli = new Cli("--server", yundoc.url(), "--access-token", user.tokens().accessToken(), "--config-dir", tmp.resolve("config").toString());
-        client = YundocClient.builder().baseUrl(yundoc.url()).accessToken(user.tokens().accessToken()).build();
+        cli = new Cli(
+                "--server",
+                yundoc.url(),
+                "--access-token",
+                user.tokens().accessToken(),
+                "--config-dir",
+                tmp.resolve("config").toString());
+        client = YundocClient.builder()
+                .baseUrl(yundoc.url())
+                .accessToken(user.tokens().accessToken())
+                .build();
     }
 
     @Test
     void sdkWritesAndReadsAKsheet() {
-        String ft = client.personal().create("sdk.ksheet", Placement.root()).id().openId();
+        String ft =
+                client.personal().create("sdk.ksheet", Placement.root()).id().openId();
         List<Sheets.SheetInfo> tabs = client.sheets().sheets(Sheets.Family.KSHEET, ft);
         assertThat(tabs).hasSize(1);
         assertThat(tabs.get(0).sheetName()).isEqualTo("Sheet1");
         assertThat(tabs.get(0).empty()).isTrue();
-        client.sheets().write(ft, 0, Sheets.CellWrites.builder()
-                .formula(Sheets.Range.cell(0, 0), "Total").formula(Sheets.Range.of(1, 2, 1, 1), "21")
-                .formula(Sheets.Range.cell(0, 1), "=SUM(B2:B3)").numFormat(Sheets.Range.cell(0, 1), "0.0")
-                .merge(Sheets.Range.of(4, 4, 0, 2)).build());
+        client.sheets()
+                .write(
+                        ft,
+                        0,
+                        Sheets.CellWrites.builder()
+                                .formula(Sheets.Range.cell(0, 0), "Total")
+                                .formula(Sheets.Range.of(1, 2, 1, 1), "21")
+                                .formula(Sheets.Range.cell(0, 1), "=SUM(B2:B3)")
+                                .numFormat(Sheets.Range.cell(0, 1), "0.0")
+                                .merge(Sheets.Range.of(4, 4, 0, 2))
+                                .build());
         List<Sheets.Cell> cells = client.sheets().cells(Sheets.Family.KSHEET, ft, 0, Sheets.Range.of(0, 9, 0, 9));
         assertThat(cells).extracting(Sheets.Cell::text).containsExactly("Total", "42.0", "21", "21", "");
         assertThat(cells.get(1).formula()).isEqualTo("=SUM(B2:B3)");
         assertThat(cells.get(4).merged()).isTrue();
         // errors arrive as YundocException with the code and hint
-        YundocException e = org.junit.jupiter.api.Assertions.assertThrows(YundocException.class, () ->
-                client.sheets().write(ft, 0, Sheets.CellWrites.builder().formula(Sheets.Range.cell(0, 0), "=SUM(").build()));
+        YundocException e = Assertions.assertThrows(
+                YundocException.class,
+                () -> client.sheets()
+                        .write(
+                                ft,
+                                0,
+                                Sheets.CellWrites.builder()
+                                        .formula(Sheets.Range.cell(0, 0), "=SUM(")
+                                        .build()));
         assertThat(e.code()).isEqualTo(30011);
         assertThat(e.hint()).isEqualTo("formula parse error");
         // data tables
-        Sheets.DataTable t = client.sheets().createTable(ft, "订单", List.of(Sheets.Field.of("名称", "SingleLineText"),
-                Sheets.Field.select("状态", "SingleSelect", List.of("open", "done"))), List.of(Sheets.View.of("表格", "grid")));
-        assertThat(client.sheets().schemas(ft)).extracting(Sheets.DataTable::name).containsExactly("订单");
-        List<Sheets.DataRecord> made = client.sheets().createRecords(ft, t.id(), List.of(Map.of("名称", "a", "状态", "open"), Map.of("名称", "b")));
-        assertThat(made).extracting(Sheets.DataRecord::id).doesNotHaveDuplicates().hasSize(2);
+        Sheets.DataTable t = client.sheets()
+                .createTable(
+                        ft,
+                        "订单",
+                        List.of(
+                                Sheets.Field.of("名称", "SingleLineText"),
+                                Sheets.Field.select("状态", "SingleSelect", List.of("open", "done"))),
+                        List.of(Sheets.View.of("表格", "grid")));
+        assertThat(client.sheets().schemas(ft))
+                .extracting(Sheets.DataTable::name)
+                .containsExactly("订单");
+        List<Sheets.DataRecord> made =
+                client.sheets().createRecords(ft, t.id(), List.of(Map.of("名称", "a", "状态", "open"), Map.of("名称", "b")));
+        assertThat(made)
+                .extracting(Sheets.DataRecord::id)
+                .doesNotHaveDuplicates()
+                .hasSize(2);
         Sheets.RecordPage page = client.sheets().records(ft, t.id(), 1, null);
         assertThat(page.records()).hasSize(1);
         assertThat(page.records().get(0).fields()).containsEntry("状态", "open");
@@ -75,7 +114,8 @@ class SheetCliTest {
 
     @Test
     void cliWritesCsvThenListsAndReads() throws Exception {
-        String ft = client.personal().create("cli.ksheet", Placement.root()).id().openId();
+        String ft =
+                client.personal().create("cli.ksheet", Placement.root()).id().openId();
         Path csv = tmp.resolve("in.csv");
         Files.writeString(csv, "name,qty\r\n\"Smith, J\",3\n\"say \"\"hi\"\"\",=C3*2\n");
         Cli.Result w = cli.run("sheet", "write", ft, "--csv", csv.toString(), "--at", "B2");
@@ -107,12 +147,22 @@ class SheetCliTest {
             row.createCell(1).setCellValue(2.5);
             wb.write(bytes);
         }
-        String ft = client.personal().upload("book.xlsx", bytes.toByteArray(), Placement.root()).id().openId();
+        String ft = client.personal()
+                .upload("book.xlsx", bytes.toByteArray(), Placement.root())
+                .id()
+                .openId();
         Cli.Result ls = cli.run("sheet", "ls", ft, "--json");
         assertThat(ls.exit()).as(ls.toString()).isZero();
         assertThat(JSON.readTree(ls.out()).get(0).get("sheet_name").asText()).isEqualTo("数据");
         Cli.Result read = cli.run("sheet", "read", ft, "--range", "A1:B1");
         assertThat(read.out()).contains("x").contains("2.5");
-        assertThat(cli.run("sheet", "write", ft, "--csv", Files.writeString(tmp.resolve("x.csv"), "1").toString()).exit()).isEqualTo(1);
+        assertThat(cli.run(
+                                "sheet",
+                                "write",
+                                ft,
+                                "--csv",
+                                Files.writeString(tmp.resolve("x.csv"), "1").toString())
+                        .exit())
+                .isEqualTo(1);
     }
 }

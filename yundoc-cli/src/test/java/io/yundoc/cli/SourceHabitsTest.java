@@ -46,15 +46,16 @@ class SourceHabitsTest {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
             files = walk.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> p.toString().contains("/src/main/java/") || p.toString().contains("/src/test/java/"))
+                    .filter(p -> p.toString().contains("/src/main/java/")
+                            || p.toString().contains("/src/test/java/"))
                     .filter(p -> !p.toString().contains("/target/"))
                     .toList();
         }
         assertThat(files).as("sources under %s", root).hasSizeGreaterThan(300);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null);
-        JavacTask task = (JavacTask) javac.getTask(null, fm, d -> { }, List.of("-proc:none"), null,
-                fm.getJavaFileObjectsFromPaths(files));
+        JavacTask task = (JavacTask)
+                javac.getTask(null, fm, d -> {}, List.of("-proc:none"), null, fm.getJavaFileObjectsFromPaths(files));
         units = new ArrayList<>();
         task.parse().forEach(units::add);
         positions = Trees.instance(task).getSourcePositions();
@@ -79,7 +80,9 @@ class SourceHabitsTest {
                 }
             }.scan(unit, null);
         }
-        assertThat(late).as("fields or initializer blocks declared after a method or constructor").isEmpty();
+        assertThat(late)
+                .as("fields or initializer blocks declared after a method or constructor")
+                .isEmpty();
     }
 
     @Test
@@ -117,7 +120,9 @@ class SourceHabitsTest {
                 }
             }.scan(unit.getTypeDecls(), null);
         }
-        assertThat(qualified).as("fully qualified type names where an import would do").isEmpty();
+        assertThat(qualified)
+                .as("fully qualified type names where an import would do")
+                .isEmpty();
     }
 
     /** {@code a.b.C}: lower-case package segments from a known root, then an upper-case type name. */
@@ -134,7 +139,9 @@ class SourceHabitsTest {
             segments++;
             expression = inner.getExpression();
         }
-        return segments >= 1 && expression instanceof IdentifierTree id && PACKAGE_ROOTS.contains(id.getName().toString());
+        return segments >= 1
+                && expression instanceof IdentifierTree id
+                && PACKAGE_ROOTS.contains(id.getName().toString());
     }
 
     private static String where(CompilationUnitTree unit, Tree tree) {

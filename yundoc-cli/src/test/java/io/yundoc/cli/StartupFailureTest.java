@@ -7,8 +7,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ class StartupFailureTest {
      * shared 2-core machine a JVM start alone has taken 3–4 s; {@code bin/yundoc}'s AOT cache starts it in under 1 s.
      */
     private static final long LIMIT_MILLIS = 5_000;
+
     private static long jvmStartMillis = -1;
 
     @TempDir
@@ -44,9 +47,16 @@ class StartupFailureTest {
     }
 
     private Outcome serve(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "io.yundoc.cli.Main", "serve"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.yundoc.cli.Main",
+                "serve"));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("out-" + System.nanoTime());
         Path err = tmp.resolve("err-" + System.nanoTime());
@@ -59,7 +69,10 @@ class StartupFailureTest {
         if (!exited) {
             p.destroyForcibly().waitFor();
         }
-        return new Outcome(exited ? p.exitValue() : -1, millis, Files.readString(out, StandardCharsets.UTF_8),
+        return new Outcome(
+                exited ? p.exitValue() : -1,
+                millis,
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
@@ -72,14 +85,20 @@ class StartupFailureTest {
             assertThat(help.exit()).as(help.toString()).isZero();
             jvmStartMillis = help.millis();
         }
-        assertThat(o.millis() - jvmStartMillis).as(o + "\n(JVM start " + jvmStartMillis + " ms)").isLessThan(LIMIT_MILLIS);
+        assertThat(o.millis() - jvmStartMillis)
+                .as(o + "\n(JVM start " + jvmStartMillis + " ms)")
+                .isLessThan(LIMIT_MILLIS);
     }
 
     @Test
     void aPortInUseIsOneLineAndExit1() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            Outcome o = serve("--port", Integer.toString(port), "--data", tmp.resolve("data").toString());
+            Outcome o = serve(
+                    "--port",
+                    Integer.toString(port),
+                    "--data",
+                    tmp.resolve("data").toString());
             assertFailedFast(o, "yundoc: port " + port + " is in use; try --port");
         }
     }
@@ -95,13 +114,15 @@ class StartupFailureTest {
             reason = "not a directory";
         } else {
             data = Files.createDirectories(tmp.resolve("read-only"));
-            Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-xr-xr-x"));
             reason = "permission denied";
         }
         Outcome o = serve("--port", "0", "--data", data.toString());
         assertThat(o.errLines()).as(o.toString()).hasSize(1);
         assertThat(o.errLines().get(0)).as(o.toString()).startsWith("yundoc: data dir " + data + " is not writable: ");
-        assertThat(o.errLines().get(0).toLowerCase(java.util.Locale.ROOT)).as(o.toString()).contains(reason);
+        assertThat(o.errLines().get(0).toLowerCase(Locale.ROOT))
+                .as(o.toString())
+                .contains(reason);
         assertFailedFast(o, o.errLines().get(0));
     }
 
@@ -115,8 +136,10 @@ class StartupFailureTest {
         Outcome o = serve("--port", "0", "--data", tmp.resolve("data").toString(), "--db", url);
         assertThat(o.err()).as(o.toString()).doesNotContain("sekrit");
         assertThat(o.errLines()).as(o.toString()).hasSize(1);
-        assertThat(o.errLines().get(0)).as(o.toString())
-                .startsWith("yundoc: cannot connect to database jdbc:postgresql://127.0.0.1:" + closed + "/yundoc?user=yd&password=***: ")
+        assertThat(o.errLines().get(0))
+                .as(o.toString())
+                .startsWith("yundoc: cannot connect to database jdbc:postgresql://127.0.0.1:" + closed
+                        + "/yundoc?user=yd&password=***: ")
                 .containsIgnoringCase("refused");
         assertFailedFast(o, o.errLines().get(0));
     }

@@ -9,8 +9,12 @@ class TrainCommandTest {
 
     @Test
     void refusesOutOfRangeSettings() {
-        for (String[] args : new String[][]{{"train", "--concurrency", "0"}, {"train", "--concurrency", "257"},
-                {"train", "--duration", "11m"}, {"train", "--concurrency", "-5"}}) {
+        for (String[] args : new String[][] {
+            {"train", "--concurrency", "0"},
+            {"train", "--concurrency", "257"},
+            {"train", "--duration", "11m"},
+            {"train", "--concurrency", "-5"}
+        }) {
             Cli.Result r = Cli.raw(args);
             assertThat(r.exit()).as(r.toString()).isEqualTo(Main.EXIT_USAGE);
             assertThat(r.err()).as(r.toString()).contains("--concurrency 1..256 and --duration up to 10m");

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class TwoInstanceTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DOWNLOAD = "GET /api/v1/openapi/personal/files/:file_token/download";
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static ScaleOutCluster cluster;
     static ScaleOutCluster.Instance a;
     static ScaleOutCluster.Instance b;
@@ -53,11 +54,23 @@ class TwoInstanceTest {
         a = cluster.startInstance();
         b = cluster.startInstance();
         cluster.startNginx();
-        JsonNode app = admin(cluster.nginxUrl(), "POST", "/apps", "{\"name\":\"cluster\",\"tier\":\"test\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
+        JsonNode app = admin(
+                cluster.nginxUrl(),
+                "POST",
+                "/apps",
+                "{\"name\":\"cluster\",\"tier\":\"test\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
         appId = app.get("app_id").asText();
-        JsonNode user = admin(cluster.nginxUrl(), "POST", "/users", "{\"name\":\"cluster-user\",\"password\":\"password-123\"}");
-        token = admin(cluster.nginxUrl(), "POST", "/tokens", "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + user.get("user_id").asText()
-                + "\",\"scopes\":[\"access_personal_files\",\"download_personal_files\",\"create_personal_files\"]}").get("access_token").asText();
+        JsonNode user = admin(
+                cluster.nginxUrl(), "POST", "/users", "{\"name\":\"cluster-user\",\"password\":\"password-123\"}");
+        token = admin(
+                        cluster.nginxUrl(),
+                        "POST",
+                        "/tokens",
+                        "{\"app_id\":\"" + appId + "\",\"user_id\":\""
+                                + user.get("user_id").asText()
+                                + "\",\"scopes\":[\"access_personal_files\",\"download_personal_files\",\"create_personal_files\"]}")
+                .get("access_token")
+                .asText();
     }
 
     @AfterAll
@@ -68,10 +81,17 @@ class TwoInstanceTest {
     }
 
     static JsonNode admin(String base, String method, String path, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1" + path))
-                .header("Authorization", "Bearer " + ScaleOutCluster.ADMIN_TOKEN).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/admin/v1" + path))
+                        .header("Authorization", "Bearer " + ScaleOutCluster.ADMIN_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode n = JSON.readTree(r.body());
         assertThat(n.get("code").asInt()).as(r.body()).isZero();
         return n.get("data");
@@ -79,17 +99,22 @@ class TwoInstanceTest {
 
     static String upload(String base, String name, byte[] content) throws IOException, InterruptedException {
         String boundary = "b0undary";
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n--"
+                        + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] body = new byte[head.length + content.length + tail.length];
         System.arraycopy(head, 0, body, 0, head.length);
         System.arraycopy(content, 0, body, head.length, content.length);
         System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/personal/files/upload?access_token=" + token))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/personal/files/upload?access_token=" + token))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode n = JSON.readTree(r.body());
         if (r.statusCode() != 200 || n.get("code").asInt() != 0) {
             return null;
@@ -98,13 +123,20 @@ class TwoInstanceTest {
     }
 
     static JsonNode download(String base, String fileToken) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/personal/files/" + fileToken
-                + "/download?access_token=" + token)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/personal/files/" + fileToken
+                                + "/download?access_token=" + token))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
 
     static byte[] get(String url) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<byte[]> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(url).isEqualTo(200);
         return r.body();
@@ -131,8 +163,12 @@ class TwoInstanceTest {
         String ft = upload(cluster.nginxUrl(), "quota.txt", "q".getBytes(StandardCharsets.UTF_8));
         long usedBefore = used();
         // 600 more calls allowed today than already made (the first test downloaded once)
-        admin(cluster.nginxUrl(), "PUT", "/quota", "{\"app_id\":\"" + appId + "\",\"endpoint\":\"" + DOWNLOAD + "\",\"limit\":"
-                + (600 + usedBefore) + "}");
+        admin(
+                cluster.nginxUrl(),
+                "PUT",
+                "/quota",
+                "{\"app_id\":\"" + appId + "\",\"endpoint\":\"" + DOWNLOAD + "\",\"limit\":" + (600 + usedBefore)
+                        + "}");
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger limited = new AtomicInteger();
         Map<Integer, AtomicInteger> other = new ConcurrentHashMap<>();
@@ -180,8 +216,17 @@ class TwoInstanceTest {
     @Test
     @Order(3)
     void killMinus9DuringLoadLosesNoAcknowledgedWriteAndTheSurvivorServes() throws Exception {
-        admin(cluster.nginxUrl(), "PUT", "/quota", "{\"app_id\":\"" + appId + "\",\"endpoint\":\"" + DOWNLOAD + "\",\"limit\":\"unlimited\"}");
-        admin(cluster.nginxUrl(), "PUT", "/quota", "{\"app_id\":\"" + appId + "\",\"endpoint\":\"POST /api/v1/openapi/personal/files/upload\",\"limit\":\"unlimited\"}");
+        admin(
+                cluster.nginxUrl(),
+                "PUT",
+                "/quota",
+                "{\"app_id\":\"" + appId + "\",\"endpoint\":\"" + DOWNLOAD + "\",\"limit\":\"unlimited\"}");
+        admin(
+                cluster.nginxUrl(),
+                "PUT",
+                "/quota",
+                "{\"app_id\":\"" + appId
+                        + "\",\"endpoint\":\"POST /api/v1/openapi/personal/files/upload\",\"limit\":\"unlimited\"}");
         Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger afterKill = new AtomicInteger();

@@ -29,22 +29,28 @@ public final class AnonymousPreview {
      * @param url        the preview page to open or embed
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Task(@JsonProperty("task_id") String taskId, @JsonProperty("status") String status,
-                       @JsonProperty("token") String token, @JsonProperty("timeout") long timeout,
-                       @JsonProperty("expire_time") long expireTime, @JsonProperty("url") String url) {
-    }
+    public record Task(
+            @JsonProperty("task_id") String taskId,
+            @JsonProperty("status") String status,
+            @JsonProperty("token") String token,
+            @JsonProperty("timeout") long timeout,
+            @JsonProperty("expire_time") long expireTime,
+            @JsonProperty("url") String url) {}
 
     /** {@code POST /anonymous/preview/appspace/with_token}: a file of the app's own space. */
     public Task appFile(String fileToken, boolean download) {
-        ObjectNode b = YundocClient.object().put("file_token", Objects.requireNonNull(fileToken, "fileToken"))
+        ObjectNode b = YundocClient.object()
+                .put("file_token", Objects.requireNonNull(fileToken, "fileToken"))
                 .put("download", download);
         return t.call(post("/preview/appspace/with_token", b), Task.class);
     }
 
     /** {@code POST /anonymous/preview/cloud/with_token}: a document yundoc fetches from {@code url}. */
     public Task fromUrl(String url, String filename, boolean download) {
-        ObjectNode b = YundocClient.object().put("url", Objects.requireNonNull(url, "url"))
-                .put("filename", Objects.requireNonNull(filename, "filename")).put("download", download);
+        ObjectNode b = YundocClient.object()
+                .put("url", Objects.requireNonNull(url, "url"))
+                .put("filename", Objects.requireNonNull(filename, "filename"))
+                .put("download", download);
         return t.call(post("/preview/cloud/with_token", b), Task.class);
     }
 
@@ -65,19 +71,28 @@ public final class AnonymousPreview {
      * {@code token}, {@code timeout}, {@code expireTime} and {@code url} are set in the answer.
      */
     public Task refresh(String token) {
-        return t.call(post("/token", YundocClient.object().put("token", Objects.requireNonNull(token, "token"))), Task.class);
+        return t.call(
+                post("/token", YundocClient.object().put("token", Objects.requireNonNull(token, "token"))), Task.class);
     }
 
     /** {@code DELETE /anonymous/token/:token}: ends the token; its page is gone from then on. */
     public void cancel(String token) {
-        t.call(new ApiRequest("DELETE", BASE + "/token/" + ApiRequest.enc(Objects.requireNonNull(token, "token")),
-                ApiRequest.Auth.WPS2), ObjectNode.class);
+        t.call(
+                new ApiRequest(
+                        "DELETE",
+                        BASE + "/token/" + ApiRequest.enc(Objects.requireNonNull(token, "token")),
+                        ApiRequest.Auth.WPS2),
+                ObjectNode.class);
     }
 
     /** {@code GET /anonymous/tasks/:task_id}: the task with its current token, while that token lives. */
     public Task task(String taskId) {
-        return t.call(new ApiRequest("GET", BASE + "/tasks/" + ApiRequest.enc(Objects.requireNonNull(taskId, "taskId")),
-                ApiRequest.Auth.WPS2), Task.class);
+        return t.call(
+                new ApiRequest(
+                        "GET",
+                        BASE + "/tasks/" + ApiRequest.enc(Objects.requireNonNull(taskId, "taskId")),
+                        ApiRequest.Auth.WPS2),
+                Task.class);
     }
 
     private static ApiRequest post(String path, ObjectNode json) {

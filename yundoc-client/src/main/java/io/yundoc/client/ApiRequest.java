@@ -1,5 +1,6 @@
 package io.yundoc.client;
 
+import io.yundoc.protocol.Hex;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,12 @@ import java.util.function.Supplier;
 
 /** One API call before it is sent: method, path, query, body and how it authenticates. Internal. */
 final class ApiRequest {
-    enum Auth { NONE, TOKEN, WPS2, WPS2_AND_TOKEN }
+    enum Auth {
+        NONE,
+        TOKEN,
+        WPS2,
+        WPS2_AND_TOKEN
+    }
 
     final String method;
     final String path;
@@ -24,12 +30,13 @@ final class ApiRequest {
         this.method = method;
         this.path = path;
         this.auth = auth;
-        this.idempotent = method.equals("GET") || method.equals("HEAD") || method.equals("PUT") || method.equals("DELETE");
+        this.idempotent =
+                method.equals("GET") || method.equals("HEAD") || method.equals("PUT") || method.equals("DELETE");
     }
 
     ApiRequest query(String name, Object value) {
         if (value != null) {
-            query.add(new String[]{name, String.valueOf(value)});
+            query.add(new String[] {name, String.valueOf(value)});
         }
         return this;
     }
@@ -43,7 +50,7 @@ final class ApiRequest {
 
     ApiRequest json(byte[] bytes) {
         this.body = () -> HttpRequest.BodyPublishers.ofByteArray(bytes);
-        this.bodyMd5 = io.yundoc.protocol.Hex.md5(bytes);
+        this.bodyMd5 = Hex.md5(bytes);
         this.contentType = "application/json";
         return this;
     }

@@ -1,10 +1,13 @@
 package io.yundoc.client;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.protocol.wire.AppFileInfo;
 import io.yundoc.protocol.wire.DownloadInfo;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -89,7 +92,11 @@ public final class AppSpace {
      * @param creator who to record as creator/modifier, or null
      */
     public AppFileInfo upload(String name, byte[] content, AppFolder folder, String creator) {
-        return upload(new Multipart().file(name, YundocClient.contentType(name), content), folder, creator, TransferListener.NONE);
+        return upload(
+                new Multipart().file(name, YundocClient.contentType(name), content),
+                folder,
+                creator,
+                TransferListener.NONE);
     }
 
     private AppFileInfo upload(Multipart m, AppFolder folder, String creator, TransferListener listener) {
@@ -133,7 +140,10 @@ public final class AppSpace {
      * @param count  page size (default 10, at most 100), or null
      */
     public Models.VersionPage versions(String fileToken, Long offset, Integer count) {
-        return t.call(get("/files/" + seg(fileToken) + "/versions").query("offset", offset).query("count", count),
+        return t.call(
+                get("/files/" + seg(fileToken) + "/versions")
+                        .query("offset", offset)
+                        .query("count", count),
                 Models.VersionPage.class);
     }
 
@@ -148,14 +158,15 @@ public final class AppSpace {
     }
 
     /** Verified download of one version. */
-    public Models.DownloadResult downloadVersion(String fileToken, long version, Path target, TransferListener listener) {
+    public Models.DownloadResult downloadVersion(
+            String fileToken, long version, Path target, TransferListener listener) {
         return downloader.download(() -> versionDownloadInfo(fileToken, version), target, listener);
     }
 
     /** {@code POST /appspace/files/:ft/versions/:version/revert}: makes a new version with that content. */
     public AppFileInfo revert(String fileToken, long version) {
-        ApiRequest r = new ApiRequest("POST", BASE + "/files/" + seg(fileToken) + "/versions/" + version + "/revert",
-                ApiRequest.Auth.WPS2);
+        ApiRequest r = new ApiRequest(
+                "POST", BASE + "/files/" + seg(fileToken) + "/versions/" + version + "/revert", ApiRequest.Auth.WPS2);
         r.idempotent = false;
         return t.call(r, AppFileInfo.class);
     }
@@ -164,7 +175,10 @@ public final class AppSpace {
     public void destroy(String fileToken, String modifier) {
         ApiRequest r = modifier == null
                 ? new ApiRequest("DELETE", BASE + "/files/" + seg(fileToken) + "/destroy", ApiRequest.Auth.WPS2)
-                : body("DELETE", "/files/" + seg(fileToken) + "/destroy", YundocClient.object().put("modifier", modifier));
+                : body(
+                        "DELETE",
+                        "/files/" + seg(fileToken) + "/destroy",
+                        YundocClient.object().put("modifier", modifier));
         t.call(r, (Class<?>) null);
     }
 
@@ -175,7 +189,8 @@ public final class AppSpace {
      * @param modifier    who to record, or null
      */
     public Models.TaskResult move(List<String> fileTokens, String parentToken, String modifier) {
-        ObjectNode b = PersonalFiles.ids("file_tokens", fileTokens).put("parent_token", Objects.requireNonNull(parentToken));
+        ObjectNode b =
+                PersonalFiles.ids("file_tokens", fileTokens).put("parent_token", Objects.requireNonNull(parentToken));
         if (modifier != null) {
             b.put("modifier", modifier);
         }
@@ -187,8 +202,12 @@ public final class AppSpace {
      * token (scope {@code user_basic}) from the client's token store.
      */
     public Models.EditUrl urlWithEditToken(String fileToken) {
-        return t.call(new ApiRequest("GET", BASE + "/files/" + seg(fileToken) + "/url/with_edit_token",
-                ApiRequest.Auth.WPS2_AND_TOKEN), Models.EditUrl.class);
+        return t.call(
+                new ApiRequest(
+                        "GET",
+                        BASE + "/files/" + seg(fileToken) + "/url/with_edit_token",
+                        ApiRequest.Auth.WPS2_AND_TOKEN),
+                Models.EditUrl.class);
     }
 
     /**
@@ -200,12 +219,13 @@ public final class AppSpace {
      * @param fileToken the file on success, else null
      * @param error     why it failed, else null
      */
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    public record UploadTask(@com.fasterxml.jackson.annotation.JsonProperty("task_id") String taskId,
-                             @com.fasterxml.jackson.annotation.JsonProperty("status") String status,
-                             @com.fasterxml.jackson.annotation.JsonProperty("progress") int progress,
-                             @com.fasterxml.jackson.annotation.JsonProperty("file_token") String fileToken,
-                             @com.fasterxml.jackson.annotation.JsonProperty("error") UploadError error) {
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record UploadTask(
+            @JsonProperty("task_id") String taskId,
+            @JsonProperty("status") String status,
+            @JsonProperty("progress") int progress,
+            @JsonProperty("file_token") String fileToken,
+            @JsonProperty("error") UploadError error) {
         /** True once the task succeeded or failed. */
         public boolean ended() {
             return "success".equals(status) || "failure".equals(status);
@@ -219,11 +239,11 @@ public final class AppSpace {
      * @param msg  its name (e.g. {@code DownloadFail})
      * @param hint what went wrong
      */
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    public record UploadError(@com.fasterxml.jackson.annotation.JsonProperty("code") int code,
-                              @com.fasterxml.jackson.annotation.JsonProperty("msg") String msg,
-                              @com.fasterxml.jackson.annotation.JsonProperty("hint") String hint) {
-    }
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record UploadError(
+            @JsonProperty("code") int code,
+            @JsonProperty("msg") String msg,
+            @JsonProperty("hint") String hint) {}
 
     /**
      * {@code POST /appspace/file/async/upload}: yundoc fetches {@code url} into the app space as {@code filename} in
@@ -235,7 +255,8 @@ public final class AppSpace {
      * @param creator     who to record as creator, or null
      */
     public String uploadFromUrl(String url, String filename, String parentToken, String creator) {
-        ObjectNode b = YundocClient.object().put("url", Objects.requireNonNull(url, "url"))
+        ObjectNode b = YundocClient.object()
+                .put("url", Objects.requireNonNull(url, "url"))
                 .put("filename", Objects.requireNonNull(filename, "filename"));
         if (parentToken != null) {
             b.put("parent_token", parentToken);
@@ -248,14 +269,16 @@ public final class AppSpace {
 
     /** {@code GET /appspace/file/async/upload/:task_id}: where the task stands. */
     public UploadTask uploadProgress(String taskId) {
-        return t.call(get("/file/async/upload/" + ApiRequest.enc(Objects.requireNonNull(taskId, "taskId"))), UploadTask.class);
+        return t.call(
+                get("/file/async/upload/" + ApiRequest.enc(Objects.requireNonNull(taskId, "taskId"))),
+                UploadTask.class);
     }
 
     /**
      * Polls {@link #uploadProgress} every {@code interval} until the task ended or {@code timeout} passed; returns the
      * last answer (check {@link UploadTask#ended()}).
      */
-    public UploadTask awaitUpload(String taskId, java.time.Duration interval, java.time.Duration timeout) {
+    public UploadTask awaitUpload(String taskId, Duration interval, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         UploadTask last = uploadProgress(taskId);
         while (!last.ended() && System.nanoTime() < deadline) {

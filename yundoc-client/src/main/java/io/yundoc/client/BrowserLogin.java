@@ -65,8 +65,7 @@ public final class BrowserLogin {
         private Consumer<Started> onAuthorizeUrl;
         private CompletionStage<String> pasted;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The scopes to ask for.
@@ -132,7 +131,8 @@ public final class BrowserLogin {
 
         public BrowserLogin build() {
             if (onAuthorizeUrl == null) {
-                throw new IllegalStateException("onAuthorizeUrl is required: the user has to be sent to the authorize URL");
+                throw new IllegalStateException(
+                        "onAuthorizeUrl is required: the user has to be sent to the authorize URL");
             }
             return new BrowserLogin(this);
         }

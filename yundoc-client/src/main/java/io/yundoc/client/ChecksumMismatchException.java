@@ -26,14 +26,22 @@ public final class ChecksumMismatchException extends YundocClientException {
     }
 
     /** The announced size. */
-    public long expectedSize() { return expectedSize; }
+    public long expectedSize() {
+        return expectedSize;
+    }
 
     /** The received size. */
-    public long actualSize() { return actualSize; }
+    public long actualSize() {
+        return actualSize;
+    }
 
     /** The announced SHA-1 (lowercase hex). */
-    public String expectedSha1() { return expectedSha1; }
+    public String expectedSha1() {
+        return expectedSha1;
+    }
 
     /** The SHA-1 of what arrived (lowercase hex). */
-    public String actualSha1() { return actualSha1; }
+    public String actualSha1() {
+        return actualSha1;
+    }
 }

@@ -48,10 +48,13 @@ final class Downloader {
             int resumes = 0;
             int failures = 0;
             boolean reminted = false;
-            String expectedSha1 = info.checksums() == null ? null : info.checksums().sha1();
+            String expectedSha1 =
+                    info.checksums() == null ? null : info.checksums().sha1();
             while (true) {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(info.url())).timeout(t.requestTimeout)
-                        .header("User-Agent", t.userAgent).GET();
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(info.url()))
+                        .timeout(t.requestTimeout)
+                        .header("User-Agent", t.userAgent)
+                        .GET();
                 if (have > 0) {
                     b.header("Range", "bytes=" + have + "-");
                     if (expectedSha1 != null) {
@@ -105,7 +108,8 @@ final class Downloader {
                     out.position(0);
                     sha1.reset();
                     have = 0;
-                } else if (status == 206 && !res.headers().firstValue("Content-Range").orElse("").startsWith("bytes " + have + "-")) {
+                } else if (status == 206
+                        && !res.headers().firstValue("Content-Range").orElse("").startsWith("bytes " + have + "-")) {
                     res.body().close();
                     throw new YundocClientException("download URL answered a Content-Range we did not ask for");
                 }
@@ -121,8 +125,10 @@ final class Downloader {
                     break;
                 } catch (IOException e) {
                     if (++failures > Math.max(1, t.maxRetries)) {
-                        throw new YundocClientException("download failed after " + resumes + " resumes at byte " + have
-                                + ": " + Transport.describe(e), e);
+                        throw new YundocClientException(
+                                "download failed after " + resumes + " resumes at byte " + have + ": "
+                                        + Transport.describe(e),
+                                e);
                     }
                     resumes++;
                     Transport.sleep(t.backoff(failures - 1));

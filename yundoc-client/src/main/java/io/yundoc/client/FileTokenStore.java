@@ -44,8 +44,8 @@ public final class FileTokenStore implements TokenStore {
                 return Optional.empty();
             }
             String exp = text(n, "expires_at");
-            return Optional.of(new Tokens(access, text(n, "refresh_token"), exp == null ? null : Instant.parse(exp),
-                    text(n, "app_id")));
+            return Optional.of(new Tokens(
+                    access, text(n, "refresh_token"), exp == null ? null : Instant.parse(exp), text(n, "app_id")));
         } catch (IOException | RuntimeException e) {
             throw new YundocClientException("cannot read token file " + file + ": " + e.getMessage(), e);
         }
@@ -65,16 +65,22 @@ public final class FileTokenStore implements TokenStore {
         n.put("app_id", t.appId());
         try {
             Path dir = file.getParent();
-            boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+            boolean posix =
+                    FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
             if (!Files.exists(dir)) {
                 if (posix) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    Files.createDirectories(
+                            dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 } else {
                     Files.createDirectories(dir);
                 }
             }
             Path tmp = posix
-                    ? Files.createTempFile(dir, ".tokens", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    ? Files.createTempFile(
+                            dir,
+                            ".tokens",
+                            ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                     : Files.createTempFile(dir, ".tokens", ".tmp");
             try {
                 Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));

@@ -8,8 +8,7 @@ public final class InMemoryTokenStore implements TokenStore {
     private final AtomicReference<Tokens> tokens = new AtomicReference<>();
 
     /** An empty store. */
-    public InMemoryTokenStore() {
-    }
+    public InMemoryTokenStore() {}
 
     /** @param initial the tokens to start with (may be null) */
     public InMemoryTokenStore(Tokens initial) {

@@ -15,8 +15,15 @@ import java.util.List;
  * @param ignore   segments to drop (flat listing)
  * @param exts     extensions to keep (flat listing)
  */
-public record ListOptions(String parentId, Integer count, Long offset, String order, String orderBy, String filter,
-                          List<String> ignore, List<String> exts) {
+public record ListOptions(
+        String parentId,
+        Integer count,
+        Long offset,
+        String order,
+        String orderBy,
+        String filter,
+        List<String> ignore,
+        List<String> exts) {
     /** No options: the server's defaults. */
     public static final ListOptions DEFAULTS = builder().build();
 
@@ -33,8 +40,15 @@ public record ListOptions(String parentId, Integer count, Long offset, String or
 
     /** The same options, continuing at the given cursor. */
     public ListOptions next(long nextOffset, String nextFilter) {
-        return new ListOptions(parentId, count, nextOffset, order, orderBy,
-                nextFilter == null || nextFilter.isEmpty() ? filter : nextFilter, ignore, exts);
+        return new ListOptions(
+                parentId,
+                count,
+                nextOffset,
+                order,
+                orderBy,
+                nextFilter == null || nextFilter.isEmpty() ? filter : nextFilter,
+                ignore,
+                exts);
     }
 
     /** Builds {@link ListOptions}. */
@@ -48,64 +62,87 @@ public record ListOptions(String parentId, Integer count, Long offset, String or
         private List<String> ignore = List.of();
         private List<String> exts = List.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The folder to list.
          *
          * @param v folder id
          */
-        public Builder parentId(String v) { parentId = v; return this; }
+        public Builder parentId(String v) {
+            parentId = v;
+            return this;
+        }
 
         /**
          * The page size.
          *
          * @param v page size
          */
-        public Builder count(int v) { count = v; return this; }
+        public Builder count(int v) {
+            count = v;
+            return this;
+        }
 
         /**
          * Where the page starts.
          *
          * @param v cursor or position
          */
-        public Builder offset(long v) { offset = v; return this; }
+        public Builder offset(long v) {
+            offset = v;
+            return this;
+        }
 
         /**
          * The sort direction.
          *
          * @param v {@code asc} or {@code desc}
          */
-        public Builder order(String v) { order = v; return this; }
+        public Builder order(String v) {
+            order = v;
+            return this;
+        }
 
         /**
          * The sort key.
          *
          * @param v {@code mtime}, {@code fname} or {@code fsize}
          */
-        public Builder orderBy(String v) { orderBy = v; return this; }
+        public Builder orderBy(String v) {
+            orderBy = v;
+            return this;
+        }
 
         /**
          * Which kinds of entries to list.
          *
          * @param v {@code group}, {@code folder} or {@code file}
          */
-        public Builder filter(String v) { filter = v; return this; }
+        public Builder filter(String v) {
+            filter = v;
+            return this;
+        }
 
         /**
          * Segments to leave out.
          *
          * @param v segments to drop
          */
-        public Builder ignore(String... v) { ignore = List.of(v); return this; }
+        public Builder ignore(String... v) {
+            ignore = List.of(v);
+            return this;
+        }
 
         /**
          * File extensions to keep.
          *
          * @param v extensions to keep
          */
-        public Builder exts(String... v) { exts = List.of(v); return this; }
+        public Builder exts(String... v) {
+            exts = List.of(v);
+            return this;
+        }
 
         /** The options. */
         public ListOptions build() {

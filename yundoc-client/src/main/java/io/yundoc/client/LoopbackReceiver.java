@@ -29,7 +29,7 @@ final class LoopbackReceiver implements AutoCloseable {
 
     /** Listens on 127.0.0.1:{@code port} (0: any free port). */
     static LoopbackReceiver start(int port) throws IOException {
-        InetAddress loopback = InetAddress.getByAddress(new byte[]{127, 0, 0, 1});
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
         HttpServer server = HttpServer.create(new InetSocketAddress(loopback, port), 0);
         LoopbackReceiver r = new LoopbackReceiver(server);
         server.createContext(PATH, r::handle);
@@ -49,11 +49,16 @@ final class LoopbackReceiver implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String q = ex.getRequestURI().getRawQuery();
         Map<String, String> p = query(q == null ? "" : q);
-        boolean redirectHit = ex.getRequestURI().getPath().equals(PATH) && (p.containsKey("code") || p.containsKey("error"));
+        boolean redirectHit =
+                ex.getRequestURI().getPath().equals(PATH) && (p.containsKey("code") || p.containsKey("error"));
         byte[] page = ("<!doctype html><meta charset=utf-8><title>yundoc</title><p>yundoc: "
-                + (!redirectHit ? "waiting for the authorization redirect."
-                : p.containsKey("code") ? "authorization received; return to the terminal."
-                : "authorization did not complete.") + "</p>").getBytes(StandardCharsets.UTF_8);
+                        + (!redirectHit
+                                ? "waiting for the authorization redirect."
+                                : p.containsKey("code")
+                                        ? "authorization received; return to the terminal."
+                                        : "authorization did not complete.")
+                        + "</p>")
+                .getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
         ex.getResponseHeaders().add("Cache-Control", "no-store");
         ex.getResponseHeaders().add("Referrer-Policy", "no-referrer");

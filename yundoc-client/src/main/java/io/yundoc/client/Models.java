@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Result types of the SDK's calls that the protocol module has no record for (api.md §5). */
 public final class Models {
-    private Models() {
-    }
+    private Models() {}
 
     /**
      * One page of a personal listing.
@@ -21,8 +20,10 @@ public final class Models {
      * @param nextFilter segment of the next item ({@code ""} at the end, absent on search and recent)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FilePage(@JsonProperty("files") List<FileItem> files, @JsonProperty("next_offset") long nextOffset,
-                           @JsonProperty("next_filter") String nextFilter) {
+    public record FilePage(
+            @JsonProperty("files") List<FileItem> files,
+            @JsonProperty("next_offset") long nextOffset,
+            @JsonProperty("next_filter") String nextFilter) {
         /** True when no item follows this page. */
         public boolean last() {
             return nextOffset < 0;
@@ -37,9 +38,11 @@ public final class Models {
      * @param fileIds the ids (for copy: the new ids; for app-space move: {@code file_tokens})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TaskResult(@JsonProperty("task_id") String taskId,
-                             @JsonProperty("file_ids") @JsonAlias("file_tokens") List<String> fileIds) {
-    }
+    public record TaskResult(
+            @JsonProperty("task_id") String taskId,
+
+            @JsonProperty("file_ids") @JsonAlias("file_tokens")
+            List<String> fileIds) {}
 
     /**
      * A user id pair.
@@ -48,8 +51,9 @@ public final class Models {
      * @param unionId per user across apps
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record UserId(@JsonProperty("open_id") String openId, @JsonProperty("union_id") String unionId) {
-    }
+    public record UserId(
+            @JsonProperty("open_id") String openId,
+            @JsonProperty("union_id") String unionId) {}
 
     /**
      * {@code GET /user/basic}.
@@ -59,9 +63,10 @@ public final class Models {
      * @param avatar   avatar URL
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record UserInfo(@JsonProperty("id") UserId id, @JsonProperty("nickname") String nickname,
-                           @JsonProperty("avatar") String avatar) {
-    }
+    public record UserInfo(
+            @JsonProperty("id") UserId id,
+            @JsonProperty("nickname") String nickname,
+            @JsonProperty("avatar") String avatar) {}
 
     /**
      * {@code POST /user/edit_token}.
@@ -70,7 +75,9 @@ public final class Models {
      * @param timeoutMs its lifetime in milliseconds (as the WebOffice JS-SDK's {@code setToken} wants it)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record EditToken(@JsonProperty("token") String token, @JsonProperty("timeout") long timeoutMs) {
+    public record EditToken(
+            @JsonProperty("token") String token,
+            @JsonProperty("timeout") long timeoutMs) {
         @Override
         public String toString() {
             return "EditToken[token=***, timeoutMs=" + timeoutMs + "]";
@@ -85,9 +92,10 @@ public final class Models {
      * @param timeoutMs its lifetime in milliseconds
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record EditUrl(@JsonProperty("url") String url, @JsonProperty("token") String token,
-                          @JsonProperty("timeout") long timeoutMs) {
-    }
+    public record EditUrl(
+            @JsonProperty("url") String url,
+            @JsonProperty("token") String token,
+            @JsonProperty("timeout") long timeoutMs) {}
 
     /**
      * One page of an app-space file's versions, newest first.
@@ -96,9 +104,9 @@ public final class Models {
      * @param nextOffset cursor for older versions, -1 at the end
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record VersionPage(@JsonProperty("versions") List<AppFileInfo> versions,
-                              @JsonProperty("next_offset") long nextOffset) {
-    }
+    public record VersionPage(
+            @JsonProperty("versions") List<AppFileInfo> versions,
+            @JsonProperty("next_offset") long nextOffset) {}
 
     /**
      * A finished, verified download.
@@ -108,6 +116,5 @@ public final class Models {
      * @param sha1    its SHA-1 (equal to the announced {@code checksums.sha1})
      * @param resumes how many times the transfer resumed after a dropped connection
      */
-    public record DownloadResult(Path path, long size, String sha1, int resumes) {
-    }
+    public record DownloadResult(Path path, long size, String sha1, int resumes) {}
 }

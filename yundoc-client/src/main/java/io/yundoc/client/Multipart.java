@@ -30,7 +30,7 @@ final class Multipart {
 
     Multipart field(String name, String value) {
         if (value != null) {
-            fields.add(new String[]{name, value});
+            fields.add(new String[] {name, value});
         }
         return this;
     }
@@ -56,12 +56,15 @@ final class Multipart {
     private byte[] head() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String[] f : fields) {
-            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f[0] + "\"\r\n\r\n" + f[1] + "\r\n")
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f[0] + "\"\r\n\r\n" + f[1]
+                            + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + asciiFallback(fileName)
-                + "\"; filename*=UTF-8''" + ApiRequest.enc(fileName) + "\r\nContent-Type: "
-                + (fileType == null ? "application/octet-stream" : fileType) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                        + asciiFallback(fileName)
+                        + "\"; filename*=UTF-8''" + ApiRequest.enc(fileName) + "\r\nContent-Type: "
+                        + (fileType == null ? "application/octet-stream" : fileType) + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
     }
 
@@ -112,13 +115,18 @@ final class Multipart {
     HttpRequest.BodyPublisher publisher(TransferListener listener) {
         HttpRequest.BodyPublisher content;
         try {
-            content = path != null ? HttpRequest.BodyPublishers.ofFile(path) : HttpRequest.BodyPublishers.ofByteArray(bytes);
+            content = path != null
+                    ? HttpRequest.BodyPublishers.ofFile(path)
+                    : HttpRequest.BodyPublishers.ofByteArray(bytes);
         } catch (IOException e) {
             throw new YundocClientException("cannot read " + path + ": " + e.getMessage(), e);
         }
         long size = fileSize();
-        HttpRequest.BodyPublisher counted = listener == TransferListener.NONE ? content : new Counting(content, size, listener);
-        return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head()), counted,
+        HttpRequest.BodyPublisher counted =
+                listener == TransferListener.NONE ? content : new Counting(content, size, listener);
+        return HttpRequest.BodyPublishers.concat(
+                HttpRequest.BodyPublishers.ofByteArray(head()),
+                counted,
                 HttpRequest.BodyPublishers.ofByteArray(tail()));
     }
 

@@ -1,5 +1,6 @@
 package io.yundoc.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.TokenGrant;
@@ -88,7 +89,9 @@ public final class OAuth {
     public Tokens exchangeCode(String code, String redirectUri) {
         requireApp();
         ApiRequest r = new ApiRequest("GET", "/api/v1/oauth2/access_token", ApiRequest.Auth.NONE)
-                .query("code", Objects.requireNonNull(code, "code")).query("app_id", appId).query("app_key", appKey)
+                .query("code", Objects.requireNonNull(code, "code"))
+                .query("app_id", appId)
+                .query("app_key", appKey)
                 .query("redirect_uri", redirectUri);
         return saved(transport.call(r, TokenGrant.class));
     }
@@ -118,8 +121,8 @@ public final class OAuth {
         try {
             receiver = LoopbackReceiver.start(login.port);
         } catch (IOException e) {
-            throw new YundocClientException("cannot listen on 127.0.0.1:" + login.port + " for the redirect: "
-                    + Transport.describe(e), e);
+            throw new YundocClientException(
+                    "cannot listen on 127.0.0.1:" + login.port + " for the redirect: " + Transport.describe(e), e);
         }
         try (receiver) {
             String redirectUri = receiver.redirectUri().toString();
@@ -127,27 +130,33 @@ public final class OAuth {
             if (login.pasted != null) {
                 login.pasted.thenAccept(p -> answer.complete(LoopbackReceiver.pastedQuery(p, state)));
             }
-            login.onAuthorizeUrl.accept(new BrowserLogin.Started(authorizeUrl(redirectUri, login.scopes, state),
-                    receiver.redirectUri()));
+            login.onAuthorizeUrl.accept(
+                    new BrowserLogin.Started(authorizeUrl(redirectUri, login.scopes, state), receiver.redirectUri()));
             String query;
             try {
                 query = answer.get(login.timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new BrowserLoginException(BrowserLoginException.Reason.TIMEOUT,
+                throw new BrowserLoginException(
+                        BrowserLoginException.Reason.TIMEOUT,
                         "no authorization within " + login.timeout.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new YundocClientException("interrupted while waiting for the authorization redirect", e);
             } catch (ExecutionException e) {
-                throw new YundocClientException("the authorization redirect was not received: " + e.getCause(), e.getCause());
+                throw new YundocClientException(
+                        "the authorization redirect was not received: " + e.getCause(), e.getCause());
             }
             Map<String, String> p = LoopbackReceiver.query(query);
             if (p.containsKey("error")) {
-                throw new BrowserLoginException(BrowserLoginException.Reason.DENIED, "authorization denied: " + p.get("error"));
+                throw new BrowserLoginException(
+                        BrowserLoginException.Reason.DENIED, "authorization denied: " + p.get("error"));
             }
             String got = p.get("state");
-            if (got == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8), got.getBytes(StandardCharsets.UTF_8))) {
-                throw new BrowserLoginException(BrowserLoginException.Reason.STATE_MISMATCH,
+            if (got == null
+                    || !MessageDigest.isEqual(
+                            state.getBytes(StandardCharsets.UTF_8), got.getBytes(StandardCharsets.UTF_8))) {
+                throw new BrowserLoginException(
+                        BrowserLoginException.Reason.STATE_MISMATCH,
                         "the redirect's state does not match this login; try again");
             }
             String code = p.get("code");
@@ -171,11 +180,13 @@ public final class OAuth {
         if (t.refreshToken() == null) {
             throw new IllegalStateException("the stored tokens have no refresh token");
         }
-        ObjectNode body = Transport.JSON.createObjectNode().put("app_key", appKey).put("refresh_token", t.refreshToken());
-        ApiRequest r = new ApiRequest("POST", "/api/v1/oauth2/refresh_token", ApiRequest.Auth.NONE).query("app_id", appId);
+        ObjectNode body =
+                Transport.JSON.createObjectNode().put("app_key", appKey).put("refresh_token", t.refreshToken());
+        ApiRequest r =
+                new ApiRequest("POST", "/api/v1/oauth2/refresh_token", ApiRequest.Auth.NONE).query("app_id", appId);
         try {
             r.json(Transport.JSON.writeValueAsBytes(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         return saved(transport.call(r, TokenGrant.class));
@@ -187,8 +198,10 @@ public final class OAuth {
     }
 
     String currentAccessToken() {
-        return store.load().map(Tokens::accessToken)
-                .orElseThrow(() -> new IllegalStateException("no access token: log in (exchangeCode) or set accessToken/tokenStore on the builder"));
+        return store.load()
+                .map(Tokens::accessToken)
+                .orElseThrow(() -> new IllegalStateException(
+                        "no access token: log in (exchangeCode) or set accessToken/tokenStore on the builder"));
     }
 
     /**
@@ -198,7 +211,10 @@ public final class OAuth {
      */
     void refreshIfExpiring() {
         Tokens t = store.load().orElse(null);
-        if (t == null || t.expiresAt() == null || t.refreshToken() == null || appKey == null
+        if (t == null
+                || t.expiresAt() == null
+                || t.refreshToken() == null
+                || appKey == null
                 || clock.instant().isBefore(t.expiresAt().minusSeconds(60))) {
             return;
         }

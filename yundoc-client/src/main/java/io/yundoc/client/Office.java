@@ -41,7 +41,8 @@ public final class Office {
 
     /** A request body with {@code url} and {@code filename}, to add the other §F3.2 fields to. */
     public static ObjectNode request(String url, String filename) {
-        return YundocClient.object().put("url", Objects.requireNonNull(url, "url"))
+        return YundocClient.object()
+                .put("url", Objects.requireNonNull(url, "url"))
                 .put("filename", Objects.requireNonNull(filename, "filename"));
     }
 
@@ -63,19 +64,26 @@ public final class Office {
 
     /** {@code GET /office/convert/tasks/:task_id}: where a task is now. */
     public Status status(String taskId) {
-        JsonNode d = t.call(new ApiRequest("GET", BASE + "/convert/tasks/" + ApiRequest.enc(taskId), ApiRequest.Auth.WPS2),
+        JsonNode d = t.call(
+                new ApiRequest("GET", BASE + "/convert/tasks/" + ApiRequest.enc(taskId), ApiRequest.Auth.WPS2),
                 JsonNode.class);
         List<Output> outputs = new ArrayList<>();
         JsonNode result = d.path("result");
-        for (String key : new String[]{"pdfs", "images", "txts"}) {
+        for (String key : new String[] {"pdfs", "images", "txts"}) {
             for (JsonNode o : result.path(key)) {
-                outputs.add(new Output(o.path("url").asText(), o.path("size").asLong(),
+                outputs.add(new Output(
+                        o.path("url").asText(),
+                        o.path("size").asLong(),
                         o.hasNonNull("slideId") ? o.path("slideId").asText() : null));
             }
         }
-        return new Status(d.path("status").asText(), d.path("progress").asInt(),
-                d.hasNonNull("message") ? d.path("message").asText() : null, outputs,
-                d.path("task").path("elapsed").asLong(), d.path("task").path("resource_size").asLong());
+        return new Status(
+                d.path("status").asText(),
+                d.path("progress").asInt(),
+                d.hasNonNull("message") ? d.path("message").asText() : null,
+                outputs,
+                d.path("task").path("elapsed").asLong(),
+                d.path("task").path("resource_size").asLong());
     }
 
     /** {@code POST /office/extract/plaintext}: the document's text (synchronous). */
@@ -86,16 +94,15 @@ public final class Office {
     }
 
     /** A task's state: {@code processing}, {@code success} or {@code failure}. */
-    public record Status(String status, int progress, String message, List<Output> outputs, long elapsedMillis,
-                         long resourceSize) {
+    public record Status(
+            String status, int progress, String message, List<Output> outputs, long elapsedMillis, long resourceSize) {
         public boolean done() {
             return !status.equals("processing");
         }
     }
 
     /** One output: a temporary URL (30 minutes), its size, and for images the page ({@code slideId}). */
-    public record Output(String url, long size, String slideId) {
-    }
+    public record Output(String url, long size, String slideId) {}
 
     /** A task that failed: {@link #code()} is 30011 (ExecuteFailed), {@link #hint()} the task's message. */
     public static final class ConversionFailedException extends YundocException {

@@ -42,9 +42,15 @@ public final class PersonalFiles {
     }
 
     private static ApiRequest listing(String path, ListOptions o) {
-        return get(path).query("parent_id", o.parentId()).query("count", o.count()).query("offset", o.offset())
-                .query("order", o.order()).query("order_by", o.orderBy()).query("filter", o.filter())
-                .queryAll("ignore", o.ignore()).queryAll("exts", o.exts());
+        return get(path)
+                .query("parent_id", o.parentId())
+                .query("count", o.count())
+                .query("offset", o.offset())
+                .query("order", o.order())
+                .query("order_by", o.orderBy())
+                .query("filter", o.filter())
+                .queryAll("ignore", o.ignore())
+                .queryAll("exts", o.exts());
     }
 
     /** {@code GET /personal/files}: one page of a folder (default 我的文档). */
@@ -81,8 +87,13 @@ public final class PersonalFiles {
      * @param offset   cursor, or null
      */
     public Models.FilePage searchName(String fileName, String parentId, Integer count, Long offset) {
-        return t.call(get("/files/search/name").query("file_name", Objects.requireNonNull(fileName, "fileName"))
-                .query("parent_id", parentId).query("count", count).query("offset", offset), Models.FilePage.class);
+        return t.call(
+                get("/files/search/name")
+                        .query("file_name", Objects.requireNonNull(fileName, "fileName"))
+                        .query("parent_id", parentId)
+                        .query("count", count)
+                        .query("offset", offset),
+                Models.FilePage.class);
     }
 
     /**
@@ -94,8 +105,13 @@ public final class PersonalFiles {
      * @param offset   cursor, or null
      */
     public Models.FilePage searchContent(String content, String parentId, Integer count, Long offset) {
-        return t.call(get("/files/search/content").query("content", Objects.requireNonNull(content, "content"))
-                .query("parent_id", parentId).query("count", count).query("offset", offset), Models.FilePage.class);
+        return t.call(
+                get("/files/search/content")
+                        .query("content", Objects.requireNonNull(content, "content"))
+                        .query("parent_id", parentId)
+                        .query("count", count)
+                        .query("offset", offset),
+                Models.FilePage.class);
     }
 
     /**
@@ -105,7 +121,8 @@ public final class PersonalFiles {
      * @param where    where to put it
      */
     public FileItem create(String filename, Placement where) {
-        ObjectNode b = placement(YundocClient.object().put("filename", Objects.requireNonNull(filename, "filename")), where);
+        ObjectNode b =
+                placement(YundocClient.object().put("filename", Objects.requireNonNull(filename, "filename")), where);
         return t.call(body("POST", "/files", b), FileItem.class);
     }
 
@@ -147,7 +164,8 @@ public final class PersonalFiles {
      * @param where   where to put it
      */
     public FileItem upload(String name, byte[] content, Placement where) {
-        return upload(new Multipart().file(name, YundocClient.contentType(name), content), where, TransferListener.NONE);
+        return upload(
+                new Multipart().file(name, YundocClient.contentType(name), content), where, TransferListener.NONE);
     }
 
     private FileItem upload(Multipart m, Placement where, TransferListener listener) {
@@ -171,8 +189,11 @@ public final class PersonalFiles {
      * @param where    where to put it
      */
     public FileItem importUrl(String url, String filename, Placement where) {
-        ObjectNode b = placement(YundocClient.object().put("url", Objects.requireNonNull(url, "url"))
-                .put("filename", Objects.requireNonNull(filename, "filename")), where);
+        ObjectNode b = placement(
+                YundocClient.object()
+                        .put("url", Objects.requireNonNull(url, "url"))
+                        .put("filename", Objects.requireNonNull(filename, "filename")),
+                where);
         return t.call(body("POST", "/files/cloud", b), FileItem.class);
     }
 
@@ -198,8 +219,12 @@ public final class PersonalFiles {
 
     /** {@code PUT /personal/files/:ft/name}: renames (a file keeps its extension). */
     public FileItem rename(String fileToken, String newName) {
-        return t.call(body("PUT", "/files/" + seg(fileToken) + "/name",
-                YundocClient.object().put("new_name", Objects.requireNonNull(newName, "newName"))), FileItem.class);
+        return t.call(
+                body(
+                        "PUT",
+                        "/files/" + seg(fileToken) + "/name",
+                        YundocClient.object().put("new_name", Objects.requireNonNull(newName, "newName"))),
+                FileItem.class);
     }
 
     /** {@code DELETE /personal/files/:ft}: moves the file (or folder) to the recycle bin. */
@@ -214,8 +239,12 @@ public final class PersonalFiles {
 
     /** {@code POST /personal/tasks/files/move}: up to 100 ids from one folder into {@code parentId}. */
     public Models.TaskResult move(List<String> fileIds, String parentId) {
-        return t.call(body("POST", "/tasks/files/move", ids("file_ids", fileIds).put("parent_id",
-                Objects.requireNonNull(parentId, "parentId"))), Models.TaskResult.class);
+        return t.call(
+                body(
+                        "POST",
+                        "/tasks/files/move",
+                        ids("file_ids", fileIds).put("parent_id", Objects.requireNonNull(parentId, "parentId"))),
+                Models.TaskResult.class);
     }
 
     /** {@code POST /personal/tasks/files/copy}: deep copies; {@code fileIds()} of the result are the new ids. */
@@ -236,7 +265,8 @@ public final class PersonalFiles {
 
     /** {@code GET /personal/recycles}: the recycle bin, most recently deleted first. */
     public List<FileItem> recycles(Integer count, Long offset) {
-        return t.call(get("/recycles").query("count", count).query("offset", offset), new TypeReference<List<FileItem>>() { });
+        return t.call(
+                get("/recycles").query("count", count).query("offset", offset), new TypeReference<List<FileItem>>() {});
     }
 
     /** {@code POST /personal/recycles/recover}: back to their folders (or 我的文档), names auto-renamed. */
@@ -251,7 +281,8 @@ public final class PersonalFiles {
 
     /** {@code POST /personal/files/:ft/links}: creates the share link or updates it (owner only). */
     public LinkInfo share(String fileToken, LinkOptions options) {
-        ObjectNode b = YundocClient.object().put("range", "anyone")
+        ObjectNode b = YundocClient.object()
+                .put("range", "anyone")
                 .put("permission", Objects.requireNonNull(options.permission(), "permission"));
         if (options.status() != null) {
             b.put("status", options.status());
@@ -271,7 +302,8 @@ public final class PersonalFiles {
 
     /** {@code DELETE /personal/files/:ft/links}: removes the link and its members for good. */
     public void unshare(String fileToken) {
-        t.call(new ApiRequest("DELETE", BASE + "/files/" + seg(fileToken) + "/links", ApiRequest.Auth.TOKEN), (Class<?>) null);
+        t.call(new ApiRequest("DELETE", BASE + "/files/" + seg(fileToken) + "/links", ApiRequest.Auth.TOKEN), (Class<?>)
+                null);
     }
 
     /**
@@ -281,8 +313,12 @@ public final class PersonalFiles {
      * @param permission {@code read} or {@code write}
      */
     public void setLinkMember(String fileToken, String userId, String permission) {
-        t.call(body("PUT", "/files/" + seg(fileToken) + "/links/members/" + ApiRequest.enc(userId),
-                YundocClient.object().put("permission", permission)), (Class<?>) null);
+        t.call(
+                body(
+                        "PUT",
+                        "/files/" + seg(fileToken) + "/links/members/" + ApiRequest.enc(userId),
+                        YundocClient.object().put("permission", permission)),
+                (Class<?>) null);
     }
 
     /** {@code GET /personal/files/:ft/links/with_edit_token}: the share page URL with an edit token. */
@@ -305,7 +341,9 @@ public final class PersonalFiles {
             public boolean hasNext() {
                 while (!current.hasNext() && next != null) {
                     Models.FilePage p = fetch.apply(next);
-                    current = p.files() == null ? List.<FileItem>of().iterator() : p.files().iterator();
+                    current = p.files() == null
+                            ? List.<FileItem>of().iterator()
+                            : p.files().iterator();
                     next = p.last() ? null : next.next(p.nextOffset(), p.nextFilter());
                 }
                 return current.hasNext();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,7 +34,8 @@ public final class Sheets {
 
     /** Which route family a document belongs to: {@code et} for .xlsx/.xls, {@code ksheet} for .ksheet. */
     public enum Family {
-        ET("et"), KSHEET("ksheet");
+        ET("et"),
+        KSHEET("ksheet");
 
         final String path;
 
@@ -48,11 +50,16 @@ public final class Sheets {
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SheetInfo(@JsonProperty("sheet_id") long sheetId, @JsonProperty("sheet_idx") int sheetIdx,
-                            @JsonProperty("sheet_name") String sheetName, @JsonProperty("sheet_type") String sheetType,
-                            @JsonProperty("is_visible") boolean visible, @JsonProperty("row_from") Integer rowFrom,
-                            @JsonProperty("row_to") Integer rowTo, @JsonProperty("col_from") Integer colFrom,
-                            @JsonProperty("col_to") Integer colTo) {
+    public record SheetInfo(
+            @JsonProperty("sheet_id") long sheetId,
+            @JsonProperty("sheet_idx") int sheetIdx,
+            @JsonProperty("sheet_name") String sheetName,
+            @JsonProperty("sheet_type") String sheetType,
+            @JsonProperty("is_visible") boolean visible,
+            @JsonProperty("row_from") Integer rowFrom,
+            @JsonProperty("row_to") Integer rowTo,
+            @JsonProperty("col_from") Integer colFrom,
+            @JsonProperty("col_to") Integer colTo) {
         /** True for a grid sheet with no cells, or a data table. */
         public boolean empty() {
             return rowTo == null || rowTo < 0;
@@ -62,11 +69,16 @@ public final class Sheets {
     /** A non-empty cell, or a merged area with its full extent; {@code formula} is what was entered. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Cell(@JsonProperty("row_from") int rowFrom, @JsonProperty("row_to") int rowTo,
-                       @JsonProperty("col_from") int colFrom, @JsonProperty("col_to") int colTo,
-                       @JsonProperty("cell_text") String text, @JsonProperty("formula") String formula,
-                       @JsonProperty("num_format") String numFormat, @JsonProperty("pic_key") String picKey,
-                       @JsonProperty("pic_url") String picUrl) {
+    public record Cell(
+            @JsonProperty("row_from") int rowFrom,
+            @JsonProperty("row_to") int rowTo,
+            @JsonProperty("col_from") int colFrom,
+            @JsonProperty("col_to") int colTo,
+            @JsonProperty("cell_text") String text,
+            @JsonProperty("formula") String formula,
+            @JsonProperty("num_format") String numFormat,
+            @JsonProperty("pic_key") String picKey,
+            @JsonProperty("pic_url") String picUrl) {
         /** True when the cell is a merged area. */
         public boolean merged() {
             return rowTo > rowFrom || colTo > colFrom;
@@ -77,7 +89,8 @@ public final class Sheets {
     public record Range(int rowFrom, int rowTo, int colFrom, int colTo) {
         public Range {
             if (rowFrom < 0 || colFrom < 0 || rowTo < rowFrom || colTo < colFrom) {
-                throw new IllegalArgumentException("bad range " + rowFrom + ".." + rowTo + " x " + colFrom + ".." + colTo);
+                throw new IllegalArgumentException(
+                        "bad range " + rowFrom + ".." + rowTo + " x " + colFrom + ".." + colTo);
             }
         }
 
@@ -118,8 +131,12 @@ public final class Sheets {
 
             private ObjectNode item(String op, Range r) {
                 Objects.requireNonNull(r, "range");
-                return ranges.addObject().put("op_type", op).put("row_from", r.rowFrom()).put("row_to", r.rowTo())
-                        .put("col_from", r.colFrom()).put("col_to", r.colTo());
+                return ranges.addObject()
+                        .put("op_type", op)
+                        .put("row_from", r.rowFrom())
+                        .put("row_to", r.rowTo())
+                        .put("col_from", r.colFrom())
+                        .put("col_to", r.colTo());
             }
 
             /** Every cell of {@code r} gets {@code formula}: {@code =…} a formula, anything else a literal, "" clears. */
@@ -163,7 +180,7 @@ public final class Sheets {
 
     /** The family of a document, from its name's extension. */
     public static Family family(String fileName) {
-        String n = fileName.toLowerCase(java.util.Locale.ROOT);
+        String n = fileName.toLowerCase(Locale.ROOT);
         if (n.endsWith(".ksheet")) {
             return Family.KSHEET;
         }
@@ -174,12 +191,10 @@ public final class Sheets {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record SheetList(@JsonProperty("sheets_info") List<SheetInfo> sheets) {
-    }
+    private record SheetList(@JsonProperty("sheets_info") List<SheetInfo> sheets) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record CellList(@JsonProperty("cells") List<Cell> cells) {
-    }
+    private record CellList(@JsonProperty("cells") List<Cell> cells) {}
 
     /** {@code GET et|ksheet/:ft/sheets}: the sheets in tab order. */
     public List<SheetInfo> sheets(Family family, String fileToken) {
@@ -192,9 +207,14 @@ public final class Sheets {
      * 256 columns and 50,000 cells a call).
      */
     public List<Cell> cells(Family family, String fileToken, int sheetIdx, Range range) {
-        ApiRequest r = new ApiRequest("GET", API + family.path + "/" + fileToken + "/sheets/" + sheetIdx + "/cells", ApiRequest.Auth.TOKEN)
-                .query("row_from", range.rowFrom()).query("row_to", range.rowTo())
-                .query("col_from", range.colFrom()).query("col_to", range.colTo());
+        ApiRequest r = new ApiRequest(
+                        "GET",
+                        API + family.path + "/" + fileToken + "/sheets/" + sheetIdx + "/cells",
+                        ApiRequest.Auth.TOKEN)
+                .query("row_from", range.rowFrom())
+                .query("row_to", range.rowTo())
+                .query("col_from", range.colFrom())
+                .query("col_to", range.colTo());
         return t.call(r, CellList.class).cells();
     }
 
@@ -202,7 +222,8 @@ public final class Sheets {
     public void write(String ksheetToken, int sheetIdx, CellWrites writes) {
         ObjectNode body = YundocClient.object();
         body.set("ranges", writes.ranges);
-        ApiRequest r = new ApiRequest("POST", API + "ksheet/" + ksheetToken + "/sheets/" + sheetIdx + "/cells", ApiRequest.Auth.TOKEN)
+        ApiRequest r = new ApiRequest(
+                        "POST", API + "ksheet/" + ksheetToken + "/sheets/" + sheetIdx + "/cells", ApiRequest.Auth.TOKEN)
                 .json(YundocClient.bytes(body));
         t.call(r, (Class<?>) null);
     }
@@ -211,15 +232,20 @@ public final class Sheets {
 
     /** A data table: fields (the first is the primary one) and views. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record DataTable(@JsonProperty("id") long id, @JsonProperty("name") String name,
-                            @JsonProperty("primaryFieldId") String primaryFieldId, @JsonProperty("fields") List<Field> fields,
-                            @JsonProperty("views") List<View> views) {
-    }
+    public record DataTable(
+            @JsonProperty("id") long id,
+            @JsonProperty("name") String name,
+            @JsonProperty("primaryFieldId") String primaryFieldId,
+            @JsonProperty("fields") List<Field> fields,
+            @JsonProperty("views") List<View> views) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Field(@JsonProperty("id") String id, @JsonProperty("name") String name, @JsonProperty("type") String type,
-                        @JsonProperty("items") List<Map<String, String>> items) {
+    public record Field(
+            @JsonProperty("id") String id,
+            @JsonProperty("name") String name,
+            @JsonProperty("type") String type,
+            @JsonProperty("items") List<Map<String, String>> items) {
         /** A field to create: name and type (SingleLineText, MultiLineText, Number, Date, Checkbox, Url, ...). */
         public static Field of(String name, String type) {
             return new Field(null, name, type, null);
@@ -235,7 +261,10 @@ public final class Sheets {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record View(@JsonProperty("id") String id, @JsonProperty("name") String name, @JsonProperty("type") String type) {
+    public record View(
+            @JsonProperty("id") String id,
+            @JsonProperty("name") String name,
+            @JsonProperty("type") String type) {
         public static View of(String name, String type) {
             return new View(null, name, type);
         }
@@ -243,12 +272,15 @@ public final class Sheets {
 
     /** A record: its id and field values by field name. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record DataRecord(@JsonProperty("id") String id, @JsonProperty("fields") Map<String, Object> fields) {
-    }
+    public record DataRecord(
+            @JsonProperty("id") String id,
+            @JsonProperty("fields") Map<String, Object> fields) {}
 
     /** One page of records; {@code offset} is null on the last page. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RecordPage(@JsonProperty("records") List<DataRecord> records, @JsonProperty("offset") String offset) {
+    public record RecordPage(
+            @JsonProperty("records") List<DataRecord> records,
+            @JsonProperty("offset") String offset) {
         public boolean last() {
             return offset == null;
         }
@@ -285,7 +317,10 @@ public final class Sheets {
         ObjectNode body = YundocClient.object();
         ArrayNode arr = body.putArray("records");
         records.forEach(fields -> arr.addObject().set("fields", Transport.JSON.valueToTree(fields)));
-        JsonNode d = detail(new ApiRequest("POST", API + "ksheet/" + ksheetToken + "/sheets/" + sheetId + "/records", ApiRequest.Auth.TOKEN)
+        JsonNode d = detail(new ApiRequest(
+                        "POST",
+                        API + "ksheet/" + ksheetToken + "/sheets/" + sheetId + "/records",
+                        ApiRequest.Auth.TOKEN)
                 .json(YundocClient.bytes(body)));
         return recordList(d);
     }
@@ -298,8 +333,10 @@ public final class Sheets {
 
     /** {@code GET ksheet/:ft/sheets/:sheet_id/records}: one page ({@code offset} null for the first). */
     public RecordPage records(String ksheetToken, long sheetId, int pageSize, String offset) {
-        ApiRequest r = new ApiRequest("GET", API + "ksheet/" + ksheetToken + "/sheets/" + sheetId + "/records", ApiRequest.Auth.TOKEN)
-                .query("pageSize", pageSize).query("offset", offset);
+        ApiRequest r = new ApiRequest(
+                        "GET", API + "ksheet/" + ksheetToken + "/sheets/" + sheetId + "/records", ApiRequest.Auth.TOKEN)
+                .query("pageSize", pageSize)
+                .query("offset", offset);
         return convert(detail(r), RecordPage.class);
     }
 }

@@ -38,13 +38,18 @@ public final class Tables {
 
     /** One option of a select field. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Item(@JsonProperty("id") String id, @JsonProperty("value") String value) {
-    }
+    public record Item(
+            @JsonProperty("id") String id,
+            @JsonProperty("value") String value) {}
 
     /** A field: id, name, type ({@code SingleLineText}, {@code Number}, …), options of select fields. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Field(@JsonProperty("id") String id, @JsonProperty("name") String name, @JsonProperty("type") String type,
-                        @JsonProperty("items") List<Item> items, @JsonProperty("linkSheet") Integer linkSheet) {
+    public record Field(
+            @JsonProperty("id") String id,
+            @JsonProperty("name") String name,
+            @JsonProperty("type") String type,
+            @JsonProperty("items") List<Item> items,
+            @JsonProperty("linkSheet") Integer linkSheet) {
         public Field {
             items = items == null ? List.of() : List.copyOf(items);
         }
@@ -52,14 +57,19 @@ public final class Tables {
 
     /** A view: id, name, type ({@code grid}, {@code kanban}, {@code gallery}). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record View(@JsonProperty("id") String id, @JsonProperty("name") String name, @JsonProperty("type") String type) {
-    }
+    public record View(
+            @JsonProperty("id") String id,
+            @JsonProperty("name") String name,
+            @JsonProperty("type") String type) {}
 
     /** A data table with its fields and views. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Sheet(@JsonProperty("id") int id, @JsonProperty("name") String name,
-                        @JsonProperty("primaryFieldId") String primaryFieldId, @JsonProperty("fields") List<Field> fields,
-                        @JsonProperty("views") List<View> views) {
+    public record Sheet(
+            @JsonProperty("id") int id,
+            @JsonProperty("name") String name,
+            @JsonProperty("primaryFieldId") String primaryFieldId,
+            @JsonProperty("fields") List<Field> fields,
+            @JsonProperty("views") List<View> views) {
         public Sheet {
             fields = fields == null ? List.of() : List.copyOf(fields);
             views = views == null ? List.of() : List.copyOf(views);
@@ -67,14 +77,19 @@ public final class Tables {
 
         /** The field named {@code name}, or null. */
         public Field field(String name) {
-            return fields.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+            return fields.stream()
+                    .filter(f -> f.name().equals(name))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
     /** A record: its id and its non-empty values by field name (or id, with preferId). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @SuppressWarnings("AvoidCommonTypeNames") // the API calls them records; always used as Tables.Record
-    public record Record(@JsonProperty("id") String id, @JsonProperty("fields") Map<String, JsonNode> fields) {
+    public record Record(
+            @JsonProperty("id") String id,
+            @JsonProperty("fields") Map<String, JsonNode> fields) {
         public Record {
             fields = fields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
@@ -88,7 +103,9 @@ public final class Tables {
 
     /** One page of records; {@link #offset} is null on the last page. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RecordPage(@JsonProperty("records") List<Record> records, @JsonProperty("offset") String offset) {
+    public record RecordPage(
+            @JsonProperty("records") List<Record> records,
+            @JsonProperty("offset") String offset) {
         public RecordPage {
             records = records == null ? List.of() : List.copyOf(records);
         }
@@ -100,11 +117,15 @@ public final class Tables {
 
     /** A webhook subscription as {@code webhook/mine} lists it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Webhook(@JsonProperty("webhook_id") String webhookId, @JsonProperty("event") String event,
-                          @JsonProperty("sheet_id") int sheetId, @JsonProperty("view_id") String viewId,
-                          @JsonProperty("callback_url") String callbackUrl, @JsonProperty("fields") List<String> fields,
-                          @JsonProperty("records") List<String> records, @JsonProperty("ctime") long ctime) {
-    }
+    public record Webhook(
+            @JsonProperty("webhook_id") String webhookId,
+            @JsonProperty("event") String event,
+            @JsonProperty("sheet_id") int sheetId,
+            @JsonProperty("view_id") String viewId,
+            @JsonProperty("callback_url") String callbackUrl,
+            @JsonProperty("fields") List<String> fields,
+            @JsonProperty("records") List<String> records,
+            @JsonProperty("ctime") long ctime) {}
 
     // ---- builders ------------------------------------------------------------------------------------------------
 
@@ -174,8 +195,7 @@ public final class Tables {
         private String mode = "AND";
         private final List<Map<String, Object>> criteria = new ArrayList<>();
 
-        private RecordQuery() {
-        }
+        private RecordQuery() {}
 
         public static RecordQuery all() {
             return new RecordQuery();
@@ -269,7 +289,8 @@ public final class Tables {
     /** {@code GET dbt/:ft/schemas}: every table with its fields and views. */
     public List<Sheet> schemas(String fileToken) {
         List<Sheet> out = new ArrayList<>();
-        detail(new ApiRequest("GET", path(fileToken, "/schemas"), ApiRequest.Auth.TOKEN)).path("sheets")
+        detail(new ApiRequest("GET", path(fileToken, "/schemas"), ApiRequest.Auth.TOKEN))
+                .path("sheets")
                 .forEach(s -> out.add(as(s, Sheet.class)));
         return out;
     }
@@ -289,7 +310,9 @@ public final class Tables {
         ObjectNode b = YundocClient.object();
         b.set("fields", spec.fieldsJson());
         List<Field> out = new ArrayList<>();
-        detail(with("POST", path(fileToken, "/sheets/" + sheetId + "/fields"), b)).path("fields").forEach(f -> out.add(as(f, Field.class)));
+        detail(with("POST", path(fileToken, "/sheets/" + sheetId + "/fields"), b))
+                .path("fields")
+                .forEach(f -> out.add(as(f, Field.class)));
         return out;
     }
 
@@ -298,9 +321,13 @@ public final class Tables {
         String base = "/sheets/" + sheetId + "/records";
         if (q.criteria.isEmpty()) {
             ApiRequest r = new ApiRequest("GET", path(fileToken, base), ApiRequest.Auth.TOKEN)
-                    .query("preferId", q.preferId ? "true" : null).query("pageSize", q.pageSize).query("viewId", q.viewId)
-                    .query("maxRecords", q.maxRecords).query("fields", q.fields.isEmpty() ? null : String.join(",", q.fields))
-                    .query("offset", q.offset).query("pageNum", q.pageNum);
+                    .query("preferId", q.preferId ? "true" : null)
+                    .query("pageSize", q.pageSize)
+                    .query("viewId", q.viewId)
+                    .query("maxRecords", q.maxRecords)
+                    .query("fields", q.fields.isEmpty() ? null : String.join(",", q.fields))
+                    .query("offset", q.offset)
+                    .query("pageNum", q.pageNum);
             return as(detail(r), RecordPage.class);
         }
         ObjectNode b = YundocClient.object();
@@ -349,8 +376,13 @@ public final class Tables {
 
     /** {@code GET …/records/:record_id}. */
     public Record record(String fileToken, int sheetId, String recordId) {
-        return as(detail(new ApiRequest("GET", path(fileToken, "/sheets/" + sheetId + "/records/" + ApiRequest.enc(recordId)),
-                ApiRequest.Auth.TOKEN)).path("record"), Record.class);
+        return as(
+                detail(new ApiRequest(
+                                "GET",
+                                path(fileToken, "/sheets/" + sheetId + "/records/" + ApiRequest.enc(recordId)),
+                                ApiRequest.Auth.TOKEN))
+                        .path("record"),
+                Record.class);
     }
 
     private List<Record> recordList(JsonNode detail) {
@@ -403,7 +435,8 @@ public final class Tables {
         } else if (event.equals("cells/records/update")) {
             b.set("records", Transport.JSON.valueToTree(ids));
         }
-        JsonNode data = t.call(with("POST", path(fileToken, "/webhook/sheets/" + sheetId + "/" + event), b), JsonNode.class);
+        JsonNode data =
+                t.call(with("POST", path(fileToken, "/webhook/sheets/" + sheetId + "/" + event), b), JsonNode.class);
         return data.path("webhook_id").asText();
     }
 
@@ -411,12 +444,16 @@ public final class Tables {
     public List<Webhook> webhooks(String fileToken) {
         List<Webhook> out = new ArrayList<>();
         t.call(new ApiRequest("GET", path(fileToken, "/webhook/mine"), ApiRequest.Auth.TOKEN), JsonNode.class)
-                .path("webhooks").forEach(w -> out.add(as(w, Webhook.class)));
+                .path("webhooks")
+                .forEach(w -> out.add(as(w, Webhook.class)));
         return out;
     }
 
     /** {@code DELETE dbt/:ft/webhook/:webhook_id}. */
     public void unsubscribe(String fileToken, String webhookId) {
-        t.call(new ApiRequest("DELETE", path(fileToken, "/webhook/" + ApiRequest.enc(webhookId)), ApiRequest.Auth.TOKEN), JsonNode.class);
+        t.call(
+                new ApiRequest(
+                        "DELETE", path(fileToken, "/webhook/" + ApiRequest.enc(webhookId)), ApiRequest.Auth.TOKEN),
+                JsonNode.class);
     }
 }

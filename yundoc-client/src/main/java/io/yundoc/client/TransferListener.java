@@ -4,7 +4,7 @@ package io.yundoc.client;
 @FunctionalInterface
 public interface TransferListener {
     /** Ignores progress. */
-    TransferListener NONE = (done, total) -> { };
+    TransferListener NONE = (done, total) -> {};
 
     /**
      * Reports the bytes moved so far.

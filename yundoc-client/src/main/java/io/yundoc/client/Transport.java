@@ -1,9 +1,15 @@
 package io.yundoc.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.yundoc.protocol.HttpDates;
+import io.yundoc.protocol.wire.AppFileInfo;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -13,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,25 +28,36 @@ import java.util.concurrent.ThreadLocalRandom;
  * bounded back-off (Retry-After honoured), and one automatic token refresh on 20007. Internal.
  */
 final class Transport {
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("yundoc-client")
-                    .addDeserializer(io.yundoc.protocol.wire.AppFileInfo.class, new AppFileInfoDeserializer()));
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new SimpleModule("yundoc-client")
+                    .addDeserializer(AppFileInfo.class, new AppFileInfoDeserializer()));
 
     /**
      * {@code creator}/{@code modifier} of app-space file info are kept as raw JSON (a string stays quoted, a number
      * does not), matching the record's {@code @JsonRawValue} so the value round-trips with its JSON type.
      */
-    static final class AppFileInfoDeserializer extends com.fasterxml.jackson.databind.JsonDeserializer<io.yundoc.protocol.wire.AppFileInfo> {
+    static final class AppFileInfoDeserializer extends JsonDeserializer<AppFileInfo> {
         @Override
-        public io.yundoc.protocol.wire.AppFileInfo deserialize(com.fasterxml.jackson.core.JsonParser p,
-                                                                com.fasterxml.jackson.databind.DeserializationContext ctx) throws IOException {
+        public AppFileInfo deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
             JsonNode n = p.readValueAsTree();
-            java.util.Map<String, Object> sys = n.has("sys_metadata") && n.get("sys_metadata").isObject()
-                    ? JSON.convertValue(n.get("sys_metadata"), new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { })
-                    : java.util.Map.of();
-            return new io.yundoc.protocol.wire.AppFileInfo(text(n, "content_type"), raw(n, "creator"), n.path("ctime").asLong(),
-                    text(n, "file_token"), raw(n, "modifier"), n.path("mtime").asLong(), text(n, "name"), text(n, "parent_token"),
-                    n.path("size").asLong(), sys, text(n, "type"), n.path("version").asLong());
+            Map<String, Object> sys =
+                    n.has("sys_metadata") && n.get("sys_metadata").isObject()
+                            ? JSON.convertValue(n.get("sys_metadata"), new TypeReference<Map<String, Object>>() {})
+                            : Map.of();
+            return new AppFileInfo(
+                    text(n, "content_type"),
+                    raw(n, "creator"),
+                    n.path("ctime").asLong(),
+                    text(n, "file_token"),
+                    raw(n, "modifier"),
+                    n.path("mtime").asLong(),
+                    text(n, "name"),
+                    text(n, "parent_token"),
+                    n.path("size").asLong(),
+                    sys,
+                    text(n, "type"),
+                    n.path("version").asLong());
         }
 
         private static String text(JsonNode n, String f) {
@@ -52,6 +70,7 @@ final class Transport {
             return v == null ? null : v.toString();
         }
     }
+
     final HttpClient http;
     final String base;
     final String basePath;
@@ -62,11 +81,18 @@ final class Transport {
     final String userAgent;
     OAuth oauth;
 
-    Transport(HttpClient http, String base, Duration requestTimeout, int maxRetries, Duration maxBackoff,
-              Wps2RequestSigner signer, String userAgent) {
+    Transport(
+            HttpClient http,
+            String base,
+            Duration requestTimeout,
+            int maxRetries,
+            Duration maxBackoff,
+            Wps2RequestSigner signer,
+            String userAgent) {
         this.http = http;
         this.base = base;
-        this.basePath = URI.create(base).getRawPath() == null ? "" : URI.create(base).getRawPath();
+        this.basePath =
+                URI.create(base).getRawPath() == null ? "" : URI.create(base).getRawPath();
         this.requestTimeout = requestTimeout;
         this.maxRetries = maxRetries;
         this.maxBackoff = maxBackoff;
@@ -98,7 +124,8 @@ final class Transport {
     }
 
     private static YundocClientException unexpected(ApiRequest r, IllegalArgumentException e) {
-        return new YundocClientException("unexpected data in the answer to " + r.method + " " + r.path + ": " + e.getMessage(), e);
+        return new YundocClientException(
+                "unexpected data in the answer to " + r.method + " " + r.path + ": " + e.getMessage(), e);
     }
 
     /** Sends the request; returns the whole envelope of a success. */
@@ -115,11 +142,12 @@ final class Transport {
                         oauth.refreshIfExpiring();
                     }
                     tokenUsed = oauth.currentAccessToken();
-                    tokenParam = new String[]{"access_token", tokenUsed};
+                    tokenParam = new String[] {"access_token", tokenUsed};
                 }
                 String qs = r.queryString(tokenParam);
                 String target = basePath + r.path + (qs.isEmpty() ? "" : "?" + qs);
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + r.path + (qs.isEmpty() ? "" : "?" + qs)))
+                HttpRequest.Builder b = HttpRequest.newBuilder(
+                                URI.create(base + r.path + (qs.isEmpty() ? "" : "?" + qs)))
                         .timeout(requestTimeout)
                         .header("User-Agent", userAgent)
                         .header("Accept", "application/json")
@@ -128,8 +156,9 @@ final class Transport {
                     if (signer == null) {
                         throw new IllegalStateException("app-space calls need appId and appKey on the client builder");
                     }
-                    for (Map.Entry<String, String> h : signer.headers(r.method, target, r.body == null ? null : r.bodyMd5,
-                            r.contentType).entrySet()) {
+                    for (Map.Entry<String, String> h : signer.headers(
+                                    r.method, target, r.body == null ? null : r.bodyMd5, r.contentType)
+                            .entrySet()) {
                         b.header(h.getKey(), h.getValue());
                     }
                 } else if (r.body != null) {
@@ -137,7 +166,8 @@ final class Transport {
                 }
                 res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                if (attempt < maxRetries && (r.idempotent || e instanceof ConnectException)
+                if (attempt < maxRetries
+                        && (r.idempotent || e instanceof ConnectException)
                         && !(e instanceof HttpTimeoutException && !r.idempotent)) {
                     sleep(backoff(attempt++));
                     continue;
@@ -200,7 +230,9 @@ final class Transport {
     }
 
     static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static JsonNode parse(HttpResponse<byte[]> res, ApiRequest r) {
@@ -222,26 +254,36 @@ final class Transport {
 
     static YundocException error(JsonNode env, HttpResponse<?> res) {
         String name = env.path("msg").asText(env.path("result").asText(""));
-        return new YundocException(env.path("code").asInt(), name, env.path("hint").asText(""), res.statusCode(),
-                res.headers().firstValue("X-Request-Id").orElse(null), retryAfter(res.headers()));
+        return new YundocException(
+                env.path("code").asInt(),
+                name,
+                env.path("hint").asText(""),
+                res.statusCode(),
+                res.headers().firstValue("X-Request-Id").orElse(null),
+                retryAfter(res.headers()));
     }
 
     static Duration retryAfter(HttpHeaders h) {
         // delay-seconds or an HTTP-date (RFC 9110 §10.2.3)
-        return h.firstValue("Retry-After").map(v -> {
-            try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
-            } catch (NumberFormatException e) {
-                return io.yundoc.protocol.HttpDates.parse(v.trim())
-                        .map(at -> {
-                            Duration d = Duration.between(java.time.Instant.now(), at);
-                            return d.isNegative() ? Duration.ZERO : d;
-                        }).orElse(null);
-            }
-        }).orElse(null);
+        return h.firstValue("Retry-After")
+                .map(v -> {
+                    try {
+                        return Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
+                    } catch (NumberFormatException e) {
+                        return HttpDates.parse(v.trim())
+                                .map(at -> {
+                                    Duration d = Duration.between(Instant.now(), at);
+                                    return d.isNegative() ? Duration.ZERO : d;
+                                })
+                                .orElse(null);
+                    }
+                })
+                .orElse(null);
     }
 
     private static String requestIdSuffix(HttpHeaders h) {
-        return h.firstValue("X-Request-Id").map(id -> " (request id " + id + ")").orElse("");
+        return h.firstValue("X-Request-Id")
+                .map(id -> " (request id " + id + ")")
+                .orElse("");
     }
 }

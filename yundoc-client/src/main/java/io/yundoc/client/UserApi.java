@@ -10,7 +10,8 @@ public final class UserApi {
 
     /** {@code GET /user/basic}: the user's ids as this app sees them, nickname and avatar. */
     public Models.UserInfo basic() {
-        return t.call(new ApiRequest("GET", "/api/v1/openapi/user/basic", ApiRequest.Auth.TOKEN), Models.UserInfo.class);
+        return t.call(
+                new ApiRequest("GET", "/api/v1/openapi/user/basic", ApiRequest.Auth.TOKEN), Models.UserInfo.class);
     }
 
     /** {@code POST /user/edit_token}: a fresh edit token. */
@@ -25,7 +26,10 @@ public final class UserApi {
      */
     public Models.EditToken editToken(String current) {
         ApiRequest r = new ApiRequest("POST", "/api/v1/openapi/user/edit_token", ApiRequest.Auth.TOKEN)
-                .json(YundocClient.bytes(current == null ? YundocClient.object() : YundocClient.object().put("token", current)));
+                .json(YundocClient.bytes(
+                        current == null
+                                ? YundocClient.object()
+                                : YundocClient.object().put("token", current)));
         return t.call(r, Models.EditToken.class);
     }
 }

@@ -1,6 +1,8 @@
 package io.yundoc.client;
 
+import io.yundoc.protocol.Hex;
 import io.yundoc.protocol.Wps2Signer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,8 +21,9 @@ import java.util.Map;
  * the same second would carry identical headers, so the signer waits for the next second instead.
  */
 final class Wps2RequestSigner {
-    private static final DateTimeFormatter RFC1123 =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC1123 = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
     private final String appId;
     private final String appKey;
     private final Clock clock;
@@ -39,8 +42,7 @@ final class Wps2RequestSigner {
 
     /** The four headers for one attempt; call again for each retry so the Date is fresh. */
     Map<String, String> headers(String method, String pathAndQuery, String bodyMd5, String contentType) {
-        String md5 = bodyMd5 != null ? bodyMd5
-                : io.yundoc.protocol.Hex.md5(pathAndQuery.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String md5 = bodyMd5 != null ? bodyMd5 : Hex.md5(pathAndQuery.getBytes(StandardCharsets.UTF_8));
         String date = date(method + " " + pathAndQuery + " " + md5, !method.equals("GET") && !method.equals("HEAD"));
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Date", date);

@@ -43,9 +43,14 @@ public final class YundocClient implements AutoCloseable {
 
     private YundocClient(Builder b) {
         this.baseUrl = b.baseUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
-        Wps2RequestSigner signer = b.appId != null && b.appKey != null ? new Wps2RequestSigner(b.appId, b.appKey, b.clock) : null;
-        this.transport = new Transport(http, b.baseUrl, b.requestTimeout, b.maxRetries, b.maxBackoff, signer, b.userAgent);
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        Wps2RequestSigner signer =
+                b.appId != null && b.appKey != null ? new Wps2RequestSigner(b.appId, b.appKey, b.clock) : null;
+        this.transport =
+                new Transport(http, b.baseUrl, b.requestTimeout, b.maxRetries, b.maxBackoff, signer, b.userAgent);
         TokenStore store = b.tokenStore != null ? b.tokenStore : new InMemoryTokenStore();
         this.oauth = new OAuth(transport, b.baseUrl, b.appId, b.appKey, store, b.clock);
         transport.oauth = oauth;
@@ -159,8 +164,7 @@ public final class YundocClient implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private String userAgent = "yundoc-java/0.1.0";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The server's base URL.
@@ -169,7 +173,9 @@ public final class YundocClient implements AutoCloseable {
          */
         public Builder baseUrl(String v) {
             URI u = URI.create(Objects.requireNonNull(v, "baseUrl"));
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+            if (u.getScheme() == null
+                    || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                    || u.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL");
             }
             baseUrl = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
@@ -181,28 +187,40 @@ public final class YundocClient implements AutoCloseable {
          *
          * @param v the app id (OAuth and app space)
          */
-        public Builder appId(String v) { appId = v; return this; }
+        public Builder appId(String v) {
+            appId = v;
+            return this;
+        }
 
         /**
          * The app key.
          *
          * @param v the app key (OAuth and app space); never logged
          */
-        public Builder appKey(String v) { appKey = v; return this; }
+        public Builder appKey(String v) {
+            appKey = v;
+            return this;
+        }
 
         /**
          * The connect timeout.
          *
          * @param v TCP connect timeout (default 10 s)
          */
-        public Builder connectTimeout(Duration v) { connectTimeout = Objects.requireNonNull(v); return this; }
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * The response timeout.
          *
          * @param v time until the response headers arrive, per attempt (default 60 s)
          */
-        public Builder requestTimeout(Duration v) { requestTimeout = Objects.requireNonNull(v); return this; }
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * How often a failed call is retried.
@@ -223,35 +241,50 @@ public final class YundocClient implements AutoCloseable {
          *
          * @param v the longest single wait (default 20 s); a longer Retry-After fails at once instead
          */
-        public Builder maxBackoff(Duration v) { maxBackoff = Objects.requireNonNull(v); return this; }
+        public Builder maxBackoff(Duration v) {
+            maxBackoff = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * Where the user's tokens live.
          *
          * @param v where the user's tokens live (default: in memory)
          */
-        public Builder tokenStore(TokenStore v) { tokenStore = v; return this; }
+        public Builder tokenStore(TokenStore v) {
+            tokenStore = v;
+            return this;
+        }
 
         /**
          * A fixed access token instead of a token store.
          *
          * @param v a fixed access token (e.g. from {@code POST /admin/v1/tokens}); no refresh possible
          */
-        public Builder accessToken(String v) { tokenStore = new InMemoryTokenStore(Tokens.ofAccessToken(v)); return this; }
+        public Builder accessToken(String v) {
+            tokenStore = new InMemoryTokenStore(Tokens.ofAccessToken(v));
+            return this;
+        }
 
         /**
          * The clock.
          *
          * @param v the clock for WPS-2 {@code Date} headers and token expiry (default: system UTC)
          */
-        public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
+        public Builder clock(Clock v) {
+            clock = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * The User-Agent.
          *
          * @param v the {@code User-Agent} header
          */
-        public Builder userAgent(String v) { userAgent = Objects.requireNonNull(v); return this; }
+        public Builder userAgent(String v) {
+            userAgent = Objects.requireNonNull(v);
+            return this;
+        }
 
         /** The client. */
         public YundocClient build() {

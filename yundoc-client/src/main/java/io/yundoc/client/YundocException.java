@@ -36,22 +36,34 @@ public class YundocException extends RuntimeException {
     }
 
     /** The KDocs error code (api.md §2), e.g. 20007 for an invalid access token. */
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
     /** The error name, e.g. {@code AccessTokenInvalid}. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** The server's human-readable detail; never parse it. */
-    public String hint() { return hint; }
+    public String hint() {
+        return hint;
+    }
 
     /** The HTTP status code of the answer. */
-    public int httpStatus() { return httpStatus; }
+    public int httpStatus() {
+        return httpStatus;
+    }
 
     /** The request id the server logged this call under, for support requests. */
-    public Optional<String> requestId() { return Optional.ofNullable(requestId); }
+    public Optional<String> requestId() {
+        return Optional.ofNullable(requestId);
+    }
 
     /** How long the server asked the client to wait (30002, 30010, 40008), if it said. */
-    public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
 
     /** True for the codes that mean the caller's credentials are bad: token, code, app key or signature. */
     public boolean isAuthError() {

@@ -6,8 +6,10 @@ import io.yundoc.server.web.OpsRoutes;
 import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -28,7 +30,7 @@ class GeneratedClientCompilesTest {
         Path work = Path.of("target", "generated-client");
         if (Files.exists(work)) { // the generator never deletes: files of an earlier document would be compiled too
             try (Stream<Path> old = Files.walk(work)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(work);
@@ -55,30 +57,52 @@ class GeneratedClientCompilesTest {
 
         List<File> sources;
         try (Stream<Path> s = Files.walk(out.resolve("src/main/java"))) {
-            sources = s.filter(p -> p.toString().endsWith(".java")).map(Path::toFile).toList();
+            sources = s.filter(p -> p.toString().endsWith(".java"))
+                    .map(Path::toFile)
+                    .toList();
         }
         assertThat(sources).as("generated Java sources").hasSizeGreaterThan(5);
-        String apis = String.join("\n", sources.stream().filter(f -> f.getPath().contains("/api/")).map(f -> {
-            try {
-                return Files.readString(f.toPath());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList());
+        String apis = String.join(
+                "\n",
+                sources.stream()
+                        .filter(f -> f.getPath().contains("/api/"))
+                        .map(f -> {
+                            try {
+                                return Files.readString(f.toPath());
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        })
+                        .toList());
         assertThat(apis).contains("appspaceFileInfo(", "personalDownload(", "personalGetLink(");
 
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Path classes = Files.createDirectories(work.resolve("classes"));
         StringWriter diagnostics = new StringWriter();
         try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
-            boolean ok = javac.getTask(diagnostics, fm, null,
-                    List.of("--release", "17", "-proc:none", "-nowarn", "-encoding", "UTF-8",
-                            "-classpath", System.getProperty("java.class.path"), "-d", classes.toString()),
-                    null, fm.getJavaFileObjectsFromFiles(sources)).call();
+            boolean ok = javac.getTask(
+                            diagnostics,
+                            fm,
+                            null,
+                            List.of(
+                                    "--release",
+                                    "17",
+                                    "-proc:none",
+                                    "-nowarn",
+                                    "-encoding",
+                                    "UTF-8",
+                                    "-classpath",
+                                    System.getProperty("java.class.path"),
+                                    "-d",
+                                    classes.toString()),
+                            null,
+                            fm.getJavaFileObjectsFromFiles(sources))
+                    .call();
             assertThat(ok).as("javac on the generated client:\n" + diagnostics).isTrue();
         }
         try (Stream<Path> s = Files.walk(classes)) {
-            assertThat(s.anyMatch(p -> p.toString().endsWith("ApiClient.class"))).isTrue();
+            assertThat(s.anyMatch(p -> p.toString().endsWith("ApiClient.class")))
+                    .isTrue();
         }
     }
 }

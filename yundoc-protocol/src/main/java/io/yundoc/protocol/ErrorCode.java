@@ -43,12 +43,18 @@ public enum ErrorCode {
         this.httpStatus = httpStatus;
     }
 
-    public int code() { return code; }
+    public int code() {
+        return code;
+    }
 
     /** The name clients see in {@code msg} and {@code result}. */
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
-    public int httpStatus() { return httpStatus; }
+    public int httpStatus() {
+        return httpStatus;
+    }
 
     public static ErrorCode of(int code) {
         for (ErrorCode c : values()) {

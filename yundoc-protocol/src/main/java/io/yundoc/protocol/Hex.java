@@ -9,11 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Hex {
     private static final HexFormat HEX = HexFormat.of();
 
-    private static final ConcurrentHashMap<String, MessageDigest> PROTOTYPES =
-            new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, MessageDigest> PROTOTYPES = new ConcurrentHashMap<>();
 
-    private Hex() {
-    }
+    private Hex() {}
 
     public static String of(byte[] bytes) {
         return HEX.formatHex(bytes);

@@ -15,19 +15,21 @@ import java.util.regex.Pattern;
  * GMT/UTC/UT/Z or a numeric offset, a one-digit day, a wrong or missing weekday, RFC 850 and asctime.
  */
 public final class HttpDates {
-    private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    private static final String[] MONTHS = {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
+    };
     // [weekday,] d Mon yyyy hh:mm:ss zone
     private static final Pattern RFC1123 = Pattern.compile(
             "^(?:[A-Za-z]{3,9},?\\s+)?(\\d{1,2})[\\s-]+([A-Za-z]{3})[\\s-]+(\\d{2}|\\d{4})\\s+(\\d{1,2}):(\\d{2}):(\\d{2})\\s*(GMT|UTC|UT|Z|[+-]\\d{4})?$",
             Pattern.CASE_INSENSITIVE);
     // asctime: Sun Nov  6 08:49:37 1994
-    private static final Pattern ASCTIME = Pattern.compile(
-            "^[A-Za-z]{3}\\s+([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d{2}):(\\d{2})\\s+(\\d{4})$");
-    private static final DateTimeFormatter RFC1123_OUT =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final Pattern ASCTIME =
+            Pattern.compile("^[A-Za-z]{3}\\s+([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}):(\\d{2}):(\\d{2})\\s+(\\d{4})$");
+    private static final DateTimeFormatter RFC1123_OUT = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
-    private HttpDates() {
-    }
+    private HttpDates() {}
 
     /** Formats an instant as an RFC 1123 date, the form clients should send. */
     public static String format(Instant instant) {
@@ -63,11 +65,25 @@ public final class HttpDates {
                     }
                     offsetSeconds = (hh * 3600 + mm * 60) * (zone.charAt(0) == '-' ? -1 : 1);
                 }
-                return build(year, m.group(2), Integer.parseInt(m.group(1)), m.group(4), m.group(5), m.group(6), offsetSeconds);
+                return build(
+                        year,
+                        m.group(2),
+                        Integer.parseInt(m.group(1)),
+                        m.group(4),
+                        m.group(5),
+                        m.group(6),
+                        offsetSeconds);
             }
             m = ASCTIME.matcher(v);
             if (m.matches()) {
-                return build(Integer.parseInt(m.group(6)), m.group(1), Integer.parseInt(m.group(2)), m.group(3), m.group(4), m.group(5), 0);
+                return build(
+                        Integer.parseInt(m.group(6)),
+                        m.group(1),
+                        Integer.parseInt(m.group(2)),
+                        m.group(3),
+                        m.group(4),
+                        m.group(5),
+                        0);
             }
         } catch (DateTimeException | NumberFormatException e) {
             return Optional.empty();
@@ -80,8 +96,15 @@ public final class HttpDates {
      * signed request carries one; null hands anything else to the lenient parser.
      */
     private static Optional<Instant> imfFixdate(String v) {
-        if (v.length() != 29 || v.charAt(3) != ',' || v.charAt(4) != ' ' || v.charAt(7) != ' ' || v.charAt(11) != ' '
-                || v.charAt(16) != ' ' || v.charAt(19) != ':' || v.charAt(22) != ':' || v.charAt(25) != ' '
+        if (v.length() != 29
+                || v.charAt(3) != ','
+                || v.charAt(4) != ' '
+                || v.charAt(7) != ' '
+                || v.charAt(11) != ' '
+                || v.charAt(16) != ' '
+                || v.charAt(19) != ':'
+                || v.charAt(22) != ':'
+                || v.charAt(25) != ' '
                 || !v.endsWith("GMT")) {
             return null;
         }
@@ -95,7 +118,8 @@ public final class HttpDates {
             return null;
         }
         try {
-            return Optional.of(LocalDateTime.of(year, month + 1, day, hour, minute, second).toInstant(ZoneOffset.UTC));
+            return Optional.of(
+                    LocalDateTime.of(year, month + 1, day, hour, minute, second).toInstant(ZoneOffset.UTC));
         } catch (DateTimeException e) {
             return Optional.empty();
         }
@@ -113,12 +137,14 @@ public final class HttpDates {
         return n;
     }
 
-    private static Optional<Instant> build(int year, String mon, int day, String h, String mi, String s, int offsetSeconds) {
+    private static Optional<Instant> build(
+            int year, String mon, int day, String h, String mi, String s, int offsetSeconds) {
         int month = monthIndex(mon);
         if (month < 0) {
             return Optional.empty();
         }
-        LocalDateTime t = LocalDateTime.of(year, month + 1, day, Integer.parseInt(h), Integer.parseInt(mi), Integer.parseInt(s));
+        LocalDateTime t =
+                LocalDateTime.of(year, month + 1, day, Integer.parseInt(h), Integer.parseInt(mi), Integer.parseInt(s));
         return Optional.of(t.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)));
     }
 

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public final class Ids {
     /** What every accepted file id, and any other id in a path, must look like (api.md §1.3). */
     public static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
     private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -26,11 +26,17 @@ public enum Scope {
         this.displayEn = displayEn;
     }
 
-    public String wireName() { return wireName; }
+    public String wireName() {
+        return wireName;
+    }
 
-    public String displayZh() { return displayZh; }
+    public String displayZh() {
+        return displayZh;
+    }
 
-    public String displayEn() { return displayEn; }
+    public String displayEn() {
+        return displayEn;
+    }
 
     public static Optional<Scope> parse(String name) {
         for (Scope s : values()) {

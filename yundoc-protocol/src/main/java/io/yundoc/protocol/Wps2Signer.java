@@ -11,8 +11,7 @@ public final class Wps2Signer {
     /** md5 of the empty string: the Content-Md5 of a request without a body, as the KDocs examples send it. */
     public static final String EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
 
-    private Wps2Signer() {
-    }
+    private Wps2Signer() {}
 
     /** The 40 lowercase hex characters of the signature. */
     public static String signature(String appKey, String contentMd5, String contentType, String date) {
@@ -21,7 +20,8 @@ public final class Wps2Signer {
     }
 
     /** The whole {@code Authorization} header value. */
-    public static String authorization(String appId, String appKey, String contentMd5, String contentType, String date) {
+    public static String authorization(
+            String appId, String appKey, String contentMd5, String contentType, String date) {
         return PREFIX + appId + ":" + signature(appKey, contentMd5, contentType, date);
     }
 

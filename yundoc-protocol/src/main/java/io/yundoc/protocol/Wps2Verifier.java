@@ -28,8 +28,7 @@ public final class Wps2Verifier {
     public static final String HINT_MD5 = "content md5 not match";
 
     /** What the verifier needs of one app: its valid keys (more than one during a key rotation) and whether it is disabled. */
-    public record AppKeys(List<String> keys, boolean disabled) {
-    }
+    public record AppKeys(List<String> keys, boolean disabled) {}
 
     @FunctionalInterface
     public interface KeyLookup {
@@ -48,9 +47,15 @@ public final class Wps2Verifier {
      * @param bodyEmpty     whether the request has no body bytes
      * @param pathPrefix    the public base URL's path prefix ("" when none), tried for step 7 behind a path-stripping proxy
      */
-    public record SignedRequest(String method, String rawTarget, String authorization, String date, String contentMd5,
-                                String contentType, boolean bodyEmpty, String pathPrefix) {
-    }
+    public record SignedRequest(
+            String method,
+            String rawTarget,
+            String authorization,
+            String date,
+            String contentMd5,
+            String contentType,
+            boolean bodyEmpty,
+            String pathPrefix) {}
 
     /** Why a WPS-2 request is refused (api.md §3.4): the error code and hint on the wire, and a metric label. */
     public enum Reason {
@@ -244,7 +249,8 @@ public final class Wps2Verifier {
         List<String> inputs = emptyBodyInputs(rawTarget, pathPrefix);
         for (int i = 1; i < inputs.size(); i++) {
             String input = inputs.get(i);
-            if (!input.equals(inputs.get(i - 1)) && Hex.md5(input.getBytes(StandardCharsets.UTF_8)).equals(sent)) {
+            if (!input.equals(inputs.get(i - 1))
+                    && Hex.md5(input.getBytes(StandardCharsets.UTF_8)).equals(sent)) {
                 return true;
             }
         }
@@ -252,7 +258,8 @@ public final class Wps2Verifier {
     }
 
     private static boolean sameHex(String expectedLower, String sentLower) {
-        return MessageDigest.isEqual(expectedLower.getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                expectedLower.getBytes(StandardCharsets.US_ASCII),
                 sentLower.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 

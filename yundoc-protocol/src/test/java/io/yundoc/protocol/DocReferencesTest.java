@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,19 +27,36 @@ import org.junit.jupiter.api.Test;
  * nothing else.
  */
 class DocReferencesTest {
-    private static final Pattern SECTION = Pattern.compile(
-            "\\b(api|api-families|design|architecture)\\.md\\s?§\\s?(F?\\d+(?:\\.\\d+)*)");
-    private static final Pattern QUOTED = Pattern.compile("\\b(api|api-families|design|architecture)\\.md:?\\s\"([^\"]+)\"");
+    private static final Pattern SECTION =
+            Pattern.compile("\\b(api|api-families|design|architecture)\\.md\\s?§\\s?(F?\\d+(?:\\.\\d+)*)");
+    private static final Pattern QUOTED =
+            Pattern.compile("\\b(api|api-families|design|architecture)\\.md:?\\s\"([^\"]+)\"");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
-    private static final Set<String> TEXT = Set.of("java", "md", "sh", "json", "sql", "lua", "properties", "xml",
-            "yaml", "yml", "conf", "html", "txt", "jte", "run");
+    private static final Set<String> TEXT = Set.of(
+            "java",
+            "md",
+            "sh",
+            "json",
+            "sql",
+            "lua",
+            "properties",
+            "xml",
+            "yaml",
+            "yml",
+            "conf",
+            "html",
+            "txt",
+            "jte",
+            "run");
     private static Path root;
     private static final Map<String, List<String>> HEADINGS = new HashMap<>();
 
     @BeforeAll
     static void load() throws IOException {
         root = Path.of("").toAbsolutePath().getParent();
-        assertThat(root.resolve("docs/api.md")).as("docs/api.md in the repository").exists();
+        assertThat(root.resolve("docs/api.md"))
+                .as("docs/api.md in the repository")
+                .exists();
         for (String doc : List.of("api", "api-families", "design", "architecture")) {
             List<String> heads = new ArrayList<>();
             for (String line : Files.readAllLines(root.resolve("docs/" + doc + ".md"))) {
@@ -58,14 +75,19 @@ class DocReferencesTest {
             return s.filter(Files::isRegularFile)
                     .filter(p -> {
                         String rel = root.relativize(p).toString();
-                        return !rel.startsWith(".git") && !rel.contains("/target/") && !rel.startsWith("target/")
-                                && !rel.contains("node_modules") && !rel.startsWith("bench/out")
-                                && !rel.contains("yundoc-data") && !rel.startsWith("docs/seeds/");
+                        return !rel.startsWith(".git")
+                                && !rel.contains("/target/")
+                                && !rel.startsWith("target/")
+                                && !rel.contains("node_modules")
+                                && !rel.startsWith("bench/out")
+                                && !rel.contains("yundoc-data")
+                                && !rel.startsWith("docs/seeds/");
                     })
                     .filter(p -> {
                         String n = p.getFileName().toString();
                         int dot = n.lastIndexOf('.');
-                        return dot < 0 ? p.getParent().getFileName().toString().equals("bin")
+                        return dot < 0
+                                ? p.getParent().getFileName().toString().equals("bin")
                                 : TEXT.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
                     })
                     .toList();
@@ -83,8 +105,8 @@ class DocReferencesTest {
     }
 
     static boolean hasSection(String doc, String section) {
-        return HEADINGS.get(doc).stream().anyMatch(h -> h.equals(section) || h.startsWith(section + " ")
-                || h.startsWith(section + ". "));
+        return HEADINGS.get(doc).stream()
+                .anyMatch(h -> h.equals(section) || h.startsWith(section + " ") || h.startsWith(section + ". "));
     }
 
     @Test
@@ -104,7 +126,8 @@ class DocReferencesTest {
             while (q.find()) {
                 cited++;
                 String want = q.group(2).toLowerCase(Locale.ROOT);
-                if (HEADINGS.get(q.group(1)).stream().noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith(want))) {
+                if (HEADINGS.get(q.group(1)).stream()
+                        .noneMatch(h -> h.toLowerCase(Locale.ROOT).startsWith(want))) {
                     missing.add(root.relativize(p) + ": " + q.group());
                 }
             }
@@ -136,7 +159,9 @@ class DocReferencesTest {
                 }
             }
         }
-        assertThat(broken).as("relative links to files that are not in the repository").isEmpty();
+        assertThat(broken)
+                .as("relative links to files that are not in the repository")
+                .isEmpty();
     }
 
     @Test

@@ -60,9 +60,9 @@ class ErrorCodeTest {
 
     @Test
     void enumHasExactlyTheTableCodes() {
-        Set<Integer> table = Set.of(10001, 10002, 10003, 20001, 20002, 20003, 20004, 20005, 20006, 20007,
-                30001, 30002, 30003, 30004, 30005, 30006, 30007, 30008, 30009, 30010, 30011, 30012, 30014, 30015,
-                30016, 40001, 40008);
+        Set<Integer> table = Set.of(
+                10001, 10002, 10003, 20001, 20002, 20003, 20004, 20005, 20006, 20007, 30001, 30002, 30003, 30004, 30005,
+                30006, 30007, 30008, 30009, 30010, 30011, 30012, 30014, 30015, 30016, 40001, 40008);
         assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet()))
                 .isEqualTo(table);
         assertThat(ErrorCode.values()).hasSize(table.size());
@@ -70,9 +70,15 @@ class ErrorCodeTest {
 
     @Test
     void codesAndNamesAreUnique() {
-        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::code).distinct().count())
+        assertThat(Arrays.stream(ErrorCode.values())
+                        .map(ErrorCode::code)
+                        .distinct()
+                        .count())
                 .isEqualTo(ErrorCode.values().length);
-        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::wireName).distinct().count())
+        assertThat(Arrays.stream(ErrorCode.values())
+                        .map(ErrorCode::wireName)
+                        .distinct()
+                        .count())
                 .isEqualTo(ErrorCode.values().length);
     }
 

@@ -30,13 +30,16 @@ class HexTest {
         assertThat(Hex.md5(ascii("abc"))).isEqualTo("900150983cd24fb0d6963f7d28e17f72");
         assertThat(Hex.sha1(new byte[0])).isEqualTo("da39a3ee5e6b4b0d3255bfef95601890afd80709");
         assertThat(Hex.sha1(ascii("abc"))).isEqualTo("a9993e364706816aba3e25717850c26c9cd0d89d");
-        assertThat(Hex.sha256(new byte[0])).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        assertThat(Hex.sha256(ascii("abc"))).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(Hex.sha256(new byte[0]))
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(Hex.sha256(ascii("abc")))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     @Test
     void ofIsLowercase() {
-        assertThat(Hex.of(new byte[] {0x00, 0x0f, (byte) 0xab, (byte) 0xff, 0x10})).isEqualTo("000fabff10");
+        assertThat(Hex.of(new byte[] {0x00, 0x0f, (byte) 0xab, (byte) 0xff, 0x10}))
+                .isEqualTo("000fabff10");
         assertThat(Hex.of(new byte[0])).isEmpty();
     }
 
@@ -56,8 +59,10 @@ class HexTest {
     @MethodSource("cases")
     void digestsAreLowercaseHexOfTheRightLength(SeededCases.Case k) throws Exception {
         byte[] data = SeededCases.anyBytes(k.random());
-        assertThat(Hex.md5(data)).matches("[0-9a-f]{32}")
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data)));
+        assertThat(Hex.md5(data))
+                .matches("[0-9a-f]{32}")
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("MD5").digest(data)));
         assertThat(Hex.sha1(data)).matches("[0-9a-f]{40}");
         assertThat(Hex.sha256(data)).matches("[0-9a-f]{64}");
     }

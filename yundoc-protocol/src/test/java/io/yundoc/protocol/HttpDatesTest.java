@@ -19,6 +19,9 @@ class HttpDatesTest {
 
     private static final Instant T = Instant.parse("2013-01-23T06:43:08Z");
 
+    private static final long MIN_MILLIS = Instant.parse("1000-01-01T00:00:00Z").toEpochMilli();
+    private static final long MAX_MILLIS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             Wed, 23 Jan 2013 06:43:08 GMT     | 2013-01-23T06:43:08Z
@@ -62,7 +65,9 @@ class HttpDatesTest {
     @Test
     void wrongWeekdayIsIgnored() {
         for (String day : new String[] {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Xyz"}) {
-            assertThat(HttpDates.parse(day + ", 23 Jan 2013 06:43:08 GMT")).as(day).contains(T);
+            assertThat(HttpDates.parse(day + ", 23 Jan 2013 06:43:08 GMT"))
+                    .as(day)
+                    .contains(T);
         }
     }
 
@@ -71,41 +76,44 @@ class HttpDatesTest {
         String[] months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         for (int i = 0; i < months.length; i++) {
             Instant expected = Instant.parse(String.format("2013-%02d-05T06:43:08Z", i + 1));
-            assertThat(HttpDates.parse("Sat, 05 " + months[i] + " 2013 06:43:08 GMT")).as(months[i]).contains(expected);
+            assertThat(HttpDates.parse("Sat, 05 " + months[i] + " 2013 06:43:08 GMT"))
+                    .as(months[i])
+                    .contains(expected);
         }
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {
-            " ",
-            "\t\t",
-            "garbage",
-            "yesterday",
-            "2013-01-23T06:43:08Z",
-            "2013-01-23 06:43:08",
-            "1358923388",
-            "Wed, 23 Jan 2013",
-            "Wed, 23 Jan 2013 06:43 GMT",
-            "Wed, 32 Jan 2013 06:43:08 GMT",
-            "Wed, 00 Jan 2013 06:43:08 GMT",
-            "Wed, 30 Feb 2013 06:43:08 GMT",
-            "Wed, 23 Foo 2013 06:43:08 GMT",
-            "Wed, 23 January 2013 06:43:08 GMT",
-            "Wed, 23 Jan 2013 24:43:08 GMT",
-            "Wed, 23 Jan 2013 06:60:08 GMT",
-            "Wed, 23 Jan 2013 06:43:61 GMT",
-            "Wed, 23 Jan 2013 06:43:08 +1500",
-            "Wed, 23 Jan 2013 06:43:08 +0860",
-            "Wed, 23 Jan 2013 06:43:08 +08:00",
-            "Wed, 23 Jan 2013 06:43:08 PST",
-            "Wed, 23 Jan 2013 06:43:08 GMT garbage",
-            "Wed, 23 Jan 13013 06:43:08 GMT",
-            "Wed, 23 Jan 201 06:43:08 GMT",
-            "Wed, 123 Jan 2013 06:43:08 GMT",
-            "Wed Jan 23 06:43:08 13",
-            "Wed Foo 23 06:43:08 2013",
-    })
+    @ValueSource(
+            strings = {
+                " ",
+                "\t\t",
+                "garbage",
+                "yesterday",
+                "2013-01-23T06:43:08Z",
+                "2013-01-23 06:43:08",
+                "1358923388",
+                "Wed, 23 Jan 2013",
+                "Wed, 23 Jan 2013 06:43 GMT",
+                "Wed, 32 Jan 2013 06:43:08 GMT",
+                "Wed, 00 Jan 2013 06:43:08 GMT",
+                "Wed, 30 Feb 2013 06:43:08 GMT",
+                "Wed, 23 Foo 2013 06:43:08 GMT",
+                "Wed, 23 January 2013 06:43:08 GMT",
+                "Wed, 23 Jan 2013 24:43:08 GMT",
+                "Wed, 23 Jan 2013 06:60:08 GMT",
+                "Wed, 23 Jan 2013 06:43:61 GMT",
+                "Wed, 23 Jan 2013 06:43:08 +1500",
+                "Wed, 23 Jan 2013 06:43:08 +0860",
+                "Wed, 23 Jan 2013 06:43:08 +08:00",
+                "Wed, 23 Jan 2013 06:43:08 PST",
+                "Wed, 23 Jan 2013 06:43:08 GMT garbage",
+                "Wed, 23 Jan 13013 06:43:08 GMT",
+                "Wed, 23 Jan 201 06:43:08 GMT",
+                "Wed, 123 Jan 2013 06:43:08 GMT",
+                "Wed Jan 23 06:43:08 13",
+                "Wed Foo 23 06:43:08 2013",
+            })
     void rejectsGarbage(String value) {
         assertThat(HttpDates.parse(value)).isEmpty();
     }
@@ -116,8 +124,10 @@ class HttpDatesTest {
         assertThat(longWeekdayPadding.strip().length()).isGreaterThan(64);
         assertThat(HttpDates.parse(longWeekdayPadding)).isEmpty();
         assertThat(HttpDates.parse("x".repeat(100_000))).isEmpty();
-        assertThat(HttpDates.parse("Wed, 23 Jan 2013 06:43:08 GMT" + " +0000".repeat(20))).isEmpty();
-        assertThat(HttpDates.parse("9".repeat(10_000) + " Jan 2013 06:43:08 GMT")).isEmpty();
+        assertThat(HttpDates.parse("Wed, 23 Jan 2013 06:43:08 GMT" + " +0000".repeat(20)))
+                .isEmpty();
+        assertThat(HttpDates.parse("9".repeat(10_000) + " Jan 2013 06:43:08 GMT"))
+                .isEmpty();
     }
 
     @Test
@@ -137,7 +147,8 @@ class HttpDatesTest {
     void formatIsRfc1123WithGmt() {
         assertThat(HttpDates.format(T)).isEqualTo("Wed, 23 Jan 2013 06:43:08 GMT");
         assertThat(HttpDates.format(Instant.parse("2013-01-03T06:43:08Z"))).isEqualTo("Thu, 03 Jan 2013 06:43:08 GMT");
-        assertThat(HttpDates.format(Instant.parse("1994-11-06T08:49:37.999Z"))).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+        assertThat(HttpDates.format(Instant.parse("1994-11-06T08:49:37.999Z")))
+                .isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
         assertThat(HttpDates.format(Instant.EPOCH)).isEqualTo("Thu, 01 Jan 1970 00:00:00 GMT");
     }
 
@@ -150,16 +161,14 @@ class HttpDatesTest {
         return SeededCases.cases(1000);
     }
 
-    private static final long MIN_MILLIS = Instant.parse("1000-01-01T00:00:00Z").toEpochMilli();
-    private static final long MAX_MILLIS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void formatThenParseRoundTripsToTheSecond(SeededCases.Case k) {
         Instant t = Instant.ofEpochMilli(k.random().nextLong(MIN_MILLIS, MAX_MILLIS + 1));
         String formatted = HttpDates.format(t);
-        assertThat(formatted).matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} "
-                + "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+        assertThat(formatted)
+                .matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} "
+                        + "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
         assertThat(HttpDates.parse(formatted)).contains(t.truncatedTo(ChronoUnit.SECONDS));
     }
 

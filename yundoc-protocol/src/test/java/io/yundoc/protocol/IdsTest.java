@@ -61,7 +61,9 @@ class IdsTest {
         for (int i = 0; i < N; i++) {
             assertThat(secure.appId(LocalDate.of(2022, 1, 1))).matches("SX20220101[A-Z]{6}");
         }
-        assertThat(secure.appId(LocalDate.of(2025, 12, 9))).startsWith("SX20251209").hasSize(16);
+        assertThat(secure.appId(LocalDate.of(2025, 12, 9)))
+                .startsWith("SX20251209")
+                .hasSize(16);
     }
 
     @Test
@@ -171,9 +173,19 @@ class IdsTest {
     // ------------------------------------------------------------------ accepted ids
 
     @ParameterizedTest
-    @ValueSource(strings = {"t2v4Ga8ZUYKc12KGMdEQpBh", "777", "a", "_", "-", "cgvAMCMGhZaa",
-            "wfoKKYzWR2jyxMHCFVuBxXGszbfEtqUJ1pa5eD4tRLc", "ExchangeToken-abc", "A-b_C-9",
-            "0123456789012345678901234567890123456789012345678901234567890123"})
+    @ValueSource(
+            strings = {
+                "t2v4Ga8ZUYKc12KGMdEQpBh",
+                "777",
+                "a",
+                "_",
+                "-",
+                "cgvAMCMGhZaa",
+                "wfoKKYzWR2jyxMHCFVuBxXGszbfEtqUJ1pa5eD4tRLc",
+                "ExchangeToken-abc",
+                "A-b_C-9",
+                "0123456789012345678901234567890123456789012345678901234567890123"
+            })
     void acceptedIds(String id) {
         assertThat(Ids.accepted(id)).isTrue();
         assertThat(Ids.ACCEPTED.matcher(id).matches()).isTrue();
@@ -181,8 +193,24 @@ class IdsTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {" ", "a b", "a/b", "a.b", "..", "a%20b", "a+b", "a=b", "ä", "文档", "a\n", "\na", "a\u0000",
-            "t2v4Ga8ZUYKc12KGMdEQpBh ", "01234567890123456789012345678901234567890123456789012345678901234"})
+    @ValueSource(
+            strings = {
+                " ",
+                "a b",
+                "a/b",
+                "a.b",
+                "..",
+                "a%20b",
+                "a+b",
+                "a=b",
+                "ä",
+                "文档",
+                "a\n",
+                "\na",
+                "a\u0000",
+                "t2v4Ga8ZUYKc12KGMdEQpBh ",
+                "01234567890123456789012345678901234567890123456789012345678901234"
+            })
     void rejectedIds(String id) {
         assertThat(Ids.accepted(id)).isFalse();
     }

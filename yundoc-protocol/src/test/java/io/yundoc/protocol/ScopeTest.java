@@ -35,13 +35,16 @@ class ScopeTest {
         // the personal-links page prints 访问个人文档, a copy slip (api.md §1.6); every ksheet, dbt and webhook page
         // prints 编辑文档内容 (api-families.md §F0 (row 1)), which the consent page shows
         assertThat(Scope.parse("edit_personal_files")).contains(Scope.EDIT_PERSONAL_FILES);
-        assertThat(Scope.EDIT_PERSONAL_FILES.displayZh()).isEqualTo("编辑文档内容").isNotEqualTo(Scope.ACCESS_PERSONAL_FILES.displayZh());
+        assertThat(Scope.EDIT_PERSONAL_FILES.displayZh())
+                .isEqualTo("编辑文档内容")
+                .isNotEqualTo(Scope.ACCESS_PERSONAL_FILES.displayZh());
     }
 
     @Test
     void exactlyEightScopes() {
         assertThat(Scope.values()).hasSize(8);
-        assertThat(Arrays.stream(Scope.values()).map(Scope::wireName).distinct()).hasSize(8);
+        assertThat(Arrays.stream(Scope.values()).map(Scope::wireName).distinct())
+                .hasSize(8);
     }
 
     @ParameterizedTest
@@ -55,8 +58,16 @@ class ScopeTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {"USER_BASIC", "User_Basic", " user_basic", "user_basic ", "user", "admin",
-            "user_basic,access_personal_files"})
+    @ValueSource(
+            strings = {
+                "USER_BASIC",
+                "User_Basic",
+                " user_basic",
+                "user_basic ",
+                "user",
+                "admin",
+                "user_basic,access_personal_files"
+            })
     void parseRejectsUnknownNames(String name) {
         assertThat(Scope.parse(name)).isEmpty();
     }

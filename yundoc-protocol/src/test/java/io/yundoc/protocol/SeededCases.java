@@ -23,8 +23,7 @@ final class SeededCases {
     static final String SEED_PROPERTY = "yundoc.seed";
     static final long DEFAULT_SEED = 20_261_205L;
 
-    private SeededCases() {
-    }
+    private SeededCases() {}
 
     static long baseSeed() {
         return Long.getLong(SEED_PROPERTY, DEFAULT_SEED);
@@ -105,13 +104,14 @@ final class SeededCases {
         };
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
-            sb.append(switch (r.nextInt(5)) {
-                case 0 -> (char) r.nextInt(0x20, 0x7F);
-                case 1 -> (char) r.nextInt(0x00, 0x20);
-                case 2 -> (char) r.nextInt(0x80, 0x100);
-                case 3 -> (char) r.nextInt(0x4E00, 0xA000);
-                default -> (char) r.nextInt(0x10000);
-            });
+            sb.append(
+                    switch (r.nextInt(5)) {
+                        case 0 -> (char) r.nextInt(0x20, 0x7F);
+                        case 1 -> (char) r.nextInt(0x00, 0x20);
+                        case 2 -> (char) r.nextInt(0x80, 0x100);
+                        case 3 -> (char) r.nextInt(0x4E00, 0xA000);
+                        default -> (char) r.nextInt(0x10000);
+                    });
         }
         return sb.toString();
     }
@@ -143,9 +143,12 @@ final class SeededCases {
             if (failure instanceof TestAbortedException) {
                 throw failure;
             }
-            AssertionError withSeed = new AssertionError(context.getDisplayName() + " failed; replay with -Dtest="
-                    + context.getRequiredTestClass().getSimpleName() + "#" + context.getRequiredTestMethod().getName()
-                    + " -D" + SEED_PROPERTY + "=" + baseSeed() + "\n" + failure, failure);
+            AssertionError withSeed = new AssertionError(
+                    context.getDisplayName() + " failed; replay with -Dtest="
+                            + context.getRequiredTestClass().getSimpleName() + "#"
+                            + context.getRequiredTestMethod().getName()
+                            + " -D" + SEED_PROPERTY + "=" + baseSeed() + "\n" + failure,
+                    failure);
             throw withSeed;
         }
     }

@@ -23,9 +23,20 @@ class Wps2AuthorizationFormTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "WPS-2:", "WPS-2::" + SIG, "WPS-1:a:" + SIG, "WPS-2:a b:" + SIG, "WPS-2:a:b:" + SIG,
-            "WPS-2:a:" + SIG + "0", "WPS-2:a:g123456789abcdefABCDEF0123456789abcdef01", "WP\u017F-2:a:" + SIG, "Basic abc",
-            "WPS-2:a\t:" + SIG})
+    @ValueSource(
+            strings = {
+                "",
+                "WPS-2:",
+                "WPS-2::" + SIG,
+                "WPS-1:a:" + SIG,
+                "WPS-2:a b:" + SIG,
+                "WPS-2:a:b:" + SIG,
+                "WPS-2:a:" + SIG + "0",
+                "WPS-2:a:g123456789abcdefABCDEF0123456789abcdef01",
+                "WP\u017F-2:a:" + SIG,
+                "Basic abc",
+                "WPS-2:a\t:" + SIG
+            })
     void refusesEverythingElse(String auth) {
         assertThat(Wps2Verifier.authorizationSplit(auth)).isEqualTo(-1);
         assertThat(Wps2Verifier.AUTH.matcher(auth).matches()).isFalse();

@@ -4,8 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.assertj.core.api.Assertions;
 
 /**
  * Shared constants and a small request builder for the WPS-2 tests (api.md §3.4).
@@ -27,8 +30,7 @@ final class Wps2Fixture {
     static final String DISABLED_APP_ID = "SX20220101DISABL";
     static final String DISABLED_APP_KEY = "disabledAppKeyEXAMPLE0";
 
-    private Wps2Fixture() {
-    }
+    private Wps2Fixture() {}
 
     static Wps2Verifier verifier() {
         return new Wps2Verifier(WINDOW);
@@ -67,9 +69,9 @@ final class Wps2Fixture {
     }
 
     static void assertOk(Wps2Verifier.Result r, String appId) {
-        org.assertj.core.api.Assertions.assertThat(r.failure()).as("failure").isNull();
-        org.assertj.core.api.Assertions.assertThat(r.ok()).isTrue();
-        org.assertj.core.api.Assertions.assertThat(r.appId()).isEqualTo(appId);
+        Assertions.assertThat(r.failure()).as("failure").isNull();
+        Assertions.assertThat(r.ok()).isTrue();
+        Assertions.assertThat(r.appId()).isEqualTo(appId);
     }
 
     static void assertOk(Wps2Verifier.Result r) {
@@ -77,12 +79,12 @@ final class Wps2Fixture {
     }
 
     static void assertFails(Wps2Verifier.Result r, ErrorCode code, String hint) {
-        org.assertj.core.api.Assertions.assertThat(r.ok()).as("ok").isFalse();
-        org.assertj.core.api.Assertions.assertThat(r.appId()).isNull();
-        org.assertj.core.api.Assertions.assertThat(r.failure()).isNotNull();
-        org.assertj.core.api.Assertions.assertThat(r.failure().code()).isEqualTo(code);
+        Assertions.assertThat(r.ok()).as("ok").isFalse();
+        Assertions.assertThat(r.appId()).isNull();
+        Assertions.assertThat(r.failure()).isNotNull();
+        Assertions.assertThat(r.failure().code()).isEqualTo(code);
         if (hint != null) {
-            org.assertj.core.api.Assertions.assertThat(r.failure().hint()).isEqualTo(hint);
+            Assertions.assertThat(r.failure().hint()).isEqualTo(hint);
         }
     }
 
@@ -103,34 +105,101 @@ final class Wps2Fixture {
         String pathPrefix = "";
         /** Signed values when they differ from the headers; null means "as sent". */
         String signedDate;
+
         String signedMd5;
         String signedContentType;
         /** Transform of the 40-hex signature (e.g. uppercase). */
-        java.util.function.UnaryOperator<String> sigTransform = s -> s;
+        UnaryOperator<String> sigTransform = s -> s;
+
         String prefix = Wps2Signer.PREFIX;
         /** Overrides the whole Authorization header when set (null header is expressed by {@link #noAuthorization}). */
         String authorization;
+
         boolean noAuthorization;
 
-        Req method(String m) { this.method = m; return this; }
-        Req target(String t) { this.rawTarget = t; return this; }
-        Req appId(String a) { this.appId = a; return this; }
-        Req key(String k) { this.key = k; return this; }
-        Req date(String d) { this.date = d; return this; }
-        Req md5(String m) { this.contentMd5 = m; return this; }
-        Req contentType(String c) { this.contentType = c; return this; }
-        Req body(boolean nonEmpty) { this.bodyEmpty = !nonEmpty; return this; }
-        Req pathPrefix(String p) { this.pathPrefix = p; return this; }
-        Req signedDate(String d) { this.signedDate = d; return this; }
-        Req signedMd5(String m) { this.signedMd5 = m; return this; }
-        Req signedContentType(String c) { this.signedContentType = c; return this; }
-        Req upperHex() { this.sigTransform = s -> s.toUpperCase(java.util.Locale.ROOT); return this; }
-        Req prefix(String p) { this.prefix = p; return this; }
-        Req authorization(String a) { this.authorization = a; return this; }
-        Req noAuthorization() { this.noAuthorization = true; return this; }
+        Req method(String m) {
+            this.method = m;
+            return this;
+        }
+
+        Req target(String t) {
+            this.rawTarget = t;
+            return this;
+        }
+
+        Req appId(String a) {
+            this.appId = a;
+            return this;
+        }
+
+        Req key(String k) {
+            this.key = k;
+            return this;
+        }
+
+        Req date(String d) {
+            this.date = d;
+            return this;
+        }
+
+        Req md5(String m) {
+            this.contentMd5 = m;
+            return this;
+        }
+
+        Req contentType(String c) {
+            this.contentType = c;
+            return this;
+        }
+
+        Req body(boolean nonEmpty) {
+            this.bodyEmpty = !nonEmpty;
+            return this;
+        }
+
+        Req pathPrefix(String p) {
+            this.pathPrefix = p;
+            return this;
+        }
+
+        Req signedDate(String d) {
+            this.signedDate = d;
+            return this;
+        }
+
+        Req signedMd5(String m) {
+            this.signedMd5 = m;
+            return this;
+        }
+
+        Req signedContentType(String c) {
+            this.signedContentType = c;
+            return this;
+        }
+
+        Req upperHex() {
+            this.sigTransform = s -> s.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        Req prefix(String p) {
+            this.prefix = p;
+            return this;
+        }
+
+        Req authorization(String a) {
+            this.authorization = a;
+            return this;
+        }
+
+        Req noAuthorization() {
+            this.noAuthorization = true;
+            return this;
+        }
 
         String signature() {
-            return Wps2Signer.signature(key,
+            return Wps2Signer.signature(
+                    key,
                     signedMd5 != null ? signedMd5 : contentMd5,
                     signedContentType != null ? signedContentType : contentType,
                     signedDate != null ? signedDate : date);
@@ -147,8 +216,8 @@ final class Wps2Fixture {
         }
 
         Wps2Verifier.SignedRequest build() {
-            return new Wps2Verifier.SignedRequest(method, rawTarget, authorizationHeader(), date, contentMd5,
-                    contentType, bodyEmpty, pathPrefix);
+            return new Wps2Verifier.SignedRequest(
+                    method, rawTarget, authorizationHeader(), date, contentMd5, contentType, bodyEmpty, pathPrefix);
         }
 
         Wps2Verifier.Result verify() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,12 +38,23 @@ class Wps2PropertiesTest {
     private static final Wps2Verifier VERIFIER = new Wps2Verifier(WINDOW);
     /** 2001-01-01 .. 2068-12-31, so that the two-digit RFC 850 year maps back to the same century. */
     private static final long MIN_MILLIS = Instant.parse("2001-01-01T00:00:00Z").toEpochMilli();
+
     private static final long MAX_MILLIS = Instant.parse("2068-12-31T00:00:00Z").toEpochMilli();
 
     /** The date forms step 4 accepts; a client may send any of them, signed as sent. */
     enum DateForm {
-        RFC1123_GMT, RFC1123_UTC, RFC1123_UT, RFC1123_Z, OFFSET_PLUS_0800, OFFSET_MINUS_0130, ONE_DIGIT_DAY,
-        NO_WEEKDAY, WRONG_WEEKDAY, RFC850, ASCTIME, HTTP_DATES_FORMAT;
+        RFC1123_GMT,
+        RFC1123_UTC,
+        RFC1123_UT,
+        RFC1123_Z,
+        OFFSET_PLUS_0800,
+        OFFSET_MINUS_0130,
+        ONE_DIGIT_DAY,
+        NO_WEEKDAY,
+        WRONG_WEEKDAY,
+        RFC850,
+        ASCTIME,
+        HTTP_DATES_FORMAT;
 
         String render(Instant t) {
             return switch (this) {
@@ -54,8 +66,9 @@ class Wps2PropertiesTest {
                 case OFFSET_MINUS_0130 -> fmt("EEE, dd MMM yyyy HH:mm:ss xx", ZoneOffset.ofHoursMinutes(-1, -30), t);
                 case ONE_DIGIT_DAY -> fmt("EEE, d MMM yyyy HH:mm:ss 'GMT'", ZoneOffset.UTC, t);
                 case NO_WEEKDAY -> fmt("dd MMM yyyy HH:mm:ss 'GMT'", ZoneOffset.UTC, t);
-                case WRONG_WEEKDAY -> fmt("EEE", ZoneOffset.UTC, t.plus(Duration.ofDays(3)))
-                        + fmt(", dd MMM yyyy HH:mm:ss 'GMT'", ZoneOffset.UTC, t);
+                case WRONG_WEEKDAY ->
+                    fmt("EEE", ZoneOffset.UTC, t.plus(Duration.ofDays(3)))
+                            + fmt(", dd MMM yyyy HH:mm:ss 'GMT'", ZoneOffset.UTC, t);
                 case RFC850 -> fmt("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", ZoneOffset.UTC, t);
                 case ASCTIME -> fmt("EEE MMM ppd HH:mm:ss yyyy", ZoneOffset.UTC, t);
                 case HTTP_DATES_FORMAT -> HttpDates.format(t);
@@ -63,14 +76,25 @@ class Wps2PropertiesTest {
         }
 
         private static String fmt(String pattern, ZoneOffset zone, Instant t) {
-            return DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH).withZone(zone).format(t);
+            return DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH)
+                    .withZone(zone)
+                    .format(t);
         }
     }
 
     /** What the client signs and sends. */
     @SuppressWarnings("ArrayRecordComponent") // a generated input, never compared or hashed
-    record Client(String key, byte[] body, String contentType, String method, String target, Instant now,
-                  int skewSeconds, DateForm dateForm, int md5Choice, boolean upperMd5) {
+    record Client(
+            String key,
+            byte[] body,
+            String contentType,
+            String method,
+            String target,
+            Instant now,
+            int skewSeconds,
+            DateForm dateForm,
+            int md5Choice,
+            boolean upperMd5) {
 
         String date() {
             return dateForm.render(now.plusSeconds(skewSeconds));
@@ -102,8 +126,8 @@ class Wps2PropertiesTest {
         }
 
         Wps2Verifier.SignedRequest request(String authorization, String date, String contentMd5, String contentType) {
-            return new Wps2Verifier.SignedRequest(method, target, authorization, date, contentMd5, contentType,
-                    bodyEmpty(), "");
+            return new Wps2Verifier.SignedRequest(
+                    method, target, authorization, date, contentMd5, contentType, bodyEmpty(), "");
         }
 
         Wps2Verifier.SignedRequest asSent() {
@@ -121,8 +145,14 @@ class Wps2PropertiesTest {
         /** The whole check: headers, then step 6 for a non-empty body as received. */
         boolean accepted(Wps2Verifier.SignedRequest sent, byte[] receivedBody, String... serverKeys) {
             // whether the body is empty is a property of what arrived, not of what was signed
-            Wps2Verifier.SignedRequest r = new Wps2Verifier.SignedRequest(sent.method(), sent.rawTarget(),
-                    sent.authorization(), sent.date(), sent.contentMd5(), sent.contentType(), receivedBody.length == 0,
+            Wps2Verifier.SignedRequest r = new Wps2Verifier.SignedRequest(
+                    sent.method(),
+                    sent.rawTarget(),
+                    sent.authorization(),
+                    sent.date(),
+                    sent.contentMd5(),
+                    sent.contentType(),
+                    receivedBody.length == 0,
                     sent.pathPrefix());
             Wps2Verifier.Result res = verify(r, serverKeys);
             if (!res.ok()) {
@@ -165,11 +195,27 @@ class Wps2PropertiesTest {
 
     static String contentType(Random r) {
         return switch (r.nextInt(3)) {
-            case 0 -> oneOf(r, "", "application/json", "application/json;charset=utf-8",
-                    "application/json; charset=utf-8", "application/x-www-form-urlencoded", "text/plain",
-                    "multipart/form-data; boundary=yundoc-test-boundary", "application/octet-stream");
-            case 1 -> mediaToken(r) + "/" + mediaToken(r) + oneOf(r, "", ";charset=utf-8", "; charset=UTF-8",
-                    ";charset=gbk", "; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", "; boundary=yundoc-test-boundary");
+            case 0 ->
+                oneOf(
+                        r,
+                        "",
+                        "application/json",
+                        "application/json;charset=utf-8",
+                        "application/json; charset=utf-8",
+                        "application/x-www-form-urlencoded",
+                        "text/plain",
+                        "multipart/form-data; boundary=yundoc-test-boundary",
+                        "application/octet-stream");
+            case 1 ->
+                mediaToken(r) + "/" + mediaToken(r)
+                        + oneOf(
+                                r,
+                                "",
+                                ";charset=utf-8",
+                                "; charset=UTF-8",
+                                ";charset=gbk",
+                                "; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW",
+                                "; boundary=yundoc-test-boundary");
             default -> string(r, '!', '~', 1, 60);
         };
     }
@@ -190,8 +236,8 @@ class Wps2PropertiesTest {
         int segments = r.nextInt(1, 5);
         StringBuilder path = new StringBuilder("/api/v1/openapi/appspace");
         for (int i = 0; i < segments; i++) {
-            path.append('/').append(string(r,
-                    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-%.~", 1, 24));
+            path.append('/')
+                    .append(string(r, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-%.~", 1, 24));
         }
         return r.nextBoolean() ? path + "?" + string(r, "abcdefghijklmnopqrstuvwxyz=&%+2B", 0, 30) : path.toString();
     }
@@ -205,13 +251,31 @@ class Wps2PropertiesTest {
     }
 
     static Client client(Random r) {
-        return new Client(appKey(r), body(r), contentType(r), method(r), target(r), now(r), r.nextInt(-899, 900),
-                dateForm(r), r.nextInt(3), r.nextBoolean());
+        return new Client(
+                appKey(r),
+                body(r),
+                contentType(r),
+                method(r),
+                target(r),
+                now(r),
+                r.nextInt(-899, 900),
+                dateForm(r),
+                r.nextInt(3),
+                r.nextBoolean());
     }
 
     private static Client withMethod(Client c, String method) {
-        return new Client(c.key(), c.body(), c.contentType(), method, c.target(), c.now(), c.skewSeconds(),
-                c.dateForm(), c.md5Choice(), c.upperMd5());
+        return new Client(
+                c.key(),
+                c.body(),
+                c.contentType(),
+                method,
+                c.target(),
+                c.now(),
+                c.skewSeconds(),
+                c.dateForm(),
+                c.md5Choice(),
+                c.upperMd5());
     }
 
     // ---------------------------------------------------------------- a correct request verifies
@@ -237,8 +301,11 @@ class Wps2PropertiesTest {
         String sig = c.signature();
         String sent = upperHex ? sig.toUpperCase(Locale.ROOT) : sig.toLowerCase(Locale.ROOT);
         String ws = " ".repeat(pad);
-        Wps2Verifier.SignedRequest r = c.request(ws + prefix + APP_ID + ":" + sent + ws,
-                ws + c.date() + ws, ws + c.contentMd5() + ws, c.contentType().isEmpty() ? "" : ws + c.contentType() + ws);
+        Wps2Verifier.SignedRequest r = c.request(
+                ws + prefix + APP_ID + ":" + sent + ws,
+                ws + c.date() + ws,
+                ws + c.contentMd5() + ws,
+                c.contentType().isEmpty() ? "" : ws + c.contentType() + ws);
         assertThat(c.accepted(r, c.body(), c.key())).isTrue();
     }
 
@@ -247,16 +314,27 @@ class Wps2PropertiesTest {
     void charsetContentTypeIsSignedAsSent(SeededCases.Case k) {
         Random rnd = k.random();
         Client c = client(rnd);
-        String charsetParam = oneOf(rnd, ";charset=utf-8", ";charset=UTF-8", "; charset=utf-8", "; Charset=\"utf-8\"",
-                ";charset=gbk");
+        String charsetParam = oneOf(
+                rnd, ";charset=utf-8", ";charset=UTF-8", "; charset=utf-8", "; Charset=\"utf-8\"", ";charset=gbk");
         String ct = "application/json" + charsetParam;
-        Client withCharset = new Client(c.key(), c.body(), ct, c.method(), c.target(), c.now(), c.skewSeconds(),
-                c.dateForm(), c.md5Choice(), c.upperMd5());
-        assertThat(withCharset.accepted(withCharset.asSent(), c.body(), c.key())).isTrue();
+        Client withCharset = new Client(
+                c.key(),
+                c.body(),
+                ct,
+                c.method(),
+                c.target(),
+                c.now(),
+                c.skewSeconds(),
+                c.dateForm(),
+                c.md5Choice(),
+                c.upperMd5());
+        assertThat(withCharset.accepted(withCharset.asSent(), c.body(), c.key()))
+                .isTrue();
         // signing the type without its parameter does not verify a header that carries one
-        String sigWithoutCharset = Wps2Signer.signature(c.key(), withCharset.contentMd5(), "application/json", withCharset.date());
-        Wps2Verifier.SignedRequest stripped = withCharset.request("WPS-2:" + APP_ID + ":" + sigWithoutCharset,
-                withCharset.date(), withCharset.contentMd5(), ct);
+        String sigWithoutCharset =
+                Wps2Signer.signature(c.key(), withCharset.contentMd5(), "application/json", withCharset.date());
+        Wps2Verifier.SignedRequest stripped = withCharset.request(
+                "WPS-2:" + APP_ID + ":" + sigWithoutCharset, withCharset.date(), withCharset.contentMd5(), ct);
         assertSignatureFailure(withCharset.verify(stripped));
     }
 
@@ -267,10 +345,19 @@ class Wps2PropertiesTest {
         Client c = client(rnd);
         String header = contentType(rnd);
         boolean head = rnd.nextBoolean();
-        Client get = new Client(c.key(), c.body(), "", head ? "HEAD" : "GET", c.target(), c.now(), c.skewSeconds(),
-                c.dateForm(), c.md5Choice(), c.upperMd5());
-        Wps2Verifier.SignedRequest r = get.request("WPS-2:" + APP_ID + ":" + get.signature(), get.date(),
-                get.contentMd5(), header);
+        Client get = new Client(
+                c.key(),
+                c.body(),
+                "",
+                head ? "HEAD" : "GET",
+                c.target(),
+                c.now(),
+                c.skewSeconds(),
+                c.dateForm(),
+                c.md5Choice(),
+                c.upperMd5());
+        Wps2Verifier.SignedRequest r =
+                get.request("WPS-2:" + APP_ID + ":" + get.signature(), get.date(), get.contentMd5(), header);
         assertThat(get.accepted(r, c.body(), c.key())).isTrue();
     }
 
@@ -292,18 +379,19 @@ class Wps2PropertiesTest {
     void changingTheBodyFails(SeededCases.Case k) {
         Random rnd = k.random();
         Client c = client(rnd);
-        byte[] received = drawUntil(rnd, r -> mutation(r).apply(c.body()), b -> !java.util.Arrays.equals(b, c.body()));
+        byte[] received = drawUntil(rnd, r -> mutation(r).apply(c.body()), b -> !Arrays.equals(b, c.body()));
         // the headers are untouched, so the header stage may pass; step 6 (or step 7) must refuse
         assertThat(c.accepted(c.asSent(), received, c.key())).isFalse();
         if (!c.bodyEmpty() && received.length > 0) {
-            assertThat(Wps2Verifier.bodyMatches(c.contentMd5(), Hex.md5(received))).isFalse();
+            assertThat(Wps2Verifier.bodyMatches(c.contentMd5(), Hex.md5(received)))
+                    .isFalse();
         }
     }
 
     record Mutation(int kind, int position, byte value) {
         byte[] apply(byte[] body) {
             if (body.length == 0 || kind == 0) {
-                byte[] longer = java.util.Arrays.copyOf(body, body.length + 1);
+                byte[] longer = Arrays.copyOf(body, body.length + 1);
                 longer[body.length] = value;
                 return longer;
             }
@@ -335,7 +423,8 @@ class Wps2PropertiesTest {
         Random rnd = k.random();
         Client c = client(rnd);
         String sent = drawUntil(rnd, r -> md5Change(r).apply(c.contentMd5()), s -> !s.equals(c.contentMd5()));
-        Wps2Verifier.SignedRequest r = c.request("WPS-2:" + APP_ID + ":" + c.signature(), c.date(), sent, c.contentType());
+        Wps2Verifier.SignedRequest r =
+                c.request("WPS-2:" + APP_ID + ":" + c.signature(), c.date(), sent, c.contentType());
         assertSignatureFailure(c.verify(r));
         assertThat(c.accepted(r, c.body(), c.key())).isFalse();
     }
@@ -347,10 +436,11 @@ class Wps2PropertiesTest {
                 byte[] other = SeededCases.bytes(r, 0, 64);
                 yield s -> Hex.md5(other);
             }
-            case 1 -> s -> {
-                String upper = s.toUpperCase(Locale.ROOT);
-                return upper.equals(s) ? s.toLowerCase(Locale.ROOT) : upper;
-            };
+            case 1 ->
+                s -> {
+                    String upper = s.toUpperCase(Locale.ROOT);
+                    return upper.equals(s) ? s.toLowerCase(Locale.ROOT) : upper;
+                };
             case 2 -> s -> Wps2Signer.EMPTY_MD5;
             default -> s -> "";
         };
@@ -362,10 +452,13 @@ class Wps2PropertiesTest {
         Random rnd = k.random();
         Client c = client(rnd);
         String method = writeMethod(rnd);
-        String sentType = drawUntil(rnd, Wps2PropertiesTest::contentType, t -> !t.strip().equals(c.contentType().strip()));
+        String sentType = drawUntil(
+                rnd,
+                Wps2PropertiesTest::contentType,
+                t -> !t.strip().equals(c.contentType().strip()));
         Client post = withMethod(c, method);
-        Wps2Verifier.SignedRequest r = post.request("WPS-2:" + APP_ID + ":" + post.signature(), post.date(),
-                post.contentMd5(), sentType);
+        Wps2Verifier.SignedRequest r =
+                post.request("WPS-2:" + APP_ID + ":" + post.signature(), post.date(), post.contentMd5(), sentType);
         assertSignatureFailure(post.verify(r));
     }
 
@@ -373,12 +466,16 @@ class Wps2PropertiesTest {
     @MethodSource("cases")
     void changingANonEmptySignedContentTypeFailsForGetToo(SeededCases.Case k) {
         Random rnd = k.random();
-        Client c = drawUntil(rnd, Wps2PropertiesTest::client, cl -> !cl.contentType().isEmpty());
+        Client c = drawUntil(
+                rnd, Wps2PropertiesTest::client, cl -> !cl.contentType().isEmpty());
         boolean head = rnd.nextBoolean();
-        String sentType = drawUntil(rnd, Wps2PropertiesTest::contentType, t -> !t.strip().equals(c.contentType().strip()));
+        String sentType = drawUntil(
+                rnd,
+                Wps2PropertiesTest::contentType,
+                t -> !t.strip().equals(c.contentType().strip()));
         Client get = withMethod(c, head ? "HEAD" : "GET");
-        Wps2Verifier.SignedRequest r = get.request("WPS-2:" + APP_ID + ":" + get.signature(), get.date(),
-                get.contentMd5(), sentType);
+        Wps2Verifier.SignedRequest r =
+                get.request("WPS-2:" + APP_ID + ":" + get.signature(), get.date(), get.contentMd5(), sentType);
         assertSignatureFailure(get.verify(r));
     }
 
@@ -387,12 +484,12 @@ class Wps2PropertiesTest {
     void changingTheDateToAnotherValidDateFails(SeededCases.Case k) {
         Random rnd = k.random();
         Client c = client(rnd);
-        String sentDate = drawUntil(rnd, r -> dateForm(r).render(c.now().plusSeconds(r.nextInt(-899, 900))),
-                d -> !d.equals(c.date()));
+        String sentDate = drawUntil(
+                rnd, r -> dateForm(r).render(c.now().plusSeconds(r.nextInt(-899, 900))), d -> !d.equals(c.date()));
         // the new date is itself acceptable, so only the signature can refuse it
         assertThat(HttpDates.parse(sentDate)).isPresent();
-        Wps2Verifier.SignedRequest r = c.request("WPS-2:" + APP_ID + ":" + c.signature(), sentDate, c.contentMd5(),
-                c.contentType());
+        Wps2Verifier.SignedRequest r =
+                c.request("WPS-2:" + APP_ID + ":" + c.signature(), sentDate, c.contentMd5(), c.contentType());
         assertSignatureFailure(c.verify(r));
     }
 
@@ -425,8 +522,17 @@ class Wps2PropertiesTest {
         Random rnd = k.random();
         Client c = client(rnd);
         int skew = rnd.nextBoolean() ? rnd.nextInt(-86_400 * 30, -901) : rnd.nextInt(901, 86_400 * 30 + 1);
-        Client late = new Client(c.key(), c.body(), c.contentType(), c.method(), c.target(), c.now(), skew,
-                c.dateForm(), c.md5Choice(), c.upperMd5());
+        Client late = new Client(
+                c.key(),
+                c.body(),
+                c.contentType(),
+                c.method(),
+                c.target(),
+                c.now(),
+                skew,
+                c.dateForm(),
+                c.md5Choice(),
+                c.upperMd5());
         Wps2Verifier.Result r = late.verify(late.asSent());
         assertThat(r.ok()).isFalse();
         assertThat(r.failure().code()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
@@ -458,8 +564,15 @@ class Wps2PropertiesTest {
         Client c = drawUntil(rnd, Wps2PropertiesTest::client, cl -> !cl.bodyEmpty());
         String method = method(rnd);
         String target = target(rnd);
-        Wps2Verifier.SignedRequest moved = new Wps2Verifier.SignedRequest(method, target,
-                "WPS-2:" + APP_ID + ":" + c.signature(), c.date(), c.contentMd5(), c.contentType(), false, "");
+        Wps2Verifier.SignedRequest moved = new Wps2Verifier.SignedRequest(
+                method,
+                target,
+                "WPS-2:" + APP_ID + ":" + c.signature(),
+                c.date(),
+                c.contentMd5(),
+                c.contentType(),
+                false,
+                "");
         assertThat(c.accepted(moved, c.body(), c.key())).isTrue();
     }
 
@@ -473,6 +586,11 @@ class Wps2PropertiesTest {
                 .contains(Wps2Signer.EMPTY_MD5, utf8Md5(path), utf8Md5(target))
                 .allMatch(s -> s.matches("[0-9a-f]{32}"));
         assertThat(Wps2Verifier.emptyBodyCandidates(target, "/p"))
-                .contains(Wps2Signer.EMPTY_MD5, utf8Md5(path), utf8Md5(target), utf8Md5("/p" + path), utf8Md5("/p" + target));
+                .contains(
+                        Wps2Signer.EMPTY_MD5,
+                        utf8Md5(path),
+                        utf8Md5(target),
+                        utf8Md5("/p" + path),
+                        utf8Md5("/p" + target));
     }
 }

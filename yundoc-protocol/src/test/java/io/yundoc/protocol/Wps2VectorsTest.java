@@ -34,8 +34,15 @@ class Wps2VectorsTest {
      * @param rawTarget a request target chosen so that step 7 passes for empty-body rows
      */
     @SuppressWarnings("ArrayRecordComponent") // a row of the table, never compared or hashed
-    record Vector(int row, byte[] md5Input, String contentMd5, String contentType, String sha1,
-                  boolean bodyEmpty, String method, String rawTarget) {
+    record Vector(
+            int row,
+            byte[] md5Input,
+            String contentMd5,
+            String contentType,
+            String sha1,
+            boolean bodyEmpty,
+            String method,
+            String rawTarget) {
         @Override
         public String toString() {
             return "row " + row;
@@ -45,31 +52,102 @@ class Wps2VectorsTest {
     static List<Vector> vectors() {
         byte[] none = new byte[0];
         return List.of(
-                new Vector(1, none, "d41d8cd98f00b204e9800998ecf8427e", "application/json",
-                        "083500176fa3aab58ca2dc962978013b3ca2b6df", true, "GET", FILE_PATH),
-                new Vector(2, utf8("/api/files/123?filter=folder"), "aad6bbb329d5084cbd4ff0dadc9d2b54", "application/json",
-                        "b380351e6757ff0c6834acc98ae306b638bada01", true, "GET", "/api/files/123?filter=folder"),
-                new Vector(3, utf8(FILE_PATH), "ad0e9cbcf477f9a8597dc80eb4950080", "application/json",
-                        "58ef90406dac6175f99b7288a1500d49d49421ab", true, "GET", FILE_PATH),
-                new Vector(4, utf8(FILE_PATH), "ad0e9cbcf477f9a8597dc80eb4950080", "",
-                        "872cb00c241cd02757d1fdef3ba57abfb770acbe", true, "GET", FILE_PATH),
-                new Vector(5, utf8("{\"filename\":\"demo.docx\"}"), "39cbcc18cf9eef5dde3d46986d2625ce", "application/json",
-                        "24e8beddf750ec522e7276b5cd412fb3a16b0477", false, "POST", "/api/v1/openapi/appspace/files"),
-                new Vector(6, none, "d41d8cd98f00b204e9800998ecf8427e", "",
-                        "12a52d144f6f14be7223c153b7252efd3116a278", true, "GET", FILE_PATH),
-                new Vector(7, none, "D41D8CD98F00B204E9800998ECF8427E", "application/json",
-                        "5b368fc47b9414614d3931a8e0258e6553ebe8e6", true, "GET", FILE_PATH),
-                new Vector(8, none, "d41d8cd98f00b204e9800998ecf8427e", "application/json;charset=utf-8",
-                        "17e9a46576274955c6eedb831af13a74e6f083a1", true, "GET", FILE_PATH),
-                new Vector(9, utf8(VERSIONS_TARGET), "3ef4029e662b4df7e947b47910748de0", "application/json",
-                        "bf3874fd398650fb20256a1172b9d95570f16809", true, "GET", VERSIONS_TARGET),
-                new Vector(10, Wps2Fixture.row10Body(), "b19a99667a238a88570a1d1e56708090", MULTIPART,
-                        "beccd9d50727c54bf3d362318da614612cd1ab97", false, "POST", "/api/v1/openapi/appspace/file/upload"));
+                new Vector(
+                        1,
+                        none,
+                        "d41d8cd98f00b204e9800998ecf8427e",
+                        "application/json",
+                        "083500176fa3aab58ca2dc962978013b3ca2b6df",
+                        true,
+                        "GET",
+                        FILE_PATH),
+                new Vector(
+                        2,
+                        utf8("/api/files/123?filter=folder"),
+                        "aad6bbb329d5084cbd4ff0dadc9d2b54",
+                        "application/json",
+                        "b380351e6757ff0c6834acc98ae306b638bada01",
+                        true,
+                        "GET",
+                        "/api/files/123?filter=folder"),
+                new Vector(
+                        3,
+                        utf8(FILE_PATH),
+                        "ad0e9cbcf477f9a8597dc80eb4950080",
+                        "application/json",
+                        "58ef90406dac6175f99b7288a1500d49d49421ab",
+                        true,
+                        "GET",
+                        FILE_PATH),
+                new Vector(
+                        4,
+                        utf8(FILE_PATH),
+                        "ad0e9cbcf477f9a8597dc80eb4950080",
+                        "",
+                        "872cb00c241cd02757d1fdef3ba57abfb770acbe",
+                        true,
+                        "GET",
+                        FILE_PATH),
+                new Vector(
+                        5,
+                        utf8("{\"filename\":\"demo.docx\"}"),
+                        "39cbcc18cf9eef5dde3d46986d2625ce",
+                        "application/json",
+                        "24e8beddf750ec522e7276b5cd412fb3a16b0477",
+                        false,
+                        "POST",
+                        "/api/v1/openapi/appspace/files"),
+                new Vector(
+                        6,
+                        none,
+                        "d41d8cd98f00b204e9800998ecf8427e",
+                        "",
+                        "12a52d144f6f14be7223c153b7252efd3116a278",
+                        true,
+                        "GET",
+                        FILE_PATH),
+                new Vector(
+                        7,
+                        none,
+                        "D41D8CD98F00B204E9800998ECF8427E",
+                        "application/json",
+                        "5b368fc47b9414614d3931a8e0258e6553ebe8e6",
+                        true,
+                        "GET",
+                        FILE_PATH),
+                new Vector(
+                        8,
+                        none,
+                        "d41d8cd98f00b204e9800998ecf8427e",
+                        "application/json;charset=utf-8",
+                        "17e9a46576274955c6eedb831af13a74e6f083a1",
+                        true,
+                        "GET",
+                        FILE_PATH),
+                new Vector(
+                        9,
+                        utf8(VERSIONS_TARGET),
+                        "3ef4029e662b4df7e947b47910748de0",
+                        "application/json",
+                        "bf3874fd398650fb20256a1172b9d95570f16809",
+                        true,
+                        "GET",
+                        VERSIONS_TARGET),
+                new Vector(
+                        10,
+                        Wps2Fixture.row10Body(),
+                        "b19a99667a238a88570a1d1e56708090",
+                        MULTIPART,
+                        "beccd9d50727c54bf3d362318da614612cd1ab97",
+                        false,
+                        "POST",
+                        "/api/v1/openapi/appspace/file/upload"));
     }
 
     static Stream<Arguments> vectorsWithMethods() {
-        return vectors().stream().flatMap(v -> Stream.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
-                .map(m -> Arguments.of(v, m)));
+        return vectors().stream()
+                .flatMap(v -> Stream.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
+                        .map(m -> Arguments.of(v, m)));
     }
 
     private static byte[] utf8(String s) {
@@ -77,8 +155,12 @@ class Wps2VectorsTest {
     }
 
     private static Wps2Fixture.Req request(Vector v) {
-        return Wps2Fixture.req().method(v.method()).target(v.rawTarget()).md5(v.contentMd5())
-                .contentType(v.contentType()).body(!v.bodyEmpty());
+        return Wps2Fixture.req()
+                .method(v.method())
+                .target(v.rawTarget())
+                .md5(v.contentMd5())
+                .contentType(v.contentType())
+                .body(!v.bodyEmpty());
     }
 
     @Test
@@ -89,7 +171,8 @@ class Wps2VectorsTest {
     @ParameterizedTest
     @MethodSource("vectors")
     void signerProducesTheListedSha1(Vector v) {
-        assertThat(Wps2Signer.signature(APP_KEY, v.contentMd5(), v.contentType(), DATE)).isEqualTo(v.sha1());
+        assertThat(Wps2Signer.signature(APP_KEY, v.contentMd5(), v.contentType(), DATE))
+                .isEqualTo(v.sha1());
     }
 
     @ParameterizedTest
@@ -138,7 +221,8 @@ class Wps2VectorsTest {
         assertOk(Wps2Fixture.verifier().verifyHeaders(r, Wps2Fixture.lookup(), Wps2Fixture.NOW));
         if (!v.bodyEmpty()) {
             // step 6 once the body has arrived
-            assertThat(Wps2Verifier.bodyMatches(v.contentMd5(), Hex.md5(v.md5Input()))).isTrue();
+            assertThat(Wps2Verifier.bodyMatches(v.contentMd5(), Hex.md5(v.md5Input())))
+                    .isTrue();
         }
     }
 
@@ -171,14 +255,17 @@ class Wps2VectorsTest {
         byte[] tampered = v.md5Input().clone();
         tampered[tampered.length - 3] ^= 1;
         assertThat(Wps2Verifier.bodyMatches(v.contentMd5(), Hex.md5(tampered))).isFalse();
-        assertThat(Wps2Verifier.bodyMatches(v.contentMd5(), Hex.md5(new byte[0]))).isFalse();
+        assertThat(Wps2Verifier.bodyMatches(v.contentMd5(), Hex.md5(new byte[0])))
+                .isFalse();
     }
 
     @ParameterizedTest
     @MethodSource("vectorsWithMethods")
     void placeholderSignatureIsRejected(Vector v, String method) {
-        Wps2Verifier.Result r = request(v).method(method)
-                .authorization("WPS-2:SX20220101ABCDEF:" + PLACEHOLDER).verify();
+        Wps2Verifier.Result r = request(v)
+                .method(method)
+                .authorization("WPS-2:SX20220101ABCDEF:" + PLACEHOLDER)
+                .verify();
         assertFails(r, ErrorCode.INVALID_SIGNATURE, Wps2Verifier.HINT_SIGNATURE);
         assertThat(r.failure().code().code()).isEqualTo(30003);
         assertThat(r.failure().hint()).isEqualTo("signature not match");
@@ -188,14 +275,16 @@ class Wps2VectorsTest {
     @MethodSource("vectors")
     void placeholderSignatureIsRejectedInUppercaseToo(Vector v) {
         Wps2Verifier.Result r = request(v)
-                .authorization("WPS-2:SX20220101ABCDEF:" + PLACEHOLDER.toUpperCase(Locale.ROOT)).verify();
+                .authorization("WPS-2:SX20220101ABCDEF:" + PLACEHOLDER.toUpperCase(Locale.ROOT))
+                .verify();
         assertFails(r, ErrorCode.INVALID_SIGNATURE, "signature not match");
     }
 
     @ParameterizedTest
     @MethodSource("vectors")
     void placeholderMatchesNoneOfTheRowsInputs(Vector v) {
-        assertThat(Wps2Signer.signature(APP_KEY, v.contentMd5(), v.contentType(), DATE)).isNotEqualTo(PLACEHOLDER);
+        assertThat(Wps2Signer.signature(APP_KEY, v.contentMd5(), v.contentType(), DATE))
+                .isNotEqualTo(PLACEHOLDER);
         assertThat(Wps2Signer.signature(APP_KEY, v.contentMd5(), "", DATE)).isNotEqualTo(PLACEHOLDER);
     }
 }

@@ -15,6 +15,7 @@ import static io.yundoc.protocol.Wps2Fixture.md5;
 import static io.yundoc.protocol.Wps2Fixture.req;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,28 +84,29 @@ class Wps2VerifierTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-                "",
-                "   ",
-                "garbage",
-                "Bearer kvqxrspxjctdojjqdildjhonzwusaquc",
-                "WPS-2:SX20220101ABCDEF",
-                "WPS-2:SX20220101ABCDEF:",
-                "WPS-2::083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6d",
-                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df0",
-                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6dg",
-                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6d ",
-                "WPS-2:SX20220101ABCDEF:0835 0176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS-3:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS-2 SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS-2:SX20220101 ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS-2:SX:20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "XWPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df:extra",
-                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df\nX: y",
-        })
+        @ValueSource(
+                strings = {
+                    "",
+                    "   ",
+                    "garbage",
+                    "Bearer kvqxrspxjctdojjqdildjhonzwusaquc",
+                    "WPS-2:SX20220101ABCDEF",
+                    "WPS-2:SX20220101ABCDEF:",
+                    "WPS-2::083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6d",
+                    "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df0",
+                    "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6dg",
+                    "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6d ",
+                    "WPS-2:SX20220101ABCDEF:0835 0176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS-3:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS-2 SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS-2:SX20220101 ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS-2:SX:20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "XWPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                    "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df:extra",
+                    "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df\nX: y",
+                })
         void garbageAuthorizationRejected(String authorization) {
             assertFails(req().authorization(authorization).verify(), ErrorCode.INVALID_SIGNATURE, SIG_HINT);
         }
@@ -120,7 +122,8 @@ class Wps2VerifierTest {
 
         @Test
         void malformedAuthorizationIsReportedBeforeABadDate() {
-            assertFails(req().authorization("garbage").date("not a date").verify(), ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertFails(
+                    req().authorization("garbage").date("not a date").verify(), ErrorCode.INVALID_SIGNATURE, SIG_HINT);
         }
     }
 
@@ -140,15 +143,21 @@ class Wps2VerifierTest {
 
         @Test
         void disabledAppRejectedWithAuditNotPassEvenWhenCorrectlySigned() {
-            Wps2Verifier.Result r = req().appId(DISABLED_APP_ID).key(DISABLED_APP_KEY).verify();
+            Wps2Verifier.Result r =
+                    req().appId(DISABLED_APP_ID).key(DISABLED_APP_KEY).verify();
             assertFails(r, ErrorCode.AUDIT_NOT_PASS, null);
             assertThat(r.failure().code().code()).isEqualTo(20006);
         }
 
         @Test
         void disabledAppIsReportedBeforeABadDateOrSignature() {
-            assertFails(req().appId(DISABLED_APP_ID).key("wrong-key-wrong-key").date("nonsense").verify(),
-                    ErrorCode.AUDIT_NOT_PASS, null);
+            assertFails(
+                    req().appId(DISABLED_APP_ID)
+                            .key("wrong-key-wrong-key")
+                            .date("nonsense")
+                            .verify(),
+                    ErrorCode.AUDIT_NOT_PASS,
+                    null);
         }
 
         @Test
@@ -166,8 +175,17 @@ class Wps2VerifierTest {
 
         @ParameterizedTest
         @NullAndEmptySource
-        @ValueSource(strings = {" ", "yesterday", "2013-01-23T06:43:08Z", "1358923388", "Wed, 32 Jan 2013 06:43:08 GMT",
-                "Wed, 23 Foo 2013 06:43:08 GMT", "Wed, 23 Jan 2013 25:43:08 GMT", "Wed, 23 Jan 2013 06:43:08 PST"})
+        @ValueSource(
+                strings = {
+                    " ",
+                    "yesterday",
+                    "2013-01-23T06:43:08Z",
+                    "1358923388",
+                    "Wed, 32 Jan 2013 06:43:08 GMT",
+                    "Wed, 23 Foo 2013 06:43:08 GMT",
+                    "Wed, 23 Jan 2013 25:43:08 GMT",
+                    "Wed, 23 Jan 2013 06:43:08 PST"
+                })
         void unparseableDateRejected(String date) {
             Wps2Fixture.Req r = req().date(date).signedDate(date == null ? "" : date);
             assertFails(r.verify(), ErrorCode.INVALID_SIGNATURE, DATE_HINT);
@@ -205,15 +223,17 @@ class Wps2VerifierTest {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-                "Wed, 23 Jan 2013 14:43:08 +0800",
-                "Wed, 23 Jan 2013 06:43:08 UTC",
-                "Wed, 23 Jan 2013 06:43:08 UT",
-                "Wed, 23 Jan 2013 06:43:08 Z",
-                "Mon, 23 Jan 2013 06:43:08 GMT",
-                "23 Jan 2013 06:43:08 GMT",
-                "Wednesday, 23-Jan-13 06:43:08 GMT",
-                "Wed Jan 23 06:43:08 2013"})
+        @ValueSource(
+                strings = {
+                    "Wed, 23 Jan 2013 14:43:08 +0800",
+                    "Wed, 23 Jan 2013 06:43:08 UTC",
+                    "Wed, 23 Jan 2013 06:43:08 UT",
+                    "Wed, 23 Jan 2013 06:43:08 Z",
+                    "Mon, 23 Jan 2013 06:43:08 GMT",
+                    "23 Jan 2013 06:43:08 GMT",
+                    "Wednesday, 23-Jan-13 06:43:08 GMT",
+                    "Wed Jan 23 06:43:08 2013"
+                })
         void lenientDateFormsAcceptedWhenSignedAsSent(String date) {
             assertOk(req().date(date).verify());
         }
@@ -225,8 +245,12 @@ class Wps2VerifierTest {
 
         @Test
         void badDateIsReportedBeforeABadSignature() {
-            assertFails(req().date(HttpDates.format(NOW.minusSeconds(3600))).key("not-the-key-at-all!").verify(),
-                    ErrorCode.INVALID_SIGNATURE, DATE_HINT);
+            assertFails(
+                    req().date(HttpDates.format(NOW.minusSeconds(3600)))
+                            .key("not-the-key-at-all!")
+                            .verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    DATE_HINT);
         }
     }
 
@@ -246,43 +270,63 @@ class Wps2VerifierTest {
 
         @Test
         void sameInstantInAnotherDateFormIsAnotherSignedValue() {
-            assertFails(req().signedDate("Wed, 23 Jan 2013 06:43:08 UTC").verify(), ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertFails(
+                    req().signedDate("Wed, 23 Jan 2013 06:43:08 UTC").verify(), ErrorCode.INVALID_SIGNATURE, SIG_HINT);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"GET", "HEAD"})
         void getAndHeadSignedWithEmptyContentTypeAcceptedWhateverTheHeaderSays(String method) {
-            assertOk(req().method(method).contentType(JSON).signedContentType("").verify());
-            assertOk(req().method(method).contentType("text/plain").signedContentType("").verify());
+            assertOk(
+                    req().method(method).contentType(JSON).signedContentType("").verify());
+            assertOk(req().method(method)
+                    .contentType("text/plain")
+                    .signedContentType("")
+                    .verify());
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
         void otherMethodsSignedWithEmptyContentTypeRejectedWhenTheHeaderHasOne(String method) {
-            assertFails(req().method(method).contentType(JSON).signedContentType("").verify(),
-                    ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertFails(
+                    req().method(method).contentType(JSON).signedContentType("").verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    SIG_HINT);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"GET", "HEAD", "POST"})
         void contentTypeSignedButHeaderChangedRejected(String method) {
-            assertFails(req().method(method).contentType("application/xml").signedContentType(JSON).verify(),
-                    ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertFails(
+                    req().method(method)
+                            .contentType("application/xml")
+                            .signedContentType(JSON)
+                            .verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    SIG_HINT);
         }
 
         @Test
         void postWithoutContentTypeHeaderSignsTheEmptyString() {
-            assertOk(req().method("POST").contentType(null).signedContentType("").verify());
-            assertFails(req().method("POST").contentType(null).signedContentType(JSON).verify(),
-                    ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertOk(
+                    req().method("POST").contentType(null).signedContentType("").verify());
+            assertFails(
+                    req().method("POST")
+                            .contentType(null)
+                            .signedContentType(JSON)
+                            .verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    SIG_HINT);
         }
 
         @Test
         void charsetContentTypeSignedAsSent() {
             String ct = "application/json;charset=utf-8";
             assertOk(req().method("POST").contentType(ct).verify());
-            assertFails(req().method("POST").contentType(ct).signedContentType(JSON).verify(),
-                    ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertFails(
+                    req().method("POST").contentType(ct).signedContentType(JSON).verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    SIG_HINT);
         }
 
         @Test
@@ -294,21 +338,25 @@ class Wps2VerifierTest {
 
         @Test
         void surroundingWhitespaceOfContentHeadersIsNotSigned() {
-            assertOk(req().method("POST").contentType(" application/json ").signedContentType(JSON)
-                    .md5("\t" + EMPTY_MD5 + " ").signedMd5(EMPTY_MD5).verify());
+            assertOk(req().method("POST")
+                    .contentType(" application/json ")
+                    .signedContentType(JSON)
+                    .md5("\t" + EMPTY_MD5 + " ")
+                    .signedMd5(EMPTY_MD5)
+                    .verify());
         }
 
         @Test
         void appIdIsNotSignedSoAnotherAppWithTheSameKeyVerifies() {
-            Wps2Verifier.KeyLookup lookup = Wps2Fixture.lookup(Map.of(
-                    "SX20240101AAAAAA", new Wps2Verifier.AppKeys(List.of(APP_KEY), false)));
+            Wps2Verifier.KeyLookup lookup =
+                    Wps2Fixture.lookup(Map.of("SX20240101AAAAAA", new Wps2Verifier.AppKeys(List.of(APP_KEY), false)));
             assertOk(req().appId("SX20240101AAAAAA").verify(lookup, NOW), "SX20240101AAAAAA");
         }
 
         @Test
         void appWithNoKeysVerifiesNothing() {
-            Wps2Verifier.KeyLookup lookup = Wps2Fixture.lookup(Map.of(
-                    APP_ID, new Wps2Verifier.AppKeys(List.of(), false)));
+            Wps2Verifier.KeyLookup lookup =
+                    Wps2Fixture.lookup(Map.of(APP_ID, new Wps2Verifier.AppKeys(List.of(), false)));
             assertFails(req().verify(lookup, NOW), ErrorCode.INVALID_SIGNATURE, SIG_HINT);
         }
     }
@@ -374,9 +422,12 @@ class Wps2VerifierTest {
             assertFails(emptyBody(method, TARGET, md5("x")), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
             assertFails(emptyBody(method, TARGET, md5(FILE_PATH)), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
             assertFails(emptyBody(method, TARGET, md5("offset=0&count=10")), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
-            assertFails(emptyBody(method, TARGET, md5(PATH + "?count=10&offset=0")), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
-            assertFails(emptyBody(method, TARGET, md5("https://developer.kdocs.cn" + TARGET)),
-                    ErrorCode.INVALID_SIGNATURE, MD5_HINT);
+            assertFails(
+                    emptyBody(method, TARGET, md5(PATH + "?count=10&offset=0")), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
+            assertFails(
+                    emptyBody(method, TARGET, md5("https://developer.kdocs.cn" + TARGET)),
+                    ErrorCode.INVALID_SIGNATURE,
+                    MD5_HINT);
             assertFails(emptyBody(method, TARGET, "not-hex-at-all"), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
             assertFails(emptyBody(method, TARGET, ""), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
         }
@@ -399,8 +450,10 @@ class Wps2VerifierTest {
         void plusIsNotASpaceInThePercentDecodedForm() {
             String raw = "/api/v1/openapi/appspace/files/search?name=a+b";
             assertOk(emptyBody("GET", raw, md5(raw)));
-            assertFails(emptyBody("GET", raw, md5("/api/v1/openapi/appspace/files/search?name=a b")),
-                    ErrorCode.INVALID_SIGNATURE, MD5_HINT);
+            assertFails(
+                    emptyBody("GET", raw, md5("/api/v1/openapi/appspace/files/search?name=a b")),
+                    ErrorCode.INVALID_SIGNATURE,
+                    MD5_HINT);
         }
 
         @Test
@@ -435,14 +488,27 @@ class Wps2VerifierTest {
         @Test
         void nonEmptyBodySkipsStep7() {
             // any Content-Md5 passes the header stage; step 6 then checks it against the body
-            assertOk(req().method("POST").target(TARGET).md5(md5("{\"a\":1}")).body(true).verify());
-            assertOk(req().method("POST").target(TARGET).md5("whatever").body(true).verify());
+            assertOk(req().method("POST")
+                    .target(TARGET)
+                    .md5(md5("{\"a\":1}"))
+                    .body(true)
+                    .verify());
+            assertOk(req().method("POST")
+                    .target(TARGET)
+                    .md5("whatever")
+                    .body(true)
+                    .verify());
         }
 
         @Test
         void signatureFailureIsReportedBeforeContentMd5() {
-            assertFails(req().target(TARGET).md5(md5("x")).key("wrong-key-0123456789").verify(),
-                    ErrorCode.INVALID_SIGNATURE, SIG_HINT);
+            assertFails(
+                    req().target(TARGET)
+                            .md5(md5("x"))
+                            .key("wrong-key-0123456789")
+                            .verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    SIG_HINT);
         }
 
         @Test
@@ -474,25 +540,44 @@ class Wps2VerifierTest {
         @Test
         void prefixedDecodedFormAccepted() {
             String raw = FILE_PATH + "?name=%E6%96%87";
-            assertOk(req().target(raw).pathPrefix("/prefix").md5(md5("/prefix" + FILE_PATH + "?name=文")).verify());
+            assertOk(req().target(raw)
+                    .pathPrefix("/prefix")
+                    .md5(md5("/prefix" + FILE_PATH + "?name=文"))
+                    .verify());
         }
 
         @Test
         void nestedPrefixAccepted() {
-            assertOk(req().target(TARGET).pathPrefix("/a/b").md5(md5("/a/b" + FILE_PATH)).verify());
+            assertOk(req().target(TARGET)
+                    .pathPrefix("/a/b")
+                    .md5(md5("/a/b" + FILE_PATH))
+                    .verify());
         }
 
         @Test
         void prefixedFormRejectedWithoutAPrefix() {
-            assertFails(req().target(TARGET).md5(md5("/prefix" + FILE_PATH)).verify(), ErrorCode.INVALID_SIGNATURE, MD5_HINT);
-            assertFails(req().target(TARGET).pathPrefix("/").md5(md5("/prefix" + FILE_PATH)).verify(),
-                    ErrorCode.INVALID_SIGNATURE, MD5_HINT);
+            assertFails(
+                    req().target(TARGET).md5(md5("/prefix" + FILE_PATH)).verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    MD5_HINT);
+            assertFails(
+                    req().target(TARGET)
+                            .pathPrefix("/")
+                            .md5(md5("/prefix" + FILE_PATH))
+                            .verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    MD5_HINT);
         }
 
         @Test
         void anotherPrefixRejected() {
-            assertFails(req().target(TARGET).pathPrefix("/prefix").md5(md5("/other" + FILE_PATH)).verify(),
-                    ErrorCode.INVALID_SIGNATURE, MD5_HINT);
+            assertFails(
+                    req().target(TARGET)
+                            .pathPrefix("/prefix")
+                            .md5(md5("/other" + FILE_PATH))
+                            .verify(),
+                    ErrorCode.INVALID_SIGNATURE,
+                    MD5_HINT);
         }
     }
 
@@ -517,7 +602,8 @@ class Wps2VerifierTest {
             assertThat(Wps2Verifier.bodyMatches(md5("body"), md5("bodY"))).isFalse();
             assertThat(Wps2Verifier.bodyMatches(null, md5("body"))).isFalse();
             assertThat(Wps2Verifier.bodyMatches("", md5("body"))).isFalse();
-            assertThat(Wps2Verifier.bodyMatches(md5("body").substring(1), md5("body"))).isFalse();
+            assertThat(Wps2Verifier.bodyMatches(md5("body").substring(1), md5("body")))
+                    .isFalse();
             assertThat(Wps2Verifier.bodyMatches(md5("body") + "0", md5("body"))).isFalse();
             // the path-based candidates of step 7 do not apply to a non-empty body
             assertThat(Wps2Verifier.bodyMatches(md5(FILE_PATH), md5("body"))).isFalse();
@@ -528,13 +614,15 @@ class Wps2VerifierTest {
     @Test
     void requestCanBeSignedAndVerifiedWithTheSignerHelper() {
         String auth = Wps2Signer.authorization(APP_ID, APP_KEY, EMPTY_MD5, JSON, DATE);
-        Wps2Verifier.SignedRequest r = new Wps2Verifier.SignedRequest("GET", FILE_PATH, auth, DATE, EMPTY_MD5, JSON, true, "");
+        Wps2Verifier.SignedRequest r =
+                new Wps2Verifier.SignedRequest("GET", FILE_PATH, auth, DATE, EMPTY_MD5, JSON, true, "");
         assertOk(Wps2Fixture.verifier().verifyHeaders(r, Wps2Fixture.lookup(), NOW));
     }
 
     @Test
     void signerTreatsNullAsEmpty() {
-        assertThat(Wps2Signer.signature(APP_KEY, null, null, DATE)).isEqualTo(Wps2Signer.signature(APP_KEY, "", "", DATE));
+        assertThat(Wps2Signer.signature(APP_KEY, null, null, DATE))
+                .isEqualTo(Wps2Signer.signature(APP_KEY, "", "", DATE));
         assertThat(Wps2Signer.signature(null, null, null, null)).isEqualTo(Hex.sha1(new byte[0]));
         assertThat(Wps2Signer.PREFIX).isEqualTo("WPS-2:");
         assertThat(Wps2Signer.EMPTY_MD5).isEqualTo(EMPTY_MD5);
@@ -544,6 +632,6 @@ class Wps2VerifierTest {
     void signerHashesUtf8() {
         String key = "ключ-密钥-0123456789";
         assertThat(Wps2Signer.signature(key, EMPTY_MD5, JSON, DATE))
-                .isEqualTo(Hex.sha1((key + EMPTY_MD5 + JSON + DATE).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .isEqualTo(Hex.sha1((key + EMPTY_MD5 + JSON + DATE).getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,23 +1,56 @@
 package io.yundoc.server;
 
+import io.yundoc.server.core.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Everything the server is started with (design.md "Running it"). Built with {@link #builder()}; the CLI fills it
  * from flags, environment and YAML.
  */
-public record ServerConfig(int port, String bind, Path dataDir, String publicUrl, String db, String blobs,
-                           String quota, ZoneId quotaTz, String adminToken, boolean adminIssueTokens, boolean dev,
-                           Long seed, boolean demo, Path fixtures, Duration downloadTtl, long maxUpload,
-                           Duration wps2Window, boolean wps2ReplayCache, Duration sessionTtl, int loginMaxFailures,
-                           Duration loginLockout, java.util.List<String> cloudAllow, Duration cloudTimeout,
-                           int cloudConcurrency, boolean blobsPresign, QuotaFailure quotaFailure, String trustedProxies,
-                           Duration recycleRetention, boolean rowCache, Duration drainTimeout,
-                           Duration headerTimeout, Duration bodyIdleTimeout, long minFreeSpace,
-                           RefreshRotation refreshRotation, Duration extractTimeout, long extractHeap,
-                           Duration loginMaxDelay, Duration webhookClaimLease, Office office) {
+public record ServerConfig(
+        int port,
+        String bind,
+        Path dataDir,
+        String publicUrl,
+        String db,
+        String blobs,
+        String quota,
+        ZoneId quotaTz,
+        String adminToken,
+        boolean adminIssueTokens,
+        boolean dev,
+        Long seed,
+        boolean demo,
+        Path fixtures,
+        Duration downloadTtl,
+        long maxUpload,
+        Duration wps2Window,
+        boolean wps2ReplayCache,
+        Duration sessionTtl,
+        int loginMaxFailures,
+        Duration loginLockout,
+        List<String> cloudAllow,
+        Duration cloudTimeout,
+        int cloudConcurrency,
+        boolean blobsPresign,
+        QuotaFailure quotaFailure,
+        String trustedProxies,
+        Duration recycleRetention,
+        boolean rowCache,
+        Duration drainTimeout,
+        Duration headerTimeout,
+        Duration bodyIdleTimeout,
+        long minFreeSpace,
+        RefreshRotation refreshRotation,
+        Duration extractTimeout,
+        long extractHeap,
+        Duration loginMaxDelay,
+        Duration webhookClaimLease,
+        Office office) {
 
     /**
      * The office engine (docs/api-families.md §F3, design.md "Running it"): {@code home} names the LibreOffice
@@ -49,7 +82,7 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         /** The flag's spelling ({@code open}, {@code closed}); null for anything else. */
         public static QuotaFailure parse(String flag) {
             for (QuotaFailure f : values()) {
-                if (f.name().toLowerCase(java.util.Locale.ROOT).equals(flag)) {
+                if (f.name().toLowerCase(Locale.ROOT).equals(flag)) {
                     return f;
                 }
             }
@@ -62,16 +95,46 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
     }
 
     public Builder toBuilder() {
-        return new Builder().port(port).bind(bind).dataDir(dataDir).publicUrl(publicUrl).db(db).blobs(blobs).quota(quota)
-                .quotaTz(quotaTz).adminToken(adminToken).adminIssueTokens(adminIssueTokens).dev(dev).seed(seed).demo(demo)
-                .fixtures(fixtures).downloadTtl(downloadTtl).maxUpload(maxUpload).wps2Window(wps2Window)
-                .wps2ReplayCache(wps2ReplayCache).sessionTtl(sessionTtl).loginMaxFailures(loginMaxFailures)
-                .loginLockout(loginLockout).cloudAllow(cloudAllow).cloudTimeout(cloudTimeout)
-                .cloudConcurrency(cloudConcurrency).blobsPresign(blobsPresign).quotaFailure(quotaFailure)
-                .trustedProxies(trustedProxies).recycleRetention(recycleRetention).rowCache(rowCache)
-                .drainTimeout(drainTimeout).headerTimeout(headerTimeout).bodyIdleTimeout(bodyIdleTimeout)
-                .minFreeSpace(minFreeSpace).refreshRotation(refreshRotation).extractTimeout(extractTimeout)
-                .extractHeap(extractHeap).loginMaxDelay(loginMaxDelay).webhookClaimLease(webhookClaimLease).office(office);
+        return new Builder()
+                .port(port)
+                .bind(bind)
+                .dataDir(dataDir)
+                .publicUrl(publicUrl)
+                .db(db)
+                .blobs(blobs)
+                .quota(quota)
+                .quotaTz(quotaTz)
+                .adminToken(adminToken)
+                .adminIssueTokens(adminIssueTokens)
+                .dev(dev)
+                .seed(seed)
+                .demo(demo)
+                .fixtures(fixtures)
+                .downloadTtl(downloadTtl)
+                .maxUpload(maxUpload)
+                .wps2Window(wps2Window)
+                .wps2ReplayCache(wps2ReplayCache)
+                .sessionTtl(sessionTtl)
+                .loginMaxFailures(loginMaxFailures)
+                .loginLockout(loginLockout)
+                .cloudAllow(cloudAllow)
+                .cloudTimeout(cloudTimeout)
+                .cloudConcurrency(cloudConcurrency)
+                .blobsPresign(blobsPresign)
+                .quotaFailure(quotaFailure)
+                .trustedProxies(trustedProxies)
+                .recycleRetention(recycleRetention)
+                .rowCache(rowCache)
+                .drainTimeout(drainTimeout)
+                .headerTimeout(headerTimeout)
+                .bodyIdleTimeout(bodyIdleTimeout)
+                .minFreeSpace(minFreeSpace)
+                .refreshRotation(refreshRotation)
+                .extractTimeout(extractTimeout)
+                .extractHeap(extractHeap)
+                .loginMaxDelay(loginMaxDelay)
+                .webhookClaimLease(webhookClaimLease)
+                .office(office);
     }
 
     /** True when any shared backend is configured: several instances may run on this configuration. */
@@ -86,7 +149,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
 
     /** A URL without its credentials ({@code password=}, {@code secret_key=}, {@code user:pass@}): for messages and logs. */
     public static String withoutSecrets(String url) {
-        return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+        return url.replaceAll("(?i)((password|secret_key|access_key)=)[^&]*", "$1***")
+                .replaceAll("//[^/@]*@", "//***@");
     }
 
     public static final class Builder {
@@ -113,7 +177,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private int loginMaxFailures = 3;
         /** How long failed logins are remembered after the last one (the name predates delays: there is no lock-out). */
         private Duration loginLockout = Duration.ofMinutes(15);
-        private java.util.List<String> cloudAllow = java.util.List.of();
+
+        private List<String> cloudAllow = List.of();
         private Duration cloudTimeout = Duration.ofMinutes(2);
         private int cloudConcurrency = 5;
         private boolean blobsPresign;
@@ -132,65 +197,211 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
         private Duration loginMaxDelay = Duration.ofSeconds(25);
         private Duration webhookClaimLease = Duration.ofSeconds(60);
 
-        public Builder port(int v) { port = v; return this; }
-        public Builder bind(String v) { bind = v; return this; }
-        public Builder dataDir(Path v) { dataDir = v; return this; }
-        public Builder publicUrl(String v) { publicUrl = v; return this; }
-        public Builder db(String v) { db = v; return this; }
-        public Builder blobs(String v) { blobs = v; return this; }
-        public Builder quota(String v) { quota = v; return this; }
-        public Builder quotaTz(ZoneId v) { quotaTz = v; return this; }
-        public Builder adminToken(String v) { adminToken = v; return this; }
-        public Builder adminIssueTokens(boolean v) { adminIssueTokens = v; return this; }
-        public Builder dev(boolean v) { dev = v; return this; }
-        public Builder seed(Long v) { seed = v; return this; }
-        public Builder demo(boolean v) { demo = v; return this; }
-        public Builder fixtures(Path v) { fixtures = v; return this; }
-        public Builder downloadTtl(Duration v) { downloadTtl = v; return this; }
-        public Builder maxUpload(long v) { maxUpload = v; return this; }
-        public Builder wps2Window(Duration v) { wps2Window = v; return this; }
-        public Builder wps2ReplayCache(boolean v) { wps2ReplayCache = v; return this; }
-        public Builder sessionTtl(Duration v) { sessionTtl = v; return this; }
-        public Builder loginMaxFailures(int v) { loginMaxFailures = v; return this; }
-        public Builder loginLockout(Duration v) { loginLockout = v; return this; }
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder bind(String v) {
+            bind = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder publicUrl(String v) {
+            publicUrl = v;
+            return this;
+        }
+
+        public Builder db(String v) {
+            db = v;
+            return this;
+        }
+
+        public Builder blobs(String v) {
+            blobs = v;
+            return this;
+        }
+
+        public Builder quota(String v) {
+            quota = v;
+            return this;
+        }
+
+        public Builder quotaTz(ZoneId v) {
+            quotaTz = v;
+            return this;
+        }
+
+        public Builder adminToken(String v) {
+            adminToken = v;
+            return this;
+        }
+
+        public Builder adminIssueTokens(boolean v) {
+            adminIssueTokens = v;
+            return this;
+        }
+
+        public Builder dev(boolean v) {
+            dev = v;
+            return this;
+        }
+
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder demo(boolean v) {
+            demo = v;
+            return this;
+        }
+
+        public Builder fixtures(Path v) {
+            fixtures = v;
+            return this;
+        }
+
+        public Builder downloadTtl(Duration v) {
+            downloadTtl = v;
+            return this;
+        }
+
+        public Builder maxUpload(long v) {
+            maxUpload = v;
+            return this;
+        }
+
+        public Builder wps2Window(Duration v) {
+            wps2Window = v;
+            return this;
+        }
+
+        public Builder wps2ReplayCache(boolean v) {
+            wps2ReplayCache = v;
+            return this;
+        }
+
+        public Builder sessionTtl(Duration v) {
+            sessionTtl = v;
+            return this;
+        }
+
+        public Builder loginMaxFailures(int v) {
+            loginMaxFailures = v;
+            return this;
+        }
+
+        public Builder loginLockout(Duration v) {
+            loginLockout = v;
+            return this;
+        }
         /** Hosts and CIDRs that URL import may reach despite the SSRF guard (test fixtures). */
-        public Builder cloudAllow(java.util.List<String> v) { cloudAllow = v == null ? java.util.List.of() : java.util.List.copyOf(v); return this; }
-        public Builder cloudTimeout(Duration v) { cloudTimeout = v; return this; }
-        public Builder cloudConcurrency(int v) { cloudConcurrency = v; return this; }
-        public Builder blobsPresign(boolean v) { blobsPresign = v; return this; }
-        public Builder quotaFailure(QuotaFailure v) { quotaFailure = v; return this; }
+        public Builder cloudAllow(List<String> v) {
+            cloudAllow = v == null ? List.of() : List.copyOf(v);
+            return this;
+        }
+
+        public Builder cloudTimeout(Duration v) {
+            cloudTimeout = v;
+            return this;
+        }
+
+        public Builder cloudConcurrency(int v) {
+            cloudConcurrency = v;
+            return this;
+        }
+
+        public Builder blobsPresign(boolean v) {
+            blobsPresign = v;
+            return this;
+        }
+
+        public Builder quotaFailure(QuotaFailure v) {
+            quotaFailure = v;
+            return this;
+        }
         /** The flag's text; a value other than {@code open} or {@code closed} fails {@link #build()}. */
-        public Builder quotaFailure(String flag) { quotaFailure = QuotaFailure.parse(flag); return this; }
-        public Builder trustedProxies(String v) { trustedProxies = v; return this; }
+        public Builder quotaFailure(String flag) {
+            quotaFailure = QuotaFailure.parse(flag);
+            return this;
+        }
+
+        public Builder trustedProxies(String v) {
+            trustedProxies = v;
+            return this;
+        }
         /** Automatic purge of recycle-bin items older than this; null = off (the default). */
-        public Builder recycleRetention(Duration v) { recycleRetention = v; return this; }
+        public Builder recycleRetention(Duration v) {
+            recycleRetention = v;
+            return this;
+        }
         /**
          * Keep the rows calls read in memory (default on): embedded, until the next write; scale-out with Redis, under
          * the generation the instances share there. Off: every call reads the database.
          */
-        public Builder rowCache(boolean v) { rowCache = v; return this; }
+        public Builder rowCache(boolean v) {
+            rowCache = v;
+            return this;
+        }
         /** How long a stopping server waits for requests in flight before it closes its listener (0: not at all). */
-        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        public Builder drainTimeout(Duration v) {
+            drainTimeout = v;
+            return this;
+        }
         /** Longest a client may take to send a request's line and headers before its connection is closed. */
-        public Builder headerTimeout(Duration v) { headerTimeout = v; return this; }
+        public Builder headerTimeout(Duration v) {
+            headerTimeout = v;
+            return this;
+        }
         /** Longest pause between two reads of a request body (or of an idle kept-alive connection) before closing. */
-        public Builder bodyIdleTimeout(Duration v) { bodyIdleTimeout = v; return this; }
+        public Builder bodyIdleTimeout(Duration v) {
+            bodyIdleTimeout = v;
+            return this;
+        }
         /** Free space under the data dir below which /health warns. */
-        public Builder minFreeSpace(long v) { minFreeSpace = v; return this; }
-        public Builder refreshRotation(RefreshRotation v) { refreshRotation = v; return this; }
+        public Builder minFreeSpace(long v) {
+            minFreeSpace = v;
+            return this;
+        }
+
+        public Builder refreshRotation(RefreshRotation v) {
+            refreshRotation = v;
+            return this;
+        }
         /** Time budget of one file's text extraction (in the extractor process). */
-        public Builder extractTimeout(Duration v) { extractTimeout = v; return this; }
+        public Builder extractTimeout(Duration v) {
+            extractTimeout = v;
+            return this;
+        }
         /** Heap cap of the text-extractor process. */
-        public Builder extractHeap(long v) { extractHeap = v; return this; }
+        public Builder extractHeap(long v) {
+            extractHeap = v;
+            return this;
+        }
         /** The office engine's settings (--office-*). */
-        public Builder office(Office v) { office = v; return this; }
+        public Builder office(Office v) {
+            office = v;
+            return this;
+        }
         /** Cap of the delay a login waits after failed attempts for its account or client address. */
-        public Builder loginMaxDelay(Duration v) { loginMaxDelay = v; return this; }
+        public Builder loginMaxDelay(Duration v) {
+            loginMaxDelay = v;
+            return this;
+        }
         /**
          * How long an instance holds a webhook delivery it claimed (docs/api-families.md §F2.7): another instance sends
          * it once the claim expires (the holder died). Keep it above one attempt (connect + answer, 10 s at most).
          */
-        public Builder webhookClaimLease(Duration v) { webhookClaimLease = v; return this; }
+        public Builder webhookClaimLease(Duration v) {
+            webhookClaimLease = v;
+            return this;
+        }
 
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
@@ -208,7 +419,8 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (cloudConcurrency < 1) {
                 throw new IllegalArgumentException("--cloud-concurrency must be positive");
             }
-            if (webhookClaimLease.compareTo(Duration.ofSeconds(1)) < 0 || webhookClaimLease.compareTo(Duration.ofHours(1)) > 0) {
+            if (webhookClaimLease.compareTo(Duration.ofSeconds(1)) < 0
+                    || webhookClaimLease.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("--webhook-claim-lease must be between 1s and 1h");
             }
             if (cloudTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -248,8 +460,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
                 throw new IllegalArgumentException("--db must be a jdbc:postgresql:// (or jdbc:sqlite:) URL");
             }
             if (blobs != null && maxUpload > 5L * 1024 * 1024 * 1024) {
-                throw new IllegalArgumentException("--max-upload above 5GiB needs multipart uploads, which the S3 blob store "
-                        + "does not do: keep --max-upload at 5GiB or less with --blobs");
+                throw new IllegalArgumentException(
+                        "--max-upload above 5GiB needs multipart uploads, which the S3 blob store "
+                                + "does not do: keep --max-upload at 5GiB or less with --blobs");
             }
             if (blobsPresign && blobs == null) {
                 throw new IllegalArgumentException("--blobs-presign needs --blobs s3://...");
@@ -257,11 +470,14 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (quotaFailure == null) {
                 throw new IllegalArgumentException("--quota-failure must be open or closed");
             }
-            io.yundoc.server.core.TrustedProxies.parse(trustedProxies); // fails fast on a malformed list
-            if (recycleRetention != null && (recycleRetention.isNegative() || recycleRetention.compareTo(Duration.ofHours(1)) < 0)) {
+            TrustedProxies.parse(trustedProxies); // fails fast on a malformed list
+            if (recycleRetention != null
+                    && (recycleRetention.isNegative() || recycleRetention.compareTo(Duration.ofHours(1)) < 0)) {
                 throw new IllegalArgumentException("--recycle-retention must be off or at least 1h");
             }
-            if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            if (drainTimeout == null
+                    || drainTimeout.isNegative()
+                    || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new IllegalArgumentException("--drain-timeout must be between 0s and 10m");
             }
             if (headerTimeout == null || headerTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -282,7 +498,9 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (extractHeap < (64L << 20)) {
                 throw new IllegalArgumentException("--extract-heap must be at least 64MiB");
             }
-            if (loginMaxDelay == null || loginMaxDelay.isNegative() || loginMaxDelay.compareTo(Duration.ofMinutes(5)) > 0) {
+            if (loginMaxDelay == null
+                    || loginMaxDelay.isNegative()
+                    || loginMaxDelay.compareTo(Duration.ofMinutes(5)) > 0) {
                 throw new IllegalArgumentException("--login-max-delay must be between 0s and 5m");
             }
             if (office == null || office.processes() < 1 || office.processes() > 16) {
@@ -297,11 +515,46 @@ public record ServerConfig(int port, String bind, Path dataDir, String publicUrl
             if (office.maxInput() < 1024) {
                 throw new IllegalArgumentException("--office-max-input must be at least 1KiB");
             }
-            return new ServerConfig(port, bind, dataDir, publicUrl, db, blobs, quota, quotaTz, adminToken, adminIssueTokens,
-                    dev, seed, demo, fixtures, downloadTtl, maxUpload, wps2Window, wps2ReplayCache, sessionTtl,
-                    loginMaxFailures, loginLockout, cloudAllow, cloudTimeout, cloudConcurrency, blobsPresign, quotaFailure,
-                    trustedProxies, recycleRetention, rowCache, drainTimeout, headerTimeout, bodyIdleTimeout, minFreeSpace,
-                    refreshRotation, extractTimeout, extractHeap, loginMaxDelay, webhookClaimLease, office);
+            return new ServerConfig(
+                    port,
+                    bind,
+                    dataDir,
+                    publicUrl,
+                    db,
+                    blobs,
+                    quota,
+                    quotaTz,
+                    adminToken,
+                    adminIssueTokens,
+                    dev,
+                    seed,
+                    demo,
+                    fixtures,
+                    downloadTtl,
+                    maxUpload,
+                    wps2Window,
+                    wps2ReplayCache,
+                    sessionTtl,
+                    loginMaxFailures,
+                    loginLockout,
+                    cloudAllow,
+                    cloudTimeout,
+                    cloudConcurrency,
+                    blobsPresign,
+                    quotaFailure,
+                    trustedProxies,
+                    recycleRetention,
+                    rowCache,
+                    drainTimeout,
+                    headerTimeout,
+                    bodyIdleTimeout,
+                    minFreeSpace,
+                    refreshRotation,
+                    extractTimeout,
+                    extractHeap,
+                    loginMaxDelay,
+                    webhookClaimLease,
+                    office);
         }
     }
 }

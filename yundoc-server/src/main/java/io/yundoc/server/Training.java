@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The training run of the JVM's ahead-of-time cache (JDK 25+, JEP 483/514/515): drives the hot routes of a freshly
@@ -30,8 +31,14 @@ public final class Training {
     private static final String ALL_SCOPES = "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
             + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]";
     private final YundocServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    /** RFC 7231's IMF-fixdate (two-digit day), which RFC_1123_DATE_TIME does not always print. */
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
 
     private Training(YundocServer server) {
         this.server = server;
@@ -43,55 +50,83 @@ public final class Training {
      * @return the number of requests answered 2xx
      * @throws IOException when setting up the objects the routes need fails (the server answered an error)
      */
-    public static long run(YundocServer server, Duration duration, int concurrency) throws IOException, InterruptedException {
+    public static long run(YundocServer server, Duration duration, int concurrency)
+            throws IOException, InterruptedException {
         return new Training(server).drive(duration, concurrency);
     }
 
     private long drive(Duration duration, int concurrency) throws IOException, InterruptedException {
         String base = server.url();
-        String userId = admin("/users", "{\"name\":\"training-" + System.nanoTime() + "\",\"password\":\"training-password-1\"}")
-                .path("user_id").asText();
+        String userId = admin(
+                        "/users",
+                        "{\"name\":\"training-" + System.nanoTime() + "\",\"password\":\"training-password-1\"}")
+                .path("user_id")
+                .asText();
         JsonNode app = admin("/apps", "{\"name\":\"training\",\"tier\":\"formal\",\"redirect_uris\":[]}");
         String appId = app.path("app_id").asText();
         String appKey = app.path("app_key").asText();
-        String token = admin("/tokens", "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + ALL_SCOPES + "}")
-                .path("access_token").asText();
+        String token = admin(
+                        "/tokens",
+                        "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + ALL_SCOPES + "}")
+                .path("access_token")
+                .asText();
 
         String create = "{\"filename\":\"training.docx\"}";
         String date = httpDate();
         String md5 = md5(create);
         JsonNode created = data(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/appspace/files"))
-                .header("Content-Type", "application/json").header("Content-Md5", md5).header("Date", date)
+                .header("Content-Type", "application/json")
+                .header("Content-Md5", md5)
+                .header("Date", date)
                 .header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + md5 + "application/json" + date))
-                .POST(HttpRequest.BodyPublishers.ofString(create)).build()));
-        String appFile = created.hasNonNull("file_token") ? created.get("file_token").asText() : created.path("id").asText();
+                .POST(HttpRequest.BodyPublishers.ofString(create))
+                .build()));
+        String appFile = created.hasNonNull("file_token")
+                ? created.get("file_token").asText()
+                : created.path("id").asText();
 
         String boundary = "training" + Long.toHexString(System.nanoTime());
-        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
+        String multipart = "--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"training.txt\"\r\n"
-                + "Content-Type: text/plain\r\n\r\n" + "yundoc training file\n".repeat(200) + "\r\n--" + boundary + "--\r\n";
-        String personal = data(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/personal/files/upload?access_token=" + token))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(multipart)).build())).path("id").path("open_id").asText();
+                + "Content-Type: text/plain\r\n\r\n" + "yundoc training file\n".repeat(200) + "\r\n--" + boundary
+                + "--\r\n";
+        String personal = data(send(HttpRequest.newBuilder(
+                                URI.create(base + "/api/v1/openapi/personal/files/upload?access_token=" + token))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(multipart))
+                        .build()))
+                .path("id")
+                .path("open_id")
+                .asText();
         String files = base + "/api/v1/openapi/personal/files/" + personal;
-        send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}")).build());
-        String dl = data(send(get(files + "/download?access_token=" + token).build())).path("url").asText();
+        send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}"))
+                .build());
+        String dl = data(send(get(files + "/download?access_token=" + token).build()))
+                .path("url")
+                .asText();
 
         String infoPath = "/api/v1/openapi/appspace/files/" + appFile;
         String infoMd5 = md5(infoPath);
         List<HttpRequest> requests = new ArrayList<>();
-        requests.add(get(base + infoPath).header("Content-Type", "application/json").header("Content-Md5", infoMd5)
-                .header("Date", date).header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + infoMd5 + "application/json" + date)).build());
+        requests.add(get(base + infoPath)
+                .header("Content-Type", "application/json")
+                .header("Content-Md5", infoMd5)
+                .header("Date", date)
+                .header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + infoMd5 + "application/json" + date))
+                .build());
         requests.add(get(files + "/links?access_token=" + token).build());
         requests.add(get(files + "/download?access_token=" + token).build());
         requests.add(get(dl).build());
-        requests.add(get(base + "/api/v1/openapi/personal/files?access_token=" + token).build());
+        requests.add(get(base + "/api/v1/openapi/personal/files?access_token=" + token)
+                .build());
         requests.add(get(base + "/health").build());
 
         long end = System.nanoTime() + duration.toNanos();
         AtomicLong ok = new AtomicLong();
-        java.util.concurrent.atomic.AtomicLongArray failed = new java.util.concurrent.atomic.AtomicLongArray(requests.size());
+        AtomicLongArray failed = new AtomicLongArray(requests.size());
         List<Thread> callers = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
             int first = i;
@@ -120,7 +155,8 @@ public final class Training {
         for (int i = 0; i < requests.size(); i++) {
             if (failed.get(i) > 0) {
                 // a route that fails trains the error path instead of the hot one: say so
-                throw new IOException("training: " + failed.get(i) + " calls of " + requests.get(i).uri().getPath() + " did not answer 2xx");
+                throw new IOException("training: " + failed.get(i) + " calls of "
+                        + requests.get(i).uri().getPath() + " did not answer 2xx");
             }
         }
         return ok.get();
@@ -132,14 +168,17 @@ public final class Training {
 
     private JsonNode admin(String path, String body) throws IOException, InterruptedException {
         return data(send(HttpRequest.newBuilder(URI.create(server.url() + "/admin/v1" + path))
-                .header("Authorization", "Bearer " + server.adminToken()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build()));
+                .header("Authorization", "Bearer " + server.adminToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build()));
     }
 
     private String send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
-            throw new IOException("training set-up: " + request.method() + " " + request.uri().getPath() + " answered " + r.statusCode());
+            throw new IOException("training set-up: " + request.method() + " "
+                    + request.uri().getPath() + " answered " + r.statusCode());
         }
         return r.body();
     }
@@ -147,9 +186,6 @@ public final class Training {
     private static JsonNode data(String body) throws IOException {
         return JSON.readTree(body).path("data");
     }
-
-    /** RFC 7231's IMF-fixdate (two-digit day), which RFC_1123_DATE_TIME does not always print. */
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
 
     private String httpDate() {
         return HTTP_DATE.format(server.clock().instant().atOffset(ZoneOffset.UTC));

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SortedSet;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AppSpaceHttpTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static final String BASE = "/api/v1/openapi/appspace/files";
 
     static HttpResponse<String> create(TestServer.App app, String json) {
@@ -36,9 +40,14 @@ class AppSpaceHttpTest {
         return n;
     }
 
-    static HttpResponse<String> upload(TestServer.App app, String name, String partType, byte[] content, String... fields) {
+    static HttpResponse<String> upload(
+            TestServer.App app, String name, String partType, byte[] content, String... fields) {
         String boundary = "as-" + Long.toHexString(System.nanoTime());
-        return ts.signed(app, "POST", BASE + "/upload", TestServer.multipart(boundary, name, partType, content, fields),
+        return ts.signed(
+                app,
+                "POST",
+                BASE + "/upload",
+                TestServer.multipart(boundary, name, partType, content, fields),
                 "multipart/form-data; boundary=" + boundary);
     }
 
@@ -115,9 +124,9 @@ class AppSpaceHttpTest {
         byte[] big = new byte[3 << 20];
         new Random(7).nextBytes(big);
         Object[][] cases = {
-                {"zero.bin", "application/x-empty-test", new byte[0]},
-                {"one.txt", "text/plain", new byte[]{'!'}},
-                {"big.png", "image/png", big},
+            {"zero.bin", "application/x-empty-test", new byte[0]},
+            {"one.txt", "text/plain", new byte[] {'!'}},
+            {"big.png", "image/png", big},
         };
         for (Object[] c : cases) {
             String name = (String) c[0];
@@ -131,23 +140,31 @@ class AppSpaceHttpTest {
             assertThat(info(app, d.get("file_token").asText())).isEqualTo(d);
         }
         // without a part Content-Type → application/octet-stream
-        JsonNode d = ok(upload(app, "untyped.dat", null, new byte[]{1, 2}));
+        JsonNode d = ok(upload(app, "untyped.dat", null, new byte[] {1, 2}));
         assertThat(d.get("content_type").asText()).isEqualTo("application/octet-stream");
     }
 
     @Test
     void reUploadOfTheSameNameIsANewVersion() {
         TestServer.App app = ts.app("test");
-        JsonNode v1 = ok(upload(app, "report.xlsx", "application/octet-stream", "first".getBytes(StandardCharsets.UTF_8)));
-        JsonNode v2 = ok(upload(app, "report.xlsx", "application/vnd.ms-excel", "second, longer".getBytes(StandardCharsets.UTF_8),
-                "creator", "bob"));
+        JsonNode v1 =
+                ok(upload(app, "report.xlsx", "application/octet-stream", "first".getBytes(StandardCharsets.UTF_8)));
+        JsonNode v2 = ok(upload(
+                app,
+                "report.xlsx",
+                "application/vnd.ms-excel",
+                "second, longer".getBytes(StandardCharsets.UTF_8),
+                "creator",
+                "bob"));
         assertThat(v2.get("file_token").asText()).isEqualTo(v1.get("file_token").asText());
         assertThat(v2.get("version").asLong()).isEqualTo(2);
         assertThat(v2.get("size").asLong()).isEqualTo("second, longer".length());
         assertThat(v2.get("content_type").asText()).isEqualTo("application/vnd.ms-excel");
         assertThat(v2.get("ctime").asLong()).isEqualTo(v1.get("ctime").asLong());
         assertThat(v2.get("modifier").asText()).isEqualTo("bob");
-        assertThat(v2.get("modifier").isTextual()).as("a string modifier stays a string").isTrue();
+        assertThat(v2.get("modifier").isTextual())
+                .as("a string modifier stays a string")
+                .isTrue();
         JsonNode now = info(app, v1.get("file_token").asText());
         assertThat(now.get("version").asLong()).isEqualTo(2);
         assertThat(now.get("size").asLong()).isEqualTo("second, longer".length());
@@ -166,8 +183,18 @@ class AppSpaceHttpTest {
         String md5 = TestServer.hex("MD5", signedBody);
         String ct = "multipart/form-data; boundary=" + boundary;
         String date = ts.date();
-        HttpResponse<String> r = ts.sendBody("POST", BASE + "/upload", sentBody, "Date", date, "Content-Md5", md5,
-                "Content-Type", ct, "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5, ct, date));
+        HttpResponse<String> r = ts.sendBody(
+                "POST",
+                BASE + "/upload",
+                sentBody,
+                "Date",
+                date,
+                "Content-Md5",
+                md5,
+                "Content-Type",
+                ct,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5, ct, date));
         JsonNode e = error(r, 401, 30003);
         assertThat(e.get("hint").asText()).isEqualTo("content md5 not match");
         assertThat(ts.blobFiles()).as("no blob and no temp file kept").isEqualTo(before);
@@ -180,10 +207,13 @@ class AppSpaceHttpTest {
     void anotherAppsTokenIs30012() {
         TestServer.App a = ts.app("test");
         TestServer.App b = ts.app("test");
-        String ft = ok(create(a, "{\"filename\":\"mine.docx\"}")).get("file_token").asText();
+        String ft =
+                ok(create(a, "{\"filename\":\"mine.docx\"}")).get("file_token").asText();
         error(ts.signed(b, "GET", BASE + "/" + ft, null, "application/json"), 404, 30012);
         // placing into another app's folder is 30012 too
-        String folder = ok(create(a, "{\"filename\":\"f.docx\",\"parent_path\":[\"private\"]}")).get("parent_token").asText();
+        String folder = ok(create(a, "{\"filename\":\"f.docx\",\"parent_path\":[\"private\"]}"))
+                .get("parent_token")
+                .asText();
         error(create(b, "{\"filename\":\"intrude.docx\",\"parent_token\":\"" + folder + "\"}"), 404, 30012);
         error(ts.signed(b, "GET", BASE + "/" + "unknownToken123", null, "application/json"), 404, 30012);
     }
@@ -191,17 +221,28 @@ class AppSpaceHttpTest {
     @Test
     void getSignatureVariantsAreAccepted() {
         TestServer.App app = ts.app("test");
-        String ft = ok(create(app, "{\"filename\":\"variants.docx\"}")).get("file_token").asText();
+        String ft = ok(create(app, "{\"filename\":\"variants.docx\"}"))
+                .get("file_token")
+                .asText();
         String path = BASE + "/" + ft;
         String query = "?offset=0&count=10";
 
         // md5 of the path
         assertVariant(app, path, TestServer.hex("MD5", path.getBytes(StandardCharsets.UTF_8)), "application/json", ft);
         // md5 of path?query, with that query sent
-        assertVariant(app, path + query, TestServer.hex("MD5", (path + query).getBytes(StandardCharsets.UTF_8)),
-                "application/json", ft);
+        assertVariant(
+                app,
+                path + query,
+                TestServer.hex("MD5", (path + query).getBytes(StandardCharsets.UTF_8)),
+                "application/json",
+                ft);
         // md5 of the path alone while a query is sent
-        assertVariant(app, path + query, TestServer.hex("MD5", path.getBytes(StandardCharsets.UTF_8)), "application/json", ft);
+        assertVariant(
+                app,
+                path + query,
+                TestServer.hex("MD5", path.getBytes(StandardCharsets.UTF_8)),
+                "application/json",
+                ft);
         // uppercase hex
         assertVariant(app, path, TestServer.hex("MD5", new byte[0]).toUpperCase(Locale.ROOT), "application/json", ft);
         // Content-Type with charset
@@ -211,29 +252,79 @@ class AppSpaceHttpTest {
         String md5 = TestServer.hex("MD5", new byte[0]);
         String date = ts.date();
         String auth = TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", date);
-        String upperSig = auth.substring(0, auth.lastIndexOf(':') + 1) + auth.substring(auth.lastIndexOf(':') + 1).toUpperCase(Locale.ROOT);
-        ok(ts.send("GET", path, null, "Authorization", upperSig, "Date", date, "Content-Md5", md5, "Content-Type", "application/json"));
+        String upperSig = auth.substring(0, auth.lastIndexOf(':') + 1)
+                + auth.substring(auth.lastIndexOf(':') + 1).toUpperCase(Locale.ROOT);
+        ok(ts.send(
+                "GET",
+                path,
+                null,
+                "Authorization",
+                upperSig,
+                "Date",
+                date,
+                "Content-Md5",
+                md5,
+                "Content-Type",
+                "application/json"));
 
         // the WPS-2 prefix is case-insensitive
         String d3 = ts.date();
-        String lower = "wps-2" + TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", d3).substring(5);
-        ok(ts.send("GET", path, null, "Authorization", lower, "Date", d3, "Content-Md5", md5, "Content-Type", "application/json"));
-        // signed with "" as Content-Type (GET second candidate) while sending application/json, and with no Content-Type
+        String lower = "wps-2"
+                + TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", d3)
+                        .substring(5);
+        ok(ts.send(
+                "GET",
+                path,
+                null,
+                "Authorization",
+                lower,
+                "Date",
+                d3,
+                "Content-Md5",
+                md5,
+                "Content-Type",
+                "application/json"));
+        // signed with "" as Content-Type (GET second candidate) while sending application/json, and with no
+        // Content-Type
         String d4 = ts.date();
         String emptyCt = TestServer.wps2(app.appId(), app.appKey(), md5, "", d4);
-        ok(ts.send("GET", path, null, "Authorization", emptyCt, "Date", d4, "Content-Md5", md5, "Content-Type", "application/json"));
+        ok(ts.send(
+                "GET",
+                path,
+                null,
+                "Authorization",
+                emptyCt,
+                "Date",
+                d4,
+                "Content-Md5",
+                md5,
+                "Content-Type",
+                "application/json"));
         ok(ts.send("GET", path, null, "Authorization", emptyCt, "Date", d4, "Content-Md5", md5));
         // lenient Date forms of §3.4 step 4, each signed as sent
-        java.time.ZonedDateTime now = ts.server().clock().instant().atZone(java.time.ZoneOffset.UTC);
-        for (String form : new String[]{
-                java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH).format(now),
-                java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
-                        .format(now.withZoneSameInstant(java.time.ZoneOffset.ofHours(8))),
-                java.time.format.DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ENGLISH).format(now),
-                java.time.format.DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH).format(now)}) {
-            HttpResponse<String> r = ts.send("GET", path, null, "Authorization",
-                    TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", form), "Date", form, "Content-Md5", md5,
-                    "Content-Type", "application/json");
+        ZonedDateTime now = ts.server().clock().instant().atZone(ZoneOffset.UTC);
+        for (String form : new String[] {
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH)
+                    .format(now),
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
+                    .format(now.withZoneSameInstant(ZoneOffset.ofHours(8))),
+            DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ENGLISH)
+                    .format(now),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH)
+                    .format(now)
+        }) {
+            HttpResponse<String> r = ts.send(
+                    "GET",
+                    path,
+                    null,
+                    "Authorization",
+                    TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", form),
+                    "Date",
+                    form,
+                    "Content-Md5",
+                    md5,
+                    "Content-Type",
+                    "application/json");
             assertThat(r.statusCode()).as("Date: " + form + " → " + r.body()).isEqualTo(200);
         }
 
@@ -241,28 +332,54 @@ class AppSpaceHttpTest {
         String rawDate = ts.date();
         String rawAuth = TestServer.wps2(app.appId(), app.appKey(), md5, "application/json", rawDate);
         TestServer.RawResponse rr = ts.raw(("GET " + path + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + ts.server().port() + "\r\n"
-                + "DATE: " + rawDate + "\r\n"
-                + "CONTENT-MD5: " + md5 + "\r\n"
-                + "content-type: application/json\r\n"
-                + "AUTHORIZATION: " + rawAuth + "\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        + "Host: 127.0.0.1:" + ts.server().port() + "\r\n"
+                        + "DATE: " + rawDate + "\r\n"
+                        + "CONTENT-MD5: " + md5 + "\r\n"
+                        + "content-type: application/json\r\n"
+                        + "AUTHORIZATION: " + rawAuth + "\r\n"
+                        + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         assertThat(rr.status()).as(rr.bodyText()).isEqualTo(200);
         assertThat(rr.bodyText()).contains("\"file_token\":\"" + ft + "\"");
 
         // a wrong md5 (of another path) is still refused
         String wrong = TestServer.hex("MD5", (BASE + "/other").getBytes(StandardCharsets.UTF_8));
         String d2 = ts.date();
-        JsonNode e = error(ts.send("GET", path, null, "Authorization", TestServer.wps2(app.appId(), app.appKey(), wrong,
-                "application/json", d2), "Date", d2, "Content-Md5", wrong, "Content-Type", "application/json"), 401, 30003);
+        JsonNode e = error(
+                ts.send(
+                        "GET",
+                        path,
+                        null,
+                        "Authorization",
+                        TestServer.wps2(app.appId(), app.appKey(), wrong, "application/json", d2),
+                        "Date",
+                        d2,
+                        "Content-Md5",
+                        wrong,
+                        "Content-Type",
+                        "application/json"),
+                401,
+                30003);
         assertThat(e.get("hint").asText()).isEqualTo("content md5 not match");
     }
 
     static void assertVariant(TestServer.App app, String target, String md5, String ct, String ft) {
         String date = ts.date();
-        HttpResponse<String> r = ts.send("GET", target, null, "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5, ct, date),
-                "Date", date, "Content-Md5", md5, "Content-Type", ct);
-        assertThat(r.statusCode()).as(target + " md5=" + md5 + " ct=" + ct + ": " + r.body()).isEqualTo(200);
+        HttpResponse<String> r = ts.send(
+                "GET",
+                target,
+                null,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5, ct, date),
+                "Date",
+                date,
+                "Content-Md5",
+                md5,
+                "Content-Type",
+                ct);
+        assertThat(r.statusCode())
+                .as(target + " md5=" + md5 + " ct=" + ct + ": " + r.body())
+                .isEqualTo(200);
         assertThat(TestServer.json(r).get("data").get("file_token").asText()).isEqualTo(ft);
     }
 }

@@ -23,9 +23,12 @@ class ClockResetTest {
         JsonNode d = ts.adminOk("POST", "/clock", "{\"reset\":true}");
         assertThat(d.get("offset_seconds").asLong()).isZero();
         assertThat(ts.server().clock().offsetMillis()).isZero();
-        assertThat(Duration.between(Instant.now(), Instant.parse(d.get("now").asText())).abs()).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.between(Instant.now(), Instant.parse(d.get("now").asText()))
+                        .abs())
+                .isLessThan(Duration.ofSeconds(5));
 
-        HttpResponse<String> bad = ts.send("POST", "/admin/v1/clock", "{\"reset\":false}", "Authorization", "Bearer test-admin-token");
+        HttpResponse<String> bad =
+                ts.send("POST", "/admin/v1/clock", "{\"reset\":false}", "Authorization", "Bearer test-admin-token");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(TestServer.json(bad).get("code").asInt()).isEqualTo(10001);
 

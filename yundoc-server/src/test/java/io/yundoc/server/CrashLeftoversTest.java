@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,17 +43,27 @@ class CrashLeftoversTest {
 
     /** An access token with every personal scope, made through the admin API of the server at {@code base}. */
     static String token(String base) throws Exception {
-        String app = admin(base, "/apps", "{\"name\":\"crash\",\"tier\":\"test\"}").get("app_id").asText();
+        String app = admin(base, "/apps", "{\"name\":\"crash\",\"tier\":\"test\"}")
+                .get("app_id")
+                .asText();
         String user = admin(base, "/users", "{\"name\":\"u" + System.nanoTime() + "\",\"password\":\"password-123\"}")
-                .get("user_id").asText();
-        return admin(base, "/tokens", "{\"app_id\":\"" + app + "\",\"user_id\":\"" + user + "\",\"scopes\":"
-                + "[\"access_personal_files\",\"create_personal_files\",\"download_personal_files\"]}")
-                .get("access_token").asText();
+                .get("user_id")
+                .asText();
+        return admin(
+                        base,
+                        "/tokens",
+                        "{\"app_id\":\"" + app + "\",\"user_id\":\"" + user + "\",\"scopes\":"
+                                + "[\"access_personal_files\",\"create_personal_files\",\"download_personal_files\"]}")
+                .get("access_token")
+                .asText();
     }
 
     static JsonNode admin(String base, String path, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1" + path))
-                .header("Authorization", "Bearer test-admin-token").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/admin/v1" + path))
+                        .header("Authorization", "Bearer test-admin-token")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.JSON.readTree(r.body()).get("data");
@@ -72,15 +83,19 @@ class CrashLeftoversTest {
         HeldUpload(int port, String token, byte[] content, int sendFirst) throws IOException {
             this.content = content;
             this.sent = sendFirst;
-            byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
-                    + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"held.bin\"\r\n"
-                    + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] head = ("--" + BOUNDARY
+                            + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
+                            + "--" + BOUNDARY
+                            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"held.bin\"\r\n"
+                            + "Content-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             long length = (long) head.length + content.length + tail.length;
             socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + UPLOAD + "?access_token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + length + "\r\n\r\n")
+                            + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: "
+                            + length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(head);
             out.write(content, 0, sendFirst);
@@ -105,20 +120,23 @@ class CrashLeftoversTest {
 
     static byte[] content(int size) {
         byte[] b = new byte[size];
-        new java.util.Random(size).nextBytes(b);
+        new Random(size).nextBytes(b);
         return b;
     }
 
     /** Every {@code .part} file under {@code dir}. */
     static List<Path> partFiles(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+            return walk.filter(p -> p.getFileName().toString().endsWith(".part"))
+                    .toList();
         }
     }
 
     /** Where the server spools uploads: {@code blobs/tmp} for local blobs, {@code spool} with S3. */
     static Path spoolRoot(Path data) {
-        return TestServer.scaleOut() ? data.resolve("spool") : data.resolve("blobs").resolve("tmp");
+        return TestServer.scaleOut()
+                ? data.resolve("spool")
+                : data.resolve("blobs").resolve("tmp");
     }
 
     @Test
@@ -126,15 +144,17 @@ class CrashLeftoversTest {
         Path data = tmp.resolve("data");
         String[] backends = new String[0];
         if (TestServer.scaleOut()) {
-            ServerConfig c = ScaleOutBackends.apply(ServerConfig.builder().dataDir(data)).build();
-            backends = new String[]{c.db(), c.blobs(), c.quota()}; // the restart below gets the same schema back
+            ServerConfig c =
+                    ScaleOutBackends.apply(ServerConfig.builder().dataDir(data)).build();
+            backends = new String[] {c.db(), c.blobs(), c.quota()}; // the restart below gets the same schema back
         }
         ServerProcess.Started child = ServerProcess.start(data, backends);
         Path leftover;
         try {
             String token = token("http://127.0.0.1:" + child.port());
             try (HeldUpload held = new HeldUpload(child.port(), token, content(4 << 20), 512 * 1024)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> !partFiles(spoolRoot(data)).isEmpty());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !partFiles(spoolRoot(data)).isEmpty());
                 leftover = partFiles(spoolRoot(data)).get(0);
                 child.kill();
             }
@@ -153,7 +173,7 @@ class CrashLeftoversTest {
         Files.setLastModifiedTime(legacyOld, FileTime.from(Instant.now().minus(Duration.ofHours(7))));
         Files.write(legacyFresh, new byte[100]);
 
-        try (TestServer ts = new TestServer(data, b -> { })) {
+        try (TestServer ts = new TestServer(data, b -> {})) {
             assertThat(leftover).doesNotExist();
             assertThat(deadDir).doesNotExist();
             assertThat(deadLock).doesNotExist();
@@ -169,9 +189,13 @@ class CrashLeftoversTest {
             TestServer.App app = ts.app("test");
             TestServer.User u = ts.user(app);
             byte[] bytes = content(300_000);
-            HttpResponse<String> r = ts.sendBody("POST", UPLOAD + "?access_token=" + u.token(),
-                    TestServer.multipart("okb0undary", "after.bin", "application/octet-stream", bytes, "path_from_root", "true"),
-                    "Content-Type", "multipart/form-data; boundary=okb0undary");
+            HttpResponse<String> r = ts.sendBody(
+                    "POST",
+                    UPLOAD + "?access_token=" + u.token(),
+                    TestServer.multipart(
+                            "okb0undary", "after.bin", "application/octet-stream", bytes, "path_from_root", "true"),
+                    "Content-Type",
+                    "multipart/form-data; boundary=okb0undary");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(ts.blobExists(TestServer.hex("SHA-256", bytes))).isTrue();
             assertThat(partFiles(data)).isEmpty();
@@ -183,8 +207,14 @@ class CrashLeftoversTest {
         // PostgreSQL with local blobs: no data-dir lock, so two servers may share --data (and its blobs/tmp)
         Path data = tmp.resolve("shared");
         String db = ScaleOutBackends.jdbcUrl(ScaleOutBackends.newSchema());
-        ServerConfig cfg = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(data).dev(true)
-                .adminToken("test-admin-token").db(db).build();
+        ServerConfig cfg = ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(data)
+                .dev(true)
+                .adminToken("test-admin-token")
+                .db(db)
+                .build();
         YundocServer first = YundocServer.start(cfg);
         YundocServer second = null;
         try {
@@ -192,14 +222,16 @@ class CrashLeftoversTest {
             byte[] bytes = content(2 << 20);
             try (HeldUpload held = new HeldUpload(first.port(), token, bytes, 256 * 1024)) {
                 Path tmpDir = data.resolve("blobs").resolve("tmp");
-                await().atMost(Duration.ofSeconds(30)).until(() -> !partFiles(tmpDir).isEmpty());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !partFiles(tmpDir).isEmpty());
                 List<Path> inProgress = new ArrayList<>(partFiles(tmpDir));
 
                 second = YundocServer.start(cfg);
                 assertThat(inProgress).allSatisfy(p -> assertThat(p).exists());
                 assertThat(held.finish()).isEqualTo(200);
             }
-            assertThat(first.blobStore().exists(TestServer.hex("SHA-256", bytes))).isTrue();
+            assertThat(first.blobStore().exists(TestServer.hex("SHA-256", bytes)))
+                    .isTrue();
         } finally {
             if (second != null) {
                 second.close();

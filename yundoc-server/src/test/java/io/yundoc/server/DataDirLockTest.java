@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.yundoc.server.core.DataDirLock;
+import io.yundoc.server.migrate.Migrator;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +29,8 @@ class DataDirLockTest {
     void theLockIsExclusiveUntilReleased() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         DataDirLock first = DataDirLock.acquire(data);
-        assertThatThrownBy(() -> DataDirLock.acquire(data)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> DataDirLock.acquire(data))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another yundoc server is using the data dir");
         first.close();
         DataDirLock.acquire(data).close();
@@ -34,7 +38,12 @@ class DataDirLockTest {
 
     /** An embedded-mode configuration on its own data dir under the test's temp dir. */
     private ServerConfig embedded(String name) {
-        return ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dir.resolve(name)).adminToken("lock-test-admin").build();
+        return ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(dir.resolve(name))
+                .adminToken("lock-test-admin")
+                .build();
     }
 
     @Test
@@ -42,11 +51,15 @@ class DataDirLockTest {
         ServerConfig cfg = embedded("embedded");
         YundocServer first = YundocServer.start(cfg);
         try {
-            assertThatThrownBy(() -> YundocServer.start(cfg)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> YundocServer.start(cfg))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another yundoc server is using the data dir")
                     .hasMessageContaining("--data");
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(first.url() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(first.url() + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
         } finally {
             first.close();
@@ -63,9 +76,9 @@ class DataDirLockTest {
         YundocServer running = YundocServer.start(cfg);
         try {
             String target = ScaleOutBackends.jdbcUrl(ScaleOutBackends.newSchema());
-            var migrator = new io.yundoc.server.migrate.Migrator(cfg.dataDir(), target, null,
-                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-            assertThatThrownBy(migrator::run).isInstanceOf(IllegalStateException.class)
+            var migrator = new Migrator(cfg.dataDir(), target, null, new PrintStream(OutputStream.nullOutputStream()));
+            assertThatThrownBy(migrator::run)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("another yundoc server is using the data dir");
         } finally {
             running.close();

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -38,10 +39,13 @@ class DataDirPermissionsTest {
 
     /** One committed admin write, so the database has written through its WAL. */
     private static void write(YundocServer s) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(s.url() + "/admin/v1/apps"))
-                .header("Authorization", "Bearer " + s.adminToken())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"perm\",\"tier\":\"test\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(s.url() + "/admin/v1/apps"))
+                                .header("Authorization", "Bearer " + s.adminToken())
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"perm\",\"tier\":\"test\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
@@ -75,9 +79,16 @@ class DataDirPermissionsTest {
 
         List<LogRecord> logged = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
-            @Override public void publish(LogRecord r) { logged.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
         };
         Logger log = Logger.getLogger(DataDir.class.getName());
         log.addHandler(capture);
@@ -90,9 +101,13 @@ class DataDirPermissionsTest {
         try {
             write(s);
             String abs = data.toAbsolutePath().normalize().toString();
-            assertThat(logged).filteredOn(r -> java.util.logging.Level.WARNING.equals(r.getLevel()))
-                    .singleElement().satisfies(r -> assertThat(r.getMessage())
-                            .contains("data dir " + abs).contains("rwxr-xr-x").contains("fix: chmod 700 " + abs));
+            assertThat(logged)
+                    .filteredOn(r -> Level.WARNING.equals(r.getLevel()))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getMessage())
+                            .contains("data dir " + abs)
+                            .contains("rwxr-xr-x")
+                            .contains("fix: chmod 700 " + abs));
             // the directory is the operator's: warned about, not changed; yundoc's own files and dirs are tightened
             assertThat(mode(data)).isEqualTo("rwxr-xr-x");
             for (String f : List.of("yundoc.db", "yundoc.db-wal", "yundoc.db-shm", "admin.token", "yundoc.lock")) {
@@ -112,6 +127,6 @@ class DataDirPermissionsTest {
         } finally {
             log.removeHandler(capture);
         }
-        assertThat(logged).noneMatch(r -> java.util.logging.Level.WARNING.equals(r.getLevel()));
+        assertThat(logged).noneMatch(r -> Level.WARNING.equals(r.getLevel()));
     }
 }

@@ -43,7 +43,8 @@ class DiskFullTest {
     static void mountAndStart() throws Exception {
         mount = Files.createTempDirectory("yundoc-tmpfs");
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean mounted = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         if (!mounted) {
@@ -83,8 +84,8 @@ class DiskFullTest {
     /** Writes real bytes (tmpfs allocates pages on write, not on setLength) until at most {@code leave} bytes are free. */
     static void fill(long leave) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(16 * 1024);
-        try (FileChannel ch = FileChannel.open(filler(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(
+                filler(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             while (usable() > leave) {
                 chunk.clear();
                 if (usable() - leave < chunk.capacity()) {
@@ -106,16 +107,23 @@ class DiskFullTest {
     }
 
     static HttpResponse<String> upload(String name, byte[] content) {
-        return ts.sendBody("POST", API + "/personal/files/upload?access_token=" + user.token(),
+        return ts.sendBody(
+                "POST",
+                API + "/personal/files/upload?access_token=" + user.token(),
                 TestServer.multipart("dfb0undary", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=dfb0undary");
+                "Content-Type",
+                "multipart/form-data; boundary=dfb0undary");
     }
 
     static List<String> rootNames() {
-        HttpResponse<String> r = ts.send("GET", API + "/personal/files?parent_id=0&count=100&access_token=" + user.token(), null);
+        HttpResponse<String> r =
+                ts.send("GET", API + "/personal/files?parent_id=0&count=100&access_token=" + user.token(), null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
-        TestServer.json(r).get("data").get("files").forEach(f -> names.add(f.get("fname").asText()));
+        TestServer.json(r)
+                .get("data")
+                .get("files")
+                .forEach(f -> names.add(f.get("fname").asText()));
         return names;
     }
 
@@ -184,8 +192,12 @@ class DiskFullTest {
         String refused = null;
         for (int i = 0; i < 5000 && refused == null; i++) {
             String name = "app-" + i + "-" + "x".repeat(80);
-            HttpResponse<String> r = ts.send("POST", "/admin/v1/apps", "{\"name\":\"" + name + "\",\"tier\":\"test\"}",
-                    "Authorization", "Bearer test-admin-token");
+            HttpResponse<String> r = ts.send(
+                    "POST",
+                    "/admin/v1/apps",
+                    "{\"name\":\"" + name + "\",\"tier\":\"test\"}",
+                    "Authorization",
+                    "Bearer test-admin-token");
             if (r.statusCode() != 200) {
                 assertInsufficientStorage(r);
                 refused = name;
@@ -196,7 +208,8 @@ class DiskFullTest {
 
         Files.delete(filler());
         assertThat(health(200).get("checks").get("disk").asText()).isEqualTo("UP");
-        String apps = ts.send("GET", "/admin/v1/apps", null, "Authorization", "Bearer test-admin-token").body();
+        String apps = ts.send("GET", "/admin/v1/apps", null, "Authorization", "Bearer test-admin-token")
+                .body();
         assertThat(apps).doesNotContain(refused);
         HttpResponse<String> ok = upload("after.txt", random(1024, 3));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

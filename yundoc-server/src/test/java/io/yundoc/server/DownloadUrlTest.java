@@ -3,10 +3,12 @@ package io.yundoc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DownloadUrlTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static TestServer.User user;
     static final byte[] CONTENT = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII); // 16 bytes
     static String fileA;
@@ -31,15 +34,19 @@ class DownloadUrlTest {
     }
 
     static String upload(String name, byte[] content) {
-        HttpResponse<String> r = ts.sendBody("POST", "/api/v1/openapi/personal/files/upload?access_token=" + user.token(),
+        HttpResponse<String> r = ts.sendBody(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + user.token(),
                 TestServer.multipart("dlb0undary", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=dlb0undary");
+                "Content-Type",
+                "multipart/form-data; boundary=dlb0undary");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data").get("id").get("open_id").asText();
     }
 
     static JsonNode answer(String ft) {
-        HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + user.token(), null);
+        HttpResponse<String> r =
+                ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + user.token(), null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data");
     }
@@ -55,14 +62,16 @@ class DownloadUrlTest {
     }
 
     static void assertNoRedirect(int status) {
-        assertThat(status < 300 || status >= 400 || status == 304).as("download URLs never redirect, got " + status).isTrue();
+        assertThat(status < 300 || status >= 400 || status == 304)
+                .as("download URLs never redirect, got " + status)
+                .isTrue();
     }
 
     static void assertErrorBody(byte[] body, int code, String hint) {
         JsonNode n;
         try {
             n = TestServer.JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("not JSON: " + new String(body, StandardCharsets.UTF_8), e);
         }
         List<String> keys = new ArrayList<>();
@@ -89,7 +98,8 @@ class DownloadUrlTest {
         assertThat(maxAge).isBetween(1L, 15 * 60L);
         assertThat(h.firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(h.firstValue("Access-Control-Allow-Origin")).hasValue("*");
-        assertThat(h.firstValue("Content-Disposition")).hasValue("attachment; filename=\"a.txt\"; filename*=UTF-8''a.txt");
+        assertThat(h.firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"a.txt\"; filename*=UTF-8''a.txt");
     }
 
     @Test
@@ -100,9 +110,19 @@ class DownloadUrlTest {
         assertNoRedirect(h.statusCode());
         assertThat(h.statusCode()).isEqualTo(200);
         assertThat(h.body()).isEmpty();
-        for (String name : List.of("Content-Length", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges",
-                "Content-Disposition", "X-Content-Type-Options", "Access-Control-Allow-Origin")) {
-            assertThat(h.headers().firstValue(name)).as(name).isPresent().isEqualTo(g.headers().firstValue(name));
+        for (String name : List.of(
+                "Content-Length",
+                "Content-Type",
+                "ETag",
+                "Last-Modified",
+                "Accept-Ranges",
+                "Content-Disposition",
+                "X-Content-Type-Options",
+                "Access-Control-Allow-Origin")) {
+            assertThat(h.headers().firstValue(name))
+                    .as(name)
+                    .isPresent()
+                    .isEqualTo(g.headers().firstValue(name));
         }
         assertThat(h.headers().firstValue("Content-Length")).hasValue("16");
     }
@@ -145,14 +165,16 @@ class DownloadUrlTest {
                 wrong.add(range + " → HTTP " + r.statusCode() + ", Content-Range " + cr);
             }
         }
-        assertThat(wrong).as("unsatisfiable ranges must answer 416 with Content-Range: bytes */16 (api.md §6)").isEmpty();
+        assertThat(wrong)
+                .as("unsatisfiable ranges must answer 416 with Content-Range: bytes */16 (api.md §6)")
+                .isEmpty();
     }
 
     @Test
     void multipleOrMalformedRangesAreIgnored() {
         String url = url(fileA);
-        for (String range : List.of("bytes=0-1,3-4", "bytes=0-1, 5-6", "bytes=abc", "items=0-4", "bytes=", "bytes=-",
-                "bytes=4-2", "0-4")) {
+        for (String range : List.of(
+                "bytes=0-1,3-4", "bytes=0-1, 5-6", "bytes=abc", "items=0-4", "bytes=", "bytes=-", "bytes=4-2", "0-4")) {
             HttpResponse<byte[]> r = get(url, "Range", range);
             assertThat(r.statusCode()).as(range).isEqualTo(200);
             assertThat(r.body()).as(range).isEqualTo(CONTENT);
@@ -231,9 +253,13 @@ class DownloadUrlTest {
     @Test
     void nameWithQuoteIsRefusedSoTheFallbackNeverNeedsIt() {
         // api.md §5.1: names may not contain " (→ 10001), so 报告 "v1".txt cannot be stored at all
-        HttpResponse<String> r = ts.sendBody("POST", "/api/v1/openapi/personal/files/upload?access_token=" + user.token(),
-                TestServer.multipart("dlb0undary", "报告 \\\"v1\\\".txt", "text/plain", new byte[]{1}, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=dlb0undary");
+        HttpResponse<String> r = ts.sendBody(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + user.token(),
+                TestServer.multipart(
+                        "dlb0undary", "报告 \\\"v1\\\".txt", "text/plain", new byte[] {1}, "path_from_root", "true"),
+                "Content-Type",
+                "multipart/form-data; boundary=dlb0undary");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(TestServer.json(r).get("code").asInt()).isEqualTo(10001);
     }
@@ -253,7 +279,7 @@ class DownloadUrlTest {
             if (idx < 0) {
                 replacements.add('A'); // the separator
             } else {
-                replacements.add(alphabet.charAt(idx ^ 1));  // lowest bit of the 6-bit group
+                replacements.add(alphabet.charAt(idx ^ 1)); // lowest bit of the 6-bit group
                 replacements.add(alphabet.charAt(idx ^ 32)); // highest bit
             }
             for (char rep : replacements) {
@@ -266,7 +292,9 @@ class DownloadUrlTest {
                 assertErrorBody(r.body(), 10003, "download url invalid");
             }
         }
-        assertThat(accepted).as("every altered ticket must be refused (api.md §6 Tampered → 403)").isEmpty();
+        assertThat(accepted)
+                .as("every altered ticket must be refused (api.md §6 Tampered → 403)")
+                .isEmpty();
     }
 
     @Test
@@ -275,7 +303,11 @@ class DownloadUrlTest {
         int start = url.indexOf("/dl/") + 4;
         int end = url.indexOf('/', start);
         String ticket = url.substring(start, end);
-        for (String t : List.of(ticket.substring(0, ticket.length() - 1), ticket + "A", "garbage", "a.b",
+        for (String t : List.of(
+                ticket.substring(0, ticket.length() - 1),
+                ticket + "A",
+                "garbage",
+                "a.b",
                 ticket.substring(0, ticket.indexOf('.')))) {
             HttpResponse<byte[]> r = get(url.substring(0, start) + t + url.substring(end));
             assertThat(r.statusCode()).as(t).isEqualTo(403);
@@ -321,13 +353,13 @@ class DownloadUrlTest {
     void otherMethods() {
         String url = url(fileA);
         for (String m : List.of("POST", "PUT", "DELETE", "PATCH")) {
-            HttpResponse<byte[]> r = ts.sendBytes(m, url, m.equals("DELETE") ? null : new byte[]{'x'});
+            HttpResponse<byte[]> r = ts.sendBytes(m, url, m.equals("DELETE") ? null : new byte[] {'x'});
             assertNoRedirect(r.statusCode());
             assertThat(r.statusCode()).as(m).isEqualTo(405);
             assertThat(r.headers().firstValue("Allow")).as(m).hasValue("GET, HEAD");
         }
-        HttpResponse<byte[]> o = ts.sendBytes("OPTIONS", url, null, "Origin", "https://example.com",
-                "Access-Control-Request-Method", "GET");
+        HttpResponse<byte[]> o = ts.sendBytes(
+                "OPTIONS", url, null, "Origin", "https://example.com", "Access-Control-Request-Method", "GET");
         assertThat(o.statusCode()).isEqualTo(204);
         assertThat(o.body()).isEmpty();
         // preflight needs no valid ticket ("without authentication")
@@ -350,6 +382,6 @@ class DownloadUrlTest {
         assertThat(r.body()).isEqualTo(big);
         HttpResponse<byte[]> tail = get(a.get("url").asText(), "Range", "bytes=-1000");
         assertThat(tail.statusCode()).isEqualTo(206);
-        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(big, big.length - 1000, big.length));
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(big, big.length - 1000, big.length));
     }
 }

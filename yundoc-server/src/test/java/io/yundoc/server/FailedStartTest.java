@@ -41,10 +41,14 @@ class FailedStartTest {
         Path data = dir.resolve("data");
         // fixtures are read after the database, blob store, quota counter, indexer and collector exist
         Path fixtures = Files.writeString(dir.resolve("fixtures.json"), "{ not json");
-        Set<Long> before = Thread.getAllStackTraces().keySet().stream().map(Thread::threadId).collect(Collectors.toSet());
-        assertThatThrownBy(() -> YundocServer.start(embedded(data).dev(true).fixtures(fixtures).build()))
+        Set<Long> before = Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::threadId)
+                .collect(Collectors.toSet());
+        assertThatThrownBy(() -> YundocServer.start(
+                        embedded(data).dev(true).fixtures(fixtures).build()))
                 .isNotNull();
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(serverThreads(before)).isEmpty());
         // the lock went too: the same data dir starts
         YundocServer.start(embedded(data).build()).close();
@@ -55,8 +59,10 @@ class FailedStartTest {
         Path data = dir.resolve("untouched");
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> YundocServer.start(embedded(data).port(port).build()))
-                    .isInstanceOf(StartupException.class).hasMessage("port " + port + " is in use; try --port");
+            assertThatThrownBy(
+                            () -> YundocServer.start(embedded(data).port(port).build()))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessage("port " + port + " is in use; try --port");
         }
         assertThat(data).doesNotExist();
     }
@@ -64,9 +70,11 @@ class FailedStartTest {
     @Test
     void aDataDirBelowAFileIsNotWritable() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        assertThatThrownBy(() -> YundocServer.start(embedded(file.resolve("data")).build()))
+        assertThatThrownBy(
+                        () -> YundocServer.start(embedded(file.resolve("data")).build()))
                 .isInstanceOf(StartupException.class)
-                .hasMessage("data dir " + file.resolve("data") + " is not writable: " + file + " exists and is not a directory");
+                .hasMessage("data dir " + file.resolve("data") + " is not writable: " + file
+                        + " exists and is not a directory");
     }
 
     @Test
@@ -76,7 +84,10 @@ class FailedStartTest {
             port = s.getLocalPort();
         }
         int free = port;
-        assertThatThrownBy(() -> YundocServer.start(embedded(dir.resolve("bind")).bind("no-such-host.invalid").port(free).build()))
+        assertThatThrownBy(() -> YundocServer.start(embedded(dir.resolve("bind"))
+                        .bind("no-such-host.invalid")
+                        .port(free)
+                        .build()))
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("cannot listen on no-such-host.invalid:" + free + ": ")
                 .hasMessageEndingWith("; try --port or --bind")

@@ -28,9 +28,15 @@ class GracefulStopTest {
         boolean closed = false;
         try {
             TestServer.App app = ts.app("test");
-            String ft = TestServer.json(ts.signed(app, "POST", API + "/files",
-                    "{\"filename\":\"drain.docx\"}".getBytes(StandardCharsets.UTF_8), "application/json"))
-                    .get("data").get("file_token").asText();
+            String ft = TestServer.json(ts.signed(
+                            app,
+                            "POST",
+                            API + "/files",
+                            "{\"filename\":\"drain.docx\"}".getBytes(StandardCharsets.UTF_8),
+                            "application/json"))
+                    .get("data")
+                    .get("file_token")
+                    .asText();
             // the next call to file info takes 1.5 s in the server (an emulator fault), so it is in flight at the stop
             ts.adminOk("POST", "/faults", "{\"route\":\"GET " + API + "/files/*\",\"latency_ms\":1500,\"count\":1}");
             CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(
@@ -40,7 +46,8 @@ class GracefulStopTest {
             long t0 = System.nanoTime();
             CompletableFuture<Void> stop = CompletableFuture.runAsync(ts::close);
             // the drain has begun once /health says so (it answers 200 until then)
-            HttpResponse<String> health = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+            HttpResponse<String> health = await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> ts.send("GET", "/health", null), r -> r.statusCode() != 200);
             assertThat(health.statusCode()).as("going away").isEqualTo(503);
             assertThat(health.body()).contains("\"serving\":\"DRAINING\"");
@@ -48,14 +55,19 @@ class GracefulStopTest {
 
             HttpResponse<String> answered = slow.get();
             assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-            assertThat(TestServer.json(answered).get("data").get("file_token").asText()).isEqualTo(ft);
+            assertThat(TestServer.json(answered).get("data").get("file_token").asText())
+                    .isEqualTo(ft);
             stop.get();
             closed = true;
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the stop waited for it")
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("the stop waited for it")
                     .isGreaterThan(Duration.ofMillis(500));
             HttpClient fresh = HttpClient.newHttpClient();
-            assertThatThrownBy(() -> fresh.send(HttpRequest.newBuilder(URI.create(ts.base + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> fresh.send(
+                            HttpRequest.newBuilder(URI.create(ts.base + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(ConnectException.class);
         } finally {
             if (!closed) {
                 ts.close();
@@ -67,14 +79,18 @@ class GracefulStopTest {
     void theDrainEndsAtItsTimeoutWhateverIsStillRunning() throws Exception {
         TestServer ts = new TestServer(b -> b.drainTimeout(Duration.ofMillis(300)));
         TestServer.App app = ts.app("test");
-        ts.adminOk("POST", "/faults", "{\"route\":\"GET /api/v1/openapi/appspace/files/*\",\"latency_ms\":5000,\"count\":1}");
+        ts.adminOk(
+                "POST",
+                "/faults",
+                "{\"route\":\"GET /api/v1/openapi/appspace/files/*\",\"latency_ms\":5000,\"count\":1}");
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(
                 () -> ts.signed(app, "GET", API + "/files/nosuchfile", null, "application/json"));
         awaitFaultTaken(ts);
         long t0 = System.nanoTime();
         ts.close();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
-        assertThat(slow.handle((r, e) -> r == null || r.statusCode() != 200).get()).isTrue();
+        assertThat(slow.handle((r, e) -> r == null || r.statusCode() != 200).get())
+                .isTrue();
     }
 
     /**
@@ -82,7 +98,8 @@ class GracefulStopTest {
      * the fault's latency (a spent fault leaves the list).
      */
     static void awaitFaultTaken(TestServer ts) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> ts.adminOk("GET", "/faults", null).get("faults").isEmpty());
     }
 }

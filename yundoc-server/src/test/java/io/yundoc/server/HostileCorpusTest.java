@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,8 @@ class HostileCorpusTest {
     private static final Pattern BYTE = Pattern.compile("\\{\\{BYTE ([0-9a-f]{2})}}");
 
     @RegisterExtension
-
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static TestServer.App app;
     static Map<String, String> fixtures;
 
@@ -56,7 +57,11 @@ class HostileCorpusTest {
         JsonNode index = TestServer.JSON.readTree(resource("index.json"));
         List<Case> cases = new ArrayList<>();
         for (JsonNode c : index.get("cases")) {
-            cases.add(new Case(c.get("name").asText(), c.get("file").asText(), c.get("expect").asText(), c));
+            cases.add(new Case(
+                    c.get("name").asText(),
+                    c.get("file").asText(),
+                    c.get("expect").asText(),
+                    c));
         }
         return cases.stream();
     }
@@ -66,28 +71,46 @@ class HostileCorpusTest {
         app = ts.app("test");
         TestServer.User owner = ts.user(app);
         String file = upload(owner, "owned.txt");
-        HttpResponse<String> link = ts.send("POST", API + "/personal/files/" + file + "/links?access_token=" + owner.token(),
+        HttpResponse<String> link = ts.send(
+                "POST",
+                API + "/personal/files/" + file + "/links?access_token=" + owner.token(),
                 "{\"range\":\"anyone\",\"permission\":\"read\"}");
         assertThat(link.statusCode()).as(link.body()).isEqualTo(200);
-        HttpResponse<String> dl = ts.send("GET", API + "/personal/files/" + file + "/download?access_token=" + owner.token(), null);
+        HttpResponse<String> dl =
+                ts.send("GET", API + "/personal/files/" + file + "/download?access_token=" + owner.token(), null);
         assertThat(dl.statusCode()).as(dl.body()).isEqualTo(200);
-        HttpResponse<String> appFile = ts.signed(app, "POST", API + "/appspace/files",
-                "{\"filename\":\"hostile.docx\"}".getBytes(StandardCharsets.UTF_8), "application/json");
+        HttpResponse<String> appFile = ts.signed(
+                app,
+                "POST",
+                API + "/appspace/files",
+                "{\"filename\":\"hostile.docx\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json");
         assertThat(appFile.statusCode()).as(appFile.body()).isEqualTo(200);
         fixtures = Map.of(
                 "host", "127.0.0.1:" + ts.server().port(),
                 "token", owner.token(),
                 "file", file,
                 "sid", TestServer.json(link).get("data").get("sid").asText(),
-                "dl", URI.create(TestServer.json(dl).get("data").get("url").asText()).getRawPath(),
-                "appfile", TestServer.json(appFile).get("data").get("file_token").asText());
+                "dl",
+                        URI.create(TestServer.json(dl).get("data").get("url").asText())
+                                .getRawPath(),
+                "appfile",
+                        TestServer.json(appFile).get("data").get("file_token").asText());
     }
 
     private static String upload(TestServer.User u, String name) {
-        HttpResponse<String> r = ts.sendBody("POST", API + "/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("h0stile", name, "text/plain", "hostile corpus".getBytes(StandardCharsets.UTF_8),
-                        "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=h0stile");
+        HttpResponse<String> r = ts.sendBody(
+                "POST",
+                API + "/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart(
+                        "h0stile",
+                        name,
+                        "text/plain",
+                        "hostile corpus".getBytes(StandardCharsets.UTF_8),
+                        "path_from_root",
+                        "true"),
+                "Content-Type",
+                "multipart/form-data; boundary=h0stile");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data").get("id").get("open_id").asText();
     }
@@ -99,18 +122,26 @@ class HostileCorpusTest {
         String date = ts.date();
         for (JsonNode before : c.spec().path("before")) {
             TestServer.RawResponse r = send(before.asText(), date);
-            assertThat(r).as("before-request " + before.asText() + " of " + c + " got no answer").isNotNull();
-            assertThat(r.status()).as("before-request " + before.asText() + ": " + r.bodyText()).isBetween(200, 299);
+            assertThat(r)
+                    .as("before-request " + before.asText() + " of " + c + " got no answer")
+                    .isNotNull();
+            assertThat(r.status())
+                    .as("before-request " + before.asText() + ": " + r.bodyText())
+                    .isBetween(200, 299);
         }
         TestServer.RawResponse r = send(c.file(), date);
         JsonNode spec = c.spec();
         if (r == null) {
-            assertThat(spec.path("closeOk").asBoolean()).as(c + ": the connection closed without an answer").isTrue();
+            assertThat(spec.path("closeOk").asBoolean())
+                    .as(c + ": the connection closed without an answer")
+                    .isTrue();
         } else {
             check(c, r);
         }
         HttpResponse<String> health = ts.send("GET", "/health", null);
-        assertThat(health.statusCode()).as("/health after " + c + ": " + health.body()).isEqualTo(200);
+        assertThat(health.statusCode())
+                .as("/health after " + c + ": " + health.body())
+                .isEqualTo(200);
     }
 
     private static void check(Case c, TestServer.RawResponse r) throws IOException {
@@ -123,7 +154,9 @@ class HostileCorpusTest {
         JsonNode envelope = envelope(r);
         if (spec.has("code")) {
             assertThat(envelope).as("a KDocs envelope: " + what).isNotNull();
-            assertThat(envelope.path("code").asInt(-1)).as(what).isEqualTo(spec.get("code").asInt());
+            assertThat(envelope.path("code").asInt(-1))
+                    .as(what)
+                    .isEqualTo(spec.get("code").asInt());
         }
         if (spec.path("refused").asBoolean()) {
             assertThat(r.status()).as(what).isBetween(400, 499);
@@ -134,14 +167,20 @@ class HostileCorpusTest {
         for (Map.Entry<String, JsonNode> h : spec.path("headers").properties()) {
             String value = r.header(h.getKey());
             assertThat(value).as(h.getKey() + " of " + what).isNotNull();
-            assertThat(value.toLowerCase(Locale.ROOT)).as(h.getKey() + " of " + what)
+            assertThat(value.toLowerCase(Locale.ROOT))
+                    .as(h.getKey() + " of " + what)
                     .contains(h.getValue().asText().toLowerCase(Locale.ROOT));
         }
         if (r.status() >= 400 && envelope != null) {
-            assertThat(envelope.path("code").asInt(0)).as("an error answer carries a non-zero code: " + what).isNotZero();
+            assertThat(envelope.path("code").asInt(0))
+                    .as("an error answer carries a non-zero code: " + what)
+                    .isNotZero();
         }
-        assertThat(body).as("no stack trace on the wire: " + what)
-                .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("at io.yundoc");
+        assertThat(body)
+                .as("no stack trace on the wire: " + what)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain("at io.yundoc");
     }
 
     /** The KDocs envelope of a JSON answer, or null for any other body. */
@@ -168,7 +207,7 @@ class HostileCorpusTest {
         try {
             return ts.raw(request);
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof java.net.SocketTimeoutException) {
+            if (e.getCause() instanceof SocketTimeoutException) {
                 throw new AssertionError(file + ": no answer within 10 s and the connection still open", e);
             }
             // reset by the server (it refused and closed while we still wrote): no answer
@@ -195,7 +234,9 @@ class HostileCorpusTest {
             text = text.replace("{{" + f.getKey() + "}}", f.getValue());
         }
         text = text.replace("{{date}}", date)
-                .replace("{{wps2-empty}}", TestServer.wps2(app.appId(), app.appKey(), EMPTY_MD5, "application/json", date))
+                .replace(
+                        "{{wps2-empty}}",
+                        TestServer.wps2(app.appId(), app.appKey(), EMPTY_MD5, "application/json", date))
                 .replace("{{NUL}}", "\u0000");
         m = CODE_POINT.matcher(text);
         sb = new StringBuilder();
@@ -211,7 +252,9 @@ class HostileCorpusTest {
             latin = latin.replace("{{len}}", Integer.toString(bodyLength));
             bytes = latin.getBytes(StandardCharsets.ISO_8859_1);
         }
-        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).as("unresolved placeholder").doesNotContain("{{");
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
+                .as("unresolved placeholder")
+                .doesNotContain("{{");
         return bytes;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HttpEdgeTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     final List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
     final Handler capture = new Handler() {
         @Override
@@ -36,12 +38,10 @@ class HttpEdgeTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /** The loggers whose INFO lines count (the test configuration keeps only WARNING); held so JUL keeps the level. */
@@ -66,8 +66,9 @@ class HttpEdgeTest {
     /** A chunked admin request; each chunk's size line is {@code hex + ext}. */
     static byte[] chunked(String method, String path, String contentType, byte[] body, int chunk, String ext) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ascii(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-admin-token\r\n"
-                + "Content-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"));
+        out.writeBytes(ascii(method + " " + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-admin-token\r\n" + "Content-Type: "
+                + contentType + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"));
         for (int i = 0; i < body.length; i += chunk) {
             int n = Math.min(chunk, body.length - i);
             out.writeBytes(ascii(Integer.toHexString(n) + ext + "\r\n"));
@@ -81,7 +82,7 @@ class HttpEdgeTest {
     static JsonNode json(TestServer.RawResponse r) {
         try {
             return TestServer.JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError("not JSON: " + r.bodyText(), e);
         }
     }
@@ -97,29 +98,50 @@ class HttpEdgeTest {
             lines = List.copyOf(logged);
             logged.clear();
         }
-        assertThat(lines).as("log lines: %s", lines.stream().map(l -> l.getLoggerName() + ": " + l.getMessage()).toList())
-                .hasSize(1).allSatisfy(l -> assertThat(l.getThrown()).isNull());
+        assertThat(lines)
+                .as(
+                        "log lines: %s",
+                        lines.stream()
+                                .map(l -> l.getLoggerName() + ": " + l.getMessage())
+                                .toList())
+                .hasSize(1)
+                .allSatisfy(l -> assertThat(l.getThrown()).isNull());
     }
 
     @Test
     void chunkExtensionsAreIgnored() {
         byte[] body = "{\"name\":\"chunky\",\"password\":\"password-123\"}".getBytes(StandardCharsets.UTF_8);
         for (String ext : List.of(";a=b", " ; a = \"x;y\"", ";a", ";\tb=1;c=2")) {
-            byte[] user = ("{\"name\":\"chunky" + Integer.toUnsignedString(ext.hashCode()) + "\",\"password\":\"password-123\"}")
+            byte[] user = ("{\"name\":\"chunky" + Integer.toUnsignedString(ext.hashCode())
+                            + "\",\"password\":\"password-123\"}")
                     .getBytes(StandardCharsets.UTF_8);
             TestServer.RawResponse r = ts.raw(chunked("POST", "/admin/v1/users", "application/json", user, 7, ext));
-            assertThat(r.status()).as("extension [" + ext + "]: " + r.bodyText()).isEqualTo(200);
+            assertThat(r.status())
+                    .as("extension [" + ext + "]: " + r.bodyText())
+                    .isEqualTo(200);
             assertThat(json(r).get("data").get("nickname").asText()).startsWith("chunky"); // the name, read whole
         }
         // the same without extensions still works, and a streamed upload reads through extensions too
-        assertThat(ts.raw(chunked("POST", "/admin/v1/users", "application/json", body, 5, "")).status()).isEqualTo(200);
+        assertThat(ts.raw(chunked("POST", "/admin/v1/users", "application/json", body, 5, ""))
+                        .status())
+                .isEqualTo(200);
         TestServer.App app = ts.app("test");
         TestServer.User u = ts.user(app);
-        byte[] form = TestServer.multipart("xB0und", "chunked.txt", "text/plain", "ext bytes".repeat(1000)
-                .getBytes(StandardCharsets.UTF_8), "path_from_root", "true");
+        byte[] form = TestServer.multipart(
+                "xB0und",
+                "chunked.txt",
+                "text/plain",
+                "ext bytes".repeat(1000).getBytes(StandardCharsets.UTF_8),
+                "path_from_root",
+                "true");
         ByteArrayOutputStream req = new ByteArrayOutputStream();
-        byte[] all = chunked("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                "multipart/form-data; boundary=xB0und", form, 1000, ";ext=1");
+        byte[] all = chunked(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                "multipart/form-data; boundary=xB0und",
+                form,
+                1000,
+                ";ext=1");
         req.writeBytes(all);
         TestServer.RawResponse up = ts.raw(req.toByteArray());
         assertThat(up.status()).as(up.bodyText()).isEqualTo(200);
@@ -137,8 +159,12 @@ class HttpEdgeTest {
                 Connection: close\r
                 \r
                 """);
-        for (String bad : List.of("zz\r\n{}\r\n0\r\n\r\n", "-1\r\n{}\r\n0\r\n\r\n", "fffffffffffffffff\r\n{}\r\n0\r\n\r\n",
-                ";a=b\r\n{}\r\n0\r\n\r\n", "2 2\r\n{}\r\n0\r\n\r\n")) {
+        for (String bad : List.of(
+                "zz\r\n{}\r\n0\r\n\r\n",
+                "-1\r\n{}\r\n0\r\n\r\n",
+                "fffffffffffffffff\r\n{}\r\n0\r\n\r\n",
+                ";a=b\r\n{}\r\n0\r\n\r\n",
+                "2 2\r\n{}\r\n0\r\n\r\n")) {
             ByteArrayOutputStream req = new ByteArrayOutputStream();
             req.writeBytes(head);
             req.writeBytes(ascii(bad));
@@ -148,14 +174,20 @@ class HttpEdgeTest {
 
     @Test
     void nulInMethodOrPathIs400() {
-        for (String line : List.of("G\0ET /health HTTP/1.1", "GET /hea\0lth HTTP/1.1", "GET /health\0 HTTP/1.1",
-                "GET /api/v1/openapi/personal/files/a%00b/download HTTP/1.1", "GET /l/%00 HTTP/1.1")) {
+        for (String line : List.of(
+                "G\0ET /health HTTP/1.1",
+                "GET /hea\0lth HTTP/1.1",
+                "GET /health\0 HTTP/1.1",
+                "GET /api/v1/openapi/personal/files/a%00b/download HTTP/1.1",
+                "GET /l/%00 HTTP/1.1")) {
             badRequest(ts.raw(ascii(line + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")));
         }
         // a NUL in a header line too (RFC 9110 §5.5)
-        badRequest(ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\0b\r\nConnection: close\r\n\r\n")));
+        badRequest(
+                ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\0b\r\nConnection: close\r\n\r\n")));
         // the server still answers normally afterwards
-        assertThat(ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")).status())
+        assertThat(ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -181,9 +213,12 @@ class HttpEdgeTest {
             assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(404);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
             assertThat(r.body()).contains("404 Not Found").doesNotContain("30005");
-            assertThat(ts.send("POST", path, "{}").statusCode()).as("POST " + path).isEqualTo(404);
+            assertThat(ts.send("POST", path, "{}").statusCode())
+                    .as("POST " + path)
+                    .isEqualTo(404);
         }
-        TestServer.RawResponse head = ts.raw(ascii("HEAD /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        TestServer.RawResponse head =
+                ts.raw(ascii("HEAD /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
         assertThat(head.status()).isEqualTo(404);
         // under /api/ an unknown route is still 30005 NoImpl (api.md §1.7)
         var api = ts.send("GET", "/api/v1/no/such/route", null);

@@ -3,6 +3,8 @@ package io.yundoc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yundoc.server.core.FatalErrors;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,12 @@ class ListenerDeathUnitTest {
     public static final class Child {
         public static void main(String[] args) throws Exception {
             Path data = Files.createTempDirectory("yundoc-listener-death");
-            YundocServer s = YundocServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(data)
-                    .adminToken("t").build());
+            YundocServer s = YundocServer.start(ServerConfig.builder()
+                    .port(0)
+                    .bind("127.0.0.1")
+                    .dataDir(data)
+                    .adminToken("t")
+                    .build());
             Object web = field(s, "web");
             Map<?, ?> listeners = (Map<?, ?>) field(web, "listeners");
             for (Object listener : listeners.values()) {
@@ -56,14 +62,19 @@ class ListenerDeathUnitTest {
 
     @Test
     void aServerWhoseListenerDiesEndsItsProcess() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Child.class.getName()).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--add-opens",
+                        "java.base/java.lang=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Child.class.getName())
+                .start();
         p.getOutputStream().close();
         var stdout = Thread.ofVirtual().start(() -> {
             try {
-                p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (java.io.IOException ignored) {
+                p.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
                 // ended
             }
         });
@@ -71,8 +82,10 @@ class ListenerDeathUnitTest {
         assertThat(p.waitFor(90, TimeUnit.SECONDS)).as(err).isTrue();
         stdout.join();
         assertThat(p.exitValue()).as(err).isEqualTo(FatalErrors.STATUS);
-        List<String> fatal = err.lines().filter(l -> l.startsWith("yundoc: fatal:")).toList();
+        List<String> fatal =
+                err.lines().filter(l -> l.startsWith("yundoc: fatal:")).toList();
         assertThat(fatal).as(err).hasSize(1);
-        assertThat(fatal.get(0)).matches("yundoc: fatal: the listener on port \\d+ stopped accepting connections; exiting .*");
+        assertThat(fatal.get(0))
+                .matches("yundoc: fatal: the listener on port \\d+ stopped accepting connections; exiting .*");
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,14 +26,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class QuotaTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static final String API = "/api/v1/openapi";
     static final Pattern RATE = Pattern.compile("^\"daily\";r=(\\d+);t=(\\d+)$");
     static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
 
     static String upload(TestServer.User u, String name) {
-        HttpResponse<String> r = ts.sendBody("POST", API + "/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("qb0undary", name, "text/plain", name.getBytes(StandardCharsets.UTF_8), "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=qb0undary");
+        HttpResponse<String> r = ts.sendBody(
+                "POST",
+                API + "/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart(
+                        "qb0undary",
+                        name,
+                        "text/plain",
+                        name.getBytes(StandardCharsets.UTF_8),
+                        "path_from_root",
+                        "true"),
+                "Content-Type",
+                "multipart/form-data; boundary=qb0undary");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data").get("id").get("open_id").asText();
     }
@@ -49,13 +60,18 @@ class QuotaTest {
         assertThat(m.matches()).as("RateLimit form: " + v).isTrue();
         long t = Long.parseLong(m.group(2));
         ZonedDateTime now = ts.server().clock().instant().atZone(SHANGHAI);
-        long expected = Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(SHANGHAI)).toSeconds();
-        assertThat(t).as("t = seconds until the next midnight in Asia/Shanghai").isBetween(Math.max(1, expected - 3), expected + 3);
+        long expected = Duration.between(now, now.toLocalDate().plusDays(1).atStartOfDay(SHANGHAI))
+                .toSeconds();
+        assertThat(t)
+                .as("t = seconds until the next midnight in Asia/Shanghai")
+                .isBetween(Math.max(1, expected - 3), expected + 3);
         return Long.parseLong(m.group(1));
     }
 
     static void policy(HttpResponse<String> r, long q) {
-        assertThat(r.headers().firstValue("RateLimit-Policy")).as(r.uri() + " " + r.body()).hasValue("\"daily\";q=" + q + ";w=86400");
+        assertThat(r.headers().firstValue("RateLimit-Policy"))
+                .as(r.uri() + " " + r.body())
+                .hasValue("\"daily\";q=" + q + ";w=86400");
     }
 
     static void noRateHeaders(HttpResponse<String> r) {
@@ -113,8 +129,12 @@ class QuotaTest {
     @Order(1)
     void wps2EndpointsAreMeteredToo() {
         TestServer.App app = ts.app("test");
-        HttpResponse<String> c = ts.signed(app, "POST", API + "/appspace/files",
-                "{\"filename\":\"q.docx\"}".getBytes(StandardCharsets.UTF_8), "application/json");
+        HttpResponse<String> c = ts.signed(
+                app,
+                "POST",
+                API + "/appspace/files",
+                "{\"filename\":\"q.docx\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json");
         assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
         policy(c, 500);
         assertThat(remaining(c)).isEqualTo(499);
@@ -125,16 +145,27 @@ class QuotaTest {
         // a signature failure is step 3: no headers, not counted
         String date = ts.date();
         String md5 = TestServer.hex("MD5", new byte[0]);
-        HttpResponse<String> bad = ts.send("GET", API + "/appspace/files/" + ft, null, "Authorization",
-                TestServer.wps2(app.appId(), "wrong-key-wrong-key", md5, "application/json", date), "Date", date,
-                "Content-Md5", md5, "Content-Type", "application/json");
+        HttpResponse<String> bad = ts.send(
+                "GET",
+                API + "/appspace/files/" + ft,
+                null,
+                "Authorization",
+                TestServer.wps2(app.appId(), "wrong-key-wrong-key", md5, "application/json", date),
+                "Date",
+                date,
+                "Content-Md5",
+                md5,
+                "Content-Type",
+                "application/json");
         assertThat(TestServer.json(bad).get("code").asInt()).isEqualTo(30003);
         noRateHeaders(bad);
         // an unknown token is counted (step 8)
-        HttpResponse<String> unknown = ts.signed(app, "GET", API + "/appspace/files/unknownToken42", null, "application/json");
+        HttpResponse<String> unknown =
+                ts.signed(app, "GET", API + "/appspace/files/unknownToken42", null, "application/json");
         assertThat(TestServer.json(unknown).get("code").asInt()).isEqualTo(30012);
         assertThat(remaining(unknown)).isEqualTo(9_998);
-        assertThat(remaining(ts.signed(app, "GET", API + "/appspace/files/" + ft, null, "application/json"))).isEqualTo(9_997);
+        assertThat(remaining(ts.signed(app, "GET", API + "/appspace/files/" + ft, null, "application/json")))
+                .isEqualTo(9_997);
     }
 
     @Test
@@ -154,7 +185,9 @@ class QuotaTest {
         noRateHeaders(scope);
         HttpResponse<String> missing = ts.send("GET", API + "/personal/files/" + ft + "/download", null);
         noRateHeaders(missing);
-        assertThat(remaining(download(ft, u.token()))).as("auth and scope failures are not counted").isEqualTo(start - 1);
+        assertThat(remaining(download(ft, u.token())))
+                .as("auth and scope failures are not counted")
+                .isEqualTo(start - 1);
 
         // failing later (step 8, 30012) is counted and carries the headers
         HttpResponse<String> unknown = download("noSuchFile0000", u.token());
@@ -188,7 +221,9 @@ class QuotaTest {
             }
             assertThat(statuses).as("all 500 within the quota").containsOnly(200);
             // every remaining value 0..499 handed out exactly once
-            assertThat(seen).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.range(0, 500).boxed().toList());
+            assertThat(seen)
+                    .containsExactlyInAnyOrderElementsOf(
+                            LongStream.range(0, 500).boxed().toList());
         } finally {
             pool.shutdownNow();
         }
@@ -206,7 +241,8 @@ class QuotaTest {
         assertThat(retry).isBetween(Long.parseLong(m.group(2)) - 2, Long.parseLong(m.group(2)) + 2);
         // still refused; another endpoint of the same app is unaffected
         assertThat(download(ft, u.token()).statusCode()).isEqualTo(429);
-        HttpResponse<String> links = ts.send("GET", API + "/personal/files/" + ft + "/links?access_token=" + u.token(), null);
+        HttpResponse<String> links =
+                ts.send("GET", API + "/personal/files/" + ft + "/links?access_token=" + u.token(), null);
         assertThat(links.statusCode()).isEqualTo(404);
         assertThat(remaining(links)).isEqualTo(9_999);
 

@@ -2,10 +2,15 @@ package io.yundoc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
 import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.RedisBackend;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -24,7 +29,8 @@ class RedisGenerationTest {
 
     @BeforeEach
     void connect() {
-        // a command timeout of seconds, not the server's 500 ms: outages are not under test here, and a loaded CI machine
+        // a command timeout of seconds, not the server's 500 ms: outages are not under test here, and a loaded CI
+        // machine
         // can be slower than 500 ms to answer the first ping
         redis = new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix + "&timeout_ms=5000");
         assertThat(redis.ping()).as("Redis at " + ScaleOutBackends.REDIS).isTrue();
@@ -54,7 +60,9 @@ class RedisGenerationTest {
         RedisBackend.Metered stale = redis.meter("quota:k", 1, 60, g);
         assertThat(stale.counted()).isFalse();
         assertThat(stale.generation()).isEqualTo(g + 1);
-        assertThat(redis.meter("quota:k", 1, 60, g + 1).count()).as("the refused call was not counted").isEqualTo(3);
+        assertThat(redis.meter("quota:k", 1, 60, g + 1).count())
+                .as("the refused call was not counted")
+                .isEqualTo(3);
     }
 
     @Test
@@ -63,8 +71,8 @@ class RedisGenerationTest {
             long g = batched.current();
             int callers = 64;
             int each = 50;
-            java.util.List<Thread> threads = new java.util.ArrayList<>();
-            java.util.concurrent.ConcurrentLinkedQueue<Long> counts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Thread> threads = new ArrayList<>();
+            ConcurrentLinkedQueue<Long> counts = new ConcurrentLinkedQueue<>();
             for (int i = 0; i < callers; i++) {
                 threads.add(Thread.ofVirtual().start(() -> {
                     for (int k = 0; k < each; k++) {
@@ -80,18 +88,23 @@ class RedisGenerationTest {
             assertThat(counts).hasSize(callers * each).doesNotHaveDuplicates().allMatch(c -> c >= 1 && c <= total);
             redis.advance(); // a write through another connection (another instance)
             RedisBackend.Metered stale = batched.meter("quota:k", 1, 60, g);
-            assertThat(stale.counted()).as("rows of the old generation are refused at once").isFalse();
-            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).isEqualTo(total + 1);
+            assertThat(stale.counted())
+                    .as("rows of the old generation are refused at once")
+                    .isFalse();
+            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count())
+                    .isEqualTo(total + 1);
             flushScripts();
-            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count()).as("after a Redis restart forgot the script")
+            assertThat(batched.meter("quota:k", 1, 60, stale.generation()).count())
+                    .as("after a Redis restart forgot the script")
                     .isEqualTo(total + 2);
         }
     }
 
     @Test
     void anUnknownFlushModeIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RedisBackend(ScaleOutBackends.REDIS + "?flush=sometimes"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auto or batched");
+        Assertions.assertThatThrownBy(() -> new RedisBackend(ScaleOutBackends.REDIS + "?flush=sometimes"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("auto or batched");
     }
 
     @Test
@@ -128,7 +141,7 @@ class RedisGenerationTest {
 
     /** What a Redis restart does to loaded scripts (through a client of the test's own). */
     private static void flushScripts() {
-        io.lettuce.core.RedisClient c = io.lettuce.core.RedisClient.create(ScaleOutBackends.REDIS);
+        RedisClient c = RedisClient.create(ScaleOutBackends.REDIS);
         try (var conn = c.connect()) {
             conn.sync().scriptFlush();
         } finally {

@@ -1,5 +1,8 @@
 package io.yundoc.server;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -7,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -33,18 +38,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code -Dyundoc.test.mode=scaleout}; when a backend cannot be reached the test FAILS: scale-out runs never skip.
  */
 public final class ScaleOutBackends {
-    public static final String PG_BASE = System.getProperty("yundoc.test.pg",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String PG_BASE =
+            System.getProperty("yundoc.test.pg", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     public static final String REDIS = System.getProperty("yundoc.test.redis", "redis://127.0.0.1:6379");
     /** {@code -Dyundoc.test.redis-flush=batched} runs the scale-out tests with RedisBackend's batched flushing. */
     static final String REDIS_FLUSH = System.getProperty("yundoc.test.redis-flush", "");
+
     private static final String RUN = HexFormat.of().formatHex(new SecureRandom().generateSeed(5));
     private static final Map<Path, String> SCHEMAS = new ConcurrentHashMap<>();
     private static final List<String> CREATED = new CopyOnWriteArrayList<>();
     private static S3Mock s3;
 
-    private ScaleOutBackends() {
-    }
+    private ScaleOutBackends() {}
 
     /** True when the test run asked for scale-out mode. */
     public static boolean enabled() {
@@ -56,8 +61,9 @@ public final class ScaleOutBackends {
         Path dir = b.build().dataDir().toAbsolutePath().normalize();
         String schema = SCHEMAS.computeIfAbsent(dir, d -> newSchema());
         S3Mock s = s3();
-        return b.db(jdbcUrl(schema)).blobs(s.url(schema + "/")).quota(REDIS + "?prefix=" + schema + ":"
-                + (REDIS_FLUSH.isEmpty() ? "" : "&flush=" + REDIS_FLUSH));
+        return b.db(jdbcUrl(schema))
+                .blobs(s.url(schema + "/"))
+                .quota(REDIS + "?prefix=" + schema + ":" + (REDIS_FLUSH.isEmpty() ? "" : "&flush=" + REDIS_FLUSH));
     }
 
     /**
@@ -103,10 +109,10 @@ public final class ScaleOutBackends {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(u.getHost(), u.getPort() < 0 ? 6379 : u.getPort()), 2000);
             s.setSoTimeout(2000);
-            s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] buf = new byte[7];
             int n = s.getInputStream().read(buf);
-            if (n < 5 || !new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("+PONG")) {
+            if (n < 5 || !new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG")) {
                 throw new IllegalStateException("scale-out tests need Redis at " + REDIS + ": no PONG");
             }
         } catch (IOException e) {
@@ -116,13 +122,14 @@ public final class ScaleOutBackends {
 
     /** Removes this run's quota and replay keys (they would expire within a day anyway). */
     private static void dropRedisKeys() {
-        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(REDIS);
+        RedisClient client = RedisClient.create(REDIS);
         try (var c = client.connect()) {
             var r = c.sync();
             for (String schema : CREATED) {
-                io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+                ScanCursor cursor = ScanCursor.INITIAL;
                 do {
-                    var page = r.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(schema + ":*").limit(1000));
+                    var page = r.scan(
+                            cursor, ScanArgs.Builder.matches(schema + ":*").limit(1000));
                     if (!page.getKeys().isEmpty()) {
                         r.del(page.getKeys().toArray(String[]::new));
                     }
@@ -157,7 +164,7 @@ public final class ScaleOutBackends {
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {
@@ -195,17 +202,24 @@ public final class ScaleOutBackends {
         }
 
         public S3Client client() {
-            return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+            return S3Client.builder()
+                    .endpointOverride(URI.create(endpoint))
+                    .region(Region.US_EAST_1)
+                    .forcePathStyle(true)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .build();
         }
 
         static Path jar() {
             String p = System.getProperty("yundoc.s3mock.jar");
-            Path jar = p != null ? Path.of(p)
-                    : Path.of(System.getProperty("user.home"), ".m2/repository/com/adobe/testing/s3mock/4.4.0/s3mock-4.4.0-exec.jar");
+            Path jar = p != null
+                    ? Path.of(p)
+                    : Path.of(
+                            System.getProperty("user.home"),
+                            ".m2/repository/com/adobe/testing/s3mock/4.4.0/s3mock-4.4.0-exec.jar");
             if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException("S3Mock jar not found at " + jar + " (maven-dependency-plugin copies it at "
-                        + "process-test-resources; run through mvn)");
+                throw new IllegalStateException("S3Mock jar not found at " + jar
+                        + " (maven-dependency-plugin copies it at " + "process-test-resources; run through mvn)");
             }
             return jar;
         }
@@ -213,15 +227,27 @@ public final class ScaleOutBackends {
         public static S3Mock start() {
             int http = freePort();
             int https = freePort();
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             try {
                 Path log = Files.createTempFile("s3mock", ".log");
-                Process proc = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
-                        "--server.port=" + https, "--com.adobe.testing.s3mock.httpPort=" + http,
-                        "--spring.main.banner-mode=off", "--logging.level.root=WARN")
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Process proc = new ProcessBuilder(
+                                java,
+                                "-Xmx384m",
+                                "-XX:TieredStopAtLevel=1",
+                                "-jar",
+                                jar().toString(),
+                                "--server.port=" + https,
+                                "--com.adobe.testing.s3mock.httpPort=" + http,
+                                "--spring.main.banner-mode=off",
+                                "--logging.level.root=WARN")
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
                 try {
-                    Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    Awaitility.await()
+                            .atMost(Duration.ofMinutes(2))
+                            .pollInterval(Duration.ofMillis(200))
                             .until(() -> listening(http) || !proc.isAlive());
                 } catch (ConditionTimeoutException e) {
                     proc.destroyForcibly();
@@ -243,7 +269,7 @@ public final class ScaleOutBackends {
         public void stop() {
             process.destroy();
             try {
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SeedFixtureReplayTest {
     @RegisterExtension
-    static final TestServerExtension ts = TestServerExtension.embedded(b -> b.fixtures(fixtures()).publicUrl("https://kdocs.cn"));
+    static final TestServerExtension ts =
+            TestServerExtension.embedded(b -> b.fixtures(fixtures()).publicUrl("https://kdocs.cn"));
 
     static Path fixtures() {
         try {
-            return Path.of(SeedFixtureReplayTest.class.getResource("/seed-fixtures.json").toURI());
+            return Path.of(SeedFixtureReplayTest.class
+                    .getResource("/seed-fixtures.json")
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -30,8 +33,10 @@ class SeedFixtureReplayTest {
 
     @Test
     void personalDownloadPage() {
-        HttpResponse<String> r = ts.send("GET",
-                "/api/v1/openapi/personal/files/wfoKKYzWR2jyxMHCFVuBxXGszbfEtqUJ1pa5eD4tRLc/download?access_token=kvqxrspxjctdojjqdildjhonzwusaquc", null);
+        HttpResponse<String> r = ts.send(
+                "GET",
+                "/api/v1/openapi/personal/files/wfoKKYzWR2jyxMHCFVuBxXGszbfEtqUJ1pa5eD4tRLc/download?access_token=kvqxrspxjctdojjqdildjhonzwusaquc",
+                null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(squash("""
                 {
@@ -48,7 +53,8 @@ class SeedFixtureReplayTest {
 
     @Test
     void getLinksPage() {
-        HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/personal/files/777/links?access_token=kvqxrspxjctdojjqdildjhonzwusaquc", null);
+        HttpResponse<String> r = ts.send(
+                "GET", "/api/v1/openapi/personal/files/777/links?access_token=kvqxrspxjctdojjqdildjhonzwusaquc", null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(squash("""
                 {
@@ -66,11 +72,18 @@ class SeedFixtureReplayTest {
 
     @Test
     void appSpaceFileInfoPageReSigned() {
-        HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/appspace/files/t2v4Ga8ZUYKc12KGMdEQpBh", null,
-                "Authorization", "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "Content-Md5", "d41d8cd98f00b204e9800998ecf8427e",
-                "Content-Type", "application/json",
-                "Date", "Wed, 23 Jan 2013 06:43:08 GMT");
+        HttpResponse<String> r = ts.send(
+                "GET",
+                "/api/v1/openapi/appspace/files/t2v4Ga8ZUYKc12KGMdEQpBh",
+                null,
+                "Authorization",
+                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                "Content-Md5",
+                "d41d8cd98f00b204e9800998ecf8427e",
+                "Content-Type",
+                "application/json",
+                "Date",
+                "Wed, 23 Jan 2013 06:43:08 GMT");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(squash("""
                 {
@@ -94,12 +107,21 @@ class SeedFixtureReplayTest {
 
     @Test
     void theDocsPlaceholderSignatureIsRefused() {
-        HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/appspace/files/t2v4Ga8ZUYKc12KGMdEQpBh", null,
-                "Authorization", "WPS-2:SX20220101ABCDEF:ac59dac1460772a04b3a97d7ef78409f28241e3a",
-                "Content-Md5", "d41d8cd98f00b204e9800998ecf8427e",
-                "Content-Type", "application/json",
-                "Date", "Wed, 23 Jan 2013 06:43:08 GMT");
+        HttpResponse<String> r = ts.send(
+                "GET",
+                "/api/v1/openapi/appspace/files/t2v4Ga8ZUYKc12KGMdEQpBh",
+                null,
+                "Authorization",
+                "WPS-2:SX20220101ABCDEF:ac59dac1460772a04b3a97d7ef78409f28241e3a",
+                "Content-Md5",
+                "d41d8cd98f00b204e9800998ecf8427e",
+                "Content-Type",
+                "application/json",
+                "Date",
+                "Wed, 23 Jan 2013 06:43:08 GMT");
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.body()).isEqualTo("{\"code\":30003,\"msg\":\"InvalidSignature\",\"result\":\"InvalidSignature\",\"hint\":\"signature not match\"}");
+        assertThat(r.body())
+                .isEqualTo(
+                        "{\"code\":30003,\"msg\":\"InvalidSignature\",\"result\":\"InvalidSignature\",\"hint\":\"signature not match\"}");
     }
 }

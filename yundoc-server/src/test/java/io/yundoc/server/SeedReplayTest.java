@@ -30,9 +30,13 @@ class SeedReplayTest {
 
     /** Uploads bytes to the personal drive (root) and returns the file token. */
     static String upload(TestServer.User u, String name, byte[] content) {
-        HttpResponse<String> r = ts.sendBody("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("seedb0undary", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=seedb0undary");
+        HttpResponse<String> r = ts.sendBody(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart(
+                        "seedb0undary", name, "application/octet-stream", content, "path_from_root", "true"),
+                "Content-Type",
+                "multipart/form-data; boundary=seedb0undary");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data").get("id").get("open_id").asText();
     }
@@ -88,7 +92,8 @@ class SeedReplayTest {
 
     /** The raw key order of the object value of top-level key {@code field} (e.g. "data"). */
     static List<String> rawKeys(String raw, String field) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\\{").matcher(raw);
+        Matcher m =
+                Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\\{").matcher(raw);
         assertThat(m.find()).as("raw body has an object " + field + ": " + raw).isTrue();
         return rawKeysOfObjectAt(raw, m.end() - 1);
     }
@@ -103,7 +108,8 @@ class SeedReplayTest {
         String ft = upload(u, "seed-download.docx", content);
 
         // the seed request verbatim: GET .../download?access_token=..., no headers of its own
-        HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null);
+        HttpResponse<String> r =
+                ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         JsonNode root = TestServer.json(r);
@@ -120,7 +126,9 @@ class SeedReplayTest {
         String sha1 = data.get("checksums").get("sha1").asText();
         assertThat(data.get("checksums").get("sha1").isTextual()).isTrue();
         assertThat(sha1).matches("[0-9a-f]{40}").isEqualTo(TestServer.hex("SHA-1", content));
-        assertThat(data.get("fsize").isIntegralNumber()).as("fsize is a JSON integer").isTrue();
+        assertThat(data.get("fsize").isIntegralNumber())
+                .as("fsize is a JSON integer")
+                .isTrue();
         assertThat(data.get("fsize").asLong()).isEqualTo(content.length);
         assertThat(data.get("url").isTextual()).isTrue();
         String url = data.get("url").asText();
@@ -142,19 +150,24 @@ class SeedReplayTest {
         String ft = upload(u, "demo.docx", "docx-ish bytes".getBytes(StandardCharsets.UTF_8));
 
         // curl --data '{...}' labels the JSON application/x-www-form-urlencoded; it must be parsed as JSON (§1.3)
-        HttpResponse<String> created = ts.send("POST", "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + u.token(),
+        HttpResponse<String> created = ts.send(
+                "POST",
+                "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + u.token(),
                 "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":7,\"reset\":false,\"ext_perm_list\":[\"comment\"]}",
-                "Content-Type", "application/x-www-form-urlencoded");
+                "Content-Type",
+                "application/x-www-form-urlencoded");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         long createdAt = ts.server().clock().epochSeconds();
 
-        HttpResponse<String> r = ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + u.token(), null);
+        HttpResponse<String> r =
+                ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + u.token(), null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode root = TestServer.json(r);
         assertThat(keys(root)).containsExactly("code", "data");
         assertThat(root.get("code").asInt()).isZero();
         JsonNode d = root.get("data");
-        List<String> expected = List.of("expire_time", "ext_perm_list", "link_permission", "link_url", "sid", "filename");
+        List<String> expected =
+                List.of("expire_time", "ext_perm_list", "link_permission", "link_url", "sid", "filename");
         assertThat(keys(d)).containsExactlyElementsOf(expected);
         assertThat(rawKeys(r.body(), "data")).containsExactlyElementsOf(expected);
         assertThat(rawKeysOfObjectAt(r.body(), r.body().indexOf('{'))).containsExactly("code", "data");
@@ -194,38 +207,65 @@ class SeedReplayTest {
             content[i] = (byte) (i * 31);
         }
         byte[] body = TestServer.multipart(boundary, "test.xlsx", null, content);
-        HttpResponse<String> up = ts.signed(app, "POST", "/api/v1/openapi/appspace/files/upload", body,
+        HttpResponse<String> up = ts.signed(
+                app,
+                "POST",
+                "/api/v1/openapi/appspace/files/upload",
+                body,
                 "multipart/form-data; boundary=" + boundary);
         assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
         String ft = TestServer.json(up).get("data").get("file_token").asText();
 
         String path = "/api/v1/openapi/appspace/files/" + ft;
-        HttpResponse<String> r = ts.send("GET", path, null,
-                "Authorization", "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
-                "Content-Md5", "d41d8cd98f00b204e9800998ecf8427e",
-                "Content-Type", "application/json",
-                "Date", "Wed, 23 Jan 2013 06:43:08 GMT");
+        HttpResponse<String> r = ts.send(
+                "GET",
+                path,
+                null,
+                "Authorization",
+                "WPS-2:SX20220101ABCDEF:083500176fa3aab58ca2dc962978013b3ca2b6df",
+                "Content-Md5",
+                "d41d8cd98f00b204e9800998ecf8427e",
+                "Content-Type",
+                "application/json",
+                "Date",
+                "Wed, 23 Jan 2013 06:43:08 GMT");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode root = TestServer.json(r);
         assertThat(keys(root)).containsExactly("code", "data");
         assertThat(root.get("code").asInt()).isZero();
         JsonNode d = root.get("data");
-        List<String> expected = List.of("content_type", "creator", "ctime", "file_token", "modifier", "mtime", "name",
-                "parent_token", "size", "sys_metadata", "type", "version");
+        List<String> expected = List.of(
+                "content_type",
+                "creator",
+                "ctime",
+                "file_token",
+                "modifier",
+                "mtime",
+                "name",
+                "parent_token",
+                "size",
+                "sys_metadata",
+                "type",
+                "version");
         assertThat(keys(d)).containsExactlyElementsOf(expected);
         assertThat(rawKeys(r.body(), "data")).containsExactlyElementsOf(expected);
 
         assertThat(d.get("content_type").isTextual()).isTrue();
         assertThat(d.get("content_type").asText()).isEqualTo("application/octet-stream");
-        assertThat(d.get("creator").isIntegralNumber()).as("creator is the integer 0 when never given").isTrue();
+        assertThat(d.get("creator").isIntegralNumber())
+                .as("creator is the integer 0 when never given")
+                .isTrue();
         assertThat(d.get("creator").asLong()).isZero();
-        assertThat(d.get("modifier").isIntegralNumber()).as("modifier is the integer 0 when never given").isTrue();
+        assertThat(d.get("modifier").isIntegralNumber())
+                .as("modifier is the integer 0 when never given")
+                .isTrue();
         assertThat(d.get("modifier").asLong()).isZero();
         assertThat(d.get("ctime").isIntegralNumber()).isTrue();
         assertThat(d.get("mtime").isIntegralNumber()).isTrue();
         // the emulator clock stood at the docs' Date: 2013-01-23T06:43:08Z = 1358923388
         assertThat(d.get("ctime").asLong()).isBetween(1358923388L, 1358923388L + 120);
-        assertThat(d.get("mtime").asLong()).isGreaterThanOrEqualTo(d.get("ctime").asLong());
+        assertThat(d.get("mtime").asLong())
+                .isGreaterThanOrEqualTo(d.get("ctime").asLong());
         assertThat(d.get("file_token").asText()).isEqualTo(ft);
         assertThat(d.get("name").asText()).isEqualTo("test.xlsx");
         assertThat(d.get("parent_token").isTextual()).isTrue();
@@ -239,11 +279,18 @@ class SeedReplayTest {
         assertThat(d.get("version").asLong()).isEqualTo(1);
 
         // the docs' placeholder signature verifies against nothing (§3.4)
-        HttpResponse<String> bad = ts.send("GET", path, null,
-                "Authorization", "WPS-2:SX20220101ABCDEF:ac59dac1460772a04b3a97d7ef78409f28241e3a",
-                "Content-Md5", "d41d8cd98f00b204e9800998ecf8427e",
-                "Content-Type", "application/json",
-                "Date", "Wed, 23 Jan 2013 06:43:08 GMT");
+        HttpResponse<String> bad = ts.send(
+                "GET",
+                path,
+                null,
+                "Authorization",
+                "WPS-2:SX20220101ABCDEF:ac59dac1460772a04b3a97d7ef78409f28241e3a",
+                "Content-Md5",
+                "d41d8cd98f00b204e9800998ecf8427e",
+                "Content-Type",
+                "application/json",
+                "Date",
+                "Wed, 23 Jan 2013 06:43:08 GMT");
         assertThat(bad.statusCode()).isEqualTo(401);
         JsonNode e = TestServer.json(bad);
         assertThat(keys(e)).containsExactly("code", "msg", "result", "hint");

@@ -18,18 +18,21 @@ import java.util.concurrent.TimeoutException;
  * it serves, then runs until killed.
  */
 public final class ServerProcess {
-    private ServerProcess() {
-    }
+    private ServerProcess() {}
 
     public static void main(String[] args) throws Exception {
-        ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(Path.of(args[0])).dev(true)
+        ServerConfig.Builder b = ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(Path.of(args[0]))
+                .dev(true)
                 .adminToken("test-admin-token");
         if (args.length >= 4) {
             b.db(args[1]).blobs(args[2]).quota(args[3]);
         }
         String allow = System.getProperty("yundoc.test.cloudAllow");
         if (allow != null) {
-            b.cloudAllow(java.util.List.of(allow.split(","))); // e.g. a loopback webhook receiver
+            b.cloudAllow(List.of(allow.split(","))); // e.g. a loopback webhook receiver
         }
         YundocServer server = YundocServer.start(b.build());
         System.out.println("PORT " + server.port());
@@ -44,7 +47,8 @@ public final class ServerProcess {
         if (System.getProperty("yundoc.test.cloudAllow") != null) {
             cmd.add("-Dyundoc.test.cloudAllow=" + System.getProperty("yundoc.test.cloudAllow"));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), dataDir.toString()));
+        cmd.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), dataDir.toString()));
         cmd.addAll(List.of(backends));
         Path log = Files.createTempFile("yundoc-server-process", ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();

@@ -3,12 +3,16 @@ package io.yundoc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.yundoc.server.core.ReadCache;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -32,24 +36,31 @@ class SharedCacheAcrossInstancesTest {
     @RegisterExtension
     @Order(1)
     final TestServerExtension a = TestServerExtension.scaleOut();
+
     @RegisterExtension
     @Order(2)
     final TestServerExtension b = TestServerExtension.embedded(x -> ScaleOutBackends.apply(x.dataDir(a.dataDir())));
+
     TestServer.App app;
     String ft;
-
-    @BeforeEach
-    void start() {
-        app = a.app("test");
-        ft = ok(a.signed(app, "POST", API + "/files/upload", multipart("v1"), MULTIPART)).get("file_token").asText();
-    }
 
     static final String BOUNDARY = "shared-cache-boundary";
     static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
 
+    @BeforeEach
+    void start() {
+        app = a.app("test");
+        ft = ok(a.signed(app, "POST", API + "/files/upload", multipart("v1"), MULTIPART))
+                .get("file_token")
+                .asText();
+    }
+
     /** A new version of the same file (the file name decides), with a fresh random part so no two look like replays. */
     static byte[] multipart(String content) {
-        return TestServer.multipart(BOUNDARY, "shared.txt", "text/plain",
+        return TestServer.multipart(
+                BOUNDARY,
+                "shared.txt",
+                "text/plain",
                 (content + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -90,12 +101,16 @@ class SharedCacheAcrossInstancesTest {
     void appChangesMadeThroughOneInstanceApplyToTheNextCallThroughTheOther() {
         warm(b.get());
         a.adminOk("POST", "/apps/" + app.appId() + "/disable", null);
-        assertThat(code(info(b.get(), app))).as("disabled through a, refused through b at once").isEqualTo(20006);
+        assertThat(code(info(b.get(), app)))
+                .as("disabled through a, refused through b at once")
+                .isEqualTo(20006);
         a.adminOk("POST", "/apps/" + app.appId() + "/enable", null);
         ok(info(b.get(), app));
 
         warm(b.get());
-        String newKey = a.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", null).get("app_key").asText();
+        String newKey = a.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", null)
+                .get("app_key")
+                .asText();
         TestServer.App rotated = new TestServer.App(app.appId(), newKey);
         ok(info(b.get(), rotated)); // b's cached row knew only the old key: the refusal is re-decided on a fresh row
         warm(b.get());
@@ -116,7 +131,10 @@ class SharedCacheAcrossInstancesTest {
             }
         }
         assertThat(used).isPositive();
-        a.adminOk("PUT", "/quota", "{\"app_id\":\"" + app.appId() + "\",\"endpoint\":\"" + INFO + "\",\"limit\":" + (used + 1) + "}");
+        a.adminOk(
+                "PUT",
+                "/quota",
+                "{\"app_id\":\"" + app.appId() + "\",\"endpoint\":\"" + INFO + "\",\"limit\":" + (used + 1) + "}");
         HttpResponse<String> last = info(b.get(), app);
         ok(last);
         assertThat(last.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"daily\";r=0;");
@@ -151,20 +169,23 @@ class SharedCacheAcrossInstancesTest {
     }
 
     @Test
-    void changesTheInstancesNeverHeardOfShowWithinTheEntryLifetimeOrAtOnceWhenRedisLostTheGeneration() throws Exception {
+    void changesTheInstancesNeverHeardOfShowWithinTheEntryLifetimeOrAtOnceWhenRedisLostTheGeneration()
+            throws Exception {
         String schema = ScaleOutBackends.schemaOf(a.server().config().dataDir());
         warm(b.get());
         try (Connection c = DriverManager.getConnection(ScaleOutBackends.jdbcUrl(schema))) {
             c.createStatement().execute("UPDATE apps SET disabled = 1 WHERE app_id = '" + app.appId() + "'");
             long changed = System.nanoTime();
-            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> code(info(b.get(), app)) != 0);
             assertThat(Duration.ofNanos(System.nanoTime() - changed))
-                    .isLessThan(Duration.ofMillis(io.yundoc.server.core.ReadCache.SHARED_MAX_AGE_MILLIS + 3000));
+                    .isLessThan(Duration.ofMillis(ReadCache.SHARED_MAX_AGE_MILLIS + 3000));
 
             c.createStatement().execute("UPDATE apps SET disabled = 0 WHERE app_id = '" + app.appId() + "'");
             // Redis restarted without persistence (or was flushed): a new generation, so nothing cached serves
-            io.lettuce.core.RedisClient redis = io.lettuce.core.RedisClient.create(ScaleOutBackends.REDIS);
+            RedisClient redis = RedisClient.create(ScaleOutBackends.REDIS);
             try (var conn = redis.connect()) {
                 assertThat(conn.sync().del(schema + ":cache-generation")).isEqualTo(1);
             } finally {
@@ -177,7 +198,8 @@ class SharedCacheAcrossInstancesTest {
 
     @Test
     void withTheRowCacheOffEveryCallReadsTheDatabase() {
-        try (TestServer off = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server().config().dataDir())).rowCache(false))) {
+        try (TestServer off = new TestServer(x ->
+                ScaleOutBackends.apply(x.dataDir(a.server().config().dataDir())).rowCache(false))) {
             for (int i = 0; i < 3; i++) {
                 ok(info(off, app));
             }
@@ -194,8 +216,10 @@ class SharedCacheAcrossInstancesTest {
         try (TestServer c = new TestServer(x -> ScaleOutBackends.apply(x)
                 .quota("redis://127.0.0.1:" + port + "?prefix=cache-outage:&timeout_ms=300"))) {
             TestServer.App own = c.app("test");
-            String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART)).get("file_token").asText();
-            java.util.function.Supplier<HttpResponse<String>> info =
+            String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART))
+                    .get("file_token")
+                    .asText();
+            Supplier<HttpResponse<String>> info =
                     () -> c.signed(own, "GET", API + "/files/" + file, null, "application/json");
             double before = hits(c);
             for (int i = 0; i < 3; i++) {
@@ -209,7 +233,7 @@ class SharedCacheAcrossInstancesTest {
             try (Connection db = DriverManager.getConnection(ScaleOutBackends.jdbcUrl(schema))) {
                 db.createStatement().execute("UPDATE apps SET disabled = 1 WHERE app_id = '" + own.appId() + "'");
                 redis.destroy();
-                redis.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                redis.waitFor(10, TimeUnit.SECONDS);
                 HttpResponse<String> refused = info.get();
                 assertThat(code(refused)).as(refused.body()).isEqualTo(20006);
                 db.createStatement().execute("UPDATE apps SET disabled = 0 WHERE app_id = '" + own.appId() + "'");
@@ -221,7 +245,9 @@ class SharedCacheAcrossInstancesTest {
             assertThat(code(info.get())).isEqualTo(20006);
             c.adminOk("POST", "/apps/" + own.appId() + "/enable", null);
             redis = ScaleOutBackendsTest.redisServer(port);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> "1.0".equals(ScaleOutBackendsTest.metric(c, "yundoc_quota_backend_up")));
             ok(info.get());
             double resumed = hits(c);
@@ -230,36 +256,44 @@ class SharedCacheAcrossInstancesTest {
             assertThat(hits(c)).as("answers come from the cache again").isGreaterThan(resumed);
         } finally {
             redis.destroy();
-            redis.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            redis.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void withPostgresDownCachedReadsAnswerUntilTheirEntriesExpireThenEverythingIs30004() throws Exception {
         try (TcpProxy pg = new TcpProxy(5432);
-             TestServer c = new TestServer(x -> ScaleOutBackends.applyWithPostgresAt(x, pg.port()))) {
+                TestServer c = new TestServer(x -> ScaleOutBackends.applyWithPostgresAt(x, pg.port()))) {
             TestServer.App own = c.app("test");
-            String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART)).get("file_token").asText();
-            java.util.function.Supplier<HttpResponse<String>> info =
+            String file = ok(c.signed(own, "POST", API + "/files/upload", multipart("x"), MULTIPART))
+                    .get("file_token")
+                    .asText();
+            Supplier<HttpResponse<String>> info =
                     () -> c.signed(own, "GET", API + "/files/" + file, null, "application/json");
-            long maxAge = io.yundoc.server.core.ReadCache.SHARED_MAX_AGE_MILLIS;
+            long maxAge = ReadCache.SHARED_MAX_AGE_MILLIS;
             long cached = System.nanoTime(); // the entries are loaded by the next call, so they are younger than this
             ok(info.get());
             ok(info.get());
             pg.cut();
             HttpResponse<String> fromMemory = info.get();
             // a machine too slow for this window is told so, rather than the check being skipped
-            assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("the entries must still be young")
+            assertThat(Duration.ofNanos(System.nanoTime() - cached))
+                    .as("the entries must still be young")
                     .isLessThan(Duration.ofMillis(maxAge - 500));
             ok(fromMemory); // app and file rows from memory, checked against the generation in Redis
             // once the entries are older than their lifetime the call reads PostgreSQL again, which is cut
-            HttpResponse<String> expired = Awaitility.await().atMost(Duration.ofMillis(maxAge + 10_000))
-                    .pollInterval(Duration.ofMillis(100)).until(info::get, r -> code(r) != 0);
+            HttpResponse<String> expired = Awaitility.await()
+                    .atMost(Duration.ofMillis(maxAge + 10_000))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(info::get, r -> code(r) != 0);
             assertThat(code(expired)).as(expired.body()).isEqualTo(30004);
-            assertThat(Duration.ofNanos(System.nanoTime() - cached)).as("not before the entries' lifetime")
+            assertThat(Duration.ofNanos(System.nanoTime() - cached))
+                    .as("not before the entries' lifetime")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(maxAge));
             pg.restore();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> code(info.get()) == 0);
         }
     }

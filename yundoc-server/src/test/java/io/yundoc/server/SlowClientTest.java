@@ -17,8 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,13 +39,18 @@ class SlowClientTest {
     static final Duration IDLE = Duration.ofSeconds(3);
     /** The 200-connection test: longer, so that requests can be timed for a few seconds while all are open. */
     static final Duration LOAD_HEADER = Duration.ofSeconds(4);
+
     static final Duration LOAD_IDLE = Duration.ofSeconds(5);
     /** How late a deadline may be enforced: the watchdog's tick (a tenth of the shorter timeout) and scheduling. */
     static final long LATE_MS = 1_500;
     /** How early a close may look from the client's side (its clock starts after the server's, under load). */
     static final long EARLY_MS = 500;
 
-    enum Kind { SILENT, DRIBBLE, STALLED_BODY }
+    enum Kind {
+        SILENT,
+        DRIBBLE,
+        STALLED_BODY
+    }
 
     /** One hostile connection: when its last byte went out, and when the server closed it (0 = still open). */
     static final class Slow {
@@ -63,32 +75,41 @@ class SlowClientTest {
 
     @Test
     void slowAndSilentConnectionsAreClosedAtTheirDeadlineWhileOthersAreServed() throws Exception {
-        List<java.util.logging.LogRecord> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
+        List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
                     warnings.add(r);
                 }
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         try (TestServer ts = new TestServer(b -> b.headerTimeout(LOAD_HEADER).bodyIdleTimeout(LOAD_IDLE))) {
-            java.util.logging.Logger.getLogger("").addHandler(capture); // from here on: start-up warnings are not ours
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest health = HttpRequest.newBuilder(URI.create(ts.base + "/health")).timeout(Duration.ofSeconds(5)).build();
+            Logger.getLogger("").addHandler(capture); // from here on: start-up warnings are not ours
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpRequest health = HttpRequest.newBuilder(URI.create(ts.base + "/health"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
             for (int i = 0; i < 100; i++) {
-                assertThat(client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200); // warm-up
+                assertThat(client.send(health, HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                        .isEqualTo(200); // warm-up
             }
             // the same requests for the same time without hostile clients: what this machine gives right now
-            long[] baseline = timed(client, health, System.nanoTime() + LOAD_HEADER.toNanos() - Duration.ofMillis(300).toNanos());
+            long[] baseline = timed(
+                    client,
+                    health,
+                    System.nanoTime()
+                            + LOAD_HEADER.toNanos()
+                            - Duration.ofMillis(300).toNanos());
 
             List<Slow> slow = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -98,7 +119,7 @@ class SlowClientTest {
                 s.setSoTimeout(20_000); // bounds each reader below even if the server never closed
                 Slow c = new Slow(kind, s);
                 switch (kind) {
-                    case SILENT -> { }
+                    case SILENT -> {}
                     case DRIBBLE -> c.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
                     case STALLED_BODY -> c.send("""
                             POST /admin/v1/users HTTP/1.1\r
@@ -127,39 +148,57 @@ class SlowClientTest {
                             }
                         }
                     }
-                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
                 }
             });
 
             // ordinary requests while all 200 are held open (once the server has taken them all in): until shortly
             // before the first deadline, at most 1000
-            await().atMost(Duration.ofSeconds(5)).until(() -> ts.server.connections().openConnections() >= 200);
-            long[] micros = timed(client, health, slow.get(0).openedNanos + LOAD_HEADER.toNanos() - Duration.ofMillis(300).toNanos());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> ts.server.connections().openConnections() >= 200);
+            long[] micros = timed(
+                    client,
+                    health,
+                    slow.get(0).openedNanos
+                            + LOAD_HEADER.toNanos()
+                            - Duration.ofMillis(300).toNanos());
             int n = micros.length;
             long[] sorted = micros.clone();
             Arrays.sort(sorted);
             assertThat(n).as("ordinary requests timed").isGreaterThanOrEqualTo(50);
             long p99 = p99(sorted);
-            long openDuringTiming = slow.stream().filter(c -> c.closedNanos == 0).count();
+            long openDuringTiming =
+                    slow.stream().filter(c -> c.closedNanos == 0).count();
 
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(slow.stream()
-                    .filter(c -> c.closedNanos == 0).map(c -> c.kind).toList())
-                    .as("still open; server closed %d heads, %d idle bodies; %d connections open",
-                            ts.server.connections().headTimeouts(), ts.server.connections().idleTimeouts(),
-                            ts.server.connections().openConnections())
-                    .isEmpty());
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(slow.stream()
+                                    .filter(c -> c.closedNanos == 0)
+                                    .map(c -> c.kind)
+                                    .toList())
+                            .as(
+                                    "still open; server closed %d heads, %d idle bodies; %d connections open",
+                                    ts.server.connections().headTimeouts(),
+                                    ts.server.connections().idleTimeouts(),
+                                    ts.server.connections().openConnections())
+                            .isEmpty());
             dribbling.set(false);
             dribbler.join(5_000);
 
-            assertThat(openDuringTiming).as("slow connections still open when the ordinary requests ended").isEqualTo(200);
+            assertThat(openDuringTiming)
+                    .as("slow connections still open when the ordinary requests ended")
+                    .isEqualTo(200);
             for (Slow c : slow) {
                 long afterLastByte = (c.closedNanos - c.lastSentNanos) / 1_000_000;
                 switch (c.kind) {
                     // the head deadline counts from the connection's start: dribbling does not extend it
-                    case SILENT, DRIBBLE -> assertThat((c.closedNanos - c.openedNanos) / 1_000_000)
-                            .as(c.kind + " closed after ms").isBetween(LOAD_HEADER.toMillis() - EARLY_MS, LOAD_HEADER.toMillis() + LATE_MS);
-                    case STALLED_BODY -> assertThat(afterLastByte).as(c.kind + " closed after its last byte, ms")
-                            .isBetween(LOAD_IDLE.toMillis() - EARLY_MS, LOAD_IDLE.toMillis() + LATE_MS);
+                    case SILENT, DRIBBLE ->
+                        assertThat((c.closedNanos - c.openedNanos) / 1_000_000)
+                                .as(c.kind + " closed after ms")
+                                .isBetween(LOAD_HEADER.toMillis() - EARLY_MS, LOAD_HEADER.toMillis() + LATE_MS);
+                    case STALLED_BODY ->
+                        assertThat(afterLastByte)
+                                .as(c.kind + " closed after its last byte, ms")
+                                .isBetween(LOAD_IDLE.toMillis() - EARLY_MS, LOAD_IDLE.toMillis() + LATE_MS);
                 }
             }
             StringBuilder slowest = new StringBuilder();
@@ -173,20 +212,31 @@ class SlowClientTest {
             long[] base = baseline.clone();
             Arrays.sort(base);
             long limit = Math.max(50_000, 2 * p99(base));
-            System.out.printf("SlowClientTest: p99 %d µs of %d requests with 200 hostile connections open; alone: p99 %d µs%n",
+            System.out.printf(
+                    "SlowClientTest: p99 %d µs of %d requests with 200 hostile connections open; alone: p99 %d µs%n",
                     p99, n, p99(base));
-            assertThat(p99).as("p99 of %d ordinary requests, µs (median %d; slowest:%s; without hostile clients: p99 %d, "
-                            + "median %d, %d requests)", n, sorted[n / 2], slowest, p99(base), base[base.length / 2], base.length)
+            assertThat(p99)
+                    .as(
+                            "p99 of %d ordinary requests, µs (median %d; slowest:%s; without hostile clients: p99 %d, "
+                                    + "median %d, %d requests)",
+                            n, sorted[n / 2], slowest, p99(base), base[base.length / 2], base.length)
                     .isLessThan(limit);
             assertThat(ts.server.connections().headTimeouts()).isGreaterThanOrEqualTo(140);
             assertThat(ts.server.connections().idleTimeouts()).isGreaterThanOrEqualTo(60);
             // and the server is as responsive as before
-            assertThat(client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
             // closing 200 hostile connections is routine: no warnings, no stack traces
-            assertThat(warnings).as("warnings: %s", warnings.stream().map(w -> w.getLoggerName() + ": " + w.getMessage()
-                    + (w.getThrown() == null ? "" : " " + w.getThrown())).toList()).isEmpty();
+            assertThat(warnings)
+                    .as(
+                            "warnings: %s",
+                            warnings.stream()
+                                    .map(w -> w.getLoggerName() + ": " + w.getMessage()
+                                            + (w.getThrown() == null ? "" : " " + w.getThrown()))
+                                    .toList())
+                    .isEmpty();
         } finally {
-            java.util.logging.Logger.getLogger("").removeHandler(capture);
+            Logger.getLogger("").removeHandler(capture);
         }
     }
 
@@ -215,18 +265,20 @@ class SlowClientTest {
                 s.setSoTimeout(10_000);
                 OutputStream out = s.getOutputStream();
                 String body = "{\"name\":\"patient\",\"password\":\"password-123\"}";
-                String head = "POST /admin/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-admin-token\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n";
+                String head =
+                        "POST /admin/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-admin-token\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                                + "\r\nConnection: close\r\n\r\n";
                 // the head in three parts over ~1.2 s (under the 2 s header timeout) ...
-                for (String part : new String[]{head.substring(0, 20), head.substring(20, 60), head.substring(60)}) {
+                for (String part : new String[] {head.substring(0, 20), head.substring(20, 60), head.substring(60)}) {
                     out.write(part.getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
-                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
+                    LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
                 }
                 // ... then the body in two parts with a 2.5 s pause: past the header timeout, under the idle one
                 out.write(body.substring(0, 10).getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2_500).toNanos());
+                LockSupport.parkNanos(Duration.ofMillis(2_500).toNanos());
                 out.write(body.substring(10).getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 String answer = readAnswer(s.getInputStream());
@@ -243,7 +295,8 @@ class SlowClientTest {
         try (TestServer ts = new TestServer(b -> b.headerTimeout(HEADER).bodyIdleTimeout(IDLE))) {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ts.server.port())) {
                 s.setSoTimeout(10_000);
-                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream()
+                        .write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 s.getOutputStream().flush();
                 InputStream in = s.getInputStream();
                 byte[] buf = new byte[8192];
@@ -271,7 +324,7 @@ class SlowClientTest {
         }
         int length = 0;
         for (String line : head.toString().split("\r\n", -1)) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }

@@ -3,8 +3,14 @@ package io.yundoc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,12 +23,17 @@ class SmokeTest {
         TestServer.App app = ts.app("test");
         TestServer.User u = ts.user(app);
         byte[] content = "hello 你好".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> up = new StringResponse(ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+        HttpResponse<String> up = new StringResponse(ts.sendBytes(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
                 TestServer.multipart("b0undary", "a.txt", "text/plain", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=b0undary"));
+                "Content-Type",
+                "multipart/form-data; boundary=b0undary"));
         JsonNode item = TestServer.json(up).get("data");
         String ft = item.get("id").get("open_id").asText();
-        JsonNode dl = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null)).get("data");
+        JsonNode dl = TestServer.json(ts.send(
+                        "GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null))
+                .get("data");
         assertThat(dl.get("fsize").asLong()).isEqualTo(content.length);
         assertThat(dl.get("checksums").get("sha1").asText()).isEqualTo(TestServer.hex("SHA-1", content));
         HttpResponse<byte[]> bytes = ts.sendBytes("GET", dl.get("url").asText(), null);
@@ -33,20 +44,43 @@ class SmokeTest {
     /** Adapts a byte response to the String form {@link TestServer#json} reads. */
     record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
         @Override
-        public int statusCode() { return r.statusCode(); }
+        public int statusCode() {
+            return r.statusCode();
+        }
+
         @Override
-        public java.net.http.HttpRequest request() { return r.request(); }
+        public HttpRequest request() {
+            return r.request();
+        }
+
         @Override
-        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
+        }
+
         @Override
-        public java.net.http.HttpHeaders headers() { return r.headers(); }
+        public HttpHeaders headers() {
+            return r.headers();
+        }
+
         @Override
-        public String body() { return new String(r.body(), StandardCharsets.UTF_8); }
+        public String body() {
+            return new String(r.body(), StandardCharsets.UTF_8);
+        }
+
         @Override
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
+        public Optional<SSLSession> sslSession() {
+            return r.sslSession();
+        }
+
         @Override
-        public java.net.URI uri() { return r.uri(); }
+        public URI uri() {
+            return r.uri();
+        }
+
         @Override
-        public java.net.http.HttpClient.Version version() { return r.version(); }
+        public HttpClient.Version version() {
+            return r.version();
+        }
     }
 }

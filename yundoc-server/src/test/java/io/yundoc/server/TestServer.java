@@ -2,8 +2,13 @@ package io.yundoc.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -26,11 +38,15 @@ public final class TestServer implements AutoCloseable {
     public final YundocServer server;
     public final Path dataDir;
     public final String base;
-    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    public final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    private int userCounter;
 
     public TestServer() {
-        this(b -> { });
+        this(b -> {});
     }
 
     public TestServer(Consumer<ServerConfig.Builder> customize) {
@@ -39,7 +55,11 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dataDir).dev(true)
+        ServerConfig.Builder b = ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(dataDir)
+                .dev(true)
                 .adminToken("test-admin-token");
         customize.accept(b);
         if (ScaleOutBackends.enabled()) {
@@ -52,34 +72,43 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A registered app with its key. */
-    public record App(String appId, String appKey) {
-    }
+    public record App(String appId, String appKey) {}
 
     /** A user with a token carrying the given scopes for {@code app}. */
-    public record User(String userId, String token) {
-    }
+    public record User(String userId, String token) {}
 
     public App app(String tier) {
-        JsonNode d = adminOk("POST", "/apps", "{\"name\":\"test app\",\"tier\":\"" + tier + "\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
+        JsonNode d = adminOk(
+                "POST",
+                "/apps",
+                "{\"name\":\"test app\",\"tier\":\"" + tier + "\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
         return new App(d.get("app_id").asText(), d.get("app_key").asText());
     }
 
     public App app(String appId, String appKey) {
-        JsonNode d = adminOk("POST", "/apps", "{\"name\":\"demo\",\"tier\":\"test\",\"app_id\":\"" + appId + "\",\"app_key\":\"" + appKey + "\"}");
+        JsonNode d = adminOk(
+                "POST",
+                "/apps",
+                "{\"name\":\"demo\",\"tier\":\"test\",\"app_id\":\"" + appId + "\",\"app_key\":\"" + appKey + "\"}");
         return new App(d.get("app_id").asText(), d.get("app_key").asText());
     }
-
-    private int userCounter;
 
     public User user(App app, String... scopes) {
         userCounter++;
         String name = "user" + userCounter + "-" + System.nanoTime();
-        JsonNode u = adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"password-123\",\"nickname\":\"Nick " + userCounter + "\"}");
+        JsonNode u = adminOk(
+                "POST",
+                "/users",
+                "{\"name\":\"" + name + "\",\"password\":\"password-123\",\"nickname\":\"Nick " + userCounter + "\"}");
         String userId = u.get("user_id").asText();
-        String scopeJson = scopes.length == 0 ? "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
-                + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]"
+        String scopeJson = scopes.length == 0
+                ? "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
+                        + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]"
                 : JSON.valueToTree(List.of(scopes)).toString();
-        JsonNode t = adminOk("POST", "/tokens", "{\"app_id\":\"" + app.appId() + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + scopeJson + "}");
+        JsonNode t = adminOk(
+                "POST",
+                "/tokens",
+                "{\"app_id\":\"" + app.appId() + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + scopeJson + "}");
         return new User(userId, t.get("access_token").asText());
     }
 
@@ -93,15 +122,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String path, String body, String... headers) {
-        return exchange(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
-                HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(30), headers);
+        return exchange(
+                method,
+                path,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
+                HttpResponse.BodyHandlers.ofString(),
+                Duration.ofSeconds(30),
+                headers);
     }
 
     /** One request to the server (or an absolute URL), with header name/value pairs sent as given. */
-    public <T> HttpResponse<T> exchange(String method, String path, HttpRequest.BodyPublisher body,
-                                        HttpResponse.BodyHandler<T> handler, Duration timeout, String... headers) {
+    public <T> HttpResponse<T> exchange(
+            String method,
+            String path,
+            HttpRequest.BodyPublisher body,
+            HttpResponse.BodyHandler<T> handler,
+            Duration timeout,
+            String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
-                .timeout(timeout).method(method, body);
+                .timeout(timeout)
+                .method(method, body);
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -116,7 +156,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<byte[]> sendBytes(String method, String path, byte[] body, String... headers) {
-        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofByteArray(), Duration.ofMinutes(2), headers);
+        return exchange(
+                method, path, bytes(body), HttpResponse.BodyHandlers.ofByteArray(), Duration.ofMinutes(2), headers);
     }
 
     private static HttpRequest.BodyPublisher bytes(byte[] body) {
@@ -132,16 +173,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A multipart/form-data body with one file part and optional plain fields (name, value pairs). */
-    public static byte[] multipart(String boundary, String fileName, String fileContentType, byte[] content, String... fields) {
-        var out = new java.io.ByteArrayOutputStream();
+    public static byte[] multipart(
+            String boundary, String fileName, String fileContentType, byte[] content, String... fields) {
+        var out = new ByteArrayOutputStream();
         try {
             for (int i = 0; i + 1 < fields.length; i += 2) {
-                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fields[i] + "\"\r\n\r\n" + fields[i + 1] + "\r\n")
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fields[i] + "\"\r\n\r\n"
+                                + fields[i + 1] + "\r\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
             if (fileName != null) {
-                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
-                        + (fileContentType == null ? "" : "Content-Type: " + fileContentType + "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                                + "\"\r\n"
+                                + (fileContentType == null ? "" : "Content-Type: " + fileContentType + "\r\n") + "\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 out.write(content);
                 out.write("\r\n".getBytes(StandardCharsets.UTF_8));
             }
@@ -154,20 +199,22 @@ public final class TestServer implements AutoCloseable {
 
     /** Independent WPS-2 signer for tests: sha1(app_key + Content-Md5 + Content-Type + Date) as lowercase hex. */
     public static String wps2(String appId, String appKey, String contentMd5, String contentType, String date) {
-        return "WPS-2:" + appId + ":" + hex("SHA-1", (appKey + contentMd5 + contentType + date).getBytes(StandardCharsets.UTF_8));
+        return "WPS-2:" + appId + ":"
+                + hex("SHA-1", (appKey + contentMd5 + contentType + date).getBytes(StandardCharsets.UTF_8));
     }
 
     public static String hex(String algorithm, byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** The server's clock as an RFC 1123 date (the emulator clock may have moved). */
     public String date() {
-        return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(server.clock().instant().atOffset(java.time.ZoneOffset.UTC));
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                server.clock().instant().atOffset(ZoneOffset.UTC));
     }
 
     /**
@@ -178,9 +225,16 @@ public final class TestServer implements AutoCloseable {
     public HttpResponse<String> signed(App app, String method, String path, byte[] body, String contentType) {
         String md5 = hex("MD5", body == null ? path.getBytes(StandardCharsets.UTF_8) : body);
         String date = date();
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Date", date).header("Content-Md5", md5).header("Content-Type", contentType)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofMinutes(2))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Date", date)
+                .header("Content-Md5", md5)
+                .header("Content-Type", contentType)
                 .header("Authorization", wps2(app.appId(), app.appKey(), md5, contentType, date));
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -194,15 +248,24 @@ public final class TestServer implements AutoCloseable {
 
     /** Any request with a byte body (null = none) and a String response; header pairs are sent exactly as given. */
     public HttpResponse<String> sendRaw(String method, String path, byte[] body, String... headers) {
-        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(), Duration.ofMinutes(2), headers);
+        return exchange(
+                method, path, bytes(body), HttpResponse.BodyHandlers.ofString(), Duration.ofMinutes(2), headers);
     }
 
     /** The four WPS-2 headers for a body (null = empty) signed by {@code app} now, as header name/value pairs. */
     public String[] wps2Headers(App app, byte[] body, String contentType) {
         String md5 = hex("MD5", body == null ? new byte[0] : body);
         String date = date();
-        return new String[]{"Date", date, "Content-Md5", md5, "Content-Type", contentType,
-                "Authorization", wps2(app.appId(), app.appKey(), md5, contentType, date)};
+        return new String[] {
+            "Date",
+            date,
+            "Content-Md5",
+            md5,
+            "Content-Type",
+            contentType,
+            "Authorization",
+            wps2(app.appId(), app.appKey(), md5, contentType, date)
+        };
     }
 
     /** True when this run uses the scale-out backends (PostgreSQL, S3, Redis). */
@@ -214,7 +277,7 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
         try (var walk = Files.walk(dataDir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // temp dir; the OS cleans it eventually
         }
@@ -228,7 +291,11 @@ public final class TestServer implements AutoCloseable {
     /** A server on an existing data dir (restart tests): same config defaults as the other constructors. */
     public TestServer(Path existingDataDir, Consumer<ServerConfig.Builder> customize) {
         dataDir = existingDataDir;
-        ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(dataDir).dev(true)
+        ServerConfig.Builder b = ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(dataDir)
+                .dev(true)
                 .adminToken("test-admin-token");
         customize.accept(b);
         if (ScaleOutBackends.enabled()) {
@@ -246,7 +313,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Like {@link #sendBytes} but the answer is read as a UTF-8 string. */
     public HttpResponse<String> sendBody(String method, String path, byte[] body, String... headers) {
-        return exchange(method, path, bytes(body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), Duration.ofMinutes(2), headers);
+        return exchange(
+                method,
+                path,
+                bytes(body),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
+                Duration.ofMinutes(2),
+                headers);
     }
 
     /** Moves the dev clock by {@code seconds} (may be negative). */
@@ -265,14 +338,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** Every regular file under {@code <data>/blobs} (blobs and temp files), as paths relative to it. */
-    public java.util.SortedSet<String> blobFiles() {
-        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    public SortedSet<String> blobFiles() {
+        SortedSet<String> out = new TreeSet<>();
         String schema = ScaleOutBackends.enabled() ? ScaleOutBackends.schemaOf(dataDir) : null;
         if (schema != null) {
             // scale-out: the objects under this server's prefix, and its local spool files
             ScaleOutBackends.S3Mock s3 = ScaleOutBackends.s3();
             try (var c = s3.client()) {
-                c.listObjectsV2Paginator(r -> r.bucket(s3.bucket).prefix(schema + "/")).contents()
+                c.listObjectsV2Paginator(r -> r.bucket(s3.bucket).prefix(schema + "/"))
+                        .contents()
                         .forEach(o -> out.add(o.key()));
             }
             addFiles(dataDir.resolve("spool"), "tmp/", out);
@@ -282,13 +356,14 @@ public final class TestServer implements AutoCloseable {
         return out;
     }
 
-    private static void addFiles(Path root, String label, java.util.SortedSet<String> out) {
+    private static void addFiles(Path root, String label, SortedSet<String> out) {
         if (!Files.exists(root)) {
             return;
         }
         try (var walk = Files.walk(root)) {
             // <id>.lock: a running server's claim on its spool directory (SpoolDir), not content or an upload file
-            walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".lock"))
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().endsWith(".lock"))
                     .forEach(p -> out.add(label + root.relativize(p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -319,12 +394,12 @@ public final class TestServer implements AutoCloseable {
      * framing, or until close). For header spellings and bodies the JDK client would normalise.
      */
     public RawResponse raw(byte[] request) {
-        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
-            java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-            var headBytes = new java.io.ByteArrayOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            var headBytes = new ByteArrayOutputStream();
             int matched = 0;
             while (matched < 4) {
                 int c = in.read();
@@ -342,10 +417,11 @@ public final class TestServer implements AutoCloseable {
             String te = shell.header("Transfer-Encoding");
             byte[] body;
             if ((request.length >= 4 && new String(request, 0, 4, StandardCharsets.ISO_8859_1).equals("HEAD"))
-                    || status == 204 || status == 304) {
+                    || status == 204
+                    || status == 304) {
                 body = new byte[0];
-            } else if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
-                var out = new java.io.ByteArrayOutputStream();
+            } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+                var out = new ByteArrayOutputStream();
                 while (true) {
                     String sizeLine = readLine(in);
                     int semi = sizeLine.indexOf(';');
@@ -368,8 +444,8 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static String readLine(java.io.InputStream in) throws IOException {
-        var b = new java.io.ByteArrayOutputStream();
+    private static String readLine(InputStream in) throws IOException {
+        var b = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) >= 0 && c != '\n') {
             if (c != '\r') {
@@ -381,10 +457,14 @@ public final class TestServer implements AutoCloseable {
 
     /** A fresh access token for an existing user (e.g. after the dev clock moved past the old token's expiry). */
     public User token(App app, String userId, String... scopes) {
-        String scopeJson = scopes.length == 0 ? "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
-                + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]"
+        String scopeJson = scopes.length == 0
+                ? "[\"user_basic\",\"access_personal_files\",\"download_personal_files\","
+                        + "\"create_personal_files\",\"edit_personal_files\",\"modify_personal_files\",\"remove_personal_files\",\"clone_personal_files\"]"
                 : JSON.valueToTree(List.of(scopes)).toString();
-        JsonNode t = adminOk("POST", "/tokens", "{\"app_id\":\"" + app.appId() + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + scopeJson + "}");
+        JsonNode t = adminOk(
+                "POST",
+                "/tokens",
+                "{\"app_id\":\"" + app.appId() + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + scopeJson + "}");
         return new User(userId, t.get("access_token").asText());
     }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * yundoc-server) puts it on PostgreSQL + S3Mock + Redis; {@link #scaleOut} always does. The calls below delegate to
  * the running {@link TestServer}; {@link #get()} hands it to helpers that take one.
  */
-public final class TestServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class TestServerExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private final Consumer<ServerConfig.Builder> customize;
     private TestServer running;
     /** The context whose end stops the server: the class (static field) or the test (instance field). */
@@ -41,7 +42,7 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** A dev-mode server with the test defaults (free port, fresh data dir); scale-out backends in a scale-out run. */
     public static TestServerExtension embedded() {
-        return new TestServerExtension(b -> { });
+        return new TestServerExtension(b -> {});
     }
 
     /** {@link #embedded()} with configuration of its own, applied after the defaults (and kept in a scale-out run). */
@@ -51,7 +52,7 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
 
     /** A server on PostgreSQL + S3Mock + Redis whatever the run's mode (fails, never skips, when one is missing). */
     public static TestServerExtension scaleOut() {
-        return scaleOut(b -> { });
+        return scaleOut(b -> {});
     }
 
     /** {@link #scaleOut()} with configuration of its own, applied after the backends. */
@@ -100,7 +101,8 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
     /** The running server, for helpers that take a {@link TestServer}. */
     public TestServer get() {
         if (running == null) {
-            throw new IllegalStateException("the test server runs only between the extension's before and after callbacks");
+            throw new IllegalStateException(
+                    "the test server runs only between the extension's before and after callbacks");
         }
         return running;
     }
@@ -156,8 +158,13 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
         return get().send(method, path, body, headers);
     }
 
-    public <T> HttpResponse<T> exchange(String method, String path, HttpRequest.BodyPublisher body,
-                                        HttpResponse.BodyHandler<T> handler, Duration timeout, String... headers) {
+    public <T> HttpResponse<T> exchange(
+            String method,
+            String path,
+            HttpRequest.BodyPublisher body,
+            HttpResponse.BodyHandler<T> handler,
+            Duration timeout,
+            String... headers) {
         return get().exchange(method, path, body, handler, timeout, headers);
     }
 
@@ -173,7 +180,8 @@ public final class TestServerExtension implements BeforeAllCallback, AfterAllCal
         return get().sendRaw(method, path, body, headers);
     }
 
-    public HttpResponse<String> signed(TestServer.App app, String method, String path, byte[] body, String contentType) {
+    public HttpResponse<String> signed(
+            TestServer.App app, String method, String path, byte[] body, String contentType) {
         return get().signed(app, method, path, body, contentType);
     }
 

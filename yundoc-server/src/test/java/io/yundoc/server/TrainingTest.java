@@ -17,7 +17,8 @@ class TrainingTest {
             long answered = Training.run(ts.server, Duration.ofSeconds(2), 4);
             assertThat(answered).as("at least one round of the six routes").isGreaterThanOrEqualTo(6);
             // it created what it drives through the public admin API, like any client: one formal app named training
-            String apps = ts.send("GET", "/admin/v1/apps", null, "Authorization", "Bearer " + ts.server.adminToken()).body();
+            String apps = ts.send("GET", "/admin/v1/apps", null, "Authorization", "Bearer " + ts.server.adminToken())
+                    .body();
             assertThat(apps).contains("\"training\"");
         }
     }

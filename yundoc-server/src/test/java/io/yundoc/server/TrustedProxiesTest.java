@@ -13,9 +13,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@code --trusted-proxies}: forwarded headers shape the public URL only when the peer is a trusted proxy. */
 class TrustedProxiesTest {
     @RegisterExtension
-    static final TestServerExtension trusting = TestServerExtension.embedded(b -> b.trustedProxies("127.0.0.1/32, ::1/128"));
+    static final TestServerExtension trusting =
+            TestServerExtension.embedded(b -> b.trustedProxies("127.0.0.1/32, ::1/128"));
+
     @RegisterExtension
     static final TestServerExtension elsewhere = TestServerExtension.embedded(b -> b.trustedProxies("10.0.0.0/8"));
+
     @RegisterExtension
     static final TestServerExtension plain = TestServerExtension.embedded();
 
@@ -23,13 +26,27 @@ class TrustedProxiesTest {
         TestServer.App app = ts.app("test");
         TestServer.User u = ts.user(app);
         String boundary = "b0undary";
-        var r = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart(boundary, "p.txt", "text/plain", "p".getBytes(StandardCharsets.UTF_8), "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=" + boundary);
-        String ft = TestServer.json(new SmokeTest.StringResponse(r)).get("data").get("id").get("open_id").asText();
+        var r = ts.sendBytes(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart(
+                        boundary,
+                        "p.txt",
+                        "text/plain",
+                        "p".getBytes(StandardCharsets.UTF_8),
+                        "path_from_root",
+                        "true"),
+                "Content-Type",
+                "multipart/form-data; boundary=" + boundary);
+        String ft = TestServer.json(new SmokeTest.StringResponse(r))
+                .get("data")
+                .get("id")
+                .get("open_id")
+                .asText();
         String[] h = new String[headers.length];
         System.arraycopy(headers, 0, h, 0, headers.length);
-        JsonNode dl = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null, h));
+        JsonNode dl = TestServer.json(ts.send(
+                "GET", "/api/v1/openapi/personal/files/" + ft + "/download?access_token=" + u.token(), null, h));
         return dl.get("data").get("url").asText();
     }
 
@@ -47,9 +64,11 @@ class TrustedProxiesTest {
     @Test
     void forwardedHeadersFromAnyOtherPeerAreIgnored() {
         TestServer ts = elsewhere.get();
-        assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com")).startsWith(ts.base + "/dl/");
+        assertThat(linkUrl(ts, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com"))
+                .startsWith(ts.base + "/dl/");
         TestServer other = plain.get();
-        assertThat(linkUrl(other, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com")).startsWith(other.base + "/dl/");
+        assertThat(linkUrl(other, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "docs.example.com"))
+                .startsWith(other.base + "/dl/");
     }
 
     @Test
@@ -60,9 +79,11 @@ class TrustedProxiesTest {
         assertThat(p.trusts(InetAddress.getByName("2001:db8:ffff::1"))).isTrue();
         assertThat(p.trusts(InetAddress.getByName("192.0.2.7"))).isTrue();
         assertThat(p.trusts(InetAddress.getByName("192.0.2.8"))).isFalse();
-        for (String bad : new String[]{"example.com", "10.0.0.0/33", "10.0.0.0/x", "::1/129", "1.2.3.4/-1"}) {
+        for (String bad : new String[] {"example.com", "10.0.0.0/33", "10.0.0.0/x", "::1/129", "1.2.3.4/-1"}) {
             assertThatThrownBy(() -> TrustedProxies.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> ServerConfig.builder().trustedProxies("nonsense").build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () -> ServerConfig.builder().trustedProxies("nonsense").build())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -65,7 +65,8 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
      */
     public static final String DEFAULT_ADMIN_TOKEN = "yundoc-testcontainers-well-known-admin-token";
     /** The image this module was released with: {@code localhost/yundoc:<version>}. */
-    public static final DockerImageName DEFAULT_IMAGE = DockerImageName.parse("localhost/yundoc").withTag(moduleVersion());
+    public static final DockerImageName DEFAULT_IMAGE =
+            DockerImageName.parse("localhost/yundoc").withTag(moduleVersion());
 
     private static final String FIXTURES_PATH = "/tmp/yundoc-fixtures.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,7 +143,10 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
 
     @Override
     protected void containerIsStarted(InspectContainerResponse containerInfo) {
-        http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         if (dev) {
             if (clockAt != null) {
                 setClock(clockAt);
@@ -188,14 +192,18 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
 
     /** A new client for a new app and a new user with every scope (each call makes both). */
     public YundocClient newClient() {
-        return newClient(b -> { });
+        return newClient(b -> {});
     }
 
     /** As {@link #newClient()}, with extra builder settings (retries, timeouts, ...). */
     public YundocClient newClient(Consumer<YundocClient.Builder> customize) {
         App app = createApp();
-        YundocClient.Builder b = YundocClient.builder().baseUrl(baseUrl()).appId(app.appId()).appKey(app.appKey())
-                .clock(clock).maxBackoff(Duration.ofSeconds(5))
+        YundocClient.Builder b = YundocClient.builder()
+                .baseUrl(baseUrl())
+                .appId(app.appId())
+                .appKey(app.appKey())
+                .clock(clock)
+                .maxBackoff(Duration.ofSeconds(5))
                 .tokenStore(new InMemoryTokenStore(issueTokens(app, createUser())));
         customize.accept(b);
         return b.build();
@@ -215,8 +223,7 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
      * @param appId  its id
      * @param appKey its key
      */
-    public record App(String appId, String appKey) {
-    }
+    public record App(String appId, String appKey) {}
 
     /** Registers a test-tier app with every scope and a loopback redirect URI. */
     public App createApp() {
@@ -229,8 +236,10 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
     /** Creates a user and returns its id. */
     public String createUser() {
         int n = users.incrementAndGet();
-        ObjectNode b = JSON.createObjectNode().put("name", "tc-user" + n + "-" + System.nanoTime())
-                .put("password", "password-" + n + "-" + System.nanoTime()).put("nickname", "Test User " + n);
+        ObjectNode b = JSON.createObjectNode()
+                .put("name", "tc-user" + n + "-" + System.nanoTime())
+                .put("password", "password-" + n + "-" + System.nanoTime())
+                .put("nickname", "Test User " + n);
         return admin("POST", "/users", b).get("user_id").asText();
     }
 
@@ -240,8 +249,11 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
         ArrayNode a = b.putArray("scopes");
         (scopes.length == 0 ? Arrays.asList(Scope.values()) : List.of(scopes)).forEach(s -> a.add(s.wireName()));
         JsonNode d = admin("POST", "/tokens", b);
-        return new Tokens(d.get("access_token").asText(), d.path("refresh_token").asText(null),
-                clock.instant().plusSeconds(d.path("expires_in").asLong(86400)), app.appId());
+        return new Tokens(
+                d.get("access_token").asText(),
+                d.path("refresh_token").asText(null),
+                clock.instant().plusSeconds(d.path("expires_in").asLong(86400)),
+                app.appId());
     }
 
     /** Moves the emulator clock by {@code d} (negative moves it back); every expiry follows it. */
@@ -266,7 +278,9 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
      * @return the fault's id
      */
     public String addFault(Fault fault) {
-        return admin("POST", "/faults", JSON.valueToTree(fault.toMap())).get("fault_id").asText();
+        return admin("POST", "/faults", JSON.valueToTree(fault.toMap()))
+                .get("fault_id")
+                .asText();
     }
 
     /**
@@ -317,15 +331,22 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
         if (http == null) {
             throw new IllegalStateException("the yundoc container is not running");
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1" + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode n = JSON.readTree(r.body());
             if (r.statusCode() != 200 || n.path("code").asInt(-1) != 0) {
-                throw new IllegalStateException("admin " + method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+                throw new IllegalStateException(
+                        "admin " + method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
             }
             return n.path("data");
         } catch (IOException e) {

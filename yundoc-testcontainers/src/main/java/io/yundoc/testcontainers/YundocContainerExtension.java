@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * void downloads(YundocClient client, YundocContainer container) { ... }
  * }</pre>
  */
-public final class YundocContainerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
+public final class YundocContainerExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
     private final YundocContainer container;
     private String startedIn; // the unique id of the context that started the container, which alone stops it
 
@@ -90,7 +91,8 @@ public final class YundocContainerExtension implements BeforeAllCallback, AfterA
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext e) throws ParameterResolutionException {
         if (!container.isRunning()) {
-            throw new ParameterResolutionException("the yundoc container is not running (register the extension as a static field)");
+            throw new ParameterResolutionException(
+                    "the yundoc container is not running (register the extension as a static field)");
         }
         return p.getParameter().getType() == YundocContainer.class ? container : container.client();
     }

@@ -22,18 +22,19 @@ import java.util.concurrent.TimeUnit;
  * installs it); when either is missing the tests fail, they never skip.
  */
 final class Podman {
-    static final Path ROOT = Path.of(System.getProperty("yundoc.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("yundoc.root", "..")).toAbsolutePath().normalize();
     private static String image;
     private static Process service;
 
-    private Podman() {
-    }
+    private Podman() {}
 
     /** The image tag {@code localhost/yundoc:h-<hash>}, built from yundoc-cli's jars as they are now. */
     static synchronized String image() {
         if (image == null) {
             Path log = ROOT.resolve("yundoc-testcontainers/target/image-build.log");
-            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/image").toString()).directory(ROOT.toFile())
+            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/image").toString())
+                    .directory(ROOT.toFile())
                     .redirectError(log.toFile());
             pb.environment().put("YUNDOC_IMAGE_NO_BUILD", "1"); // Maven packaged yundoc-cli just before this module
             List<String> out = run(pb, 30);
@@ -53,17 +54,23 @@ final class Podman {
         image(); // also makes sure podman is installed and configured
         String host = System.getenv("DOCKER_HOST");
         if (host == null || !host.startsWith("unix://")) {
-            throw new IllegalStateException("DOCKER_HOST must name a unix socket for podman's API (Surefire sets it), not " + host);
+            throw new IllegalStateException(
+                    "DOCKER_HOST must name a unix socket for podman's API (Surefire sets it), not " + host);
         }
         Path sock = Path.of(host.substring("unix://".length()));
         try {
             Files.createDirectories(sock.getParent());
             Files.deleteIfExists(sock); // left by an earlier run whose service is gone
             service = new ProcessBuilder("podman", "system", "service", "--time=0", host)
-                    .redirectErrorStream(true).redirectOutput(sock.resolveSibling("podman-service.log").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(sock.resolveSibling("podman-service.log").toFile())
+                    .start();
             Runtime.getRuntime().addShutdownHook(new Thread(service::destroy));
-            await("podman API on " + sock).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .ignoreExceptions().until(() -> ping(sock));
+            await("podman API on " + sock)
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> ping(sock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,7 +99,10 @@ final class Podman {
         List<String> cmd = new ArrayList<>(List.of("podman"));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(cmd + " did not finish");

@@ -47,7 +47,10 @@ class YundocContainerExtensionTest {
         @Order(1)
         void leavesAFaultAndAMovedClock(YundocContainer c, YundocClient client) {
             assertThat(client).isSameAs(c.client());
-            assertThat(c.admin("GET", "/apps/SX20240301EXTENS", null).get("name").asText()).isEqualTo("from json");
+            assertThat(c.admin("GET", "/apps/SX20240301EXTENS", null)
+                            .get("name")
+                            .asText())
+                    .isEqualTo("from json");
             assertThat(c.getDockerImageName()).isEqualTo(YundocContainer.DEFAULT_IMAGE.asCanonicalNameString());
             dirty(c);
             assertThat(faults(c)).isEqualTo(1);
@@ -57,7 +60,8 @@ class YundocContainerExtensionTest {
         @Order(2)
         void findsNeitherInTheNextTest(YundocContainer c) {
             assertThat(faults(c)).isZero();
-            assertThat(c.syncClock()).isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(5));
+            assertThat(c.syncClock())
+                    .isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(5));
         }
     }
 

@@ -13,6 +13,7 @@ import io.yundoc.client.YundocClient;
 import io.yundoc.client.YundocException;
 import io.yundoc.protocol.wire.FileItem;
 import io.yundoc.testkit.Fault;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +40,14 @@ class YundocContainerTest {
     static YundocContainer yundoc;
 
     @BeforeAll
-    static void start() throws java.io.IOException {
+    static void start() throws IOException {
         Podman.dockerApi();
         Path fixtures = Files.writeString(Files.createTempFile("yundoc-fixtures", ".json"), FIXTURES);
         fixtures.toFile().deleteOnExit();
-        yundoc = new YundocContainer(Podman.image()).withFixtures(fixtures).withClockAt(START).withSeed(7);
+        yundoc = new YundocContainer(Podman.image())
+                .withFixtures(fixtures)
+                .withClockAt(START)
+                .withSeed(7);
         yundoc.start();
     }
 
@@ -58,7 +62,10 @@ class YundocContainerTest {
     void readyClientUploadsAndDownloads(@TempDir Path tmp) throws Exception {
         byte[] content = "testcontainers".getBytes(StandardCharsets.UTF_8);
         FileItem item = yundoc.client().personal().upload("tc.txt", content, Placement.appFolder());
-        assertThat(Files.readAllBytes(yundoc.client().download(item.id().openId(), tmp.resolve("tc.txt")).path())).isEqualTo(content);
+        assertThat(Files.readAllBytes(yundoc.client()
+                        .download(item.id().openId(), tmp.resolve("tc.txt"))
+                        .path()))
+                .isEqualTo(content);
         assertThat(yundoc.baseUrl()).startsWith("http://").endsWith(":" + yundoc.getMappedPort(YundocContainer.PORT));
         // the well-known admin token is the one the server took
         assertThat(yundoc.adminToken()).isEqualTo(YundocContainer.DEFAULT_ADMIN_TOKEN);
@@ -69,9 +76,15 @@ class YundocContainerTest {
     void fixturesAreLoadedAtStart() {
         JsonNode app = yundoc.admin("GET", "/apps/SX20240301FIXTUR", null);
         assertThat(app.get("name").asText()).isEqualTo("fixture app");
-        try (YundocClient c = YundocClient.builder().baseUrl(yundoc.baseUrl()).clock(yundoc.clock())
-                .tokenStore(new InMemoryTokenStore(Tokens.ofAccessToken("fixtureaccesstokenfortestcontainers"))).build()) {
-            assertThat(c.personal().upload("fx.txt", new byte[] {1, 2, 3}, Placement.appFolder()).fsize()).isEqualTo(3);
+        try (YundocClient c = YundocClient.builder()
+                .baseUrl(yundoc.baseUrl())
+                .clock(yundoc.clock())
+                .tokenStore(new InMemoryTokenStore(Tokens.ofAccessToken("fixtureaccesstokenfortestcontainers")))
+                .build()) {
+            assertThat(c.personal()
+                            .upload("fx.txt", new byte[] {1, 2, 3}, Placement.appFolder())
+                            .fsize())
+                    .isEqualTo(3);
         }
     }
 
@@ -82,21 +95,27 @@ class YundocContainerTest {
         assertThat(yundoc.clock().instant()).isBetween(START.minusSeconds(5), START.plusSeconds(60));
 
         yundoc.advanceClock(Duration.ofDays(3));
-        assertThat(yundoc.clock().instant()).isAfter(START.plus(Duration.ofDays(3)).minusSeconds(5));
-        String faultId = yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(10003));
+        assertThat(yundoc.clock().instant())
+                .isAfter(START.plus(Duration.ofDays(3)).minusSeconds(5));
+        String faultId =
+                yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files").code(10003));
         assertThat(faultId).isNotBlank();
         assertThatThrownBy(() -> yundoc.client().personal().list(ListOptions.DEFAULTS))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(10003));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(10003));
 
         yundoc.reset();
         assertThat(yundoc.admin("GET", "/faults", null).get("faults").size()).isZero();
         assertThat(yundoc.syncClock()).isBetween(START.minusSeconds(5), START.plusSeconds(60));
-        assertThat(yundoc.client().personal().list(ListOptions.DEFAULTS).files()).isNotNull();
+        assertThat(yundoc.client().personal().list(ListOptions.DEFAULTS).files())
+                .isNotNull();
     }
 
     @Test
     void adminErrorsNameTheCode() {
-        assertThatThrownBy(() -> yundoc.admin("POST", "/clock", new ObjectMapper().createObjectNode().put("now", "yesterday")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("10001");
+        assertThatThrownBy(() -> yundoc.admin(
+                        "POST", "/clock", new ObjectMapper().createObjectNode().put("now", "yesterday")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("10001");
     }
 }

@@ -17,8 +17,12 @@ import org.junit.jupiter.api.extension.TestInstancePostProcessor;
  * What both extensions share: one emulator per test class, a ready client, injection of fields and parameters, and
  * the reset before each test. Uses only JUnit Jupiter API that exists since 5.8.
  */
-abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver,
-        TestInstancePostProcessor {
+abstract class EmulatorExtension
+        implements BeforeAllCallback,
+                AfterAllCallback,
+                BeforeEachCallback,
+                ParameterResolver,
+                TestInstancePostProcessor {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(EmulatorExtension.class);
     private final Boolean resetBeforeEach;
     private YundocEmulator emulator;
@@ -82,7 +86,7 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
         emulator = open(context);
         YundocEmulator.App app = emulator.createApp();
         appKey = app.appKey();
-        client = emulator.client(app, emulator.createUser(app), b -> { });
+        client = emulator.client(app, emulator.createUser(app), b -> {});
         // closed by JUnit when the class's context ends, even if a later callback fails
         context.getStore(NS).put("resources", (ExtensionContext.Store.CloseableResource) this::stop);
     }
@@ -120,7 +124,9 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
             return resetBeforeEach;
         }
         // the innermost class that says anything decides (a @Nested class overrides its enclosing class)
-        for (Optional<Class<?>> c = context.getTestClass(); c.isPresent(); c = Optional.ofNullable(c.get().getEnclosingClass())) {
+        for (Optional<Class<?>> c = context.getTestClass();
+                c.isPresent();
+                c = Optional.ofNullable(c.get().getEnclosingClass())) {
             YundocIsolation a = c.get().getAnnotation(YundocIsolation.class);
             if (a != null) {
                 return a.resetBeforeEach();
@@ -150,7 +156,8 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
 
     private Object value(Class<?> t) {
         if (emulator == null) {
-            throw new ParameterResolutionException("the yundoc server is not running (use the extension at class level)");
+            throw new ParameterResolutionException(
+                    "the yundoc server is not running (use the extension at class level)");
         }
         if (t == YundocClient.class) {
             return client;
@@ -169,7 +176,9 @@ abstract class EmulatorExtension implements BeforeAllCallback, AfterAllCallback,
         start(context); // with @TestInstance(PER_CLASS) the instance exists before beforeAll
         for (Class<?> c = instance.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
-                if (injectable(f.getType()) && !Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers())) {
+                if (injectable(f.getType())
+                        && !Modifier.isStatic(f.getModifiers())
+                        && !Modifier.isFinal(f.getModifiers())) {
                     f.setAccessible(true);
                     if (f.get(instance) == null) {
                         f.set(instance, value(f.getType()));

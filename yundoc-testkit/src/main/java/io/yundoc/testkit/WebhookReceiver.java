@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -95,17 +98,19 @@ public final class WebhookReceiver implements AutoCloseable {
     public WebhookReceiver(String appKey) {
         this.appKey = appKey;
         try {
-            server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            Map<String, String> headers = new java.util.HashMap<>();
+            Map<String, String> headers = new HashMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
             Delivery d = new Delivery(ex.getRequestURI().getPath(), headers, body);
             int answer;
-            if (!"POST".equals(ex.getRequestMethod()) || !signed(d) || !nonces.add(headers.getOrDefault("x-wps-nonce", ""))) {
+            if (!"POST".equals(ex.getRequestMethod())
+                    || !signed(d)
+                    || !nonces.add(headers.getOrDefault("x-wps-nonce", ""))) {
                 rejected.add(d);
                 answer = 401;
             } else {
@@ -114,7 +119,8 @@ public final class WebhookReceiver implements AutoCloseable {
                     all.add(d);
                     received.add(d);
                 } else {
-                    nonces.remove(headers.get("x-wps-nonce")); // a refused attempt may be retried with a new nonce anyway
+                    nonces.remove(
+                            headers.get("x-wps-nonce")); // a refused attempt may be retried with a new nonce anyway
                 }
             }
             ex.sendResponseHeaders(answer, -1);
@@ -136,7 +142,7 @@ public final class WebhookReceiver implements AutoCloseable {
             mac.update((ts + nonce).getBytes(StandardCharsets.UTF_8));
             byte[] want = HexFormat.of().formatHex(mac.doFinal(d.body())).getBytes(StandardCharsets.UTF_8);
             return MessageDigest.isEqual(want, sig.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

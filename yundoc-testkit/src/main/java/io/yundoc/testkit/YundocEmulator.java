@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -40,8 +43,10 @@ public final class YundocEmulator implements AutoCloseable {
     private final Path dataDir;
     private final Predicate<String[]> routes;
     private final Runnable onClose;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final AtomicInteger users = new AtomicInteger();
 
     /**
@@ -50,8 +55,7 @@ public final class YundocEmulator implements AutoCloseable {
      * @param appId its id
      * @param appKey its key
      */
-    public record App(String appId, String appKey) {
-    }
+    public record App(String appId, String appKey) {}
 
     /**
      * A user with tokens for an app.
@@ -59,8 +63,7 @@ public final class YundocEmulator implements AutoCloseable {
      * @param userId the user
      * @param tokens access and refresh token
      */
-    public record User(String userId, Tokens tokens) {
-    }
+    public record User(String userId, Tokens tokens) {}
 
     /**
      * @param clock the emulator clock (WPS-2 dates, token expiries); null: follow the server's over HTTP
@@ -68,7 +71,8 @@ public final class YundocEmulator implements AutoCloseable {
      * @param dataDir the server's data dir when this process owns it, else null
      * @param onClose stops what this process started (nothing for a remote server)
      */
-    YundocEmulator(String url, String adminToken, Clock clock, Predicate<String[]> routes, Path dataDir, Runnable onClose) {
+    YundocEmulator(
+            String url, String adminToken, Clock clock, Predicate<String[]> routes, Path dataDir, Runnable onClose) {
         this.url = stripSlash(url);
         this.adminToken = adminToken;
         this.clock = clock != null ? clock : new RemoteClock(this);
@@ -92,7 +96,7 @@ public final class YundocEmulator implements AutoCloseable {
         if (adminToken == null || adminToken.isBlank()) {
             throw new IllegalArgumentException("an admin token is required");
         }
-        return new YundocEmulator(url, adminToken.strip(), null, null, null, () -> { });
+        return new YundocEmulator(url, adminToken.strip(), null, null, null, () -> {});
     }
 
     private static String stripSlash(String url) {
@@ -156,8 +160,10 @@ public final class YundocEmulator implements AutoCloseable {
     /** Creates a user and returns its id. */
     public String createUser() {
         int n = users.incrementAndGet();
-        ObjectNode b = JSON.createObjectNode().put("name", "user" + n + "-" + System.nanoTime())
-                .put("password", "password-" + n + "-pw").put("nickname", "Test User " + n);
+        ObjectNode b = JSON.createObjectNode()
+                .put("name", "user" + n + "-" + System.nanoTime())
+                .put("password", "password-" + n + "-pw")
+                .put("nickname", "Test User " + n);
         return admin("POST", "/users", b).get("user_id").asText();
     }
 
@@ -167,8 +173,11 @@ public final class YundocEmulator implements AutoCloseable {
         ArrayNode a = b.putArray("scopes");
         (scopes.length == 0 ? Arrays.asList(Scope.values()) : List.of(scopes)).forEach(s -> a.add(s.wireName()));
         JsonNode d = admin("POST", "/tokens", b);
-        return new Tokens(d.get("access_token").asText(), d.path("refresh_token").asText(null),
-                clock.instant().plusSeconds(d.path("expires_in").asLong(86400)), app.appId());
+        return new Tokens(
+                d.get("access_token").asText(),
+                d.path("refresh_token").asText(null),
+                clock.instant().plusSeconds(d.path("expires_in").asLong(86400)),
+                app.appId());
     }
 
     /** A new user with tokens for {@code app}. */
@@ -183,8 +192,12 @@ public final class YundocEmulator implements AutoCloseable {
      * @param customize extra builder settings (retries, timeouts, ...)
      */
     public YundocClient client(App app, User user, Consumer<YundocClient.Builder> customize) {
-        YundocClient.Builder b = YundocClient.builder().baseUrl(url()).appId(app.appId()).appKey(app.appKey())
-                .clock(clock).maxBackoff(Duration.ofSeconds(5))
+        YundocClient.Builder b = YundocClient.builder()
+                .baseUrl(url())
+                .appId(app.appId())
+                .appKey(app.appKey())
+                .clock(clock)
+                .maxBackoff(Duration.ofSeconds(5))
                 .tokenStore(new InMemoryTokenStore(user == null ? null : user.tokens()));
         customize.accept(b);
         return b.build();
@@ -193,7 +206,7 @@ public final class YundocEmulator implements AutoCloseable {
     /** A client for a fresh app and a fresh user with every scope. */
     public YundocClient newClient() {
         App app = createApp();
-        return client(app, createUser(app), b -> { });
+        return client(app, createUser(app), b -> {});
     }
 
     /**
@@ -225,7 +238,9 @@ public final class YundocEmulator implements AutoCloseable {
      * @return the fault's id
      */
     public String addFault(Fault fault) {
-        return admin("POST", "/faults", JSON.valueToTree(fault.toMap())).get("fault_id").asText();
+        return admin("POST", "/faults", JSON.valueToTree(fault.toMap()))
+                .get("fault_id")
+                .asText();
     }
 
     /**
@@ -263,15 +278,22 @@ public final class YundocEmulator implements AutoCloseable {
      * @param path below {@code /admin/v1}, e.g. {@code /clock}
      */
     public JsonNode admin(String method, String path, JsonNode body) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/admin/v1" + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/admin/v1" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken())
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             JsonNode n = JSON.readTree(r.body());
             if (r.statusCode() != 200 || n.path("code").asInt(-1) != 0) {
-                throw new IllegalStateException("admin " + method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+                throw new IllegalStateException(
+                        "admin " + method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
             }
             return n.path("data");
         } catch (IOException e) {
@@ -291,16 +313,19 @@ public final class YundocEmulator implements AutoCloseable {
      * @return whether it is served
      */
     public boolean hasRoute(String method, String template) {
-        return routes.test(new String[]{method, template});
+        return routes.test(new String[] {method, template});
     }
 
     /** A remote server's routes, from its OpenAPI document ({@code :name} there is {@code {name}}). */
     private boolean inOpenApi(String[] route) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/openapi")).timeout(Duration.ofSeconds(30)).GET().build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/openapi"))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             String path = route[1].replaceAll(":([A-Za-z_]+)", "{$1}");
-            return JSON.readTree(r.body()).path("paths").path(path).has(route[0].toLowerCase(java.util.Locale.ROOT));
+            return JSON.readTree(r.body()).path("paths").path(path).has(route[0].toLowerCase(Locale.ROOT));
         } catch (IOException e) {
             throw new IllegalStateException("GET " + url + "/openapi failed: " + e, e);
         } catch (InterruptedException e) {
@@ -314,8 +339,8 @@ public final class YundocEmulator implements AutoCloseable {
     public void close() {
         onClose.run(); // the HttpClient needs no closing on Java 17 (its threads end when it is unreachable)
         if (dataDir != null) {
-            try (var walk = java.nio.file.Files.walk(dataDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            try (var walk = Files.walk(dataDir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temp dir; the OS cleans it eventually
             }
@@ -335,7 +360,8 @@ public final class YundocEmulator implements AutoCloseable {
         }
 
         void refresh() {
-            offsetMillis = emulator.admin("GET", "/clock", null).path("offset_seconds").asLong() * 1000;
+            offsetMillis =
+                    emulator.admin("GET", "/clock", null).path("offset_seconds").asLong() * 1000;
         }
 
         private long offset() {

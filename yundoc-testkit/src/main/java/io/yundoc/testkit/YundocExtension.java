@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class YundocExtension extends EmulatorExtension {
     /** The default URL: {@code bin/yundoc serve --dev} on this machine. */
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
     private final String url;
     private final String adminToken;
 
@@ -51,8 +52,9 @@ public final class YundocExtension extends EmulatorExtension {
         String u = url != null ? url : setting("yundoc.url", "YUNDOC_URL", DEFAULT_URL);
         String t = adminToken != null ? adminToken : setting("yundoc.admin-token", "YUNDOC_ADMIN_TOKEN", null);
         if (t == null) {
-            throw new ExtensionConfigurationException("YundocExtension needs the admin token of the yundoc at " + u
-                    + ": set -Dyundoc.admin-token or YUNDOC_ADMIN_TOKEN, or use YundocExtension.builder().adminToken(...)");
+            throw new ExtensionConfigurationException(
+                    "YundocExtension needs the admin token of the yundoc at " + u
+                            + ": set -Dyundoc.admin-token or YUNDOC_ADMIN_TOKEN, or use YundocExtension.builder().adminToken(...)");
         }
         try {
             return YundocEmulator.connect(u, t);
@@ -75,8 +77,7 @@ public final class YundocExtension extends EmulatorExtension {
         private String adminToken;
         private Boolean resetBeforeEach;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The server to talk to.

@@ -1,11 +1,14 @@
 package io.yundoc.testkit;
 
 import io.yundoc.server.ServerConfig;
+import io.yundoc.server.Training;
 import io.yundoc.server.YundocServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -34,15 +37,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class YundocServerExtension extends EmulatorExtension {
     private final Consumer<ServerConfig.Builder> customize;
-    private final java.time.Duration warmUp;
+    private final Duration warmUp;
     private YundocServer server;
 
     /** The default: dev mode, free port, fresh data dir. */
     public YundocServerExtension() {
-        this(b -> { }, null, null);
+        this(b -> {}, null, null);
     }
 
-    private YundocServerExtension(Consumer<ServerConfig.Builder> customize, Boolean resetBeforeEach, java.time.Duration warmUp) {
+    private YundocServerExtension(Consumer<ServerConfig.Builder> customize, Boolean resetBeforeEach, Duration warmUp) {
         super(resetBeforeEach);
         this.customize = customize;
         this.warmUp = warmUp;
@@ -75,14 +78,19 @@ public final class YundocServerExtension extends EmulatorExtension {
             throw new UncheckedIOException(e);
         }
         // loopback is admitted so WebhookReceiver can take deliveries (the SSRF guard refuses it otherwise)
-        ServerConfig.Builder b = ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(data).dev(true)
-                .adminToken("testkit-" + Long.toHexString(System.nanoTime())).cloudAllow(java.util.List.of("127.0.0.1/32"));
+        ServerConfig.Builder b = ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(data)
+                .dev(true)
+                .adminToken("testkit-" + Long.toHexString(System.nanoTime()))
+                .cloudAllow(List.of("127.0.0.1/32"));
         customize.accept(b);
         YundocServer s = YundocServer.start(b.build());
         server = s;
         if (warmUp != null) {
             try {
-                io.yundoc.server.Training.run(s, warmUp, 8);
+                Training.run(s, warmUp, 8);
             } catch (IOException e) {
                 s.close();
                 throw new UncheckedIOException(e);
@@ -92,9 +100,15 @@ public final class YundocServerExtension extends EmulatorExtension {
                 throw new IllegalStateException("interrupted while warming the server up", e);
             }
         }
-        return new YundocEmulator(s.url(), s.adminToken(), s.clock(),
-                route -> s.routes().stream().anyMatch(e -> e.method().equals(route[0]) && e.template().equals(route[1])),
-                data, s::close);
+        return new YundocEmulator(
+                s.url(),
+                s.adminToken(),
+                s.clock(),
+                route -> s.routes().stream()
+                        .anyMatch(
+                                e -> e.method().equals(route[0]) && e.template().equals(route[1])),
+                data,
+                s::close);
     }
 
     @Override
@@ -109,12 +123,11 @@ public final class YundocServerExtension extends EmulatorExtension {
 
     /** Builds a {@link YundocServerExtension} with server settings; dev mode stays on. */
     public static final class Builder {
-        private Consumer<ServerConfig.Builder> customize = b -> { };
+        private Consumer<ServerConfig.Builder> customize = b -> {};
         private Boolean resetBeforeEach;
-        private java.time.Duration warmUp;
+        private Duration warmUp;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Deterministic ids.
@@ -177,8 +190,8 @@ public final class YundocServerExtension extends EmulatorExtension {
          * @param duration how long, e.g. {@code Duration.ofSeconds(3)}; at most a minute
          * @return this builder
          */
-        public Builder warmUp(java.time.Duration duration) {
-            if (duration.isNegative() || duration.isZero() || duration.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+        public Builder warmUp(Duration duration) {
+            if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new IllegalArgumentException("warmUp takes more than 0 and at most 1 minute: " + duration);
             }
             this.warmUp = duration;

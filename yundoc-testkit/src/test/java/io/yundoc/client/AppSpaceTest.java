@@ -20,11 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AppSpaceTest {
     YundocClient client;
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
 
     private void needs(String method, String template) {
-        assumeTrue(yundoc.hasRoute(method, "/api/v1/openapi" + template),
+        assumeTrue(
+                yundoc.hasRoute(method, "/api/v1/openapi" + template),
                 method + " " + template + " is not routed on this build yet (arrives with feat-appspace)");
     }
 
@@ -44,20 +46,24 @@ class AppSpaceTest {
         AppFileInfo up = client.appSpace().upload(src);
         assertThat(up.name()).isEqualTo("report 报告.txt");
         assertThat(up.size()).isEqualTo(11);
-        AppFileInfo v2 = client.appSpace().upload("report 报告.txt", "version two!".getBytes(StandardCharsets.UTF_8),
-                AppFolder.root(), "bob");
+        AppFileInfo v2 = client.appSpace()
+                .upload("report 报告.txt", "version two!".getBytes(StandardCharsets.UTF_8), AppFolder.root(), "bob");
         assertThat(v2.fileToken()).isEqualTo(up.fileToken());
         assertThat(v2.version()).isEqualTo(2);
         assertThat(client.appSpace().info(up.fileToken())).isEqualTo(v2);
 
         assertThatThrownBy(() -> client.appSpace().info("nope"))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(30012));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(30012));
     }
 
     @Test
     void wrongKeyIs30003() {
-        try (YundocClient bad = YundocClient.builder().baseUrl(yundoc.url()).appId(client.oauth().tokens().orElseThrow().appId())
-                .appKey("not-the-key-at-all-0000").build()) {
+        try (YundocClient bad = YundocClient.builder()
+                .baseUrl(yundoc.url())
+                .appId(client.oauth().tokens().orElseThrow().appId())
+                .appKey("not-the-key-at-all-0000")
+                .build()) {
             assertThatThrownBy(() -> bad.appSpace().create("k.docx", null, null))
                     .isInstanceOfSatisfying(YundocException.class, e -> {
                         assertThat(e.code()).isEqualTo(30003);
@@ -79,10 +85,13 @@ class AppSpaceTest {
         assertThat(client.appSpace().version(v1.fileToken(), 1).size()).isEqualTo(3);
         client.appSpace().downloadVersion(v1.fileToken(), 1, out, TransferListener.NONE);
         assertThat(Files.readString(out)).isEqualTo("one");
-        assertThat(client.appSpace().versionDownloadInfo(v1.fileToken(), 1).fsize()).isEqualTo(3);
+        assertThat(client.appSpace().versionDownloadInfo(v1.fileToken(), 1).fsize())
+                .isEqualTo(3);
         assertThat(client.appSpace().revert(v1.fileToken(), 1).version()).isEqualTo(3);
         AppFileInfo folderFile = client.appSpace().create("inside.docx", AppFolder.path("dir"), null);
-        assertThat(client.appSpace().move(List.of(v1.fileToken()), folderFile.parentToken(), "m").fileIds())
+        assertThat(client.appSpace()
+                        .move(List.of(v1.fileToken()), folderFile.parentToken(), "m")
+                        .fileIds())
                 .containsExactly(v1.fileToken());
         client.appSpace().destroy(v1.fileToken(), "carol");
         assertThatThrownBy(() -> client.appSpace().info(v1.fileToken())).isInstanceOf(YundocException.class);

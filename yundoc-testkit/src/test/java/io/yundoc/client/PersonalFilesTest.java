@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PersonalFilesTest {
     YundocClient client;
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
 
     private void needs(String method, String template, String branch) {
-        assumeTrue(yundoc.hasRoute(method, "/api/v1/openapi" + template),
+        assumeTrue(
+                yundoc.hasRoute(method, "/api/v1/openapi" + template),
                 method + " " + template + " is not routed on this build yet (arrives with " + branch + ")");
     }
 
@@ -48,7 +51,7 @@ class PersonalFilesTest {
         assertThat(up.fsize()).isEqualTo(18);
         assertThat(up.ftype()).isEqualTo("file");
 
-        FileItem mem = client.personal().upload("mem.bin", new byte[]{1, 2, 3}, Placement.path(false, "a", "b"));
+        FileItem mem = client.personal().upload("mem.bin", new byte[] {1, 2, 3}, Placement.path(false, "a", "b"));
         assertThat(mem.fsize()).isEqualTo(3);
 
         DownloadInfo info = client.personal().downloadInfo(id(up));
@@ -88,8 +91,8 @@ class PersonalFilesTest {
         assertThat(f.fsize()).isPositive();
         FileItem online = client.personal().create("sheet.ksheet", null);
         assertThat(online.fsize()).isZero();
-        YundocException e = org.junit.jupiter.api.Assertions.assertThrows(YundocException.class,
-                () -> client.personal().downloadInfo(id(online)));
+        YundocException e = Assertions.assertThrows(
+                YundocException.class, () -> client.personal().downloadInfo(id(online)));
         assertThat(e.code()).isEqualTo(30006);
         assertThat(e.name()).isEqualTo("OnlineFileType");
         assertThat(e.httpStatus()).isEqualTo(409);
@@ -98,21 +101,24 @@ class PersonalFilesTest {
 
     @Test
     void errorsAreTyped() {
-        YundocException e = org.junit.jupiter.api.Assertions.assertThrows(YundocException.class,
-                () -> client.personal().downloadInfo("no-such-file"));
+        YundocException e = Assertions.assertThrows(
+                YundocException.class, () -> client.personal().downloadInfo("no-such-file"));
         assertThat(e.code()).isEqualTo(30012);
         assertThat(e.name()).isEqualTo("FileNotExists");
         assertThat(e.httpStatus()).isEqualTo(404);
         assertThat(e.hint()).isNotEmpty();
         assertThat(e.getMessage()).contains("30012").contains("FileNotExists");
 
-        YundocException bad = org.junit.jupiter.api.Assertions.assertThrows(YundocException.class,
-                () -> client.personal().create("x.unknownext", Placement.root()));
+        YundocException bad = Assertions.assertThrows(
+                YundocException.class, () -> client.personal().create("x.unknownext", Placement.root()));
         assertThat(bad.code()).isEqualTo(10001);
 
-        try (YundocClient noToken = YundocClient.builder().baseUrl(yundoc.url()).accessToken("wrongwrongwrong").build()) {
-            YundocException auth = org.junit.jupiter.api.Assertions.assertThrows(YundocException.class,
-                    () -> noToken.personal().create("a.docx", Placement.root()));
+        try (YundocClient noToken = YundocClient.builder()
+                .baseUrl(yundoc.url())
+                .accessToken("wrongwrongwrong")
+                .build()) {
+            YundocException auth = Assertions.assertThrows(
+                    YundocException.class, () -> noToken.personal().create("a.docx", Placement.root()));
             assertThat(auth.code()).isEqualTo(20007);
             assertThat(auth.isAuthError()).isTrue();
             assertThat(auth.httpStatus()).isEqualTo(401);
@@ -123,8 +129,10 @@ class PersonalFilesTest {
     void shareAndReadTheLink() {
         FileItem f = client.personal().upload("shared.txt", "s".getBytes(StandardCharsets.UTF_8), Placement.root());
         assertThatThrownBy(() -> client.personal().getLink(id(f)))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
-        LinkInfo l = client.personal().share(id(f), LinkOptions.read().withComments().withPeriod(7));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
+        LinkInfo l =
+                client.personal().share(id(f), LinkOptions.read().withComments().withPeriod(7));
         assertThat(l.linkPermission()).isEqualTo("read");
         assertThat(l.extPermList()).containsExactly("comment");
         assertThat(l.linkUrl()).isEqualTo(yundoc.url() + "/l/" + l.sid());
@@ -142,7 +150,8 @@ class PersonalFilesTest {
         client.personal().share(id(f), LinkOptions.read());
         client.personal().unshare(id(f));
         assertThatThrownBy(() -> client.personal().getLink(id(f)))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
     }
 
     @Test
@@ -150,13 +159,20 @@ class PersonalFilesTest {
         needs("GET", "/personal/files", "feat-personal");
         FileItem folder = client.personal().create("list-probe.docx", Placement.path(true, "listing"));
         for (int i = 0; i < 5; i++) {
-            client.personal().upload("f" + i + ".txt", new byte[]{(byte) i}, Placement.inFolder(folder.parentId()));
+            client.personal().upload("f" + i + ".txt", new byte[] {(byte) i}, Placement.inFolder(folder.parentId()));
         }
-        Models.FilePage first = client.personal().list(ListOptions.builder().parentId(folder.parentId()).count(2).build());
+        Models.FilePage first = client.personal()
+                .list(ListOptions.builder().parentId(folder.parentId()).count(2).build());
         assertThat(first.files()).hasSize(2);
         assertThat(first.last()).isFalse();
         List<String> names = new ArrayList<>();
-        client.personal().listAll(ListOptions.builder().parentId(folder.parentId()).count(2).orderBy("fname").order("asc").build())
+        client.personal()
+                .listAll(ListOptions.builder()
+                        .parentId(folder.parentId())
+                        .count(2)
+                        .orderBy("fname")
+                        .order("asc")
+                        .build())
                 .forEach(it -> names.add(it.fname()));
         assertThat(names).containsExactly("f0.txt", "f1.txt", "f2.txt", "f3.txt", "f4.txt", "list-probe.docx");
     }
@@ -165,26 +181,37 @@ class PersonalFilesTest {
     void flatAppFilesRecentAndSearch() {
         needs("GET", "/personal/files/flat", "feat-personal");
         client.personal().create("needle-doc.docx", Placement.appFolder());
-        assertThat(client.personal().flat(ListOptions.builder().exts("docx").build()).files()).isNotEmpty();
+        assertThat(client.personal()
+                        .flat(ListOptions.builder().exts("docx").build())
+                        .files())
+                .isNotEmpty();
         assertThat(client.personal().appFiles(ListOptions.DEFAULTS).files()).isNotEmpty();
         assertThat(client.personal().recent(10, null).files()).isNotEmpty();
         assertThat(client.personal().searchName("needle", null, null, null).files())
-                .extracting(FileItem::fname).contains("needle-doc.docx");
-        assertThat(client.personal().searchContent("nothing-matches-this", null, null, null).files()).isEmpty();
+                .extracting(FileItem::fname)
+                .contains("needle-doc.docx");
+        assertThat(client.personal()
+                        .searchContent("nothing-matches-this", null, null, null)
+                        .files())
+                .isEmpty();
     }
 
     @Test
     void renameMoveCopyDeleteRecover() {
         needs("PUT", "/personal/files/:file_token/name", "feat-personal");
-        FileItem a = client.personal().upload("a.txt", "a".getBytes(StandardCharsets.UTF_8), Placement.path(true, "ops-src"));
+        FileItem a = client.personal()
+                .upload("a.txt", "a".getBytes(StandardCharsets.UTF_8), Placement.path(true, "ops-src"));
         FileItem dst = client.personal().create("marker.docx", Placement.path(true, "ops-dst"));
         assertThat(client.personal().rename(id(a), "b.txt").fname()).isEqualTo("b.txt");
-        assertThat(client.personal().move(List.of(id(a)), dst.parentId()).fileIds()).containsExactly(id(a));
+        assertThat(client.personal().move(List.of(id(a)), dst.parentId()).fileIds())
+                .containsExactly(id(a));
         Models.TaskResult copy = client.personal().copy(List.of(id(a)), null); // into the source folder: auto-renamed
         assertThat(copy.taskId()).isEmpty();
         assertThat(copy.fileIds()).hasSize(1).doesNotContain(id(a));
         client.personal().delete(id(a));
-        assertThat(client.personal().recycles(10, null)).extracting(FileItem::fname).contains("b.txt");
+        assertThat(client.personal().recycles(10, null))
+                .extracting(FileItem::fname)
+                .contains("b.txt");
         client.personal().recover(List.of(id(a)));
         assertThat(client.personal().deleteAll(copy.fileIds()).fileIds()).containsExactlyElementsOf(copy.fileIds());
     }
@@ -203,10 +230,12 @@ class PersonalFilesTest {
     @Test
     void linkMembers() {
         needs("PUT", "/personal/files/:file_token/links/members/:user_id", "feat-personal");
-        assumeTrue(yundoc.hasRoute("GET", "/api/v1/openapi/user/basic"), "needs GET /user/basic (feat-oauth) to learn an open_id");
+        assumeTrue(
+                yundoc.hasRoute("GET", "/api/v1/openapi/user/basic"),
+                "needs GET /user/basic (feat-oauth) to learn an open_id");
         YundocEmulator.App app = yundoc.createApp();
-        try (YundocClient owner = yundoc.client(app, yundoc.createUser(app), b -> { });
-             YundocClient member = yundoc.client(app, yundoc.createUser(app), b -> { })) {
+        try (YundocClient owner = yundoc.client(app, yundoc.createUser(app), b -> {});
+                YundocClient member = yundoc.client(app, yundoc.createUser(app), b -> {})) {
             FileItem f = owner.personal().upload("m.txt", "m".getBytes(StandardCharsets.UTF_8), Placement.root());
             owner.personal().share(id(f), LinkOptions.read().withStatus("close"));
             owner.personal().setLinkMember(id(f), member.user().basic().id().openId(), "read");
@@ -219,7 +248,8 @@ class PersonalFilesTest {
         needs("POST", "/personal/files/cloud", "feat-personal");
         // a private address: the SSRF guard refuses it (the extension admits 127.0.0.1 only, for WebhookReceiver)
         assertThatThrownBy(() -> client.personal().importUrl("http://10.255.255.1:1/x", "x.txt", Placement.root()))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(10001));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(10001));
     }
 
     @Test

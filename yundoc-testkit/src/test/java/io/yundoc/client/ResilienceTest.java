@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResilienceTest {
     YundocClient client;
     YundocEmulator yundoc;
+
     @TempDir
     Path tmp;
 
@@ -44,7 +44,8 @@ class ResilienceTest {
     @Test
     void downloadResumesWithRangeAfterADroppedConnection() throws Exception {
         FileItem f = bigFile(1_000_000);
-        String sha1 = client.personal().downloadInfo(f.id().openId()).checksums().sha1();
+        String sha1 =
+                client.personal().downloadInfo(f.id().openId()).checksums().sha1();
         yundoc.addFault(Fault.on("GET /dl/**").dropAfterBytes(300_000).count(1));
         Path out = tmp.resolve("big.bin");
         Models.DownloadResult r = client.download(f.id().openId(), out);
@@ -60,9 +61,13 @@ class ResilienceTest {
         FileItem f = bigFile(200_000);
         yundoc.addFault(Fault.on("GET /dl/**").dropAfterBytes(1000));
         Path out = tmp.resolve("never.bin");
-        try (YundocClient c = yundoc.client(yundoc.createApp(), null, b -> b.maxRetries(2).accessToken(
-                client.oauth().tokens().orElseThrow().accessToken()))) {
-            assertThatThrownBy(() -> c.download(f.id().openId(), out)).isInstanceOf(YundocClientException.class)
+        try (YundocClient c = yundoc.client(
+                yundoc.createApp(),
+                null,
+                b -> b.maxRetries(2)
+                        .accessToken(client.oauth().tokens().orElseThrow().accessToken()))) {
+            assertThatThrownBy(() -> c.download(f.id().openId(), out))
+                    .isInstanceOf(YundocClientException.class)
                     .isNotInstanceOf(ChecksumMismatchException.class);
         }
         assertThat(out).doesNotExist();
@@ -88,7 +93,10 @@ class ResilienceTest {
     @Test
     void backsOffOnRateLimitHonouringRetryAfter() {
         FileItem f = bigFile(10);
-        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").code(30002).count(2).retryAfterSeconds(1));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download")
+                .code(30002)
+                .count(2)
+                .retryAfterSeconds(1));
         long t0 = System.nanoTime();
         assertThat(client.personal().downloadInfo(f.id().openId()).fsize()).isEqualTo(10);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
@@ -98,8 +106,15 @@ class ResilienceTest {
     void rateLimitBeyondTheRetryBudgetOrTheBackoffBoundSurfaces() {
         FileItem f = bigFile(11);
         String token = client.oauth().tokens().orElseThrow().accessToken();
-        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").code(30002).count(2).retryAfterSeconds(1));
-        try (YundocClient c = YundocClient.builder().baseUrl(yundoc.url()).accessToken(token).maxRetries(1).build()) {
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download")
+                .code(30002)
+                .count(2)
+                .retryAfterSeconds(1));
+        try (YundocClient c = YundocClient.builder()
+                .baseUrl(yundoc.url())
+                .accessToken(token)
+                .maxRetries(1)
+                .build()) {
             assertThatThrownBy(() -> c.personal().downloadInfo(f.id().openId()))
                     .isInstanceOfSatisfying(YundocException.class, e -> {
                         assertThat(e.code()).isEqualTo(30002);
@@ -109,20 +124,28 @@ class ResilienceTest {
         }
         yundoc.clearFaults();
         // a daily-quota Retry-After (an hour) is beyond maxBackoff: fail at once instead of sleeping
-        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").code(30002).count(1).retryAfterSeconds(3600));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download")
+                .code(30002)
+                .count(1)
+                .retryAfterSeconds(3600));
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> client.personal().downloadInfo(f.id().openId()))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofHours(1)));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofHours(1)));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
     void idempotentCallsRetryThroughDroppedConnectionsAndLatency() {
         FileItem f = bigFile(12);
-        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/links").drop().count(3));
+        yundoc.addFault(
+                Fault.on("GET /api/v1/openapi/personal/files/*/links").drop().count(3));
         assertThatThrownBy(() -> client.personal().getLink(f.id().openId()))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
-        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download").latency(Duration.ofMillis(300)).count(1));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(30014));
+        yundoc.addFault(Fault.on("GET /api/v1/openapi/personal/files/*/download")
+                .latency(Duration.ofMillis(300))
+                .count(1));
         long t0 = System.nanoTime();
         client.personal().downloadInfo(f.id().openId());
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -155,7 +178,8 @@ class ResilienceTest {
                        "download":{"url":"%s/bytes","fsize":12,"sha1":"0000000000000000000000000000000000000000"}}
                     ]}""".formatted(user, base, user, base)));
             assertThatThrownBy(() -> client.download("pinnedRedirect1", tmp.resolve("r.bin")))
-                    .isInstanceOf(YundocClientException.class).hasMessageContaining("redirect");
+                    .isInstanceOf(YundocClientException.class)
+                    .hasMessageContaining("redirect");
             assertThatThrownBy(() -> client.download("pinnedWrongSha", tmp.resolve("w.bin")))
                     .isInstanceOf(ChecksumMismatchException.class);
             assertThat(tmp.toFile().list()).isEmpty();

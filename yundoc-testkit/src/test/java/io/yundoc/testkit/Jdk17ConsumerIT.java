@@ -35,14 +35,20 @@ class Jdk17ConsumerIT {
     @Test
     void aJava17ProjectWithItsOwnJUnitRunsATestThatUsesTheExtension(@TempDir Path tmp) throws Exception {
         Path jdk17 = Path.of(System.getProperty("yundoc.jdk17", "/usr/lib/jvm/java-17-openjdk-amd64"));
-        assertThat(jdk17.resolve("bin/java")).as("a JDK 17 is needed for this test (-Dyundoc.jdk17=...)").isExecutable();
+        assertThat(jdk17.resolve("bin/java"))
+                .as("a JDK 17 is needed for this test (-Dyundoc.jdk17=...)")
+                .isExecutable();
         String version = System.getProperty("yundoc.version");
         Path root = Path.of(System.getProperty("yundoc.root"));
         Path sharedRepo = Path.of(System.getProperty("yundoc.m2"));
 
         Path repo = tmp.resolve("repo");
         for (String a : ARTIFACTS) {
-            install(root.resolve(a).resolve("target"), a, version, repo.resolve("io/yundoc").resolve(a).resolve(version));
+            install(
+                    root.resolve(a).resolve("target"),
+                    a,
+                    version,
+                    repo.resolve("io/yundoc").resolve(a).resolve(version));
         }
         Path settings = tmp.resolve("settings.xml");
         // this machine's repository first (read as a remote: nothing is written there), Maven Central after it for
@@ -60,11 +66,19 @@ class Jdk17ConsumerIT {
         copyProject(root.resolve("yundoc-testkit/src/it/jdk17-consumer"), project, version);
 
         Path data = Files.createDirectory(tmp.resolve("data"));
-        try (YundocServer server = YundocServer.start(ServerConfig.builder().port(0).bind("127.0.0.1").dataDir(data)
-                .dev(true).adminToken("jdk17-consumer-admin").build())) {
+        try (YundocServer server = YundocServer.start(ServerConfig.builder()
+                .port(0)
+                .bind("127.0.0.1")
+                .dataDir(data)
+                .dev(true)
+                .adminToken("jdk17-consumer-admin")
+                .build())) {
             Path log = tmp.resolve("mvn.log");
-            ProcessBuilder pb = new ProcessBuilder("mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "test")
-                    .directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            "mvn", "-B", "-ntp", "-s", settings.toString(), "-Dmaven.repo.local=" + repo, "test")
+                    .directory(project.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
             env.put("JAVA_HOME", jdk17.toString());
             env.put("PATH", jdk17.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
@@ -77,12 +91,20 @@ class Jdk17ConsumerIT {
                 p.destroyForcibly();
             }
             String out = Files.readString(log);
-            assertThat(finished).as("mvn test in the JDK 17 project did not finish in 8 minutes:\n" + out).isTrue();
-            assertThat(p.exitValue()).as("mvn test in the JDK 17 project failed:\n" + out).isZero();
+            assertThat(finished)
+                    .as("mvn test in the JDK 17 project did not finish in 8 minutes:\n" + out)
+                    .isTrue();
+            assertThat(p.exitValue())
+                    .as("mvn test in the JDK 17 project failed:\n" + out)
+                    .isZero();
         }
         Path report = project.resolve("target/surefire-reports/TEST-com.example.UsesYundocTest.xml");
         String xml = Files.readString(report);
-        assertThat(xml).contains("tests=\"2\"").contains("failures=\"0\"").contains("errors=\"0\"").contains("skipped=\"0\"");
+        assertThat(xml)
+                .contains("tests=\"2\"")
+                .contains("failures=\"0\"")
+                .contains("errors=\"0\"")
+                .contains("skipped=\"0\"");
         assertThat(xml).contains("name=\"java.specification.version\" value=\"17\"");
     }
 
@@ -93,13 +115,22 @@ class Jdk17ConsumerIT {
         Path pom = target.resolve("published-pom.xml");
         String pomText = Files.readString(pom);
         // the published pom stands alone: no parent (which imports Helidon's BOM), no dependency management
-        assertThat(pomText).doesNotContain("<parent>").doesNotContain("dependencyManagement").doesNotContainIgnoringCase("helidon");
+        assertThat(pomText)
+                .doesNotContain("<parent>")
+                .doesNotContain("dependencyManagement")
+                .doesNotContainIgnoringCase("helidon");
         Files.copy(pom, dir.resolve(base + ".pom"), StandardCopyOption.REPLACE_EXISTING);
         for (String suffix : List.of("", "-sources", "-javadoc")) {
             Path jar = target.resolve(base + suffix + ".jar");
             try (ZipFile z = new ZipFile(jar.toFile())) {
-                assertThat(z.stream().anyMatch(e -> e.getName().endsWith(suffix.equals("-javadoc") ? "index.html"
-                        : suffix.isEmpty() ? ".class" : ".java"))).as(jar + " holds what it should").isTrue();
+                assertThat(z.stream()
+                                .anyMatch(e -> e.getName()
+                                        .endsWith(
+                                                suffix.equals("-javadoc")
+                                                        ? "index.html"
+                                                        : suffix.isEmpty() ? ".class" : ".java")))
+                        .as(jar + " holds what it should")
+                        .isTrue();
             }
             Files.copy(jar, dir.resolve(base + suffix + ".jar"), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -113,7 +144,10 @@ class Jdk17ConsumerIT {
                     if (Files.isDirectory(src)) {
                         Files.createDirectories(dst);
                     } else {
-                        Files.writeString(dst, Files.readString(src).replace("@YUNDOC_VERSION@", version), StandardCharsets.UTF_8);
+                        Files.writeString(
+                                dst,
+                                Files.readString(src).replace("@YUNDOC_VERSION@", version),
+                                StandardCharsets.UTF_8);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -28,9 +28,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The SDK's anonymous preview (api-families.md §F4) and app-space async upload (§F5) against a dev-mode server. */
 class PreviewAndAsyncUploadTest {
     static final byte[] CONTENT = "sdk bytes 字节\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+
     @RegisterExtension
     static YundocServerExtension ext = YundocServerExtension.builder()
-            .configure(b -> b.cloudAllow(List.of("127.0.0.1/32"))).build();
+            .configure(b -> b.cloudAllow(List.of("127.0.0.1/32")))
+            .build();
+
     static HttpServer remote;
     static String origin;
 
@@ -55,14 +58,15 @@ class PreviewAndAsyncUploadTest {
     }
 
     static int status(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @Test
     void anonymousPreviewTokensRefreshAndCancel() throws Exception {
         YundocEmulator.App app = emulator.createApp(Map.of("anonymous_preview", true));
-        YundocClient client = emulator.client(app, null, b -> { });
+        YundocClient client = emulator.client(app, null, b -> {});
         String ft = client.appSpace().upload("preview.txt", CONTENT, null, null).fileToken();
         AnonymousPreview.Task task = client.anonymousPreview().appFile(ft, true);
         assertThat(task.token()).matches("AnonToken-[a-z]{32}");
@@ -77,28 +81,31 @@ class PreviewAndAsyncUploadTest {
         client.anonymousPreview().cancel(fresh.token());
         assertThat(status(fresh.url())).isEqualTo(404);
         assertThatThrownBy(() -> client.anonymousPreview().refresh(fresh.token()))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(10001));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(10001));
 
         AnonymousPreview.Task up = client.anonymousPreview().upload("up.txt", CONTENT, false);
         assertThat(status(up.url())).isEqualTo(200);
         AnonymousPreview.Task byUrl = client.anonymousPreview().fromUrl(origin + "/notes.txt", "remote.txt", false);
         assertThat(status(byUrl.url())).isEqualTo(200);
 
-        YundocClient off = emulator.client(emulator.createApp(), null, b -> { });
+        YundocClient off = emulator.client(emulator.createApp(), null, b -> {});
         assertThatThrownBy(() -> off.anonymousPreview().upload("x.txt", CONTENT, false))
-                .isInstanceOfSatisfying(YundocException.class, e -> assertThat(e.code()).isEqualTo(10003));
+                .isInstanceOfSatisfying(
+                        YundocException.class, e -> assertThat(e.code()).isEqualTo(10003));
     }
 
     @Test
     void asyncUploadFromAUrl() {
-        YundocClient client = emulator.client(emulator.createApp(), null, b -> { });
+        YundocClient client = emulator.client(emulator.createApp(), null, b -> {});
         String task = client.appSpace().uploadFromUrl(origin + "/notes.txt", "notes.txt", null, "sdk");
         AppSpace.UploadTask done = client.appSpace().awaitUpload(task, Duration.ofMillis(100), Duration.ofSeconds(60));
         assertThat(done.status()).as(String.valueOf(done)).isEqualTo("success");
         assertThat(client.appSpace().info(done.fileToken()).size()).isEqualTo(CONTENT.length);
 
         String missing = client.appSpace().uploadFromUrl(origin + "/none", "none.txt", null, null);
-        AppSpace.UploadTask failed = client.appSpace().awaitUpload(missing, Duration.ofMillis(100), Duration.ofSeconds(60));
+        AppSpace.UploadTask failed =
+                client.appSpace().awaitUpload(missing, Duration.ofMillis(100), Duration.ofSeconds(60));
         assertThat(failed.status()).isEqualTo("failure");
         assertThat(failed.error().code()).isEqualTo(30009);
         assertThat(failed.error().msg()).isEqualTo("DownloadFail");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -49,7 +49,8 @@ class ResetBeforeEachTest {
         void secondStartsClean(YundocEmulator yundoc) {
             assertThat(faults(yundoc)).isZero();
             assertThat(offsetSeconds(yundoc)).isZero();
-            assertThat(yundoc.clock().instant()).isBetween(java.time.Instant.now().minusSeconds(5), java.time.Instant.now().plusSeconds(5));
+            assertThat(yundoc.clock().instant())
+                    .isBetween(Instant.now().minusSeconds(5), Instant.now().plusSeconds(5));
         }
     }
 

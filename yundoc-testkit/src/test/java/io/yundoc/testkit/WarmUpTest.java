@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@code warmUp}: the hot routes were driven before the first test, through the public API; silly durations are refused. */
 class WarmUpTest {
     @RegisterExtension
-    static YundocServerExtension ext = YundocServerExtension.builder().warmUp(Duration.ofSeconds(1)).build();
+    static YundocServerExtension ext =
+            YundocServerExtension.builder().warmUp(Duration.ofSeconds(1)).build();
 
     @Test
     void theTrainingAppWasCreatedAndDrivenBeforeTheFirstTest(YundocEmulator e) {
@@ -19,8 +20,9 @@ class WarmUpTest {
 
     @Test
     void refusesZeroNegativeAndOverAMinute() {
-        for (Duration d : new Duration[]{Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMinutes(2)}) {
-            assertThatThrownBy(() -> YundocServerExtension.builder().warmUp(d)).isInstanceOf(IllegalArgumentException.class);
+        for (Duration d : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMinutes(2)}) {
+            assertThatThrownBy(() -> YundocServerExtension.builder().warmUp(d))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

@@ -1,13 +1,14 @@
 package io.yundoc.server.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.api.Maintenance;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.UserRecord;
 import io.yundoc.server.core.ApiException;
@@ -17,10 +18,13 @@ import io.yundoc.server.quota.QuotaService;
 import io.yundoc.server.quota.Tier;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The admin API under {@code /admin/v1} (design.md "Operator surface"). */
 public final class AdminRoutes implements ApiRoutes {
@@ -34,9 +38,18 @@ public final class AdminRoutes implements ApiRoutes {
     private final List<String> meteredEndpoints;
     private final FixtureLoader fixtures;
 
-    public AdminRoutes(AdminService admin, QuotaService quota, ServerClock clock,
-                       Maintenance maintenance, boolean dev, boolean issueTokens, List<String> meteredEndpoints,
-                       FixtureLoader fixtures) {
+    private static final Set<String> PATCHABLE = Set.of(
+            "name", "tier", "redirect_uris", "scopes", "quota_overrides", "auto_consent_user", "anonymous_preview");
+
+    public AdminRoutes(
+            AdminService admin,
+            QuotaService quota,
+            ServerClock clock,
+            Maintenance maintenance,
+            boolean dev,
+            boolean issueTokens,
+            List<String> meteredEndpoints,
+            FixtureLoader fixtures) {
         this.fixtures = fixtures;
         this.admin = admin;
         this.quota = quota;
@@ -50,12 +63,22 @@ public final class AdminRoutes implements ApiRoutes {
     @Override
     public void routes(Routes r) {
         r.admin(Method.POST, BASE + "/apps", this::createApp);
-        r.admin(Method.GET, BASE + "/apps", c -> c.ok(Map.of("apps", admin.apps().stream().map(a -> appView(a, false)).toList())));
+        r.admin(
+                Method.GET,
+                BASE + "/apps",
+                c -> c.ok(Map.of(
+                        "apps",
+                        admin.apps().stream().map(a -> appView(a, false)).toList())));
         r.admin(Method.GET, BASE + "/apps/:app_id", c -> c.ok(appView(app(c.param("app_id")), false)));
         r.admin(Method.POST, BASE + "/apps/:app_id/disable", c -> c.ok(setAppDisabled(c.param("app_id"), true)));
         r.admin(Method.POST, BASE + "/apps/:app_id/enable", c -> c.ok(setAppDisabled(c.param("app_id"), false)));
         r.admin(Method.POST, BASE + "/users", this::createUser);
-        r.admin(Method.GET, BASE + "/users", c -> c.ok(Map.of("users", admin.users().stream().map(AdminRoutes::userView).toList())));
+        r.admin(
+                Method.GET,
+                BASE + "/users",
+                c -> c.ok(Map.of(
+                        "users",
+                        admin.users().stream().map(AdminRoutes::userView).toList())));
         r.admin(Method.POST, BASE + "/users/:user_id/disable", c -> c.ok(setUserDisabled(c.param("user_id"), true)));
         r.admin(Method.POST, BASE + "/users/:user_id/enable", c -> c.ok(setUserDisabled(c.param("user_id"), false)));
         r.admin(Method.POST, BASE + "/tokens", this::issueToken);
@@ -86,9 +109,13 @@ public final class AdminRoutes implements ApiRoutes {
 
     private void createApp(Call c) {
         ObjectNode b = c.json(true);
-        AppRecord a = admin.createApp(new AdminService.NewApp(Json.text(b, "name").orElse(null), Json.text(b, "tier").orElse(null),
-                Json.stringList(b, "redirect_uris").orElse(List.of()), Json.stringList(b, "scopes").orElse(null),
-                Json.text(b, "app_id").orElse(null), Json.text(b, "app_key").orElse(null),
+        AppRecord a = admin.createApp(new AdminService.NewApp(
+                Json.text(b, "name").orElse(null),
+                Json.text(b, "tier").orElse(null),
+                Json.stringList(b, "redirect_uris").orElse(List.of()),
+                Json.stringList(b, "scopes").orElse(null),
+                Json.text(b, "app_id").orElse(null),
+                Json.text(b, "app_key").orElse(null),
                 Json.text(b, "auto_consent_user").orElse(null)));
         anonymousPreview(a.appId(), b);
         Map<String, Object> view = appView(a, true);
@@ -128,7 +155,7 @@ public final class AdminRoutes implements ApiRoutes {
             m.put("anonymous_preview", admin.anonymousPreview(a.appId()));
             try {
                 m.put("quota_overrides", Json.MAPPER.readTree(a.quotaOverrides()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
             m.put("key_rotation", KeyRotationRoutes.state(a, clock.epochSeconds()));
@@ -138,9 +165,13 @@ public final class AdminRoutes implements ApiRoutes {
 
     private void createUser(Call c) {
         ObjectNode b = c.json(true);
-        UserRecord u = admin.createUser(new AdminService.NewUser(Json.text(b, "name").orElse(null),
-                Json.text(b, "password").orElse(null), Json.text(b, "nickname").orElse(null),
-                Json.text(b, "avatar").orElse(null), Json.text(b, "user_id").orElse(null), null));
+        UserRecord u = admin.createUser(new AdminService.NewUser(
+                Json.text(b, "name").orElse(null),
+                Json.text(b, "password").orElse(null),
+                Json.text(b, "nickname").orElse(null),
+                Json.text(b, "avatar").orElse(null),
+                Json.text(b, "user_id").orElse(null),
+                null));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("user_id", u.userId());
         m.put("union_id", u.unionId());
@@ -167,7 +198,8 @@ public final class AdminRoutes implements ApiRoutes {
             throw new ApiException(ErrorCode.NO_IMPL, "token issuing is turned off (--admin-issue-tokens=false)");
         }
         ObjectNode b = c.json(true);
-        c.ok(admin.issueToken(Json.text(b, "app_id").orElseThrow(() -> ApiException.invalid("app_id is required")),
+        c.ok(admin.issueToken(
+                Json.text(b, "app_id").orElseThrow(() -> ApiException.invalid("app_id is required")),
                 Json.text(b, "user_id").orElseThrow(() -> ApiException.invalid("user_id is required")),
                 Json.stringList(b, "scopes").orElse(List.of())));
     }
@@ -195,8 +227,8 @@ public final class AdminRoutes implements ApiRoutes {
     }
 
     /** The metered endpoint keys ("METHOD /path/template"), for validating overrides. */
-    private java.util.Set<String> meteredKeys() {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+    private Set<String> meteredKeys() {
+        Set<String> keys = new HashSet<>();
         for (String e : meteredEndpoints) {
             keys.add(e.substring(e.indexOf('|') + 1));
         }
@@ -222,7 +254,7 @@ public final class AdminRoutes implements ApiRoutes {
      * admins (or instances) editing different endpoints never lose one another's edit.
      */
     private AppRecord applyOverrides(String appId, Map<String, JsonNode> changes) {
-        java.util.Set<String> known = meteredKeys();
+        Set<String> known = meteredKeys();
         for (String k : changes.keySet()) {
             if (!known.contains(k)) {
                 throw ApiException.invalid("not a metered endpoint: " + k + " (form: \"<METHOD> <path template>\")");
@@ -233,7 +265,7 @@ public final class AdminRoutes implements ApiRoutes {
             ObjectNode o;
             try {
                 o = (ObjectNode) Json.MAPPER.readTree(a.quotaOverrides());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
             changes.forEach((k, v) -> {
@@ -263,8 +295,11 @@ public final class AdminRoutes implements ApiRoutes {
         Map<String, JsonNode> change = new LinkedHashMap<>();
         change.put(endpoint, overrideValue(endpoint, b.get("limit")));
         AppRecord a = applyOverrides(appId, change);
-        String tierName = meteredEndpoints.stream().filter(e -> e.endsWith("|" + endpoint)).findFirst()
-                .map(e -> e.substring(0, e.indexOf('|'))).orElseThrow();
+        String tierName = meteredEndpoints.stream()
+                .filter(e -> e.endsWith("|" + endpoint))
+                .findFirst()
+                .map(e -> e.substring(0, e.indexOf('|')))
+                .orElseThrow();
         long limit = quota.limitFor(a.formal(), a.quotaOverrides(), endpoint, Tier.valueOf(tierName));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("endpoint", endpoint);
@@ -272,9 +307,6 @@ public final class AdminRoutes implements ApiRoutes {
         row.put("used", quota.usage(appId).getOrDefault(endpoint, 0L));
         c.ok(row);
     }
-
-    private static final java.util.Set<String> PATCHABLE = java.util.Set.of("name", "tier", "redirect_uris", "scopes",
-            "quota_overrides", "auto_consent_user", "anonymous_preview");
 
     private void patchApp(Call c) {
         String appId = c.param("app_id");
@@ -293,12 +325,14 @@ public final class AdminRoutes implements ApiRoutes {
             }
             q.fields().forEachRemaining(e -> changes.put(e.getKey(), overrideValue(e.getKey(), e.getValue())));
         }
-        AppRecord updated = admin.patchApp(a,
+        AppRecord updated = admin.patchApp(
+                a,
                 b.has("name") ? Json.text(b, "name").orElse("") : null,
                 b.has("tier") ? Json.text(b, "tier").orElse("") : null,
                 b.has("redirect_uris") ? Json.stringList(b, "redirect_uris").orElse(List.of()) : null,
                 b.has("scopes") ? Json.stringList(b, "scopes").orElse(List.of()) : null,
-                b.has("auto_consent_user"), Json.text(b, "auto_consent_user").orElse(null));
+                b.has("auto_consent_user"),
+                Json.text(b, "auto_consent_user").orElse(null));
         if (!changes.isEmpty()) {
             updated = applyOverrides(appId, changes);
         }
@@ -339,7 +373,7 @@ public final class AdminRoutes implements ApiRoutes {
 
     private Map<String, Object> clockView() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("now", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        m.put("now", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         m.put("offset_seconds", clock.offsetMillis() / 1000);
         return m;
     }

@@ -1,5 +1,6 @@
 package io.yundoc.server.admin;
 
+import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Ids;
 import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.TokenGrant;
@@ -14,10 +15,10 @@ import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.DisplayText;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.ServerClock;
-import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -38,8 +39,14 @@ public final class AdminService {
     private final ServerClock clock;
     private final IdGenerator ids;
 
-    public AdminService(Jdbi jdbi, AppStore apps, UserStore users, TokenService tokens, PasswordHasher hasher,
-                        ServerClock clock, IdGenerator ids) {
+    public AdminService(
+            Jdbi jdbi,
+            AppStore apps,
+            UserStore users,
+            TokenService tokens,
+            PasswordHasher hasher,
+            ServerClock clock,
+            IdGenerator ids) {
         this.jdbi = jdbi;
         this.apps = apps;
         this.users = users;
@@ -60,8 +67,19 @@ public final class AdminService {
 
     public AppRecord setAppDisabled(String appId, boolean disabled) {
         AppRecord a = app(appId);
-        AppRecord updated = new AppRecord(a.appId(), a.appKey(), a.oldAppKey(), a.oldKeyValidUntil(), a.name(), a.tier(),
-                a.redirectUris(), a.scopes(), disabled, a.autoConsentUser(), a.quotaOverrides(), a.createdAt());
+        AppRecord updated = new AppRecord(
+                a.appId(),
+                a.appKey(),
+                a.oldAppKey(),
+                a.oldKeyValidUntil(),
+                a.name(),
+                a.tier(),
+                a.redirectUris(),
+                a.scopes(),
+                disabled,
+                a.autoConsentUser(),
+                a.quotaOverrides(),
+                a.createdAt());
         apps.update(updated);
         return updated;
     }
@@ -87,12 +105,18 @@ public final class AdminService {
         return new UserRecord(u.userId(), u.unionId(), u.name(), u.nickname(), u.avatar(), disabled, u.rootId());
     }
 
-    public record NewApp(String name, String tier, List<String> redirectUris, List<String> scopes, String appId,
-                         String appKey, String autoConsentUser) {
-    }
+    public record NewApp(
+            String name,
+            String tier,
+            List<String> redirectUris,
+            List<String> scopes,
+            String appId,
+            String appKey,
+            String autoConsentUser) {}
 
     public AppRecord createApp(NewApp in) {
-        String name = DisplayText.require("name", in.name() == null ? "" : in.name()).strip();
+        String name =
+                DisplayText.require("name", in.name() == null ? "" : in.name()).strip();
         if (name.isEmpty() || name.length() > 100) {
             throw ApiException.invalid("name must be 1 to 100 characters");
         }
@@ -129,8 +153,19 @@ public final class AdminService {
         if (in.autoConsentUser() != null && users.find(in.autoConsentUser()).isEmpty()) {
             throw ApiException.invalid("auto_consent_user is not a known user");
         }
-        AppRecord a = new AppRecord(appId, key, null, null, name, tier, List.copyOf(uris), scopes, false,
-                in.autoConsentUser(), "{}", clock.epochSeconds());
+        AppRecord a = new AppRecord(
+                appId,
+                key,
+                null,
+                null,
+                name,
+                tier,
+                List.copyOf(uris),
+                scopes,
+                false,
+                in.autoConsentUser(),
+                "{}",
+                clock.epochSeconds());
         apps.insert(a);
         return a;
     }
@@ -139,8 +174,14 @@ public final class AdminService {
      * Validates and stores a PATCH of an app's descriptive fields (null = unchanged) with the same rules as
      * {@link #createApp}; returns the updated app.
      */
-    public AppRecord patchApp(AppRecord a, String name, String tier, List<String> redirectUris, List<String> scopes,
-                              boolean setAutoConsent, String autoConsentUser) {
+    public AppRecord patchApp(
+            AppRecord a,
+            String name,
+            String tier,
+            List<String> redirectUris,
+            List<String> scopes,
+            boolean setAutoConsent,
+            String autoConsentUser) {
         String n = a.name();
         if (name != null) {
             n = DisplayText.require("name", name).strip();
@@ -170,8 +211,19 @@ public final class AdminService {
             }
             auto = autoConsentUser;
         }
-        AppRecord updated = new AppRecord(a.appId(), a.appKey(), a.oldAppKey(), a.oldKeyValidUntil(), n, t, uris, sc,
-                a.disabled(), auto, a.quotaOverrides(), a.createdAt());
+        AppRecord updated = new AppRecord(
+                a.appId(),
+                a.appKey(),
+                a.oldAppKey(),
+                a.oldKeyValidUntil(),
+                n,
+                t,
+                uris,
+                sc,
+                a.disabled(),
+                auto,
+                a.quotaOverrides(),
+                a.createdAt());
         apps.updateProfile(updated);
         return apps.find(a.appId()).orElse(updated);
     }
@@ -188,11 +240,14 @@ public final class AdminService {
     static void validateRedirectUri(String u) {
         try {
             URI uri = new URI(u);
-            if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null
-                    || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+            if (!uri.isAbsolute()
+                    || uri.getHost() == null
+                    || uri.getFragment() != null
+                    || !(uri.getScheme().equalsIgnoreCase("http")
+                            || uri.getScheme().equalsIgnoreCase("https"))) {
                 throw ApiException.invalid("redirect_uris must be absolute http(s) URLs without fragment: " + u);
             }
-        } catch (java.net.URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException | NullPointerException e) {
             throw ApiException.invalid("redirect_uris must be absolute http(s) URLs: " + u);
         }
     }
@@ -212,11 +267,12 @@ public final class AdminService {
         return new ArrayList<>(out);
     }
 
-    public record NewUser(String name, String password, String nickname, String avatar, String userId, String unionId) {
-    }
+    public record NewUser(
+            String name, String password, String nickname, String avatar, String userId, String unionId) {}
 
     public UserRecord createUser(NewUser in) {
-        String name = DisplayText.require("name", in.name() == null ? "" : in.name()).strip();
+        String name =
+                DisplayText.require("name", in.name() == null ? "" : in.name()).strip();
         if (name.isEmpty() || name.length() > 64) {
             throw ApiException.invalid("name must be 1 to 64 characters");
         }
@@ -230,7 +286,8 @@ public final class AdminService {
         if (users.find(userId).isPresent() || users.findByName(name).isPresent()) {
             throw ApiException.invalid("user already exists");
         }
-        String nickname = in.nickname() == null || in.nickname().isBlank() ? name
+        String nickname = in.nickname() == null || in.nickname().isBlank()
+                ? name
                 : DisplayText.require("nickname", in.nickname());
         String unionId = in.unionId() != null ? in.unionId() : ids.ids().token256();
         String hash = hasher.hash(in.password());
@@ -238,14 +295,35 @@ public final class AdminService {
         UserRecord u = new UserRecord(userId, unionId, name, nickname, in.avatar(), false, ids.fileToken());
         jdbi.useTransaction(h -> {
             users.insert(h, u, hash, now);
-            FileStore.insert(h, new FileRecord(u.rootId(), FileRecord.PERSONAL, userId, null, ROOT_NAME, "root", 0, null,
-                    null, 1, null, null, null, now, now, null, null, null, null));
+            FileStore.insert(
+                    h,
+                    new FileRecord(
+                            u.rootId(),
+                            FileRecord.PERSONAL,
+                            userId,
+                            null,
+                            ROOT_NAME,
+                            "root",
+                            0,
+                            null,
+                            null,
+                            1,
+                            null,
+                            null,
+                            null,
+                            now,
+                            now,
+                            null,
+                            null,
+                            null,
+                            null));
         });
         return u;
     }
 
     public TokenGrant issueToken(String appId, String userId, List<String> scopeNames) {
-        AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        AppRecord app =
+                apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
         if (users.find(userId).isEmpty()) {
             throw ApiException.invalid("user_id not found");
         }
@@ -262,7 +340,8 @@ public final class AdminService {
 
     /** Grants every scope of the app to the user and issues the given fixed token pair (dev-mode demo data). */
     public TokenGrant issueFixedToken(String appId, String userId, String accessToken, String refreshToken) {
-        AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        AppRecord app =
+                apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
         if (users.find(userId).isEmpty()) {
             throw ApiException.invalid("user_id not found");
         }

@@ -41,43 +41,50 @@ public final class DemoData {
 
     private static final String REDIRECT_URI = "http://127.0.0.1:8765/callback";
 
-    private DemoData() {
-    }
+    private DemoData() {}
 
     /** What the server prints for a newcomer. */
-    public record Demo(String appId, String appKey, String userName, String userPassword, String userId,
-                       TokenGrant token, List<String> fileTokens) {
+    public record Demo(
+            String appId,
+            String appKey,
+            String userName,
+            String userPassword,
+            String userId,
+            TokenGrant token,
+            List<String> fileTokens) {}
+
+    public static Demo ensure(
+            AdminService admin, AppStore apps, UserStore users, FileService files, Settings settings, boolean dev) {
+        return dev
+                ? ensureWellKnown(admin, apps, users, files, settings)
+                : ensureRandom(admin, apps, users, files, settings);
     }
 
-    public static Demo ensure(AdminService admin, AppStore apps, UserStore users, FileService files, Settings settings,
-                              boolean dev) {
-        return dev ? ensureWellKnown(admin, apps, users, files, settings) : ensureRandom(admin, apps, users, files, settings);
-    }
-
-    private static Demo ensureWellKnown(AdminService admin, AppStore apps, UserStore users, FileService files,
-                                        Settings settings) {
-        AppRecord app = apps.find(DEV_APP_ID).orElseGet(() -> admin.createApp(new AdminService.NewApp("yundoc demo",
-                "test", List.of(REDIRECT_URI), null, DEV_APP_ID, DEV_APP_KEY, null)));
+    private static Demo ensureWellKnown(
+            AdminService admin, AppStore apps, UserStore users, FileService files, Settings settings) {
+        AppRecord app = apps.find(DEV_APP_ID)
+                .orElseGet(() -> admin.createApp(new AdminService.NewApp(
+                        "yundoc demo", "test", List.of(REDIRECT_URI), null, DEV_APP_ID, DEV_APP_KEY, null)));
         UserRecord user = users.find(DEV_USER_ID).orElse(null);
         boolean fresh = user == null;
         if (fresh) {
-            user = admin.createUser(new AdminService.NewUser(DEV_USER_NAME, DEV_USER_PASSWORD, "Demo User", null,
-                    DEV_USER_ID, null));
+            user = admin.createUser(
+                    new AdminService.NewUser(DEV_USER_NAME, DEV_USER_PASSWORD, "Demo User", null, DEV_USER_ID, null));
         }
         TokenGrant token = admin.issueFixedToken(app.appId(), user.userId(), DEV_ACCESS_TOKEN, DEV_REFRESH_TOKEN);
         List<String> fileTokens = files(fresh, "demo_dev_files", app, user, files, settings);
         return new Demo(app.appId(), app.appKey(), user.name(), DEV_USER_PASSWORD, user.userId(), token, fileTokens);
     }
 
-    private static Demo ensureRandom(AdminService admin, AppStore apps, UserStore users, FileService files,
-                                     Settings settings) {
+    private static Demo ensureRandom(
+            AdminService admin, AppStore apps, UserStore users, FileService files, Settings settings) {
         String appId = settings.get("demo_app_id").orElse(null);
         AppRecord app = appId == null ? null : apps.find(appId).orElse(null);
         String password = settings.get("demo_user_password").orElse(null);
         UserRecord user = settings.get("demo_user_id").flatMap(users::find).orElse(null);
         if (app == null) {
-            app = admin.createApp(new AdminService.NewApp("yundoc demo", "test", List.of(REDIRECT_URI),
-                    null, null, null, null));
+            app = admin.createApp(
+                    new AdminService.NewApp("yundoc demo", "test", List.of(REDIRECT_URI), null, null, null, null));
             settings.put("demo_app_id", app.appId());
         }
         boolean fresh = user == null;
@@ -87,20 +94,32 @@ public final class DemoData {
             settings.put("demo_user_id", user.userId());
             settings.put("demo_user_password", password);
         }
-        TokenGrant token = admin.issueToken(app.appId(), user.userId(),
+        TokenGrant token = admin.issueToken(
+                app.appId(),
+                user.userId(),
                 EnumSet.allOf(Scope.class).stream().map(Scope::wireName).toList());
         List<String> fileTokens = files(fresh, "demo_files", app, user, files, settings);
         return new Demo(app.appId(), app.appKey(), user.name(), password, user.userId(), token, fileTokens);
     }
 
     /** Two files in a fresh demo user's root (their ids kept under {@code key}); the stored ids otherwise. */
-    private static List<String> files(boolean fresh, String key, AppRecord app, UserRecord user, FileService files,
-                                      Settings settings) {
+    private static List<String> files(
+            boolean fresh, String key, AppRecord app, UserRecord user, FileService files, Settings settings) {
         if (!fresh) {
             return settings.get(key).map(s -> List.of(s.split(","))).orElse(List.of());
         }
-        Principal p = new Principal(null, app.appId(), app.name(), app.tier(), false, "{}", user.userId(), user.rootId(),
-                false, user.nickname(), EnumSet.allOf(Scope.class));
+        Principal p = new Principal(
+                null,
+                app.appId(),
+                app.name(),
+                app.tier(),
+                false,
+                "{}",
+                user.userId(),
+                user.rootId(),
+                false,
+                user.nickname(),
+                EnumSet.allOf(Scope.class));
         Placement root = new Placement(null, List.of(), true);
         byte[] hello = "Hello from yundoc!\n你好，云文档。\n".getBytes(StandardCharsets.UTF_8);
         FileRecord txt;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.api.Faults;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import java.util.Map;
@@ -52,7 +52,8 @@ public final class FaultRoutes implements ApiRoutes {
     private void add(Call c) {
         devOnly();
         ObjectNode b = c.json(true);
-        Faults.Fault f = faults.add(Json.text(b, "route").orElse(null),
+        Faults.Fault f = faults.add(
+                Json.text(b, "route").orElse(null),
                 Json.integer(b, "code").map(Long::intValue).orElse(null),
                 Json.integer(b, "retry_after_seconds").orElse(null),
                 Json.integer(b, "latency_ms").orElse(null),

@@ -9,19 +9,21 @@ import io.yundoc.server.auth.PasswordHasher;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.UserRecord;
 import io.yundoc.server.auth.UserStore;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.DisplayText;
 import io.yundoc.server.core.IdGenerator;
-import io.yundoc.server.core.PinnedIdStore;
 import io.yundoc.server.core.Json;
+import io.yundoc.server.core.PinnedIdStore;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.ContentStore;
 import io.yundoc.server.files.FileNames;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
+import io.yundoc.server.files.FolderDepth;
 import io.yundoc.server.links.LinkRecord;
 import io.yundoc.server.links.LinkStore;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -51,8 +54,14 @@ public final class FixtureLoader {
     private final ServerClock clock;
     private final IdGenerator ids;
 
-    public FixtureLoader(Jdbi jdbi, UserStore users, TokenService tokens, PasswordHasher hasher,
-                         ContentStore content, ServerClock clock, IdGenerator ids) {
+    public FixtureLoader(
+            Jdbi jdbi,
+            UserStore users,
+            TokenService tokens,
+            PasswordHasher hasher,
+            ContentStore content,
+            ServerClock clock,
+            IdGenerator ids) {
         this.jdbi = jdbi;
         this.users = users;
         this.tokens = tokens;
@@ -97,7 +106,7 @@ public final class FixtureLoader {
             });
         } finally {
             pending.forEach(BlobStore.PendingBlob::close);
-            contentOf.values().stream().filter(java.util.Objects::nonNull).forEach(b -> content.release(b.key()));
+            contentOf.values().stream().filter(Objects::nonNull).forEach(b -> content.release(b.key()));
         }
         if (clockAt != null) {
             clock.set(clockAt);
@@ -148,20 +157,38 @@ public final class FixtureLoader {
             if (!Ids.accepted(appId) || AppStore.exists(h, appId)) {
                 throw ApiException.invalid("fixture app " + appId + " already exists or is malformed");
             }
-            String key = a.hasNonNull("app_key") ? a.get("app_key").asText() : ids.ids().appKey();
+            String key = a.hasNonNull("app_key")
+                    ? a.get("app_key").asText()
+                    : ids.ids().appKey();
             if (key.length() < 16 || key.length() > 128) {
                 throw ApiException.invalid("app_key must be 16 to 128 characters");
             }
             List<String> uris = Json.stringList(a, "redirect_uris").orElse(List.of());
             uris.forEach(AdminService::validateRedirectUri);
-            List<String> scopes = AdminService.scopes(Json.stringList(a, "scopes").orElse(null), EnumSet.allOf(Scope.class));
+            List<String> scopes =
+                    AdminService.scopes(Json.stringList(a, "scopes").orElse(null), EnumSet.allOf(Scope.class));
             String tier = a.path("tier").asText("test");
             if (!tier.equals("test") && !tier.equals("formal")) {
                 throw ApiException.invalid("tier must be test or formal");
             }
             String name = DisplayText.require("fixture app name", a.path("name").asText(appId));
-            AppStore.insert(h, new AppRecord(appId, key, null, null, name, tier, uris, scopes, false,
-                    a.hasNonNull("auto_consent_user") ? a.get("auto_consent_user").asText() : null, "{}", now));
+            AppStore.insert(
+                    h,
+                    new AppRecord(
+                            appId,
+                            key,
+                            null,
+                            null,
+                            name,
+                            tier,
+                            uris,
+                            scopes,
+                            false,
+                            a.hasNonNull("auto_consent_user")
+                                    ? a.get("auto_consent_user").asText()
+                                    : null,
+                            "{}",
+                            now));
         }
         return list.size();
     }
@@ -169,24 +196,56 @@ public final class FixtureLoader {
     private int applyUsers(Handle h, List<JsonNode> list, long now) {
         for (JsonNode u : list) {
             String userId = req(u, "user_id");
-            if (!Ids.accepted(userId) || UserStore.exists(h, userId, u.path("name").asText(userId))) {
+            if (!Ids.accepted(userId)
+                    || UserStore.exists(h, userId, u.path("name").asText(userId))) {
                 throw ApiException.invalid("fixture user " + userId + " already exists or is malformed");
             }
             String password = u.path("password").asText("");
             if (password.length() < 8) {
                 throw ApiException.invalid("fixture user password must be at least 8 characters");
             }
-            String name = DisplayText.require("fixture user name", u.path("name").asText(userId));
-            String nickname = DisplayText.require("fixture user nickname", u.path("nickname").asText(name));
-            UserRecord rec = new UserRecord(userId, u.hasNonNull("union_id") ? u.get("union_id").asText() : ids.ids().token256(),
-                    name, nickname, u.hasNonNull("avatar") ? u.get("avatar").asText() : null, false,
+            String name =
+                    DisplayText.require("fixture user name", u.path("name").asText(userId));
+            String nickname = DisplayText.require(
+                    "fixture user nickname", u.path("nickname").asText(name));
+            UserRecord rec = new UserRecord(
+                    userId,
+                    u.hasNonNull("union_id")
+                            ? u.get("union_id").asText()
+                            : ids.ids().token256(),
+                    name,
+                    nickname,
+                    u.hasNonNull("avatar") ? u.get("avatar").asText() : null,
+                    false,
                     ids.fileToken());
             users.insert(h, rec, hasher.hash(password), now);
-            FileStore.insert(h, new FileRecord(rec.rootId(), FileRecord.PERSONAL, userId, null, AdminService.ROOT_NAME, "root",
-                    0, null, null, 1, null, null, null, now, now, null, null, null, null));
+            FileStore.insert(
+                    h,
+                    new FileRecord(
+                            rec.rootId(),
+                            FileRecord.PERSONAL,
+                            userId,
+                            null,
+                            AdminService.ROOT_NAME,
+                            "root",
+                            0,
+                            null,
+                            null,
+                            1,
+                            null,
+                            null,
+                            null,
+                            now,
+                            now,
+                            null,
+                            null,
+                            null,
+                            null));
             JsonNode openIds = u.get("open_ids");
             if (openIds != null && openIds.isObject()) {
-                openIds.fields().forEachRemaining(e -> UserStore.insertOpenId(h, e.getKey(), userId, e.getValue().asText()));
+                openIds.fields()
+                        .forEachRemaining(e -> UserStore.insertOpenId(
+                                h, e.getKey(), userId, e.getValue().asText()));
             }
         }
         return list.size();
@@ -204,7 +263,8 @@ public final class FixtureLoader {
                 scopes.add(Scope.parse(s).orElseThrow(() -> ApiException.invalid("unknown scope " + s)));
             }
             String access = t.hasNonNull("access_token") ? t.get("access_token").asText() : ids.accessToken();
-            String refresh = t.hasNonNull("refresh_token") ? t.get("refresh_token").asText() : ids.refreshToken();
+            String refresh =
+                    t.hasNonNull("refresh_token") ? t.get("refresh_token").asText() : ids.refreshToken();
             long expires = t.hasNonNull("expires_at") ? t.get("expires_at").asLong() : now + TokenService.ACCESS_TTL;
             tokens.insert(h, access, refresh, appId, userId, scopes, null, ids.internal(), expires, now);
         }
@@ -224,7 +284,8 @@ public final class FixtureLoader {
             String parent;
             if (space.equals("personal")) {
                 owner = req(f, "owner");
-                String root = UserStore.rootId(h, owner).orElseThrow(() -> ApiException.invalid("fixture file owner unknown"));
+                String root = UserStore.rootId(h, owner)
+                        .orElseThrow(() -> ApiException.invalid("fixture file owner unknown"));
                 parent = f.hasNonNull("parent") ? f.get("parent").asText() : root;
             } else if (space.equals("app")) {
                 owner = req(f, "app_id");
@@ -235,39 +296,75 @@ public final class FixtureLoader {
             } else {
                 throw ApiException.invalid("space must be personal or app");
             }
-            if (!parent.isEmpty() && FileStore.find(h, parent).filter(FileRecord::isFolder).isEmpty()) {
+            if (!parent.isEmpty()
+                    && FileStore.find(h, parent).filter(FileRecord::isFolder).isEmpty()) {
                 throw ApiException.invalid("fixture file parent " + parent + " unknown");
             }
             if ("folder".equals(kind)) {
                 // the same 64-level cap as the API; the whole document is refused, nothing of it applied
-                io.yundoc.server.files.FolderDepth.require(io.yundoc.server.files.FolderDepth.of(h, parent) + 1);
+                FolderDepth.require(FolderDepth.of(h, parent) + 1);
             }
             long ctime = f.path("ctime").asLong(now);
             long mtime = f.path("mtime").asLong(ctime);
             String creator = f.has("creator") ? f.get("creator").toString() : null;
             String modifier = f.has("modifier") ? f.get("modifier").toString() : null;
-            String ct = f.hasNonNull("content_type") ? f.get("content_type").asText()
+            String ct = f.hasNonNull("content_type")
+                    ? f.get("content_type").asText()
                     : space.equals("app") ? ContentTypes.OCTET : ContentTypes.of(name);
             JsonNode dl = f.get("download");
             List<JsonNode> versions = list(f, "versions");
             for (JsonNode v : versions) {
                 BlobRecord vb = contentOf.get(v);
                 if (vb != null) {
-                    io.yundoc.server.blob.BlobIndexStore.record(h, vb);
+                    BlobIndexStore.record(h, vb);
                 }
-                FileStore.insertVersion(h, new FileRecord(id, space, owner, parent, name, kind, vb == null ? 0 : vb.size(),
-                        vb == null ? null : vb.key(), ct, v.path("version").asLong(), null,
-                        v.has("modifier") ? v.get("modifier").toString() : modifier, null, v.path("ctime").asLong(ctime),
-                        v.path("mtime").asLong(mtime), null, null, null, null));
+                FileStore.insertVersion(
+                        h,
+                        new FileRecord(
+                                id,
+                                space,
+                                owner,
+                                parent,
+                                name,
+                                kind,
+                                vb == null ? 0 : vb.size(),
+                                vb == null ? null : vb.key(),
+                                ct,
+                                v.path("version").asLong(),
+                                null,
+                                v.has("modifier") ? v.get("modifier").toString() : modifier,
+                                null,
+                                v.path("ctime").asLong(ctime),
+                                v.path("mtime").asLong(mtime),
+                                null,
+                                null,
+                                null,
+                                null));
             }
             BlobRecord b = contentOf.get(f);
             if (b != null) {
-                io.yundoc.server.blob.BlobIndexStore.record(h, b);
+                BlobIndexStore.record(h, b);
             }
             boolean online = kind.equals("file") && FileNames.isOnline(name);
-            FileRecord rec = new FileRecord(id, space, owner, parent, name, kind, b == null || online ? 0 : b.size(),
-                    b == null || online ? null : b.key(), ct, f.path("version").asLong(1), creator, modifier, null, ctime, mtime,
-                    null, dl == null ? null : req(dl, "url"), dl == null ? null : dl.path("fsize").asLong(),
+            FileRecord rec = new FileRecord(
+                    id,
+                    space,
+                    owner,
+                    parent,
+                    name,
+                    kind,
+                    b == null || online ? 0 : b.size(),
+                    b == null || online ? null : b.key(),
+                    ct,
+                    f.path("version").asLong(1),
+                    creator,
+                    modifier,
+                    null,
+                    ctime,
+                    mtime,
+                    null,
+                    dl == null ? null : req(dl, "url"),
+                    dl == null ? null : dl.path("fsize").asLong(),
                     dl == null ? null : dl.path("sha1").asText());
             if (FileStore.child(h, space, owner, parent, name).isPresent()) {
                 // a clear refusal of the whole document rather than the unique index's 30004
@@ -277,9 +374,16 @@ public final class FixtureLoader {
             JsonNode link = f.get("link");
             if (link != null && !link.isNull()) {
                 String sid = req(link, "sid");
-                LinkStore.upsert(h, new LinkRecord(id, sid, link.path("permission").asText("read"),
-                        Json.stringList(link, "ext_perm_list").orElse(List.of()), link.path("status").asText("open"),
-                        link.path("expire_time").asLong(0), now));
+                LinkStore.upsert(
+                        h,
+                        new LinkRecord(
+                                id,
+                                sid,
+                                link.path("permission").asText("read"),
+                                Json.stringList(link, "ext_perm_list").orElse(List.of()),
+                                link.path("status").asText("open"),
+                                link.path("expire_time").asLong(0),
+                                now));
             }
         }
         return list.size();
@@ -289,13 +393,18 @@ public final class FixtureLoader {
         if (next == null || next.isNull()) {
             return;
         }
-        Set<String> kinds = Set.of(IdGenerator.FILE_TOKEN, IdGenerator.SID, IdGenerator.CODE, IdGenerator.ACCESS_TOKEN,
-                IdGenerator.REFRESH_TOKEN, IdGenerator.EDIT_TOKEN);
+        Set<String> kinds = Set.of(
+                IdGenerator.FILE_TOKEN,
+                IdGenerator.SID,
+                IdGenerator.CODE,
+                IdGenerator.ACCESS_TOKEN,
+                IdGenerator.REFRESH_TOKEN,
+                IdGenerator.EDIT_TOKEN);
         next.fields().forEachRemaining(e -> {
             if (!kinds.contains(e.getKey()) || !e.getValue().isArray()) {
                 throw ApiException.invalid("next." + e.getKey() + " is not a known id queue");
             }
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             e.getValue().forEach(v -> values.add(v.asText()));
             PinnedIdStore.append(h, e.getKey(), values);
         });

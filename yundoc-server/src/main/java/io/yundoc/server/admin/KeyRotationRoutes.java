@@ -2,7 +2,6 @@ package io.yundoc.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
-import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.AppRecord;
@@ -22,6 +21,7 @@ public final class KeyRotationRoutes implements ApiRoutes {
     private static final String BASE = "/admin/v1/apps/:app_id";
     /** A year: longer overlaps are almost certainly a unit mistake; "until ended" is the explicit way to say forever. */
     private static final long MAX_OVERLAP = 366L * 86_400;
+
     private final AdminService admin;
     private final ServerClock clock;
     private final IdGenerator ids;
@@ -53,8 +53,19 @@ public final class KeyRotationRoutes implements ApiRoutes {
             key = ids.ids().appKey();
         } while (key.equals(a.appKey()));
         Long until = overlapSeconds == null ? null : clock.epochSeconds() + overlapSeconds;
-        admin.updateApp(new AppRecord(a.appId(), key, a.appKey(), until, a.name(), a.tier(), a.redirectUris(), a.scopes(),
-                a.disabled(), a.autoConsentUser(), a.quotaOverrides(), a.createdAt()));
+        admin.updateApp(new AppRecord(
+                a.appId(),
+                key,
+                a.appKey(),
+                until,
+                a.name(),
+                a.tier(),
+                a.redirectUris(),
+                a.scopes(),
+                a.disabled(),
+                a.autoConsentUser(),
+                a.quotaOverrides(),
+                a.createdAt()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app_id", a.appId());
         m.put("app_key", key);
@@ -64,8 +75,19 @@ public final class KeyRotationRoutes implements ApiRoutes {
 
     synchronized Map<String, Object> end(String appId) {
         AppRecord a = find(appId);
-        admin.updateApp(new AppRecord(a.appId(), a.appKey(), null, null, a.name(), a.tier(), a.redirectUris(), a.scopes(),
-                a.disabled(), a.autoConsentUser(), a.quotaOverrides(), a.createdAt()));
+        admin.updateApp(new AppRecord(
+                a.appId(),
+                a.appKey(),
+                null,
+                null,
+                a.name(),
+                a.tier(),
+                a.redirectUris(),
+                a.scopes(),
+                a.disabled(),
+                a.autoConsentUser(),
+                a.quotaOverrides(),
+                a.createdAt()));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app_id", a.appId());
         return m;

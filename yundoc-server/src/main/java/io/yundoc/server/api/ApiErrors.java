@@ -1,7 +1,7 @@
 package io.yundoc.server.api;
 
-import io.helidon.http.HeaderValues;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;

@@ -4,7 +4,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Hex;
-import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.Wps2Authenticator;
@@ -28,7 +27,7 @@ public final class Authentication {
         void authenticate(Call call);
     }
 
-    private static final Step NONE = call -> { };
+    private static final Step NONE = call -> {};
 
     private final TokenService tokens;
     private final Wps2Authenticator wps2;
@@ -36,8 +35,12 @@ public final class Authentication {
     private final Supplier<String> adminToken;
     private final ReadCache cache;
 
-    public Authentication(TokenService tokens, Wps2Authenticator wps2, QuotaService quota, Supplier<String> adminToken,
-                          ReadCache cache) {
+    public Authentication(
+            TokenService tokens,
+            Wps2Authenticator wps2,
+            QuotaService quota,
+            Supplier<String> adminToken,
+            ReadCache cache) {
         this.tokens = tokens;
         this.wps2 = wps2;
         this.metering = new Metering(quota);
@@ -67,7 +70,9 @@ public final class Authentication {
         String token = accessToken(call.request());
         ReadCache.Reads reads = cache.begin(e.tier() != null);
         call.reads = reads;
-        call.principal = reads.settle(() -> principal(reads, e, token), p -> { },
+        call.principal = reads.settle(
+                () -> principal(reads, e, token),
+                p -> {},
                 p -> metering.count(call, reads, p.appId(), "formal".equals(p.appTier()), p.quotaOverrides()));
     }
 
@@ -82,7 +87,8 @@ public final class Authentication {
                 throw new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
             }
             if (e.scope() != null && !p.scopes().contains(e.scope())) {
-                throw new ApiException(ErrorCode.PERMISSION_DENIED, "scope " + e.scope().wireName() + " not granted");
+                throw new ApiException(
+                        ErrorCode.PERMISSION_DENIED, "scope " + e.scope().wireName() + " not granted");
             }
             return ReadCache.Verdict.accept(p);
         } catch (ApiException refused) {
@@ -97,12 +103,15 @@ public final class Authentication {
         ReadCache.Reads reads = cache.begin(e.tier() != null);
         call.reads = reads;
         Wps2Authenticator.Signed signed = wps2.signed(req, bodyEmpty);
-        call.app = reads.settle(() -> wps2.check(reads, signed), app -> {
-            call.signature = wps2.admit(signed, app);
-            if (!e.streamingBody() && !bodyEmpty) {
-                wps2.verifyBody(call.signature, Hex.md5(call.body()), call.body().length);
-            }
-        }, app -> metering.count(call, reads, app.appId(), app.formal(), app.quotaOverrides()));
+        call.app = reads.settle(
+                () -> wps2.check(reads, signed),
+                app -> {
+                    call.signature = wps2.admit(signed, app);
+                    if (!e.streamingBody() && !bodyEmpty) {
+                        wps2.verifyBody(call.signature, Hex.md5(call.body()), call.body().length);
+                    }
+                },
+                app -> metering.count(call, reads, app.appId(), app.formal(), app.quotaOverrides()));
     }
 
     /** {@code ?access_token=} wins over {@code Authorization: Bearer} (api.md §3.2). */

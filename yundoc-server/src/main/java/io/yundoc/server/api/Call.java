@@ -1,6 +1,10 @@
 package io.yundoc.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.yundoc.protocol.Ids;
@@ -9,13 +13,18 @@ import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.Wps2Authenticator;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.CallNotes;
 import io.yundoc.server.core.Json;
+import io.yundoc.server.core.Memo;
+import io.yundoc.server.core.Metrics;
 import io.yundoc.server.core.ReadCache;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** One API request on its way through the pipeline: who called, what they sent, and how to answer. */
 public final class Call {
@@ -24,7 +33,7 @@ public final class Call {
     private final long started = System.nanoTime();
     private final ServerRequest req;
     private final ServerResponse res;
-    private final java.util.function.Supplier<String> baseUrlSource;
+    private final Supplier<String> baseUrlSource;
     private String baseUrl;
     final Map<String, String> headers = new LinkedHashMap<>();
     Principal principal;
@@ -32,14 +41,26 @@ public final class Call {
     Wps2Authenticator.Verified signature;
     /** What this call reads from the row cache under (see {@link ReadCache.Reads}); set by authentication. */
     ReadCache.Reads reads;
+
     byte[] body;
     private boolean finished;
 
-    private final java.util.function.Supplier<String> clientAddress;
+    private final Supplier<String> clientAddress;
 
-    Call(Endpoint endpoint, String requestId, ServerRequest req, ServerResponse res,
-         java.util.function.Supplier<String> baseUrl, java.util.function.Supplier<String> clientAddress,
-         ReadCache.Reads reads) {
+    private static final Header JSON =
+            HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+
+    /** Header names by spelling: our handlers use a few dozen, and building one from a string costs a lookup and a copy. */
+    private static final Memo<String, HeaderName> NAMES = new Memo<>(256, HeaderNames::create);
+
+    Call(
+            Endpoint endpoint,
+            String requestId,
+            ServerRequest req,
+            ServerResponse res,
+            Supplier<String> baseUrl,
+            Supplier<String> clientAddress,
+            ReadCache.Reads reads) {
         this.endpoint = endpoint;
         this.requestId = requestId;
         this.reads = reads;
@@ -50,24 +71,31 @@ public final class Call {
     }
 
     /** The route this call came in by. */
-    public Endpoint endpoint() { return endpoint; }
+    public Endpoint endpoint() {
+        return endpoint;
+    }
 
     /** The request id (X-Request-Id as sent, or a new one), named in logs and in 30004 hints. */
-    public String requestId() { return requestId; }
+    public String requestId() {
+        return requestId;
+    }
 
     /**
      * This call's row-cache reads: stores given it may serve rows cached under the generation the call checked
      * (scale-out); without it they read the database there.
      */
-    public ReadCache.Reads reads() { return reads; }
+    public ReadCache.Reads reads() {
+        return reads;
+    }
 
     /** Records the call in the request metrics, once. */
-    void finish(io.yundoc.server.core.Metrics metrics, int code) {
+    void finish(Metrics metrics, int code) {
         if (!finished) {
             finished = true;
-            metrics.request(endpoint.method(), endpoint.template(), code, res.status().code(), System.nanoTime() - started);
+            metrics.request(
+                    endpoint.method(), endpoint.template(), code, res.status().code(), System.nanoTime() - started);
             // the dev-mode request journal's view of this call (present only while the journal records)
-            io.yundoc.server.core.CallNotes.of(req).ifPresent(n -> n.answered(code, body));
+            CallNotes.of(req).ifPresent(n -> n.answered(code, body));
         }
     }
 
@@ -78,11 +106,17 @@ public final class Call {
     }
 
     /** The client's address: the peer, or what a trusted proxy (--trusted-proxies) says the client was. */
-    public String clientAddress() { return clientAddress.get(); }
+    public String clientAddress() {
+        return clientAddress.get();
+    }
 
-    public ServerRequest request() { return req; }
+    public ServerRequest request() {
+        return req;
+    }
 
-    public ServerResponse response() { return res; }
+    public ServerResponse response() {
+        return res;
+    }
 
     /** The public base URL for links and download URLs (worked out on first use: most calls need none). */
     public String baseUrl() {
@@ -93,12 +127,18 @@ public final class Call {
     }
 
     /** The access token's principal (access-token routes only). */
-    public Principal principal() { return principal; }
+    public Principal principal() {
+        return principal;
+    }
 
     /** The signing app (WPS-2 routes), or the token's app. */
-    public AppRecord app() { return app; }
+    public AppRecord app() {
+        return app;
+    }
 
-    public Wps2Authenticator.Verified signature() { return signature; }
+    public Wps2Authenticator.Verified signature() {
+        return signature;
+    }
 
     /** A path parameter. */
     public String param(String name) {
@@ -124,8 +164,10 @@ public final class Call {
             return List.of();
         }
         return req.query().all(name).stream()
-                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public Optional<String> header(String name) {
@@ -174,25 +216,19 @@ public final class Call {
     }
 
     void send(int status, byte[] json) {
-        io.yundoc.server.core.CallNotes.of(req).ifPresent(n -> {
-            n.caller(principal != null ? principal.appId() : app != null ? app.appId() : null,
+        CallNotes.of(req).ifPresent(n -> {
+            n.caller(
+                    principal != null ? principal.appId() : app != null ? app.appId() : null,
                     principal != null ? principal.userId() : null);
             n.responseBody(json);
         });
-        headers.forEach((name, value) -> res.header(io.helidon.http.HeaderValues.create(headerName(name), value)));
+        headers.forEach((name, value) -> res.header(HeaderValues.create(headerName(name), value)));
         res.status(status);
         res.header(JSON);
         res.send(json);
     }
 
-    private static final io.helidon.http.Header JSON = io.helidon.http.HeaderValues.createCached(
-            io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-
-    /** Header names by spelling: our handlers use a few dozen, and building one from a string costs a lookup and a copy. */
-    private static final io.yundoc.server.core.Memo<String, io.helidon.http.HeaderName> NAMES =
-            new io.yundoc.server.core.Memo<>(256, io.helidon.http.HeaderNames::create);
-
-    static io.helidon.http.HeaderName headerName(String name) {
+    static HeaderName headerName(String name) {
         return NAMES.get(name);
     }
 }

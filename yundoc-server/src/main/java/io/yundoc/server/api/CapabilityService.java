@@ -17,7 +17,8 @@ final class CapabilityService implements HttpService {
     CapabilityService(List<Routes.Route> routes, Pipeline pipeline) {
         this.routes = routes;
         this.pipeline = pipeline;
-        this.prefix = commonPrefix(routes.stream().map(r -> r.endpoint().template()).toList());
+        this.prefix =
+                commonPrefix(routes.stream().map(r -> r.endpoint().template()).toList());
     }
 
     /** Where the service is mounted ("" for the root). */
@@ -29,7 +30,10 @@ final class CapabilityService implements HttpService {
     public void routing(HttpRules rules) {
         for (Routes.Route r : routes) {
             Endpoint e = r.endpoint();
-            rules.route(Method.create(e.method()), e.helidonPath().substring(prefix.length()), pipeline.handler(e, r.handler()));
+            rules.route(
+                    Method.create(e.method()),
+                    e.helidonPath().substring(prefix.length()),
+                    pipeline.handler(e, r.handler()));
         }
     }
 
@@ -53,6 +57,8 @@ final class CapabilityService implements HttpService {
             }
             length = i;
         }
-        return common == null || length == 0 ? "" : "/" + String.join("/", List.of(common).subList(0, length));
+        return common == null || length == 0
+                ? ""
+                : "/" + String.join("/", List.of(common).subList(0, length));
     }
 }

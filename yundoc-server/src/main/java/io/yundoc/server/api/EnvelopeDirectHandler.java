@@ -7,17 +7,22 @@ import io.helidon.http.Status;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.wire.Envelope;
 import io.yundoc.server.core.Json;
+import java.util.logging.Logger;
 
 /**
  * Requests Helidon refuses before routing (unparseable request line, bad headers, oversized headers) still get the
  * documented envelope instead of Helidon's plain text, and never an exception message.
  */
 public final class EnvelopeDirectHandler implements DirectHandler {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EnvelopeDirectHandler.class.getName());
+    private static final Logger LOG = Logger.getLogger(EnvelopeDirectHandler.class.getName());
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
-                                    ServerResponseHeaders headers, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status status,
+            ServerResponseHeaders headers,
+            String message) {
         if (status.code() < 500) {
             // one line per refused request, as nginx's "client sent invalid request"; Helidon logs these at DEBUG
             LOG.info(() -> "refused before routing: " + status.code() + " " + eventType + " "

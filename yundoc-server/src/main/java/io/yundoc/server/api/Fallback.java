@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class Fallback {
     private static final byte[] NOT_FOUND_PAGE = ("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
-            + "<body><h1>404 Not Found</h1></body></html>\n").getBytes(StandardCharsets.UTF_8);
+                    + "<body><h1>404 Not Found</h1></body></html>\n")
+            .getBytes(StandardCharsets.UTF_8);
 
-    private Fallback() {
-    }
+    private Fallback() {}
 
     static void unmatched(Call c) {
         String method = c.request().prologue().method().text();

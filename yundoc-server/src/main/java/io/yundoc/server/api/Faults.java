@@ -1,12 +1,14 @@
 package io.yundoc.server.api;
 
 import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerRequest;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.core.ApiException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,8 +40,19 @@ public final class Faults {
         final Double probability;
         final AtomicLong hits = new AtomicLong();
 
-        Fault(String id, String method, String path, String route, ErrorCode code, long retryAfterSeconds, long latencyMs,
-              boolean drop, long dropAfterBytes, boolean corrupt, Long count, Double probability) {
+        Fault(
+                String id,
+                String method,
+                String path,
+                String route,
+                ErrorCode code,
+                long retryAfterSeconds,
+                long latencyMs,
+                boolean drop,
+                long dropAfterBytes,
+                boolean corrupt,
+                Long count,
+                Double probability) {
             this.id = id;
             this.method = method;
             this.segments = split(path);
@@ -54,7 +67,9 @@ public final class Faults {
             this.probability = probability;
         }
 
-        public String id() { return id; }
+        public String id() {
+            return id;
+        }
 
         /** The admin API's view of the fault. */
         public Map<String, Object> view() {
@@ -89,16 +104,22 @@ public final class Faults {
     }
 
     /** What the pipeline must do for one request. */
-    public record Effect(Fault fault) {
-    }
+    public record Effect(Fault fault) {}
 
     private volatile List<Fault> faults = List.of();
     private final AtomicLong counter = new AtomicLong();
 
-
     /** Arms a fault; exactly one effect must be given. */
-    public synchronized Fault add(String route, Integer code, Long retryAfterSeconds, Long latencyMs, Boolean drop,
-                                  Long dropAfterBytes, Boolean corrupt, Long count, Double probability) {
+    public synchronized Fault add(
+            String route,
+            Integer code,
+            Long retryAfterSeconds,
+            Long latencyMs,
+            Boolean drop,
+            Long dropAfterBytes,
+            Boolean corrupt,
+            Long count,
+            Double probability) {
         if (route == null || route.isBlank()) {
             throw ApiException.invalid("route is required, e.g. \"GET /api/v1/openapi/personal/files/*/download\"");
         }
@@ -114,7 +135,9 @@ public final class Faults {
         if (path.equals("/admin") || path.startsWith("/admin/")) {
             throw ApiException.invalid("the admin API cannot be faulted");
         }
-        int effects = (code != null ? 1 : 0) + (latencyMs != null ? 1 : 0) + (Boolean.TRUE.equals(drop) ? 1 : 0)
+        int effects = (code != null ? 1 : 0)
+                + (latencyMs != null ? 1 : 0)
+                + (Boolean.TRUE.equals(drop) ? 1 : 0)
                 + (Boolean.TRUE.equals(corrupt) ? 1 : 0);
         if (effects != 1) {
             throw ApiException.invalid("exactly one of code, latency_ms, drop: true, corrupt: true is required");
@@ -146,9 +169,19 @@ public final class Faults {
         if (retryAfter < 0 || retryAfter > 86_400) {
             throw ApiException.invalid("retry_after_seconds must be 0 to 86400");
         }
-        Fault f = new Fault("fault-" + counter.incrementAndGet(), method, path, method + " " + path, ec, retryAfter,
-                latencyMs == null ? 0 : latencyMs, Boolean.TRUE.equals(drop), dropAfterBytes == null ? -1 : dropAfterBytes,
-                Boolean.TRUE.equals(corrupt), count, probability);
+        Fault f = new Fault(
+                "fault-" + counter.incrementAndGet(),
+                method,
+                path,
+                method + " " + path,
+                ec,
+                retryAfter,
+                latencyMs == null ? 0 : latencyMs,
+                Boolean.TRUE.equals(drop),
+                dropAfterBytes == null ? -1 : dropAfterBytes,
+                Boolean.TRUE.equals(corrupt),
+                count,
+                probability);
         List<Fault> next = new ArrayList<>(faults);
         next.add(f);
         faults = List.copyOf(next);
@@ -172,13 +205,15 @@ public final class Faults {
     }
 
     /** The fault that fires for this request (never under {@code /admin/}), or null: one volatile read while none is armed. */
-    Fault take(io.helidon.webserver.http.ServerRequest req) {
+    Fault take(ServerRequest req) {
         List<Fault> armed = faults;
         if (armed.isEmpty()) {
             return null;
         }
         String path = req.prologue().uriPath().path();
-        return path.startsWith("/admin/") ? null : take(armed, req.prologue().method().text(), path).orElse(null);
+        return path.startsWith("/admin/")
+                ? null
+                : take(armed, req.prologue().method().text(), path).orElse(null);
     }
 
     /** The first fault that fires for this request, consuming one of its counts. */
@@ -215,7 +250,7 @@ public final class Faults {
         if (f.code != null) {
             Map<String, String> headers = switch (f.code) {
                 case RATE_LIMITER, TOO_MANY_TASK, ACCOUNT_UPGRADING ->
-                        Map.of("Retry-After", Long.toString(Math.max(1, f.retryAfterSeconds)));
+                    Map.of("Retry-After", Long.toString(Math.max(1, f.retryAfterSeconds)));
                 default -> Map.of();
             };
             throw new ApiException(f.code, "injected fault " + f.id, headers);
@@ -273,7 +308,7 @@ public final class Faults {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[]{(byte) b}, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -300,13 +335,13 @@ public final class Faults {
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[]{(byte) b}, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             if (!done && len > 0) {
-                byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+                byte[] copy = Arrays.copyOfRange(b, off, off + len);
                 copy[0] ^= 0x01;
                 done = true;
                 out.write(copy, 0, len);

@@ -17,10 +17,10 @@ import io.yundoc.server.core.Json;
 public final class HeaderLimit {
     /** Request headers above this many bytes in all answer 431. */
     public static final int BYTES = 16 * 1024;
+
     private static final Status TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
 
-    private HeaderLimit() {
-    }
+    private HeaderLimit() {}
 
     /** True (and answered 431) when the request's headers are over the limit. */
     static boolean refused(ServerRequest req, ServerResponse res) {

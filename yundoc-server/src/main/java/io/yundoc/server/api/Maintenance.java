@@ -1,5 +1,10 @@
 package io.yundoc.server.api;
 
+import io.yundoc.protocol.ErrorCode;
+import io.yundoc.server.core.ApiException;
+import java.util.Map;
+import java.util.function.Consumer;
+
 /**
  * The operator's maintenance switch: while on, every API call answers 40008. In scale-out mode the switch is
  * persisted through {@code onChange} and other instances {@link #adopt} it, so it holds for the whole fleet.
@@ -7,17 +12,23 @@ package io.yundoc.server.api;
 public final class Maintenance {
     private volatile boolean on;
     private volatile long retryAfterSeconds = 300;
-    private volatile java.util.function.Consumer<String> onChange = v -> { };
+    private volatile Consumer<String> onChange = v -> {};
 
-    public boolean on() { return on; }
+    public boolean on() {
+        return on;
+    }
 
-    public long retryAfterSeconds() { return retryAfterSeconds; }
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
 
     /** Step 2 of api.md §1.5 for API routes: 40008 with Retry-After while the switch is on. */
     void refuseWhileOn() {
         if (on) {
-            throw new io.yundoc.server.core.ApiException(io.yundoc.protocol.ErrorCode.ACCOUNT_UPGRADING,
-                    "service under maintenance", java.util.Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+            throw new ApiException(
+                    ErrorCode.ACCOUNT_UPGRADING,
+                    "service under maintenance",
+                    Map.of("Retry-After", Long.toString(retryAfterSeconds)));
         }
     }
 
@@ -44,7 +55,7 @@ public final class Maintenance {
         }
     }
 
-    public void onChange(java.util.function.Consumer<String> listener) {
+    public void onChange(Consumer<String> listener) {
         this.onChange = listener;
     }
 }

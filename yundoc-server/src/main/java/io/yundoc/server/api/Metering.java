@@ -21,7 +21,8 @@ final class Metering {
         if (e.tier() == null) {
             return true;
         }
-        Optional<QuotaService.Decision> counted = quota.consume(reads, appId, formal, quotaOverrides, e.key(), e.tier());
+        Optional<QuotaService.Decision> counted =
+                quota.consume(reads, appId, formal, quotaOverrides, e.key(), e.tier());
         counted.ifPresent(d -> d.addHeaders(call.headers));
         return counted.isPresent();
     }

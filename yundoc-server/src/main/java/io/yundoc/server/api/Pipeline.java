@@ -40,15 +40,24 @@ public final class Pipeline {
     private final Maintenance maintenance;
     /** Null outside dev mode: then no route pays for fault injection. */
     private final Faults faults;
+
     private final Metrics metrics;
     private final PublicUrl publicUrl;
     /** Null in tests without a data dir: full disks are still answered 507, just not reported. */
     private final DiskSpace disk;
+
     private final ReadCache cache;
     private final Draining draining;
 
-    public Pipeline(Draining draining, Authentication authentication, Maintenance maintenance, Faults faults,
-                    Metrics metrics, PublicUrl publicUrl, DiskSpace disk, ReadCache cache) {
+    public Pipeline(
+            Draining draining,
+            Authentication authentication,
+            Maintenance maintenance,
+            Faults faults,
+            Metrics metrics,
+            PublicUrl publicUrl,
+            DiskSpace disk,
+            ReadCache cache) {
         this.draining = draining;
         this.authentication = authentication;
         this.maintenance = maintenance;
@@ -86,8 +95,16 @@ public final class Pipeline {
         };
     }
 
-    private void run(Endpoint e, CallHandler h, boolean faultable, boolean underApi, boolean write,
-                     Authentication.Step authenticate, ServerRequest req, ServerResponse res) throws Exception {
+    private void run(
+            Endpoint e,
+            CallHandler h,
+            boolean faultable,
+            boolean underApi,
+            boolean write,
+            Authentication.Step authenticate,
+            ServerRequest req,
+            ServerResponse res)
+            throws Exception {
         Call call = begin(e, req, res);
         Faults.Fault fault = faultable ? faults.take(req) : null;
         try {
@@ -143,8 +160,10 @@ public final class Pipeline {
         if (DiskSpace.isOutOfSpace(ex)) {
             UnexpectedErrors.reportOutOfSpace(disk, call, ex);
         } else if (ex instanceof UncheckedIOException) {
-            LOG.log(Level.FINE, "connection lost during " + call.endpoint().key() + " [" + call.requestId() + "]: "
-                    + ex.getMessage());
+            LOG.log(
+                    Level.FINE,
+                    "connection lost during " + call.endpoint().key() + " [" + call.requestId() + "]: "
+                            + ex.getMessage());
         } else {
             LOG.log(Level.WARNING, "unhandled failure in " + call.endpoint().key() + " [" + call.requestId() + "]", ex);
         }
@@ -154,15 +173,18 @@ public final class Pipeline {
     private Call begin(Endpoint e, ServerRequest req, ServerResponse res) {
         String requestId = requestId(req);
         res.header(HeaderValues.create(REQUEST_ID, requestId));
-        Call call = new Call(e, requestId, req, res, () -> publicUrl.base(req), () -> publicUrl.clientAddress(req),
-                cache.direct());
+        Call call = new Call(
+                e, requestId, req, res, () -> publicUrl.base(req), () -> publicUrl.clientAddress(req), cache.direct());
         req.context().register(call); // for the error handlers
         return call;
     }
 
     private static String requestId(ServerRequest req) {
         String sent = req.headers().first(REQUEST_ID).orElse(null);
-        if (sent != null && !sent.isEmpty() && sent.length() <= 128 && sent.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+        if (sent != null
+                && !sent.isEmpty()
+                && sent.length() <= 128
+                && sent.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
             return sent;
         }
         byte[] b = new byte[8];

@@ -1,5 +1,6 @@
 package io.yundoc.server.api;
 
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Memo;
@@ -52,8 +53,10 @@ public final class RouteTable {
             }
         }
         // the fallback as a route of its own per method, so that metrics and faults see the request's method
-        Memo<String, io.helidon.webserver.http.Handler> fallbacks = new Memo<>(64, method -> pipeline.handler(
-                new Endpoint(method, "*", Endpoint.Auth.NONE, null, null, false), Fallback::unmatched));
+        Memo<String, Handler> fallbacks = new Memo<>(
+                64,
+                method -> pipeline.handler(
+                        new Endpoint(method, "*", Endpoint.Auth.NONE, null, null, false), Fallback::unmatched));
         routing.any((req, res) -> fallbacks.get(req.prologue().method().text()).handle(req, res));
         return routing;
     }

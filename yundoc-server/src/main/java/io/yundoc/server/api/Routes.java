@@ -15,11 +15,9 @@ public final class Routes {
     private final List<Route> routes = new ArrayList<>();
 
     /** One registered route and its handler. */
-    record Route(Endpoint endpoint, CallHandler handler) {
-    }
+    record Route(Endpoint endpoint, CallHandler handler) {}
 
-    Routes() {
-    }
+    Routes() {}
 
     /** An access-token route needing {@code scope}, metered in {@code tier}. */
     public void token(Method method, String template, Scope scope, Tier tier, CallHandler h) {

@@ -40,7 +40,8 @@ final class UnexpectedErrors implements ErrorHandler<Exception> {
         } else {
             String what = ex instanceof UncheckedIOException ? "I/O failure in " : "unhandled failure in ";
             LOG.log(Level.WARNING, what + call.endpoint().key() + " [" + call.requestId() + "]", ex);
-            ApiErrors.send(call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + call.requestId()));
+            ApiErrors.send(
+                    call, new ApiException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + call.requestId()));
         }
         call.finish(metrics, ErrorCode.INTERNAL_ERROR.code());
     }

@@ -3,9 +3,11 @@ package io.yundoc.server.appspace;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Ids;
 import io.yundoc.server.api.ApiRoutes;
 import io.yundoc.server.api.Call;
 import io.yundoc.server.api.Routes;
+import io.yundoc.server.auth.Wps2Authenticator;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
@@ -13,10 +15,12 @@ import io.yundoc.server.core.MultipartReader;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.quota.Tier;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Anonymous preview over WPS-2 (api-families.md §F4.1): the three task variants (app-space file, URL, upload), each
@@ -27,11 +31,11 @@ public final class AnonymousPreviewRoutes implements ApiRoutes {
     private static final String BASE = "/api/v1/openapi/anonymous";
     private final AnonymousPreviewService service;
     private final AppSpaceService appSpace;
-    private final io.yundoc.server.auth.Wps2Authenticator wps2;
+    private final Wps2Authenticator wps2;
     private final ServerClock clock;
 
-    public AnonymousPreviewRoutes(AnonymousPreviewService service, AppSpaceService appSpace,
-                                  io.yundoc.server.auth.Wps2Authenticator wps2, ServerClock clock) {
+    public AnonymousPreviewRoutes(
+            AnonymousPreviewService service, AppSpaceService appSpace, Wps2Authenticator wps2, ServerClock clock) {
         this.service = service;
         this.appSpace = appSpace;
         this.wps2 = wps2;
@@ -40,8 +44,8 @@ public final class AnonymousPreviewRoutes implements ApiRoutes {
 
     @Override
     public void routes(Routes r) {
-        for (String prefix : new String[]{BASE + "/preview", BASE}) {
-            for (Method m : new Method[]{Method.POST, Method.GET}) {
+        for (String prefix : new String[] {BASE + "/preview", BASE}) {
+            for (Method m : new Method[] {Method.POST, Method.GET}) {
                 r.signed(m, prefix + "/appspace/with_token", Tier.WRITE, false, this::appspace);
                 r.signed(m, prefix + "/cloud/with_token", Tier.WRITE, false, this::cloud);
             }
@@ -52,26 +56,39 @@ public final class AnonymousPreviewRoutes implements ApiRoutes {
             service.cancel(c.app(), c.param("token"));
             c.ok(Map.of());
         });
-        r.signed(Method.GET, BASE + "/tasks/:task_id", Tier.READ, false,
+        r.signed(
+                Method.GET,
+                BASE + "/tasks/:task_id",
+                Tier.READ,
+                false,
                 c -> c.ok(task(c, service.task(c.app(), c.param("task_id")))));
     }
 
     private void appspace(Call c) {
         ObjectNode body = c.json(true);
-        String fileToken = Json.text(body, "file_token").filter(s -> !s.isEmpty())
+        String fileToken = Json.text(body, "file_token")
+                .filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.invalid("file_token is required"));
-        if (!io.yundoc.protocol.Ids.accepted(fileToken)) {
+        if (!Ids.accepted(fileToken)) {
             service.requireEnabled(c.app());
             throw ApiException.notFound();
         }
-        c.ok(task(c, service.forAppFile(c.app(), fileToken, Json.bool(body, "download").orElse(false))));
+        c.ok(task(
+                c,
+                service.forAppFile(
+                        c.app(), fileToken, Json.bool(body, "download").orElse(false))));
     }
 
     private void cloud(Call c) {
         ObjectNode body = c.json(true);
-        String url = Json.text(body, "url").filter(s -> !s.isBlank()).orElseThrow(() -> ApiException.invalid("url is required"));
+        String url = Json.text(body, "url")
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> ApiException.invalid("url is required"));
         String filename = Json.text(body, "filename").orElseThrow(() -> ApiException.invalid("filename is required"));
-        c.ok(task(c, service.forUrl(c.app(), url, filename, Json.bool(body, "download").orElse(false))));
+        c.ok(task(
+                c,
+                service.forUrl(
+                        c.app(), url, filename, Json.bool(body, "download").orElse(false))));
     }
 
     /**
@@ -87,13 +104,14 @@ public final class AnonymousPreviewRoutes implements ApiRoutes {
             String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
             form = MultipartReader.read(raw, boundary, "file", (part, in) -> appSpace.receive(in));
         } catch (ApiException e) {
-            if (e.code() == ErrorCode.INVALID_ARGUMENT && AppSpaceRoutes.drain(raw, appSpace.maxUpload() + (1 << 20) - raw.count)) {
+            if (e.code() == ErrorCode.INVALID_ARGUMENT
+                    && AppSpaceRoutes.drain(raw, appSpace.maxUpload() + (1 << 20) - raw.count)) {
                 wps2.verifyBody(c.signature(), raw.md5(), raw.count);
             }
             throw e;
         }
         try (BlobStore.PendingBlob blob = form.file()) {
-            raw.transferTo(java.io.OutputStream.nullOutputStream());
+            raw.transferTo(OutputStream.nullOutputStream());
             wps2.verifyBody(c.signature(), raw.md5(), raw.count);
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" is required");
@@ -105,18 +123,26 @@ public final class AnonymousPreviewRoutes implements ApiRoutes {
                         return ext != null ? ext : p.get("filename");
                     })
                     .filter(s -> !s.isEmpty())
-                    .or(() -> java.util.Optional.ofNullable(form.first("filename")).filter(s -> !s.isEmpty()))
-                    .or(() -> java.util.Optional.ofNullable(form.filePart().filename()).filter(s -> !s.isEmpty()))
-                    .orElseThrow(() -> ApiException.invalid("no document name: Content-Disposition, filename or the file part's name"));
+                    .or(() -> Optional.ofNullable(form.first("filename")).filter(s -> !s.isEmpty()))
+                    .or(() -> Optional.ofNullable(form.filePart().filename()).filter(s -> !s.isEmpty()))
+                    .orElseThrow(() -> ApiException.invalid(
+                            "no document name: Content-Disposition, filename or the file part's name"));
             String download = form.first("download");
-            c.ok(task(c, service.forUpload(c.app(), name, blob,
-                    download != null && !download.isEmpty() && Json.parseBool("download", download))));
+            c.ok(task(
+                    c,
+                    service.forUpload(
+                            c.app(),
+                            name,
+                            blob,
+                            download != null && !download.isEmpty() && Json.parseBool("download", download))));
         }
     }
 
     private void refresh(Call c) {
         ObjectNode body = c.json(true);
-        String token = Json.text(body, "token").filter(s -> !s.isEmpty()).orElseThrow(() -> ApiException.invalid("token is required"));
+        String token = Json.text(body, "token")
+                .filter(s -> !s.isEmpty())
+                .orElseThrow(() -> ApiException.invalid("token is required"));
         AnonymousPreviewService.Issued i = service.refresh(c.app(), token);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("token", i.token());

@@ -13,9 +13,12 @@ import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,6 +32,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class AnonymousPreviewService {
     /** A token's lifetime: "匿名用户凭证默认过期时间为 24 小时" (create-token.html). */
     public static final long LIFETIME_MILLIS = 24L * 3600 * 1000;
+
     static final String TOKEN_PREFIX = "AnonToken-";
     private final Jdbi jdbi;
     private final AppStore apps;
@@ -38,8 +42,14 @@ public final class AnonymousPreviewService {
     private final IdGenerator ids;
     private final byte[] key;
 
-    public AnonymousPreviewService(Jdbi jdbi, AppStore apps, AppSpaceService appSpace, CloudImporter importer,
-                                   ServerClock clock, IdGenerator ids, byte[] key) {
+    public AnonymousPreviewService(
+            Jdbi jdbi,
+            AppStore apps,
+            AppSpaceService appSpace,
+            CloudImporter importer,
+            ServerClock clock,
+            IdGenerator ids,
+            byte[] key) {
         this.jdbi = jdbi;
         this.apps = apps;
         this.appSpace = appSpace;
@@ -50,12 +60,10 @@ public final class AnonymousPreviewService {
     }
 
     /** A task with its current token; {@code expiresAt} in epoch milliseconds. */
-    public record Issued(String taskId, String token, long expiresAt) {
-    }
+    public record Issued(String taskId, String token, long expiresAt) {}
 
     /** What the preview page opens: the file, whether it offers a download, and until when the token holds. */
-    public record Opened(FileRecord file, boolean download, long expiresAt) {
-    }
+    public record Opened(FileRecord file, boolean download, long expiresAt) {}
 
     /** Rows 1–3 need the operator's switch for the app; off → 10003 (api-families.md §F4.1). */
     public void requireEnabled(AppRecord app) {
@@ -115,13 +123,13 @@ public final class AnonymousPreviewService {
         long now = clock.millis();
         forgetDead(now);
         return jdbi.inTransaction(h -> {
-            AnonymousStore.insertPreview(h, new AnonymousStore.Preview(taskId, app.appId(), fileId, privateCopy, download,
-                    now / 1000));
+            AnonymousStore.insertPreview(
+                    h, new AnonymousStore.Preview(taskId, app.appId(), fileId, privateCopy, download, now / 1000));
             return issue(h, taskId, app.appId(), now);
         });
     }
 
-    private Issued issue(org.jdbi.v3.core.Handle h, String taskId, String appId, long now) {
+    private Issued issue(Handle h, String taskId, String appId, long now) {
         String nonce = Hex.of(ids.ids().bytes(16));
         String token = token(taskId, nonce);
         long expires = now + LIFETIME_MILLIS;
@@ -135,8 +143,8 @@ public final class AnonymousPreviewService {
      * them. Returns how many.
      */
     public int forgetDead(long nowMillis) {
-        java.util.List<AnonymousStore.Dead> dead = jdbi.withHandle(h -> AnonymousStore.dead(h, nowMillis, 20));
-        java.util.List<String> blobs = new java.util.ArrayList<>();
+        List<AnonymousStore.Dead> dead = jdbi.withHandle(h -> AnonymousStore.dead(h, nowMillis, 20));
+        List<String> blobs = new ArrayList<>();
         for (AnonymousStore.Dead d : dead) {
             jdbi.useTransaction(h -> AnonymousStore.forget(h, d));
             if (d.privateCopy() && d.blobKey() != null) {
@@ -175,7 +183,7 @@ public final class AnonymousPreviewService {
         });
     }
 
-    private static AnonymousStore.Token live(org.jdbi.v3.core.Handle h, AppRecord app, String token, long now) {
+    private static AnonymousStore.Token live(Handle h, AppRecord app, String token, long now) {
         if (token == null || token.isEmpty() || token.length() > 200) {
             throw ApiException.invalid("token is required");
         }
@@ -195,11 +203,15 @@ public final class AnonymousPreviewService {
     public Issued task(AppRecord app, String taskId) {
         long now = clock.millis();
         return jdbi.withHandle(h -> {
-            if (taskId == null || !taskId.startsWith("anon_") || AnonymousStore.preview(h, taskId)
-                    .filter(p -> p.appId().equals(app.appId())).isEmpty()) {
+            if (taskId == null
+                    || !taskId.startsWith("anon_")
+                    || AnonymousStore.preview(h, taskId)
+                            .filter(p -> p.appId().equals(app.appId()))
+                            .isEmpty()) {
                 throw ApiException.invalid("task not found");
             }
-            AnonymousStore.Token t = AnonymousStore.newestToken(h, taskId).filter(x -> x.live(now))
+            AnonymousStore.Token t = AnonymousStore.newestToken(h, taskId)
+                    .filter(x -> x.live(now))
                     .orElseThrow(() -> ApiException.invalid("task not found"));
             return new Issued(taskId, token(taskId, t.nonce()), t.expiresAt());
         });

@@ -2,13 +2,20 @@ package io.yundoc.server.appspace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Hex;
 import io.yundoc.protocol.Ids;
+import io.yundoc.protocol.Scope;
+import io.yundoc.protocol.wire.Envelope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
+import io.yundoc.server.auth.EditTokenService;
+import io.yundoc.server.auth.Principal;
+import io.yundoc.server.auth.TokenService;
+import io.yundoc.server.auth.Wps2Authenticator;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
@@ -20,26 +27,40 @@ import io.yundoc.server.quota.Tier;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** App-space routes over WPS-2 (api.md §5.9, catalogue rows 25–35). */
 public final class AppSpaceRoutes implements ApiRoutes {
     private static final String BASE = "/api/v1/openapi/appspace/files";
     private static final int MAX_BATCH = 100;
     private final AppSpaceService service;
-    private final io.yundoc.server.auth.Wps2Authenticator wps2;
+    private final Wps2Authenticator wps2;
     private final DownloadService downloads;
 
-    private final io.yundoc.server.auth.TokenService tokens;
-    private final io.yundoc.server.auth.EditTokenService editTokens;
+    private final TokenService tokens;
+    private final EditTokenService editTokens;
 
-    public AppSpaceRoutes(AppSpaceService service, io.yundoc.server.auth.Wps2Authenticator wps2, DownloadService downloads,
-                          io.yundoc.server.auth.TokenService tokens, io.yundoc.server.auth.EditTokenService editTokens) {
+    /**
+     * The answers of the file-info route, rendered once per file row. The row cache (embedded mode) hands out the
+     * same {@link FileRecord} instance until a write, so an answer is reused only for the very row it was rendered
+     * from; a new row, or scale-out mode (a fresh row per read), renders again.
+     */
+    private final ConcurrentHashMap<String, Rendered> rendered = new ConcurrentHashMap<>();
+
+    public AppSpaceRoutes(
+            AppSpaceService service,
+            Wps2Authenticator wps2,
+            DownloadService downloads,
+            TokenService tokens,
+            EditTokenService editTokens) {
         this.service = service;
         this.wps2 = wps2;
         this.downloads = downloads;
@@ -47,23 +68,15 @@ public final class AppSpaceRoutes implements ApiRoutes {
         this.editTokens = editTokens;
     }
 
-    /**
-     * The answers of the file-info route, rendered once per file row. The row cache (embedded mode) hands out the
-     * same {@link FileRecord} instance until a write, so an answer is reused only for the very row it was rendered
-     * from; a new row, or scale-out mode (a fresh row per read), renders again.
-     */
-    private final java.util.concurrent.ConcurrentHashMap<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
-
     @SuppressWarnings("ArrayRecordComponent") // a cache entry, never compared: equality of the bytes does not matter
-    private record Rendered(FileRecord source, byte[] json) {
-    }
+    private record Rendered(FileRecord source, byte[] json) {}
 
     @SuppressWarnings("ReferenceEquality") // identity is the point: the very row instance the answer was rendered from
-    private void info(io.yundoc.server.api.Call c) {
+    private void info(Call c) {
         FileRecord f = service.file(c.reads(), c.app(), c.fileId("file_token"));
         Rendered r = rendered.get(f.fileId());
         if (r == null || r.source() != f) {
-            r = new Rendered(f, io.yundoc.server.core.Json.write(io.yundoc.protocol.wire.Envelope.Ok.of(AppSpaceService.info(f))));
+            r = new Rendered(f, Json.write(Envelope.Ok.of(AppSpaceService.info(f))));
             if (rendered.size() >= 10_000) {
                 rendered.clear();
             }
@@ -78,15 +91,21 @@ public final class AppSpaceRoutes implements ApiRoutes {
         r.signed(Method.POST, BASE, Tier.WRITE, false, this::create);
         r.signed(Method.GET, BASE + "/:file_token", Tier.READ, false, this::info);
         // a ?file_token= in the query (as the docs' example sends) is ignored: the path wins (api.md §1.6)
-        r.signed(Method.GET, BASE + "/:file_token/download", Tier.WRITE, false,
-                c -> c.ok(downloads.answer(c.reads(), service.file(c.reads(), c.app(), c.fileId("file_token")), c.baseUrl())));
+        r.signed(
+                Method.GET,
+                BASE + "/:file_token/download",
+                Tier.WRITE,
+                false,
+                c -> c.ok(downloads.answer(
+                        c.reads(), service.file(c.reads(), c.app(), c.fileId("file_token")), c.baseUrl())));
         r.signed(Method.GET, BASE + "/:file_token/versions", Tier.READ, false, this::versions);
         r.signed(Method.GET, BASE + "/:file_token/versions/:version", Tier.READ, false, c -> {
             long v = version(c.param("version"));
             FileRecord f = service.versionedFile(c.app(), c.fileId("file_token"));
             c.ok(AppSpaceService.info(f, service.version(f, v)));
         });
-        r.signed(Method.GET, BASE + "/:file_token/versions/:version/download", Tier.WRITE, false, this::versionDownload);
+        r.signed(
+                Method.GET, BASE + "/:file_token/versions/:version/download", Tier.WRITE, false, this::versionDownload);
         r.signed(Method.POST, BASE + "/:file_token/versions/:version/revert", Tier.WRITE, false, c -> {
             long v = version(c.param("version"));
             c.ok(service.revert(c.app(), c.fileId("file_token"), v));
@@ -112,7 +131,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
         if (digits.isEmpty()) {
             throw ApiException.invalid("version must be a positive integer");
         }
-        if (digits.length() > 19 || new java.math.BigInteger(digits).compareTo(java.math.BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
+        if (digits.length() > 19 || new BigInteger(digits).compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
             throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "no such version");
         }
         return Long.parseLong(digits);
@@ -156,7 +175,8 @@ public final class AppSpaceRoutes implements ApiRoutes {
 
     private void move(Call c) {
         ObjectNode body = c.json(true);
-        List<String> tokens = Json.stringList(body, "file_tokens").orElseThrow(() -> ApiException.invalid("file_tokens is required"));
+        List<String> tokens =
+                Json.stringList(body, "file_tokens").orElseThrow(() -> ApiException.invalid("file_tokens is required"));
         tokens = new ArrayList<>(new LinkedHashSet<>(tokens)); // duplicates collapsed
         if (tokens.isEmpty() || tokens.size() > MAX_BATCH) {
             throw ApiException.invalid("file_tokens must hold 1 to " + MAX_BATCH + " tokens");
@@ -198,12 +218,15 @@ public final class AppSpaceRoutes implements ApiRoutes {
     }
 
     private static AppSpaceService.Folder folder(ObjectNode body) {
-        String parentToken = body.has("parent_token") && !body.get("parent_token").isNull()
-                ? Json.text(body, "parent_token").orElse("") : null;
-        if (parentToken != null && !parentToken.isEmpty() && !io.yundoc.protocol.Ids.accepted(parentToken)) {
+        String parentToken =
+                body.has("parent_token") && !body.get("parent_token").isNull()
+                        ? Json.text(body, "parent_token").orElse("")
+                        : null;
+        if (parentToken != null && !parentToken.isEmpty() && !Ids.accepted(parentToken)) {
             throw ApiException.notFound();
         }
-        return new AppSpaceService.Folder(parentToken, Json.stringList(body, "parent_path").orElse(List.of()));
+        return new AppSpaceService.Folder(
+                parentToken, Json.stringList(body, "parent_path").orElse(List.of()));
     }
 
     /** The creator as the client sent it, kept as raw JSON; only scalars are accepted. */
@@ -235,7 +258,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
             throw e;
         }
         try (BlobStore.PendingBlob blob = form.file()) {
-            raw.transferTo(java.io.OutputStream.nullOutputStream()); // the epilogue is part of the signed body too
+            raw.transferTo(OutputStream.nullOutputStream()); // the epilogue is part of the signed body too
             wps2.verifyBody(c.signature(), raw.md5(), raw.count);
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");
@@ -258,8 +281,13 @@ public final class AppSpaceRoutes implements ApiRoutes {
                 }
             }
             String creator = form.first("creator");
-            c.ok(service.upload(c.app(), name, new AppSpaceService.Folder(parentToken, path), form.filePart().contentType(),
-                    creator == null ? null : Json.writeString(creator), blob));
+            c.ok(service.upload(
+                    c.app(),
+                    name,
+                    new AppSpaceService.Folder(parentToken, path),
+                    form.filePart().contentType(),
+                    creator == null ? null : Json.writeString(creator),
+                    blob));
         }
     }
 
@@ -304,7 +332,7 @@ public final class AppSpaceRoutes implements ApiRoutes {
             int n;
             try {
                 n = in.read(b, off, len);
-            } catch (io.helidon.common.buffers.DataReader.InsufficientDataAvailableException e) {
+            } catch (DataReader.InsufficientDataAvailableException e) {
                 // the client closed the connection before sending the whole body: an incomplete request, not a fault
                 throw ApiException.invalid("request body ended before its declared length");
             }
@@ -340,18 +368,20 @@ public final class AppSpaceRoutes implements ApiRoutes {
      * (20007 otherwise). No ownership check: app files are not user files (api.md §5.8).
      */
     private void urlWithEditToken(Call c) {
-        String token = c.query("access_token").filter(t -> !t.isEmpty())
-                .or(() -> c.header("Authorization").filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        String token = c.query("access_token")
+                .filter(t -> !t.isEmpty())
+                .or(() -> c.header("Authorization")
+                        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                         .map(h -> h.substring(7).trim()))
                 .orElse(null);
-        io.yundoc.server.auth.Principal p = tokens.authenticate(token);
+        Principal p = tokens.authenticate(token);
         if (!p.appId().equals(c.app().appId())) {
-            throw new ApiException(io.yundoc.protocol.ErrorCode.ACCESS_TOKEN_INVALID, "access_token belongs to another app");
+            throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token belongs to another app");
         }
         if (p.userDisabled()) {
-            throw new ApiException(io.yundoc.protocol.ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
+            throw new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled");
         }
-        if (!p.scopes().contains(io.yundoc.protocol.Scope.USER_BASIC)) {
+        if (!p.scopes().contains(Scope.USER_BASIC)) {
             throw ApiException.denied("scope user_basic not granted");
         }
         var f = service.file(c.reads(), c.app(), c.fileId("file_token"));
@@ -359,10 +389,10 @@ public final class AppSpaceRoutes implements ApiRoutes {
             throw ApiException.invalid("a folder has no view page");
         }
         String edit = editTokens.issue(c.app().appId(), p.userId());
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("url", c.baseUrl() + "/v/" + f.fileId() + "?token=" + edit);
         m.put("token", edit);
-        m.put("timeout", io.yundoc.server.auth.EditTokenService.TIMEOUT_MILLIS);
+        m.put("timeout", EditTokenService.TIMEOUT_MILLIS);
         c.ok(m);
     }
 }

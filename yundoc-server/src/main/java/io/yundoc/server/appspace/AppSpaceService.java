@@ -8,19 +8,26 @@ import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.BlankDocuments;
 import io.yundoc.server.files.ContentStore;
 import io.yundoc.server.files.FileNames;
-import io.yundoc.server.files.FolderDepth;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
+import io.yundoc.server.files.FolderDepth;
+import io.yundoc.server.files.PurgeHooks;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -33,7 +40,15 @@ public final class AppSpaceService {
     private final ContentStore content;
     private final ServerClock clock;
     private final IdGenerator ids;
-    private io.yundoc.server.files.PurgeHooks purgeHooks = new io.yundoc.server.files.PurgeHooks();
+    private PurgeHooks purgeHooks = new PurgeHooks();
+
+    /** The space of the private copies anonymous preview keeps (api-families.md §F4): no listing ever shows it. */
+    public static final String ANON = "anon";
+
+    /** Issued cursors start here: far above any real position, and below 2^53 so JavaScript clients keep them exact. */
+    public static final long CURSOR_BASE = 1L << 52;
+
+    private static final long MAX_JSON_SAFE = (1L << 53) - 1;
 
     public AppSpaceService(FileStore store, ContentStore content, ServerClock clock, IdGenerator ids) {
         this.store = store;
@@ -47,7 +62,7 @@ public final class AppSpaceService {
     }
 
     /** Spools an upload body into a pending blob, hashed and size-checked as it streams (30008 past the limit). */
-    public io.yundoc.server.blob.BlobStore.PendingBlob receive(java.io.InputStream in) throws java.io.IOException {
+    public BlobStore.PendingBlob receive(InputStream in) throws IOException {
         return content.receive(in);
     }
 
@@ -70,7 +85,7 @@ public final class AppSpaceService {
     }
 
     /** {@link #file(AppRecord, String)} reading the file row under the call's {@code reads} (null: none). */
-    public FileRecord file(io.yundoc.server.core.ReadCache.Reads reads, AppRecord app, String fileToken) {
+    public FileRecord file(ReadCache.Reads reads, AppRecord app, String fileToken) {
         FileRecord f = store.find(reads, fileToken).orElseThrow(ApiException::notFound);
         requireOwn(app, f);
         return f;
@@ -99,7 +114,7 @@ public final class AppSpaceService {
             }
         }
         BlobRecord b = blob;
-        java.util.function.Supplier<FileRecord> tx = () -> store.jdbi().inTransaction(h -> {
+        Supplier<FileRecord> tx = () -> store.jdbi().inTransaction(h -> {
             String parent = resolveFolder(h, app, where, now);
             if (FileStore.child(h, FileRecord.APP, app.appId(), parent, name).isPresent()) {
                 throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name already used in this folder");
@@ -107,9 +122,26 @@ public final class AppSpaceService {
             if (b != null) {
                 ContentStore.index(h, b);
             }
-            FileRecord f = new FileRecord(ids.fileToken(), FileRecord.APP, app.appId(), parent, name, "file",
-                    b == null ? 0 : b.size(), b == null ? null : b.key(), contentType, 1, creatorJson, creatorJson,
-                    app.appId(), now, now, null, null, null, null);
+            FileRecord f = new FileRecord(
+                    ids.fileToken(),
+                    FileRecord.APP,
+                    app.appId(),
+                    parent,
+                    name,
+                    "file",
+                    b == null ? 0 : b.size(),
+                    b == null ? null : b.key(),
+                    contentType,
+                    1,
+                    creatorJson,
+                    creatorJson,
+                    app.appId(),
+                    now,
+                    now,
+                    null,
+                    null,
+                    null,
+                    null);
             FileStore.insert(h, f);
             return f;
         });
@@ -117,41 +149,81 @@ public final class AppSpaceService {
     }
 
     /** An upload: a new file, or a new version of the file that already has this name in the folder. */
-    public AppFileInfo upload(AppRecord app, String rawName, Folder where, String partContentType, String creatorJson,
-                              BlobStore.PendingBlob pending) {
+    public AppFileInfo upload(
+            AppRecord app,
+            String rawName,
+            Folder where,
+            String partContentType,
+            String creatorJson,
+            BlobStore.PendingBlob pending) {
         String name = FileNames.validate(rawName);
         if (FileNames.isOnline(name)) {
             throw ApiException.invalid("online document types (.otl, .ksheet, .dbt) cannot be uploaded");
         }
-        String contentType = partContentType == null || partContentType.isBlank() ? ContentTypes.OCTET : partContentType;
+        String contentType =
+                partContentType == null || partContentType.isBlank() ? ContentTypes.OCTET : partContentType;
         long now = clock.epochSeconds();
         BlobRecord b = content.commit(pending, now);
-        return info(withPinned(b, () -> store.jdbi().inTransaction(h -> {
-            String parent = resolveFolder(h, app, where, now);
-            ContentStore.index(h, b);
-            Optional<FileRecord> existing = FileStore.child(h, FileRecord.APP, app.appId(), parent, name);
-            if (existing.isPresent()) {
-                FileRecord old = existing.get();
-                if (old.isFolder()) {
-                    throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "a folder has this name");
-                }
-                FileRecord next = new FileRecord(old.fileId(), old.space(), old.ownerId(), old.parentId(), old.name(), old.kind(),
-                        b.size(), b.key(), contentType, old.version() + 1, old.creator(),
-                        creatorJson != null ? creatorJson : old.modifier(), old.appId(), old.ctime(), now, null, null, null, null);
-                if (!AppSpaceStore.newVersion(h, next, old.version())) {
-                    throw new IllegalStateException("file changed during the upload transaction");
-                }
-                return next;
-            }
-            FileRecord f = new FileRecord(ids.fileToken(), FileRecord.APP, app.appId(), parent, name, "file", b.size(), b.key(),
-                    contentType, 1, creatorJson, creatorJson, app.appId(), now, now, null, null, null, null);
-            FileStore.insert(h, f);
-            return f;
-        })));
+        return info(withPinned(
+                b,
+                () -> store.jdbi().inTransaction(h -> {
+                    String parent = resolveFolder(h, app, where, now);
+                    ContentStore.index(h, b);
+                    Optional<FileRecord> existing = FileStore.child(h, FileRecord.APP, app.appId(), parent, name);
+                    if (existing.isPresent()) {
+                        FileRecord old = existing.get();
+                        if (old.isFolder()) {
+                            throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "a folder has this name");
+                        }
+                        FileRecord next = new FileRecord(
+                                old.fileId(),
+                                old.space(),
+                                old.ownerId(),
+                                old.parentId(),
+                                old.name(),
+                                old.kind(),
+                                b.size(),
+                                b.key(),
+                                contentType,
+                                old.version() + 1,
+                                old.creator(),
+                                creatorJson != null ? creatorJson : old.modifier(),
+                                old.appId(),
+                                old.ctime(),
+                                now,
+                                null,
+                                null,
+                                null,
+                                null);
+                        if (!AppSpaceStore.newVersion(h, next, old.version())) {
+                            throw new IllegalStateException("file changed during the upload transaction");
+                        }
+                        return next;
+                    }
+                    FileRecord f = new FileRecord(
+                            ids.fileToken(),
+                            FileRecord.APP,
+                            app.appId(),
+                            parent,
+                            name,
+                            "file",
+                            b.size(),
+                            b.key(),
+                            contentType,
+                            1,
+                            creatorJson,
+                            creatorJson,
+                            app.appId(),
+                            now,
+                            now,
+                            null,
+                            null,
+                            null,
+                            null);
+                    FileStore.insert(h, f);
+                    return f;
+                })));
     }
-
-    /** The space of the private copies anonymous preview keeps (api-families.md §F4): no listing ever shows it. */
-    public static final String ANON = "anon";
 
     /**
      * Stores {@code pending} as a private copy for an anonymous preview of {@code app} (api-families.md §F4 rows 2–3):
@@ -160,20 +232,40 @@ public final class AppSpaceService {
     public FileRecord privateCopy(AppRecord app, String name, BlobStore.PendingBlob pending) {
         long now = clock.epochSeconds();
         BlobRecord b = content.commit(pending, now);
-        return withPinned(b, () -> store.jdbi().inTransaction(h -> {
-            ContentStore.index(h, b);
-            FileRecord f = new FileRecord(ids.fileToken(), ANON, app.appId(), null, name, "file", b.size(), b.key(),
-                    ContentTypes.of(name), 1, null, null, app.appId(), now, now, null, null, null, null);
-            FileStore.insert(h, f);
-            return f;
-        }));
+        return withPinned(
+                b,
+                () -> store.jdbi().inTransaction(h -> {
+                    ContentStore.index(h, b);
+                    FileRecord f = new FileRecord(
+                            ids.fileToken(),
+                            ANON,
+                            app.appId(),
+                            null,
+                            name,
+                            "file",
+                            b.size(),
+                            b.key(),
+                            ContentTypes.of(name),
+                            1,
+                            null,
+                            null,
+                            app.appId(),
+                            now,
+                            now,
+                            null,
+                            null,
+                            null,
+                            null);
+                    FileStore.insert(h, f);
+                    return f;
+                }));
     }
 
     /**
      * Runs the metadata transaction for a freshly committed blob; the blob stays pinned until it ends, and a blob the
      * failed transaction left unreferenced is collected at once (a failed write leaves nothing behind).
      */
-    private <T> T withPinned(BlobRecord b, java.util.function.Supplier<T> tx) {
+    private <T> T withPinned(BlobRecord b, Supplier<T> tx) {
         boolean ok = false;
         try {
             T result = tx.get();
@@ -200,13 +292,14 @@ public final class AppSpaceService {
 
     /** One version of a file: 30012 when the file has no such version. */
     public FileVersion version(FileRecord f, long version) {
-        return store.jdbi().withHandle(h -> AppSpaceStore.version(h, f.fileId(), version)).orElseThrow(
-                () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
+        return store.jdbi()
+                .withHandle(h -> AppSpaceStore.version(h, f.fileId(), version))
+                .orElseThrow(
+                        () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
     }
 
     /** A page of versions, newest first. */
-    public record VersionPage(List<AppFileInfo> versions, long nextOffset) {
-    }
+    public record VersionPage(List<AppFileInfo> versions, long nextOffset) {}
 
     /**
      * Versions newest first (api.md §5.9). {@code offset} is a plain position (0 = newest) or a cursor issued as
@@ -214,21 +307,20 @@ public final class AppSpaceService {
      * top, so a cursor ("version n and older") stays exact while uploads and reverts happen, and never expires.
      */
     public VersionPage versions(FileRecord f, long offset, int count) {
-        List<FileVersion> rows = store.jdbi().withHandle(h -> offset >= CURSOR_BASE
-                ? AppSpaceStore.versionsFrom(h, f.fileId(), offset - CURSOR_BASE, count + 1)
-                : AppSpaceStore.versionsAt(h, f.fileId(), offset, count + 1));
+        List<FileVersion> rows = store.jdbi()
+                .withHandle(h -> offset >= CURSOR_BASE
+                        ? AppSpaceStore.versionsFrom(h, f.fileId(), offset - CURSOR_BASE, count + 1)
+                        : AppSpaceStore.versionsAt(h, f.fileId(), offset, count + 1));
         long next = -1;
         if (rows.size() > count) {
             long v = rows.get(count).version();
-            next = v < MAX_JSON_SAFE - CURSOR_BASE ? CURSOR_BASE + v : offset + count; // absurd numbers: a plain position
+            next = v < MAX_JSON_SAFE - CURSOR_BASE
+                    ? CURSOR_BASE + v
+                    : offset + count; // absurd numbers: a plain position
             rows = rows.subList(0, count);
         }
         return new VersionPage(rows.stream().map(v -> info(f, v)).toList(), next);
     }
-
-    /** Issued cursors start here: far above any real position, and below 2^53 so JavaScript clients keep them exact. */
-    public static final long CURSOR_BASE = 1L << 52;
-    private static final long MAX_JSON_SAFE = (1L << 53) - 1;
 
     /**
      * Revert (api.md §5.9): the old version's content becomes a new version on top; reverting from 5 to 3 yields
@@ -243,11 +335,29 @@ public final class AppSpaceService {
                 if (f.isFolder()) {
                     throw ApiException.invalid("a folder has no versions");
                 }
-                FileVersion v = AppSpaceStore.version(h, f.fileId(), version).orElseThrow(
-                        () -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
-                FileRecord next = new FileRecord(f.fileId(), f.space(), f.ownerId(), f.parentId(), f.name(), f.kind(),
-                        v.size(), v.blobKey(), v.contentType(), f.version() + 1, f.creator(), f.modifier(), f.appId(),
-                        f.ctime(), now, null, null, null, null);
+                FileVersion v = AppSpaceStore.version(h, f.fileId(), version)
+                        .orElseThrow(() ->
+                                new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
+                FileRecord next = new FileRecord(
+                        f.fileId(),
+                        f.space(),
+                        f.ownerId(),
+                        f.parentId(),
+                        f.name(),
+                        f.kind(),
+                        v.size(),
+                        v.blobKey(),
+                        v.contentType(),
+                        f.version() + 1,
+                        f.creator(),
+                        f.modifier(),
+                        f.appId(),
+                        f.ctime(),
+                        now,
+                        null,
+                        null,
+                        null,
+                        null);
                 return AppSpaceStore.newVersion(h, next, f.version()) ? next : null;
             });
             if (result != null) {
@@ -260,7 +370,7 @@ public final class AppSpaceService {
     }
 
     /** What else a permanent delete removes with each file (ksheet content, webhook subscriptions). */
-    public AppSpaceService purgeHooks(io.yundoc.server.files.PurgeHooks hooks) {
+    public AppSpaceService purgeHooks(PurgeHooks hooks) {
         this.purgeHooks = hooks;
         return this;
     }
@@ -322,7 +432,7 @@ public final class AppSpaceService {
                 throw ApiException.invalid("parent_token is the folder the files are already in");
             }
             // the target must not be one of the moved folders or inside one
-            java.util.Set<String> moved = new java.util.HashSet<>(fileTokens);
+            Set<String> moved = new HashSet<>(fileTokens);
             for (String at = target; !at.isEmpty(); ) {
                 if (moved.contains(at)) {
                     throw ApiException.invalid("a folder cannot be moved into itself or a folder below it");
@@ -331,8 +441,10 @@ public final class AppSpaceService {
             }
             for (FileRecord f : sources) {
                 FolderDepth.requireFits(h, target, f);
-                if (FileStore.child(h, FileRecord.APP, app.appId(), target, f.name()).isPresent()) {
-                    throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
+                if (FileStore.child(h, FileRecord.APP, app.appId(), target, f.name())
+                        .isPresent()) {
+                    throw new ApiException(
+                            ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
                 }
             }
             for (FileRecord f : sources) {
@@ -353,10 +465,19 @@ public final class AppSpaceService {
         if (v.version() == f.version()) {
             return info(f); // the current version: exactly the file info (a move may have changed mtime and modifier)
         }
-        return new AppFileInfo(v.contentType() == null ? ContentTypes.OCTET : v.contentType(),
-                f.creator() == null ? "0" : f.creator(), f.ctime(), f.fileId(),
-                v.modifier() == null ? "0" : v.modifier(), v.mtime(), v.name(), f.parentId() == null ? "" : f.parentId(),
-                v.size(), Map.of(), "normal_file", v.version());
+        return new AppFileInfo(
+                v.contentType() == null ? ContentTypes.OCTET : v.contentType(),
+                f.creator() == null ? "0" : f.creator(),
+                f.ctime(),
+                f.fileId(),
+                v.modifier() == null ? "0" : v.modifier(),
+                v.mtime(),
+                v.name(),
+                f.parentId() == null ? "" : f.parentId(),
+                v.size(),
+                Map.of(),
+                "normal_file",
+                v.version());
     }
 
     private String resolveFolder(Handle h, AppRecord app, Folder where, long now) {
@@ -379,12 +500,31 @@ public final class AppSpaceService {
                 Optional<FileRecord> child = FileStore.child(h, FileRecord.APP, app.appId(), parent, segment);
                 if (child.isPresent()) {
                     if (!child.get().isFolder()) {
-                        throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "parent_path segment " + segment + " is a file");
+                        throw new ApiException(
+                                ErrorCode.FILE_NAME_CONFLICT, "parent_path segment " + segment + " is a file");
                     }
                     parent = child.get().fileId();
                 } else {
-                    FileRecord folder = new FileRecord(ids.fileToken(), FileRecord.APP, app.appId(), parent, segment, "folder", 0,
-                            null, null, 1, null, null, app.appId(), now, now, null, null, null, null);
+                    FileRecord folder = new FileRecord(
+                            ids.fileToken(),
+                            FileRecord.APP,
+                            app.appId(),
+                            parent,
+                            segment,
+                            "folder",
+                            0,
+                            null,
+                            null,
+                            1,
+                            null,
+                            null,
+                            app.appId(),
+                            now,
+                            now,
+                            null,
+                            null,
+                            null,
+                            null);
                     FileStore.insert(h, folder);
                     parent = folder.fileId();
                 }
@@ -394,9 +534,18 @@ public final class AppSpaceService {
     }
 
     public static AppFileInfo info(FileRecord f) {
-        return new AppFileInfo(f.contentType() == null ? ContentTypes.OCTET : f.contentType(),
-                f.creator() == null ? "0" : f.creator(), f.ctime(), f.fileId(),
-                f.modifier() == null ? "0" : f.modifier(), f.mtime(), f.name(), f.parentId() == null ? "" : f.parentId(),
-                f.isFolder() ? 0 : f.size(), Map.of(), f.isFolder() ? "folder" : "normal_file", f.version());
+        return new AppFileInfo(
+                f.contentType() == null ? ContentTypes.OCTET : f.contentType(),
+                f.creator() == null ? "0" : f.creator(),
+                f.ctime(),
+                f.fileId(),
+                f.modifier() == null ? "0" : f.modifier(),
+                f.mtime(),
+                f.name(),
+                f.parentId() == null ? "" : f.parentId(),
+                f.isFolder() ? 0 : f.size(),
+                Map.of(),
+                f.isFolder() ? "folder" : "normal_file",
+                f.version());
     }
 }

@@ -26,13 +26,25 @@ public final class AsyncUploadRoutes implements ApiRoutes {
     @Override
     public void routes(Routes r) {
         r.signed(Method.POST, PATH, Tier.WRITE, false, this::start);
-        r.signed(Method.GET, PATH + "/:task_id", Tier.READ, false, c -> c.ok(service.progress(c.app(), c.param("task_id"))));
-        r.signed(Method.PUT, PATH + "/:task_id", Tier.READ, false, c -> c.ok(service.progress(c.app(), c.param("task_id"))));
+        r.signed(
+                Method.GET,
+                PATH + "/:task_id",
+                Tier.READ,
+                false,
+                c -> c.ok(service.progress(c.app(), c.param("task_id"))));
+        r.signed(
+                Method.PUT,
+                PATH + "/:task_id",
+                Tier.READ,
+                false,
+                c -> c.ok(service.progress(c.app(), c.param("task_id"))));
     }
 
     private void start(Call c) {
         ObjectNode body = c.json(true);
-        String url = Json.text(body, "url").filter(s -> !s.isBlank()).orElseThrow(() -> ApiException.invalid("url is required"));
+        String url = Json.text(body, "url")
+                .filter(s -> !s.isBlank())
+                .orElseThrow(() -> ApiException.invalid("url is required"));
         String filename = Json.text(body, "filename").orElseThrow(() -> ApiException.invalid("filename is required"));
         String parent = Json.text(body, "parent_token").orElse(null);
         c.ok(Map.of("task_id", service.start(c.app(), url, filename, creator(body.get("creator")), parent)));

@@ -2,6 +2,7 @@ package io.yundoc.server.appspace;
 
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Hex;
+import io.yundoc.protocol.Ids;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.blob.BlobStore;
@@ -33,6 +34,7 @@ public final class AsyncUploadService implements AutoCloseable {
     static final long LEASE_MILLIS = 30_000;
     /** A task is kept this long after it ended, then its id is 10001 {@code task not found}. */
     static final long RETENTION_MILLIS = 24L * 3600 * 1000;
+
     private final Jdbi jdbi;
     private final AppStore apps;
     private final AppSpaceService appSpace;
@@ -43,18 +45,25 @@ public final class AsyncUploadService implements AutoCloseable {
             Thread.ofVirtual().name("yundoc-async-upload-", 0).factory());
     private final ScheduledExecutorService sweeper;
 
-    public AsyncUploadService(Jdbi jdbi, AppStore apps, AppSpaceService appSpace, CloudImporter importer, ServerClock clock,
-                              IdGenerator ids, long sweepMillis) {
+    public AsyncUploadService(
+            Jdbi jdbi,
+            AppStore apps,
+            AppSpaceService appSpace,
+            CloudImporter importer,
+            ServerClock clock,
+            IdGenerator ids,
+            long sweepMillis) {
         this.jdbi = jdbi;
         this.apps = apps;
         this.appSpace = appSpace;
         this.importer = importer;
         this.clock = clock;
         this.ids = ids;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("yundoc-async-upload-sweep").unstarted(r));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().daemon().name("yundoc-async-upload-sweep").unstarted(r));
         // the task catches its own failures: its future would only ever report the cancellation at shutdown
-        var unused = sweeper.scheduleWithFixedDelay(this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        var unused =
+                sweeper.scheduleWithFixedDelay(this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -69,7 +78,7 @@ public final class AsyncUploadService implements AutoCloseable {
         CloudImporter.parse(url);
         String parent = parentToken == null || parentToken.isEmpty() ? null : parentToken;
         if (parent != null) {
-            if (!io.yundoc.protocol.Ids.accepted(parent) || !appSpace.file(app, parent).isFolder()) {
+            if (!Ids.accepted(parent) || !appSpace.file(app, parent).isFolder()) {
                 throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "parent_token is not a folder of this app");
             }
         }
@@ -77,11 +86,29 @@ public final class AsyncUploadService implements AutoCloseable {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             if (AsyncUploadStore.unfinished(h, app.appId()) >= importer.perApp()) {
-                throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL fetches running for this app",
+                throw new ApiException(
+                        ErrorCode.TOO_MANY_TASK,
+                        "too many URL fetches running for this app",
                         Map.of("Retry-After", "5"));
             }
-            AsyncUploadStore.insert(h, new AsyncUploadStore.Task(taskId, app.appId(), url.trim(), name, creatorJson, parent,
-                    "pending", 0, 0, null, null, null, null, now, null));
+            AsyncUploadStore.insert(
+                    h,
+                    new AsyncUploadStore.Task(
+                            taskId,
+                            app.appId(),
+                            url.trim(),
+                            name,
+                            creatorJson,
+                            parent,
+                            "pending",
+                            0,
+                            0,
+                            null,
+                            null,
+                            null,
+                            null,
+                            now,
+                            null));
         });
         workers.execute(() -> run(taskId));
         return taskId;
@@ -118,7 +145,8 @@ public final class AsyncUploadService implements AutoCloseable {
         if (!jdbi.withHandle(h -> AsyncUploadStore.claim(h, taskId, now, now + LEASE_MILLIS))) {
             return;
         }
-        AsyncUploadStore.Task t = jdbi.withHandle(h -> AsyncUploadStore.find(h, taskId)).orElse(null);
+        AsyncUploadStore.Task t =
+                jdbi.withHandle(h -> AsyncUploadStore.find(h, taskId)).orElse(null);
         if (t == null) {
             return;
         }
@@ -137,16 +165,28 @@ public final class AsyncUploadService implements AutoCloseable {
             };
             String fileToken;
             try (BlobStore.PendingBlob blob = importer.fetch(null, t.url(), p)) {
-                fileToken = appSpace.upload(app, t.filename(), new AppSpaceService.Folder(t.parentToken(), List.of()), null,
-                        t.creator(), blob).fileToken();
+                fileToken = appSpace.upload(
+                                app,
+                                t.filename(),
+                                new AppSpaceService.Folder(t.parentToken(), List.of()),
+                                null,
+                                t.creator(),
+                                blob)
+                        .fileToken();
             }
             jdbi.useHandle(h -> AsyncUploadStore.succeed(h, taskId, attempt, fileToken, clock.millis()));
         } catch (ApiException e) {
-            jdbi.useHandle(h -> AsyncUploadStore.fail(h, taskId, attempt, e.code().code(), e.hint(), clock.millis()));
+            jdbi.useHandle(
+                    h -> AsyncUploadStore.fail(h, taskId, attempt, e.code().code(), e.hint(), clock.millis()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "async upload " + taskId + " failed", e);
-            jdbi.useHandle(h -> AsyncUploadStore.fail(h, taskId, attempt, ErrorCode.INTERNAL_ERROR.code(),
-                    "the upload failed on the server", clock.millis()));
+            jdbi.useHandle(h -> AsyncUploadStore.fail(
+                    h,
+                    taskId,
+                    attempt,
+                    ErrorCode.INTERNAL_ERROR.code(),
+                    "the upload failed on the server",
+                    clock.millis()));
         }
     }
 
@@ -162,8 +202,13 @@ public final class AsyncUploadService implements AutoCloseable {
         });
         for (AsyncUploadStore.Task t : orphans) {
             if (t.attempts() >= 2) {
-                jdbi.useHandle(h -> AsyncUploadStore.fail(h, t.taskId(), null, ErrorCode.INTERNAL_ERROR.code(),
-                        "the worker handling this upload stopped twice; the task was retried once", now));
+                jdbi.useHandle(h -> AsyncUploadStore.fail(
+                        h,
+                        t.taskId(),
+                        null,
+                        ErrorCode.INTERNAL_ERROR.code(),
+                        "the worker handling this upload stopped twice; the task was retried once",
+                        now));
             } else {
                 workers.execute(() -> run(t.taskId()));
             }

@@ -12,6 +12,7 @@ public final class DbReplayCache implements ReplayCache {
     private final LongSupplier nowMillis;
     /** Read keys this instance has written already: a repeated signed GET costs a map look-up, not an upsert. */
     private final LocalReplayCache markedHere;
+
     private volatile long nextSweep;
 
     public DbReplayCache(Jdbi jdbi, LongSupplier nowMillis) {

@@ -4,6 +4,8 @@ import io.yundoc.protocol.Scope;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -13,12 +15,12 @@ import org.jdbi.v3.core.Jdbi;
 public final class GrantService {
     private final Jdbi jdbi;
     private final EditTokenService editTokens;
-    private final List<RevokeHook> revokeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<RevokeHook> revokeHooks = new CopyOnWriteArrayList<>();
 
     /** What another package ends with a grant (webhook subscriptions); runs inside the revoking transaction. */
     @FunctionalInterface
     public interface RevokeHook {
-        void revoked(org.jdbi.v3.core.Handle h, String appId, String userId);
+        void revoked(Handle h, String appId, String userId);
     }
 
     public GrantService(Jdbi jdbi, EditTokenService editTokens) {
@@ -42,7 +44,9 @@ public final class GrantService {
 
     /** The scopes the user has granted the app so far (empty when none). */
     public Set<Scope> granted(String appId, String userId) {
-        return jdbi.withHandle(h -> GrantStore.of(h, appId, userId)).map(GrantStore.Granted::scopes).orElse(Set.of());
+        return jdbi.withHandle(h -> GrantStore.of(h, appId, userId))
+                .map(GrantStore.Granted::scopes)
+                .orElse(Set.of());
     }
 
     /**

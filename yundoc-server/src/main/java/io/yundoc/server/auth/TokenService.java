@@ -5,8 +5,10 @@ import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.TokenGrant;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -21,14 +23,15 @@ public final class TokenService {
     private final ServerClock clock;
     private final IdGenerator ids;
     /** Token rows by access-token hash; a revocation is a write, which empties the cache before it answers. */
-    private final io.yundoc.server.core.ReadCache.Region<String, TokenStore.AccessRow> rows;
-    private final io.yundoc.server.core.ReadCache cache;
+    private final ReadCache.Region<String, TokenStore.AccessRow> rows;
+
+    private final ReadCache cache;
 
     public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids) {
-        this(jdbi, clock, ids, io.yundoc.server.core.ReadCache.disabled());
+        this(jdbi, clock, ids, ReadCache.disabled());
     }
 
-    public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids, io.yundoc.server.core.ReadCache cache) {
+    public TokenService(Jdbi jdbi, ServerClock clock, IdGenerator ids, ReadCache cache) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.ids = ids;
@@ -47,8 +50,15 @@ public final class TokenService {
      * @param accessToken a fixed value (fixtures) or null for a fresh one
      * @param accessExpiresAt fixed expiry (fixtures) or null for now + 24 h
      */
-    public TokenGrant issue(String appId, String userId, Set<Scope> scopes, String grantId, String chainId,
-                            String accessToken, String refreshToken, Long accessExpiresAt) {
+    public TokenGrant issue(
+            String appId,
+            String userId,
+            Set<Scope> scopes,
+            String grantId,
+            String chainId,
+            String accessToken,
+            String refreshToken,
+            Long accessExpiresAt) {
         long now = clock.epochSeconds();
         String access = accessToken != null ? accessToken : ids.accessToken();
         String refresh = refreshToken != null ? refreshToken : ids.refreshToken();
@@ -62,8 +72,8 @@ public final class TokenService {
      * Issues a token pair with values fixed in advance ({@code serve --dev --demo}): a row already holding either
      * value is replaced in the same transaction, so each start renews the pair instead of failing on the unique hash.
      */
-    public TokenGrant replaceFixed(String appId, String userId, Set<Scope> scopes, String grantId, String accessToken,
-                                   String refreshToken) {
+    public TokenGrant replaceFixed(
+            String appId, String userId, Set<Scope> scopes, String grantId, String accessToken, String refreshToken) {
         long now = clock.epochSeconds();
         long expires = now + ACCESS_TTL;
         jdbi.useTransaction(h -> {
@@ -78,10 +88,30 @@ public final class TokenService {
      * stores an access token alone: a refresh without rotation hands back the refresh token the client already holds,
      * which stays in its own row with its own expiry.
      */
-    public void insert(org.jdbi.v3.core.Handle h, String access, String refresh, String appId, String userId, Set<Scope> scopes,
-                       String grantId, String chain, long accessExpires, long now) {
-        TokenStore.insert(h, ids.internal(), access, refresh, appId, userId, scopes, grantId, chain, accessExpires,
-                now + REFRESH_TTL, now);
+    public void insert(
+            Handle h,
+            String access,
+            String refresh,
+            String appId,
+            String userId,
+            Set<Scope> scopes,
+            String grantId,
+            String chain,
+            long accessExpires,
+            long now) {
+        TokenStore.insert(
+                h,
+                ids.internal(),
+                access,
+                refresh,
+                appId,
+                userId,
+                scopes,
+                grantId,
+                chain,
+                accessExpires,
+                now + REFRESH_TTL,
+                now);
     }
 
     /**
@@ -93,7 +123,7 @@ public final class TokenService {
     }
 
     /** {@link #authenticate(String)} with the token row possibly from the row cache under {@code reads}. */
-    public Principal authenticate(io.yundoc.server.core.ReadCache.Reads reads, String token) {
+    public Principal authenticate(ReadCache.Reads reads, String token) {
         if (token == null || token.isEmpty()) {
             throw new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is required");
         }

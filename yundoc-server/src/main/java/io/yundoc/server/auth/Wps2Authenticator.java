@@ -1,5 +1,6 @@
 package io.yundoc.server.auth;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.yundoc.protocol.HttpDates;
@@ -37,8 +38,10 @@ public final class Wps2Authenticator {
     private final Duration window;
     private final String pathPrefix;
 
-    public Wps2Authenticator(AppStore apps, ServerClock clock, Metrics metrics, ReplayCache replay, Duration window,
-                             String pathPrefix) {
+    private static final HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");
+
+    public Wps2Authenticator(
+            AppStore apps, ServerClock clock, Metrics metrics, ReplayCache replay, Duration window, String pathPrefix) {
         this.verifier = new Wps2Verifier(window);
         this.apps = apps;
         this.clock = clock;
@@ -49,16 +52,17 @@ public final class Wps2Authenticator {
     }
 
     /** A request as signed: the headers and target as received, nothing looked up yet. */
-    public record Signed(Wps2Verifier.SignedRequest request, String method, String decodedPath) {
-    }
+    public record Signed(Wps2Verifier.SignedRequest request, String method, String decodedPath) {}
 
     /** A request whose headers verified; recorded in the replay cache once its body verified too. */
     public static final class Verified {
         /** What was signed, as received. */
         private final Wps2Verifier.SignedRequest signed;
+
         private final String replayKey;
         /** The key should the body turn out empty after all (chunked with no bytes): see {@link #emptyBodyKey}. */
         private final String emptyBodyKey;
+
         private final long replayUntilMillis;
         private volatile boolean recorded;
 
@@ -69,20 +73,34 @@ public final class Wps2Authenticator {
             this.replayUntilMillis = replayUntilMillis;
         }
 
-        public String contentMd5() { return signed.contentMd5(); }
+        public String contentMd5() {
+            return signed.contentMd5();
+        }
 
         /** The replay-cache key of a write with a body, or of one without (then {@link #emptyBodyKey}); null for GET/HEAD or with the cache off. */
-        public String replayKey() { return replayKey; }
+        public String replayKey() {
+            return replayKey;
+        }
     }
 
     /** The signed parts of {@code req} as received (step 1's input). */
     public Signed signed(ServerRequest req, boolean bodyEmpty) {
         String method = req.prologue().method().text();
         String rawQuery = req.query().rawValue();
-        String target = req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
-        return new Signed(new Wps2Verifier.SignedRequest(method, target,
-                header(req, HeaderNames.AUTHORIZATION), header(req, HeaderNames.DATE), header(req, CONTENT_MD5),
-                header(req, HeaderNames.CONTENT_TYPE), bodyEmpty, pathPrefix), method, req.prologue().uriPath().path());
+        String target =
+                req.prologue().uriPath().rawPath() + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        return new Signed(
+                new Wps2Verifier.SignedRequest(
+                        method,
+                        target,
+                        header(req, HeaderNames.AUTHORIZATION),
+                        header(req, HeaderNames.DATE),
+                        header(req, CONTENT_MD5),
+                        header(req, HeaderNames.CONTENT_TYPE),
+                        bodyEmpty,
+                        pathPrefix),
+                method,
+                req.prologue().uriPath().path());
     }
 
     /**
@@ -100,7 +118,8 @@ public final class Wps2Authenticator {
         Wps2Verifier.Result r = verifier.verifyHeaders(request.request(), lookup, clock.instant());
         if (!r.ok()) {
             Wps2Verifier.Failure failure = r.failure();
-            return ReadCache.Verdict.refuse(new ApiException(failure.code(), failure.hint()),
+            return ReadCache.Verdict.refuse(
+                    new ApiException(failure.code(), failure.hint()),
                     () -> metrics.wps2Failure(failure.reason().label()));
         }
         return ReadCache.Verdict.accept(found[0]);
@@ -119,13 +138,21 @@ public final class Wps2Authenticator {
         String emptyBodyKey = emptyBodyKey(app.appId(), signed.authorization(), signed.date(), signed.contentMd5());
         if ("GET".equals(request.method()) || "HEAD".equals(request.method())) {
             if (bodyEmpty) {
-                replay.markRead(emptyBodyKey, () -> rememberUntil(signed.date())); // never refused: reads stay replayable
+                replay.markRead(
+                        emptyBodyKey, () -> rememberUntil(signed.date())); // never refused: reads stay replayable
             }
             return new Verified(signed, null, null, 0);
         }
         long until = rememberUntil(signed.date());
-        String replayKey = bodyEmpty ? emptyBodyKey : replayKey(app.appId(), request.method(), request.decodedPath(),
-                signed.authorization(), signed.date(), signed.contentMd5());
+        String replayKey = bodyEmpty
+                ? emptyBodyKey
+                : replayKey(
+                        app.appId(),
+                        request.method(),
+                        request.decodedPath(),
+                        signed.authorization(),
+                        signed.date(),
+                        signed.contentMd5());
         if (replay.seen(replayKey)) {
             throw replayed();
         }
@@ -151,7 +178,16 @@ public final class Wps2Authenticator {
     static String replayKey(String appId, String method, String decodedPath, String auth, String date, String md5) {
         String a = auth.strip();
         String sig = a.substring(a.lastIndexOf(':') + 1).toLowerCase(Locale.ROOT);
-        return appId + '\n' + method + '\n' + decodedPath + '\n' + sig + '\n' + date.strip() + '\n'
+        return appId
+                + '\n'
+                + method
+                + '\n'
+                + decodedPath
+                + '\n'
+                + sig
+                + '\n'
+                + date.strip()
+                + '\n'
                 + (md5 == null ? "" : md5.strip().toLowerCase(Locale.ROOT));
     }
 
@@ -206,9 +242,7 @@ public final class Wps2Authenticator {
         return new ApiException(reason.code(), reason.hint());
     }
 
-    private static final io.helidon.http.HeaderName CONTENT_MD5 = HeaderNames.create("Content-Md5");
-
-    private static String header(ServerRequest req, io.helidon.http.HeaderName name) {
+    private static String header(ServerRequest req, HeaderName name) {
         return req.headers().first(name).orElse(null);
     }
 }

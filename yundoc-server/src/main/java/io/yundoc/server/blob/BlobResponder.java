@@ -11,10 +11,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +32,7 @@ public final class BlobResponder {
     private final Metrics metrics;
 
     /** A direct (presigned) URL for the blob when the store is configured to hand those out. */
-    public java.util.Optional<String> directUrl(String key, String fileName, String contentType, java.time.Duration ttl) {
+    public Optional<String> directUrl(String key, String fileName, String contentType, Duration ttl) {
         return store.directUrl(key, fileName, contentType, ttl);
     }
 
@@ -45,9 +47,15 @@ public final class BlobResponder {
      * @param cacheControl e.g. {@code private, max-age=600} or {@code no-store}
      * @param inline       inline (preview) or attachment (download)
      */
-    public record Body(String blobKey, long size, String sha1, long lastModifiedEpoch, String filename,
-                       String contentType, String cacheControl, boolean inline) {
-    }
+    public record Body(
+            String blobKey,
+            long size,
+            String sha1,
+            long lastModifiedEpoch,
+            String filename,
+            String contentType,
+            String cacheControl,
+            boolean inline) {}
 
     public void serve(ServerRequest req, ServerResponse res, Body b) {
         String etag = "\"" + b.sha1() + "\"";
@@ -85,7 +93,9 @@ public final class BlobResponder {
             if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
                 long[] r = resolve(m.group(1), m.group(2), b.size());
                 if (r == null) {
-                    res.status(416).header("Content-Range", "bytes */" + b.size()).send();
+                    res.status(416)
+                            .header("Content-Range", "bytes */" + b.size())
+                            .send();
                     return;
                 }
                 if (r.length == 2) {
@@ -103,7 +113,8 @@ public final class BlobResponder {
             res.send();
             return;
         }
-        try (InputStream in = store.open(b.blobKey(), start, length); OutputStream out = res.outputStream()) {
+        try (InputStream in = store.open(b.blobKey(), start, length);
+                OutputStream out = res.outputStream()) {
             byte[] buf = new byte[(int) Math.min(BUFFER, length)];
             long left = length;
             while (left > 0) {
@@ -128,7 +139,7 @@ public final class BlobResponder {
                 if (n == 0) {
                     return null;
                 }
-                return new long[]{Math.max(0, size - n), size - 1};
+                return new long[] {Math.max(0, size - n), size - 1};
             }
             long from = Long.parseLong(a);
             if (!z.isEmpty() && Long.parseLong(z) < from) {
@@ -138,14 +149,17 @@ public final class BlobResponder {
                 return null;
             }
             long to = z.isEmpty() ? size - 1 : Long.parseLong(z);
-            return new long[]{from, Math.min(to, size - 1)};
+            return new long[] {from, Math.min(to, size - 1)};
         } catch (NumberFormatException e) {
             return new long[0];
         }
     }
 
     private static boolean ifRangeAllows(ServerRequest req, String etag) {
-        return req.headers().first(HeaderNames.IF_RANGE).map(v -> v.trim().equals(etag)).orElse(true);
+        return req.headers()
+                .first(HeaderNames.IF_RANGE)
+                .map(v -> v.trim().equals(etag))
+                .orElse(true);
     }
 
     static boolean noneMatchHits(String header, String sha1) {
@@ -166,7 +180,9 @@ public final class BlobResponder {
 
     private static boolean notModifiedSince(String header, long lastModified) {
         try {
-            long since = DateTimeFormatter.RFC_1123_DATE_TIME.parse(header.trim(), Instant::from).getEpochSecond();
+            long since = DateTimeFormatter.RFC_1123_DATE_TIME
+                    .parse(header.trim(), Instant::from)
+                    .getEpochSecond();
             return lastModified <= since;
         } catch (DateTimeParseException e) {
             return false;
@@ -174,14 +190,16 @@ public final class BlobResponder {
     }
 
     static String httpDate(long epochSeconds) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
     }
 
     /** RFC 6266 with an ASCII fallback and the RFC 5987 UTF-8 form, always both. */
     public static String contentDisposition(String type, String filename) {
         StringBuilder fallback = new StringBuilder(filename.length());
-        filename.codePoints().forEach(cp -> fallback.append(
-                cp < 0x20 || cp > 0x7e || cp == '"' || cp == '\\' ? "_" : Character.toString(cp)));
+        filename.codePoints()
+                .forEach(cp -> fallback.append(
+                        cp < 0x20 || cp > 0x7e || cp == '"' || cp == '\\' ? "_" : Character.toString(cp)));
         return type + "; filename=\"" + fallback + "\"; filename*=UTF-8''" + rfc5987(filename);
     }
 
@@ -189,12 +207,15 @@ public final class BlobResponder {
         StringBuilder out = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            boolean attrChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            boolean attrChar = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
                     || "!#$&+-.^_`|~".indexOf(c) >= 0;
             if (attrChar) {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }

@@ -2,6 +2,9 @@ package io.yundoc.server.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Content-addressed blob storage, keyed by the SHA-256 of the content. A write is invisible until it is
@@ -28,16 +31,16 @@ public interface BlobStore extends AutoCloseable {
      * A URL where a client can fetch the blob directly for {@code ttl}, served with this file name and type, when the
      * store offers that (presigned S3 GET); empty means yundoc serves the bytes itself.
      */
-    default java.util.Optional<String> directUrl(String key, String fileName, String contentType, java.time.Duration ttl) {
-        return java.util.Optional.empty();
+    default Optional<String> directUrl(String key, String fileName, String contentType, Duration ttl) {
+        return Optional.empty();
     }
 
     /**
      * The blob's file when it lies on this machine's file system (local store), so another process can read it in
      * place; empty when it must be copied out through {@link #open}.
      */
-    default java.util.Optional<java.nio.file.Path> localPath(String key) {
-        return java.util.Optional.empty();
+    default Optional<Path> localPath(String key) {
+        return Optional.empty();
     }
 
     boolean exists(String key);
@@ -48,8 +51,7 @@ public interface BlobStore extends AutoCloseable {
     boolean healthy();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** A written but not yet committed blob. Closing it without {@link #commit()} discards it. */
     interface PendingBlob extends AutoCloseable {

@@ -36,12 +36,13 @@ public final class ContentTypes {
             Map.entry("et", "application/vnd.ms-excel"),
             Map.entry("dps", "application/vnd.ms-powerpoint"));
 
-    private ContentTypes() {
-    }
+    private ContentTypes() {}
 
     public static String extension(String name) {
         int dot = name.lastIndexOf('.');
-        return dot < 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return dot < 0 || dot == name.length() - 1
+                ? ""
+                : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     public static String of(String name) {

@@ -24,13 +24,15 @@ public final class DownloadTickets {
     private static final Base64.Decoder DEC = Base64.getUrlDecoder();
     private final SecretKeySpec key;
 
+    /** One initialised Mac per thread: looking one up and keying it costs more than the MAC itself. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
     public DownloadTickets(byte[] secret) {
         this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
 
     /** A verified ticket. */
-    public record Ticket(String fileId, String blobKey, long expiresAt) {
-    }
+    public record Ticket(String fileId, String blobKey, long expiresAt) {}
 
     public String mint(String fileId, String blobKey, long expiresAt) {
         byte[] id = fileId.getBytes(StandardCharsets.UTF_8);
@@ -56,8 +58,7 @@ public final class DownloadTickets {
     }
 
     /** A verified ticket for one part of a file's bytes (a picture inside a workbook, docs/api-families.md §F1.4). */
-    public record PartTicket(String fileId, String blobKey, String part, long expiresAt) {
-    }
+    public record PartTicket(String fileId, String blobKey, String part, long expiresAt) {}
 
     /**
      * A ticket for the part {@code part} of these bytes of the file: its own format byte, so a part ticket never
@@ -67,7 +68,12 @@ public final class DownloadTickets {
         byte[] id = fileId.getBytes(StandardCharsets.UTF_8);
         byte[] name = part.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(1 + 8 + 32 + 2 + id.length + name.length);
-        b.put(PART_FORMAT).putLong(expiresAt).put(HexFormat.of().parseHex(blobKey)).putShort((short) id.length).put(id).put(name);
+        b.put(PART_FORMAT)
+                .putLong(expiresAt)
+                .put(HexFormat.of().parseHex(blobKey))
+                .putShort((short) id.length)
+                .put(id)
+                .put(name);
         byte[] payload = b.array();
         return ENC.encodeToString(payload) + "." + ENC.encodeToString(mac(payload));
     }
@@ -112,7 +118,8 @@ public final class DownloadTickets {
         }
         // Only the canonical encoding is accepted: the decoder ignores a final character's unused bits, which
         // would otherwise let several ticket strings stand for one ticket.
-        if (!ENC.encodeToString(payload).equals(ticket.substring(0, dot)) || !ENC.encodeToString(mac).equals(ticket.substring(dot + 1))) {
+        if (!ENC.encodeToString(payload).equals(ticket.substring(0, dot))
+                || !ENC.encodeToString(mac).equals(ticket.substring(dot + 1))) {
             return null;
         }
         if (!MessageDigest.isEqual(mac(payload), mac) || payload.length == 0) {
@@ -120,9 +127,6 @@ public final class DownloadTickets {
         }
         return payload;
     }
-
-    /** One initialised Mac per thread: looking one up and keying it costs more than the MAC itself. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     private Mac newMac() {
         try {

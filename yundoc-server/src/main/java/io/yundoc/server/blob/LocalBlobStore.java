@@ -1,5 +1,6 @@
 package io.yundoc.server.blob;
 
+import io.yundoc.server.core.DataDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -11,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * Blobs as files under {@code <data>/blobs/ab/cd/<sha256>}: streamed to a temp file in the same file system while
@@ -30,7 +32,7 @@ public final class LocalBlobStore implements BlobStore {
      */
     public LocalBlobStore(Path root, boolean ownsRoot) throws IOException {
         this.root = root;
-        io.yundoc.server.core.DataDir.createOwnerOnly(root); // user content: private like the rest of the data dir
+        DataDir.createOwnerOnly(root); // user content: private like the rest of the data dir
         // upload files go to a directory of this process's own under tmp/ (same file system: commit is a rename);
         // those a killed run left there are removed now (SpoolDir)
         this.spool = SpoolDir.claim(root.resolve("tmp"), ownsRoot);
@@ -58,8 +60,8 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public java.util.Optional<Path> localPath(String key) {
-        return java.util.Optional.of(pathOf(key));
+    public Optional<Path> localPath(String key) {
+        return Optional.of(pathOf(key));
     }
 
     @Override

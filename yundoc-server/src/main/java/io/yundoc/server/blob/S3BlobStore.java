@@ -6,8 +6,11 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,11 +49,15 @@ public final class S3BlobStore implements BlobStore {
     private volatile boolean lastHealthy = true;
 
     /** The parsed {@code s3://} URL. */
-    public record Location(String bucket, URI endpoint, Region region, String prefix, String accessKey, String secretKey) {
+    public record Location(
+            String bucket, URI endpoint, Region region, String prefix, String accessKey, String secretKey) {
         public static Location parse(String url) {
             URI u = URI.create(url);
-            if (!"s3".equals(u.getScheme()) || u.getHost() == null || u.getHost().isBlank()) {
-                throw new IllegalArgumentException("--blobs must look like s3://bucket?endpoint=http://host:port&region=us-east-1");
+            if (!"s3".equals(u.getScheme())
+                    || u.getHost() == null
+                    || u.getHost().isBlank()) {
+                throw new IllegalArgumentException(
+                        "--blobs must look like s3://bucket?endpoint=http://host:port&region=us-east-1");
             }
             Map<String, String> q = new LinkedHashMap<>();
             if (u.getRawQuery() != null) {
@@ -67,8 +74,13 @@ public final class S3BlobStore implements BlobStore {
                 prefix = prefix + "/";
             }
             String endpoint = q.get("endpoint");
-            return new Location(u.getHost(), endpoint == null ? null : URI.create(endpoint),
-                    Region.of(q.getOrDefault("region", "us-east-1")), prefix, q.get("access_key"), q.get("secret_key"));
+            return new Location(
+                    u.getHost(),
+                    endpoint == null ? null : URI.create(endpoint),
+                    Region.of(q.getOrDefault("region", "us-east-1")),
+                    prefix,
+                    q.get("access_key"),
+                    q.get("secret_key"));
         }
 
         public AwsCredentialsProvider credentials() {
@@ -82,14 +94,18 @@ public final class S3BlobStore implements BlobStore {
         public S3Client client() {
             var b = S3Client.builder()
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
-                            .connectionTimeout(Duration.ofSeconds(3)).socketTimeout(Duration.ofSeconds(30)))
+                            .connectionTimeout(Duration.ofSeconds(3))
+                            .socketTimeout(Duration.ofSeconds(30)))
                     .region(region)
                     .credentialsProvider(credentials())
-                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                    .serviceConfiguration(S3Configuration.builder()
+                            .pathStyleAccessEnabled(true)
+                            .build())
                     // many S3-compatible stores reject the newer default CRC trailers; we verify our own SHA-256
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                    .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(30)).retryStrategy(r -> r.maxAttempts(2)));
+                    .overrideConfiguration(
+                            o -> o.apiCallTimeout(Duration.ofMinutes(30)).retryStrategy(r -> r.maxAttempts(2)));
             if (endpoint != null) {
                 b.endpointOverride(endpoint);
             }
@@ -118,8 +134,11 @@ public final class S3BlobStore implements BlobStore {
         this.bucket = loc.bucket();
         this.prefix = loc.prefix();
         this.s3 = loc.client();
-        var pb = S3Presigner.builder().region(loc.region()).credentialsProvider(loc.credentials())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+        var pb = S3Presigner.builder()
+                .region(loc.region())
+                .credentialsProvider(loc.credentials())
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build());
         if (loc.endpoint() != null) {
             pb.endpointOverride(loc.endpoint());
         }
@@ -157,9 +176,13 @@ public final class S3BlobStore implements BlobStore {
 
     private InputStream get(String key, String range) throws IOException {
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(objectKey(key)).range(range).build());
+            return s3.getObject(GetObjectRequest.builder()
+                    .bucket(bucket)
+                    .key(objectKey(key))
+                    .range(range)
+                    .build());
         } catch (NoSuchKeyException e) {
-            throw new java.nio.file.NoSuchFileException("blob " + key + " missing from s3://" + bucket);
+            throw new NoSuchFileException("blob " + key + " missing from s3://" + bucket);
         } catch (SdkException e) {
             throw new IOException("s3 get failed: " + e.getMessage(), e);
         }
@@ -170,11 +193,17 @@ public final class S3BlobStore implements BlobStore {
         if (!presign) {
             return Optional.empty();
         }
-        var get = GetObjectRequest.builder().bucket(bucket).key(objectKey(key))
+        var get = GetObjectRequest.builder()
+                .bucket(bucket)
+                .key(objectKey(key))
                 .responseContentDisposition(BlobResponder.contentDisposition("attachment", fileName))
-                .responseContentType(contentType == null || contentType.isEmpty() ? "application/octet-stream" : contentType)
+                .responseContentType(
+                        contentType == null || contentType.isEmpty() ? "application/octet-stream" : contentType)
                 .build();
-        return Optional.of(presigner.presignGetObject(r -> r.signatureDuration(ttl).getObjectRequest(get)).url().toString());
+        return Optional.of(presigner
+                .presignGetObject(r -> r.signatureDuration(ttl).getObjectRequest(get))
+                .url()
+                .toString());
     }
 
     @Override
@@ -247,9 +276,15 @@ public final class S3BlobStore implements BlobStore {
             try {
                 if (!exists(key())) {
                     // Content-MD5 makes the store reject a body damaged in transit
-                    String md5b64 = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(spooled.md5()));
-                    s3.putObject(r -> r.bucket(bucket).key(objectKey(key())).contentLength(spooled.size()).contentMD5(md5b64)
-                            .contentType("application/octet-stream"), RequestBody.fromFile(file()));
+                    String md5b64 =
+                            Base64.getEncoder().encodeToString(HexFormat.of().parseHex(spooled.md5()));
+                    s3.putObject(
+                            r -> r.bucket(bucket)
+                                    .key(objectKey(key()))
+                                    .contentLength(spooled.size())
+                                    .contentMD5(md5b64)
+                                    .contentType("application/octet-stream"),
+                            RequestBody.fromFile(file()));
                 }
             } catch (SdkException e) {
                 throw new IOException("s3 put failed: " + e.getMessage(), e);

@@ -18,12 +18,10 @@ import java.security.MessageDigest;
 final class Spool {
     private static final int BUFFER = 256 * 1024;
 
-    private Spool() {
-    }
+    private Spool() {}
 
     /** A spooled file and what was learnt while writing it. */
-    record Spooled(Path file, String sha256, long size, String sha1, String md5) {
-    }
+    record Spooled(Path file, String sha256, long size, String sha1, String md5) {}
 
     /** A pending blob over a spooled file: the stores differ only in how they commit and clean up. */
     abstract static class Pending implements BlobStore.PendingBlob {
@@ -37,10 +35,25 @@ final class Spool {
             return spooled.file();
         }
 
-        @Override public final String key() { return spooled.sha256(); }
-        @Override public final long size() { return spooled.size(); }
-        @Override public final String sha1() { return spooled.sha1(); }
-        @Override public final String md5() { return spooled.md5(); }
+        @Override
+        public final String key() {
+            return spooled.sha256();
+        }
+
+        @Override
+        public final long size() {
+            return spooled.size();
+        }
+
+        @Override
+        public final String sha1() {
+            return spooled.sha1();
+        }
+
+        @Override
+        public final String md5() {
+            return spooled.md5();
+        }
     }
 
     /**
@@ -57,7 +70,7 @@ final class Spool {
         long size = 0;
         boolean ok = false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
-             OutputStream out = Channels.newOutputStream(ch)) {
+                OutputStream out = Channels.newOutputStream(ch)) {
             byte[] buf = new byte[BUFFER];
             int n;
             while ((n = in.read(buf)) >= 0) {

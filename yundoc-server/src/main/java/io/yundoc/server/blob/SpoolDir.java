@@ -81,8 +81,8 @@ final class SpoolDir implements AutoCloseable {
             Path dir = DataDir.createOwnerOnly(parent.resolve(id));
             int removed = sweep(parent, ownsParent);
             if (removed > 0) {
-                LOG.info("removed " + removed + " upload file(s) left in " + parent.toAbsolutePath().normalize()
-                        + " by a server that stopped without finishing them");
+                LOG.info("removed " + removed + " upload file(s) left in "
+                        + parent.toAbsolutePath().normalize() + " by a server that stopped without finishing them");
             }
             return new SpoolDir(dir, lockFile, ch, lock, removed);
         } catch (IOException | RuntimeException e) {
@@ -125,7 +125,8 @@ final class SpoolDir implements AutoCloseable {
                     if (!Files.exists(parent.resolve(name + ".lock"), LinkOption.NOFOLLOW_LINKS)) {
                         removed += deleteTree(p);
                     }
-                } else if (name.endsWith(".part") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                } else if (name.endsWith(".part")
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
                         && (ownsParent || now - Files.getLastModifiedTime(p).toMillis() > LEGACY_AGE.toMillis())) {
                     if (Files.deleteIfExists(p)) {
                         removed++;

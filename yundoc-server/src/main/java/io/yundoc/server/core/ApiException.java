@@ -30,14 +30,22 @@ public final class ApiException extends RuntimeException {
         this.httpStatus = httpStatus;
     }
 
-    public ErrorCode code() { return code; }
+    public ErrorCode code() {
+        return code;
+    }
 
     /** The HTTP status of the answer: the code's own unless this failure names another. */
-    public int httpStatus() { return httpStatus; }
+    public int httpStatus() {
+        return httpStatus;
+    }
 
-    public String hint() { return hint; }
+    public String hint() {
+        return hint;
+    }
 
-    public Map<String, String> headers() { return headers; }
+    public Map<String, String> headers() {
+        return headers;
+    }
 
     public static ApiException invalid(String hint) {
         return new ApiException(ErrorCode.INVALID_ARGUMENT, hint);

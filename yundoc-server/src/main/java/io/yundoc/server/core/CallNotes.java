@@ -43,13 +43,23 @@ public final class CallNotes {
         this.responseBody = body;
     }
 
-    public String appId() { return appId; }
+    public String appId() {
+        return appId;
+    }
 
-    public String userId() { return userId; }
+    public String userId() {
+        return userId;
+    }
 
-    public Integer code() { return code; }
+    public Integer code() {
+        return code;
+    }
 
-    public byte[] requestBody() { return requestBody; }
+    public byte[] requestBody() {
+        return requestBody;
+    }
 
-    public byte[] responseBody() { return responseBody; }
+    public byte[] responseBody() {
+        return responseBody;
+    }
 }

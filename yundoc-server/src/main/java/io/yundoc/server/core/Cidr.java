@@ -15,7 +15,11 @@ public record Cidr(byte[] network, int bits) {
     private static final String LITERAL = "[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*";
 
     /** Why a text that looks like an address literal is not a network. */
-    public enum Problem { ADDRESS, PREFIX_NOT_A_NUMBER, PREFIX_OUT_OF_RANGE }
+    public enum Problem {
+        ADDRESS,
+        PREFIX_NOT_A_NUMBER,
+        PREFIX_OUT_OF_RANGE
+    }
 
     /** A text shaped like an address literal that is not a valid network; callers word their own message. */
     public static final class Malformed extends IllegalArgumentException {

@@ -24,19 +24,22 @@ public final class DataDir {
     public static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     public static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
     /** The SQLite database and the files SQLite keeps beside it (they hold the same rows). */
-    public static final List<String> DATABASE_FILES = List.of("yundoc.db", "yundoc.db-wal", "yundoc.db-shm",
-            "yundoc.db-journal");
+    public static final List<String> DATABASE_FILES =
+            List.of("yundoc.db", "yundoc.db-wal", "yundoc.db-shm", "yundoc.db-journal");
     /** Files yundoc writes at the top of the data dir, tightened to 0600 at every start. */
-    private static final List<String> OWN_FILES = List.of("yundoc.db", "yundoc.db-wal", "yundoc.db-shm",
-            "yundoc.db-journal", "admin.token", "yundoc.lock");
+    private static final List<String> OWN_FILES =
+            List.of("yundoc.db", "yundoc.db-wal", "yundoc.db-shm", "yundoc.db-journal", "admin.token", "yundoc.lock");
     /** Directories yundoc writes under the data dir: 0700 keeps every blob and spool file in them private too. */
     private static final List<String> OWN_DIRS = List.of("blobs", "spool");
 
-    private DataDir() {
-    }
+    private DataDir() {}
 
     /**
      * Run once at start, before anything is written: creates {@code dir} 0700 when missing; when it exists and lets
@@ -106,7 +109,8 @@ public final class DataDir {
 
     /** Sets {@code perms} on {@code path} when it exists (not following links) and the file system has POSIX modes. */
     private static void ownerOnly(Path path, Set<PosixFilePermission> perms) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null || !Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(path)) {
             return;
         }
@@ -117,7 +121,8 @@ public final class DataDir {
         } catch (IOException e) {
             // e.g. a file another user owns: say so, but a mode yundoc cannot set is no reason to refuse to serve
             LOG.warning("cannot make " + path.toAbsolutePath().normalize() + " owner-only (" + e.getMessage()
-                    + "); fix: chmod " + (perms.equals(OWNER_DIR) ? "700 " : "600 ") + path.toAbsolutePath().normalize());
+                    + "); fix: chmod " + (perms.equals(OWNER_DIR) ? "700 " : "600 ")
+                    + path.toAbsolutePath().normalize());
         }
     }
 

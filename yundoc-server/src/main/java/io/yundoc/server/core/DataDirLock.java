@@ -55,8 +55,8 @@ public final class DataDirLock implements AutoCloseable {
     }
 
     private static IllegalStateException held(Path dataDir) {
-        return new IllegalStateException("another yundoc server is using the data dir " + dataDir.toAbsolutePath().normalize()
-                + "; stop it first (or give this one another --data)");
+        return new IllegalStateException("another yundoc server is using the data dir "
+                + dataDir.toAbsolutePath().normalize() + "; stop it first (or give this one another --data)");
     }
 
     @Override

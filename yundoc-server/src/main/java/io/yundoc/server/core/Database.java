@@ -2,9 +2,13 @@ package io.yundoc.server.core;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Path;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,9 +27,11 @@ public final class Database implements AutoCloseable {
         this.postgres = postgres;
         // SQLite lives in one data dir that one server process owns; PostgreSQL is shared by the instances, whose
         // caches stay exact only through a generation they all share (Redis), else they read every row
-        this.readCache = !cache ? ReadCache.disabled()
-                : !postgres ? ReadCache.singleWriter()
-                : generations != null ? ReadCache.shared(generations) : ReadCache.disabled();
+        this.readCache = !cache
+                ? ReadCache.disabled()
+                : !postgres
+                        ? ReadCache.singleWriter()
+                        : generations != null ? ReadCache.shared(generations) : ReadCache.disabled();
         this.jdbi = Jdbi.create(readCache.track(dataSource));
     }
 
@@ -98,7 +104,8 @@ public final class Database implements AutoCloseable {
                 .dataSource(ds)
                 .locations("classpath:db/migration", "classpath:db/" + (pg ? "postgresql" : "sqlite"));
         if (schema != null) {
-            // currentSchema=... puts this installation in its own schema (created on first start), e.g. one per test run
+            // currentSchema=... puts this installation in its own schema (created on first start), e.g. one per test
+            // run
             flyway.schemas(schema).createSchemas(true);
         }
         try {
@@ -138,19 +145,19 @@ public final class Database implements AutoCloseable {
         for (String kv : url.substring(q + 1).split("&", -1)) {
             int eq = kv.indexOf('=');
             if (eq > 0 && kv.substring(0, eq).equals(name)) {
-                return java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+                return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
         return null;
     }
 
     /** Pool gauges (active, idle, pending, timeouts) in /metrics as hikaricp_* : the first thing to read in an outage. */
-    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    public void bindMetrics(MeterRegistry registry) {
         dataSource.setMetricRegistry(registry);
     }
 
     /** The pool itself: writes made through it bypass {@link #readCache()} (migration tooling only). */
-    public javax.sql.DataSource dataSource() {
+    public DataSource dataSource() {
         return dataSource;
     }
 

@@ -25,10 +25,15 @@ import java.util.function.LongSupplier;
 public final class DiskSpace {
     /** How long a failed write keeps {@code /health} at 503 when nothing clears it earlier. */
     public static final Duration FULL_HOLD = Duration.ofSeconds(60);
+
     private static final long NEVER = Long.MIN_VALUE;
 
     /** OK; LOW: free space below the threshold (a warning); FULL: a write has just failed for lack of space. */
-    public enum State { OK, LOW, FULL }
+    public enum State {
+        OK,
+        LOW,
+        FULL
+    }
 
     private final Path dir;
     private final long minFree;
@@ -107,8 +112,10 @@ public final class DiskSpace {
         if (t instanceof IOException && mentionsFullDisk(t.getMessage())) {
             return true;
         }
-        if (t instanceof SQLException s && ("53100".equals(s.getSQLState())
-                || (s.getErrorCode() == 13 && String.valueOf(s.getMessage()).contains("SQLITE_FULL")))) {
+        if (t instanceof SQLException s
+                && ("53100".equals(s.getSQLState())
+                        || (s.getErrorCode() == 13
+                                && String.valueOf(s.getMessage()).contains("SQLITE_FULL")))) {
             return true;
         }
         for (Throwable suppressed : t.getSuppressed()) {
@@ -130,6 +137,7 @@ public final class DiskSpace {
     }
 
     private static boolean mentionsFullDisk(String message) {
-        return message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"));
+        return message != null
+                && (message.contains("No space left on device") || message.contains("Disk quota exceeded"));
     }
 }

@@ -7,8 +7,7 @@ package io.yundoc.server.core;
  * "txt.exe", CVE-2021-42574).
  */
 public final class DisplayText {
-    private DisplayText() {
-    }
+    private DisplayText() {}
 
     /** True when {@code s} holds a character refused in names. */
     public static boolean hasForbidden(String s) {

@@ -13,10 +13,10 @@ package io.yundoc.server.core;
 public final class FatalErrors {
     /** The exit status of a process ended by this handler (EX_SOFTWARE of sysexits.h). */
     public static final int STATUS = 70;
+
     private static volatile boolean installed;
 
-    private FatalErrors() {
-    }
+    private FatalErrors() {}
 
     /** Installs the process-wide handler (once; later calls do nothing). */
     public static synchronized void install() {

@@ -1,16 +1,22 @@
 package io.yundoc.server.core;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,21 +35,24 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     public static final int MAX_BODY = 1 << 20;
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build());
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getName(), e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getName(), e);
         }
     }
 
@@ -73,11 +82,13 @@ public final class Json {
         String text;
         try {
             // strict: bytes that are not UTF-8 are refused (api.md §1.3), never stored as U+FFFD
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(data, start, data.length - start)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data, start, data.length - start))
+                    .toString();
+        } catch (CharacterCodingException e) {
             throw ApiException.invalid("body is not UTF-8");
         }
         if (text.isBlank()) {
@@ -89,10 +100,11 @@ public final class Json {
         JsonNode node;
         try {
             node = MAPPER.readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonParseException e) {
-            boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+        } catch (JsonParseException e) {
+            boolean duplicate =
+                    e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
             throw ApiException.invalid(duplicate ? "body has a duplicate key" : "body is not valid JSON");
-        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        } catch (MismatchedInputException e) {
             throw ApiException.invalid("body has data after the JSON value");
         } catch (JsonProcessingException e) {
             throw ApiException.invalid("body is not valid JSON");

@@ -1,6 +1,7 @@
 package io.yundoc.server.core;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,6 +23,8 @@ public final class ListenerWatchdog implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean stopping;
 
+    private int refusals;
+
     /**
      * @param bind   the listener's bind address (the wildcard address is probed through loopback)
      * @param onDead what to do once the listener is found gone (the server passes {@link FatalErrors#halt})
@@ -29,8 +32,8 @@ public final class ListenerWatchdog implements AutoCloseable {
     public ListenerWatchdog(String bind, int port, long periodMillis, Runnable onDead) {
         this.address = new InetSocketAddress(probeAddress(bind), port);
         this.onDead = onDead;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("yundoc-listener-watchdog").unstarted(r));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().daemon().name("yundoc-listener-watchdog").unstarted(r));
         // once check() has called onDead, nothing is left to watch: the future would only report cancellation
         var unused = timer.scheduleWithFixedDelay(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
@@ -52,14 +55,12 @@ public final class ListenerWatchdog implements AutoCloseable {
         try (Socket s = new Socket()) {
             s.connect(address, 1000);
             return true;
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             return false;
         } catch (IOException e) {
             return true;
         }
     }
-
-    private int refusals;
 
     private void check() {
         // two refusals in a row, a period apart: the socket is closed, not momentarily busy

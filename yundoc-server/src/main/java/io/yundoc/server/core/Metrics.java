@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Prometheus registry behind {@code /metrics}: the few meters the server records, and Micrometer's JVM and
@@ -24,10 +25,21 @@ public final class Metrics implements AutoCloseable {
      * Request-time buckets: a dozen fixed bounds instead of Micrometer's ~70-bucket percentile histogram, per route,
      * code and status series (Prometheus cost grows with buckets × series).
      */
-    private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-            Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
-            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
-            Duration.ofSeconds(30)};
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(2),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(20),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30)
+    };
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -37,7 +49,9 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics() {
-        bytesServed = Counter.builder("yundoc_bytes_served").description("file bytes sent to clients").register(registry);
+        bytesServed = Counter.builder("yundoc_bytes_served")
+                .description("file bytes sent to clients")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -52,14 +66,18 @@ public final class Metrics implements AutoCloseable {
         String key = method + ' ' + route + ' ' + code + ' ' + status;
         Timer t = timers.get(key);
         if (t == null) {
-            t = timers.computeIfAbsent(key, k -> Timer.builder("yundoc_http_requests")
-                    .description("API and page requests by route, KDocs code and HTTP status")
-                    .tag("method", method).tag("route", route).tag("code", Integer.toString(code))
-                    .tag("status", Integer.toString(status))
-                    .serviceLevelObjectives(BUCKETS)
-                    .register(registry));
+            t = timers.computeIfAbsent(
+                    key,
+                    k -> Timer.builder("yundoc_http_requests")
+                            .description("API and page requests by route, KDocs code and HTTP status")
+                            .tag("method", method)
+                            .tag("route", route)
+                            .tag("code", Integer.toString(code))
+                            .tag("status", Integer.toString(status))
+                            .serviceLevelObjectives(BUCKETS)
+                            .register(registry));
         }
-        t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        t.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void quotaRejected(String endpoint) {
@@ -75,7 +93,10 @@ public final class Metrics implements AutoCloseable {
     }
 
     private void count(String name, String tag, String value) {
-        counters.computeIfAbsent(name + '|' + value, k -> Counter.builder(name).tag(tag, value).register(registry)).increment();
+        counters.computeIfAbsent(
+                        name + '|' + value,
+                        k -> Counter.builder(name).tag(tag, value).register(registry))
+                .increment();
     }
 
     public PrometheusMeterRegistry registry() {

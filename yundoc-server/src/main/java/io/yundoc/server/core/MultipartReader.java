@@ -20,12 +20,10 @@ public final class MultipartReader {
     private static final int MAX_FIELD = 64 * 1024;
     private static final int MAX_FIELDS = 256;
 
-    private MultipartReader() {
-    }
+    private MultipartReader() {}
 
     /** A part's headers: form field name, file name (RFC 5987 {@code filename*} wins) and Content-Type. */
-    public record Part(String name, String filename, String contentType) {
-    }
+    public record Part(String name, String filename, String contentType) {}
 
     @FunctionalInterface
     public interface FileSink<T> {
@@ -64,14 +62,18 @@ public final class MultipartReader {
      * Reads the whole body. The first part named {@code fileField} that has a file name goes to {@code sink};
      * other file parts are skipped. If the sink throws, the exception propagates after nothing else is read.
      */
-    public static <T> Result<T> read(InputStream body, String boundary, String fileField, FileSink<T> sink) throws IOException {
+    public static <T> Result<T> read(InputStream body, String boundary, String fileField, FileSink<T> sink)
+            throws IOException {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         Part filePart = null;
         T file = null;
         int count = 0;
         try {
-            MultipartInput in = MultipartInput.builder().setInputStream(body)
-                    .setBoundary(boundary.getBytes(StandardCharsets.ISO_8859_1)).setPartHeaderSizeMax(16 * 1024).get();
+            MultipartInput in = MultipartInput.builder()
+                    .setInputStream(body)
+                    .setBoundary(boundary.getBytes(StandardCharsets.ISO_8859_1))
+                    .setPartHeaderSizeMax(16 * 1024)
+                    .get();
             in.setHeaderCharset(StandardCharsets.UTF_8);
             boolean next = in.skipPreamble();
             if (!next) {
@@ -82,7 +84,10 @@ public final class MultipartReader {
                     throw ApiException.invalid("too many multipart parts");
                 }
                 Part part = parseHeaders(in.readHeaders());
-                if (part.filename() != null && part.name() != null && part.name().equals(fileField) && filePart == null) {
+                if (part.filename() != null
+                        && part.name() != null
+                        && part.name().equals(fileField)
+                        && filePart == null) {
                     filePart = part;
                     file = sink.accept(part, in.newInputStream());
                 } else if (part.filename() == null && part.name() != null) {
@@ -90,7 +95,8 @@ public final class MultipartReader {
                     if (v.length > MAX_FIELD) {
                         throw ApiException.invalid("multipart field " + part.name() + " too large");
                     }
-                    fields.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(new String(v, StandardCharsets.UTF_8));
+                    fields.computeIfAbsent(part.name(), k -> new ArrayList<>())
+                            .add(new String(v, StandardCharsets.UTF_8));
                 } else {
                     in.discardBodyData();
                 }
@@ -183,8 +189,7 @@ public final class MultipartReader {
 
     /** Parameters of a header value such as {@code form-data; name="file"; filename="a;b.txt"}. */
     public static final class HeaderParams {
-        private HeaderParams() {
-        }
+        private HeaderParams() {}
 
         public static Map<String, String> parse(String value) {
             Map<String, String> out = new LinkedHashMap<>();

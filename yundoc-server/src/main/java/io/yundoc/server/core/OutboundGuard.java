@@ -1,6 +1,7 @@
 package io.yundoc.server.core;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -123,7 +125,7 @@ public final class OutboundGuard {
             }
         }
         if (socket == null) {
-            throw last != null ? last : new java.net.ConnectException("no address");
+            throw last != null ? last : new ConnectException("no address");
         }
         try {
             socket.setSoTimeout(timeoutMs);
@@ -131,7 +133,8 @@ public final class OutboundGuard {
                 return socket;
             }
             String bare = bare(host);
-            SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
+            SSLSocket ssl = (SSLSocket)
+                    ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host name
             if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
@@ -148,7 +151,10 @@ public final class OutboundGuard {
 
     /** Loopback, private, link-local, CGNAT, unspecified, multicast, broadcast, and v4 addresses hidden in v6 forms. */
     public static boolean forbidden(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+        if (a.isLoopbackAddress()
+                || a.isAnyLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isSiteLocalAddress()
                 || a.isMulticastAddress()) {
             return true;
         }
@@ -156,8 +162,14 @@ public final class OutboundGuard {
         if (a instanceof Inet4Address) {
             int o0 = b[0] & 0xff;
             int o1 = b[1] & 0xff;
-            return o0 == 0 || o0 == 127 || o0 == 10 || (o0 == 100 && (o1 & 0xc0) == 64) || (o0 == 169 && o1 == 254)
-                    || (o0 == 172 && (o1 & 0xf0) == 16) || (o0 == 192 && o1 == 168) || o0 >= 224;
+            return o0 == 0
+                    || o0 == 127
+                    || o0 == 10
+                    || (o0 == 100 && (o1 & 0xc0) == 64)
+                    || (o0 == 169 && o1 == 254)
+                    || (o0 == 172 && (o1 & 0xf0) == 16)
+                    || (o0 == 192 && o1 == 168)
+                    || o0 >= 224;
         }
         if (a instanceof Inet6Address) {
             if ((b[0] & 0xfe) == 0xfc) { // fc00::/7 unique local
@@ -167,11 +179,24 @@ public final class OutboundGuard {
             for (int i = 0; i < 10; i++) {
                 zero10 &= b[i] == 0;
             }
-            boolean mapped = zero10 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;   // ::ffff:a.b.c.d
-            boolean compat = zero10 && b[10] == 0 && b[11] == 0;                          // ::a.b.c.d
-            boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b; // 64:ff9b::/96
-            boolean siit = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0
-                    && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && b[10] == 0 && b[11] == 0;      // ::ffff:0:a.b.c.d
+            boolean mapped = zero10 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff; // ::ffff:a.b.c.d
+            boolean compat = zero10 && b[10] == 0 && b[11] == 0; // ::a.b.c.d
+            boolean nat64 = (b[0] & 0xff) == 0x00
+                    && (b[1] & 0xff) == 0x64
+                    && (b[2] & 0xff) == 0xff
+                    && (b[3] & 0xff) == 0x9b; // 64:ff9b::/96
+            boolean siit = b[0] == 0
+                    && b[1] == 0
+                    && b[2] == 0
+                    && b[3] == 0
+                    && b[4] == 0
+                    && b[5] == 0
+                    && b[6] == 0
+                    && b[7] == 0
+                    && (b[8] & 0xff) == 0xff
+                    && (b[9] & 0xff) == 0xff
+                    && b[10] == 0
+                    && b[11] == 0; // ::ffff:0:a.b.c.d
             if (mapped || compat || nat64 || siit) {
                 return embedded(b, 12);
             }
@@ -184,7 +209,7 @@ public final class OutboundGuard {
 
     private static boolean embedded(byte[] b, int at) {
         try {
-            return forbidden(InetAddress.getByAddress(new byte[]{b[at], b[at + 1], b[at + 2], b[at + 3]}));
+            return forbidden(InetAddress.getByAddress(new byte[] {b[at], b[at + 1], b[at + 2], b[at + 3]}));
         } catch (UnknownHostException e) {
             return true;
         }
@@ -193,14 +218,16 @@ public final class OutboundGuard {
     /** An allow-list entry: a network, or null for a host name. Error messages as the flag has always given them. */
     static Cidr allowEntry(String s) {
         try {
-            java.util.Optional<Cidr> c = Cidr.parse(s);
-            if (c.isEmpty() && s.substring(0, s.indexOf('/') < 0 ? s.length() : s.indexOf('/')).contains(":")) {
+            Optional<Cidr> c = Cidr.parse(s);
+            if (c.isEmpty()
+                    && s.substring(0, s.indexOf('/') < 0 ? s.length() : s.indexOf('/'))
+                            .contains(":")) {
                 throw new IllegalArgumentException("bad --cloud-allow entry " + s);
             }
             return c.orElse(null);
         } catch (Cidr.Malformed e) {
-            throw new IllegalArgumentException(e.problem() == Cidr.Problem.PREFIX_OUT_OF_RANGE ? "bad CIDR " + s
-                    : "bad --cloud-allow entry " + s);
+            throw new IllegalArgumentException(
+                    e.problem() == Cidr.Problem.PREFIX_OUT_OF_RANGE ? "bad CIDR " + s : "bad --cloud-allow entry " + s);
         }
     }
 }

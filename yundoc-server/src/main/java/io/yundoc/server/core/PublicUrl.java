@@ -2,8 +2,14 @@ package io.yundoc.server.core;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import io.yundoc.protocol.Hex;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The public base URL (api.md §1.4): configured, or derived from the request's scheme and Host header.
@@ -40,7 +46,7 @@ public final class PublicUrl {
                 for (String pair : first.split(";", -1)) {
                     int eq = pair.indexOf('=');
                     if (eq > 0) {
-                        String k = pair.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
+                        String k = pair.substring(0, eq).strip().toLowerCase(Locale.ROOT);
                         String v = pair.substring(eq + 1).strip().replace("\"", "");
                         if (k.equals("host")) {
                             fwdHost = v;
@@ -50,14 +56,20 @@ public final class PublicUrl {
                     }
                 }
             } else {
-                fwdHost = req.headers().first(HeaderNames.create("X-Forwarded-Host")).map(v -> v.split(",", -1)[0].strip()).orElse(null);
-                fwdProto = req.headers().first(HeaderNames.create("X-Forwarded-Proto")).map(v -> v.split(",", -1)[0].strip()).orElse(null);
+                fwdHost = req.headers()
+                        .first(HeaderNames.create("X-Forwarded-Host"))
+                        .map(v -> v.split(",", -1)[0].strip())
+                        .orElse(null);
+                fwdProto = req.headers()
+                        .first(HeaderNames.create("X-Forwarded-Proto"))
+                        .map(v -> v.split(",", -1)[0].strip())
+                        .orElse(null);
             }
             if (fwdHost != null && validHost(fwdHost)) {
                 host = fwdHost;
             }
             if ("https".equalsIgnoreCase(fwdProto) || "http".equalsIgnoreCase(fwdProto)) {
-                scheme = fwdProto.toLowerCase(java.util.Locale.ROOT);
+                scheme = fwdProto.toLowerCase(Locale.ROOT);
             }
         }
         if (!validHost(host)) {
@@ -76,14 +88,18 @@ public final class PublicUrl {
         if (proxies.isEmpty() || !proxies.trusts(peer)) {
             return direct;
         }
-        java.util.List<String> chain = new java.util.ArrayList<>();
+        List<String> chain = new ArrayList<>();
         var forwarded = req.headers().first(HeaderNames.create("Forwarded"));
         if (forwarded.isPresent()) {
             for (String element : forwarded.get().split(",", -1)) {
                 for (String pair : element.split(";", -1)) {
                     int eq = pair.indexOf('=');
                     if (eq > 0 && pair.substring(0, eq).strip().equalsIgnoreCase("for")) {
-                        chain.add(pair.substring(eq + 1).strip().replace("\"", "").replaceAll("^\\[|\\](:\\d+)?$", "").replaceAll(":\\d+$", ""));
+                        chain.add(pair.substring(eq + 1)
+                                .strip()
+                                .replace("\"", "")
+                                .replaceAll("^\\[|\\](:\\d+)?$", "")
+                                .replaceAll(":\\d+$", ""));
                     }
                 }
             }
@@ -105,7 +121,7 @@ public final class PublicUrl {
                 if (!proxies.trusts(addr)) {
                     return addr.getHostAddress();
                 }
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return direct;
             }
         }
@@ -136,7 +152,7 @@ public final class PublicUrl {
     }
 
     private static InetAddress peer(ServerRequest req) {
-        if (req.remotePeer().address() instanceof java.net.InetSocketAddress isa) {
+        if (req.remotePeer().address() instanceof InetSocketAddress isa) {
             return isa.getAddress();
         }
         return null;
@@ -156,7 +172,7 @@ public final class PublicUrl {
             }
             for (i = 1; i < close; i++) {
                 char c = h.charAt(i);
-                if (!(io.yundoc.protocol.Hex.isDigit(c) || c == ':' || c == '.')) {
+                if (!(Hex.isDigit(c) || c == ':' || c == '.')) {
                     return false;
                 }
             }
@@ -164,7 +180,11 @@ public final class PublicUrl {
         } else {
             while (i < n && h.charAt(i) != ':') {
                 char c = h.charAt(i);
-                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+                if (!((c >= 'A' && c <= 'Z')
+                        || (c >= 'a' && c <= 'z')
+                        || (c >= '0' && c <= '9')
+                        || c == '.'
+                        || c == '-')) {
                     return false;
                 }
                 i++;

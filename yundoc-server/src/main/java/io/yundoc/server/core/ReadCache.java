@@ -1,13 +1,22 @@
 package io.yundoc.server.core;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -42,19 +51,27 @@ public final class ReadCache {
     /** How long a shared-mode entry may serve before it is read again whatever the generation says. */
     public static final long SHARED_MAX_AGE_MILLIS = 5_000;
 
-    private enum Mode { DISABLED, SINGLE_WRITER, SHARED }
+    private enum Mode {
+        DISABLED,
+        SINGLE_WRITER,
+        SHARED
+    }
 
     private final Mode mode;
     /** Committed writes through this process: the generation itself in single-writer mode. */
     private final AtomicLong generation = new AtomicLong();
+
     private final Generations shared;
     private final long maxAgeNanos;
-    private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder loads = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder loads = new LongAdder();
     /** A committed write whose generation bump failed: this instance reads the database until one succeeds. */
     private volatile boolean bumpOwed;
     /** The reads of anything that is not a metered call: straight to the database in shared mode. */
     private final Reads direct = new Reads(true, 0);
+
+    /** Verdicts by SQL text: the statements are a fixed set of constants. */
+    private static final Memo<String, Boolean> VERDICTS = new Memo<>(4096, ReadCache::classify);
 
     private ReadCache(Mode mode, Generations shared, long maxAgeMillis) {
         this.mode = mode;
@@ -79,7 +96,7 @@ public final class ReadCache {
 
     /** {@link #shared(Generations)} with another entry lifetime (tests). */
     public static ReadCache shared(Generations generations, long maxAgeMillis) {
-        return new ReadCache(Mode.SHARED, java.util.Objects.requireNonNull(generations), maxAgeMillis);
+        return new ReadCache(Mode.SHARED, Objects.requireNonNull(generations), maxAgeMillis);
     }
 
     /**
@@ -136,7 +153,10 @@ public final class ReadCache {
         } catch (RuntimeException e) {
             // the write is committed; until its bump lands this instance stops using the cache (see settleBump)
             if (!bumpOwed) {
-                LOG.log(Level.WARNING, "cache generation store unreachable after a write; reading the database until it is back: " + e);
+                LOG.log(
+                        Level.WARNING,
+                        "cache generation store unreachable after a write; reading the database until it is back: "
+                                + e);
             }
             bumpOwed = true;
         }
@@ -257,8 +277,7 @@ public final class ReadCache {
          * rows, where a refusal stands, and counted again. A second count cannot be refused that way: the call knows
          * its generation by then.
          */
-        public <T> T settle(java.util.function.Supplier<Verdict<T>> decide, java.util.function.Consumer<T> verify,
-                            java.util.function.Predicate<T> count) {
+        public <T> T settle(Supplier<Verdict<T>> decide, Consumer<T> verify, Predicate<T> count) {
             Verdict<T> verdict = decide.get();
             if (verdict.refused() && outOfDate()) {
                 verdict = decide.get();
@@ -312,6 +331,7 @@ public final class ReadCache {
         private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
         /** Loads under way in shared mode, one per key (see {@link #loadOnce}). */
         private final ConcurrentHashMap<K, Loading<V>> inFlight = new ConcurrentHashMap<>();
+
         private final int maxEntries;
 
         private Region(int maxEntries) {
@@ -394,7 +414,7 @@ public final class ReadCache {
          * (generations only grow), hence after this call began, and loaded after that.
          */
         private V loadOnce(K key, Function<K, V> loader, long g) {
-            Loading<V> mine = new Loading<>(g, new java.util.concurrent.CompletableFuture<>());
+            Loading<V> mine = new Loading<>(g, new CompletableFuture<>());
             while (true) {
                 Loading<V> running = inFlight.putIfAbsent(key, mine);
                 if (running == null) {
@@ -405,7 +425,7 @@ public final class ReadCache {
                         V shared = running.result.join();
                         hits.increment();
                         return shared;
-                    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                    } catch (CompletionException | CancellationException e) {
                         return load(key, loader); // that load failed: try for this call alone
                     }
                 }
@@ -436,11 +456,9 @@ public final class ReadCache {
         }
     }
 
-    private record Entry<V>(long generation, long loadedAt, V value) {
-    }
+    private record Entry<V>(long generation, long loadedAt, V value) {}
 
-    private record Loading<V>(long generation, java.util.concurrent.CompletableFuture<V> result) {
-    }
+    private record Loading<V>(long generation, CompletableFuture<V> result) {}
 
     /**
      * Wraps {@code ds} so that committed writes made through it advance the generation. Returns {@code ds} itself
@@ -450,8 +468,8 @@ public final class ReadCache {
         if (mode == Mode.DISABLED) {
             return ds;
         }
-        return (DataSource) Proxy.newProxyInstance(ReadCache.class.getClassLoader(), new Class<?>[]{DataSource.class},
-                (proxy, method, args) -> {
+        return (DataSource) Proxy.newProxyInstance(
+                ReadCache.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     Object result = invoke(ds, method, args);
                     return result instanceof Connection c ? trackConnection(c) : result;
                 });
@@ -459,20 +477,22 @@ public final class ReadCache {
 
     private Connection trackConnection(Connection c) {
         boolean[] wrote = {false};
-        return (Connection) Proxy.newProxyInstance(ReadCache.class.getClassLoader(), new Class<?>[]{Connection.class},
-                (proxy, method, args) -> {
+        return (Connection) Proxy.newProxyInstance(
+                ReadCache.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "prepareStatement", "prepareCall" -> wrote[0] |= !plainSelect((String) args[0]);
                         case "createStatement" -> wrote[0] = true; // SQL unknown until executed: assume a write
-                        default -> { }
+                        default -> {}
                     }
                     try {
                         return invoke(c, method, args);
                     } finally {
                         String name = method.getName();
                         // after the commit (explicit, by leaving a transaction, or auto-commit up to the close)
-                        if (wrote[0] && (name.equals("commit") || name.equals("close")
-                                || (name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])))) {
+                        if (wrote[0]
+                                && (name.equals("commit")
+                                        || name.equals("close")
+                                        || (name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])))) {
                             wrote[0] = false;
                             advance();
                         }
@@ -480,16 +500,13 @@ public final class ReadCache {
                 });
     }
 
-    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
     }
-
-    /** Verdicts by SQL text: the statements are a fixed set of constants. */
-    private static final Memo<String, Boolean> VERDICTS = new Memo<>(4096, ReadCache::classify);
 
     /** A statement that only reads: starts with SELECT and has no second statement, INTO or locking clause. */
     static boolean plainSelect(String sql) {

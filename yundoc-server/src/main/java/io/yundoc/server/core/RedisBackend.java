@@ -2,8 +2,14 @@ package io.yundoc.server.core;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
@@ -11,11 +17,18 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.yundoc.protocol.Hex;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One Lettuce connection to the Redis of {@code --quota redis://host:port[/db][?prefix=...&timeout_ms=...]}, shared by
@@ -36,15 +49,6 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     static final String INCR_SCRIPT = "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
             + "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end return v";
     /**
-     * Reads the cache generation (see {@link ReadCache}) into {@code g}. A lost key (Redis
-     * restarted or flushed) comes back as the server's time in microseconds: larger than any generation handed out
-     * before, since those grew by one per write from an earlier time, so no entry cached before the loss can match it.
-     */
-    private static String generation(String key) {
-        return "local g = redis.call('GET', " + key + ") if not g then local t = redis.call('TIME') "
-                + "g = t[1] .. string.sub('00000' .. t[2], -6) redis.call('SET', " + key + ", g) end ";
-    }
-    /**
      * One metered call: counts it, unless the caller's cached rows carry another generation than the current one
      * (ARGV[3], empty when none): then counts nothing and answers -1. Returns {count, generation}.
      */
@@ -52,9 +56,11 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
             + "if ARGV[3] ~= '' and ARGV[3] ~= g then return {-1, g} end "
             + "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
             + "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end return {v, g}";
+
     static final String CURRENT_SCRIPT = generation("KEYS[1]") + "return g";
-    static final String ADVANCE_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then return tostring(redis.call('INCR', KEYS[1])) end "
-            + generation("KEYS[1]") + "return g";
+    static final String ADVANCE_SCRIPT =
+            "if redis.call('EXISTS', KEYS[1]) == 1 then return tostring(redis.call('INCR', KEYS[1])) end "
+                    + generation("KEYS[1]") + "return g";
     private static final String GENERATION_KEY = "cache-generation";
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -66,6 +72,20 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     private final long timeoutMs;
     /** With {@code flush=batched}: the connection of metered calls, flushed by its callers; else null. */
     private final StatefulRedisConnection<String, String> meterConnection;
+
+    /** False after a failed command until a ping succeeds again (the quota reconciler pings every second). */
+    private volatile boolean available = true;
+
+    private volatile StatefulRedisConnection<String, String> lazy;
+    /**
+     * Reads the cache generation (see {@link ReadCache}) into {@code g}. A lost key (Redis
+     * restarted or flushed) comes back as the server's time in microseconds: larger than any generation handed out
+     * before, since those grew by one per write from an earlier time, so no entry cached before the loss can match it.
+     */
+    private static String generation(String key) {
+        return "local g = redis.call('GET', " + key + ") if not g then local t = redis.call('TIME') "
+                + "g = t[1] .. string.sub('00000' .. t[2], -6) redis.call('SET', " + key + ", g) end ";
+    }
 
     public RedisBackend(String url) {
         URI u = URI.create(url);
@@ -83,7 +103,7 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
                 }
                 int eq = kv.indexOf('=');
                 String k = eq < 0 ? kv : kv.substring(0, eq);
-                String v = eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
                 switch (k) {
                     case "prefix" -> prefix = v;
                     case "timeout_ms" -> timeoutMs = Long.parseLong(v);
@@ -106,7 +126,10 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
                 .autoReconnect(true)
                 // while disconnected, fail commands at once instead of queueing them until the timeout
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(Math.max(timeoutMs, 1000))).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofMillis(Math.max(timeoutMs, 1000)))
+                        .keepAlive(true)
+                        .build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(timeoutMs)))
                 .build());
         StatefulRedisConnection<String, String> c = null;
@@ -134,11 +157,8 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     }
 
     private static String sha1(String script) {
-        return io.yundoc.protocol.Hex.of(io.yundoc.protocol.Hex.digest("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        return Hex.of(Hex.digest("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
     }
-
-    /** False after a failed command until a ping succeeds again (the quota reconciler pings every second). */
-    private volatile boolean available = true;
 
     public boolean available() {
         return available;
@@ -147,8 +167,6 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     public String prefix() {
         return prefix;
     }
-
-    private volatile StatefulRedisConnection<String, String> lazy;
 
     RedisCommands<String, String> sync() {
         StatefulRedisConnection<String, String> c = connection != null ? connection : lazy;
@@ -165,8 +183,13 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
 
     /** INCRBY {@code delta} with the expiry set on first use; one round trip. */
     public long incrBy(String key, long delta, long ttlSeconds) {
-        return this.<Long>script(incrSha, INCR_SCRIPT, ScriptOutputType.INTEGER, new String[]{prefix + key},
-                Long.toString(delta), Long.toString(ttlSeconds));
+        return this.<Long>script(
+                incrSha,
+                INCR_SCRIPT,
+                ScriptOutputType.INTEGER,
+                new String[] {prefix + key},
+                Long.toString(delta),
+                Long.toString(ttlSeconds));
     }
 
     /** What {@link #meter} found: the count including this call ({@code -1}: not counted), and the generation. */
@@ -182,34 +205,48 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
      * is not the current one.
      */
     public Metered meter(String key, long delta, long ttlSeconds, long expectedGeneration) {
-        String expected = expectedGeneration == io.yundoc.server.core.ReadCache.NONE ? "" : Long.toString(expectedGeneration);
+        String expected = expectedGeneration == ReadCache.NONE ? "" : Long.toString(expectedGeneration);
         if (meterConnection != null) {
-            return batchedMeter(new String[]{prefix + key, prefix + GENERATION_KEY}, Long.toString(delta), Long.toString(ttlSeconds), expected);
+            return batchedMeter(
+                    new String[] {prefix + key, prefix + GENERATION_KEY},
+                    Long.toString(delta),
+                    Long.toString(ttlSeconds),
+                    expected);
         }
-        List<Object> r = script(meterSha, METER_SCRIPT, ScriptOutputType.MULTI,
-                new String[]{prefix + key, prefix + GENERATION_KEY}, Long.toString(delta), Long.toString(ttlSeconds), expected);
+        List<Object> r = script(
+                meterSha,
+                METER_SCRIPT,
+                ScriptOutputType.MULTI,
+                new String[] {prefix + key, prefix + GENERATION_KEY},
+                Long.toString(delta),
+                Long.toString(ttlSeconds),
+                expected);
         return new Metered((Long) r.get(0), Long.parseLong((String) r.get(1)));
     }
 
     /** {@link #meter} over the manually flushed connection: queue, flush what is queued (ours and others'), wait. */
     private Metered batchedMeter(String[] keys, String... args) {
         try {
-            io.lettuce.core.RedisFuture<List<Object>> f = meterConnection.async().evalsha(meterSha, ScriptOutputType.MULTI, keys, args);
+            RedisFuture<List<Object>> f = meterConnection.async().evalsha(meterSha, ScriptOutputType.MULTI, keys, args);
             meterConnection.flushCommands();
             List<Object> r;
             try {
-                r = f.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
+                r = f.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RedisNoScriptException)) {
-                    throw e.getCause() instanceof RuntimeException re ? re : new io.lettuce.core.RedisException(e.getCause());
+                    throw e.getCause() instanceof RuntimeException re ? re : new RedisException(e.getCause());
                 }
-                r = sync().eval(METER_SCRIPT, ScriptOutputType.MULTI, keys, args); // Redis forgot the script: load it once
-            } catch (java.util.concurrent.TimeoutException e) {
+                r = sync().eval(
+                                METER_SCRIPT,
+                                ScriptOutputType.MULTI,
+                                keys,
+                                args); // Redis forgot the script: load it once
+            } catch (TimeoutException e) {
                 f.cancel(true);
-                throw new io.lettuce.core.RedisCommandTimeoutException("metered call: no answer from Redis in " + timeoutMs + " ms");
+                throw new RedisCommandTimeoutException("metered call: no answer from Redis in " + timeoutMs + " ms");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new io.lettuce.core.RedisCommandInterruptedException(e);
+                throw new RedisCommandInterruptedException(e);
             }
             return new Metered((Long) r.get(0), Long.parseLong((String) r.get(1)));
         } catch (RuntimeException e) {
@@ -220,13 +257,13 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
 
     @Override
     public long current() {
-        return Long.parseLong(this.<String>script(currentSha, CURRENT_SCRIPT, ScriptOutputType.VALUE,
-                new String[]{prefix + GENERATION_KEY}));
+        return Long.parseLong(this.<String>script(
+                currentSha, CURRENT_SCRIPT, ScriptOutputType.VALUE, new String[] {prefix + GENERATION_KEY}));
     }
 
     @Override
     public void advance() {
-        script(advanceSha, ADVANCE_SCRIPT, ScriptOutputType.VALUE, new String[]{prefix + GENERATION_KEY});
+        script(advanceSha, ADVANCE_SCRIPT, ScriptOutputType.VALUE, new String[] {prefix + GENERATION_KEY});
     }
 
     @Override
@@ -253,7 +290,8 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     /** SET key 1 NX PX ttl: true when this call created it. */
     public boolean setIfAbsent(String key, long ttlMillis) {
         try {
-            return "OK".equals(sync().set(prefix + key, "1", SetArgs.Builder.nx().px(Math.max(1, ttlMillis))));
+            return "OK"
+                    .equals(sync().set(prefix + key, "1", SetArgs.Builder.nx().px(Math.max(1, ttlMillis))));
         } catch (RuntimeException e) {
             available = false;
             throw e;
@@ -265,13 +303,13 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
     }
 
     /** Keys under {@code prefix + pattern} with their integer values (SCAN, for the admin usage view). */
-    public java.util.Map<String, Long> scanCounts(String keyPrefix) {
-        java.util.Map<String, Long> out = new java.util.HashMap<>();
+    public Map<String, Long> scanCounts(String keyPrefix) {
+        Map<String, Long> out = new HashMap<>();
         RedisCommands<String, String> r = sync();
         String match = (prefix + keyPrefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            var page = r.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(match).limit(500));
+            var page = r.scan(cursor, ScanArgs.Builder.matches(match).limit(500));
             List<String> keys = page.getKeys();
             if (!keys.isEmpty()) {
                 var values = r.mget(keys.toArray(String[]::new));

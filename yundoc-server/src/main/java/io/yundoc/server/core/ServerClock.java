@@ -1,6 +1,7 @@
 package io.yundoc.server.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -14,7 +15,7 @@ import java.util.function.LongConsumer;
 public final class ServerClock extends Clock {
     private final Clock base;
     private final AtomicLong offsetMillis;
-    private volatile LongConsumer onChange = v -> { };
+    private volatile LongConsumer onChange = v -> {};
 
     public ServerClock(Clock base, long offsetMillis) {
         this.base = base;
@@ -32,7 +33,7 @@ public final class ServerClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return Clock.offset(base, java.time.Duration.ofMillis(offsetMillis.get())).withZone(zone);
+        return Clock.offset(base, Duration.ofMillis(offsetMillis.get())).withZone(zone);
     }
 
     @Override

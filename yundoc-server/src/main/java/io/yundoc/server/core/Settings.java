@@ -1,6 +1,7 @@
 package io.yundoc.server.core;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /** Small named values kept in the database so every instance sees them: clock offset, signing keys, maintenance. */
@@ -20,7 +21,7 @@ public final class Settings {
     }
 
     /** Inserts the value unless one exists, then returns the stored one: first writer wins across instances. */
-    public String getOrCreate(String name, java.util.function.Supplier<String> init) {
+    public String getOrCreate(String name, Supplier<String> init) {
         jdbi.useHandle(h -> SettingsStore.putIfAbsent(h, name, init.get()));
         return get(name).orElseThrow();
     }

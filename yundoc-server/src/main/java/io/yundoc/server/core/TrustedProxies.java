@@ -12,11 +12,11 @@ import java.util.List;
 public final class TrustedProxies {
     private final List<Cidr> cidrs;
 
+    public static final TrustedProxies NONE = new TrustedProxies(List.of());
+
     private TrustedProxies(List<Cidr> cidrs) {
         this.cidrs = cidrs;
     }
-
-    public static final TrustedProxies NONE = new TrustedProxies(List.of());
 
     /** Parses a comma-separated list of literal addresses or CIDRs (no host names: nothing is resolved). */
     public static TrustedProxies parse(String spec) {
@@ -30,11 +30,15 @@ public final class TrustedProxies {
                 continue;
             }
             try {
-                out.add(Cidr.parse(p).orElseThrow(
-                        () -> new IllegalArgumentException("--trusted-proxies: not an IP address or CIDR: " + p)));
+                out.add(Cidr.parse(p)
+                        .orElseThrow(() ->
+                                new IllegalArgumentException("--trusted-proxies: not an IP address or CIDR: " + p)));
             } catch (Cidr.Malformed e) {
-                throw new IllegalArgumentException(e.problem() == Cidr.Problem.ADDRESS
-                        ? "--trusted-proxies: not an IP address or CIDR: " + p : "--trusted-proxies: bad prefix length in " + p, e);
+                throw new IllegalArgumentException(
+                        e.problem() == Cidr.Problem.ADDRESS
+                                ? "--trusted-proxies: not an IP address or CIDR: " + p
+                                : "--trusted-proxies: bad prefix length in " + p,
+                        e);
             }
         }
         return new TrustedProxies(List.copyOf(out));

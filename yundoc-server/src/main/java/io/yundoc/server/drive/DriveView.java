@@ -18,17 +18,32 @@ import java.util.Map;
  * folder, sort, order, q, mode) so every link and form keeps them; the template builds URLs only through
  * {@link #url}.
  */
-public record DriveView(PageText t, String userName, String csrf, String view, Map<String, String> state,
-                        List<FileRecord> path, FileRecord folder, List<FileRecord> items, long nextOffset,
-                        String appsFolderId, String error, String notice, FileRecord renaming, Share share,
-                        FileRecord preview, String previewUrl, ZoneId zone, long maxUpload) {
+public record DriveView(
+        PageText t,
+        String userName,
+        String csrf,
+        String view,
+        Map<String, String> state,
+        List<FileRecord> path,
+        FileRecord folder,
+        List<FileRecord> items,
+        long nextOffset,
+        String appsFolderId,
+        String error,
+        String notice,
+        FileRecord renaming,
+        Share share,
+        FileRecord preview,
+        String previewUrl,
+        ZoneId zone,
+        long maxUpload) {
 
     /**
      * The share dialog's file and its link (null when it has none yet), with the link's open/closed state, its named
      * members and the signed-in person's own union_id (what another owner names them by).
      */
-    public record Share(FileRecord file, LinkInfo link, boolean open, List<LinkStore.Member> members, String myUnionId) {
-    }
+    public record Share(
+            FileRecord file, LinkInfo link, boolean open, List<LinkStore.Member> members, String myUnionId) {}
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
@@ -37,7 +52,7 @@ public record DriveView(PageText t, String userName, String csrf, String view, M
     }
 
     public String size(FileRecord f) {
-        return f.isFolder() ? "—" : io.yundoc.server.web.PageText.humanSize(f.size());
+        return f.isFolder() ? "—" : PageText.humanSize(f.size());
     }
 
     public String s(String key) {
@@ -57,7 +72,10 @@ public record DriveView(PageText t, String userName, String csrf, String view, M
         StringBuilder b = new StringBuilder("/drive");
         char sep = '?';
         for (Map.Entry<String, String> e : m.entrySet()) {
-            b.append(sep).append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+            b.append(sep)
+                    .append(e.getKey())
+                    .append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
             sep = '&';
         }
         return b.toString();
@@ -99,8 +117,12 @@ public record DriveView(PageText t, String userName, String csrf, String view, M
 
     /** Whether the page shows the app folders or one of them (the 应用 place of the side bar). */
     public boolean inApps() {
-        return apps() || (listing() && !path.isEmpty() && path.stream().anyMatch(f -> "appdir".equals(f.kind())
-                || (appsFolderId != null && appsFolderId.equals(f.fileId()))));
+        return apps()
+                || (listing()
+                        && !path.isEmpty()
+                        && path.stream()
+                                .anyMatch(f -> "appdir".equals(f.kind())
+                                        || (appsFolderId != null && appsFolderId.equals(f.fileId()))));
     }
 
     public boolean listing() {

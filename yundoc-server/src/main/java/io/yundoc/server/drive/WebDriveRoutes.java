@@ -7,11 +7,12 @@ import gg.jte.output.StringOutput;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Ids;
 import io.yundoc.protocol.Scope;
 import io.yundoc.protocol.wire.LinkInfo;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.auth.UserRecord;
@@ -27,7 +28,6 @@ import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileService;
 import io.yundoc.server.files.Listing;
 import io.yundoc.server.files.Placement;
-import io.yundoc.server.links.LinkRecord;
 import io.yundoc.server.links.LinkService;
 import io.yundoc.server.oauth.AuthPages;
 import io.yundoc.server.oauth.Csrf;
@@ -35,6 +35,7 @@ import io.yundoc.server.oauth.Session;
 import io.yundoc.server.oauth.SessionService;
 import io.yundoc.server.web.PageText;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The web drive at {@code /drive} for a signed-in person (the browser session of the login page, api.md §3.1).
@@ -57,17 +60,20 @@ public final class WebDriveRoutes implements ApiRoutes {
     /** Same-origin scripts only (htmx and drive.js, served below); the preview frame is this site's /v page. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
     private static final String PURPOSE = "drive";
     /** The app id edit tokens of the drive's previews are issued under (they name no real app). */
     static final String WEB_APP = "yundoc-web";
+
     static final int PAGE = 100;
     private static final Map<String, String[]> ASSETS = Map.of(
-            "htmx.min.js", new String[]{"/static/drive/htmx.min.js", "text/javascript; charset=utf-8"},
-            "drive.js", new String[]{"/static/drive/drive.js", "text/javascript; charset=utf-8"},
-            "drive.css", new String[]{"/static/drive/drive.css", "text/css; charset=utf-8"});
+            "htmx.min.js", new String[] {"/static/drive/htmx.min.js", "text/javascript; charset=utf-8"},
+            "drive.js", new String[] {"/static/drive/drive.js", "text/javascript; charset=utf-8"},
+            "drive.css", new String[] {"/static/drive/drive.css", "text/css; charset=utf-8"});
     private static final List<String> NEW_TYPES = List.of("docx", "xlsx", "pptx", "otl", "ksheet", "dbt");
     /** What {@link #apply} answers for a saved link: the dialog opens again on it. */
     private static final String SHARED = "shared:";
+
     private static final List<String> STATE = List.of("view", "folder", "sort", "order", "q", "mode", "lang");
 
     private final FileService files;
@@ -79,15 +85,26 @@ public final class WebDriveRoutes implements ApiRoutes {
     private final SessionService sessions;
     private final Csrf csrf;
     /** The signed-in person's user row by id. */
-    private final java.util.function.Function<String, Optional<UserRecord>> users;
+    private final Function<String, Optional<UserRecord>> users;
+
     private final AuthPages auth;
     private final ZoneId zone;
     private final long maxUpload;
-    private final Map<String, byte[]> assetCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, byte[]> assetCache = new ConcurrentHashMap<>();
 
-    public WebDriveRoutes(FileService files, DriveService drive, LinkService links, DownloadService downloads,
-                          EditTokenService editTokens, BlobCollector collector, SessionService sessions, Csrf csrf,
-                          java.util.function.Function<String, Optional<UserRecord>> users, AuthPages auth, ZoneId zone, long maxUpload) {
+    public WebDriveRoutes(
+            FileService files,
+            DriveService drive,
+            LinkService links,
+            DownloadService downloads,
+            EditTokenService editTokens,
+            BlobCollector collector,
+            SessionService sessions,
+            Csrf csrf,
+            Function<String, Optional<UserRecord>> users,
+            AuthPages auth,
+            ZoneId zone,
+            long maxUpload) {
         this.files = files;
         this.drive = drive;
         this.links = links;
@@ -116,11 +133,14 @@ public final class WebDriveRoutes implements ApiRoutes {
     // ---- who is asking ---------------------------------------------------------------------------------------
 
     /** The signed-in person as the services' principal: every scope, no app, no token. */
-    record Owner(Principal principal, Session session, UserRecord user) {
-    }
+    record Owner(Principal principal, Session session, UserRecord user) {}
 
     private Optional<Owner> owner(Call c) {
-        String raw = c.request().headers().cookies().first(AuthPages.sessionCookieName(c)).orElse(null);
+        String raw = c.request()
+                .headers()
+                .cookies()
+                .first(AuthPages.sessionCookieName(c))
+                .orElse(null);
         Optional<Session> s = sessions.find(raw);
         if (s.isEmpty()) {
             return Optional.empty();
@@ -130,19 +150,31 @@ public final class WebDriveRoutes implements ApiRoutes {
             return Optional.empty();
         }
         UserRecord user = u.get();
-        Principal p = new Principal(null, null, "yundoc", "formal", false, null, user.userId(), user.rootId(), false,
-                user.nickname(), Collections.unmodifiableSet(EnumSet.allOf(Scope.class)));
+        Principal p = new Principal(
+                null,
+                null,
+                "yundoc",
+                "formal",
+                false,
+                null,
+                user.userId(),
+                user.rootId(),
+                false,
+                user.nickname(),
+                Collections.unmodifiableSet(EnumSet.allOf(Scope.class)));
         CallNotes.of(c.request()).ifPresent(n -> n.caller(null, user.userId()));
         return Optional.of(new Owner(p, s.get(), user));
     }
 
     private Owner required(Call c) {
-        return owner(c).orElseThrow(() -> new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended"));
+        return owner(c).orElseThrow(
+                        () -> new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended"));
     }
 
     private void checkCsrf(Owner o, String sent) {
         if (!csrf.valid(PURPOSE, o.session().hash(), sent)) {
-            throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid); reload the page");
+            throw ApiException.denied(
+                    "the form expired or was not sent by this site (CSRF token missing or invalid); reload the page");
         }
     }
 
@@ -221,20 +253,42 @@ public final class WebDriveRoutes implements ApiRoutes {
             }
             default -> throw ApiException.invalid("view must be files, apps, recent, trash or search");
         }
-        FileRecord renaming = c.query("rename").flatMap(id -> visibleOwned(p, id)).orElse(null);
+        FileRecord renaming =
+                c.query("rename").flatMap(id -> visibleOwned(p, id)).orElse(null);
         DriveView.Share share = c.query("share").map(id -> share(c, o, id)).orElse(null);
-        FileRecord preview = c.query("preview").flatMap(id -> visibleOwned(p, id)).filter(f -> !f.isFolder()).orElse(null);
-        String previewUrl = preview == null ? null : "/v/" + preview.fileId() + "?token="
-                + java.net.URLEncoder.encode(editTokens.issue(WEB_APP, p.userId()), StandardCharsets.UTF_8);
+        FileRecord preview = c.query("preview")
+                .flatMap(id -> visibleOwned(p, id))
+                .filter(f -> !f.isFolder())
+                .orElse(null);
+        String previewUrl = preview == null
+                ? null
+                : "/v/" + preview.fileId() + "?token="
+                        + URLEncoder.encode(editTokens.issue(WEB_APP, p.userId()), StandardCharsets.UTF_8);
         String appsFolder = files.appsFolder(p).map(FileRecord::fileId).orElse(null);
-        return new DriveView(PageText.of(c.request()), o.user().nickname(), csrf.token(PURPOSE, o.session().hash()),
-                viewName, state, path, folder, items, next, appsFolder, error, c.query("done").orElse(null), renaming,
-                share, preview, previewUrl, zone, maxUpload);
+        return new DriveView(
+                PageText.of(c.request()),
+                o.user().nickname(),
+                csrf.token(PURPOSE, o.session().hash()),
+                viewName,
+                state,
+                path,
+                folder,
+                items,
+                next,
+                appsFolder,
+                error,
+                c.query("done").orElse(null),
+                renaming,
+                share,
+                preview,
+                previewUrl,
+                zone,
+                maxUpload);
     }
 
     private Optional<FileRecord> visibleOwned(Principal p, String id) {
         try {
-            return Optional.of(files.owned(p, io.yundoc.protocol.Ids.accepted(id) ? id : "-"));
+            return Optional.of(files.owned(p, Ids.accepted(id) ? id : "-"));
         } catch (ApiException e) {
             return Optional.empty();
         }
@@ -253,12 +307,13 @@ public final class WebDriveRoutes implements ApiRoutes {
             return new DriveView.Share(f, null, false, List.of(), o.user().unionId());
         }
         boolean open = links.openLink(f.fileId());
-        return new DriveView.Share(f, info, open, links.members(p, f.fileId()), o.user().unionId());
+        return new DriveView.Share(
+                f, info, open, links.members(p, f.fileId()), o.user().unionId());
     }
 
     private FileRecord folder(Principal p, String id) {
         String target = id == null || id.isEmpty() ? p.userRootId() : id;
-        if (!io.yundoc.protocol.Ids.accepted(target)) {
+        if (!Ids.accepted(target)) {
             throw ApiException.notFound();
         }
         FileRecord f = files.visible(p, target); // another person's folder is 30012, as if it did not exist
@@ -313,25 +368,61 @@ public final class WebDriveRoutes implements ApiRoutes {
             return;
         }
         Principal p = o.get().principal();
-        String op = c.query("op").filter(x -> x.equals("move") || x.equals("copy")).orElseThrow(
-                () -> ApiException.invalid("op must be move or copy"));
+        String op = c.query("op")
+                .filter(x -> x.equals("move") || x.equals("copy"))
+                .orElseThrow(() -> ApiException.invalid("op must be move or copy"));
         List<String> ids = DriveService.batchIds(c.queryList("ids"), "ids");
         FileRecord folder = folder(p, c.query("folder").orElse(null));
         long offset = c.query("offset").map(v -> Json.parseLong("offset", v)).orElse(0L);
-        Listing.Page pg = drive.list(p, folder.fileId(), new DriveService.Paging(PAGE, offset, Listing.OrderBy.FNAME, false,
-                Listing.Segment.FOLDER, List.of(Listing.Segment.FILE)));
+        Listing.Page pg = drive.list(
+                p,
+                folder.fileId(),
+                new DriveService.Paging(
+                        PAGE,
+                        offset,
+                        Listing.OrderBy.FNAME,
+                        false,
+                        Listing.Segment.FOLDER,
+                        List.of(Listing.Segment.FILE)));
         List<FileRecord> chosen = new ArrayList<>();
         for (String id : ids) {
             visibleOwned(p, id).ifPresent(chosen::add);
         }
         Map<String, String> state = state(c);
-        DriveView v = new DriveView(PageText.of(c.request()), o.get().user().nickname(),
-                csrf.token(PURPOSE, o.get().session().hash()), "pick", state, breadcrumbs(folder), folder,
-                pg.files().stream().filter(FileRecord::isFolder).toList(), pg.nextOffset(), null, null, null, null, null,
-                null, null, zone, maxUpload);
+        DriveView v = new DriveView(
+                PageText.of(c.request()),
+                o.get().user().nickname(),
+                csrf.token(PURPOSE, o.get().session().hash()),
+                "pick",
+                state,
+                breadcrumbs(folder),
+                folder,
+                pg.files().stream().filter(FileRecord::isFolder).toList(),
+                pg.nextOffset(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                zone,
+                maxUpload);
         StringOutput out = new StringOutput();
-        TEMPLATES.render("drive_pick.jte", Map.of("v", v, "op", op, "ids", ids, "chosen", chosen,
-                "back", c.query("back").filter(WebDriveRoutes::local).orElse("/drive")), out);
+        TEMPLATES.render(
+                "drive_pick.jte",
+                Map.of(
+                        "v",
+                        v,
+                        "op",
+                        op,
+                        "ids",
+                        ids,
+                        "chosen",
+                        chosen,
+                        "back",
+                        c.query("back").filter(WebDriveRoutes::local).orElse("/drive")),
+                out);
         send(c, 200, out.toString());
     }
 
@@ -343,13 +434,14 @@ public final class WebDriveRoutes implements ApiRoutes {
         checkCsrf(o, c.header("X-CSRF-Token").orElse(null));
         String folder = c.query("folder").filter(s -> !s.isEmpty()).orElse("0");
         String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
-        MultipartReader.Result<BlobStore.PendingBlob> form = MultipartReader.read(c.bodyStream(), boundary, "file",
-                (part, in) -> files.receive(in));
+        MultipartReader.Result<BlobStore.PendingBlob> form =
+                MultipartReader.read(c.bodyStream(), boundary, "file", (part, in) -> files.receive(in));
         try (BlobStore.PendingBlob blob = form.file()) {
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");
             }
-            c.ok(files.upload(o.principal(), form.filePart().filename(), new Placement(folder, List.of(), true), blob).toItem());
+            c.ok(files.upload(o.principal(), form.filePart().filename(), new Placement(folder, List.of(), true), blob)
+                    .toItem());
         }
     }
 
@@ -359,7 +451,9 @@ public final class WebDriveRoutes implements ApiRoutes {
         Map<String, String> form = new HashMap<>();
         Map<String, List<String>> all = form(c, form);
         checkCsrf(o, form.get("csrf"));
-        String back = Optional.ofNullable(form.get("back")).filter(WebDriveRoutes::local).orElse("/drive");
+        String back = Optional.ofNullable(form.get("back"))
+                .filter(WebDriveRoutes::local)
+                .orElse("/drive");
         Principal p = o.principal();
         String done;
         try {
@@ -371,7 +465,7 @@ public final class WebDriveRoutes implements ApiRoutes {
         if (done.startsWith(SHARED)) {
             // back to the same page with the dialog still open on the link
             String withDialog = back + (back.contains("?") ? "&" : "?") + "share="
-                    + java.net.URLEncoder.encode(done.substring(SHARED.length()), StandardCharsets.UTF_8);
+                    + URLEncoder.encode(done.substring(SHARED.length()), StandardCharsets.UTF_8);
             seeOther(c, withParam(withDialog, "done", "shared"));
         } else if (done.startsWith("/drive?") || done.startsWith("/drive/pick?")) {
             seeOther(c, done);
@@ -395,11 +489,13 @@ public final class WebDriveRoutes implements ApiRoutes {
                     throw ApiException.invalid("type must be one of " + NEW_TYPES);
                 }
                 String name = form.getOrDefault("name", "").strip();
-                FileRecord f = files.create(p, name + "." + type, new Placement(nonEmpty(form.get("folder"), "0"), List.of(), true));
+                FileRecord f = files.create(
+                        p, name + "." + type, new Placement(nonEmpty(form.get("folder"), "0"), List.of(), true));
                 return f.name();
             }
             case "rename" -> {
-                return drive.rename(p, form.getOrDefault("id", ""), form.getOrDefault("name", "")).name();
+                return drive.rename(p, form.getOrDefault("id", ""), form.getOrDefault("name", ""))
+                        .name();
             }
             case "delete" -> {
                 drive.delete(p, DriveService.batchIds(ids, "ids"));
@@ -416,11 +512,11 @@ public final class WebDriveRoutes implements ApiRoutes {
             case "pickmove", "pickcopy" -> {
                 StringBuilder u = new StringBuilder("/drive/pick?op=").append(op.substring(4));
                 for (String id : DriveService.batchIds(ids, "ids")) {
-                    u.append("&ids=").append(java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
+                    u.append("&ids=").append(URLEncoder.encode(id, StandardCharsets.UTF_8));
                 }
                 String folder = form.get("folder");
                 if (folder != null && !folder.isEmpty()) {
-                    u.append("&folder=").append(java.net.URLEncoder.encode(folder, StandardCharsets.UTF_8));
+                    u.append("&folder=").append(URLEncoder.encode(folder, StandardCharsets.UTF_8));
                 }
                 return u.toString();
             }
@@ -488,14 +584,18 @@ public final class WebDriveRoutes implements ApiRoutes {
 
     /** A return address on this site's drive only: never another host (no open redirect). */
     static boolean local(String s) {
-        return s != null && s.length() <= 2000 && (s.equals("/drive") || s.startsWith("/drive?"))
+        return s != null
+                && s.length() <= 2000
+                && (s.equals("/drive") || s.startsWith("/drive?"))
                 && s.chars().noneMatch(ch -> ch < 0x20 || ch == '\\');
     }
 
     private static String withParam(String url, String k, String v) {
         // drop an earlier err/done so messages do not pile up
-        String base = url.replaceAll("([?&])(err|done)=[^&]*", "$1").replaceAll("[?&]+$", "").replace("?&", "?");
-        return base + (base.contains("?") ? "&" : "?") + k + "=" + java.net.URLEncoder.encode(v, StandardCharsets.UTF_8);
+        String base = url.replaceAll("([?&])(err|done)=[^&]*", "$1")
+                .replaceAll("[?&]+$", "")
+                .replace("?&", "?");
+        return base + (base.contains("?") ? "&" : "?") + k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8);
     }
 
     /** The form fields: the first value of each in {@code first}, every value by name returned. */

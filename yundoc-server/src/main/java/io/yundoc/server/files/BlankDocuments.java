@@ -18,8 +18,7 @@ import java.util.Optional;
 public final class BlankDocuments {
     private static final String[] EXTENSIONS = {"docx", "xlsx", "pptx", "doc", "xls", "ppt"};
 
-    private BlankDocuments() {
-    }
+    private BlankDocuments() {}
 
     /**
      * An empty document of this type ({@code ext} lower case, without the dot), or empty when the server cannot

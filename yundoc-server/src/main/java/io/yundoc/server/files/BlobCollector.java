@@ -29,18 +29,20 @@ public final class BlobCollector implements AutoCloseable {
         this.content = content;
         this.clock = clock;
         this.graceSeconds = graceSeconds;
-        this.timer = periodSeconds <= 0 ? null : Thread.ofPlatform().daemon().name("yundoc-blob-gc").start(() -> {
-            while (running) {
-                try {
-                    Thread.sleep(periodSeconds * 1000);
-                    collect();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "blob collection failed", e);
-                }
-            }
-        });
+        this.timer = periodSeconds <= 0
+                ? null
+                : Thread.ofPlatform().daemon().name("yundoc-blob-gc").start(() -> {
+                    while (running) {
+                        try {
+                            Thread.sleep(periodSeconds * 1000);
+                            collect();
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "blob collection failed", e);
+                        }
+                    }
+                });
     }
 
     /** One mark-and-sweep pass; returns how many blobs were deleted. */

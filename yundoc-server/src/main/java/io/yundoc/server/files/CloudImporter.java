@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,10 +69,11 @@ public final class CloudImporter {
         AtomicInteger n = running.computeIfAbsent(p.appId(), k -> new AtomicInteger());
         if (n.incrementAndGet() > perApp) {
             n.decrementAndGet();
-            throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL imports running for this app",
-                    Map.of("Retry-After", "5"));
+            throw new ApiException(
+                    ErrorCode.TOO_MANY_TASK, "too many URL imports running for this app", Map.of("Retry-After", "5"));
         }
-        try (BlobStore.PendingBlob blob = fetch(uri, System.nanoTime() + total.toNanos(), files.content().maxUpload(), Progress.NONE)) {
+        try (BlobStore.PendingBlob blob =
+                fetch(uri, System.nanoTime() + total.toNanos(), files.content().maxUpload(), Progress.NONE)) {
             return files.upload(p, name, where, blob);
         } finally {
             n.decrementAndGet();
@@ -83,9 +83,9 @@ public final class CloudImporter {
     /** Told how far a fetch got: bytes received so far, and the announced length (-1 when the server sent none). */
     @FunctionalInterface
     public interface Progress {
-        void received(long bytes, long total);
+        Progress NONE = (bytes, total) -> {};
 
-        Progress NONE = (bytes, total) -> { };
+        void received(long bytes, long total);
     }
 
     /**
@@ -109,11 +109,12 @@ public final class CloudImporter {
 
     private BlobStore.PendingBlob fetch(String concurrencyKey, String url, long maxBytes, Progress progress) {
         URI uri = parse(url);
-        AtomicInteger n = concurrencyKey == null ? null : running.computeIfAbsent(concurrencyKey, k -> new AtomicInteger());
+        AtomicInteger n =
+                concurrencyKey == null ? null : running.computeIfAbsent(concurrencyKey, k -> new AtomicInteger());
         if (n != null && n.incrementAndGet() > perApp) {
             n.decrementAndGet();
-            throw new ApiException(ErrorCode.TOO_MANY_TASK, "too many URL fetches running for this app",
-                    Map.of("Retry-After", "5"));
+            throw new ApiException(
+                    ErrorCode.TOO_MANY_TASK, "too many URL fetches running for this app", Map.of("Retry-After", "5"));
         }
         try {
             return fetch(uri, System.nanoTime() + total.toNanos(), maxBytes, progress);
@@ -181,13 +182,16 @@ public final class CloudImporter {
             } catch (SocketTimeoutException e) {
                 throw new ApiException(ErrorCode.TIMEOUT, "remote fetch took too long");
             } catch (IOException e) {
-                throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "remote fetch failed: " + e.getClass().getSimpleName());
+                throw new ApiException(
+                        ErrorCode.DOWNLOAD_FAIL,
+                        "remote fetch failed: " + e.getClass().getSimpleName());
             }
         }
     }
 
     /** A response: status, Location, Content-Length (-1 unknown), the body stream bound to the deadline. */
-    private record Response(Socket socket, int status, String location, long length, InputStream body) implements AutoCloseable {
+    private record Response(Socket socket, int status, String location, long length, InputStream body)
+            implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -228,14 +232,17 @@ public final class CloudImporter {
             }
         }
         if (socket == null) {
-            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "cannot connect to the remote host"
-                    + (last == null ? "" : ": " + last.getClass().getSimpleName()));
+            throw new ApiException(
+                    ErrorCode.DOWNLOAD_FAIL,
+                    "cannot connect to the remote host"
+                            + (last == null ? "" : ": " + last.getClass().getSimpleName()));
         }
         try {
             socket.setSoTimeout((int) Math.max(1, remainingMs(deadline)));
             if (tls) {
                 String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
+                SSLSocket ssl = (SSLSocket)
+                        ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, bare, port, true);
                 SSLParameters params = ssl.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must match the URL's host name
                 if (!bare.contains(":") && !bare.matches("[0-9.]+")) {
@@ -252,10 +259,12 @@ public final class CloudImporter {
             String hostHeader = host + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.0\r\nHost: " + hostHeader + "\r\nUser-Agent: " + USER_AGENT
-                    + "\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + "\r\nAccept: */*\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Socket sock = socket;
-            InputStream in = new DeadlineStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024), sock, deadline);
+            InputStream in =
+                    new DeadlineStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024), sock, deadline);
             String statusLine = line(in);
             String[] parts = statusLine.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -295,7 +304,9 @@ public final class CloudImporter {
             throw new ApiException(ErrorCode.TIMEOUT, "remote fetch took too long");
         } catch (IOException | NumberFormatException e) {
             close(socket);
-            throw new ApiException(ErrorCode.DOWNLOAD_FAIL, "remote fetch failed: " + e.getClass().getSimpleName());
+            throw new ApiException(
+                    ErrorCode.DOWNLOAD_FAIL,
+                    "remote fetch failed: " + e.getClass().getSimpleName());
         }
     }
 
@@ -423,5 +434,4 @@ public final class CloudImporter {
             return n;
         }
     }
-
 }

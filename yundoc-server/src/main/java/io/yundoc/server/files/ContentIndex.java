@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.tika.detect.AutoDetectReader;
+import org.apache.tika.exception.TikaException;
 import org.apache.tika.metadata.Metadata;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -46,10 +47,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class ContentIndex implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ContentIndex.class.getName());
     /** Extensions whose text is indexed; everything else never matches a content search. */
-    public static final Set<String> INDEXED = Set.of("txt", "md", "csv", "json", "xml", "html", "htm", "log",
-            "docx", "xlsx", "pptx", "pdf");
+    public static final Set<String> INDEXED =
+            Set.of("txt", "md", "csv", "json", "xml", "html", "htm", "log", "docx", "xlsx", "pptx", "pdf");
     /** Plain text: decoded in process, no parser involved. */
     private static final Set<String> PLAIN = Set.of("txt", "md", "csv", "json", "log");
+
     static final long MAX_BYTES = 64L << 20;
     static final int MAX_CHARS = 4 << 20;
     private final Jdbi jdbi;
@@ -60,9 +62,11 @@ public final class ContentIndex implements AutoCloseable {
     private final Path workDir;
     /** How long a claim on a queue row lasts: well past one file's budget and the extractor's start. */
     private final long claimMillis;
+
     private final Map<TextExtractor.Kind, Counter> failures = new EnumMap<>(TextExtractor.Kind.class);
     /** Set when the extractor process could not start (worker thread only; wall time, a back-off, not an expiry). */
     private long pausedUntil;
+
     private final AtomicLong queueDepth = new AtomicLong();
     private final AtomicLong notIndexable = new AtomicLong();
     private final Thread worker;
@@ -76,8 +80,15 @@ public final class ContentIndex implements AutoCloseable {
      * @param extractHeap    heap cap of the extractor process ({@code --extract-heap})
      * @param workDir        where blobs that are not local files are copied for the extractor to read
      */
-    public ContentIndex(Jdbi jdbi, BlobStore blobs, ServerClock clock, boolean postgres, Duration extractTimeout,
-                        long extractHeap, Path workDir, MeterRegistry registry) {
+    public ContentIndex(
+            Jdbi jdbi,
+            BlobStore blobs,
+            ServerClock clock,
+            boolean postgres,
+            Duration extractTimeout,
+            long extractHeap,
+            Path workDir,
+            MeterRegistry registry) {
         this.jdbi = jdbi;
         this.blobs = blobs;
         this.clock = clock;
@@ -88,16 +99,23 @@ public final class ContentIndex implements AutoCloseable {
         this.claimMillis = 2 * extractTimeout.toMillis() + 120_000;
         for (TextExtractor.Kind k : TextExtractor.Kind.values()) {
             if (k != TextExtractor.Kind.STOPPED && k != TextExtractor.Kind.UNAVAILABLE) {
-                failures.put(k, Counter.builder("yundoc_index_failures")
-                        .description("files the content indexer gave up on, by reason (each is listed by GET /admin/v1/indexer)")
-                        .tag("reason", k.name().toLowerCase(Locale.ROOT)).register(registry));
+                failures.put(
+                        k,
+                        Counter.builder("yundoc_index_failures")
+                                .description(
+                                        "files the content indexer gave up on, by reason (each is listed by GET /admin/v1/indexer)")
+                                .tag("reason", k.name().toLowerCase(Locale.ROOT))
+                                .register(registry));
             }
         }
-        // counted by the worker after each file and each pass (every 2 s when idle): a scrape never waits on the database
+        // counted by the worker after each file and each pass (every 2 s when idle): a scrape never waits on the
+        // database
         Gauge.builder("yundoc_index_queue_depth", queueDepth, AtomicLong::get)
-                .description("files waiting for the content indexer").register(registry);
+                .description("files waiting for the content indexer")
+                .register(registry);
         Gauge.builder("yundoc_index_not_indexable_files", notIndexable, AtomicLong::get)
-                .description("files whose text could not be extracted (GET /admin/v1/indexer)").register(registry);
+                .description("files whose text could not be extracted (GET /admin/v1/indexer)")
+                .register(registry);
         this.worker = Thread.ofPlatform().daemon().name("yundoc-indexer").start(this::loop);
     }
 
@@ -187,17 +205,20 @@ public final class ContentIndex implements AutoCloseable {
                 continue;
             }
             FileRecord f = jdbi.withHandle(h -> FileStore.find(h, q.fileId())).orElse(null);
-            boolean indexable = f != null && "file".equals(f.kind()) && f.blobKey() != null
+            boolean indexable = f != null
+                    && "file".equals(f.kind())
+                    && f.blobKey() != null
                     && INDEXED.contains(ContentTypes.extension(f.name()));
             TextExtractor.Outcome outcome;
             if (!indexable) {
                 outcome = TextExtractor.Outcome.text(null); // nothing to search in: no text, and no failure either
             } else if (q.attempts() > 0) {
-                outcome = TextExtractor.Outcome.failed(TextExtractor.Kind.INTERRUPTED,
+                outcome = TextExtractor.Outcome.failed(
+                        TextExtractor.Kind.INTERRUPTED,
                         "the server stopped while extracting this file; not tried again");
             } else if (f.size() > MAX_BYTES) {
-                outcome = TextExtractor.Outcome.failed(TextExtractor.Kind.TOO_LARGE,
-                        "larger than the " + (MAX_BYTES >> 20) + " MiB extraction limit");
+                outcome = TextExtractor.Outcome.failed(
+                        TextExtractor.Kind.TOO_LARGE, "larger than the " + (MAX_BYTES >> 20) + " MiB extraction limit");
             } else {
                 outcome = extract(f);
             }
@@ -233,7 +254,8 @@ public final class ContentIndex implements AutoCloseable {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             ContentIndexStore.putText(h, postgres, q.fileId(), key, body);
-            ContentIndexStore.setFailure(h, q.fileId(), outcome.failure() == null ? null : f.blobKey(), outcome.failure(), now);
+            ContentIndexStore.setFailure(
+                    h, q.fileId(), outcome.failure() == null ? null : f.blobKey(), outcome.failure(), now);
             // a file re-queued while we worked stays queued for another pass
             ContentIndexStore.dequeue(h, q);
         });
@@ -276,7 +298,8 @@ public final class ContentIndex implements AutoCloseable {
             return extractor.extract(copy, f.name());
         } catch (IOException e) {
             // the store did not give the bytes: that is not the file's fault, but retrying in a loop helps no one
-            return TextExtractor.Outcome.failed(TextExtractor.Kind.UNREADABLE, "could not read the stored content: " + e.getMessage());
+            return TextExtractor.Outcome.failed(
+                    TextExtractor.Kind.UNREADABLE, "could not read the stored content: " + e.getMessage());
         } finally {
             if (copy != null) {
                 try {
@@ -306,14 +329,16 @@ public final class ContentIndex implements AutoCloseable {
     private TextExtractor.Outcome plainText(FileRecord f) {
         Metadata md = new Metadata();
         try (InputStream in = new BufferedInputStream(blobs.open(f.blobKey(), 0));
-             Reader r = new AutoDetectReader(in, md)) {
+                Reader r = new AutoDetectReader(in, md)) {
             StringBuilder sb = new StringBuilder();
             char[] buf = new char[8192];
-            for (int n; sb.length() < MAX_CHARS && (n = r.read(buf, 0, Math.min(buf.length, MAX_CHARS - sb.length()))) > 0; ) {
+            for (int n;
+                    sb.length() < MAX_CHARS
+                            && (n = r.read(buf, 0, Math.min(buf.length, MAX_CHARS - sb.length()))) > 0; ) {
                 sb.append(buf, 0, n);
             }
             return TextExtractor.Outcome.text(sb.toString());
-        } catch (IOException | org.apache.tika.exception.TikaException e) {
+        } catch (IOException | TikaException e) {
             return TextExtractor.Outcome.failed(TextExtractor.Kind.UNREADABLE, ExtractorProcess.reason(e));
         }
     }

@@ -42,9 +42,13 @@ import org.jdbi.v3.core.Jdbi;
 public final class ContentStore {
     private static final Logger LOG = Logger.getLogger(ContentStore.class.getName());
     /** Every (table, column) that refers to a blob key. A new table that does must be added here. */
-    static final List<String[]> REFERENCES = List.of(new String[]{"files", "blob_key"},
-            new String[]{"file_versions", "blob_key"}, new String[]{"office_tasks", "input_blob"},
-            new String[]{"office_outputs", "blob_key"}, new String[]{"office_previews", "blob_key"});
+    static final List<String[]> REFERENCES = List.of(
+            new String[] {"files", "blob_key"},
+            new String[] {"file_versions", "blob_key"},
+            new String[] {"office_tasks", "input_blob"},
+            new String[] {"office_outputs", "blob_key"},
+            new String[] {"office_previews", "blob_key"});
+
     static final long PIN_MILLIS = TimeUnit.MINUTES.toMillis(10);
     private final BlobStore blobs;
     private final long maxUpload;
@@ -103,7 +107,10 @@ public final class ContentStore {
         jdbi.useTransaction(h -> {
             lockKey(h, p.key());
             h.createUpdate("INSERT INTO blob_pins (pin_id, blob_key, expires_at) VALUES (:id, :k, :exp)")
-                    .bind("id", pinId).bind("k", p.key()).bind("exp", clockMillis.getAsLong() + PIN_MILLIS).execute();
+                    .bind("id", pinId)
+                    .bind("k", p.key())
+                    .bind("exp", clockMillis.getAsLong() + PIN_MILLIS)
+                    .execute();
         });
         try {
             p.commit();
@@ -122,8 +129,10 @@ public final class ContentStore {
         jdbi.useTransaction(h -> {
             lockKey(h, key);
             h.createUpdate("INSERT INTO blob_pins (pin_id, blob_key, expires_at) VALUES (:id, :k, :exp)")
-                    .bind("id", UUID.randomUUID().toString()).bind("k", key)
-                    .bind("exp", clockMillis.getAsLong() + PIN_MILLIS).execute();
+                    .bind("id", UUID.randomUUID().toString())
+                    .bind("k", key)
+                    .bind("exp", clockMillis.getAsLong() + PIN_MILLIS)
+                    .execute();
         });
     }
 
@@ -134,15 +143,22 @@ public final class ContentStore {
     public void release(String key) {
         try {
             jdbi.useHandle(h -> h.createUpdate("DELETE FROM blob_pins WHERE pin_id IN "
-                    + "(SELECT pin_id FROM blob_pins WHERE blob_key = :k ORDER BY expires_at LIMIT 1)").bind("k", key).execute());
+                            + "(SELECT pin_id FROM blob_pins WHERE blob_key = :k ORDER BY expires_at LIMIT 1)")
+                    .bind("k", key)
+                    .execute());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "pin of blob " + key + " not released; it expires in " + PIN_MILLIS / 60_000 + " min", e);
+            LOG.log(
+                    Level.WARNING,
+                    "pin of blob " + key + " not released; it expires in " + PIN_MILLIS / 60_000 + " min",
+                    e);
         }
     }
 
     private void unpin(String pinId) {
         try {
-            jdbi.useHandle(h -> h.createUpdate("DELETE FROM blob_pins WHERE pin_id = :id").bind("id", pinId).execute());
+            jdbi.useHandle(h -> h.createUpdate("DELETE FROM blob_pins WHERE pin_id = :id")
+                    .bind("id", pinId)
+                    .execute());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "pin " + pinId + " not released; it expires in " + PIN_MILLIS / 60_000 + " min", e);
         }
@@ -150,10 +166,14 @@ public final class ContentStore {
 
     /** Takes the key's lock row (created on first use) until the end of {@code h}'s transaction. */
     private void lockKey(Handle h, String key) {
-        h.createUpdate("INSERT INTO blob_locks (blob_key) VALUES (:k) ON CONFLICT (blob_key) DO NOTHING").bind("k", key).execute();
+        h.createUpdate("INSERT INTO blob_locks (blob_key) VALUES (:k) ON CONFLICT (blob_key) DO NOTHING")
+                .bind("k", key)
+                .execute();
         if (postgres) {
-            h.createQuery("SELECT blob_key FROM blob_locks WHERE blob_key = :k FOR UPDATE").bind("k", key)
-                    .mapTo(String.class).findOne();
+            h.createQuery("SELECT blob_key FROM blob_locks WHERE blob_key = :k FOR UPDATE")
+                    .bind("k", key)
+                    .mapTo(String.class)
+                    .findOne();
         }
     }
 
@@ -161,7 +181,11 @@ public final class ContentStore {
         BlobIndexStore.record(h, b);
     }
 
-    private enum Outcome { DELETED, KEPT, PINNED }
+    private enum Outcome {
+        DELETED,
+        KEPT,
+        PINNED
+    }
 
     /**
      * Deletes those of {@code keys} (plus keys skipped earlier) that no metadata row refers to. Call it after the
@@ -195,16 +219,25 @@ public final class ContentStore {
         lockKey(h, key);
         long now = clockMillis.getAsLong();
         if (h.createQuery("SELECT 1 FROM blob_pins WHERE blob_key = :k AND expires_at > :now LIMIT 1")
-                .bind("k", key).bind("now", now).mapTo(Integer.class).findFirst().isPresent()) {
+                .bind("k", key)
+                .bind("now", now)
+                .mapTo(Integer.class)
+                .findFirst()
+                .isPresent()) {
             return Outcome.PINNED;
         }
         for (String[] ref : REFERENCES) {
             if (h.createQuery("SELECT 1 FROM " + ref[0] + " WHERE " + ref[1] + " = :k LIMIT 1")
-                    .bind("k", key).mapTo(Integer.class).findFirst().isPresent()) {
+                    .bind("k", key)
+                    .mapTo(Integer.class)
+                    .findFirst()
+                    .isPresent()) {
                 return Outcome.KEPT;
             }
         }
-        h.createUpdate("DELETE FROM blob_pins WHERE blob_key = :k").bind("k", key).execute(); // expired ones
+        h.createUpdate("DELETE FROM blob_pins WHERE blob_key = :k")
+                .bind("k", key)
+                .execute(); // expired ones
         h.createUpdate("DELETE FROM blobs WHERE blob_key = :k").bind("k", key).execute();
         // still holding the key's lock: an upload of the same bytes waits, then finds them gone and writes them again
         blobs.delete(key);

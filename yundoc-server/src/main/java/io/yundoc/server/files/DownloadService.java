@@ -4,16 +4,20 @@ import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.wire.DownloadInfo;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobResponder;
+import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.blob.DownloadTickets;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Temporary download URLs (api.md §6): minted by the download endpoints, served by {@code /dl/<ticket>/<name>}.
@@ -27,7 +31,7 @@ public final class DownloadService implements ApiRoutes {
     private final ServerClock clock;
     private final long ttlSeconds;
     /** Owners of tickets that are not files (id prefix → names), e.g. conversion outputs (api-families.md §F3.3). */
-    private final java.util.Map<String, Source> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
     /** Bytes that are not a file's: the name to serve them under, while they are still kept. */
     public interface Source {
@@ -35,8 +39,13 @@ public final class DownloadService implements ApiRoutes {
         Optional<String> name(String id, String blobKey);
     }
 
-    public DownloadService(DownloadTickets tickets, FileStore files, BlobIndexStore blobs, BlobResponder responder,
-                           ServerClock clock, Duration ttl) {
+    public DownloadService(
+            DownloadTickets tickets,
+            FileStore files,
+            BlobIndexStore blobs,
+            BlobResponder responder,
+            ServerClock clock,
+            Duration ttl) {
         this.tickets = tickets;
         this.files = files;
         this.blobs = blobs;
@@ -51,26 +60,31 @@ public final class DownloadService implements ApiRoutes {
     }
 
     /** {@link #answer(FileRecord, String)} reading the blob row under the call's {@code reads} (null: none). */
-    public DownloadInfo answer(io.yundoc.server.core.ReadCache.Reads reads, FileRecord f, String baseUrl) {
+    public DownloadInfo answer(ReadCache.Reads reads, FileRecord f, String baseUrl) {
         if (f.isFolder()) {
             throw ApiException.invalid("a folder cannot be downloaded");
         }
         if (f.pinnedUrl() != null) {
-            return new DownloadInfo(new DownloadInfo.Checksums(f.pinnedSha1()), f.pinnedFsize() == null ? 0 : f.pinnedFsize(),
+            return new DownloadInfo(
+                    new DownloadInfo.Checksums(f.pinnedSha1()),
+                    f.pinnedFsize() == null ? 0 : f.pinnedFsize(),
                     f.pinnedUrl());
         }
         if (f.online() || f.blobKey() == null) {
             throw new ApiException(ErrorCode.ONLINE_FILE_TYPE, "online documents have no bytes to download");
         }
-        BlobRecord b = blobs.find(reads, f.blobKey()).orElseThrow(() -> new IllegalStateException("blob row missing for " + f.fileId()));
-        String url = responder.directUrl(b.key(), f.name(), io.yundoc.server.blob.ContentTypes.of(f.name()), Duration.ofSeconds(ttlSeconds))
+        BlobRecord b = blobs.find(reads, f.blobKey())
+                .orElseThrow(() -> new IllegalStateException("blob row missing for " + f.fileId()));
+        String url = responder
+                .directUrl(b.key(), f.name(), ContentTypes.of(f.name()), Duration.ofSeconds(ttlSeconds))
                 .orElseGet(() -> url(baseUrl, f.fileId(), f.blobKey(), f.name()));
         return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url);
     }
 
     /** The download answer for given bytes of a file (an older version's): a fresh temporary URL bound to them. */
     public DownloadInfo answer(String fileId, String blobKey, String name, String baseUrl) {
-        BlobRecord b = blobs.find(blobKey).orElseThrow(() -> new IllegalStateException("blob row missing for " + fileId));
+        BlobRecord b =
+                blobs.find(blobKey).orElseThrow(() -> new IllegalStateException("blob row missing for " + fileId));
         return new DownloadInfo(new DownloadInfo.Checksums(b.sha1()), b.size(), url(baseUrl, fileId, blobKey, name));
     }
 
@@ -122,26 +136,37 @@ public final class DownloadService implements ApiRoutes {
         router.open(Method.GET, "/dl/:ticket/:name", this::serve);
         router.open(Method.HEAD, "/dl/:ticket/:name", this::serve);
         router.open(Method.OPTIONS, "/dl/:ticket/:name", DownloadService::preflight);
-        for (Method m : new Method[]{Method.POST, Method.PUT, Method.DELETE, Method.PATCH}) {
+        for (Method m : new Method[] {Method.POST, Method.PUT, Method.DELETE, Method.PATCH}) {
             router.open(m, "/dl/:ticket/:name", DownloadService::notAllowed);
         }
     }
 
     private void serve(Call c) {
-        DownloadTickets.Ticket t = tickets.verify(c.param("ticket"))
-                .orElseThrow(() -> ApiException.denied("download url invalid"));
+        DownloadTickets.Ticket t =
+                tickets.verify(c.param("ticket")).orElseThrow(() -> ApiException.denied("download url invalid"));
         long now = clock.epochSeconds();
         if (now >= t.expiresAt()) {
             throw ApiException.denied("download url expired");
         }
         for (var e : sources.entrySet()) {
             if (t.fileId().startsWith(e.getKey())) {
-                String name = e.getValue().name(t.fileId(), t.blobKey())
+                String name = e.getValue()
+                        .name(t.fileId(), t.blobKey())
                         .orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "output no longer kept"));
-                BlobRecord b = blobs.find(t.blobKey()).orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "content gone"));
-                responder.serve(c.request(), c.response(), new BlobResponder.Body(b.key(), b.size(), b.sha1(), b.createdAt(),
-                        name, io.yundoc.server.blob.ContentTypes.of(name),
-                        "private, max-age=" + Math.max(0, t.expiresAt() - now), false));
+                BlobRecord b = blobs.find(t.blobKey())
+                        .orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "content gone"));
+                responder.serve(
+                        c.request(),
+                        c.response(),
+                        new BlobResponder.Body(
+                                b.key(),
+                                b.size(),
+                                b.sha1(),
+                                b.createdAt(),
+                                name,
+                                ContentTypes.of(name),
+                                "private, max-age=" + Math.max(0, t.expiresAt() - now),
+                                false));
                 return;
             }
         }
@@ -149,11 +174,21 @@ public final class DownloadService implements ApiRoutes {
         if (f.isEmpty() || !f.get().live()) {
             throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file was deleted");
         }
-        BlobRecord b = blobs.find(t.blobKey()).orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "content gone"));
+        BlobRecord b =
+                blobs.find(t.blobKey()).orElseThrow(() -> new ApiException(ErrorCode.FILE_NOT_EXISTS, "content gone"));
         FileRecord file = f.get();
-        responder.serve(c.request(), c.response(), new BlobResponder.Body(b.key(), b.size(), b.sha1(), b.createdAt(),
-                file.name(), io.yundoc.server.blob.ContentTypes.of(file.name()),
-                "private, max-age=" + Math.max(0, t.expiresAt() - now), false));
+        responder.serve(
+                c.request(),
+                c.response(),
+                new BlobResponder.Body(
+                        b.key(),
+                        b.size(),
+                        b.sha1(),
+                        b.createdAt(),
+                        file.name(),
+                        ContentTypes.of(file.name()),
+                        "private, max-age=" + Math.max(0, t.expiresAt() - now),
+                        false));
     }
 
     private static void preflight(Call c) {

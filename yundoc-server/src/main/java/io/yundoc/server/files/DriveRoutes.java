@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.quota.Tier;
@@ -28,26 +28,58 @@ public final class DriveRoutes implements ApiRoutes {
 
     @Override
     public void routes(Routes r) {
-        r.token(Method.GET, P + "/files", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
-                c -> c.ok(drive.list(c.principal(), parentId(c), paging(c, false)).wire(true)));
-        r.token(Method.GET, P + "/files/flat", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
-                c -> c.ok(drive.flat(c.principal(), c.queryList("exts"), paging(c, true)).wire(true)));
-        r.token(Method.GET, P + "/apps/files", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
-                c -> c.ok(drive.apps(c.principal(), parentId(c), paging(c, false)).wire(true)));
-        r.token(Method.GET, P + "/files/recent", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
+        r.token(
+                Method.GET,
+                P + "/files",
+                Scope.ACCESS_PERSONAL_FILES,
+                Tier.READ,
+                c -> c.ok(
+                        drive.list(c.principal(), parentId(c), paging(c, false)).wire(true)));
+        r.token(
+                Method.GET,
+                P + "/files/flat",
+                Scope.ACCESS_PERSONAL_FILES,
+                Tier.READ,
+                c -> c.ok(drive.flat(c.principal(), c.queryList("exts"), paging(c, true))
+                        .wire(true)));
+        r.token(
+                Method.GET,
+                P + "/apps/files",
+                Scope.ACCESS_PERSONAL_FILES,
+                Tier.READ,
+                c -> c.ok(
+                        drive.apps(c.principal(), parentId(c), paging(c, false)).wire(true)));
+        r.token(
+                Method.GET,
+                P + "/files/recent",
+                Scope.ACCESS_PERSONAL_FILES,
+                Tier.READ,
                 c -> c.ok(drive.recent(c.principal(), count(c), offset(c)).wire(false)));
-        r.token(Method.GET, P + "/files/search/name", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
-                c -> c.ok(drive.searchName(c.principal(), c.query("file_name").orElse(null), parentId(c), count(c), offset(c))
+        r.token(
+                Method.GET,
+                P + "/files/search/name",
+                Scope.ACCESS_PERSONAL_FILES,
+                Tier.READ,
+                c -> c.ok(drive.searchName(
+                                c.principal(), c.query("file_name").orElse(null), parentId(c), count(c), offset(c))
                         .wire(false)));
-        r.token(Method.GET, P + "/files/search/content", Scope.ACCESS_PERSONAL_FILES, Tier.READ,
-                c -> c.ok(drive.searchContent(c.principal(), c.query("content").orElse(null), parentId(c), count(c), offset(c))
+        r.token(
+                Method.GET,
+                P + "/files/search/content",
+                Scope.ACCESS_PERSONAL_FILES,
+                Tier.READ,
+                c -> c.ok(drive.searchContent(
+                                c.principal(), c.query("content").orElse(null), parentId(c), count(c), offset(c))
                         .wire(false)));
         r.token(Method.POST, P + "/files/cloud", Scope.CREATE_PERSONAL_FILES, Tier.WRITE, c -> {
             ObjectNode body = c.json(true);
             String url = Json.text(body, "url").orElseThrow(() -> ApiException.invalid("url is required"));
-            String filename = Json.text(body, "filename").orElseThrow(() -> ApiException.invalid("filename is required"));
-            Placement where = FileService.placement(Json.text(body, "parent_id").orElse(null),
-                    Json.stringList(body, "parent_path").orElse(List.of()), Json.bool(body, "path_from_root").orElse(false));
+            String filename =
+                    Json.text(body, "filename").orElseThrow(() -> ApiException.invalid("filename is required"));
+            Placement where = FileService.placement(
+                    Json.text(body, "parent_id").orElse(null),
+                    Json.stringList(body, "parent_path").orElse(List.of()),
+                    Json.bool(body, "path_from_root").orElse(false));
             c.ok(cloud.importUrl(c.principal(), url, filename, where).toItem());
         });
         r.token(Method.PUT, P + "/files/:file_token/name", Scope.MODIFY_PERSONAL_FILES, Tier.WRITE, this::rename);
@@ -63,12 +95,14 @@ public final class DriveRoutes implements ApiRoutes {
         r.token(Method.POST, P + "/tasks/files/move", Scope.MODIFY_PERSONAL_FILES, Tier.WRITE, c -> {
             ObjectNode body = c.json(true);
             List<String> ids = DriveService.batchIds(list(body, "file_ids"), "file_ids");
-            c.ok(task(drive.move(c.principal(), ids, Json.text(body, "parent_id").orElse(null))));
+            c.ok(task(
+                    drive.move(c.principal(), ids, Json.text(body, "parent_id").orElse(null))));
         });
         r.token(Method.POST, P + "/tasks/files/copy", Scope.CLONE_PERSONAL_FILES, Tier.WRITE, c -> {
             ObjectNode body = c.json(true);
             List<String> ids = DriveService.batchIds(list(body, "file_ids"), "file_ids");
-            c.ok(task(drive.copy(c.principal(), ids, Json.text(body, "parent_id").orElse(null))));
+            c.ok(task(
+                    drive.copy(c.principal(), ids, Json.text(body, "parent_id").orElse(null))));
         });
         r.token(Method.GET, P + "/recycles", Scope.ACCESS_PERSONAL_FILES, Tier.READ, c -> {
             long off = offset(c);
@@ -157,11 +191,13 @@ public final class DriveRoutes implements ApiRoutes {
         if (f.isPresent() && !f.get().isEmpty()) {
             filter = Listing.Segment.parse(f.get())
                     .filter(s -> groups || s != Listing.Segment.GROUP)
-                    .orElseThrow(() -> ApiException.invalid(groups ? "filter must be group, folder or file" : "filter must be folder or file"));
+                    .orElseThrow(() -> ApiException.invalid(
+                            groups ? "filter must be group, folder or file" : "filter must be folder or file"));
         }
         List<Listing.Segment> ignore = new ArrayList<>();
         for (String s : c.queryList("ignore")) {
-            ignore.add(Listing.Segment.parse(s).orElseThrow(() -> ApiException.invalid("ignore must be group, folder or file")));
+            ignore.add(Listing.Segment.parse(s)
+                    .orElseThrow(() -> ApiException.invalid("ignore must be group, folder or file")));
         }
         return new DriveService.Paging(count(c), offset(c), orderBy, order.equals("desc"), filter, ignore);
     }

@@ -1,6 +1,7 @@
 package io.yundoc.server.files;
 
 import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Ids;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
@@ -31,6 +32,8 @@ public final class DriveService {
     private final ContentIndex index;
     private PurgeHooks purgeHooks = new PurgeHooks();
 
+    private volatile ContentCopier contentCopier = (h, from, to) -> {};
+
     public DriveService(Jdbi jdbi, ListingStore listing, ServerClock clock, IdGenerator ids, ContentIndex index) {
         this.jdbi = jdbi;
         this.listing = listing;
@@ -40,20 +43,30 @@ public final class DriveService {
     }
 
     /** Paging parameters common to every listing, already validated. */
-    public record Paging(int count, long offset, Listing.OrderBy orderBy, boolean desc, Listing.Segment filter,
-                         List<Listing.Segment> ignore) {
-    }
+    public record Paging(
+            int count,
+            long offset,
+            Listing.OrderBy orderBy,
+            boolean desc,
+            Listing.Segment filter,
+            List<Listing.Segment> ignore) {}
 
     // ---------------------------------------------------------------- listings
 
     public Listing.Page list(Principal p, String parentId, Paging pg) {
         FileRecord parent = jdbi.withHandle(h -> ownedFolder(h, p, parentId));
-        return listing.page(spec(p, ListingStore.children(p.userId(), parent.fileId()),
-                segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)), false, pg, "list|" + parent.fileId()));
+        return listing.page(spec(
+                p,
+                ListingStore.children(p.userId(), parent.fileId()),
+                segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)),
+                false,
+                pg,
+                "list|" + parent.fileId()));
     }
 
     public Listing.Page flat(Principal p, List<String> exts, Paging pg) {
-        List<Listing.Segment> segs = segments(pg, List.of(Listing.Segment.GROUP, Listing.Segment.FOLDER, Listing.Segment.FILE));
+        List<Listing.Segment> segs =
+                segments(pg, List.of(Listing.Segment.GROUP, Listing.Segment.FOLDER, Listing.Segment.FILE));
         List<String> normalized = new ArrayList<>();
         for (String e : exts) {
             String ext = (e.startsWith(".") ? e.substring(1) : e).toLowerCase(Locale.ROOT);
@@ -64,7 +77,8 @@ public final class DriveService {
         if (!normalized.isEmpty()) {
             segs = segs.stream().filter(s -> s != Listing.Segment.FOLDER).toList();
         }
-        return listing.page(spec(p, ListingStore.everything(p.userId(), normalized), segs, false, pg, "flat|" + normalized));
+        return listing.page(
+                spec(p, ListingStore.everything(p.userId(), normalized), segs, false, pg, "flat|" + normalized));
     }
 
     public Listing.Page apps(Principal p, String parentId, Paging pg) {
@@ -73,19 +87,26 @@ public final class DriveService {
         if (parent == null) {
             return new Listing.Page(List.of(), -1, "");
         }
-        return listing.page(spec(p, ListingStore.children(p.userId(), parent.fileId()),
-                segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)), false, pg, "apps|" + parent.fileId()));
+        return listing.page(spec(
+                p,
+                ListingStore.children(p.userId(), parent.fileId()),
+                segments(pg, List.of(Listing.Segment.FOLDER, Listing.Segment.FILE)),
+                false,
+                pg,
+                "apps|" + parent.fileId()));
     }
 
     /** The owner's app folders, one per app that stored files for them (the web drive's 应用 view), by name. */
     public Listing.Page appFolders(Principal p, int count, long offset) {
         Paging pg = new Paging(count, offset, Listing.OrderBy.FNAME, false, null, List.of());
-        return listing.page(spec(p, ListingStore.appFolders(p.userId()), List.of(Listing.Segment.FOLDER), false, pg, "appdirs"));
+        return listing.page(
+                spec(p, ListingStore.appFolders(p.userId()), List.of(Listing.Segment.FOLDER), false, pg, "appdirs"));
     }
 
     public Listing.Page recent(Principal p, int count, long offset) {
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
-        return listing.page(spec(p, ListingStore.files(p.userId()), List.of(Listing.Segment.FILE), false, pg, "recent"));
+        return listing.page(
+                spec(p, ListingStore.files(p.userId()), List.of(Listing.Segment.FILE), false, pg, "recent"));
     }
 
     public Listing.Page searchName(Principal p, String name, String parentId, int count, long offset) {
@@ -98,8 +119,13 @@ public final class DriveService {
             return new Listing.Page(List.of(), -1, "");
         }
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
-        return listing.page(spec(p, ListingStore.namesBelow(p.userId(), parent.fileId(), FileNames.key(name)),
-                List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name|" + parent.fileId() + "|" + name));
+        return listing.page(spec(
+                p,
+                ListingStore.namesBelow(p.userId(), parent.fileId(), FileNames.key(name)),
+                List.of(Listing.Segment.FOLDER, Listing.Segment.FILE),
+                true,
+                pg,
+                "name|" + parent.fileId() + "|" + name));
     }
 
     /**
@@ -112,8 +138,13 @@ public final class DriveService {
         }
         FileRecord parent = jdbi.withHandle(h -> ownedFolder(h, p, parentId));
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
-        return listing.page(spec(p, ListingStore.namesBelow(p.userId(), parent.fileId(), FileNames.key(name)),
-                List.of(Listing.Segment.FOLDER, Listing.Segment.FILE), true, pg, "name*|" + parent.fileId() + "|" + name));
+        return listing.page(spec(
+                p,
+                ListingStore.namesBelow(p.userId(), parent.fileId(), FileNames.key(name)),
+                List.of(Listing.Segment.FOLDER, Listing.Segment.FILE),
+                true,
+                pg,
+                "name*|" + parent.fileId() + "|" + name));
     }
 
     public Listing.Page searchContent(Principal p, String content, String parentId, int count, long offset) {
@@ -127,14 +158,29 @@ public final class DriveService {
         Paging pg = new Paging(count, offset, Listing.OrderBy.MTIME, true, null, List.of());
         Map<String, Object> matchBinds = new HashMap<>();
         String match = index.matchCondition(content, matchBinds);
-        return listing.page(spec(p, ListingStore.filesBelow(p.userId(), parent.fileId(), new ListingStore.Where(match, matchBinds)),
-                List.of(Listing.Segment.FILE), true, pg, "content|" + parent.fileId() + "|" + content));
+        return listing.page(spec(
+                p,
+                ListingStore.filesBelow(p.userId(), parent.fileId(), new ListingStore.Where(match, matchBinds)),
+                List.of(Listing.Segment.FILE),
+                true,
+                pg,
+                "content|" + parent.fileId() + "|" + content));
     }
 
-    private ListingStore.Spec spec(Principal p, ListingStore.Where where, List<Listing.Segment> segs, boolean mixed, Paging pg,
-                                   String key) {
-        return new ListingStore.Spec(p.userId(), where.sql(), where.binds(), segs, mixed, pg.orderBy(), pg.desc(), pg.count(),
-                pg.offset(), pg.filter(), key);
+    private ListingStore.Spec spec(
+            Principal p, ListingStore.Where where, List<Listing.Segment> segs, boolean mixed, Paging pg, String key) {
+        return new ListingStore.Spec(
+                p.userId(),
+                where.sql(),
+                where.binds(),
+                segs,
+                mixed,
+                pg.orderBy(),
+                pg.desc(),
+                pg.count(),
+                pg.offset(),
+                pg.filter(),
+                key);
     }
 
     private static List<Listing.Segment> segments(Paging pg, List<Listing.Segment> all) {
@@ -146,7 +192,7 @@ public final class DriveService {
         if (id == null || id.isEmpty() || "0".equals(id)) {
             return FileStore.find(h, p.userRootId()).orElseThrow(() -> new IllegalStateException("user root missing"));
         }
-        if (!io.yundoc.protocol.Ids.accepted(id)) {
+        if (!Ids.accepted(id)) {
             throw ApiException.notFound();
         }
         FileRecord f = FileStore.find(h, id).orElseThrow(ApiException::notFound);
@@ -193,7 +239,7 @@ public final class DriveService {
      * The root folder cannot be changed (10001).
      */
     FileRecord changeable(Handle h, Principal p, String id) {
-        if (!io.yundoc.protocol.Ids.accepted(id)) {
+        if (!Ids.accepted(id)) {
             throw ApiException.notFound();
         }
         FileRecord f = FileStore.find(h, id).orElseThrow(ApiException::notFound);
@@ -313,8 +359,10 @@ public final class DriveService {
                 throw ApiException.invalid("parent_id must differ from the files' folder");
             }
             for (FileRecord f : items) {
-                if (FileStore.child(h, FileRecord.PERSONAL, p.userId(), target.fileId(), f.name()).isPresent()) {
-                    throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
+                if (FileStore.child(h, FileRecord.PERSONAL, p.userId(), target.fileId(), f.name())
+                        .isPresent()) {
+                    throw new ApiException(
+                            ErrorCode.FILE_NAME_CONFLICT, "name " + f.name() + " already used in the target folder");
                 }
                 FileStore.reparent(h, f.fileId(), target.fileId());
                 bump(h, f.fileId(), now);
@@ -330,8 +378,6 @@ public final class DriveService {
     public interface ContentCopier {
         void copy(Handle h, FileRecord from, String toFileId);
     }
-
-    private volatile ContentCopier contentCopier = (h, from, to) -> { };
 
     /** Who copies document content along with a copied file (the sheets and tables packages, wired by the server). */
     public void copyContentWith(ContentCopier copier) {
@@ -368,10 +414,31 @@ public final class DriveService {
                     newIds.put(f.fileId(), newId);
                     boolean isTop = f.fileId().equals(top.fileId());
                     String parent = isTop ? dest : newIds.get(f.parentId());
-                    String name = isTop ? FileService.freeName(h, FileRecord.PERSONAL, p.userId(), dest, f.name()) : f.name();
+                    String name =
+                            isTop ? FileService.freeName(h, FileRecord.PERSONAL, p.userId(), dest, f.name()) : f.name();
                     String kind = "file".equals(f.kind()) ? "file" : "folder";
-                    FileStore.insert(h, new FileRecord(newId, FileRecord.PERSONAL, p.userId(), parent, name, kind, f.size(),
-                            f.blobKey(), f.contentType(), 1, null, null, p.appId(), now, now, null, null, null, null));
+                    FileStore.insert(
+                            h,
+                            new FileRecord(
+                                    newId,
+                                    FileRecord.PERSONAL,
+                                    p.userId(),
+                                    parent,
+                                    name,
+                                    kind,
+                                    f.size(),
+                                    f.blobKey(),
+                                    f.contentType(),
+                                    1,
+                                    null,
+                                    null,
+                                    p.appId(),
+                                    now,
+                                    now,
+                                    null,
+                                    null,
+                                    null,
+                                    null));
                     if ("file".equals(kind)) {
                         index.enqueue(h, newId, now);
                         contentCopier.copy(h, f, newId);
@@ -396,24 +463,28 @@ public final class DriveService {
         jdbi.useTransaction(h -> {
             List<FileRecord> items = new ArrayList<>();
             for (String id : tokens) {
-                if (!io.yundoc.protocol.Ids.accepted(id)) {
+                if (!Ids.accepted(id)) {
                     throw ApiException.notFound();
                 }
                 FileRecord f = FileStore.find(h, id).orElseThrow(ApiException::notFound);
-                if (f.live() || !FileRecord.PERSONAL.equals(f.space()) || !f.ownerId().equals(p.userId())
+                if (f.live()
+                        || !FileRecord.PERSONAL.equals(f.space())
+                        || !f.ownerId().equals(p.userId())
                         || !f.fileId().equals(FileStore.trashId(h, f.fileId()))) {
                     throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file " + id + " is not in the recycle bin");
                 }
                 items.add(f);
             }
             for (FileRecord f : items) {
-                Optional<FileRecord> parent = f.parentId() == null ? Optional.empty()
+                Optional<FileRecord> parent = f.parentId() == null
+                        ? Optional.empty()
                         : FileStore.find(h, f.parentId()).filter(FileRecord::live);
                 String dest = parent.map(FileRecord::fileId).orElse(p.userRootId());
                 FolderDepth.requireFits(h, dest, f); // the old parent may have moved deeper while f was in the bin
                 String name = FileService.freeName(h, FileRecord.PERSONAL, p.userId(), dest, f.name());
                 String kind = f.kind();
-                if ("appdir".equals(kind) && FileStore.appDir(h, p.userId(), f.appId()).isPresent()) {
+                if ("appdir".equals(kind)
+                        && FileStore.appDir(h, p.userId(), f.appId()).isPresent()) {
                     kind = "folder"; // a newer app folder took over; this one comes back as a plain folder
                 }
                 FileStore.restore(h, f.fileId(), dest, name, kind);
@@ -438,8 +509,11 @@ public final class DriveService {
     public int purgeItems(Principal p, List<String> tokens) {
         return jdbi.inTransaction(h -> {
             for (String id : tokens) {
-                FileRecord f = io.yundoc.protocol.Ids.accepted(id) ? FileStore.find(h, id).orElse(null) : null;
-                if (f == null || f.live() || !FileRecord.PERSONAL.equals(f.space()) || !f.ownerId().equals(p.userId())
+                FileRecord f = Ids.accepted(id) ? FileStore.find(h, id).orElse(null) : null;
+                if (f == null
+                        || f.live()
+                        || !FileRecord.PERSONAL.equals(f.space())
+                        || !f.ownerId().equals(p.userId())
                         || !f.fileId().equals(FileStore.trashId(h, f.fileId()))) {
                     throw new ApiException(ErrorCode.FILE_NOT_EXISTS, "file " + id + " is not in the recycle bin");
                 }

@@ -40,8 +40,7 @@ public final class ExtractorProcess {
     static final byte FAILED = 1;
     private static final int MAX_REASON = 300;
 
-    private ExtractorProcess() {
-    }
+    private ExtractorProcess() {}
 
     public static void main(String[] args) throws IOException {
         // stdout is the protocol: whatever a parser library prints goes to stderr instead
@@ -91,11 +90,14 @@ public final class ExtractorProcess {
         while (root.getCause() != null) { // getCause() is null, never the throwable itself, at the end of a chain
             root = root.getCause();
         }
-        if (e instanceof EncryptedDocumentException || root instanceof EncryptedDocumentException
+        if (e instanceof EncryptedDocumentException
+                || root instanceof EncryptedDocumentException
                 || root.getClass().getName().endsWith("EncryptedDocumentException")) {
             return "encrypted";
         }
-        String msg = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s+", " ").strip();
+        String msg = root.getMessage() == null
+                ? ""
+                : ": " + root.getMessage().replaceAll("\\s+", " ").strip();
         String line = "unreadable (" + root.getClass().getSimpleName() + msg + ")";
         return line.length() > MAX_REASON ? line.substring(0, MAX_REASON - 1) + "…" : line;
     }

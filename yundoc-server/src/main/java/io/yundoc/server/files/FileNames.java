@@ -2,6 +2,7 @@ package io.yundoc.server.files;
 
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.DisplayText;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
@@ -15,8 +16,7 @@ public final class FileNames {
     public static final Set<String> ONLINE = Set.of("otl", "ksheet", "dbt");
     public static final Set<String> OFFICE = Set.of("docx", "xlsx", "pptx", "doc", "xls", "ppt");
 
-    private FileNames() {
-    }
+    private FileNames() {}
 
     /** The NFC form of a valid name, else 10001. */
     public static String validate(String raw) {
@@ -33,7 +33,7 @@ public final class FileNames {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (io.yundoc.server.core.DisplayText.forbidden(c) || "\\/|\":*?<>".indexOf(c) >= 0) {
+            if (DisplayText.forbidden(c) || "\\/|\":*?<>".indexOf(c) >= 0) {
                 throw ApiException.invalid("file name contains a forbidden character");
             }
         }

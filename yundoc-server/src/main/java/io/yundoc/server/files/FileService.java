@@ -7,9 +7,13 @@ import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 
 /** Rules of the personal drive: placement, names, create and upload, visibility. */
@@ -42,7 +46,7 @@ public final class FileService {
     }
 
     /** Spools an upload body into a pending blob, hashed and size-checked as it streams (30008 past the limit). */
-    public io.yundoc.server.blob.BlobStore.PendingBlob receive(java.io.InputStream in) throws java.io.IOException {
+    public BlobStore.PendingBlob receive(InputStream in) throws IOException {
         return content.receive(in);
     }
 
@@ -60,7 +64,7 @@ public final class FileService {
     }
 
     /** {@link #visible(Principal, String)} reading the file row under the call's {@code reads} (null: none). */
-    public FileRecord visible(io.yundoc.server.core.ReadCache.Reads reads, Principal p, String fileId) {
+    public FileRecord visible(ReadCache.Reads reads, Principal p, String fileId) {
         FileRecord f = store.find(reads, fileId).orElseThrow(ApiException::notFound);
         if (!f.live() || !FileRecord.PERSONAL.equals(f.space())) {
             throw ApiException.notFound();
@@ -91,7 +95,8 @@ public final class FileService {
         if (FileNames.OFFICE.contains(ext)) {
             bytes = BlankDocuments.forExtension(ext).orElse(new byte[0]);
         } else if (!FileNames.ONLINE.contains(ext)) {
-            throw ApiException.invalid("filename must end in .otl, .ksheet, .dbt, .docx, .xlsx, .pptx, .doc, .xls or .ppt");
+            throw ApiException.invalid(
+                    "filename must end in .otl, .ksheet, .dbt, .docx, .xlsx, .pptx, .doc, .xls or .ppt");
         }
         long now = clock.epochSeconds();
         if (bytes == null) {
@@ -119,7 +124,7 @@ public final class FileService {
      * the blob again); a blob the failed transaction left unreferenced (e.g. SQLITE_FULL) is collected at once, so a
      * failed write leaves no stray file.
      */
-    private <T> T withPinned(BlobRecord b, java.util.function.Supplier<T> tx) {
+    private <T> T withPinned(BlobRecord b, Supplier<T> tx) {
         boolean ok = false;
         try {
             T result = tx.get();
@@ -128,12 +133,13 @@ public final class FileService {
         } finally {
             content.release(b.key());
             if (!ok) {
-                content.collect(store.jdbi(), java.util.List.of(b.key()));
+                content.collect(store.jdbi(), List.of(b.key()));
             }
         }
     }
 
-    private FileRecord insertFile(Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
+    private FileRecord insertFile(
+            Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
         FileRecord created = insertFileRow(p, name, where, blob, contentType, now);
         if (index != null) {
             index.wake();
@@ -141,16 +147,34 @@ public final class FileService {
         return created;
     }
 
-    private FileRecord insertFileRow(Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
+    private FileRecord insertFileRow(
+            Principal p, String name, Placement where, BlobRecord blob, String contentType, long now) {
         return store.jdbi().inTransaction(h -> {
             FileRecord parent = resolveParent(h, p, where, now);
             String free = freeName(h, FileRecord.PERSONAL, p.userId(), parent.fileId(), name);
             if (blob != null) {
                 ContentStore.index(h, blob);
             }
-            FileRecord f = new FileRecord(ids.fileToken(), FileRecord.PERSONAL, p.userId(), parent.fileId(), free, "file",
-                    blob == null ? 0 : blob.size(), blob == null ? null : blob.key(), contentType, 1, null, null,
-                    p.appId(), now, now, null, null, null, null);
+            FileRecord f = new FileRecord(
+                    ids.fileToken(),
+                    FileRecord.PERSONAL,
+                    p.userId(),
+                    parent.fileId(),
+                    free,
+                    "file",
+                    blob == null ? 0 : blob.size(),
+                    blob == null ? null : blob.key(),
+                    contentType,
+                    1,
+                    null,
+                    null,
+                    p.appId(),
+                    now,
+                    now,
+                    null,
+                    null,
+                    null,
+                    null);
             FileStore.insert(h, f);
             if (index != null && blob != null) {
                 index.enqueue(h, f.fileId(), now);
@@ -164,7 +188,9 @@ public final class FileService {
         if (where.parentId() != null && !where.parentId().isEmpty()) {
             String id = "0".equals(where.parentId()) ? p.userRootId() : where.parentId();
             FileRecord parent = FileStore.find(h, id).orElseThrow(ApiException::notFound);
-            if (!parent.live() || !FileRecord.PERSONAL.equals(parent.space()) || !parent.ownerId().equals(p.userId())) {
+            if (!parent.live()
+                    || !FileRecord.PERSONAL.equals(parent.space())
+                    || !parent.ownerId().equals(p.userId())) {
                 throw ApiException.notFound();
             }
             if (!parent.isFolder()) {
@@ -172,7 +198,8 @@ public final class FileService {
             }
             return parent;
         }
-        FileRecord base = FileStore.find(h, p.userRootId()).orElseThrow(() -> new IllegalStateException("user root missing"));
+        FileRecord base =
+                FileStore.find(h, p.userRootId()).orElseThrow(() -> new IllegalStateException("user root missing"));
         if (!where.pathFromRoot()) {
             base = appDir(h, p, base, now);
         }
@@ -199,7 +226,8 @@ public final class FileService {
         return folder(h, p.userId(), apps, free, "appdir", p.appId(), now);
     }
 
-    private FileRecord folder(Handle h, String userId, FileRecord parent, String name, String kind, String appId, long now) {
+    private FileRecord folder(
+            Handle h, String userId, FileRecord parent, String name, String kind, String appId, long now) {
         Optional<FileRecord> existing = FileStore.child(h, FileRecord.PERSONAL, userId, parent.fileId(), name);
         if (existing.isPresent()) {
             if (!existing.get().isFolder()) {
@@ -207,8 +235,26 @@ public final class FileService {
             }
             return existing.get();
         }
-        FileRecord f = new FileRecord(ids.fileToken(), FileRecord.PERSONAL, userId, parent.fileId(), name, kind, 0, null,
-                null, 1, null, null, appId, now, now, null, null, null, null);
+        FileRecord f = new FileRecord(
+                ids.fileToken(),
+                FileRecord.PERSONAL,
+                userId,
+                parent.fileId(),
+                name,
+                kind,
+                0,
+                null,
+                null,
+                1,
+                null,
+                null,
+                appId,
+                now,
+                now,
+                null,
+                null,
+                null,
+                null);
         FileStore.insert(h, f);
         return f;
     }
@@ -221,9 +267,11 @@ public final class FileService {
         String name = FileNames.validate(rawName);
         long now = clock.epochSeconds();
         return store.jdbi().inTransaction(h -> {
-            FileRecord parent = resolveParent(h, p, new Placement(parentId == null ? "0" : parentId, List.of(), true), now);
+            FileRecord parent =
+                    resolveParent(h, p, new Placement(parentId == null ? "0" : parentId, List.of(), true), now);
             FolderDepth.require(FolderDepth.of(h, parent.fileId()) + 1);
-            if (FileStore.child(h, FileRecord.PERSONAL, p.userId(), parent.fileId(), name).isPresent()) {
+            if (FileStore.child(h, FileRecord.PERSONAL, p.userId(), parent.fileId(), name)
+                    .isPresent()) {
                 throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "name already used in the folder");
             }
             return folder(h, p.userId(), parent, name, "folder", null, now);
@@ -237,7 +285,8 @@ public final class FileService {
 
     /** The user's 我的文档/应用 folder, where the app folders live, if any app made one. */
     public Optional<FileRecord> appsFolder(Principal p) {
-        return store.jdbi().withHandle(h -> FileStore.child(h, FileRecord.PERSONAL, p.userId(), p.userRootId(), APPS_FOLDER))
+        return store.jdbi()
+                .withHandle(h -> FileStore.child(h, FileRecord.PERSONAL, p.userId(), p.userRootId(), APPS_FOLDER))
                 .filter(FileRecord::isFolder);
     }
 

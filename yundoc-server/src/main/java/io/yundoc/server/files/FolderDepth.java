@@ -13,8 +13,7 @@ import org.jdbi.v3.core.Handle;
 public final class FolderDepth {
     public static final int MAX = 64;
 
-    private FolderDepth() {
-    }
+    private FolderDepth() {}
 
     /**
      * Levels of {@code folderId} below its root: the root itself (or the app-space root, the empty id) is 0, a folder

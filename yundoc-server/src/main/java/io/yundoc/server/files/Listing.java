@@ -4,6 +4,7 @@ import io.yundoc.protocol.wire.FileItem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,11 +18,12 @@ public final class Listing {
     public static final int MAX_COUNT = 100;
     static final long CURSOR_BASE = 1L << 50;
 
-    private Listing() {
-    }
+    private Listing() {}
 
     public enum Segment {
-        GROUP(0), FOLDER(1), FILE(2);
+        GROUP(0),
+        FOLDER(1),
+        FILE(2);
 
         /** Where the segment sorts in a listing: the numbers the SQL of {@code ListingStore.page} computes, and cursors store. */
         final int rank;
@@ -31,7 +33,7 @@ public final class Listing {
         }
 
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         static Segment rank(int r) {
@@ -53,7 +55,11 @@ public final class Listing {
         }
     }
 
-    public enum OrderBy { MTIME, FNAME, FSIZE }
+    public enum OrderBy {
+        MTIME,
+        FNAME,
+        FSIZE
+    }
 
     /** A page: items, the cursor for the next page (-1 at the end) and the next item's segment ("" at the end). */
     public record Page(List<FileRecord> files, long nextOffset, String nextFilter) {

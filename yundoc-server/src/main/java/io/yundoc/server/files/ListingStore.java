@@ -6,8 +6,10 @@ import io.yundoc.server.core.ServerClock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
@@ -33,9 +35,18 @@ public final class ListingStore {
      * One listing request. {@code where} is an SQL condition on {@code f} (the files row) with its binds;
      * {@code mixed} puts folders and files in one segment (searches, which order by time alone).
      */
-    public record Spec(String userId, String where, Map<String, Object> binds, List<Listing.Segment> segments, boolean mixed,
-                       Listing.OrderBy orderBy, boolean desc, int count, long offset, Listing.Segment filter, String paramsKey) {
-    }
+    public record Spec(
+            String userId,
+            String where,
+            Map<String, Object> binds,
+            List<Listing.Segment> segments,
+            boolean mixed,
+            Listing.OrderBy orderBy,
+            boolean desc,
+            int count,
+            long offset,
+            Listing.Segment filter,
+            String paramsKey) {}
 
     private final Jdbi jdbi;
     private final ServerClock clock;
@@ -47,8 +58,7 @@ public final class ListingStore {
     }
 
     /** Which rows a listing shows: an SQL condition on {@code f} (the files row) with its binds. */
-    public record Where(String sql, Map<String, Object> binds) {
-    }
+    public record Where(String sql, Map<String, Object> binds) {}
 
     /** Live items directly in the user's folder. */
     public static Where children(String userId, String parentId) {
@@ -57,7 +67,7 @@ public final class ListingStore {
 
     /** The user's live files (not the root), of any of the extensions (lower case, without dot; empty = all items). */
     public static Where everything(String userId, List<String> extensions) {
-        Map<String, Object> binds = new java.util.HashMap<>();
+        Map<String, Object> binds = new HashMap<>();
         binds.put("u", userId);
         StringBuilder where = new StringBuilder(LIVE_MINE + " AND f.kind <> 'root'");
         List<String> ors = new ArrayList<>();
@@ -66,7 +76,9 @@ public final class ListingStore {
             ors.add("f.name_key LIKE :ext" + ors.size() + " ESCAPE '!'");
         }
         if (!ors.isEmpty()) {
-            where.append(" AND f.kind = 'file' AND (").append(String.join(" OR ", ors)).append(")");
+            where.append(" AND f.kind = 'file' AND (")
+                    .append(String.join(" OR ", ors))
+                    .append(")");
         }
         return new Where(where.toString(), binds);
     }
@@ -83,13 +95,14 @@ public final class ListingStore {
 
     /** Live items below {@code rootId} whose name key contains {@code nameKey}. */
     public static Where namesBelow(String userId, String rootId, String nameKey) {
-        return new Where(LIVE_MINE + " AND f.file_id <> :root AND " + SUBTREE + " AND f.name_key LIKE :pat ESCAPE '!'",
+        return new Where(
+                LIVE_MINE + " AND f.file_id <> :root AND " + SUBTREE + " AND f.name_key LIKE :pat ESCAPE '!'",
                 Map.of("u", userId, "root", rootId, "pat", "%" + likeEscape(nameKey) + "%"));
     }
 
     /** Live files below {@code rootId} that also meet {@code match} (a content-index condition). */
     public static Where filesBelow(String userId, String rootId, Where match) {
-        Map<String, Object> binds = new java.util.HashMap<>(match.binds());
+        Map<String, Object> binds = new HashMap<>(match.binds());
         binds.put("u", userId);
         binds.put("root", rootId);
         return new Where(LIVE_MINE + " AND f.kind = 'file' AND " + SUBTREE + " AND " + match.sql(), binds);
@@ -99,8 +112,7 @@ public final class ListingStore {
         return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
-    private record Cursor(int seg, Long sortInt, String sortText, String lastId) {
-    }
+    private record Cursor(int seg, Long sortInt, String sortText, String lastId) {}
 
     public Listing.Page page(Spec s) {
         return jdbi.withHandle(h -> {
@@ -131,10 +143,13 @@ public final class ListingStore {
                 // key bounded, so the read seeks to the cursor), then the segments after it. Within one segment
                 // the order leaves out the constant segment, so the listing indexes (V13) serve it without a sort.
                 Cursor c = loadCursor(h, s);
-                Query same = h.createQuery("SELECT f.* " + base + " AND " + segExpr + " = :c_seg AND " + sortExpr + " " + cmp
+                Query same = h.createQuery("SELECT f.* " + base + " AND " + segExpr + " = :c_seg AND " + sortExpr + " "
+                                + cmp
                                 + "= :c_sort AND (" + sortExpr + " " + cmp + " :c_sort OR f.file_id > :c_id) ORDER BY "
                                 + sortExpr + " " + dir + ", f.file_id ASC LIMIT :lim")
-                        .bind("c_seg", c.seg()).bind("c_id", c.lastId()).bind("lim", s.count() + 1);
+                        .bind("c_seg", c.seg())
+                        .bind("c_id", c.lastId())
+                        .bind("lim", s.count() + 1);
                 if (s.orderBy() == Listing.OrderBy.FNAME) {
                     same.bind("c_sort", c.sortText());
                 } else {
@@ -143,8 +158,10 @@ public final class ListingStore {
                 s.binds().forEach(same::bind);
                 rows = new ArrayList<>(same.map((rs, ctx) -> FileStore.map(rs)).list());
                 if (rows.size() <= s.count()) {
-                    Query later = h.createQuery("SELECT f.* " + base + " AND " + segExpr + " > :c_seg" + order + " LIMIT :lim")
-                            .bind("c_seg", c.seg()).bind("lim", s.count() + 1 - rows.size());
+                    Query later = h.createQuery(
+                                    "SELECT f.* " + base + " AND " + segExpr + " > :c_seg" + order + " LIMIT :lim")
+                            .bind("c_seg", c.seg())
+                            .bind("lim", s.count() + 1 - rows.size());
                     s.binds().forEach(later::bind);
                     rows.addAll(later.map((rs, ctx) -> FileStore.map(rs)).list());
                 }
@@ -156,9 +173,12 @@ public final class ListingStore {
                     s.binds().forEach(cq::bind);
                     start = Math.max(start, cq.mapTo(Long.class).one());
                 }
-                Query q = h.createQuery("SELECT f.* " + base + order + " LIMIT :lim OFFSET :off").bind("off", start);
+                Query q = h.createQuery("SELECT f.* " + base + order + " LIMIT :lim OFFSET :off")
+                        .bind("off", start);
                 s.binds().forEach(q::bind);
-                rows = q.bind("lim", s.count() + 1).map((rs, ctx) -> FileStore.map(rs)).list();
+                rows = q.bind("lim", s.count() + 1)
+                        .map((rs, ctx) -> FileStore.map(rs))
+                        .list();
             }
             if (rows.size() <= s.count()) {
                 return new Listing.Page(rows, -1, "");
@@ -185,31 +205,43 @@ public final class ListingStore {
                         + "WHERE cursor_id = :id")
                 .bind("id", s.offset())
                 .map((rs, ctx) -> {
-                    boolean mine = rs.getString("user_id").equals(s.userId()) && rs.getString("params").equals(key(s))
+                    boolean mine = rs.getString("user_id").equals(s.userId())
+                            && rs.getString("params").equals(key(s))
                             && rs.getLong("expires_at") > now;
                     long si = rs.getLong("sort_int");
                     Long sortInt = rs.wasNull() ? null : si;
-                    return mine ? new Cursor(rs.getInt("seg"), sortInt, rs.getString("sort_text"), rs.getString("last_id")) : null;
+                    return mine
+                            ? new Cursor(rs.getInt("seg"), sortInt, rs.getString("sort_text"), rs.getString("last_id"))
+                            : null;
                 })
                 .findOne()
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .orElseThrow(() -> ApiException.invalid("offset expired"));
     }
 
     private long issue(Handle h, Spec s, FileRecord last) {
         long now = clock.epochSeconds();
-        h.createUpdate("DELETE FROM list_cursors WHERE expires_at <= :now").bind("now", now).execute();
+        h.createUpdate("DELETE FROM list_cursors WHERE expires_at <= :now")
+                .bind("now", now)
+                .execute();
         long id = Listing.CURSOR_BASE + random.nextLong(CURSOR_SPAN);
         Long sortInt = switch (s.orderBy()) {
             case MTIME -> last.mtime();
             case FSIZE -> last.isFolder() ? 0L : last.size();
             case FNAME -> null;
         };
-        h.createUpdate("INSERT INTO list_cursors (cursor_id, user_id, params, seg, sort_int, sort_text, last_id, expires_at) "
-                        + "VALUES (:id, :u, :p, :seg, :si, :st, :last, :exp)")
-                .bind("id", id).bind("u", s.userId()).bind("p", key(s)).bind("seg", rankOf(last, s.mixed()))
-                .bind("si", sortInt).bind("st", s.orderBy() == Listing.OrderBy.FNAME ? FileNames.key(last.name()) : null)
-                .bind("last", last.fileId()).bind("exp", now + CURSOR_TTL).execute();
+        h.createUpdate(
+                        "INSERT INTO list_cursors (cursor_id, user_id, params, seg, sort_int, sort_text, last_id, expires_at) "
+                                + "VALUES (:id, :u, :p, :seg, :si, :st, :last, :exp)")
+                .bind("id", id)
+                .bind("u", s.userId())
+                .bind("p", key(s))
+                .bind("seg", rankOf(last, s.mixed()))
+                .bind("si", sortInt)
+                .bind("st", s.orderBy() == Listing.OrderBy.FNAME ? FileNames.key(last.name()) : null)
+                .bind("last", last.fileId())
+                .bind("exp", now + CURSOR_TTL)
+                .execute();
         return id;
     }
 

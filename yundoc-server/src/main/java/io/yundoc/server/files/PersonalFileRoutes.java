@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
@@ -39,7 +39,8 @@ public final class PersonalFileRoutes implements ApiRoutes {
         }
         ObjectNode body = c.json(true);
         String filename = Json.text(body, "filename").orElseThrow(() -> ApiException.invalid("filename is required"));
-        Placement where = FileService.placement(Json.text(body, "parent_id").orElse(null),
+        Placement where = FileService.placement(
+                Json.text(body, "parent_id").orElse(null),
                 Json.stringList(body, "parent_path").orElse(List.of()),
                 Json.bool(body, "path_from_root").orElse(false));
         c.ok(files.create(c.principal(), filename, where).toItem());
@@ -47,8 +48,8 @@ public final class PersonalFileRoutes implements ApiRoutes {
 
     private void upload(Call c) throws Exception {
         String boundary = MultipartReader.boundary(c.header("Content-Type").orElse(null));
-        MultipartReader.Result<BlobStore.PendingBlob> form = MultipartReader.read(c.bodyStream(), boundary, "file",
-                (part, in) -> files.receive(in));
+        MultipartReader.Result<BlobStore.PendingBlob> form =
+                MultipartReader.read(c.bodyStream(), boundary, "file", (part, in) -> files.receive(in));
         try (BlobStore.PendingBlob blob = form.file()) {
             if (blob == null) {
                 throw ApiException.invalid("multipart part \"file\" with a filename is required");
@@ -62,9 +63,12 @@ public final class PersonalFileRoutes implements ApiRoutes {
                 }
             }
             String fromRoot = form.first("path_from_root");
-            Placement where = FileService.placement(form.first("parent_id"), path,
+            Placement where = FileService.placement(
+                    form.first("parent_id"),
+                    path,
                     fromRoot != null && !fromRoot.isEmpty() && Json.parseBool("path_from_root", fromRoot));
-            c.ok(files.upload(c.principal(), form.filePart().filename(), where, blob).toItem());
+            c.ok(files.upload(c.principal(), form.filePart().filename(), where, blob)
+                    .toItem());
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +58,12 @@ public final class TextExtractor implements AutoCloseable {
 
     /** Failure kinds, the {@code reason} label of {@code yundoc_index_failures_total}. */
     public enum Kind {
-        UNREADABLE, TIMEOUT, OUT_OF_MEMORY, CRASHED, TOO_LARGE, INTERRUPTED,
+        UNREADABLE,
+        TIMEOUT,
+        OUT_OF_MEMORY,
+        CRASHED,
+        TOO_LARGE,
+        INTERRUPTED,
         /** Not the file's doing: the server is stopping. */
         STOPPED,
         /** Not the file's doing: the extractor process cannot be started at all. */
@@ -76,23 +82,37 @@ public final class TextExtractor implements AutoCloseable {
     private int starts;
 
     public TextExtractor(Duration timeout, long heapBytes, int maxChars) {
-        this(timeout, maxChars, ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()), heapBytes);
+        this(
+                timeout,
+                maxChars,
+                ProcessHandle.current()
+                        .info()
+                        .command()
+                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString()),
+                heapBytes);
     }
 
     /** With the java launcher to run (the server's own, normally). */
     TextExtractor(Duration timeout, int maxChars, String java, long heapBytes) {
         this.timeout = timeout;
         this.maxChars = maxChars;
-        List<String> cmd = new java.util.ArrayList<>();
+        List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(NICE)) {
             // background work: the server's requests come first when both want the CPU (as a nice'd cron job would)
             cmd.addAll(List.of(NICE.toString(), "-n", "10"));
         }
         // one processor's worth of GC and JIT threads: a bomb costs at most one core while it burns its budget
-        cmd.addAll(List.of(java, "-Xmx" + Math.max(64, heapBytes >> 20) + "m", "-XX:+ExitOnOutOfMemoryError",
-                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"), ExtractorProcess.class.getName()));
+        cmd.addAll(List.of(
+                java,
+                "-Xmx" + Math.max(64, heapBytes >> 20) + "m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC",
+                "-XX:ActiveProcessorCount=1",
+                "-Djava.awt.headless=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ExtractorProcess.class.getName()));
         this.command = List.copyOf(cmd);
         this.heapLabel = Math.max(64, heapBytes >> 20) + "m";
     }
@@ -172,10 +192,10 @@ public final class TextExtractor implements AutoCloseable {
             return Outcome.failed(Kind.STOPPED, "server stopping");
         }
         if (status == OOM_EXIT) {
-            return Outcome.failed(Kind.OUT_OF_MEMORY, "extraction ran out of memory (heap cap "
-                    + heapLabel + ")");
+            return Outcome.failed(Kind.OUT_OF_MEMORY, "extraction ran out of memory (heap cap " + heapLabel + ")");
         }
-        return Outcome.failed(Kind.CRASHED, "the extractor process ended during this file (exit status " + status + ")");
+        return Outcome.failed(
+                Kind.CRASHED, "the extractor process ended during this file (exit status " + status + ")");
     }
 
     /** The live child, started (and waited for until ready) when there is none; null once closed. */
@@ -190,7 +210,9 @@ public final class TextExtractor implements AutoCloseable {
             child = null;
             Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
             starts++;
-            Child c = new Child(p, new DataOutputStream(new BufferedOutputStream(p.getOutputStream())),
+            Child c = new Child(
+                    p,
+                    new DataOutputStream(new BufferedOutputStream(p.getOutputStream())),
                     new DataInputStream(new BufferedInputStream(p.getInputStream())));
             Thread.ofVirtual().name("yundoc-extractor-stderr").start(() -> drainStderr(p));
             child = c;
@@ -254,6 +276,5 @@ public final class TextExtractor implements AutoCloseable {
         readers.shutdownNow();
     }
 
-    private record Child(Process process, DataOutputStream in, DataInputStream out) {
-    }
+    private record Child(Process process, DataOutputStream in, DataInputStream out) {}
 }

@@ -3,11 +3,15 @@ package io.yundoc.server.http;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.concurrency.limits.FixedLimit;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.common.task.InterruptableTask;
+import io.helidon.http.BadRequestException;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.Headers;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
@@ -28,8 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -62,14 +68,16 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
     private GuardedHttp1(Http1Config.Builder config, Duration headerTimeout, Duration bodyIdleTimeout) {
         this.headerNanos = headerTimeout.toNanos();
         this.idleNanos = bodyIdleTimeout.toNanos();
-        Http1Config http1Config = config.addReceiveListener(new PhaseListener()).addSendListener(new PhaseListener()).build();
-        this.http1 = new Http1ConnectionProvider().create("@default", http1Config,
-                ProtocolConfigs.create(List.of(http1Config)));
+        Http1Config http1Config = config.addReceiveListener(new PhaseListener())
+                .addSendListener(new PhaseListener())
+                .build();
+        this.http1 = new Http1ConnectionProvider()
+                .create("@default", http1Config, ProtocolConfigs.create(List.of(http1Config)));
         // a deadline is enforced at most a tenth of it late (at most 1 s, at least 20 ms)
-        long tick = Math.clamp(Math.min(headerNanos, idleNanos) / 10, TimeUnit.MILLISECONDS.toNanos(20),
-                TimeUnit.SECONDS.toNanos(1));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("yundoc-connection-deadlines").unstarted(r));
+        long tick = Math.clamp(
+                Math.min(headerNanos, idleNanos) / 10, TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.SECONDS.toNanos(1));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().daemon().name("yundoc-connection-deadlines").unstarted(r));
         // the task catches its own failures: its future would only ever report the cancellation at shutdown
         var unused = watchdog.scheduleWithFixedDelay(this::closeOverdue, tick, tick, TimeUnit.NANOSECONDS);
     }
@@ -79,7 +87,10 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
      * The listener must have no other HTTP/1 protocol configured (so this is its only selector).
      */
     public static GuardedHttp1 create(Http1Config.Builder config, Duration headerTimeout, Duration bodyIdleTimeout) {
-        if (headerTimeout.isNegative() || headerTimeout.isZero() || bodyIdleTimeout.isNegative() || bodyIdleTimeout.isZero()) {
+        if (headerTimeout.isNegative()
+                || headerTimeout.isZero()
+                || bodyIdleTimeout.isNegative()
+                || bodyIdleTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
         return new GuardedHttp1(config, headerTimeout, bodyIdleTimeout);
@@ -134,7 +145,9 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
                 String reason = g.overdue(now);
                 if (reason != null) {
                     (reason.equals(Guard.HEAD) ? headTimeouts : idleTimeouts).incrementAndGet();
-                    LOG.log(Level.FINE, () -> "closing connection from " + g.remotePeer().address() + ": " + reason);
+                    LOG.log(
+                            Level.FINE,
+                            () -> "closing connection from " + g.remotePeer().address() + ": " + reason);
                     it.remove();
                     g.serverSocket().close();
                 }
@@ -184,8 +197,8 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
 
         @SuppressWarnings("removal")
         @Override
-        public void handle(java.util.concurrent.Semaphore requestSemaphore) throws InterruptedException {
-            handle(io.helidon.common.concurrency.limits.FixedLimit.create(requestSemaphore));
+        public void handle(Semaphore requestSemaphore) throws InterruptedException {
+            handle(FixedLimit.create(requestSemaphore));
         }
 
         @Override
@@ -344,12 +357,13 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
     static final class StrictReader extends DataReader {
         /** Trailer lines read after the last chunk before the request is refused. */
         private static final int MAX_TRAILER_LINES = 64;
+
         private boolean afterLastChunk;
 
         // Helidon 4.5 marks DataReader's constructors for removal (DataReader.create is the way in); subclassing is
         // still the only hook into what Http1Connection reads. Revisit on a Helidon upgrade that removes them.
         @SuppressWarnings("removal")
-        StrictReader(java.util.function.Supplier<byte[]> bytes) {
+        StrictReader(Supplier<byte[]> bytes) {
             super(bytes);
         }
 
@@ -360,7 +374,7 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
                 afterLastChunk = false;
                 for (int n = 0; !line.isEmpty(); n++) {
                     if (n == MAX_TRAILER_LINES) {
-                        throw new io.helidon.http.BadRequestException("too many trailer fields");
+                        throw new BadRequestException("too many trailer fields");
                     }
                     line = super.readLine();
                 }
@@ -385,17 +399,17 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
                 start++;
             }
             if (end == 0 || end - start > 8) {
-                throw new io.helidon.http.BadRequestException("malformed chunk size");
+                throw new BadRequestException("malformed chunk size");
             }
             for (int i = start; i < end; i++) {
                 char c = line.charAt(i);
                 if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-                    throw new io.helidon.http.BadRequestException("malformed chunk size");
+                    throw new BadRequestException("malformed chunk size");
                 }
             }
             String size = line.substring(start, end);
             if (Long.parseLong(size, 16) > Integer.MAX_VALUE) {
-                throw new io.helidon.http.BadRequestException("chunk size too large");
+                throw new BadRequestException("chunk size too large");
             }
             return size;
         }
@@ -404,8 +418,8 @@ public final class GuardedHttp1 implements ServerConnectionSelector, AutoCloseab
         public int findNewLine(int max) throws IncorrectNewLineException {
             int eol = super.findNewLine(max);
             if (eol > 0 && eol < max && getBuffer(eol).indexOf((byte) 0) >= 0) {
-                throw io.helidon.http.RequestException.builder()
-                        .type(io.helidon.http.DirectHandler.EventType.BAD_REQUEST)
+                throw RequestException.builder()
+                        .type(DirectHandler.EventType.BAD_REQUEST)
                         .message("NUL in the request head")
                         .build();
             }

@@ -7,10 +7,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.SetCookie;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.UserRecord;
+import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.oauth.Csrf;
 import io.yundoc.server.quota.QuotaService;
@@ -18,12 +19,15 @@ import io.yundoc.server.web.PageText;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -45,8 +49,15 @@ public final class InspectRoutes implements ApiRoutes {
     private final Csrf csrf;
     private final IdGenerator ids;
 
-    public InspectRoutes(RequestJournal journal, InspectService state, QuotaService quota,
-                         Supplier<String> adminToken, Csrf csrf, IdGenerator ids) {
+    private static final Map<String, byte[]> ASSETS = new ConcurrentHashMap<>();
+
+    public InspectRoutes(
+            RequestJournal journal,
+            InspectService state,
+            QuotaService quota,
+            Supplier<String> adminToken,
+            Csrf csrf,
+            IdGenerator ids) {
         this.journal = journal;
         this.state = state;
         this.quota = quota;
@@ -64,7 +75,11 @@ public final class InspectRoutes implements ApiRoutes {
             m.put("body_limit", journal.bodyLimit());
             m.put("size", journal.size());
             m.put("dropped", journal.dropped());
-            m.put("requests", journal.list(q, q.limit()).stream().map(RequestJournal.Entry::wire).toList());
+            m.put(
+                    "requests",
+                    journal.list(q, q.limit()).stream()
+                            .map(RequestJournal.Entry::wire)
+                            .toList());
             c.ok(m);
         });
         r.admin(Method.DELETE, "/admin/v1/requests", c -> {
@@ -74,21 +89,35 @@ public final class InspectRoutes implements ApiRoutes {
         r.open(Method.GET, "/inspect", this::page);
         r.open(Method.POST, "/inspect/login", this::login);
         r.open(Method.POST, "/inspect/reset", this::reset);
-        r.open(Method.GET, "/inspect/assets/inspect.css", c -> asset(c, "/static/inspect/inspect.css", "text/css; charset=utf-8"));
+        r.open(
+                Method.GET,
+                "/inspect/assets/inspect.css",
+                c -> asset(c, "/static/inspect/inspect.css", "text/css; charset=utf-8"));
     }
 
     // ---- page ----------------------------------------------------------------------------------------------
 
     /** What the inspector page shows. */
-    public record View(PageText t, boolean signedIn, String csrf, String error, List<AppRecord> apps, List<UserRecord> users,
-                       List<Inspected.FileRow> files, List<Inspected.LinkRow> links, List<QuotaRow> quota,
-                       List<RequestJournal.Entry> requests, Map<String, String> filter, int capacity, long dropped) {
+    public record View(
+            PageText t,
+            boolean signedIn,
+            String csrf,
+            String error,
+            List<AppRecord> apps,
+            List<UserRecord> users,
+            List<Inspected.FileRow> files,
+            List<Inspected.LinkRow> links,
+            List<QuotaRow> quota,
+            List<RequestJournal.Entry> requests,
+            Map<String, String> filter,
+            int capacity,
+            long dropped) {
         public String time(long epochSeconds) {
-            return epochSeconds == 0 ? "—" : java.time.Instant.ofEpochSecond(epochSeconds).toString();
+            return epochSeconds == 0 ? "—" : Instant.ofEpochSecond(epochSeconds).toString();
         }
 
         public String millis(long epochMillis) {
-            return java.time.Instant.ofEpochMilli(epochMillis).toString();
+            return Instant.ofEpochMilli(epochMillis).toString();
         }
 
         public String f(String name) {
@@ -96,12 +125,11 @@ public final class InspectRoutes implements ApiRoutes {
         }
 
         public String duration(long micros) {
-            return String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0);
+            return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
         }
     }
 
-    public record QuotaRow(String appId, String endpoint, long used) {
-    }
+    public record QuotaRow(String appId, String endpoint, long used) {}
 
     private void page(Call c) {
         PageText t = PageText.of(c.request());
@@ -117,7 +145,7 @@ public final class InspectRoutes implements ApiRoutes {
         String error = null;
         try {
             q = JournalQuery.parse(filter::get, journal.capacity());
-        } catch (io.yundoc.server.core.ApiException e) {
+        } catch (ApiException e) {
             error = e.hint();
             q = JournalQuery.parse(n -> null, journal.capacity());
         }
@@ -126,19 +154,45 @@ public final class InspectRoutes implements ApiRoutes {
         for (AppRecord a : appList) {
             quota.usage(a.appId()).forEach((endpoint, used) -> rows.add(new QuotaRow(a.appId(), endpoint, used)));
         }
-        View v = new View(t, true, csrf.token(RESET_PURPOSE, sessionValue()), error, appList, state.users(), state.files(200),
-                state.links(200), rows, journal.list(q, q.limit()), filter, journal.capacity(), journal.dropped());
+        View v = new View(
+                t,
+                true,
+                csrf.token(RESET_PURPOSE, sessionValue()),
+                error,
+                appList,
+                state.users(),
+                state.files(200),
+                state.links(200),
+                rows,
+                journal.list(q, q.limit()),
+                filter,
+                journal.capacity(),
+                journal.dropped());
         render(c, v, 200);
     }
 
     private void loginForm(Call c, PageText t, String error, int status) {
-        String pre = cookie(c, "yd_inspect_login").filter(s -> s.matches("[A-Za-z0-9_-]{43}")).orElse(null);
+        String pre = cookie(c, "yd_inspect_login")
+                .filter(s -> s.matches("[A-Za-z0-9_-]{43}"))
+                .orElse(null);
         if (pre == null) {
             pre = ids.internal();
             c.response().headers().addCookie(cookie(c, "yd_inspect_login", pre));
         }
-        View v = new View(t, false, csrf.token(LOGIN_PURPOSE, pre), error, List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), Map.of(), journal.capacity(), 0);
+        View v = new View(
+                t,
+                false,
+                csrf.token(LOGIN_PURPOSE, pre),
+                error,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Map.of(),
+                journal.capacity(),
+                0);
         render(c, v, status);
     }
 
@@ -165,7 +219,8 @@ public final class InspectRoutes implements ApiRoutes {
             return;
         }
         String sent = form.getOrDefault("token", "");
-        if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), adminToken.get().getBytes(StandardCharsets.UTF_8))) {
+        if (!MessageDigest.isEqual(
+                sent.getBytes(StandardCharsets.UTF_8), adminToken.get().getBytes(StandardCharsets.UTF_8))) {
             loginForm(c, t, t.get("inspect.wrong"), 401);
             return;
         }
@@ -191,12 +246,15 @@ public final class InspectRoutes implements ApiRoutes {
 
     private boolean signedIn(Call c) {
         String bearer = c.header("Authorization").orElse("");
-        if (MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8),
+        if (MessageDigest.isEqual(
+                bearer.getBytes(StandardCharsets.UTF_8),
                 ("Bearer " + adminToken.get()).getBytes(StandardCharsets.UTF_8))) {
             return true;
         }
-        return cookie(c, "yd_inspect").map(v -> MessageDigest.isEqual(v.getBytes(StandardCharsets.UTF_8),
-                sessionValue().getBytes(StandardCharsets.UTF_8))).orElse(false);
+        return cookie(c, "yd_inspect")
+                .map(v -> MessageDigest.isEqual(
+                        v.getBytes(StandardCharsets.UTF_8), sessionValue().getBytes(StandardCharsets.UTF_8)))
+                .orElse(false);
     }
 
     private static Optional<String> cookie(Call c, String name) {
@@ -204,8 +262,12 @@ public final class InspectRoutes implements ApiRoutes {
     }
 
     private static SetCookie cookie(Call c, String name, String value) {
-        return SetCookie.builder(name, value).path("/").httpOnly(true).sameSite(SetCookie.SameSite.STRICT)
-                .secure(c.baseUrl().startsWith("https:")).build();
+        return SetCookie.builder(name, value)
+                .path("/")
+                .httpOnly(true)
+                .sameSite(SetCookie.SameSite.STRICT)
+                .secure(c.baseUrl().startsWith("https:"))
+                .build();
     }
 
     private static void seeOther(Call c, String location) {
@@ -225,7 +287,8 @@ public final class InspectRoutes implements ApiRoutes {
             }
             int eq = pair.indexOf('=');
             try {
-                m.putIfAbsent(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                m.putIfAbsent(
+                        URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 // a malformed pair is ignored: the CSRF check then fails on its own
@@ -233,8 +296,6 @@ public final class InspectRoutes implements ApiRoutes {
         }
         return m;
     }
-
-    private static final Map<String, byte[]> ASSETS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static void asset(Call c, String resource, String type) {
         byte[] b = ASSETS.computeIfAbsent(resource, r -> {

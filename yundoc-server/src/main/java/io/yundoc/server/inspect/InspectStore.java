@@ -18,8 +18,16 @@ public final class InspectStore {
                         FROM files f LEFT JOIN users u ON u.user_id = f.owner_id LEFT JOIN apps a ON a.app_id = f.owner_id
                         WHERE f.kind <> 'root' ORDER BY f.mtime DESC, f.file_id LIMIT :lim""")
                 .bind("lim", limit)
-                .map((rs, ctx) -> new Inspected.FileRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getObject(9) != null))
+                .map((rs, ctx) -> new Inspected.FileRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getObject(9) != null))
                 .list());
     }
 
@@ -29,8 +37,14 @@ public final class InspectStore {
                         FROM links l JOIN files f ON f.file_id = l.file_id LEFT JOIN users u ON u.user_id = f.owner_id
                         ORDER BY l.created_at DESC, l.file_id LIMIT :lim""")
                 .bind("lim", limit)
-                .map((rs, ctx) -> new Inspected.LinkRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7)))
+                .map((rs, ctx) -> new Inspected.LinkRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getLong(7)))
                 .list());
     }
 }

@@ -27,9 +27,15 @@ public final class JournalFilter implements Filter {
 
     /** Paths not journaled: reading the journal must not fill it, and page furniture is not an API call. */
     static boolean recorded(String path) {
-        return !(path.startsWith("/admin/v1/requests") || path.equals("/inspect") || path.startsWith("/inspect/")
-                || path.startsWith("/static/") || path.startsWith("/docs") || path.equals("/health")
-                || path.equals("/metrics") || path.equals("/favicon.ico") || path.startsWith("/drive/assets/"));
+        return !(path.startsWith("/admin/v1/requests")
+                || path.equals("/inspect")
+                || path.startsWith("/inspect/")
+                || path.startsWith("/static/")
+                || path.startsWith("/docs")
+                || path.equals("/health")
+                || path.equals("/metrics")
+                || path.equals("/favicon.ico")
+                || path.startsWith("/drive/assets/"));
     }
 
     @Override
@@ -52,16 +58,32 @@ public final class JournalFilter implements Filter {
                 headers.merge(h.name(), RequestJournal.maskHeader(h.name(), h.get()), (a, b) -> a + ", " + b);
             }
             String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
-            long requestBytes = req.headers().contentLength().orElse(notes.requestBody() != null ? notes.requestBody().length : 0);
-            String note = notes.requestBody() == null && requestBytes > 0 ? "[" + requestBytes + " bytes, streamed]" : null;
+            long requestBytes =
+                    req.headers().contentLength().orElse(notes.requestBody() != null ? notes.requestBody().length : 0);
+            String note =
+                    notes.requestBody() == null && requestBytes > 0 ? "[" + requestBytes + " bytes, streamed]" : null;
             String responseType = res.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
             byte[] sent = notes.responseBody();
-            long responseBytes = sent != null ? sent.length : res.headers().contentLength().orElse(-1);
-            journal.add(new RequestJournal.Entry(0, at, req.prologue().method().text(), path,
-                    RequestJournal.maskQuery(req.prologue().query().rawValue()), notes.appId(), notes.userId(),
-                    res.status().code(), notes.code() != null && sent != null ? notes.code() : null, micros, headers,
-                    journal.body(notes.requestBody(), contentType), note, requestBytes, responseType,
-                    journal.body(sent, responseType), responseBytes));
+            long responseBytes =
+                    sent != null ? sent.length : res.headers().contentLength().orElse(-1);
+            journal.add(new RequestJournal.Entry(
+                    0,
+                    at,
+                    req.prologue().method().text(),
+                    path,
+                    RequestJournal.maskQuery(req.prologue().query().rawValue()),
+                    notes.appId(),
+                    notes.userId(),
+                    res.status().code(),
+                    notes.code() != null && sent != null ? notes.code() : null,
+                    micros,
+                    headers,
+                    journal.body(notes.requestBody(), contentType),
+                    note,
+                    requestBytes,
+                    responseType,
+                    journal.body(sent, responseType),
+                    responseBytes));
         }
     }
 }

@@ -13,8 +13,13 @@ record JournalQuery(String method, String path, String appId, String userId, Int
         implements Predicate<RequestJournal.Entry> {
 
     static JournalQuery parse(Function<String, String> param, int capacity) {
-        return new JournalQuery(blank(param.apply("method")), blank(param.apply("path")), blank(param.apply("app_id")),
-                blank(param.apply("user_id")), number(param.apply("status"), "status"), number(param.apply("code"), "code"),
+        return new JournalQuery(
+                blank(param.apply("method")),
+                blank(param.apply("path")),
+                blank(param.apply("app_id")),
+                blank(param.apply("user_id")),
+                number(param.apply("status"), "status"),
+                number(param.apply("code"), "code"),
                 limit(param.apply("limit"), capacity));
     }
 

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.server.core.Json;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +29,20 @@ import java.util.regex.Pattern;
  */
 public final class RequestJournal {
     /** Names whose values never enter the journal: query parameters, JSON fields and form fields alike. */
-    static final Set<String> SECRET_NAMES = Set.of("access_token", "refresh_token", "app_key", "appkey", "password",
-            "new_password", "signature", "sig", "client_secret", "token", "edit_token", "csrf");
+    static final Set<String> SECRET_NAMES = Set.of(
+            "access_token",
+            "refresh_token",
+            "app_key",
+            "appkey",
+            "password",
+            "new_password",
+            "signature",
+            "sig",
+            "client_secret",
+            "token",
+            "edit_token",
+            "csrf");
+
     private static final Pattern SECRET_IN_TEXT = Pattern.compile(
             "(?i)((?:access_token|refresh_token|app_key|appkey|password|signature|client_secret|edit_token|csrf|token)"
                     + "\"?\\s*[=:]\\s*\"?)[^&\"\\s,}]+");
@@ -49,7 +64,7 @@ public final class RequestJournal {
         Body(byte[] bytes, String contentType, RequestJournal journal) {
             // room past the limit so a JSON body a little over it still parses and is masked field by field
             int keep = journal.bodyLimit + 1024;
-            this.raw = bytes.length <= keep ? bytes : java.util.Arrays.copyOf(bytes, keep);
+            this.raw = bytes.length <= keep ? bytes : Arrays.copyOf(bytes, keep);
             this.contentType = contentType;
             this.totalBytes = bytes.length;
             this.journal = journal;
@@ -66,10 +81,24 @@ public final class RequestJournal {
     }
 
     /** One recorded call. {@code code} is null when no envelope was answered; bodies are masked when read. */
-    public record Entry(long seq, long atMillis, String method, String path, String query, String appId, String userId,
-                        int status, Integer code, long durationMicros, Map<String, String> requestHeaders,
-                        Body request, String requestNote, long requestBytes, String responseType, Body response,
-                        long responseBytes) {
+    public record Entry(
+            long seq,
+            long atMillis,
+            String method,
+            String path,
+            String query,
+            String appId,
+            String userId,
+            int status,
+            Integer code,
+            long durationMicros,
+            Map<String, String> requestHeaders,
+            Body request,
+            String requestNote,
+            long requestBytes,
+            String responseType,
+            Body response,
+            long responseBytes) {
         /** The request body, secrets masked and cut; a streamed one described by its size; null when none. */
         public String requestBody() {
             return request != null ? request.masked() : requestNote;
@@ -82,7 +111,7 @@ public final class RequestJournal {
         public Map<String, Object> wire() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seq", seq);
-            m.put("time", java.time.Instant.ofEpochMilli(atMillis).toString());
+            m.put("time", Instant.ofEpochMilli(atMillis).toString());
             m.put("method", method);
             m.put("path", path);
             m.put("query", query);
@@ -101,16 +130,16 @@ public final class RequestJournal {
         }
     }
 
-    /** A body for an entry of this journal (null for none). */
-    public Body body(byte[] bytes, String contentType) {
-        return bytes == null || bytes.length == 0 ? null : new Body(bytes, contentType, this);
-    }
-
     private final int capacity;
     private final int bodyLimit;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long seq;
     private long dropped;
+
+    /** A body for an entry of this journal (null for none). */
+    public Body body(byte[] bytes, String contentType) {
+        return bytes == null || bytes.length == 0 ? null : new Body(bytes, contentType, this);
+    }
 
     public RequestJournal(int capacity, int bodyLimit) {
         if (capacity < 1 || bodyLimit < 0) {
@@ -120,15 +149,34 @@ public final class RequestJournal {
         this.bodyLimit = bodyLimit;
     }
 
-    public int capacity() { return capacity; }
+    public int capacity() {
+        return capacity;
+    }
 
-    public int bodyLimit() { return bodyLimit; }
+    public int bodyLimit() {
+        return bodyLimit;
+    }
 
     /** Keeps an entry, numbering it; drops the oldest beyond capacity. */
     public synchronized Entry add(Entry e) {
-        Entry numbered = new Entry(++seq, e.atMillis(), e.method(), e.path(), e.query(), e.appId(), e.userId(), e.status(),
-                e.code(), e.durationMicros(), e.requestHeaders(), e.request(), e.requestNote(), e.requestBytes(),
-                e.responseType(), e.response(), e.responseBytes());
+        Entry numbered = new Entry(
+                ++seq,
+                e.atMillis(),
+                e.method(),
+                e.path(),
+                e.query(),
+                e.appId(),
+                e.userId(),
+                e.status(),
+                e.code(),
+                e.durationMicros(),
+                e.requestHeaders(),
+                e.request(),
+                e.requestNote(),
+                e.requestBytes(),
+                e.responseType(),
+                e.response(),
+                e.responseBytes());
         entries.addLast(numbered);
         while (entries.size() > capacity) {
             entries.removeFirst();
@@ -248,7 +296,7 @@ public final class RequestJournal {
             while (end > 0 && (body[end - 1] & 0xC0) == 0x80) {
                 end--;
             }
-            text = end > 0 ? utf8(java.util.Arrays.copyOf(body, end - 1)) : null;
+            text = end > 0 ? utf8(Arrays.copyOf(body, end - 1)) : null;
         }
         if (text == null) {
             return "[" + totalBytes + " bytes, binary]";
@@ -278,7 +326,8 @@ public final class RequestJournal {
         while (end > 0 && (b[end] & 0xC0) == 0x80) {
             end--;
         }
-        return new String(b, 0, end, StandardCharsets.UTF_8) + "… [" + Math.max(b.length, totalBytes) + " bytes in all]";
+        return new String(b, 0, end, StandardCharsets.UTF_8) + "… [" + Math.max(b.length, totalBytes)
+                + " bytes in all]";
     }
 
     private static String maskJson(String text) {
@@ -310,8 +359,12 @@ public final class RequestJournal {
 
     private static String utf8(byte[] b) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

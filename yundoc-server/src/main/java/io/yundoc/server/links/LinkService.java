@@ -2,11 +2,15 @@ package io.yundoc.server.links;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.protocol.ErrorCode;
+import io.yundoc.protocol.Ids;
 import io.yundoc.protocol.wire.LinkInfo;
 import io.yundoc.server.auth.Principal;
+import io.yundoc.server.auth.UserRecord;
+import io.yundoc.server.auth.UserStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileService;
@@ -36,16 +40,18 @@ public final class LinkService {
         return store;
     }
 
-    public LinkInfo get(io.yundoc.server.core.ReadCache.Reads reads, Principal p, String fileId, String baseUrl) {
+    public LinkInfo get(ReadCache.Reads reads, Principal p, String fileId, String baseUrl) {
         FileRecord f = files.visible(reads, p, fileId);
-        LinkRecord l = store.byFile(reads, f.fileId()).orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link"));
+        LinkRecord l = store.byFile(reads, f.fileId())
+                .orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link"));
         return info(l, f, baseUrl);
     }
 
     /** The file's link when it is open and unexpired (links/with_edit_token), else 30014. */
-    public LinkRecord openLink(io.yundoc.server.core.ReadCache.Reads reads, Principal p, String fileId) {
+    public LinkRecord openLink(ReadCache.Reads reads, Principal p, String fileId) {
         FileRecord f = files.visible(reads, p, fileId);
-        return store.byFile(reads, f.fileId()).filter(l -> l.open() && !l.expired(clock.epochSeconds()))
+        return store.byFile(reads, f.fileId())
+                .filter(l -> l.open() && !l.expired(clock.epochSeconds()))
                 .orElseThrow(() -> new ApiException(ErrorCode.LINK_NOT_EXISTS, "file is not shared by an open link"));
     }
 
@@ -59,15 +65,15 @@ public final class LinkService {
     }
 
     /** The validated body of POST links; fields absent stay null. */
-    record Change(String permission, String status, List<String> extPermList, Long period, boolean reset) {
-    }
+    record Change(String permission, String status, List<String> extPermList, Long period, boolean reset) {}
 
     static Change parse(ObjectNode body) {
         String range = Json.text(body, "range").orElseThrow(() -> ApiException.invalid("range is required"));
         if (!"anyone".equals(range)) {
             throw ApiException.invalid("range must be anyone");
         }
-        String permission = Json.text(body, "permission").orElseThrow(() -> ApiException.invalid("permission is required"));
+        String permission =
+                Json.text(body, "permission").orElseThrow(() -> ApiException.invalid("permission is required"));
         if (!permission.equals("read") && !permission.equals("write")) {
             throw ApiException.invalid("permission must be read or write");
         }
@@ -99,14 +105,25 @@ public final class LinkService {
             LinkRecord l;
             if (old.isEmpty()) {
                 long period = ch.period() == null ? 0 : ch.period();
-                l = new LinkRecord(f.fileId(), ids.sid(), ch.permission(), ch.extPermList() == null ? List.of() : ch.extPermList(),
-                        ch.status() == null ? "open" : ch.status(), period == 0 ? 0 : now + period * 86_400, now);
+                l = new LinkRecord(
+                        f.fileId(),
+                        ids.sid(),
+                        ch.permission(),
+                        ch.extPermList() == null ? List.of() : ch.extPermList(),
+                        ch.status() == null ? "open" : ch.status(),
+                        period == 0 ? 0 : now + period * 86_400,
+                        now);
             } else {
                 LinkRecord o = old.get();
                 long exp = ch.period() == null ? o.expireTime() : (ch.period() == 0 ? 0 : now + ch.period() * 86_400);
-                l = new LinkRecord(f.fileId(), ch.reset() ? ids.sid() : o.sid(), ch.permission(),
+                l = new LinkRecord(
+                        f.fileId(),
+                        ch.reset() ? ids.sid() : o.sid(),
+                        ch.permission(),
                         ch.extPermList() == null ? o.extPermList() : ch.extPermList(),
-                        ch.status() == null ? o.status() : ch.status(), exp, o.createdAt());
+                        ch.status() == null ? o.status() : ch.status(),
+                        exp,
+                        o.createdAt());
             }
             LinkStore.upsert(h, l);
             return l;
@@ -119,7 +136,8 @@ public final class LinkService {
      * 30014); the member is named by their open_id as this app sees it, or their union_id; unknown or owner → 10001.
      */
     public void setMember(Principal p, String fileId, String userId, ObjectNode body) {
-        String permission = Json.text(body, "permission").or(() -> Json.text(body, "permisssion"))
+        String permission = Json.text(body, "permission")
+                .or(() -> Json.text(body, "permisssion"))
                 .orElseThrow(() -> ApiException.invalid("permission is required"));
         if (!permission.equals("read") && !permission.equals("write")) {
             throw ApiException.invalid("permission must be read or write");
@@ -129,8 +147,9 @@ public final class LinkService {
             if (LinkStore.byFile(h, f.fileId()).isEmpty()) {
                 throw new ApiException(ErrorCode.LINK_NOT_EXISTS, "file has no share link");
             }
-            var member = userId == null || !io.yundoc.protocol.Ids.accepted(userId) ? Optional.<io.yundoc.server.auth.UserRecord>empty()
-                    : new io.yundoc.server.auth.UserStore(store.jdbi()).findByAppVisibleId(p.appId(), userId);
+            var member = userId == null || !Ids.accepted(userId)
+                    ? Optional.<UserRecord>empty()
+                    : new UserStore(store.jdbi()).findByAppVisibleId(p.appId(), userId);
             if (member.isEmpty()) {
                 throw ApiException.invalid("user_id names no user");
             }
@@ -161,6 +180,7 @@ public final class LinkService {
     }
 
     public static LinkInfo info(LinkRecord l, FileRecord f, String baseUrl) {
-        return new LinkInfo(l.expireTime(), l.extPermList(), l.permission(), baseUrl + "/l/" + l.sid(), l.sid(), f.name());
+        return new LinkInfo(
+                l.expireTime(), l.extPermList(), l.permission(), baseUrl + "/l/" + l.sid(), l.sid(), f.name());
     }
 }

@@ -2,6 +2,7 @@ package io.yundoc.server.migrate;
 
 import io.yundoc.protocol.Hex;
 import io.yundoc.server.core.Database;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -25,17 +26,16 @@ import java.util.function.BiConsumer;
 final class MigrationStore {
     private static final List<String> SKIP = List.of("flyway_schema_history");
 
-    private MigrationStore() {
-    }
+    private MigrationStore() {}
 
     /** One table's fingerprint on each side: {rows, xor of row hashes (hi), (lo)}. */
     @SuppressWarnings("ArrayRecordComponent") // compared field by field with Arrays.equals, never as records
-    record TableCheck(String table, long[] source, long[] target) {
-    }
+    record TableCheck(String table, long[] source, long[] target) {}
 
     static List<String> tables(Database db) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
+        try (Connection c = db.dataSource().getConnection();
+                ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
             while (rs.next()) {
                 String t = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
                 // the content-search index is dialect-specific (FTS5 here, pg_trgm there): it is rebuilt, not copied
@@ -50,12 +50,14 @@ final class MigrationStore {
 
     /** Refuses a target that holds rows in any of the tables: a migration goes into a fresh database. */
     static void requireEmpty(Database dst, List<String> tables) throws SQLException {
-        try (Connection c = dst.dataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dst.dataSource().getConnection();
+                Statement st = c.createStatement()) {
             for (String t : tables) {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + t)) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
-                        throw new IllegalStateException("target table " + t + " is not empty: migrate into a fresh database/schema");
+                        throw new IllegalStateException(
+                                "target table " + t + " is not empty: migrate into a fresh database/schema");
                     }
                 }
             }
@@ -63,8 +65,10 @@ final class MigrationStore {
     }
 
     /** Copies every row of the tables in one target transaction; {@code copied} hears each table's row count. */
-    static void copyRows(Database src, Database dst, List<String> tables, BiConsumer<String, Long> copied) throws SQLException {
-        try (Connection s = src.dataSource().getConnection(); Connection d = dst.dataSource().getConnection()) {
+    static void copyRows(Database src, Database dst, List<String> tables, BiConsumer<String, Long> copied)
+            throws SQLException {
+        try (Connection s = src.dataSource().getConnection();
+                Connection d = dst.dataSource().getConnection()) {
             d.setAutoCommit(false);
             try {
                 for (String t : tables) {
@@ -73,8 +77,9 @@ final class MigrationStore {
                     String sql = "INSERT INTO " + t + " (" + String.join(", ", cols) + ") VALUES ("
                             + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
                     long n = 0;
-                    try (Statement st = s.createStatement(); ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + t);
-                         PreparedStatement ps = d.prepareStatement(sql)) {
+                    try (Statement st = s.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + t);
+                            PreparedStatement ps = d.prepareStatement(sql)) {
                         while (rs.next()) {
                             for (int i = 0; i < cols.size(); i++) {
                                 bind(ps, i + 1, rs.getObject(i + 1), types.get(cols.get(i)));
@@ -129,10 +134,12 @@ final class MigrationStore {
     /** The blob rows, by key: {key, size, sha1, md5}. */
     static List<String[]> blobRows(Database db) throws SQLException {
         List<String[]> rows = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT blob_key, size, sha1, md5 FROM blobs ORDER BY blob_key")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT blob_key, size, sha1, md5 FROM blobs ORDER BY blob_key")) {
             while (rs.next()) {
-                rows.add(new String[]{rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3), rs.getString(4)});
+                rows.add(
+                        new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3), rs.getString(4)});
             }
         }
         return rows;
@@ -141,7 +148,8 @@ final class MigrationStore {
     /** The tables' fingerprints in the source and in the target, over the target's columns. */
     static List<TableCheck> fingerprints(Database src, Database dst, List<String> tables) throws SQLException {
         List<TableCheck> out = new ArrayList<>();
-        try (Connection s = src.dataSource().getConnection(); Connection d = dst.dataSource().getConnection()) {
+        try (Connection s = src.dataSource().getConnection();
+                Connection d = dst.dataSource().getConnection()) {
             for (String t : tables) {
                 List<String> cols = new ArrayList<>(columnTypes(d, t).keySet());
                 out.add(new TableCheck(t, digest(s, t, cols), digest(d, t, cols)));
@@ -152,12 +160,14 @@ final class MigrationStore {
 
     /** Queues the target's live files for content indexing, except those recorded as not indexable. */
     static int queueForIndexing(Database dst, long now) {
-        return dst.jdbi().withHandle(h -> h.createUpdate("INSERT INTO index_queue (file_id, queued_at) "
-                        + "SELECT file_id, :now FROM files WHERE kind = 'file' AND deleted_at IS NULL AND blob_key IS NOT NULL "
-                        // files recorded as not indexable (copied with the other tables) are not tried again
-                        + "AND file_id NOT IN (SELECT file_id FROM index_failures) "
-                        + "ON CONFLICT (file_id) DO NOTHING")
-                .bind("now", now).execute());
+        return dst.jdbi()
+                .withHandle(h -> h.createUpdate("INSERT INTO index_queue (file_id, queued_at) "
+                                + "SELECT file_id, :now FROM files WHERE kind = 'file' AND deleted_at IS NULL AND blob_key IS NOT NULL "
+                                // files recorded as not indexable (copied with the other tables) are not tried again
+                                + "AND file_id NOT IN (SELECT file_id FROM index_failures) "
+                                + "ON CONFLICT (file_id) DO NOTHING")
+                        .bind("now", now)
+                        .execute());
     }
 
     /** {rows, xor of row hashes (hi), (lo)}: an order-independent fingerprint of a table's contents. */
@@ -165,21 +175,24 @@ final class MigrationStore {
         long rows = 0;
         long x1 = 0;
         long x2 = 0;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + table)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT " + String.join(", ", cols) + " FROM " + table)) {
             while (rs.next()) {
                 MessageDigest md = Hex.digest("SHA-256");
                 for (int i = 1; i <= cols.size(); i++) {
                     Object v = rs.getObject(i);
-                    String s = v == null ? "\u0001null" : v instanceof Number n ? Long.toString(n.longValue()) : v.toString();
+                    String s = v == null
+                            ? "\u0001null"
+                            : v instanceof Number n ? Long.toString(n.longValue()) : v.toString();
                     md.update(s.getBytes(StandardCharsets.UTF_8));
                     md.update((byte) 0);
                 }
                 byte[] h = md.digest();
-                x1 ^= java.nio.ByteBuffer.wrap(h, 0, 8).getLong();
-                x2 ^= java.nio.ByteBuffer.wrap(h, 8, 8).getLong();
+                x1 ^= ByteBuffer.wrap(h, 0, 8).getLong();
+                x2 ^= ByteBuffer.wrap(h, 8, 8).getLong();
                 rows++;
             }
         }
-        return new long[]{rows, x1, x2};
+        return new long[] {rows, x1, x2};
     }
 }

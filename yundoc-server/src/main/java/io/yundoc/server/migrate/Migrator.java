@@ -12,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,8 @@ import java.util.Map;
  */
 public final class Migrator {
     /** Tables not copied: Flyway's own history (the target has its own from the same migrations). */
-
     private final Path from;
+
     private final String toDb;
     private final String toBlobs;
     private final PrintStream out;
@@ -40,8 +42,7 @@ public final class Migrator {
     }
 
     /** The verification outcome. */
-    public record Result(boolean ok, Map<String, long[]> rowCounts, long blobs, long bytes, List<String> problems) {
-    }
+    public record Result(boolean ok, Map<String, long[]> rowCounts, long blobs, long bytes, List<String> problems) {}
 
     public Result run() throws Exception {
         if (!Files.isRegularFile(from.resolve("yundoc.db"))) {
@@ -53,23 +54,27 @@ public final class Migrator {
         Path spool = Files.createTempDirectory("yundoc-migrate");
         // a server still writing to the source would leave later writes behind: it must be stopped first
         try (DataDirLock sourceLock = DataDirLock.acquire(from);
-             Database src = Database.open(null, from);
-             Database dst = Database.open(toDb, spool);
-             LocalBlobStore srcBlobs = new LocalBlobStore(from.resolve("blobs"));
-             BlobStore dstBlobs = toBlobs == null ? null : new S3BlobStore(toBlobs, spool, false)) {
+                Database src = Database.open(null, from);
+                Database dst = Database.open(toDb, spool);
+                LocalBlobStore srcBlobs = new LocalBlobStore(from.resolve("blobs"));
+                BlobStore dstBlobs = toBlobs == null ? null : new S3BlobStore(toBlobs, spool, false)) {
             List<String> tables = MigrationStore.tables(src);
             MigrationStore.requireEmpty(dst, tables);
             long[] copied = dstBlobs == null ? new long[2] : copyBlobs(src, srcBlobs, dstBlobs);
             out.printf("blobs:  %d copied (%d bytes)%n", copied[0], copied[1]);
             MigrationStore.copyRows(src, dst, tables, (t, n) -> out.printf("table:  %-16s %8d rows copied%n", t, n));
             Result r = verify(src, dst, dstBlobs, tables);
-            int queued = MigrationStore.queueForIndexing(dst, java.time.Instant.now().getEpochSecond());
+            int queued = MigrationStore.queueForIndexing(dst, Instant.now().getEpochSecond());
             out.printf("search: %d files queued for re-indexing on the target's first start%n", queued);
             out.println();
             out.println("verification:");
-            r.rowCounts().forEach((t, c) -> out.printf("  %-16s %8d rows  %s%n", t, c[1], c[0] == c[1] ? "ok" : "MISMATCH (source " + c[0] + ")"));
+            r.rowCounts()
+                    .forEach((t, c) -> out.printf(
+                            "  %-16s %8d rows  %s%n", t, c[1], c[0] == c[1] ? "ok" : "MISMATCH (source " + c[0] + ")"));
             if (dstBlobs != null) {
-                out.printf("  %-16s %8d verified by re-reading from S3 (%d bytes; sha256, sha1, md5, size)%n", "blobs in store", r.blobs(), r.bytes());
+                out.printf(
+                        "  %-16s %8d verified by re-reading from S3 (%d bytes; sha256, sha1, md5, size)%n",
+                        "blobs in store", r.blobs(), r.bytes());
             } else {
                 out.println("  blobs stay in " + from.resolve("blobs") + " (no s3:// target given)");
             }
@@ -80,7 +85,7 @@ public final class Migrator {
             return r;
         } finally {
             try (var walk = Files.walk(spool)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -91,7 +96,8 @@ public final class Migrator {
         long bytes = 0;
         for (String[] r : rows) {
             String key = r[0];
-            try (InputStream in = srcBlobs.open(key, 0); BlobStore.PendingBlob p = dstBlobs.write(in, Long.MAX_VALUE)) {
+            try (InputStream in = srcBlobs.open(key, 0);
+                    BlobStore.PendingBlob p = dstBlobs.write(in, Long.MAX_VALUE)) {
                 if (!p.key().equals(key) || p.size() != Long.parseLong(r[1])) {
                     throw new IllegalStateException("source blob " + key + " is damaged (content hashes to " + p.key()
                             + ", " + p.size() + " bytes): not migrated");
@@ -101,7 +107,7 @@ public final class Migrator {
                 n++;
             }
         }
-        return new long[]{n, bytes};
+        return new long[] {n, bytes};
     }
 
     private Result verify(Database src, Database dst, BlobStore dstBlobs, List<String> tables) throws Exception {
@@ -110,7 +116,7 @@ public final class Migrator {
         for (MigrationStore.TableCheck c : MigrationStore.fingerprints(src, dst, tables)) {
             long[] a = c.source();
             long[] b = c.target();
-            counts.put(c.table(), new long[]{a[0], b[0]});
+            counts.put(c.table(), new long[] {a[0], b[0]});
             if (a[0] != b[0]) {
                 problems.add(c.table() + ": " + a[0] + " rows in the source, " + b[0] + " in the target");
             } else if (a[1] != b[1] || a[2] != b[2]) {
@@ -139,7 +145,9 @@ public final class Migrator {
                     problems.add("blob " + r[0] + " unreadable in the target store: " + e.getMessage());
                     continue;
                 }
-                if (!Hex.of(sha256.digest()).equals(r[0]) || size != Long.parseLong(r[1]) || !Hex.of(sha1.digest()).equals(r[2])
+                if (!Hex.of(sha256.digest()).equals(r[0])
+                        || size != Long.parseLong(r[1])
+                        || !Hex.of(sha1.digest()).equals(r[2])
                         || !Hex.of(md5.digest()).equals(r[3])) {
                     problems.add("blob " + r[0] + " differs from its recorded size/checksums");
                     continue;

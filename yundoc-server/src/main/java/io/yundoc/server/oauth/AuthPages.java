@@ -6,8 +6,8 @@ import io.helidon.http.SetCookie;
 import io.helidon.webserver.http.ServerResponse;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.Grant;
 import io.yundoc.server.auth.GrantService;
@@ -54,8 +54,19 @@ public final class AuthPages implements ApiRoutes {
     private final ZoneId zone;
     private volatile String dummyHash;
 
-    public AuthPages(OAuthService oauth, SessionService sessions, LoginThrottle throttle, Csrf csrf,
-                     GrantService grants, PasswordHasher hasher, IdGenerator ids, boolean dev, ZoneId zone) {
+    /** Where a sign-in may continue to, and the redirect from the login form's action there. */
+    private static final Map<String, String> NEXT_PAGES = Map.of("drive", "../../drive");
+
+    public AuthPages(
+            OAuthService oauth,
+            SessionService sessions,
+            LoginThrottle throttle,
+            Csrf csrf,
+            GrantService grants,
+            PasswordHasher hasher,
+            IdGenerator ids,
+            boolean dev,
+            ZoneId zone) {
         this.oauth = oauth;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -95,10 +106,18 @@ public final class AuthPages implements ApiRoutes {
             // design.md "Auto-consent": tests run the redirect flow without a browser
             Optional<UserRecord> u = oauth.user(app.autoConsentUser());
             if (u.isEmpty() || u.get().disabled()) {
-                errorPage(c, t, new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "auto-consent user is missing or disabled"));
+                errorPage(
+                        c,
+                        t,
+                        new ApiException(
+                                ErrorCode.USER_ACCOUNT_RESTRICTED, "auto-consent user is missing or disabled"));
                 return;
             }
-            redirect(c, OAuthService.redirect(ar.redirectUri(), codeParams(oauth.issueCode(ar, u.get().userId()), ar.state())));
+            redirect(
+                    c,
+                    OAuthService.redirect(
+                            ar.redirectUri(),
+                            codeParams(oauth.issueCode(ar, u.get().userId()), ar.state())));
             return;
         }
         Optional<Session> session = forceLogin ? Optional.empty() : session(c);
@@ -123,7 +142,8 @@ public final class AuthPages implements ApiRoutes {
         loginPage(c, t, status, action, ar, error, null);
     }
 
-    private void loginPage(Call c, PageText t, int status, String action, AuthRequest ar, String error, String username) {
+    private void loginPage(
+            Call c, PageText t, int status, String action, AuthRequest ar, String error, String username) {
         loginPage(c, t, status, action, ar, error, username, nextOf(c));
     }
 
@@ -132,16 +152,21 @@ public final class AuthPages implements ApiRoutes {
      * {@code next} (only the pages named in {@link #NEXT_PAGES}) instead of the authorized-apps page.
      */
     public void signInFor(Call c, String action, String next) {
-        loginPage(c, PageText.byAcceptLanguage(c.request()), 200, action, null, null, null, nextPage(next) != null ? next : null);
+        loginPage(
+                c,
+                PageText.byAcceptLanguage(c.request()),
+                200,
+                action,
+                null,
+                null,
+                null,
+                nextPage(next) != null ? next : null);
     }
 
     /** The redirect for a {@code next} value, or null for anything not in {@link #NEXT_PAGES} (null included). */
     private static String nextPage(String next) {
         return next == null ? null : NEXT_PAGES.get(next);
     }
-
-    /** Where a sign-in may continue to, and the redirect from the login form's action there. */
-    private static final Map<String, String> NEXT_PAGES = Map.of("drive", "../../drive");
 
     private static String nextOf(Call c) {
         if (!"POST".equals(c.request().prologue().method().text())) {
@@ -155,9 +180,11 @@ public final class AuthPages implements ApiRoutes {
         }
     }
 
-    private void loginPage(Call c, PageText t, int status, String action, AuthRequest ar, String error, String username,
-                           String next) {
-        String loginCookie = cookie(c, loginCookieName(c)).filter(v -> v.matches("[A-Za-z0-9_-]{43}")).orElse(null);
+    private void loginPage(
+            Call c, PageText t, int status, String action, AuthRequest ar, String error, String username, String next) {
+        String loginCookie = cookie(c, loginCookieName(c))
+                .filter(v -> v.matches("[A-Za-z0-9_-]{43}"))
+                .orElse(null);
         if (loginCookie == null) {
             loginCookie = ids.internal();
             c.response().headers().addCookie(cookieOf(c, loginCookieName(c), loginCookie, null));
@@ -178,8 +205,15 @@ public final class AuthPages implements ApiRoutes {
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put("csrf", csrf.token(CONSENT_PURPOSE, session.hash()));
         hidden.putAll(ar.carried());
-        var view = new AuthViews.Consent(top(ar), ar.app().name(), List.copyOf(ar.scopes()), user.nickname(), user.name(),
-                OAuthService.redirect("auth", withForceLogin(ar.carried())), ar.redirectUri(), hidden);
+        var view = new AuthViews.Consent(
+                top(ar),
+                ar.app().name(),
+                List.copyOf(ar.scopes()),
+                user.nickname(),
+                user.name(),
+                OAuthService.redirect("auth", withForceLogin(ar.carried())),
+                ar.redirectUri(),
+                hidden);
         sendPage(c, 200, Pages.render("auth/consent.jte", Map.of("t", t, "v", view)));
     }
 
@@ -207,8 +241,12 @@ public final class AuthPages implements ApiRoutes {
         }
         String loginCookie = cookie(c, loginCookieName(c)).orElse(null);
         if (!csrf.valid(LOGIN_PURPOSE, loginCookie, form.get("csrf"))) {
-            errorPage(c, t, ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid); "
-                    + "go back and reload the page"));
+            errorPage(
+                    c,
+                    t,
+                    ApiException.denied(
+                            "the form expired or was not sent by this site (CSRF token missing or invalid); "
+                                    + "go back and reload the page"));
             return;
         }
         AuthRequest ar = null;
@@ -257,10 +295,16 @@ public final class AuthPages implements ApiRoutes {
         // a new session id on every login: a planted or stolen pre-login cookie is worth nothing afterwards
         cookie(c, sessionCookieName(c)).ifPresent(sessions::delete);
         String sid = sessions.create(user.get().userId());
-        c.response().headers().addCookie(cookieOf(c, sessionCookieName(c), sid, Duration.ofSeconds(sessions.ttlSeconds())));
+        c.response()
+                .headers()
+                .addCookie(cookieOf(c, sessionCookieName(c), sid, Duration.ofSeconds(sessions.ttlSeconds())));
         c.response().headers().addCookie(cookieOf(c, loginCookieName(c), "", Duration.ZERO));
         String next = nextPage(form.get("next"));
-        seeOther(c, ar != null ? OAuthService.redirect("../auth", ar.carried()) : next != null ? next : "../../account/apps");
+        seeOther(
+                c,
+                ar != null
+                        ? OAuthService.redirect("../auth", ar.carried())
+                        : next != null ? next : "../../account/apps");
     }
 
     private String dummyHash() {
@@ -279,15 +323,19 @@ public final class AuthPages implements ApiRoutes {
         try {
             FormBody form = FormBody.of(c);
             String raw = cookie(c, sessionCookieName(c)).orElse(null);
-            Session session = sessions.find(raw).orElseThrow(() ->
-                    new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended; start again from the app"));
+            Session session = sessions.find(raw)
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.USER_UNAUTHORIZED,
+                            "not signed in or the session ended; start again from the app"));
             if (!csrf.valid(CONSENT_PURPOSE, session.hash(), form.get("csrf"))) {
-                throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid)");
+                throw ApiException.denied(
+                        "the form expired or was not sent by this site (CSRF token missing or invalid)");
             }
             // the posted request is checked again in full: hidden fields are client input like any other
             AuthRequest ar = oauth.validate(form::get);
-            UserRecord user = oauth.user(session.userId()).filter(u -> !u.disabled()).orElseThrow(() ->
-                    new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled"));
+            UserRecord user = oauth.user(session.userId())
+                    .filter(u -> !u.disabled())
+                    .orElseThrow(() -> new ApiException(ErrorCode.USER_ACCOUNT_RESTRICTED, "user account is disabled"));
             String decision = form.get("decision");
             if ("allow".equals(decision)) {
                 finish(c, ar, oauth.issueCode(ar, user.userId()));
@@ -340,13 +388,20 @@ public final class AuthPages implements ApiRoutes {
         }
         String token = csrf.token(ACCOUNT_PURPOSE, session.get().hash());
         DateTimeFormatter fmt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-        List<AuthViews.Grant> shown = grants.list(user.get().userId(), null).stream().map(g -> {
-            Map<String, String> revokeForm = new LinkedHashMap<>();
-            revokeForm.put("csrf", token);
-            revokeForm.put("grant_id", g.grantId());
-            return new AuthViews.Grant(g.appName() == null ? g.appId() : g.appName(), g.appId(),
-                    fmt.format(Instant.ofEpochSecond(g.grantedAt()).atZone(zone)), zone.getId(), List.copyOf(g.scopes()), revokeForm);
-        }).toList();
+        List<AuthViews.Grant> shown = grants.list(user.get().userId(), null).stream()
+                .map(g -> {
+                    Map<String, String> revokeForm = new LinkedHashMap<>();
+                    revokeForm.put("csrf", token);
+                    revokeForm.put("grant_id", g.grantId());
+                    return new AuthViews.Grant(
+                            g.appName() == null ? g.appId() : g.appName(),
+                            g.appId(),
+                            fmt.format(Instant.ofEpochSecond(g.grantedAt()).atZone(zone)),
+                            zone.getId(),
+                            List.copyOf(g.scopes()),
+                            revokeForm);
+                })
+                .toList();
         var view = new AuthViews.Apps(user.get().nickname(), user.get().name(), shown, Map.of("csrf", token));
         sendPage(c, 200, Pages.render("auth/apps.jte", Map.of("t", t, "v", view)));
     }
@@ -355,14 +410,17 @@ public final class AuthPages implements ApiRoutes {
         PageText t = PageText.byAcceptLanguage(c.request());
         try {
             FormBody form = FormBody.of(c);
-            Session session = sessions.find(cookie(c, sessionCookieName(c)).orElse(null)).orElseThrow(() ->
-                    new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended"));
+            Session session = sessions.find(cookie(c, sessionCookieName(c)).orElse(null))
+                    .orElseThrow(
+                            () -> new ApiException(ErrorCode.USER_UNAUTHORIZED, "not signed in or the session ended"));
             if (!csrf.valid(ACCOUNT_PURPOSE, session.hash(), form.get("csrf"))) {
-                throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid)");
+                throw ApiException.denied(
+                        "the form expired or was not sent by this site (CSRF token missing or invalid)");
             }
             String grantId = form.getOrDefault("grant_id", "");
             // someone else's grant looks exactly like a missing one
-            Grant g = grants.find(grantId).filter(x -> x.userId().equals(session.userId()))
+            Grant g = grants.find(grantId)
+                    .filter(x -> x.userId().equals(session.userId()))
                     .orElseThrow(() -> ApiException.invalid("no such authorization"));
             grants.revoke(g.grantId());
             seeOther(c, "../apps");
@@ -379,7 +437,8 @@ public final class AuthPages implements ApiRoutes {
             Optional<Session> session = sessions.find(raw);
             if (session.isPresent()) {
                 if (!csrf.valid(ACCOUNT_PURPOSE, session.get().hash(), form.get("csrf"))) {
-                    throw ApiException.denied("the form expired or was not sent by this site (CSRF token missing or invalid)");
+                    throw ApiException.denied(
+                            "the form expired or was not sent by this site (CSRF token missing or invalid)");
                 }
                 sessions.delete(raw);
             }
@@ -414,7 +473,10 @@ public final class AuthPages implements ApiRoutes {
     }
 
     private static SetCookie cookieOf(Call c, String name, String value, Duration maxAge) {
-        SetCookie.Builder b = SetCookie.builder(name, value).path("/").httpOnly(true).sameSite(SetCookie.SameSite.LAX)
+        SetCookie.Builder b = SetCookie.builder(name, value)
+                .path("/")
+                .httpOnly(true)
+                .sameSite(SetCookie.SameSite.LAX)
                 .secure(secure(c));
         if (maxAge != null) {
             b.maxAge(maxAge);
@@ -432,7 +494,10 @@ public final class AuthPages implements ApiRoutes {
         if (e.headers().containsKey("Retry-After")) {
             c.response().header("Retry-After", e.headers().get("Retry-After"));
         }
-        var view = new AuthViews.Failure(Integer.toString(code.code()), code.wireName(), e.hint(),
+        var view = new AuthViews.Failure(
+                Integer.toString(code.code()),
+                code.wireName(),
+                e.hint(),
                 t.getOr("error.explain." + code.name(), "error.explain.other"));
         sendPage(c, code.httpStatus(), Pages.render("auth/error.jte", Map.of("t", t, "v", view)));
     }

@@ -10,8 +10,14 @@ import java.util.Set;
  * A validated {@code /h5/auth} request. {@code redirectUri} is the URI as the app sent it (after one decoding),
  * which is where the code goes and what the code is bound to.
  */
-public record AuthRequest(AppRecord app, String redirectUri, Set<Scope> scopes, String rawScope, String state,
-                          boolean logoutAfterAuth, boolean header) {
+public record AuthRequest(
+        AppRecord app,
+        String redirectUri,
+        Set<Scope> scopes,
+        String rawScope,
+        String state,
+        boolean logoutAfterAuth,
+        boolean header) {
 
     /** The parameters to carry through the login and consent forms (re-validated on every post). */
     public Map<String, String> carried() {

@@ -35,7 +35,7 @@ public final class Csrf {
         if (sent == null || sent.isEmpty() || binding == null || binding.isEmpty()) {
             return false;
         }
-        return MessageDigest.isEqual(token(purpose, binding).getBytes(StandardCharsets.UTF_8),
-                sent.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                token(purpose, binding).getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
     }
 }

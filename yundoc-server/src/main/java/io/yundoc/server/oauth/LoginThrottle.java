@@ -64,8 +64,14 @@ public final class LoginThrottle {
     }
 
     /** With other bounds than {@link #PER_ADDRESS} and {@link #MAX_WAITING} (tests reach them with a few requests). */
-    LoginThrottle(Jdbi jdbi, ServerClock clock, int freeFailures, Duration window, Duration maxDelay, int perAddress,
-                  int maxWaiting) {
+    LoginThrottle(
+            Jdbi jdbi,
+            ServerClock clock,
+            int freeFailures,
+            Duration window,
+            Duration maxDelay,
+            int perAddress,
+            int maxWaiting) {
         this.perAddress = perAddress;
         this.maxWaiting = maxWaiting;
         this.waiting = new Semaphore(maxWaiting);
@@ -210,6 +216,7 @@ public final class LoginThrottle {
     /** Forgets the pair's failures, on the pair and on the account's and the address's counts. */
     void success(Keys keys) {
         long since = clock.millis() - windowMillis;
-        jdbi.useTransaction(h -> LoginThrottleStore.forget(h, keys.pair(), List.of(keys.account(), keys.address()), since));
+        jdbi.useTransaction(
+                h -> LoginThrottleStore.forget(h, keys.pair(), List.of(keys.account(), keys.address()), since));
     }
 }

@@ -5,8 +5,8 @@ import io.helidon.http.Method;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.auth.EditTokenService;
 import io.yundoc.server.auth.GrantService;
 import io.yundoc.server.auth.Principal;
@@ -30,11 +30,11 @@ public final class OAuthRoutes implements ApiRoutes {
     private final OAuthService oauth;
     private final GrantService grants;
     private final EditTokenService editTokens;
+
     @SuppressWarnings("UnusedVariable") // kept for the OAuth routes' next id-issuing use; wired by YundocServer
     private final IdGenerator ids;
 
-    public OAuthRoutes(OAuthService oauth, GrantService grants, EditTokenService editTokens,
-                       IdGenerator ids) {
+    public OAuthRoutes(OAuthService oauth, GrantService grants, EditTokenService editTokens, IdGenerator ids) {
         this.oauth = oauth;
         this.grants = grants;
         this.editTokens = editTokens;
@@ -88,26 +88,40 @@ public final class OAuthRoutes implements ApiRoutes {
     private void refreshToken(Call c) {
         noStore(c);
         ObjectNode body = c.json(false);
-        String appId = required("app_id", Json.text(body, "app_id").filter(s -> !s.isEmpty())
-                .or(() -> c.query("app_id")).orElse(null));
-        String appKey = required("app_key", Json.text(body, "app_key").filter(s -> !s.isEmpty())
-                .or(() -> c.query("app_key")).orElse(null));
-        String refresh = required("refresh_token", Json.text(body, "refresh_token").filter(s -> !s.isEmpty())
-                .or(() -> c.query("refresh_token")).orElse(null));
+        String appId = required(
+                "app_id",
+                Json.text(body, "app_id")
+                        .filter(s -> !s.isEmpty())
+                        .or(() -> c.query("app_id"))
+                        .orElse(null));
+        String appKey = required(
+                "app_key",
+                Json.text(body, "app_key")
+                        .filter(s -> !s.isEmpty())
+                        .or(() -> c.query("app_key"))
+                        .orElse(null));
+        String refresh = required(
+                "refresh_token",
+                Json.text(body, "refresh_token")
+                        .filter(s -> !s.isEmpty())
+                        .or(() -> c.query("refresh_token"))
+                        .orElse(null));
         c.okResult(oauth.refresh(appId, appKey, refresh));
     }
 
     private void userBasic(Call c) {
         Principal p = c.principal();
-        UserRecord u = oauth.user(p.userId()).orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID,
-                "access_token is invalid"));
+        UserRecord u = oauth.user(p.userId())
+                .orElseThrow(() -> new ApiException(ErrorCode.ACCESS_TOKEN_INVALID, "access_token is invalid"));
         Map<String, Object> id = new LinkedHashMap<>();
         id.put("open_id", oauth.openId(p.appId(), u.userId()));
         id.put("union_id", u.unionId());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
         m.put("nickname", u.nickname());
-        m.put("avatar", u.avatar() != null && !u.avatar().isBlank() ? u.avatar() : c.baseUrl() + "/static/avatar/default.png");
+        m.put(
+                "avatar",
+                u.avatar() != null && !u.avatar().isBlank() ? u.avatar() : c.baseUrl() + "/static/avatar/default.png");
         c.ok(m);
     }
 
@@ -125,15 +139,17 @@ public final class OAuthRoutes implements ApiRoutes {
         String userId = c.query("user_id").filter(s -> !s.isEmpty()).orElse(null);
         String appId = c.query("app_id").filter(s -> !s.isEmpty()).orElse(null);
         oauth.requireKnown(userId, appId);
-        List<Map<String, Object>> out = grants.list(userId, appId).stream().map(g -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("grant_id", g.grantId());
-            m.put("user_id", g.userId());
-            m.put("app_id", g.appId());
-            m.put("scopes", g.scopes().stream().map(Scope::wireName).toList());
-            m.put("granted_at", g.grantedAt());
-            return m;
-        }).toList();
+        List<Map<String, Object>> out = grants.list(userId, appId).stream()
+                .map(g -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("grant_id", g.grantId());
+                    m.put("user_id", g.userId());
+                    m.put("app_id", g.appId());
+                    m.put("scopes", g.scopes().stream().map(Scope::wireName).toList());
+                    m.put("granted_at", g.grantedAt());
+                    return m;
+                })
+                .toList();
         c.ok(Map.of("grants", out));
     }
 }

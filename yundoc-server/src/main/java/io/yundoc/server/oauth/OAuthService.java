@@ -8,10 +8,10 @@ import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.auth.AuthCodeStore;
 import io.yundoc.server.auth.GrantStore;
+import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.auth.TokenStore;
 import io.yundoc.server.auth.UserRecord;
 import io.yundoc.server.auth.UserStore;
-import io.yundoc.server.auth.TokenService;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +38,9 @@ public final class OAuthService {
     public static final long CODE_TTL = 300;
     /** Used codes are kept this long after expiry, so a late replay still revokes what the code produced. */
     private static final long CODE_KEEP = 86_400;
-    private static final Pattern LOOPBACK = Pattern.compile("http://(127\\.0\\.0\\.1|\\[::1]|localhost)(:\\d{1,5})?([/?].*)?");
+
+    private static final Pattern LOOPBACK =
+            Pattern.compile("http://(127\\.0\\.0\\.1|\\[::1]|localhost)(:\\d{1,5})?([/?].*)?");
 
     private final Jdbi jdbi;
     private final AppStore apps;
@@ -52,8 +55,15 @@ public final class OAuthService {
      * @param rotateRefreshTokens {@code --refresh-rotation=rotate}: each refresh answers a new refresh token; false (the
      *                            default, KDocs clients rely on it) answers the presented one again
      */
-    public OAuthService(Jdbi jdbi, AppStore apps, UserStore users, TokenService tokens, AdminService admin, ServerClock clock, IdGenerator ids,
-                        boolean rotateRefreshTokens) {
+    public OAuthService(
+            Jdbi jdbi,
+            AppStore apps,
+            UserStore users,
+            TokenService tokens,
+            AdminService admin,
+            ServerClock clock,
+            IdGenerator ids,
+            boolean rotateRefreshTokens) {
         this.rotateRefreshTokens = rotateRefreshTokens;
         this.jdbi = jdbi;
         this.apps = apps;
@@ -100,7 +110,8 @@ public final class OAuthService {
         if (appId == null || appId.isEmpty()) {
             throw new ApiException(ErrorCode.APP_NOT_EXIST, "app_id is required");
         }
-        AppRecord app = apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
+        AppRecord app =
+                apps.find(appId).orElseThrow(() -> new ApiException(ErrorCode.APP_NOT_EXIST, "app_id not found"));
         if (app.disabled()) {
             throw new ApiException(ErrorCode.AUDIT_NOT_PASS, "app is disabled");
         }
@@ -122,7 +133,8 @@ public final class OAuthService {
                 if (s.isEmpty()) {
                     continue;
                 }
-                Scope scope = Scope.parse(s).orElseThrow(() -> new ApiException(ErrorCode.INVALID_SCOPE, "unknown scope " + s));
+                Scope scope = Scope.parse(s)
+                        .orElseThrow(() -> new ApiException(ErrorCode.INVALID_SCOPE, "unknown scope " + s));
                 if (!app.scopes().contains(scope.wireName())) {
                     throw new ApiException(ErrorCode.INVALID_SCOPE, "scope " + s + " is not allowed for this app");
                 }
@@ -133,8 +145,14 @@ public final class OAuthService {
             throw new ApiException(ErrorCode.INVALID_SCOPE, "scope is required");
         }
         String state = param.apply("state");
-        return new AuthRequest(app, redirect, scopes, rawScope, state,
-                bool(param, "logout_after_auth", false), bool(param, "header", true));
+        return new AuthRequest(
+                app,
+                redirect,
+                scopes,
+                rawScope,
+                state,
+                bool(param, "logout_after_auth", false),
+                bool(param, "header", true));
     }
 
     static boolean bool(Function<String, String> param, String name, boolean dflt) {
@@ -187,8 +205,18 @@ public final class OAuthService {
         String code = ids.code();
         String chain = ids.internal();
         long now = clock.epochSeconds();
-        jdbi.useHandle(h -> AuthCodeStore.insert(h, code, r.app().appId(), userId, grantId, r.scopes(), r.redirectUri(), chain,
-                now + CODE_TTL, now, now - CODE_KEEP));
+        jdbi.useHandle(h -> AuthCodeStore.insert(
+                h,
+                code,
+                r.app().appId(),
+                userId,
+                grantId,
+                r.scopes(),
+                r.redirectUri(),
+                chain,
+                now + CODE_TTL,
+                now,
+                now - CODE_KEEP));
         return code;
     }
 
@@ -201,7 +229,7 @@ public final class OAuthService {
         long now = clock.epochSeconds();
         byte[] sent = appKey.getBytes(StandardCharsets.UTF_8);
         boolean ok = false;
-        for (String k : app.map(a -> a.validKeys(now)).orElse(java.util.List.of("-no-such-app-key-placeholder-"))) {
+        for (String k : app.map(a -> a.validKeys(now)).orElse(List.of("-no-such-app-key-placeholder-"))) {
             ok |= MessageDigest.isEqual(sent, k.getBytes(StandardCharsets.UTF_8));
         }
         if (app.isEmpty() || !ok) {
@@ -247,8 +275,17 @@ public final class OAuthService {
             if (!GrantStore.exists(h, row.grantId())) {
                 throw new ApiException(ErrorCode.INVALID_CODE, "authorization was revoked");
             }
-            tokens.insert(h, access, refresh, app.appId(), row.userId(), TokenService.parseScopes(row.scopes()),
-                    row.grantId(), row.chainId(), now + TokenService.ACCESS_TTL, now);
+            tokens.insert(
+                    h,
+                    access,
+                    refresh,
+                    app.appId(),
+                    row.userId(),
+                    TokenService.parseScopes(row.scopes()),
+                    row.grantId(),
+                    row.chainId(),
+                    now + TokenService.ACCESS_TTL,
+                    now);
             return true;
         });
         if (!won) {
@@ -301,8 +338,17 @@ public final class OAuthService {
             if (!TokenStore.claimRefresh(h, row.tokenId(), rotateRefreshTokens)) {
                 return false;
             }
-            tokens.insert(h, access, refresh, app.appId(), row.userId(), TokenService.parseScopes(row.scopes()),
-                    row.grantId(), row.chainId(), now + TokenService.ACCESS_TTL, now);
+            tokens.insert(
+                    h,
+                    access,
+                    refresh,
+                    app.appId(),
+                    row.userId(),
+                    TokenService.parseScopes(row.scopes()),
+                    row.grantId(),
+                    row.chainId(),
+                    now + TokenService.ACCESS_TTL,
+                    now);
             return true;
         });
         if (!won) {
@@ -313,6 +359,7 @@ public final class OAuthService {
             revokeChain(row.chainId());
             throw new ApiException(ErrorCode.INVALID_CODE, "refresh_token already used");
         }
-        return new TokenGrant(access, TokenService.ACCESS_TTL, rotateRefreshTokens ? refresh : refreshToken, app.appId());
+        return new TokenGrant(
+                access, TokenService.ACCESS_TTL, rotateRefreshTokens ? refresh : refreshToken, app.appId());
     }
 }

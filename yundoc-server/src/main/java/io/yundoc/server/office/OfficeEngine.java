@@ -2,6 +2,7 @@ package io.yundoc.server.office;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jodconverter.core.office.OfficeException;
@@ -72,13 +74,14 @@ public final class OfficeEngine implements AutoCloseable {
             return Optional.empty();
         }
         for (String dir : path.split(File.pathSeparator, -1)) {
-            for (String exe : new String[]{"soffice", "libreoffice"}) {
+            for (String exe : new String[] {"soffice", "libreoffice"}) {
                 Path p = Path.of(dir.isEmpty() ? "." : dir, exe);
                 if (Files.isExecutable(p)) {
                     try {
                         Path real = p.toRealPath(); // /usr/bin/soffice -> /usr/lib/libreoffice/program/soffice
                         Path program = real.getParent();
-                        if (program != null && program.getParent() != null
+                        if (program != null
+                                && program.getParent() != null
                                 && Files.isExecutable(program.resolve("soffice"))) {
                             return Optional.of(program.getParent());
                         }
@@ -133,7 +136,7 @@ public final class OfficeEngine implements AutoCloseable {
                     .build();
             m.start();
             manager = m;
-            LOG.log(Level.INFO, "office engine started: {0} process(es) from {1}", new Object[]{processes, home});
+            LOG.log(Level.INFO, "office engine started: {0} process(es) from {1}", new Object[] {processes, home});
             return m;
         } catch (OfficeException | IOException e) {
             throw new Failed("the office engine could not start: " + e.getMessage());
@@ -141,7 +144,7 @@ public final class OfficeEngine implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -166,9 +169,15 @@ public final class OfficeEngine implements AutoCloseable {
         Map<String, Object> store = new HashMap<>();
         store.put("FilterData", filterData);
         try {
-            LocalConverter.builder().officeManager(m).applyDefaultLoadProperties(false).loadProperties(load)
-                    .storeProperties(store).build()
-                    .convert(in.toFile()).to(out.toFile()).execute();
+            LocalConverter.builder()
+                    .officeManager(m)
+                    .applyDefaultLoadProperties(false)
+                    .loadProperties(load)
+                    .storeProperties(store)
+                    .build()
+                    .convert(in.toFile())
+                    .to(out.toFile())
+                    .execute();
         } catch (OfficeException e) {
             throw new Failed(reason(e, password));
         }
@@ -179,7 +188,7 @@ public final class OfficeEngine implements AutoCloseable {
             if (t instanceof PasswordProtectedException) {
                 return password == null || password.isEmpty() ? "password required" : "wrong password";
             }
-            if (t instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof TimeoutException) {
                 return "conversion took too long";
             }
         }

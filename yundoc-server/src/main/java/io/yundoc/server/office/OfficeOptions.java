@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,9 +16,21 @@ import java.util.TreeSet;
  * A convert request's fields, validated as docs/api-families.md §F3.2 says (every violation → 10001 with a hint).
  * Stored with the task as JSON ({@link #toJson}); the password is dropped from the stored copy when the task ends.
  */
-record OfficeOptions(String kind, String filename, String ext, String password, String ranges, Integer fromPage,
-                     Integer toPage, boolean showComments, boolean longPic, int dpi, int scale, int quality,
-                     boolean longTxt, boolean holdLineFeed) {
+record OfficeOptions(
+        String kind,
+        String filename,
+        String ext,
+        String password,
+        String ranges,
+        Integer fromPage,
+        Integer toPage,
+        boolean showComments,
+        boolean longPic,
+        int dpi,
+        int scale,
+        int quality,
+        boolean longTxt,
+        boolean holdLineFeed) {
     static final int LONG_PIC_PAGES = 20;
     static final Set<String> OFFICE = Set.of("docx", "doc", "xlsx", "xls", "pptx", "ppt");
     private static final int MAX_PAGE = 100_000;
@@ -27,7 +41,7 @@ record OfficeOptions(String kind, String filename, String ext, String password, 
     }
 
     private static Set<String> plusPdf() {
-        Set<String> s = new java.util.HashSet<>(OFFICE);
+        Set<String> s = new HashSet<>(OFFICE);
         s.add("pdf");
         return s;
     }
@@ -43,7 +57,10 @@ record OfficeOptions(String kind, String filename, String ext, String password, 
         if (name.isEmpty()) {
             throw ApiException.invalid("filename is required");
         }
-        if (name.length() > 240 || name.contains("/") || name.contains("\\") || name.chars().anyMatch(ch -> ch < 0x20)) {
+        if (name.length() > 240
+                || name.contains("/")
+                || name.contains("\\")
+                || name.chars().anyMatch(ch -> ch < 0x20)) {
             throw ApiException.invalid("filename is not a valid file name");
         }
         return name;
@@ -59,9 +76,16 @@ record OfficeOptions(String kind, String filename, String ext, String password, 
         if (password != null && password.length() > 256) {
             throw ApiException.invalid("password is too long");
         }
-        String ranges = Json.text(body, "ranges").map(String::strip).filter(r -> !r.isEmpty()).orElse(null);
-        Integer from = Json.integer(body, "from_page").map(v -> bounded("from_page", v, 1, MAX_PAGE)).orElse(null);
-        Integer to = Json.integer(body, "to_page").map(v -> bounded("to_page", v, 1, MAX_PAGE)).orElse(null);
+        String ranges = Json.text(body, "ranges")
+                .map(String::strip)
+                .filter(r -> !r.isEmpty())
+                .orElse(null);
+        Integer from = Json.integer(body, "from_page")
+                .map(v -> bounded("from_page", v, 1, MAX_PAGE))
+                .orElse(null);
+        Integer to = Json.integer(body, "to_page")
+                .map(v -> bounded("to_page", v, 1, MAX_PAGE))
+                .orElse(null);
         if (ranges != null && (from != null || to != null)) {
             throw ApiException.invalid("ranges and from_page/to_page are mutually exclusive");
         }
@@ -73,16 +97,22 @@ record OfficeOptions(String kind, String filename, String ext, String password, 
         }
         boolean comments = flag(body, "show_comments");
         boolean longPic = kind.equals("jpg") && flag(body, "long_pic");
-        int dpi = Json.integer(body, "image_dpi").map(v -> bounded("image_dpi", v, 96, 600)).orElse(96);
-        int scale = Json.integer(body, "scale").map(v -> bounded("scale", v, 20, 200)).orElse(100);
-        int quality = Json.integer(body, "quality").map(v -> bounded("quality", v, 0, 100)).orElse(90);
+        int dpi = Json.integer(body, "image_dpi")
+                .map(v -> bounded("image_dpi", v, 96, 600))
+                .orElse(96);
+        int scale = Json.integer(body, "scale")
+                .map(v -> bounded("scale", v, 20, 200))
+                .orElse(100);
+        int quality = Json.integer(body, "quality")
+                .map(v -> bounded("quality", v, 0, 100))
+                .orElse(90);
         // accepted and checked; the engine lays sheets out as their print settings say (docs/api-families.md §F3.2)
         Json.integer(body, "fit_to_width").ifPresent(v -> bounded("fit_to_width", v, 0, 1));
         Json.integer(body, "fit_to_height").ifPresent(v -> bounded("fit_to_height", v, 0, 1));
         boolean longTxt = flag(body, "long_txt");
         boolean hold = flag(body, "hold_line_feed");
-        OfficeOptions o = new OfficeOptions(kind, name, ext, password, ranges, from, to, comments, longPic, dpi, scale,
-                quality, longTxt, hold);
+        OfficeOptions o = new OfficeOptions(
+                kind, name, ext, password, ranges, from, to, comments, longPic, dpi, scale, quality, longTxt, hold);
         if (longPic && o.explicitPageCount() > LONG_PIC_PAGES) {
             throw ApiException.invalid("long_pic takes at most " + LONG_PIC_PAGES + " pages");
         }
@@ -171,13 +201,18 @@ record OfficeOptions(String kind, String filename, String ext, String password, 
         if (toPage != null) {
             n.put("to_page", toPage);
         }
-        n.put("show_comments", showComments).put("long_pic", longPic).put("image_dpi", dpi).put("scale", scale)
-                .put("quality", quality).put("long_txt", longTxt).put("hold_line_feed", holdLineFeed);
+        n.put("show_comments", showComments)
+                .put("long_pic", longPic)
+                .put("image_dpi", dpi)
+                .put("scale", scale)
+                .put("quality", quality)
+                .put("long_txt", longTxt)
+                .put("hold_line_feed", holdLineFeed);
         return Json.writeString(n);
     }
 
     static OfficeOptions fromJson(String json) {
-        ObjectNode n = Json.parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+        ObjectNode n = Json.parseObject(json.getBytes(StandardCharsets.UTF_8), true);
         return parse(n.get("kind").asText(), n);
     }
 }

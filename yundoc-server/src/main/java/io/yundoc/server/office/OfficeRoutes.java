@@ -23,12 +23,16 @@ public final class OfficeRoutes implements ApiRoutes {
 
     @Override
     public void routes(Routes r) {
-        for (String kind : new String[]{"pdf", "jpg", "txt"}) {
+        for (String kind : new String[] {"pdf", "jpg", "txt"}) {
             r.signed(Method.POST, BASE + "/convert/files/to/" + kind, Tier.CONVERT, false, c -> submit(c, kind));
         }
         r.signed(Method.GET, BASE + "/convert/tasks/:task_id", Tier.READ, false, this::task);
         r.signed(Method.GET, "/api/v1/openapi/tasks/:task_id", Tier.READ, false, this::task);
-        r.signed(Method.POST, BASE + "/extract/plaintext", Tier.CONVERT, false,
+        r.signed(
+                Method.POST,
+                BASE + "/extract/plaintext",
+                Tier.CONVERT,
+                false,
                 c -> c.ok(Map.of("text", office.extract(c.app().appId(), c.json(true), c.baseUrl()))));
     }
 

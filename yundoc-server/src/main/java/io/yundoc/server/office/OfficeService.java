@@ -3,21 +3,25 @@ package io.yundoc.server.office;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.protocol.Hex;
+import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
+import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.CloudImporter;
 import io.yundoc.server.files.ContentStore;
 import io.yundoc.server.files.DownloadService;
 import io.yundoc.server.files.TextExtractor;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +56,7 @@ public final class OfficeService implements AutoCloseable {
     static final String TASK_PREFIX = "cvt_";
     /** Download tickets of outputs carry "office:" + task id: a colon never appears in a file id. */
     static final String TICKET_PREFIX = "office:";
+
     static final Duration KEEP = Duration.ofHours(1);
     static final Duration URL_TTL = Duration.ofMinutes(30);
     static final int MAX_PAGES = 500;
@@ -100,12 +105,23 @@ public final class OfficeService implements AutoCloseable {
     }
 
     /** A preview's state and, when ready, the blob of its PDF. */
-    public record Preview(PreviewStatus status, String pdfBlobKey, String message) {
-    }
+    public record Preview(PreviewStatus status, String pdfBlobKey, String message) {}
 
-    public OfficeService(Jdbi jdbi, OfficeEngine engine, ContentStore content, BlobStore blobs, DownloadService downloads,
-                         CloudImporter fetcher, ServerClock clock, IdGenerator ids, Path workDir, long maxInput,
-                         Duration taskTimeout, int workers, Duration extractTimeout, long extractHeap) {
+    public OfficeService(
+            Jdbi jdbi,
+            OfficeEngine engine,
+            ContentStore content,
+            BlobStore blobs,
+            DownloadService downloads,
+            CloudImporter fetcher,
+            ServerClock clock,
+            IdGenerator ids,
+            Path workDir,
+            long maxInput,
+            Duration taskTimeout,
+            int workers,
+            Duration extractTimeout,
+            long extractHeap) {
         this.store = new OfficeStore(jdbi);
         this.jdbi = jdbi;
         this.engine = engine;
@@ -132,7 +148,8 @@ public final class OfficeService implements AutoCloseable {
     }
 
     private void startWorker(int i) {
-        workers.add(Thread.ofPlatform().daemon().name("yundoc-office-worker-" + i).start(this::work));
+        workers.add(
+                Thread.ofPlatform().daemon().name("yundoc-office-worker-" + i).start(this::work));
     }
 
     /** True when conversions can run (an office engine was found). */
@@ -141,8 +158,10 @@ public final class OfficeService implements AutoCloseable {
     }
 
     static ApiException noEngine() {
-        return new ApiException(ErrorCode.NO_IMPL, "no office engine installed: install the Debian packages "
-                + OfficeEngine.PACKAGES + " (or name one with --office-home)");
+        return new ApiException(
+                ErrorCode.NO_IMPL,
+                "no office engine installed: install the Debian packages " + OfficeEngine.PACKAGES
+                        + " (or name one with --office-home)");
     }
 
     // ---------------------------------------------------------------- convert
@@ -153,14 +172,30 @@ public final class OfficeService implements AutoCloseable {
             throw noEngine();
         }
         OfficeOptions o = OfficeOptions.parse(kind, body);
-        String url = io.yundoc.server.core.Json.text(body, "url").orElse(null);
+        String url = Json.text(body, "url").orElse(null);
         long now = clock.millis();
         BlobRecord input = input(appId, url, baseUrl);
         String taskId = TASK_PREFIX + ids.ids().lowerToken();
         try {
             checkPassword(input.key(), input.size(), o.ext(), o.password());
-            store.create(new OfficeStore.Task(taskId, appId, kind, o.filename(), o.toJson(true), input.key(), input.size(),
-                    "queued", 0, null, 0, null, now, null, null), input);
+            store.create(
+                    new OfficeStore.Task(
+                            taskId,
+                            appId,
+                            kind,
+                            o.filename(),
+                            o.toJson(true),
+                            input.key(),
+                            input.size(),
+                            "queued",
+                            0,
+                            null,
+                            0,
+                            null,
+                            now,
+                            null,
+                            null),
+                    input);
         } finally {
             content.release(input.key());
         }
@@ -205,8 +240,11 @@ public final class OfficeService implements AutoCloseable {
             if (ext.equals("docx") || ext.equals("xlsx") || ext.equals("pptx")) {
                 try (InputStream in = blobs.open(key, 0)) {
                     byte[] head = in.readNBytes(8);
-                    encrypted = head.length == 8 && (head[0] & 0xff) == 0xD0 && (head[1] & 0xff) == 0xCF
-                            && (head[2] & 0xff) == 0x11 && (head[3] & 0xff) == 0xE0;
+                    encrypted = head.length == 8
+                            && (head[0] & 0xff) == 0xD0
+                            && (head[1] & 0xff) == 0xCF
+                            && (head[2] & 0xff) == 0x11
+                            && (head[3] & 0xff) == 0xE0;
                 }
             } else if (ext.equals("pdf")) {
                 try (InputStream in = blobs.open(key, Math.max(0, size - 65536))) {
@@ -224,8 +262,9 @@ public final class OfficeService implements AutoCloseable {
 
     /** GET task (§F3.3): the app's own tasks only; fresh 30-minute URLs for the outputs. */
     public Map<String, Object> task(String appId, String taskId, String baseUrl) {
-        OfficeStore.Task t = (taskId == null || !taskId.startsWith(TASK_PREFIX) ? Optional.<OfficeStore.Task>empty()
-                : store.find(taskId))
+        OfficeStore.Task t = (taskId == null || !taskId.startsWith(TASK_PREFIX)
+                        ? Optional.<OfficeStore.Task>empty()
+                        : store.find(taskId))
                 .filter(x -> x.appId().equals(appId))
                 .orElseThrow(() -> ApiException.invalid("task not found"));
         Map<String, Object> m = new LinkedHashMap<>();
@@ -250,11 +289,15 @@ public final class OfficeService implements AutoCloseable {
                 }
                 items.add(item);
             }
-            m.put("result", Map.of(switch (t.kind()) {
-                case "pdf" -> "pdfs";
-                case "jpg" -> "images";
-                default -> "txts";
-            }, items));
+            m.put(
+                    "result",
+                    Map.of(
+                            switch (t.kind()) {
+                                case "pdf" -> "pdfs";
+                                case "jpg" -> "images";
+                                default -> "txts";
+                            },
+                            items));
         }
         Map<String, Object> task = new LinkedHashMap<>();
         task.put("elapsed", t.elapsedMs() == null ? Math.max(0, clock.millis() - t.createdAt()) : t.elapsedMs());
@@ -311,7 +354,8 @@ public final class OfficeService implements AutoCloseable {
     /** One sweep: tasks ended over an hour ago (or stuck over a day), previews whose source is gone. */
     public int sweep() {
         long now = clock.millis();
-        List<String> keys = new ArrayList<>(store.expire(now - KEEP.toMillis(), now - Duration.ofDays(1).toMillis()));
+        List<String> keys = new ArrayList<>(
+                store.expire(now - KEEP.toMillis(), now - Duration.ofDays(1).toMillis()));
         keys.addAll(store.dropOrphanPreviews());
         return keys.isEmpty() ? 0 : content.collect(jdbi, keys);
     }
@@ -415,8 +459,15 @@ public final class OfficeService implements AutoCloseable {
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try {
-            store.finish(t.taskId(), worker, failure == null, failure, failure == null ? outputs : List.of(),
-                    failure == null ? stored : List.of(), clock.millis(), elapsed);
+            store.finish(
+                    t.taskId(),
+                    worker,
+                    failure == null,
+                    failure,
+                    failure == null ? outputs : List.of(),
+                    failure == null ? stored : List.of(),
+                    clock.millis(),
+                    elapsed);
             scrubPassword(t.taskId(), o);
         } finally {
             for (BlobRecord b : stored) {
@@ -432,8 +483,18 @@ public final class OfficeService implements AutoCloseable {
         }
     }
 
-    private void images(OfficeOptions o, Path source, String pw, List<Integer> selected, String base, Path dir,
-                        long deadline, Lease lease, List<Path> files, List<Integer> seqs, List<String> names)
+    private void images(
+            OfficeOptions o,
+            Path source,
+            String pw,
+            List<Integer> selected,
+            String base,
+            Path dir,
+            long deadline,
+            Lease lease,
+            List<Path> files,
+            List<Integer> seqs,
+            List<String> names)
             throws OfficeEngine.Failed, IOException {
         if (o.longPic() && selected.size() > OfficeOptions.LONG_PIC_PAGES) {
             throw new OfficeEngine.Failed("long_pic takes at most " + OfficeOptions.LONG_PIC_PAGES + " pages");
@@ -477,7 +538,7 @@ public final class OfficeService implements AutoCloseable {
                 var r = readers.next();
                 try {
                     r.setInput(in);
-                    dims.add(new int[]{r.getWidth(0), r.getHeight(0)});
+                    dims.add(new int[] {r.getWidth(0), r.getHeight(0)});
                 } finally {
                     r.dispose();
                 }
@@ -491,7 +552,7 @@ public final class OfficeService implements AutoCloseable {
         BufferedImage all = new BufferedImage(width, (int) height, BufferedImage.TYPE_INT_RGB);
         var g = all.createGraphics();
         try {
-            g.setColor(java.awt.Color.WHITE);
+            g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, (int) height);
             int y = 0;
             for (Path p : pages) {
@@ -515,8 +576,18 @@ public final class OfficeService implements AutoCloseable {
         return out;
     }
 
-    private void texts(OfficeOptions o, Path source, String pw, List<Integer> selected, String base, Path dir,
-                       long deadline, Lease lease, List<Path> files, List<Integer> seqs, List<String> names)
+    private void texts(
+            OfficeOptions o,
+            Path source,
+            String pw,
+            List<Integer> selected,
+            String base,
+            Path dir,
+            long deadline,
+            Lease lease,
+            List<Path> files,
+            List<Integer> seqs,
+            List<String> names)
             throws OfficeEngine.Failed, IOException {
         List<String> pageTexts = new ArrayList<>();
         for (int i = 0; i < selected.size(); i++) {
@@ -573,13 +644,14 @@ public final class OfficeService implements AutoCloseable {
 
     /** Pins and stores a produced file (the pin is released once its row is committed). */
     private BlobRecord storeFile(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f); BlobStore.PendingBlob p = content.receive(in, MAX_OUTPUT)) {
+        try (InputStream in = Files.newInputStream(f);
+                BlobStore.PendingBlob p = content.receive(in, MAX_OUTPUT)) {
             return content.commit(p, clock.epochSeconds());
         }
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
@@ -667,12 +739,12 @@ public final class OfficeService implements AutoCloseable {
         if (!OfficeOptions.accepted("txt").contains(ext)) {
             throw ApiException.invalid("unsupported input type");
         }
-        String password = io.yundoc.server.core.Json.text(body, "password").filter(s -> !s.isEmpty()).orElse(null);
-        String url = io.yundoc.server.core.Json.text(body, "url").orElse(null);
+        String password = Json.text(body, "password").filter(s -> !s.isEmpty()).orElse(null);
+        String url = Json.text(body, "url").orElse(null);
         BlobRecord input = input(appId, url, baseUrl);
         Path dir = workDir.resolve("extract").resolve(ids.internal());
         try {
-            jdbi.useHandle(h -> io.yundoc.server.blob.BlobIndexStore.record(h, input));
+            jdbi.useHandle(h -> BlobIndexStore.record(h, input));
             checkPassword(input.key(), input.size(), ext, password);
             Files.createDirectories(dir);
             Path file = materialise(input.key(), dir, "input." + ext);
@@ -695,11 +767,12 @@ public final class OfficeService implements AutoCloseable {
             if ("encrypted".equals(r.failure())) {
                 throw ApiException.invalid("password required");
             }
-            throw ApiException.invalid(switch (r.kind()) {
-                case OUT_OF_MEMORY -> "the document is too large to extract";
-                case UNREADABLE -> "the document could not be read";
-                default -> "extraction failed";
-            });
+            throw ApiException.invalid(
+                    switch (r.kind()) {
+                        case OUT_OF_MEMORY -> "the document is too large to extract";
+                        case UNREADABLE -> "the document could not be read";
+                        default -> "extraction failed";
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -1,5 +1,6 @@
 package io.yundoc.server.office;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class PdfTools {
     static PdfTools onPath() {
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String d : path.split(java.io.File.pathSeparator, -1)) {
+            for (String d : path.split(File.pathSeparator, -1)) {
                 if (!d.isEmpty() && Files.isExecutable(Path.of(d, "pdftoppm"))) {
                     return new PdfTools(Path.of(d));
                 }
@@ -59,27 +60,39 @@ final class PdfTools {
     }
 
     /** Width and height in points of pages {@code from..to}. */
-    List<double[]> sizes(Path pdf, String password, int from, int to, Path work, long deadline) throws OfficeEngine.Failed {
-        List<String> cmd = new ArrayList<>(List.of(tool("pdfinfo"), "-f", Integer.toString(from), "-l", Integer.toString(to)));
+    List<double[]> sizes(Path pdf, String password, int from, int to, Path work, long deadline)
+            throws OfficeEngine.Failed {
+        List<String> cmd =
+                new ArrayList<>(List.of(tool("pdfinfo"), "-f", Integer.toString(from), "-l", Integer.toString(to)));
         addPassword(cmd, password);
         cmd.add(pdf.toString());
         String out = run(cmd, work, deadline, "pdfinfo", password);
         List<double[]> sizes = new ArrayList<>();
         Matcher m = SIZE.matcher(out);
         while (m.find()) {
-            sizes.add(new double[]{Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))});
+            sizes.add(new double[] {Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))});
         }
         return sizes;
     }
 
-    record Info(int pages) {
-    }
+    record Info(int pages) {}
 
     /** Page {@code page} as a JPEG at {@code dpi} and {@code quality}. */
-    Path jpeg(Path pdf, String password, int page, int dpi, int quality, Path work, long deadline) throws OfficeEngine.Failed {
+    Path jpeg(Path pdf, String password, int page, int dpi, int quality, Path work, long deadline)
+            throws OfficeEngine.Failed {
         Path prefix = work.resolve("page-" + page);
-        List<String> cmd = new ArrayList<>(List.of(tool("pdftoppm"), "-jpeg", "-jpegopt", "quality=" + quality,
-                "-r", Integer.toString(dpi), "-f", Integer.toString(page), "-l", Integer.toString(page), "-singlefile"));
+        List<String> cmd = new ArrayList<>(List.of(
+                tool("pdftoppm"),
+                "-jpeg",
+                "-jpegopt",
+                "quality=" + quality,
+                "-r",
+                Integer.toString(dpi),
+                "-f",
+                Integer.toString(page),
+                "-l",
+                Integer.toString(page),
+                "-singlefile"));
         addPassword(cmd, password);
         cmd.add(pdf.toString());
         cmd.add(prefix.toString());
@@ -94,8 +107,15 @@ final class PdfTools {
     /** The text of page {@code page}, UTF-8. */
     Path text(Path pdf, String password, int page, Path work, long deadline) throws OfficeEngine.Failed {
         Path out = work.resolve("page-" + page + ".txt");
-        List<String> cmd = new ArrayList<>(List.of(tool("pdftotext"), "-enc", "UTF-8", "-layout",
-                "-f", Integer.toString(page), "-l", Integer.toString(page)));
+        List<String> cmd = new ArrayList<>(List.of(
+                tool("pdftotext"),
+                "-enc",
+                "UTF-8",
+                "-layout",
+                "-f",
+                Integer.toString(page),
+                "-l",
+                Integer.toString(page)));
         addPassword(cmd, password);
         cmd.add(pdf.toString());
         cmd.add(out.toString());
@@ -108,8 +128,19 @@ final class PdfTools {
         List<String> unite = new ArrayList<>(List.of(tool("pdfunite")));
         for (int p : pages) {
             Path one = work.resolve("sel-" + p + ".pdf");
-            run(List.of(tool("pdfseparate"), "-f", Integer.toString(p), "-l", Integer.toString(p), pdf.toString(),
-                    one.toString()), work, deadline, "pdfseparate", null);
+            run(
+                    List.of(
+                            tool("pdfseparate"),
+                            "-f",
+                            Integer.toString(p),
+                            "-l",
+                            Integer.toString(p),
+                            pdf.toString(),
+                            one.toString()),
+                    work,
+                    deadline,
+                    "pdfseparate",
+                    null);
             unite.add(one.toString());
         }
         Path out = work.resolve("selected.pdf");
@@ -136,7 +167,8 @@ final class PdfTools {
     }
 
     /** Runs a tool to completion within the deadline; its stdout (at most 1 MiB read), or a failure line. */
-    private static String run(List<String> tool, Path work, long deadline, String what, String password) throws OfficeEngine.Failed {
+    private static String run(List<String> tool, Path work, long deadline, String what, String password)
+            throws OfficeEngine.Failed {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(PRLIMIT)) {
             cmd.addAll(List.of(PRLIMIT.toString(), "--as=" + CHILD_MEMORY));
@@ -146,8 +178,11 @@ final class PdfTools {
         Path err = work.resolve(what + ".err");
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
         } catch (IOException e) {
             throw new OfficeEngine.Failed(what + " could not be started");
         }
@@ -167,9 +202,11 @@ final class PdfTools {
             String errText = Files.exists(err) ? head(err) : "";
             if (p.exitValue() != 0) {
                 if (errText.contains("Incorrect password")) {
-                    throw new OfficeEngine.Failed(password == null || password.isEmpty() ? "password required" : "wrong password");
+                    throw new OfficeEngine.Failed(
+                            password == null || password.isEmpty() ? "password required" : "wrong password");
                 }
-                throw new OfficeEngine.Failed(what.equals("pdfinfo") ? "not a readable PDF" : what + " failed on this document");
+                throw new OfficeEngine.Failed(
+                        what.equals("pdfinfo") ? "not a readable PDF" : what + " failed on this document");
             }
             return Files.exists(out) ? head(out) : "";
         } catch (IOException e) {

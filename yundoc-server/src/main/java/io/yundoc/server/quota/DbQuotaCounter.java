@@ -1,5 +1,6 @@
 package io.yundoc.server.quota;
 
+import io.yundoc.server.core.ReadCache;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
@@ -15,8 +16,7 @@ public final class DbQuotaCounter implements QuotaCounter {
     }
 
     @Override
-    public long increment(io.yundoc.server.core.ReadCache.Reads reads, String appId, String endpoint, String day,
-                          long ttlSeconds) {
+    public long increment(ReadCache.Reads reads, String appId, String endpoint, String day, long ttlSeconds) {
         return jdbi.withHandle(h -> QuotaUsageStore.increment(h, appId, endpoint, day));
     }
 

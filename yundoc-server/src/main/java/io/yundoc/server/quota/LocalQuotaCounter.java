@@ -1,5 +1,6 @@
 package io.yundoc.server.quota;
 
+import io.yundoc.server.core.ReadCache;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +26,7 @@ public final class LocalQuotaCounter implements QuotaCounter {
     private final ConcurrentHashMap<Key, Long> persisted = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
-    private record Key(String appId, String endpoint, String day) {
-    }
+    private record Key(String appId, String endpoint, String day) {}
 
     public LocalQuotaCounter(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -45,9 +45,9 @@ public final class LocalQuotaCounter implements QuotaCounter {
     }
 
     @Override
-    public long increment(io.yundoc.server.core.ReadCache.Reads reads, String appId, String endpoint, String day,
-                          long ttlSeconds) {
-        return counts.computeIfAbsent(new Key(appId, endpoint, day), k -> new AtomicLong()).incrementAndGet();
+    public long increment(ReadCache.Reads reads, String appId, String endpoint, String day, long ttlSeconds) {
+        return counts.computeIfAbsent(new Key(appId, endpoint, day), k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     @Override

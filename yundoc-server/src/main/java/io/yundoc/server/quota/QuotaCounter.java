@@ -1,5 +1,6 @@
 package io.yundoc.server.quota;
 
+import io.yundoc.server.core.ReadCache;
 import java.util.Map;
 
 /** Per app/endpoint/day counters. The embedded one lives in memory and is persisted; scale-out uses Redis. */
@@ -15,12 +16,11 @@ public interface QuotaCounter extends AutoCloseable {
      *
      * @param ttlSeconds how long the key must live (until the day is over)
      */
-    long increment(io.yundoc.server.core.ReadCache.Reads reads, String appId, String endpoint, String day, long ttlSeconds);
+    long increment(ReadCache.Reads reads, String appId, String endpoint, String day, long ttlSeconds);
 
     /** Today's counts of one app, endpoint → used. */
     Map<String, Long> usage(String appId, String day);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

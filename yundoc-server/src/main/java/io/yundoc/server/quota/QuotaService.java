@@ -1,16 +1,20 @@
 package io.yundoc.server.quota;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
+import io.yundoc.server.core.Memo;
 import io.yundoc.server.core.Metrics;
+import io.yundoc.server.core.ReadCache;
 import io.yundoc.server.core.ServerClock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +28,11 @@ public final class QuotaService {
     private final ZoneId zone;
     private final Metrics metrics;
     private final Map<String, Map<String, Long>> parsedOverrides = new ConcurrentHashMap<>();
+
+    /** Policy texts by limit: a handful of distinct values, sent on every metered response. */
+    private static final Memo<Long, String> POLICIES = new Memo<>(1024, limit -> "\"daily\";q=" + limit + ";w=86400");
+
+    private volatile QuotaDay current;
 
     public QuotaService(QuotaCounter counter, ServerClock clock, ZoneId zone, Metrics metrics) {
         this.counter = counter;
@@ -50,10 +59,6 @@ public final class QuotaService {
         }
     }
 
-    /** Policy texts by limit: a handful of distinct values, sent on every metered response. */
-    private static final io.yundoc.server.core.Memo<Long, String> POLICIES =
-            new io.yundoc.server.core.Memo<>(1024, limit -> "\"daily\";q=" + limit + ";w=86400");
-
     private static String policy(long limit) {
         return POLICIES.get(limit);
     }
@@ -63,18 +68,18 @@ public final class QuotaService {
      * 30002 when the day's quota is used up. Empty when nothing was counted because the rows the call read through
      * {@code reads} were out of date (see {@link QuotaCounter#increment}).
      */
-    public java.util.Optional<Decision> consume(io.yundoc.server.core.ReadCache.Reads reads, String appId, boolean formal,
-                                                String overridesJson, String endpoint, Tier tier) {
+    public Optional<Decision> consume(
+            ReadCache.Reads reads, String appId, boolean formal, String overridesJson, String endpoint, Tier tier) {
         long limit = limitFor(formal, overridesJson, endpoint, tier);
         long nowMillis = clock.millis();
         QuotaDay d = day(nowMillis);
         long reset = Math.max(1, (d.endMillis - nowMillis + 999) / 1000);
         long used = counter.increment(reads, appId, endpoint, d.name, reset);
         if (used == QuotaCounter.NOT_COUNTED) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (limit == UNLIMITED) {
-            return java.util.Optional.of(new Decision(UNLIMITED, 0, reset));
+            return Optional.of(new Decision(UNLIMITED, 0, reset));
         }
         Decision decision = new Decision(limit, Math.max(0, limit - used), reset);
         if (used > limit) {
@@ -82,10 +87,13 @@ public final class QuotaService {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Retry-After", Long.toString(reset));
             headers.putAll(decision.headers());
-            throw new ApiException(ErrorCode.RATE_LIMITER, "daily quota " + limit + " exhausted for " + endpoint
-                    + "; resets " + Instant.ofEpochMilli(d.endMillis).atZone(zone).toOffsetDateTime(), headers);
+            throw new ApiException(
+                    ErrorCode.RATE_LIMITER,
+                    "daily quota " + limit + " exhausted for " + endpoint + "; resets "
+                            + Instant.ofEpochMilli(d.endMillis).atZone(zone).toOffsetDateTime(),
+                    headers);
         }
-        return java.util.Optional.of(decision);
+        return Optional.of(decision);
     }
 
     /** The quota day containing {@code nowMillis}: its name and exact end (DST-safe), cached until it ends. */
@@ -93,17 +101,16 @@ public final class QuotaService {
         QuotaDay d = current;
         if (d == null || nowMillis < d.startMillis || nowMillis >= d.endMillis) {
             LocalDate date = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
-            d = new QuotaDay(date.toString(), date.atStartOfDay(zone).toInstant().toEpochMilli(),
+            d = new QuotaDay(
+                    date.toString(),
+                    date.atStartOfDay(zone).toInstant().toEpochMilli(),
                     date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
             current = d;
         }
         return d;
     }
 
-    private record QuotaDay(String name, long startMillis, long endMillis) {
-    }
-
-    private volatile QuotaDay current;
+    private record QuotaDay(String name, long startMillis, long endMillis) {}
 
     public long limitFor(boolean formal, String overridesJson, String endpoint, Tier tier) {
         Long o = overrides(overridesJson).get(endpoint);
@@ -134,7 +141,7 @@ public final class QuotaService {
                         m.put(e.getKey(), v.asLong());
                     }
                 });
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("corrupt quota_overrides", e);
             }
             return m;

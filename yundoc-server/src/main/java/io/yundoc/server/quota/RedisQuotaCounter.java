@@ -31,7 +31,10 @@ public final class RedisQuotaCounter implements QuotaCounter {
     /** Keys outlive their day by this much so a late admin usage read still finds them. */
     private static final long GRACE_SECONDS = 3600;
 
-    public enum Policy { OPEN, CLOSED }
+    public enum Policy {
+        OPEN,
+        CLOSED
+    }
 
     private record Key(String appId, String endpoint, String day) {
         String redisKey() {
@@ -39,8 +42,7 @@ public final class RedisQuotaCounter implements QuotaCounter {
         }
     }
 
-    private record Pending(AtomicLong count, long expiresAtMillis, long ttlSeconds) {
-    }
+    private record Pending(AtomicLong count, long expiresAtMillis, long ttlSeconds) {}
 
     private final RedisBackend redis;
     private final Policy policy;
@@ -49,15 +51,18 @@ public final class RedisQuotaCounter implements QuotaCounter {
     private final ConcurrentHashMap<Key, Pending> pending = new ConcurrentHashMap<>();
     /** The last value Redis returned per key: the base a local count during an outage adds to. */
     private final ConcurrentHashMap<Key, Long> lastSeen = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService reconciler;
 
     public RedisQuotaCounter(RedisBackend redis, Policy policy, MeterRegistry registry) {
         this.redis = redis;
         this.policy = policy;
         Gauge.builder("yundoc_quota_backend_up", () -> up ? 1 : 0)
-                .description("1 while the shared quota store (Redis) answers").register(registry);
+                .description("1 while the shared quota store (Redis) answers")
+                .register(registry);
         Gauge.builder("yundoc_quota_unreconciled", this::unreconciled)
-                .description("metered calls counted locally during a Redis outage, not yet added into Redis").register(registry);
+                .description("metered calls counted locally during a Redis outage, not yet added into Redis")
+                .register(registry);
         reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "yundoc-quota-reconcile");
             t.setDaemon(true);
@@ -67,7 +72,8 @@ public final class RedisQuotaCounter implements QuotaCounter {
         var unused = reconciler.scheduleWithFixedDelay(this::probeAndReconcile, 1, 1, TimeUnit.SECONDS);
         up = redis.ping();
         if (!up) {
-            LOG.warning("quota backend (Redis) unreachable at start; policy " + policy.name().toLowerCase(Locale.ROOT));
+            LOG.warning("quota backend (Redis) unreachable at start; policy "
+                    + policy.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -97,7 +103,8 @@ public final class RedisQuotaCounter implements QuotaCounter {
         Key k = new Key(appId, endpoint, day);
         if (up) {
             try {
-                RedisBackend.Metered m = redis.meter(k.redisKey(), 1, ttlSeconds + GRACE_SECONDS, reads.expectedGeneration());
+                RedisBackend.Metered m =
+                        redis.meter(k.redisKey(), 1, ttlSeconds + GRACE_SECONDS, reads.expectedGeneration());
                 reads.learnt(m.generation());
                 if (!m.counted()) {
                     return NOT_COUNTED;
@@ -122,8 +129,12 @@ public final class RedisQuotaCounter implements QuotaCounter {
         long[] local = new long[1];
         // compute() holds the key's lock, so the reconciler can never drop an entry mid-increment
         pending.compute(k, (x, p) -> {
-            Pending q = p != null ? p : new Pending(new AtomicLong(), System.currentTimeMillis() + ttlSeconds * 1000,
-                    ttlSeconds + GRACE_SECONDS);
+            Pending q = p != null
+                    ? p
+                    : new Pending(
+                            new AtomicLong(),
+                            System.currentTimeMillis() + ttlSeconds * 1000,
+                            ttlSeconds + GRACE_SECONDS);
             local[0] = q.count.incrementAndGet();
             return q;
         });
@@ -133,7 +144,9 @@ public final class RedisQuotaCounter implements QuotaCounter {
     private void markDown(RuntimeException e) {
         if (up) {
             up = false;
-            LOG.log(Level.WARNING, "quota backend (Redis) unreachable, policy " + policy.name().toLowerCase(Locale.ROOT) + ": " + e);
+            LOG.log(
+                    Level.WARNING,
+                    "quota backend (Redis) unreachable, policy " + policy.name().toLowerCase(Locale.ROOT) + ": " + e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.DisplayText;
 import io.yundoc.server.core.ServerClock;
 import java.math.BigDecimal;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -131,7 +132,8 @@ public final class DataTableRules {
     }
 
     private static ObjectNode viewJson(RecordStore.View v) {
-        ObjectNode o = F.objectNode().put("id", v.viewId()).put("name", v.name()).put("type", v.type());
+        ObjectNode o =
+                F.objectNode().put("id", v.viewId()).put("name", v.name()).put("type", v.type());
         if (v.filter() != null) {
             o.set("filter", v.filter());
         }
@@ -145,7 +147,7 @@ public final class DataTableRules {
         if (n == null || !n.isTextual()) {
             throw ApiException.invalid(what + " name is required");
         }
-        String s = java.text.Normalizer.normalize(n.asText().trim(), java.text.Normalizer.Form.NFC);
+        String s = Normalizer.normalize(n.asText().trim(), Normalizer.Form.NFC);
         if (s.isEmpty() || s.length() > MAX_NAME) {
             throw ApiException.invalid(what + " name must have 1 to " + MAX_NAME + " characters");
         }
@@ -170,8 +172,8 @@ public final class DataTableRules {
      * Adds the fields a body defines to table {@code sheetId} (names unique against {@code taken}), with the
      * counterparts of the two-way links among them; returns what was added, by table.
      */
-    private Map<Integer, List<RecordStore.Field>> addFields(Handle h, String fileId, int sheetId, JsonNode arr, Set<String> taken,
-                                                            int firstPosition) {
+    private Map<Integer, List<RecordStore.Field>> addFields(
+            Handle h, String fileId, int sheetId, JsonNode arr, Set<String> taken, int firstPosition) {
         if (arr == null || !arr.isArray() || arr.isEmpty()) {
             throw ApiException.invalid("fields must be a non-empty array");
         }
@@ -207,7 +209,8 @@ public final class DataTableRules {
                     for (JsonNode i : is) {
                         String v = i.isTextual() ? i.asText() : i.path("value").asText(null);
                         if (v == null || v.isEmpty() || v.length() > 200 || !values.add(v)) {
-                            throw ApiException.invalid("field " + n + ": option values must be distinct strings of 1 to 200 characters");
+                            throw ApiException.invalid(
+                                    "field " + n + ": option values must be distinct strings of 1 to 200 characters");
                         }
                         items.add(new RecordStore.Item(TableIds.encode(items.size() + 1), v));
                     }
@@ -227,7 +230,8 @@ public final class DataTableRules {
                     throw ApiException.invalid("field " + n + ": twoWay must be true or false");
                 }
             }
-            RecordStore.Field x = new RecordStore.Field(TableIds.encode(next++), n, type, items, linkSheet, null, pos++);
+            RecordStore.Field x =
+                    new RecordStore.Field(TableIds.encode(next++), n, type, items, linkSheet, null, pos++);
             out.add(x);
             twoWay.add(type.equals("Link") && d.path("twoWay").asBoolean(false) ? d : null);
         }
@@ -251,19 +255,27 @@ public final class DataTableRules {
                 List<RecordStore.Field> there = store.fields(h, fileId, target);
                 names = new HashSet<>();
                 there.forEach(y -> names.add(y.name()));
-                backPos = there.stream().mapToInt(RecordStore.Field::position).max().orElse(-1) + 1;
+                backPos = there.stream()
+                                .mapToInt(RecordStore.Field::position)
+                                .max()
+                                .orElse(-1)
+                        + 1;
             }
             if (names.size() >= MAX_FIELDS) {
                 throw ApiException.invalid("the linked table has no room for the two-way link's field");
             }
             JsonNode given = twoWay.get(i).get("twoWayName");
-            String back = given == null || given.isNull() ? freeName(names, tableOf(h, fileId, sheetId).name()) : name(given, "field");
+            String back = given == null || given.isNull()
+                    ? freeName(names, tableOf(h, fileId, sheetId).name())
+                    : name(given, "field");
             if (!names.add(back)) {
                 throw ApiException.invalid("field name " + back + " is already used in the linked table");
             }
             String backId = TableIds.encode(take(h, fileId, target, RecordStore.Counter.FIELD, 1, "field"));
-            RecordStore.Field mine = new RecordStore.Field(x.fieldId(), x.name(), x.type(), x.items(), x.linkSheet(), backId, x.position());
-            RecordStore.Field counterpart = new RecordStore.Field(backId, back, "Link", List.of(), sheetId, x.fieldId(), backPos);
+            RecordStore.Field mine = new RecordStore.Field(
+                    x.fieldId(), x.name(), x.type(), x.items(), x.linkSheet(), backId, x.position());
+            RecordStore.Field counterpart =
+                    new RecordStore.Field(backId, back, "Link", List.of(), sheetId, x.fieldId(), backPos);
             store.insertField(h, fileId, sheetId, mine);
             store.insertField(h, fileId, target, counterpart);
             added.get(sheetId).add(mine);
@@ -281,8 +293,14 @@ public final class DataTableRules {
         return n.length() > MAX_NAME ? n.substring(0, MAX_NAME) : n;
     }
 
-    private List<RecordStore.View> newViews(Handle h, String fileId, int sheetId, JsonNode arr, Set<String> taken, int firstPosition,
-                                            List<RecordStore.Field> fields) {
+    private List<RecordStore.View> newViews(
+            Handle h,
+            String fileId,
+            int sheetId,
+            JsonNode arr,
+            Set<String> taken,
+            int firstPosition,
+            List<RecordStore.Field> fields) {
         if (arr == null || !arr.isArray() || arr.isEmpty()) {
             throw ApiException.invalid("views must be a non-empty array");
         }
@@ -309,7 +327,12 @@ public final class DataTableRules {
                 throw ApiException.invalid("a kanban view needs a SingleSelect field");
             }
             RecordFilter filter = RecordFilter.parse(d.get("filter"), byKey);
-            out.add(new RecordStore.View(TableIds.encode(next++), n, type, pos++, filter == null ? null : filter.toStored(),
+            out.add(new RecordStore.View(
+                    TableIds.encode(next++),
+                    n,
+                    type,
+                    pos++,
+                    filter == null ? null : filter.toStored(),
                     sortOf(d.get("sort"), byKey)));
         }
         return out;
@@ -330,7 +353,8 @@ public final class DataTableRules {
             }
             RecordStore.Field x = byKey.get(k.get("field").asText());
             if (x == null) {
-                throw ApiException.invalid("sort names no field " + k.get("field").asText());
+                throw ApiException.invalid(
+                        "sort names no field " + k.get("field").asText());
             }
             JsonNode desc = k.path("desc");
             if (!desc.isMissingNode() && !desc.isNull() && !desc.isBoolean()) {
@@ -356,10 +380,12 @@ public final class DataTableRules {
                 throw ApiException.invalid("table name " + name + " is already used in this document");
             }
             int id = store.insertTable(h, fileId, name);
-            Map<Integer, List<RecordStore.Field>> added = addFields(h, fileId, id, body.get("fields"), new HashSet<>(), 0);
+            Map<Integer, List<RecordStore.Field>> added =
+                    addFields(h, fileId, id, body.get("fields"), new HashSet<>(), 0);
             List<RecordStore.Field> fields = store.fields(h, fileId, id);
             store.setPrimaryField(h, fileId, id, added.get(id).get(0).fieldId());
-            newViews(h, fileId, id, body.get("views"), new HashSet<>(), 0, fields).forEach(v -> store.insertView(h, fileId, id, v));
+            newViews(h, fileId, id, body.get("views"), new HashSet<>(), 0, fields)
+                    .forEach(v -> store.insertView(h, fileId, id, v));
             fieldsCreated(h, fileId, operator, added, id);
             store.touch(h, fileId, clock.epochSeconds());
             ObjectNode out = F.objectNode();
@@ -369,17 +395,32 @@ public final class DataTableRules {
     }
 
     /** Tells of the fields added to other tables than {@code except} (a two-way link's counterparts). */
-    private void fieldsCreated(Handle h, String fileId, String operator, Map<Integer, List<RecordStore.Field>> added, int except) {
+    private void fieldsCreated(
+            Handle h, String fileId, String operator, Map<Integer, List<RecordStore.Field>> added, int except) {
         added.forEach((sheet, list) -> {
             if (sheet != except && !list.isEmpty()) {
-                events.changed(h, new RecordEvents.Change(RecordEvents.Kind.FIELDS_CREATED, fileId, sheet, "", operator, List.of(),
-                        Map.of(), brief(list)));
+                events.changed(
+                        h,
+                        new RecordEvents.Change(
+                                RecordEvents.Kind.FIELDS_CREATED,
+                                fileId,
+                                sheet,
+                                "",
+                                operator,
+                                List.of(),
+                                Map.of(),
+                                brief(list)));
             }
         });
     }
 
     private static List<ObjectNode> brief(List<RecordStore.Field> fields) {
-        return fields.stream().map(x -> F.objectNode().put("id", x.fieldId()).put("name", x.name()).put("type", x.type())).toList();
+        return fields.stream()
+                .map(x -> F.objectNode()
+                        .put("id", x.fieldId())
+                        .put("name", x.name())
+                        .put("type", x.type()))
+                .toList();
     }
 
     /** DELETE sheets/:sheet_id: the document's last sheet → 30011; subscriptions hear {@code sheet.remove}. */
@@ -388,8 +429,17 @@ public final class DataTableRules {
             if (store.sheetCount(h, fileId) <= 1) {
                 throw new ApiException(ErrorCode.EXECUTE_FAILED, "the last sheet of a document cannot be deleted");
             }
-            events.changed(h, new RecordEvents.Change(RecordEvents.Kind.SHEET_REMOVED, fileId, sheetId, "", operator,
-                    List.of(), Map.of(), List.of()));
+            events.changed(
+                    h,
+                    new RecordEvents.Change(
+                            RecordEvents.Kind.SHEET_REMOVED,
+                            fileId,
+                            sheetId,
+                            "",
+                            operator,
+                            List.of(),
+                            Map.of(),
+                            List.of()));
             // two-way links into this table become one-way links (to a table that is gone, so they show nothing)
             for (RecordStore.Field x : store.fields(h, fileId, sheetId)) {
                 if (x.linkField() != null && x.target(sheetId) != sheetId) {
@@ -413,8 +463,17 @@ public final class DataTableRules {
             int pos = old.stream().mapToInt(RecordStore.Field::position).max().orElse(-1) + 1;
             Map<Integer, List<RecordStore.Field>> added = addFields(h, fileId, sheetId, body.get("fields"), names, pos);
             List<RecordStore.Field> created = added.get(sheetId);
-            events.changed(h, new RecordEvents.Change(RecordEvents.Kind.FIELDS_CREATED, fileId, sheetId, "", operator,
-                    List.of(), Map.of(), brief(created)));
+            events.changed(
+                    h,
+                    new RecordEvents.Change(
+                            RecordEvents.Kind.FIELDS_CREATED,
+                            fileId,
+                            sheetId,
+                            "",
+                            operator,
+                            List.of(),
+                            Map.of(),
+                            brief(created)));
             fieldsCreated(h, fileId, operator, added, sheetId);
             ObjectNode out = F.objectNode();
             ArrayNode arr = out.putArray("fields");
@@ -433,7 +492,9 @@ public final class DataTableRules {
         }
         List<String> out = new ArrayList<>();
         for (JsonNode e : arr) {
-            String id = e.isTextual() ? e.asText() : e.isObject() && e.path("id").isTextual() ? e.get("id").asText() : null;
+            String id = e.isTextual()
+                    ? e.asText()
+                    : e.isObject() && e.path("id").isTextual() ? e.get("id").asText() : null;
             if (id == null) {
                 throw ApiException.invalid(what + " must be ids or {\"id\":…} objects");
             }
@@ -485,7 +546,8 @@ public final class DataTableRules {
             Set<String> names = new HashSet<>();
             old.forEach(v -> names.add(v.name()));
             int pos = old.stream().mapToInt(RecordStore.View::position).max().orElse(-1) + 1;
-            List<RecordStore.View> created = newViews(h, fileId, sheetId, body.get("views"), names, pos, store.fields(h, fileId, sheetId));
+            List<RecordStore.View> created =
+                    newViews(h, fileId, sheetId, body.get("views"), names, pos, store.fields(h, fileId, sheetId));
             created.forEach(v -> store.insertView(h, fileId, sheetId, v));
             ObjectNode out = F.objectNode();
             ArrayNode arr = out.putArray("views");
@@ -504,8 +566,17 @@ public final class DataTableRules {
             if (views.size() <= 1) {
                 throw new ApiException(ErrorCode.EXECUTE_FAILED, "the last view of a table cannot be deleted");
             }
-            events.changed(h, new RecordEvents.Change(RecordEvents.Kind.VIEW_REMOVED, fileId, sheetId, viewId, operator,
-                    List.of(), Map.of(), List.of()));
+            events.changed(
+                    h,
+                    new RecordEvents.Change(
+                            RecordEvents.Kind.VIEW_REMOVED,
+                            fileId,
+                            sheetId,
+                            viewId,
+                            operator,
+                            List.of(),
+                            Map.of(),
+                            List.of()));
             store.deleteView(h, fileId, sheetId, viewId);
             return null;
         });
@@ -514,8 +585,15 @@ public final class DataTableRules {
     // ---- records -----------------------------------------------------------------------------------------------
 
     /** The parameters of GET records and complex_query. */
-    public record ListQuery(boolean preferId, int pageSize, String viewId, Long maxRecords, List<String> fields,
-                            String offset, Long pageNum, JsonNode filter) {
+    public record ListQuery(
+            boolean preferId,
+            int pageSize,
+            String viewId,
+            Long maxRecords,
+            List<String> fields,
+            String offset,
+            Long pageNum,
+            JsonNode filter) {
         public ListQuery {
             if (pageSize < 1 || pageSize > 1000) {
                 throw ApiException.invalid("pageSize must be 1 to 1000");
@@ -550,7 +628,9 @@ public final class DataTableRules {
             tableOf(h, fileId, sheetId);
             RecordStore.View view = null;
             if (q.viewId() != null && !q.viewId().isEmpty()) {
-                view = store.views(h, fileId, sheetId).stream().filter(v -> v.viewId().equals(q.viewId())).findFirst()
+                view = store.views(h, fileId, sheetId).stream()
+                        .filter(v -> v.viewId().equals(q.viewId()))
+                        .findFirst()
                         .orElseThrow(() -> ApiException.invalid("view not found"));
             }
             List<RecordStore.Field> fields = store.fields(h, fileId, sheetId);
@@ -563,7 +643,8 @@ public final class DataTableRules {
             }
             Comparator<RecordStore.Row> order = view == null ? null : order(view.sort(), byId);
             List<RecordStore.Row> page = new ArrayList<>();
-            TableIds.Cursor next = order == null ? tablePage(h, fileId, sheetId, q, start, filter, page)
+            TableIds.Cursor next = order == null
+                    ? tablePage(h, fileId, sheetId, q, start, filter, page)
                     : sortedPage(h, fileId, sheetId, q, start, filter, order, page);
             ObjectNode out = F.objectNode();
             ArrayNode arr = out.putArray("records");
@@ -578,8 +659,14 @@ public final class DataTableRules {
     }
 
     /** A page in table order; the cursor names the next record's {@code seq}. Returns the next cursor or null. */
-    private TableIds.Cursor tablePage(Handle h, String fileId, int sheetId, ListQuery q, TableIds.Cursor start, RecordFilter filter,
-                                      List<RecordStore.Row> page) {
+    private TableIds.Cursor tablePage(
+            Handle h,
+            String fileId,
+            int sheetId,
+            ListQuery q,
+            TableIds.Cursor start,
+            RecordFilter filter,
+            List<RecordStore.Row> page) {
         long position = start == null ? 0 : start.returned();
         long toSkip = q.pageNum() == null ? 0 : (q.pageNum() - 1) * q.pageSize();
         long fromSeq = start == null ? 1 : start.seq();
@@ -615,8 +702,15 @@ public final class DataTableRules {
      * order [D]; a record whose sort value changes during a walk may move past the cursor (the walk is not a
      * snapshot), as on a sorted view in the hosted product's own UI.
      */
-    private TableIds.Cursor sortedPage(Handle h, String fileId, int sheetId, ListQuery q, TableIds.Cursor start, RecordFilter filter,
-                                       Comparator<RecordStore.Row> order, List<RecordStore.Row> page) {
+    private TableIds.Cursor sortedPage(
+            Handle h,
+            String fileId,
+            int sheetId,
+            ListQuery q,
+            TableIds.Cursor start,
+            RecordFilter filter,
+            Comparator<RecordStore.Row> order,
+            List<RecordStore.Row> page) {
         List<RecordStore.Row> all = new ArrayList<>();
         long fromSeq = 1;
         while (true) {
@@ -649,7 +743,8 @@ public final class DataTableRules {
                 continue; // a field deleted since: its key is left out
             }
             boolean desc = k.path("desc").asBoolean(false);
-            Comparator<RecordStore.Row> one = (a, b) -> compareCells(x, a.fields().get(x.fieldId()), b.fields().get(x.fieldId()), desc);
+            Comparator<RecordStore.Row> one = (a, b) ->
+                    compareCells(x, a.fields().get(x.fieldId()), b.fields().get(x.fieldId()), desc);
             c = c == null ? one : c.thenComparing(one);
         }
         return c == null ? null : c.thenComparingLong(RecordStore.Row::seq);
@@ -678,7 +773,8 @@ public final class DataTableRules {
                     int i = f.items().indexOf(f.itemById(stored.asText()).orElse(null));
                     yield i < 0 ? null : new SortKey(BigDecimal.valueOf(i), "");
                 }
-                case "Date" -> stored.isNumber() ? new SortKey(stored.decimalValue(), "") : new SortKey(null, stored.asText());
+                case "Date" ->
+                    stored.isNumber() ? new SortKey(stored.decimalValue(), "") : new SortKey(null, stored.asText());
                 default -> {
                     List<String> texts = FieldValues.texts(f, stored);
                     yield texts.isEmpty() ? null : new SortKey(null, String.join(",", texts));
@@ -702,8 +798,10 @@ public final class DataTableRules {
     public ObjectNode get(String fileId, int sheetId, String recordId, boolean preferId) {
         return jdbi.withHandle(h -> {
             tableOf(h, fileId, sheetId);
-            RecordStore.Row r = (TableIds.wellFormed(recordId) ? store.record(h, fileId, sheetId, recordId)
-                    : Optional.<RecordStore.Row>empty()).orElseThrow(() -> ApiException.invalid("record not found"));
+            RecordStore.Row r = (TableIds.wellFormed(recordId)
+                            ? store.record(h, fileId, sheetId, recordId)
+                            : Optional.<RecordStore.Row>empty())
+                    .orElseThrow(() -> ApiException.invalid("record not found"));
             List<RecordStore.Field> fields = store.fields(h, fileId, sheetId);
             Renderer render = new Renderer(h, fileId, sheetId, fields, preferId);
             render.prefetchLinks(List.of(r));
@@ -734,9 +832,19 @@ public final class DataTableRules {
             Renderer byId = new Renderer(h, fileId, sheetId, fields, false);
             answer.prefetchLinks(rows);
             byId.prefetchLinks(rows);
-            events.changed(h, new RecordEvents.Change(RecordEvents.Kind.RECORDS_CREATED, fileId, sheetId, "", operator,
-                    rows.stream().map(r -> new RecordEvents.RecordValues(r.recordId(), byId.values(r, fields, null))).toList(),
-                    names(fields), List.of()));
+            events.changed(
+                    h,
+                    new RecordEvents.Change(
+                            RecordEvents.Kind.RECORDS_CREATED,
+                            fileId,
+                            sheetId,
+                            "",
+                            operator,
+                            rows.stream()
+                                    .map(r -> new RecordEvents.RecordValues(r.recordId(), byId.values(r, fields, null)))
+                                    .toList(),
+                            names(fields),
+                            List.of()));
             ObjectNode out = F.objectNode();
             ArrayNode list = out.putArray("records");
             rows.forEach(r -> list.add(answer.record(r, fields)));
@@ -762,7 +870,9 @@ public final class DataTableRules {
                 String id = e.get("id").asText();
                 RecordStore.Row r = rows.get(id);
                 if (r == null) {
-                    r = (TableIds.wellFormed(id) ? store.record(h, fileId, sheetId, id) : Optional.<RecordStore.Row>empty())
+                    r = (TableIds.wellFormed(id)
+                                    ? store.record(h, fileId, sheetId, id)
+                                    : Optional.<RecordStore.Row>empty())
                             .orElseThrow(() -> ApiException.invalid("record not found: " + id));
                     rows.put(id, r);
                     before.put(id, r.fields().deepCopy());
@@ -777,9 +887,20 @@ public final class DataTableRules {
             Renderer byId = new Renderer(h, fileId, sheetId, fields, false);
             answer.prefetchLinks(all);
             byId.prefetchLinks(all);
-            events.changed(h, new RecordEvents.Change(RecordEvents.Kind.CELLS_UPDATED, fileId, sheetId, "", operator,
-                    all.stream().map(r -> new RecordEvents.RecordValues(r.recordId(),
-                            byId.values(r, fields, changed.get(r.recordId())))).toList(), names(fields), List.of()));
+            events.changed(
+                    h,
+                    new RecordEvents.Change(
+                            RecordEvents.Kind.CELLS_UPDATED,
+                            fileId,
+                            sheetId,
+                            "",
+                            operator,
+                            all.stream()
+                                    .map(r -> new RecordEvents.RecordValues(
+                                            r.recordId(), byId.values(r, fields, changed.get(r.recordId()))))
+                                    .toList(),
+                            names(fields),
+                            List.of()));
             ObjectNode out = F.objectNode();
             ArrayNode list = out.putArray("records");
             for (JsonNode e : arr) {
@@ -793,7 +914,11 @@ public final class DataTableRules {
     public ObjectNode delete(String fileId, int sheetId, ObjectNode body) {
         List<String> ids = ids(body.get("records"), "records");
         return write(fileId, sheetId, (h, t) -> {
-            Set<String> exist = store.existingRecordIds(h, fileId, sheetId, ids.stream().filter(TableIds::wellFormed).toList());
+            Set<String> exist = store.existingRecordIds(
+                    h,
+                    fileId,
+                    sheetId,
+                    ids.stream().filter(TableIds::wellFormed).toList());
             ObjectNode out = F.objectNode();
             ArrayNode list = out.putArray("records");
             for (String id : ids) {
@@ -813,8 +938,14 @@ public final class DataTableRules {
      * removed from a cell gain or lose this record in the counterpart's cell; the other side's subscriptions hear
      * {@code cells.*.update} for those cells. {@code before}: the old values of updated records (absent: created).
      */
-    private void syncLinks(Handle h, String fileId, String operator, int sheetId, List<RecordStore.Field> fields,
-                           Map<String, ObjectNode> before, List<RecordStore.Row> rows) {
+    private void syncLinks(
+            Handle h,
+            String fileId,
+            String operator,
+            int sheetId,
+            List<RecordStore.Field> fields,
+            Map<String, ObjectNode> before,
+            List<RecordStore.Row> rows) {
         Map<String, RecordStore.Row> mine = new HashMap<>();
         rows.forEach(r -> mine.put(r.recordId(), r));
         for (RecordStore.Field x : fields) {
@@ -828,14 +959,21 @@ public final class DataTableRules {
                 ObjectNode old = before.get(r.recordId());
                 Set<String> was = linked(old == null ? null : old.get(x.fieldId()));
                 Set<String> now = linked(r.fields().get(x.fieldId()));
-                now.stream().filter(id -> !was.contains(id)).forEach(id -> add.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(r.recordId()));
-                was.stream().filter(id -> !now.contains(id)).forEach(id -> remove.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(r.recordId()));
+                now.stream()
+                        .filter(id -> !was.contains(id))
+                        .forEach(id -> add.computeIfAbsent(id, k -> new LinkedHashSet<>())
+                                .add(r.recordId()));
+                was.stream()
+                        .filter(id -> !now.contains(id))
+                        .forEach(id -> remove.computeIfAbsent(id, k -> new LinkedHashSet<>())
+                                .add(r.recordId()));
             }
             Set<String> others = new LinkedHashSet<>(add.keySet());
             others.addAll(remove.keySet());
             List<RecordStore.Row> changed = new ArrayList<>();
             for (String id : others) {
-                RecordStore.Row other = target == sheetId && mine.containsKey(id) ? mine.get(id)
+                RecordStore.Row other = target == sheetId && mine.containsKey(id)
+                        ? mine.get(id)
                         : store.record(h, fileId, target, id).orElse(null);
                 if (other == null) {
                     continue; // deleted since: nothing to keep in step
@@ -856,9 +994,20 @@ public final class DataTableRules {
                 List<RecordStore.Field> there = store.fields(h, fileId, target);
                 Renderer byId = new Renderer(h, fileId, target, there, false);
                 byId.prefetchLinks(changed);
-                events.changed(h, new RecordEvents.Change(RecordEvents.Kind.CELLS_UPDATED, fileId, target, "", operator,
-                        changed.stream().map(r -> new RecordEvents.RecordValues(r.recordId(),
-                                byId.values(r, there, Set.of(x.linkField())))).toList(), names(there), List.of()));
+                events.changed(
+                        h,
+                        new RecordEvents.Change(
+                                RecordEvents.Kind.CELLS_UPDATED,
+                                fileId,
+                                target,
+                                "",
+                                operator,
+                                changed.stream()
+                                        .map(r -> new RecordEvents.RecordValues(
+                                                r.recordId(), byId.values(r, there, Set.of(x.linkField()))))
+                                        .toList(),
+                                names(there),
+                                List.of()));
             }
         }
     }
@@ -886,8 +1035,15 @@ public final class DataTableRules {
     }
 
     /** Writes the {@code fields} of one record element into {@code values} (by field id), noting which it set. */
-    private void applyValues(Handle h, String fileId, int sheetId, JsonNode element, Map<String, RecordStore.Field> byKey,
-                             boolean preferId, ObjectNode values, Set<String> touched) {
+    private void applyValues(
+            Handle h,
+            String fileId,
+            int sheetId,
+            JsonNode element,
+            Map<String, RecordStore.Field> byKey,
+            boolean preferId,
+            ObjectNode values,
+            Set<String> touched) {
         JsonNode given = element.path("fields");
         if (given.isMissingNode()) {
             return;
@@ -898,7 +1054,8 @@ public final class DataTableRules {
                 throw ApiException.invalid("no field " + e.getKey() + " in this table");
             }
             int target = fd.target(sheetId);
-            JsonNode v = FieldValues.parse(fd, e.getValue(), preferId, asked -> store.existingRecordIds(h, fileId, target, asked));
+            JsonNode v = FieldValues.parse(
+                    fd, e.getValue(), preferId, asked -> store.existingRecordIds(h, fileId, target, asked));
             if (v == null) {
                 values.remove(fd.fieldId());
             } else {
@@ -922,7 +1079,8 @@ public final class DataTableRules {
         return m;
     }
 
-    private static List<RecordStore.Field> select(List<RecordStore.Field> fields, List<String> names, boolean preferId) {
+    private static List<RecordStore.Field> select(
+            List<RecordStore.Field> fields, List<String> names, boolean preferId) {
         if (names == null || names.isEmpty()) {
             return fields;
         }
@@ -967,8 +1125,11 @@ public final class DataTableRules {
                     continue;
                 }
                 Set<String> asked = new HashSet<>();
-                rows.forEach(r -> FieldValues.linkIds(r.fields().get(x.fieldId())).forEach(id -> asked.add(id.asText())));
-                liveLinks.put(x.fieldId(), asked.isEmpty() ? Set.of() : store.existingRecordIds(h, fileId, x.target(sheetId), asked));
+                rows.forEach(
+                        r -> FieldValues.linkIds(r.fields().get(x.fieldId())).forEach(id -> asked.add(id.asText())));
+                liveLinks.put(
+                        x.fieldId(),
+                        asked.isEmpty() ? Set.of() : store.existingRecordIds(h, fileId, x.target(sheetId), asked));
             }
         }
 

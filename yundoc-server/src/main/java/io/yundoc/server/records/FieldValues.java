@@ -16,20 +16,30 @@ import java.util.function.Function;
  * record ids), how it is answered, and the text filters compare.
  */
 final class FieldValues {
-    static final Set<String> TYPES = Set.of("SingleLineText", "MultiLineText", "Number", "SingleSelect", "Date", "Checkbox",
-            "MultipleSelect", "Url", "Attachment", "Link");
+    static final Set<String> TYPES = Set.of(
+            "SingleLineText",
+            "MultiLineText",
+            "Number",
+            "SingleSelect",
+            "Date",
+            "Checkbox",
+            "MultipleSelect",
+            "Url",
+            "Attachment",
+            "Link");
     /** Longest text a cell takes [D]: far above any real cell, far below the 1 MiB body. */
     static final int MAX_TEXT = 100_000;
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private FieldValues() {
-    }
+    private FieldValues() {}
 
     /**
      * The stored form of {@code v} for field {@code f}, or null to clear the cell. {@code linkTargets} gives the ids that
      * exist in the link's table among those asked (the rule "不合法的 recordId 将会被忽略": others are dropped).
      */
-    static JsonNode parse(RecordStore.Field f, JsonNode v, boolean preferId, Function<List<String>, Set<String>> linkTargets) {
+    static JsonNode parse(
+            RecordStore.Field f, JsonNode v, boolean preferId, Function<List<String>, Set<String>> linkTargets) {
         if (v == null || v.isNull()) {
             return null;
         }
@@ -124,8 +134,10 @@ final class FieldValues {
     }
 
     private static String option(RecordStore.Field f, String v, boolean preferId) {
-        return (preferId ? f.itemById(v) : f.itemByValue(v)).or(() -> preferId ? f.itemByValue(v) : f.itemById(v))
-                .orElseThrow(() -> ApiException.invalid("field " + f.name() + " has no option " + v)).id();
+        return (preferId ? f.itemById(v) : f.itemByValue(v))
+                .or(() -> preferId ? f.itemByValue(v) : f.itemById(v))
+                .orElseThrow(() -> ApiException.invalid("field " + f.name() + " has no option " + v))
+                .id();
     }
 
     /**
@@ -141,10 +153,14 @@ final class FieldValues {
         }
         ArrayNode out = F.arrayNode();
         for (JsonNode e : v) {
-            if (!e.isObject() || !e.path("uploadId").isTextual() || !e.path("fileName").isTextual()) {
+            if (!e.isObject()
+                    || !e.path("uploadId").isTextual()
+                    || !e.path("fileName").isTextual()) {
                 throw ApiException.invalid(where + ": each attachment needs uploadId and fileName");
             }
-            String source = e.path("source").isMissingNode() || e.path("source").isNull() ? "upload_ks3" : e.path("source").asText();
+            String source = e.path("source").isMissingNode() || e.path("source").isNull()
+                    ? "upload_ks3"
+                    : e.path("source").asText();
             if (!source.equals("upload_ks3") && !source.equals("cloud")) {
                 continue;
             }
@@ -173,7 +189,9 @@ final class FieldValues {
                 if (preferId) {
                     return stored;
                 }
-                return f.itemById(stored.asText()).<JsonNode>map(i -> F.textNode(i.value())).orElse(null);
+                return f.itemById(stored.asText())
+                        .<JsonNode>map(i -> F.textNode(i.value()))
+                        .orElse(null);
             }
             case "MultipleSelect" -> {
                 ArrayNode out = F.arrayNode();
@@ -227,7 +245,8 @@ final class FieldValues {
         }
         switch (f.type()) {
             case "SingleSelect" -> f.itemById(stored.asText()).ifPresent(i -> out.add(i.value()));
-            case "MultipleSelect" -> stored.forEach(id -> f.itemById(id.asText()).ifPresent(i -> out.add(i.value())));
+            case "MultipleSelect" ->
+                stored.forEach(id -> f.itemById(id.asText()).ifPresent(i -> out.add(i.value())));
             case "Link" -> linkIds(stored).forEach(id -> out.add(id.asText()));
             case "Attachment" -> stored.forEach(a -> out.add(a.path("fileName").asText()));
             case "Number" -> out.add(stored.decimalValue().stripTrailingZeros().toPlainString());

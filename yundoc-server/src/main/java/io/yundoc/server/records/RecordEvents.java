@@ -12,21 +12,32 @@ import org.jdbi.v3.core.Handle;
  * tables.TableEvents}); ksheet data tables have no webhooks (docs/api-families.md §F2.6) and listen to nothing.
  */
 public interface RecordEvents {
-    RecordEvents NONE = (h, c) -> { };
+    RecordEvents NONE = (h, c) -> {};
 
     void changed(Handle h, Change change);
 
-    enum Kind { RECORDS_CREATED, CELLS_UPDATED, FIELDS_CREATED, SHEET_REMOVED, VIEW_REMOVED }
+    enum Kind {
+        RECORDS_CREATED,
+        CELLS_UPDATED,
+        FIELDS_CREATED,
+        SHEET_REMOVED,
+        VIEW_REMOVED
+    }
 
     /**
      * One change. {@code records}: the records concerned with their values by field id (rendered as records are
      * answered); for {@link Kind#CELLS_UPDATED} only the fields that changed. {@code fieldNames}: field id → name.
      * {@code fields}: for {@link Kind#FIELDS_CREATED}, {@code {id,name,type}}.
      */
-    record Change(Kind kind, String fileId, int sheetId, String viewId, String operatorUserId, List<RecordValues> records,
-                  Map<String, String> fieldNames, List<ObjectNode> fields) {
-    }
+    record Change(
+            Kind kind,
+            String fileId,
+            int sheetId,
+            String viewId,
+            String operatorUserId,
+            List<RecordValues> records,
+            Map<String, String> fieldNames,
+            List<ObjectNode> fields) {}
 
-    record RecordValues(String id, Map<String, JsonNode> values) {
-    }
+    record RecordValues(String id, Map<String, JsonNode> values) {}
 }

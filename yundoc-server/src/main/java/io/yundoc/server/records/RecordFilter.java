@@ -1,12 +1,15 @@
 package io.yundoc.server.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.server.core.ApiException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code filter} of {@code records/complex_query} (docs/api-families.md §F2.5): {@code mode} AND or OR over
@@ -14,16 +17,17 @@ import java.util.Set;
  * Less compare numbers when both sides are numbers, text otherwise.
  */
 final class RecordFilter {
-    static final Set<String> OPS = Set.of("Equals", "NotEqu", "Contains", "NotContains", "Greater", "Less", "Empty", "NotEmpty");
+    static final Set<String> OPS =
+            Set.of("Equals", "NotEqu", "Contains", "NotContains", "Greater", "Less", "Empty", "NotEmpty");
     static final int MAX_CRITERIA = 100;
 
-    record Criterion(RecordStore.Field field, String op, List<String> values) {
-    }
+    record Criterion(RecordStore.Field field, String op, List<String> values) {}
 
     private final boolean and;
     private final List<Criterion> criteria;
     /** Set when this filter is two filters that must both match (a view's and a request's). */
     private final RecordFilter left;
+
     private final RecordFilter right;
 
     private RecordFilter(boolean and, List<Criterion> criteria) {
@@ -65,8 +69,8 @@ final class RecordFilter {
     }
 
     /** The stored form of this filter: {@code {mode, criteria:[{field: id, op, values}]}}. */
-    com.fasterxml.jackson.databind.node.ObjectNode toStored() {
-        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    ObjectNode toStored() {
+        var f = JsonNodeFactory.instance;
         var o = f.objectNode().put("mode", and ? "AND" : "OR");
         var cs = o.putArray("criteria");
         for (Criterion c : criteria) {
@@ -105,11 +109,12 @@ final class RecordFilter {
                 continue;
             }
             if (f == null) {
-                throw ApiException.invalid("filter names no field " + c.get("field").asText());
+                throw ApiException.invalid(
+                        "filter names no field " + c.get("field").asText());
             }
             String op = c.get("op").asText();
             if (!OPS.contains(op)) {
-                throw ApiException.invalid("filter op must be one of " + new java.util.TreeSet<>(OPS));
+                throw ApiException.invalid("filter op must be one of " + new TreeSet<>(OPS));
             }
             List<String> values = new ArrayList<>();
             JsonNode vs = c.path("values");
@@ -121,7 +126,8 @@ final class RecordFilter {
                     if (!v.isValueNode() || v.isNull()) {
                         throw ApiException.invalid("filter values must be strings or numbers");
                     }
-                    values.add(v.isNumber() ? v.decimalValue().stripTrailingZeros().toPlainString() : v.asText());
+                    values.add(
+                            v.isNumber() ? v.decimalValue().stripTrailingZeros().toPlainString() : v.asText());
                 }
             }
             if (values.isEmpty() && !op.equals("Empty") && !op.equals("NotEmpty")) {
@@ -140,7 +146,8 @@ final class RecordFilter {
             return true;
         }
         for (Criterion c : criteria) {
-            boolean m = matches(c, FieldValues.texts(c.field(), r.fields().get(c.field().fieldId())));
+            boolean m = matches(
+                    c, FieldValues.texts(c.field(), r.fields().get(c.field().fieldId())));
             if (and && !m) {
                 return false;
             }
@@ -158,7 +165,8 @@ final class RecordFilter {
             case "Equals" -> texts.stream().anyMatch(t -> c.values().stream().anyMatch(v -> same(t, v)));
             case "NotEqu" -> texts.stream().noneMatch(t -> c.values().stream().anyMatch(v -> same(t, v)));
             case "Contains" -> texts.stream().anyMatch(t -> c.values().stream().anyMatch(t::contains));
-            case "NotContains" -> texts.stream().noneMatch(t -> c.values().stream().anyMatch(t::contains));
+            case "NotContains" ->
+                texts.stream().noneMatch(t -> c.values().stream().anyMatch(t::contains));
             case "Greater" -> texts.stream().anyMatch(t -> compare(t, c.values().get(0)) > 0);
             case "Less" -> texts.stream().anyMatch(t -> compare(t, c.values().get(0)) < 0);
             default -> false;

@@ -16,18 +16,23 @@ import org.jdbi.v3.core.Handle;
  */
 public interface RecordStore {
     /** A data table (数据表): its id, name, tab position and primary field. */
-    record Table(int sheetId, String name, int position, String primaryFieldId) {
-    }
+    record Table(int sheetId, String name, int position, String primaryFieldId) {}
 
     /** One option of a select field. */
-    record Item(String id, String value) {
-    }
+    record Item(String id, String value) {}
 
     /**
      * A field. {@code linkSheet}: the table a Link field points into (null: its own table); {@code linkField}: the
      * Link field on the other side that is kept in step with this one (two-way link), or null.
      */
-    record Field(String fieldId, String name, String type, List<Item> items, Integer linkSheet, String linkField, int position) {
+    record Field(
+            String fieldId,
+            String name,
+            String type,
+            List<Item> items,
+            Integer linkSheet,
+            String linkField,
+            int position) {
         public Optional<Item> itemByValue(String v) {
             return items.stream().filter(i -> i.value().equals(v)).findFirst();
         }
@@ -43,15 +48,17 @@ public interface RecordStore {
     }
 
     /** A view; {@code filter} ({mode, criteria} by field id) and {@code sort} ([{field, desc}]) may be null. */
-    record View(String viewId, String name, String type, int position, JsonNode filter, JsonNode sort) {
-    }
+    record View(String viewId, String name, String type, int position, JsonNode filter, JsonNode sort) {}
 
     /** A record as stored: values keyed by field id; {@code seq} orders the table and never repeats. */
-    record Row(String recordId, long seq, ObjectNode fields) {
-    }
+    record Row(String recordId, long seq, ObjectNode fields) {}
 
     /** The per-table counters behind field, view and record ids (and record {@code seq}). */
-    enum Counter { FIELD, VIEW, RECORD }
+    enum Counter {
+        FIELD,
+        VIEW,
+        RECORD
+    }
 
     /** Holds the document until the transaction ends, so writes to one document run one after another. */
     void lockDocument(Handle h, String fileId);

@@ -10,8 +10,7 @@ public final class TableIds {
     /** The last counter value that still fits in four letters. */
     static final long MAX = 52L + 52L * 52 + 52L * 52 * 52 + 52L * 52 * 52 * 52;
 
-    private TableIds() {
-    }
+    private TableIds() {}
 
     static String encode(long n) {
         if (n < 1) {

@@ -5,7 +5,9 @@ import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -30,11 +32,13 @@ record CellWrite(String opType, SheetService.Range range, String formula, String
             if (!r.isObject()) {
                 throw ApiException.invalid("each range must be an object");
             }
-            SheetService.Range range = SheetService.Range.of(bound(r, "row_from"), bound(r, "row_to"), bound(r, "col_from"), bound(r, "col_to"));
+            SheetService.Range range = SheetService.Range.of(
+                    bound(r, "row_from"), bound(r, "row_to"), bound(r, "col_from"), bound(r, "col_to"));
             String op = Json.text(r, "op_type").orElseThrow(() -> ApiException.invalid("op_type is required"));
             CellWrite w = switch (op) {
                 case "formula" -> {
-                    String formula = Json.text(r, "formula").orElseThrow(() -> ApiException.invalid("formula is required"));
+                    String formula =
+                            Json.text(r, "formula").orElseThrow(() -> ApiException.invalid("formula is required"));
                     if (formula.length() > MAX_TEXT) {
                         throw ApiException.invalid("formula longer than " + MAX_TEXT + " characters");
                     }
@@ -48,14 +52,16 @@ record CellWrite(String opType, SheetService.Range range, String formula, String
                     yield new CellWrite(op, range, formula, null, false, null);
                 }
                 case "format" -> {
-                    String fmt = Json.text(r, "num_format").or(() -> Json.text(r, "numfmt"))
+                    String fmt = Json.text(r, "num_format")
+                            .or(() -> Json.text(r, "numfmt"))
                             .orElseThrow(() -> ApiException.invalid("num_format is required"));
                     if (fmt.length() > 255) {
                         throw ApiException.invalid("num_format longer than 255 characters");
                     }
                     yield new CellWrite(op, range, null, fmt, false, null);
                 }
-                case "merge" -> new CellWrite(op, range, null, null, Json.bool(r, "merge").orElse(true), null);
+                case "merge" ->
+                    new CellWrite(op, range, null, null, Json.bool(r, "merge").orElse(true), null);
                 case "picture" -> {
                     String url = Json.text(r, "url").orElseThrow(() -> ApiException.invalid("url is required"));
                     if (url.length() > 2048 || !url.matches("(?i)https?://[^\\s]+")) {
@@ -90,23 +96,41 @@ record CellWrite(String opType, SheetService.Range range, String formula, String
         SheetService.Range r = range;
         switch (opType) {
             case "formula" -> {
-                var existing = index(SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()));
+                var existing =
+                        index(SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()));
                 for (int row = r.rowFrom(); row <= r.rowTo(); row++) {
                     for (int col = r.colFrom(); col <= r.colTo(); col++) {
                         SheetStore.CellRow old = existing.get(((long) row << 16) | col);
-                        SheetStore.putCell(h, fileId, sheetId, new SheetStore.CellRow(row, col, formula.isEmpty() ? null : formula,
-                                old == null ? null : old.numFormat(), old == null ? null : old.picUrl()));
+                        SheetStore.putCell(
+                                h,
+                                fileId,
+                                sheetId,
+                                new SheetStore.CellRow(
+                                        row,
+                                        col,
+                                        formula.isEmpty() ? null : formula,
+                                        old == null ? null : old.numFormat(),
+                                        old == null ? null : old.picUrl()));
                     }
                 }
             }
             case "format" -> {
-                var existing = index(SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()));
+                var existing =
+                        index(SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()));
                 for (int row = r.rowFrom(); row <= r.rowTo(); row++) {
                     for (int col = r.colFrom(); col <= r.colTo(); col++) {
                         SheetStore.CellRow old = existing.get(((long) row << 16) | col);
                         String fmt = numFormat.isEmpty() || numFormat.equalsIgnoreCase("General") ? null : numFormat;
-                        SheetStore.putCell(h, fileId, sheetId, new SheetStore.CellRow(row, col, old == null ? null : old.formula(),
-                                fmt, old == null ? null : old.picUrl()));
+                        SheetStore.putCell(
+                                h,
+                                fileId,
+                                sheetId,
+                                new SheetStore.CellRow(
+                                        row,
+                                        col,
+                                        old == null ? null : old.formula(),
+                                        fmt,
+                                        old == null ? null : old.picUrl()));
                     }
                 }
             }
@@ -114,15 +138,23 @@ record CellWrite(String opType, SheetService.Range range, String formula, String
             case "picture" -> {
                 var old = SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowFrom(), r.colFrom(), r.colFrom());
                 SheetStore.CellRow o = old.isEmpty() ? null : old.get(0);
-                SheetStore.putCell(h, fileId, sheetId, new SheetStore.CellRow(r.rowFrom(), r.colFrom(), o == null ? null : o.formula(),
-                        o == null ? null : o.numFormat(), url));
+                SheetStore.putCell(
+                        h,
+                        fileId,
+                        sheetId,
+                        new SheetStore.CellRow(
+                                r.rowFrom(),
+                                r.colFrom(),
+                                o == null ? null : o.formula(),
+                                o == null ? null : o.numFormat(),
+                                url));
             }
             default -> throw new IllegalStateException(opType);
         }
     }
 
-    private static java.util.Map<Long, SheetStore.CellRow> index(List<SheetStore.CellRow> cells) {
-        java.util.Map<Long, SheetStore.CellRow> m = new java.util.HashMap<>();
+    private static Map<Long, SheetStore.CellRow> index(List<SheetStore.CellRow> cells) {
+        Map<Long, SheetStore.CellRow> m = new HashMap<>();
         for (SheetStore.CellRow c : cells) {
             m.put(((long) c.row() << 16) | c.col(), c);
         }
@@ -155,11 +187,13 @@ record CellWrite(String opType, SheetService.Range range, String formula, String
                 SheetStore.deleteMerge(h, fileId, sheetId, m);
             }
         }
-        for (SheetStore.CellRow c : SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())) {
+        for (SheetStore.CellRow c :
+                SheetStore.cells(h, fileId, sheetId, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())) {
             if (c.row() != r.rowFrom() || c.col() != r.colFrom()) {
                 SheetStore.putCell(h, fileId, sheetId, new SheetStore.CellRow(c.row(), c.col(), null, null, null));
             }
         }
-        SheetStore.insertMerge(h, fileId, sheetId, new SheetStore.MergeRow(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()));
+        SheetStore.insertMerge(
+                h, fileId, sheetId, new SheetStore.MergeRow(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()));
     }
 }

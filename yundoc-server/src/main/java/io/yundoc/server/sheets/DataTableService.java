@@ -2,6 +2,7 @@ package io.yundoc.server.sheets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.auth.Principal;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.ServerClock;
@@ -63,12 +64,15 @@ public final class DataTableService {
         boolean grid = sheets.store().jdbi().inTransaction(h -> {
             SheetStore.lockForWrite(h, f);
             List<SheetStore.SheetRow> all = SheetStore.sheets(h, f);
-            SheetStore.SheetRow s = all.stream().filter(x -> x.sheetId() == sheetId && x.grid()).findFirst().orElse(null);
+            SheetStore.SheetRow s = all.stream()
+                    .filter(x -> x.sheetId() == sheetId && x.grid())
+                    .findFirst()
+                    .orElse(null);
             if (s == null) {
                 return false;
             }
             if (all.size() == 1) {
-                throw new ApiException(io.yundoc.protocol.ErrorCode.EXECUTE_FAILED, "the last sheet of a document cannot be deleted");
+                throw new ApiException(ErrorCode.EXECUTE_FAILED, "the last sheet of a document cannot be deleted");
             }
             SheetStore.deleteSheet(h, f, s);
             return true;
@@ -103,13 +107,15 @@ public final class DataTableService {
     }
 
     /** POST records: all or nothing, answered in request order (§F2.5). */
-    public Map<String, Object> createRecords(Principal p, String fileId, String rawSheetId, JsonNode body, boolean preferId) {
+    public Map<String, Object> createRecords(
+            Principal p, String fileId, String rawSheetId, JsonNode body, boolean preferId) {
         int sheetId = DataTableRules.sheetId(rawSheetId);
         return detail(rules.create(doc(p, fileId, true), p.userId(), sheetId, object(body), preferId));
     }
 
     /** PUT records: only the named fields change; an unknown id fails the whole request (§F2.5). */
-    public Map<String, Object> updateRecords(Principal p, String fileId, String rawSheetId, JsonNode body, boolean preferId) {
+    public Map<String, Object> updateRecords(
+            Principal p, String fileId, String rawSheetId, JsonNode body, boolean preferId) {
         int sheetId = DataTableRules.sheetId(rawSheetId);
         return detail(rules.update(doc(p, fileId, true), p.userId(), sheetId, object(body), preferId));
     }
@@ -120,22 +126,39 @@ public final class DataTableService {
         return detail(rules.delete(doc(p, fileId, true), sheetId, object(body)));
     }
 
-    public Map<String, Object> record(Principal p, String fileId, String rawSheetId, String recordId, boolean preferId) {
+    public Map<String, Object> record(
+            Principal p, String fileId, String rawSheetId, String recordId, boolean preferId) {
         int sheetId = DataTableRules.sheetId(rawSheetId);
         return detail(rules.get(doc(p, fileId, false), sheetId, recordId, preferId));
     }
 
     /** The listing parameters of GET records (§F2.5) and complex_query. */
-    public record Query(boolean preferId, int pageSize, Long maxRecords, List<String> fields, String offset, Long pageNum,
-                        String viewId, JsonNode filter) {
-    }
+    public record Query(
+            boolean preferId,
+            int pageSize,
+            Long maxRecords,
+            List<String> fields,
+            String offset,
+            Long pageNum,
+            String viewId,
+            JsonNode filter) {}
 
     /** One page of records (§F2.5); through a view, its filter and sort apply. */
     public Map<String, Object> list(Principal p, String fileId, String rawSheetId, Query q) {
         String f = doc(p, fileId, false);
         int sheetId = DataTableRules.sheetId(rawSheetId);
-        return detail(rules.list(f, sheetId, new DataTableRules.ListQuery(q.preferId(), q.pageSize(), q.viewId(), q.maxRecords(),
-                q.fields(), q.offset(), q.pageNum(), q.filter())));
+        return detail(rules.list(
+                f,
+                sheetId,
+                new DataTableRules.ListQuery(
+                        q.preferId(),
+                        q.pageSize(),
+                        q.viewId(),
+                        q.maxRecords(),
+                        q.fields(),
+                        q.offset(),
+                        q.pageNum(),
+                        q.filter())));
     }
 
     private static ObjectNode object(JsonNode body) {

@@ -24,8 +24,7 @@ import org.jdbi.v3.core.Handle;
 final class DataTableStore implements RecordStore {
     static final DataTableStore INSTANCE = new DataTableStore();
 
-    private DataTableStore() {
-    }
+    private DataTableStore() {}
 
     /** The blank grid sheet on a document's first write, then its {@code ksheet_docs} row held (SheetStore). */
     @Override
@@ -35,9 +34,12 @@ final class DataTableStore implements RecordStore {
 
     @Override
     public List<Table> tables(Handle h, String fileId) {
-        return h.createQuery("SELECT sheet_id, name, sheet_idx, primary_field_id FROM ksheet_sheets WHERE file_id = :f AND kind = 'db' "
-                        + "ORDER BY sheet_idx")
-                .bind("f", fileId).map((rs, ctx) -> new Table(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4))).list();
+        return h.createQuery(
+                        "SELECT sheet_id, name, sheet_idx, primary_field_id FROM ksheet_sheets WHERE file_id = :f AND kind = 'db' "
+                                + "ORDER BY sheet_idx")
+                .bind("f", fileId)
+                .map((rs, ctx) -> new Table(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4)))
+                .list();
     }
 
     @Override
@@ -55,31 +57,44 @@ final class DataTableStore implements RecordStore {
     /** A data table; a grid sheet's id names none. */
     @Override
     public Optional<Table> table(Handle h, String fileId, int sheetId) {
-        return h.createQuery("SELECT sheet_id, name, sheet_idx, primary_field_id FROM ksheet_sheets WHERE file_id = :f AND sheet_id = :s "
-                        + "AND kind = 'db'")
-                .bind("f", fileId).bind("s", sheetId)
-                .map((rs, ctx) -> new Table(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4))).findOne();
+        return h.createQuery(
+                        "SELECT sheet_id, name, sheet_idx, primary_field_id FROM ksheet_sheets WHERE file_id = :f AND sheet_id = :s "
+                                + "AND kind = 'db'")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .map((rs, ctx) -> new Table(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4)))
+                .findOne();
     }
 
     @Override
     public int insertTable(Handle h, String fileId, String name) {
         long id = SheetStore.allocateSheetId(h, fileId);
         int idx = SheetStore.sheets(h, fileId).size();
-        h.createUpdate("INSERT INTO ksheet_sheets (file_id, sheet_id, sheet_idx, name, kind, primary_field_id, next_seq, next_field, "
-                        + "next_view, next_record) VALUES (:f, :s, :idx, :n, 'db', NULL, 1, 2, 2, 1)")
-                .bind("f", fileId).bind("s", id).bind("idx", idx).bind("n", name).execute();
+        h.createUpdate(
+                        "INSERT INTO ksheet_sheets (file_id, sheet_id, sheet_idx, name, kind, primary_field_id, next_seq, next_field, "
+                                + "next_view, next_record) VALUES (:f, :s, :idx, :n, 'db', NULL, 1, 2, 2, 1)")
+                .bind("f", fileId)
+                .bind("s", id)
+                .bind("idx", idx)
+                .bind("n", name)
+                .execute();
         return Math.toIntExact(id);
     }
 
     @Override
     public void setPrimaryField(Handle h, String fileId, int sheetId, String fieldId) {
         h.createUpdate("UPDATE ksheet_sheets SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
-                .bind("pf", fieldId).bind("f", fileId).bind("s", sheetId).execute();
+                .bind("pf", fieldId)
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .execute();
     }
 
     @Override
     public void deleteTable(Handle h, String fileId, int sheetId) {
-        SheetStore.sheets(h, fileId).stream().filter(s -> s.sheetId() == sheetId).findFirst()
+        SheetStore.sheets(h, fileId).stream()
+                .filter(s -> s.sheetId() == sheetId)
+                .findFirst()
                 .ifPresent(s -> SheetStore.deleteSheet(h, fileId, s));
     }
 
@@ -90,22 +105,39 @@ final class DataTableStore implements RecordStore {
             case VIEW -> "next_view";
             case RECORD -> "next_record";
         };
-        h.createUpdate("UPDATE ksheet_sheets SET " + column + " = " + column + " + :n WHERE file_id = :f AND sheet_id = :s")
-                .bind("n", count).bind("f", fileId).bind("s", sheetId).execute();
+        h.createUpdate("UPDATE ksheet_sheets SET " + column + " = " + column
+                        + " + :n WHERE file_id = :f AND sheet_id = :s")
+                .bind("n", count)
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .execute();
         return h.createQuery("SELECT " + column + " FROM ksheet_sheets WHERE file_id = :f AND sheet_id = :s")
-                .bind("f", fileId).bind("s", sheetId).mapTo(Long.class).one() - count;
+                        .bind("f", fileId)
+                        .bind("s", sheetId)
+                        .mapTo(Long.class)
+                        .one()
+                - count;
     }
 
     @Override
     public List<Field> fields(Handle h, String fileId, int sheetId) {
         return h.createQuery("SELECT field_id, name, type, items, link_sheet, link_field, pos FROM ksheet_fields "
                         + "WHERE file_id = :f AND sheet_id = :s ORDER BY pos, field_id")
-                .bind("f", fileId).bind("s", sheetId).map((rs, ctx) -> {
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .map((rs, ctx) -> {
                     int link = rs.getInt(5);
                     Integer linkSheet = rs.wasNull() ? null : link;
-                    return new Field(rs.getString(1), rs.getString(2), rs.getString(3), items(rs.getString(4)), linkSheet,
-                            rs.getString(6), rs.getInt(7));
-                }).list();
+                    return new Field(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            items(rs.getString(4)),
+                            linkSheet,
+                            rs.getString(6),
+                            rs.getInt(7));
+                })
+                .list();
     }
 
     private static List<Item> items(String json) {
@@ -120,62 +152,104 @@ final class DataTableStore implements RecordStore {
 
     @Override
     public void insertField(Handle h, String fileId, int sheetId, Field f) {
-        h.createUpdate("INSERT INTO ksheet_fields (file_id, sheet_id, field_id, pos, name, type, items, link_sheet, link_field) "
-                        + "VALUES (:f, :s, :id, :pos, :name, :type, :items, :l, :lf)")
-                .bind("f", fileId).bind("s", sheetId).bind("id", f.fieldId()).bind("pos", f.position()).bind("name", f.name())
-                .bind("type", f.type()).bind("items", f.items().isEmpty() ? null : Json.writeString(f.items()))
-                .bind("l", f.linkSheet()).bind("lf", f.linkField()).execute();
+        h.createUpdate(
+                        "INSERT INTO ksheet_fields (file_id, sheet_id, field_id, pos, name, type, items, link_sheet, link_field) "
+                                + "VALUES (:f, :s, :id, :pos, :name, :type, :items, :l, :lf)")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", f.fieldId())
+                .bind("pos", f.position())
+                .bind("name", f.name())
+                .bind("type", f.type())
+                .bind("items", f.items().isEmpty() ? null : Json.writeString(f.items()))
+                .bind("l", f.linkSheet())
+                .bind("lf", f.linkField())
+                .execute();
     }
 
     @Override
     public void deleteField(Handle h, String fileId, int sheetId, String fieldId) {
         h.createUpdate("DELETE FROM ksheet_fields WHERE file_id = :f AND sheet_id = :s AND field_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", fieldId).execute();
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", fieldId)
+                .execute();
     }
 
     @Override
     public void setLinkField(Handle h, String fileId, int sheetId, String fieldId, String linkField) {
-        h.createUpdate("UPDATE ksheet_fields SET link_field = :lf WHERE file_id = :f AND sheet_id = :s AND field_id = :id")
-                .bind("lf", linkField).bind("f", fileId).bind("s", sheetId).bind("id", fieldId).execute();
+        h.createUpdate(
+                        "UPDATE ksheet_fields SET link_field = :lf WHERE file_id = :f AND sheet_id = :s AND field_id = :id")
+                .bind("lf", linkField)
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", fieldId)
+                .execute();
     }
 
     @Override
     public List<View> views(Handle h, String fileId, int sheetId) {
-        return h.createQuery("SELECT view_id, name, type, pos, filter_json, sort_json FROM ksheet_views WHERE file_id = :f AND sheet_id = :s "
-                        + "ORDER BY pos, view_id")
-                .bind("f", fileId).bind("s", sheetId)
-                .map((rs, ctx) -> new View(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                        treeOrNull(rs.getString(5)), treeOrNull(rs.getString(6)))).list();
+        return h.createQuery(
+                        "SELECT view_id, name, type, pos, filter_json, sort_json FROM ksheet_views WHERE file_id = :f AND sheet_id = :s "
+                                + "ORDER BY pos, view_id")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .map((rs, ctx) -> new View(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        treeOrNull(rs.getString(5)),
+                        treeOrNull(rs.getString(6))))
+                .list();
     }
 
     @Override
     public void insertView(Handle h, String fileId, int sheetId, View v) {
         h.createUpdate("INSERT INTO ksheet_views (file_id, sheet_id, view_id, pos, name, type, filter_json, sort_json) "
                         + "VALUES (:f, :s, :id, :pos, :name, :type, :fj, :sj)")
-                .bind("f", fileId).bind("s", sheetId).bind("id", v.viewId()).bind("pos", v.position()).bind("name", v.name())
-                .bind("type", v.type()).bind("fj", v.filter() == null ? null : v.filter().toString())
-                .bind("sj", v.sort() == null ? null : v.sort().toString()).execute();
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", v.viewId())
+                .bind("pos", v.position())
+                .bind("name", v.name())
+                .bind("type", v.type())
+                .bind("fj", v.filter() == null ? null : v.filter().toString())
+                .bind("sj", v.sort() == null ? null : v.sort().toString())
+                .execute();
     }
 
     @Override
     public void deleteView(Handle h, String fileId, int sheetId, String viewId) {
         h.createUpdate("DELETE FROM ksheet_views WHERE file_id = :f AND sheet_id = :s AND view_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", viewId).execute();
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", viewId)
+                .execute();
     }
 
     @Override
     public Optional<Row> record(Handle h, String fileId, int sheetId, String recordId) {
-        return h.createQuery("SELECT record_id, seq, fields FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", recordId)
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getLong(2), (ObjectNode) tree(rs.getString(3)))).findOne();
+        return h.createQuery(
+                        "SELECT record_id, seq, fields FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", recordId)
+                .map((rs, ctx) -> new Row(rs.getString(1), rs.getLong(2), (ObjectNode) tree(rs.getString(3))))
+                .findOne();
     }
 
     @Override
     public List<Row> records(Handle h, String fileId, int sheetId, long fromSeq, int limit) {
-        return h.createQuery("SELECT record_id, seq, fields FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND seq >= :q "
-                        + "ORDER BY seq LIMIT :n")
-                .bind("f", fileId).bind("s", sheetId).bind("q", fromSeq).bind("n", limit)
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getLong(2), (ObjectNode) tree(rs.getString(3)))).list();
+        return h.createQuery(
+                        "SELECT record_id, seq, fields FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND seq >= :q "
+                                + "ORDER BY seq LIMIT :n")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("q", fromSeq)
+                .bind("n", limit)
+                .map((rs, ctx) -> new Row(rs.getString(1), rs.getLong(2), (ObjectNode) tree(rs.getString(3))))
+                .list();
     }
 
     @Override
@@ -183,33 +257,54 @@ final class DataTableStore implements RecordStore {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        return new LinkedHashSet<>(h.createQuery("SELECT record_id FROM ksheet_records WHERE file_id = :f AND sheet_id = :s "
-                        + "AND record_id IN (<ids>)")
-                .bind("f", fileId).bind("s", sheetId).bindList("ids", new ArrayList<>(ids)).mapTo(String.class).list());
+        return new LinkedHashSet<>(
+                h.createQuery("SELECT record_id FROM ksheet_records WHERE file_id = :f AND sheet_id = :s "
+                                + "AND record_id IN (<ids>)")
+                        .bind("f", fileId)
+                        .bind("s", sheetId)
+                        .bindList("ids", new ArrayList<>(ids))
+                        .mapTo(String.class)
+                        .list());
     }
 
     @Override
     public void insertRecord(Handle h, String fileId, int sheetId, Row r) {
-        h.createUpdate("INSERT INTO ksheet_records (file_id, sheet_id, record_id, seq, fields) VALUES (:f, :s, :id, :seq, :fields)")
-                .bind("f", fileId).bind("s", sheetId).bind("id", r.recordId()).bind("seq", r.seq()).bind("fields", r.fields().toString())
+        h.createUpdate(
+                        "INSERT INTO ksheet_records (file_id, sheet_id, record_id, seq, fields) VALUES (:f, :s, :id, :seq, :fields)")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", r.recordId())
+                .bind("seq", r.seq())
+                .bind("fields", r.fields().toString())
                 .execute();
     }
 
     @Override
     public void updateRecord(Handle h, String fileId, int sheetId, Row r) {
-        h.createUpdate("UPDATE ksheet_records SET fields = :fields WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", r.recordId()).bind("fields", r.fields().toString()).execute();
+        h.createUpdate(
+                        "UPDATE ksheet_records SET fields = :fields WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", r.recordId())
+                .bind("fields", r.fields().toString())
+                .execute();
     }
 
     @Override
     public void deleteRecord(Handle h, String fileId, int sheetId, String recordId) {
         h.createUpdate("DELETE FROM ksheet_records WHERE file_id = :f AND sheet_id = :s AND record_id = :id")
-                .bind("f", fileId).bind("s", sheetId).bind("id", recordId).execute();
+                .bind("f", fileId)
+                .bind("s", sheetId)
+                .bind("id", recordId)
+                .execute();
     }
 
     @Override
     public void touch(Handle h, String fileId, long now) {
-        h.createUpdate("UPDATE files SET mtime = :t WHERE file_id = :f AND mtime < :t").bind("t", now).bind("f", fileId).execute();
+        h.createUpdate("UPDATE files SET mtime = :t WHERE file_id = :f AND mtime < :t")
+                .bind("t", now)
+                .bind("f", fileId)
+                .execute();
     }
 
     /**

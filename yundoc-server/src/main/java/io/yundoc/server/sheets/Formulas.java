@@ -1,5 +1,7 @@
 package io.yundoc.server.sheets;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,14 +16,19 @@ import java.util.regex.Pattern;
  * evaluates to {@code #NAME?} as in Excel; a formula that does not parse is refused at write time (30011).
  */
 final class Formulas {
-    private static final Pattern REF = Pattern.compile("(?<![A-Za-z0-9_.\"!$])(\\$?)([A-Z]{1,3})(\\$?)([0-9]{1,7})(?![0-9A-Za-z_(])");
+    private static final Pattern REF =
+            Pattern.compile("(?<![A-Za-z0-9_.\"!$])(\\$?)([A-Z]{1,3})(\\$?)([0-9]{1,7})(?![0-9A-Za-z_(])");
     static final int MAX_LENGTH = 8192;
     private static final int MAX_DEPTH = 64;
     /** A range argument larger than this evaluates to #REF!: evaluation cost stays bounded. */
     static final int MAX_RANGE_CELLS = 200_000;
 
-    private Formulas() {
-    }
+    static final Err DIV0 = new Err("#DIV/0!");
+    static final Err VALUE = new Err("#VALUE!");
+    static final Err NAME = new Err("#NAME?");
+    static final Err REF_ERR = new Err("#REF!");
+
+    private Formulas() {}
 
     /** A shared formula's text for a cell {@code dr} rows and {@code dc} columns from its master. */
     static String shift(String formula, int dr, int dc) {
@@ -67,41 +74,26 @@ final class Formulas {
     }
 
     /** An error value such as {@code #DIV/0!}. */
-    record Err(String text) {
-    }
-
-    static final Err DIV0 = new Err("#DIV/0!");
-    static final Err VALUE = new Err("#VALUE!");
-    static final Err NAME = new Err("#NAME?");
-    static final Err REF_ERR = new Err("#REF!");
+    record Err(String text) {}
 
     /** A parsed formula (the text after {@code =}). */
-    sealed interface Node {
-    }
+    sealed interface Node {}
 
-    record Num(double v) implements Node {
-    }
+    record Num(double v) implements Node {}
 
-    record Str(String v) implements Node {
-    }
+    record Str(String v) implements Node {}
 
-    record Bool(boolean v) implements Node {
-    }
+    record Bool(boolean v) implements Node {}
 
-    record Ref(int row, int col) implements Node {
-    }
+    record Ref(int row, int col) implements Node {}
 
-    record Range(int r1, int c1, int r2, int c2) implements Node {
-    }
+    record Range(int r1, int c1, int r2, int c2) implements Node {}
 
-    record Unary(char op, Node arg) implements Node {
-    }
+    record Unary(char op, Node arg) implements Node {}
 
-    record Binary(String op, Node left, Node right) implements Node {
-    }
+    record Binary(String op, Node left, Node right) implements Node {}
 
-    record Call(String name, List<Node> args) implements Node {
-    }
+    record Call(String name, List<Node> args) implements Node {}
 
     static Node parse(String formulaBody) throws ParseError {
         if (formulaBody.length() > MAX_LENGTH) {
@@ -145,7 +137,7 @@ final class Formulas {
                 throw new ParseError("formula nested too deeply");
             }
             Node left = concat();
-            for (String op : new String[]{"<>", "<=", ">=", "=", "<", ">"}) {
+            for (String op : new String[] {"<>", "<=", ">=", "=", "<", ">"}) {
                 if (eat(op)) {
                     left = new Binary(op, left, concat());
                     break;
@@ -269,8 +261,11 @@ final class Formulas {
             }
             if (Character.isLetter(ch) || ch == '$' || ch == '_') {
                 int start = pos;
-                while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '$'
-                        || s.charAt(pos) == '_' || s.charAt(pos) == '.')) {
+                while (pos < s.length()
+                        && (Character.isLetterOrDigit(s.charAt(pos))
+                                || s.charAt(pos) == '$'
+                                || s.charAt(pos) == '_'
+                                || s.charAt(pos) == '.')) {
                     pos++;
                 }
                 String word = s.substring(start, pos);
@@ -304,7 +299,8 @@ final class Formulas {
                     if (b == null) {
                         throw new ParseError("bad range end");
                     }
-                    return new Range(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
+                    return new Range(
+                            Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
                 }
                 return new Ref(a[0], a[1]);
             }
@@ -319,7 +315,7 @@ final class Formulas {
             }
             int row = Integer.parseInt(m.group(2)) - 1;
             int col = colIndex(m.group(1));
-            return row < 0 || col > 16383 ? null : new int[]{row, col};
+            return row < 0 || col > 16383 ? null : new int[] {row, col};
         }
     }
 
@@ -446,20 +442,33 @@ final class Formulas {
                 return switch (c.name()) {
                     case "SUM" -> nums.stream().mapToDouble(Double::doubleValue).sum();
                     case "COUNT" -> (double) nums.size();
-                    case "AVERAGE" -> nums.isEmpty() ? DIV0 : (Object) nums.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-                    case "MIN" -> nums.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-                    default -> nums.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+                    case "AVERAGE" ->
+                        nums.isEmpty()
+                                ? DIV0
+                                : (Object) nums.stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .average()
+                                        .orElse(0);
+                    case "MIN" ->
+                        nums.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+                    default ->
+                        nums.stream().mapToDouble(Double::doubleValue).max().orElse(0);
                 };
             }
             case "ABS" -> {
-                return c.args().size() != 1 ? VALUE : num(eval(c.args().get(0), cells)) instanceof Double d ? (Object) Math.abs(d) : VALUE;
+                return c.args().size() != 1
+                        ? VALUE
+                        : num(eval(c.args().get(0), cells)) instanceof Double d ? (Object) Math.abs(d) : VALUE;
             }
             case "ROUND" -> {
                 if (c.args().size() != 2) {
                     return VALUE;
                 }
-                if (num(eval(c.args().get(0), cells)) instanceof Double v && num(eval(c.args().get(1), cells)) instanceof Double digits) {
-                    return new java.math.BigDecimal(Double.toString(v)).setScale(digits.intValue(), java.math.RoundingMode.HALF_UP).doubleValue();
+                if (num(eval(c.args().get(0), cells)) instanceof Double v
+                        && num(eval(c.args().get(1), cells)) instanceof Double digits) {
+                    return new BigDecimal(Double.toString(v))
+                            .setScale(digits.intValue(), RoundingMode.HALF_UP)
+                            .doubleValue();
                 }
                 return VALUE;
             }
@@ -472,7 +481,9 @@ final class Formulas {
                     return cond;
                 }
                 boolean yes = cond instanceof Boolean b ? b : num(cond) instanceof Double d && d != 0;
-                return yes ? eval(c.args().get(1), cells) : (c.args().size() == 3 ? eval(c.args().get(2), cells) : (Object) false);
+                return yes
+                        ? eval(c.args().get(1), cells)
+                        : (c.args().size() == 3 ? eval(c.args().get(2), cells) : (Object) false);
             }
             case "CONCATENATE" -> {
                 StringBuilder b = new StringBuilder();
@@ -514,7 +525,7 @@ final class Formulas {
             if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
                 return Long.toString(d.longValue());
             }
-            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
         if (v instanceof Boolean b) {
             return b ? "TRUE" : "FALSE";

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.quota.Tier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -32,65 +34,146 @@ public final class SheetRoutes implements ApiRoutes {
 
     @Override
     public void routes(Routes r) {
-        r.token(Method.GET, ET + "/sheets", READ, Tier.READ_10M, c -> c.ok(Map.of("sheets_info", sheets.etSheets(c.principal(), c.fileId("file_token")))));
-        r.token(Method.GET, ET + "/sheets/:sheet_idx/cells", READ, Tier.READ_10M, c -> c.ok(Map.of("cells",
-                sheets.etCells(c.principal(), c.fileId("file_token"), c.param("sheet_idx"), range(c),
-                        c.query("with_pic_url").map(v -> Json.parseBool("with_pic_url", v)).orElse(false), c.baseUrl()))));
+        r.token(
+                Method.GET,
+                ET + "/sheets",
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(Map.of("sheets_info", sheets.etSheets(c.principal(), c.fileId("file_token")))));
+        r.token(
+                Method.GET,
+                ET + "/sheets/:sheet_idx/cells",
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(Map.of(
+                        "cells",
+                        sheets.etCells(
+                                c.principal(),
+                                c.fileId("file_token"),
+                                c.param("sheet_idx"),
+                                range(c),
+                                c.query("with_pic_url")
+                                        .map(v -> Json.parseBool("with_pic_url", v))
+                                        .orElse(false),
+                                c.baseUrl()))));
         // a picture's temporary URL (§F1.4 with_pic_url): no authentication beyond the URL, as api.md §6 downloads
-        r.open(Method.GET, "/dl/pic/:ticket/:name", c -> sheets.picture(c.param("ticket"), (type, maxAge) -> {
-            c.response().header("Content-Type", type);
-            c.response().header("Cache-Control", "private, max-age=" + maxAge);
-            c.response().header("X-Content-Type-Options", "nosniff");
-            c.response().header("Content-Disposition", type.startsWith("image/") ? "inline" : "attachment");
-            return c.response().outputStream();
-        }));
+        r.open(
+                Method.GET,
+                "/dl/pic/:ticket/:name",
+                c -> sheets.picture(c.param("ticket"), (type, maxAge) -> {
+                    c.response().header("Content-Type", type);
+                    c.response().header("Cache-Control", "private, max-age=" + maxAge);
+                    c.response().header("X-Content-Type-Options", "nosniff");
+                    c.response().header("Content-Disposition", type.startsWith("image/") ? "inline" : "attachment");
+                    return c.response().outputStream();
+                }));
 
-        r.token(Method.GET, KSHEET + "/sheets", READ, Tier.READ_10M, c -> c.ok(Map.of("sheets_info", sheets.ksheetSheets(c.principal(), c.fileId("file_token")))));
-        r.token(Method.GET, KSHEET + "/sheets/:sheet_idx/cells", READ, Tier.READ_10M, c -> c.ok(Map.of("cells",
-                sheets.ksheetCells(c.principal(), c.fileId("file_token"), c.param("sheet_idx"), range(c)))));
+        r.token(
+                Method.GET,
+                KSHEET + "/sheets",
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(Map.of("sheets_info", sheets.ksheetSheets(c.principal(), c.fileId("file_token")))));
+        r.token(
+                Method.GET,
+                KSHEET + "/sheets/:sheet_idx/cells",
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(Map.of(
+                        "cells",
+                        sheets.ksheetCells(c.principal(), c.fileId("file_token"), c.param("sheet_idx"), range(c)))));
         r.token(Method.POST, KSHEET + "/sheets/:sheet_idx/cells", EDIT, Tier.READ_10M, c -> {
             sheets.writeCells(c.principal(), c.fileId("file_token"), c.param("sheet_idx"), c.json(true));
             c.ok(Map.of());
         });
 
-        r.token(Method.GET, KSHEET + "/schemas", READ, Tier.READ_10M, c -> c.ok(tables.schemas(c.principal(), c.fileId("file_token"))));
-        r.token(Method.POST, KSHEET + "/sheets", EDIT, Tier.READ_10M, c -> c.ok(tables.createTable(c.principal(), c.fileId("file_token"), c.json(true))));
+        r.token(
+                Method.GET,
+                KSHEET + "/schemas",
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(tables.schemas(c.principal(), c.fileId("file_token"))));
+        r.token(
+                Method.POST,
+                KSHEET + "/sheets",
+                EDIT,
+                Tier.READ_10M,
+                c -> c.ok(tables.createTable(c.principal(), c.fileId("file_token"), c.json(true))));
         r.token(Method.DELETE, KSHEET + "/sheets/:sheet_id", EDIT, Tier.READ_10M, c -> {
             tables.deleteTable(c.principal(), c.fileId("file_token"), c.param("sheet_id"));
             c.ok(Map.of());
         });
-        r.token(Method.POST, KSHEET + "/sheets/:sheet_id/fields", EDIT, Tier.READ_10M,
+        r.token(
+                Method.POST,
+                KSHEET + "/sheets/:sheet_id/fields",
+                EDIT,
+                Tier.READ_10M,
                 c -> c.ok(tables.addFields(c.principal(), c.fileId("file_token"), c.param("sheet_id"), c.json(true))));
-        r.token(Method.DELETE, KSHEET + "/sheets/:sheet_id/fields", EDIT, Tier.READ_10M,
-                c -> c.ok(tables.deleteFields(c.principal(), c.fileId("file_token"), c.param("sheet_id"), idsBody(c, "fields"))));
-        r.token(Method.POST, KSHEET + "/sheets/:sheet_id/views", EDIT, Tier.READ_10M,
+        r.token(
+                Method.DELETE,
+                KSHEET + "/sheets/:sheet_id/fields",
+                EDIT,
+                Tier.READ_10M,
+                c -> c.ok(tables.deleteFields(
+                        c.principal(), c.fileId("file_token"), c.param("sheet_id"), idsBody(c, "fields"))));
+        r.token(
+                Method.POST,
+                KSHEET + "/sheets/:sheet_id/views",
+                EDIT,
+                Tier.READ_10M,
                 c -> c.ok(tables.addViews(c.principal(), c.fileId("file_token"), c.param("sheet_id"), c.json(true))));
         r.token(Method.DELETE, KSHEET + "/sheets/:sheet_id/views/:view_id", EDIT, Tier.READ_10M, c -> {
             tables.deleteView(c.principal(), c.fileId("file_token"), c.param("sheet_id"), c.param("view_id"));
             c.ok(Map.of());
         });
         String records = KSHEET + "/sheets/:sheet_id/records";
-        r.token(Method.GET, records, READ, Tier.READ_10M, c -> c.ok(tables.list(c.principal(), c.fileId("file_token"), c.param("sheet_id"), query(c))));
-        r.token(Method.POST, records + "/complex_query", READ, Tier.READ_10M,
+        r.token(
+                Method.GET,
+                records,
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(tables.list(c.principal(), c.fileId("file_token"), c.param("sheet_id"), query(c))));
+        r.token(
+                Method.POST,
+                records + "/complex_query",
+                READ,
+                Tier.READ_10M,
                 c -> c.ok(tables.list(c.principal(), c.fileId("file_token"), c.param("sheet_id"), complexQuery(c))));
-        r.token(Method.GET, records + "/:record_id", READ, Tier.READ_10M, c -> c.ok(tables.record(c.principal(), c.fileId("file_token"),
-                c.param("sheet_id"), c.param("record_id"), preferId(c, null))));
+        r.token(
+                Method.GET,
+                records + "/:record_id",
+                READ,
+                Tier.READ_10M,
+                c -> c.ok(tables.record(
+                        c.principal(),
+                        c.fileId("file_token"),
+                        c.param("sheet_id"),
+                        c.param("record_id"),
+                        preferId(c, null))));
         r.token(Method.POST, records, EDIT, Tier.READ_10M, c -> {
             JsonNode body = c.json(true);
-            c.ok(tables.createRecords(c.principal(), c.fileId("file_token"), c.param("sheet_id"), body, preferId(c, body)));
+            c.ok(tables.createRecords(
+                    c.principal(), c.fileId("file_token"), c.param("sheet_id"), body, preferId(c, body)));
         });
         r.token(Method.PUT, records, EDIT, Tier.READ_10M, c -> {
             JsonNode body = c.json(true);
-            c.ok(tables.updateRecords(c.principal(), c.fileId("file_token"), c.param("sheet_id"), body, preferId(c, body)));
+            c.ok(tables.updateRecords(
+                    c.principal(), c.fileId("file_token"), c.param("sheet_id"), body, preferId(c, body)));
         });
-        r.token(Method.DELETE, records, EDIT, Tier.READ_10M,
-                c -> c.ok(tables.deleteRecords(c.principal(), c.fileId("file_token"), c.param("sheet_id"), idsBody(c, "records"))));
+        r.token(
+                Method.DELETE,
+                records,
+                EDIT,
+                Tier.READ_10M,
+                c -> c.ok(tables.deleteRecords(
+                        c.principal(), c.fileId("file_token"), c.param("sheet_id"), idsBody(c, "records"))));
     }
 
     /** The four required bounds of a cells read (§F1.4). */
     private static SheetService.Range range(Call c) {
         c.query("with_pic_url").ifPresent(v -> Json.parseBool("with_pic_url", v));
-        return SheetService.Range.of(bound(c, "row_from"), bound(c, "row_to"), bound(c, "col_from"), bound(c, "col_to"));
+        return SheetService.Range.of(
+                bound(c, "row_from"), bound(c, "row_to"), bound(c, "col_from"), bound(c, "col_to"));
     }
 
     private static long bound(Call c, String name) {
@@ -101,12 +184,12 @@ public final class SheetRoutes implements ApiRoutes {
     /** A body holding ids: {@code {"key":[...]}}, or a bare JSON array (§F2.4 accepts {@code ["H"]}). */
     private static JsonNode idsBody(Call c, String key) {
         byte[] raw = c.body();
-        String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8).trim();
+        String text = new String(raw, StandardCharsets.UTF_8).trim();
         if (text.startsWith("[")) {
             try {
                 JsonNode arr = Json.MAPPER.readTree(raw);
                 return Json.MAPPER.createObjectNode().set(key, arr);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw ApiException.invalid("body is not JSON");
             }
         }
@@ -121,12 +204,18 @@ public final class SheetRoutes implements ApiRoutes {
     }
 
     private static DataTableService.Query query(Call c) {
-        return new DataTableService.Query(preferId(c, null),
-                (int) c.query("pageSize").map(v -> clampInt("pageSize", v)).orElse(100L).longValue(),
+        return new DataTableService.Query(
+                preferId(c, null),
+                (int) c.query("pageSize")
+                        .map(v -> clampInt("pageSize", v))
+                        .orElse(100L)
+                        .longValue(),
                 c.query("maxRecords").map(v -> Json.parseLong("maxRecords", v)).orElse(null),
-                c.queryList("fields"), c.query("offset").orElse(null),
+                c.queryList("fields"),
+                c.query("offset").orElse(null),
                 c.query("pageNum").map(v -> Json.parseLong("pageNum", v)).orElse(null),
-                c.query("viewId").orElse(null), null);
+                c.query("viewId").orElse(null),
+                null);
     }
 
     private static long clampInt(String name, String v) {
@@ -138,8 +227,14 @@ public final class SheetRoutes implements ApiRoutes {
         JsonNode b = c.json(false);
         List<String> fields = Json.stringList(b, "fields").orElse(List.of());
         long pageSize = Json.integer(b, "pageSize").orElse(100L);
-        return new DataTableService.Query(preferId(c, b), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, pageSize)),
-                Json.integer(b, "maxRecords").orElse(null), fields, Json.text(b, "offset").orElse(null),
-                Json.integer(b, "pageNum").orElse(null), Json.text(b, "viewId").orElse(null), b.get("filter"));
+        return new DataTableService.Query(
+                preferId(c, b),
+                (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, pageSize)),
+                Json.integer(b, "maxRecords").orElse(null),
+                fields,
+                Json.text(b, "offset").orElse(null),
+                Json.integer(b, "pageNum").orElse(null),
+                Json.text(b, "viewId").orElse(null),
+                b.get("filter"));
     }
 }

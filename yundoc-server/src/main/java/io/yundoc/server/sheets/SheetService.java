@@ -1,23 +1,35 @@
 package io.yundoc.server.sheets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.yundoc.protocol.ErrorCode;
 import io.yundoc.server.auth.Principal;
+import io.yundoc.server.blob.BlobResponder;
+import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
+import io.yundoc.server.blob.DownloadTickets;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.poi.ss.usermodel.BuiltinFormats;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The grid side of docs/api-families.md §F1: which documents a token reaches (§F0 (row 8)), the et routes over a
@@ -26,23 +38,27 @@ import org.jdbi.v3.core.Handle;
 public final class SheetService {
     /** Read limits of §F1.4. */
     static final int MAX_ROWS = 2000;
+
     static final int MAX_COLS = 256;
     static final int MAX_READ_CELLS = 50_000;
     /** Write limit of §F1.5 ("每次请求更新的单元格数量不允许超过 2000"). */
     static final int MAX_WRITE_CELLS = 2000;
     /** The largest sheet a spreadsheet program opens: bounds beyond it are refused. */
     static final int MAX_ROW_INDEX = 1_048_575;
+
     static final int MAX_COL_INDEX = 16_383;
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
-    private static final DataFormatter FORMATTER = new DataFormatter(java.util.Locale.ROOT);
+    private static final DataFormatter FORMATTER = new DataFormatter(Locale.ROOT);
 
     /** The two families of §F1.1 and the extensions that belong to each. */
     enum Family {
         ET(Set.of("xlsx", "xls"), "document is not an et workbook"),
         KSHEET(Set.of("ksheet"), "document is not a ksheet");
 
-        @SuppressWarnings("ImmutableEnumChecker") // Set.of(...): immutable, which the checker cannot see through the type
+        @SuppressWarnings(
+                "ImmutableEnumChecker") // Set.of(...): immutable, which the checker cannot see through the type
         final Set<String> extensions;
+
         final String wrongKind;
 
         Family(Set<String> extensions, String wrongKind) {
@@ -66,7 +82,8 @@ public final class SheetService {
                 throw ApiException.invalid("row_to < row_from or col_to < col_from");
             }
             if (r2 > MAX_ROW_INDEX || c2 > MAX_COL_INDEX) {
-                throw ApiException.invalid("bounds beyond the sheet (rows 0-" + MAX_ROW_INDEX + ", columns 0-" + MAX_COL_INDEX + ")");
+                throw ApiException.invalid(
+                        "bounds beyond the sheet (rows 0-" + MAX_ROW_INDEX + ", columns 0-" + MAX_COL_INDEX + ")");
             }
             return new Range((int) r1, (int) r2, (int) c1, (int) c2);
         }
@@ -75,23 +92,33 @@ public final class SheetService {
     private final FileStore files;
     private final SheetStore store;
     private final WorkbookCache workbooks;
-    private final io.yundoc.server.blob.DownloadTickets tickets;
-    private final io.yundoc.server.core.ServerClock clock;
+    private final DownloadTickets tickets;
+    private final ServerClock clock;
     /** Lifetime of the temporary URL of a picture inside a workbook (§F1.4: 5 minutes, as KDocs' 本地图片). */
     static final long PICTURE_URL_SECONDS = 300;
 
-    public SheetService(FileStore files, org.jdbi.v3.core.Jdbi jdbi, io.yundoc.server.blob.BlobStore blobs, java.nio.file.Path spoolDir,
-                        io.micrometer.core.instrument.MeterRegistry registry, io.yundoc.server.blob.DownloadTickets tickets,
-                        io.yundoc.server.core.ServerClock clock) {
+    private static final Set<String> RASTER =
+            Set.of("image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/tiff");
+
+    public SheetService(
+            FileStore files,
+            Jdbi jdbi,
+            BlobStore blobs,
+            Path spoolDir,
+            MeterRegistry registry,
+            DownloadTickets tickets,
+            ServerClock clock) {
         this.files = files;
         this.tickets = tickets;
         this.clock = clock;
         this.store = new SheetStore(jdbi);
         this.workbooks = new WorkbookCache(blobs, spoolDir);
-        io.micrometer.core.instrument.FunctionCounter.builder("yundoc_et_sheet_parses", workbooks, WorkbookCache::parses)
-                .description("passes over an xlsx sheet's XML (cache misses of et cell reads)").register(registry);
-        io.micrometer.core.instrument.Gauge.builder("yundoc_et_cached_cells", workbooks, WorkbookCache::weight)
-                .description("cells of parsed xlsx sheets held in memory (bounded)").register(registry);
+        FunctionCounter.builder("yundoc_et_sheet_parses", workbooks, WorkbookCache::parses)
+                .description("passes over an xlsx sheet's XML (cache misses of et cell reads)")
+                .register(registry);
+        Gauge.builder("yundoc_et_cached_cells", workbooks, WorkbookCache::weight)
+                .description("cells of parsed xlsx sheets held in memory (bounded)")
+                .register(registry);
     }
 
     SheetStore store() {
@@ -163,7 +190,9 @@ public final class SheetService {
             List<Map<String, Object>> out = new ArrayList<>();
             for (XlsxReader.SheetInfo s : workbooks.sheets(workbookBlob(f))) {
                 // the workbook's own sheetId (stable when tabs move); the 1-based position when the file has none
-                out.add(gridSheet(s.sheetId(), s.idx(), s.name(), s.visible(), new int[]{s.rowFrom(), s.rowTo(), s.colFrom(), s.colTo()}));
+                out.add(gridSheet(s.sheetId(), s.idx(), s.name(), s.visible(), new int[] {
+                    s.rowFrom(), s.rowTo(), s.colFrom(), s.colTo()
+                }));
             }
             return out;
         } catch (XlsxReader.Unreadable e) {
@@ -175,7 +204,8 @@ public final class SheetService {
      * {@code with_pic_url=true} (§F1.4): each picture also gets a temporary URL (api.md §6 style, {@code /dl/pic/…})
      * valid {@link #PICTURE_URL_SECONDS}, bound to this version's bytes and the picture's name in the package.
      */
-    public List<Map<String, Object>> etCells(Principal p, String fileId, String sheetIdx, Range r, boolean withPicUrl, String baseUrl) {
+    public List<Map<String, Object>> etCells(
+            Principal p, String fileId, String sheetIdx, Range r, boolean withPicUrl, String baseUrl) {
         FileRecord f = document(p, fileId, Family.ET, false);
         int idx = sheetIndex(sheetIdx);
         checkReadSize(r);
@@ -186,11 +216,20 @@ public final class SheetService {
             }
             WorkbookCache.Slice s = workbooks.slice(blob, idx, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo());
             List<Map<String, Object>> out = new ArrayList<>();
-            List<XlsxReader.Merge> merges = s.merges().stream().filter(m -> m.intersects(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())).toList();
+            List<XlsxReader.Merge> merges = s.merges().stream()
+                    .filter(m -> m.intersects(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()))
+                    .toList();
             for (XlsxReader.Merge m : merges) {
                 var top = s.cell(m.rowFrom(), m.colFrom());
-                out.add(cell(m.rowFrom(), m.rowTo(), m.colFrom(), m.colTo(), top.map(XlsxReader.Cell::text).orElse(""),
-                        top.map(XlsxReader.Cell::formula).orElse(null), top.map(XlsxReader.Cell::numFormat).orElse(null), null));
+                out.add(cell(
+                        m.rowFrom(),
+                        m.rowTo(),
+                        m.colFrom(),
+                        m.colTo(),
+                        top.map(XlsxReader.Cell::text).orElse(""),
+                        top.map(XlsxReader.Cell::formula).orElse(null),
+                        top.map(XlsxReader.Cell::numFormat).orElse(null),
+                        null));
             }
             for (XlsxReader.Cell c : s.cellsIn(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())) {
                 if (merges.stream().noneMatch(m -> m.intersects(c.row(), c.row(), c.col(), c.col()))) {
@@ -199,18 +238,27 @@ public final class SheetService {
             }
             // pictures (§F1.4): pic_key on the cell they are anchored at (a cell of its own when it is empty)
             for (XlsxReader.Picture pic : s.pictures()) {
-                if (pic.row() < r.rowFrom() || pic.row() > r.rowTo() || pic.col() < r.colFrom() || pic.col() > r.colTo()) {
+                if (pic.row() < r.rowFrom()
+                        || pic.row() > r.rowTo()
+                        || pic.col() < r.colFrom()
+                        || pic.col() > r.colTo()) {
                     continue;
                 }
-                Map<String, Object> at = out.stream().filter(m -> (Integer) m.get("row_from") <= pic.row() && (Integer) m.get("row_to") >= pic.row()
-                        && (Integer) m.get("col_from") <= pic.col() && (Integer) m.get("col_to") >= pic.col()).findFirst().orElse(null);
+                Map<String, Object> at = out.stream()
+                        .filter(m -> (Integer) m.get("row_from") <= pic.row()
+                                && (Integer) m.get("row_to") >= pic.row()
+                                && (Integer) m.get("col_from") <= pic.col()
+                                && (Integer) m.get("col_to") >= pic.col())
+                        .findFirst()
+                        .orElse(null);
                 if (at == null) {
                     at = cell(pic.row(), pic.row(), pic.col(), pic.col(), "", null, null, null);
                     out.add(at);
                 }
                 if (at.putIfAbsent("pic_key", pic.key()) == null && withPicUrl) {
-                    String ticket = tickets.mintPart(f.fileId(), blob, pic.key(), clock.epochSeconds() + PICTURE_URL_SECONDS);
-                    at.put("pic_url", baseUrl + "/dl/pic/" + ticket + "/" + io.yundoc.server.blob.BlobResponder.pathSegment(pic.key()));
+                    String ticket =
+                            tickets.mintPart(f.fileId(), blob, pic.key(), clock.epochSeconds() + PICTURE_URL_SECONDS);
+                    at.put("pic_url", baseUrl + "/dl/pic/" + ticket + "/" + BlobResponder.pathSegment(pic.key()));
                 }
             }
             sortRowMajor(out);
@@ -222,7 +270,7 @@ public final class SheetService {
 
     /** Where a picture's bytes go: told its content type and how long a cache may keep it, then given the stream. */
     public interface PictureResponse {
-        java.io.OutputStream start(String contentType, long maxAgeSeconds) throws java.io.IOException;
+        OutputStream start(String contentType, long maxAgeSeconds) throws IOException;
     }
 
     /**
@@ -248,7 +296,7 @@ public final class SheetService {
         String contentType = type;
         try {
             boolean found = workbooks.picture(t.blobKey(), t.part(), in -> {
-                try (java.io.OutputStream out = response.start(contentType, Math.max(0, t.expiresAt() - now))) {
+                try (OutputStream out = response.start(contentType, Math.max(0, t.expiresAt() - now))) {
                     in.transferTo(out);
                 }
             });
@@ -260,8 +308,6 @@ public final class SheetService {
         }
     }
 
-    private static final Set<String> RASTER = Set.of("image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/tiff");
-
     // ---- ksheet grid (§F1.3–§F1.5)
 
     public List<Map<String, Object>> ksheetSheets(Principal p, String fileId) {
@@ -270,7 +316,8 @@ public final class SheetService {
             List<Map<String, Object>> out = new ArrayList<>();
             for (SheetStore.SheetRow s : SheetStore.sheets(h, f.fileId())) {
                 if (s.grid()) {
-                    out.add(gridSheet(s.sheetId(), s.idx(), s.name(), true, SheetStore.usedRange(h, f.fileId(), s.sheetId())));
+                    out.add(gridSheet(
+                            s.sheetId(), s.idx(), s.name(), true, SheetStore.usedRange(h, f.fileId(), s.sheetId())));
                 } else {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("sheet_id", s.sheetId());
@@ -312,7 +359,9 @@ public final class SheetService {
     }
 
     private static void checkReadSize(Range r) {
-        if (r.rowTo() - r.rowFrom() + 1 > MAX_ROWS || r.colTo() - r.colFrom() + 1 > MAX_COLS || r.area() > MAX_READ_CELLS) {
+        if (r.rowTo() - r.rowFrom() + 1 > MAX_ROWS
+                || r.colTo() - r.colFrom() + 1 > MAX_COLS
+                || r.area() > MAX_READ_CELLS) {
             throw ApiException.invalid("range too large");
         }
     }
@@ -336,14 +385,18 @@ public final class SheetService {
             SheetStore.SheetRow s = gridAt(SheetStore.sheets(h, f.fileId()), idx);
             Evaluator ev = new Evaluator(h, f.fileId(), s.sheetId());
             List<SheetStore.MergeRow> merges = SheetStore.merges(h, f.fileId(), s.sheetId()).stream()
-                    .filter(m -> m.intersects(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())).toList();
+                    .filter(m -> m.intersects(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()))
+                    .toList();
             List<Map<String, Object>> out = new ArrayList<>();
             for (SheetStore.MergeRow m : merges) {
                 SheetStore.CellRow top = ev.row(m.rowFrom(), m.colFrom());
-                out.add(top == null ? cell(m.rowFrom(), m.rowTo(), m.colFrom(), m.colTo(), "", null, null, null)
-                        : render(ev, top, m.rowTo(), m.colTo()));
+                out.add(
+                        top == null
+                                ? cell(m.rowFrom(), m.rowTo(), m.colFrom(), m.colTo(), "", null, null, null)
+                                : render(ev, top, m.rowTo(), m.colTo()));
             }
-            for (SheetStore.CellRow c : SheetStore.cells(h, f.fileId(), s.sheetId(), r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())) {
+            for (SheetStore.CellRow c :
+                    SheetStore.cells(h, f.fileId(), s.sheetId(), r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())) {
                 ev.remember(c);
                 if (!c.empty() && merges.stream().noneMatch(m -> m.intersects(c.row(), c.row(), c.col(), c.col()))) {
                     out.add(render(ev, c, c.row(), c.col()));
@@ -357,8 +410,15 @@ public final class SheetService {
     private static Map<String, Object> render(Evaluator ev, SheetStore.CellRow c, int rowTo, int colTo) {
         String formula = c.formula() == null ? "" : c.formula();
         Object value = ev.value(c.row(), c.col());
-        return cell(c.row(), rowTo, c.col(), colTo, display(value, c.numFormat()), c.formula() == null ? null : formula,
-                c.numFormat(), c.picUrl());
+        return cell(
+                c.row(),
+                rowTo,
+                c.col(),
+                colTo,
+                display(value, c.numFormat()),
+                c.formula() == null ? null : formula,
+                c.numFormat(),
+                c.picUrl());
     }
 
     /** The displayed text of a value under a number format (§F1.4 {@code cell_text}). */
@@ -370,7 +430,8 @@ public final class SheetService {
         return Formulas.text(value);
     }
 
-    private static Map<String, Object> cell(int r1, int r2, int c1, int c2, String text, String formula, String numFormat, String picUrl) {
+    private static Map<String, Object> cell(
+            int r1, int r2, int c1, int c2, String text, String formula, String numFormat, String picUrl) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("row_from", r1);
         m.put("row_to", r2);

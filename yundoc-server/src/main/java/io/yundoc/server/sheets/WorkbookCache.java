@@ -8,13 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,10 +37,10 @@ final class WorkbookCache {
     private final BlobStore blobs;
     private final Path spoolDir;
     private final LinkedHashMap<String, Object> entries = new LinkedHashMap<>(64, 0.75f, true);
-    private final Map<String, Integer> weights = new java.util.HashMap<>();
+    private final Map<String, Integer> weights = new HashMap<>();
     private long weight;
     private final Map<String, ReentrantLock> parsing = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong parses = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong parses = new AtomicLong();
 
     WorkbookCache(BlobStore blobs, Path spoolDir) {
         this.blobs = blobs;
@@ -60,7 +63,8 @@ final class WorkbookCache {
         if (hit != null) {
             return (List<XlsxReader.SheetInfo>) hit;
         }
-        List<XlsxReader.SheetInfo> list = withFile(blobKey, f -> XlsReader.isOle2(f) ? XlsReader.sheets(f) : XlsxReader.sheets(f));
+        List<XlsxReader.SheetInfo> list =
+                withFile(blobKey, f -> XlsReader.isOle2(f) ? XlsReader.sheets(f) : XlsxReader.sheets(f));
         put(key, List.copyOf(list), list.size());
         return list;
     }
@@ -102,12 +106,15 @@ final class WorkbookCache {
                 scan = scan(blobKey, idx, wanted);
             }
             put(sheetKey + "/m", List.copyOf(scan.merges()), 1 + scan.merges().size());
-            put(sheetKey + "/p", List.copyOf(scan.pictures()), 1 + scan.pictures().size());
+            put(
+                    sheetKey + "/p",
+                    List.copyOf(scan.pictures()),
+                    1 + scan.pictures().size());
             for (int b : union(wanted, scan.blocks().keySet())) {
                 List<XlsxReader.Cell> cells = scan.blocks().getOrDefault(b, List.of());
                 put(sheetKey + "/b" + b, List.copyOf(cells), 1 + cells.size());
             }
-            Map<Integer, List<XlsxReader.Cell>> blocks = new java.util.TreeMap<>();
+            Map<Integer, List<XlsxReader.Cell>> blocks = new TreeMap<>();
             for (int b : wanted) {
                 blocks.put(b, scan.blocks().getOrDefault(b, List.of()));
             }
@@ -130,7 +137,11 @@ final class WorkbookCache {
     private XlsxReader.Scan scan(String blobKey, int idx, Set<Integer> wanted) throws XlsxReader.Unreadable {
         parses.incrementAndGet();
         // the bytes pick the reader: an OLE2 container is a BIFF8 .xls (or an encrypted workbook, which both refuse)
-        return withFile(blobKey, f -> XlsReader.isOle2(f) ? XlsReader.scan(f, idx, wanted, SCAN_BUDGET) : XlsxReader.scan(f, idx, wanted, SCAN_BUDGET));
+        return withFile(
+                blobKey,
+                f -> XlsReader.isOle2(f)
+                        ? XlsReader.scan(f, idx, wanted, SCAN_BUDGET)
+                        : XlsxReader.scan(f, idx, wanted, SCAN_BUDGET));
     }
 
     /** Blocks holding the top-left cell of a merged area that reaches into the range, when not cached. */
@@ -152,7 +163,7 @@ final class WorkbookCache {
         if (merges == null || pictures == null) {
             return Optional.empty();
         }
-        Map<Integer, List<XlsxReader.Cell>> blocks = new java.util.TreeMap<>();
+        Map<Integer, List<XlsxReader.Cell>> blocks = new TreeMap<>();
         for (int b : wanted) {
             Object cells = get(sheetKey + "/b" + b);
             if (cells == null) {
@@ -174,7 +185,10 @@ final class WorkbookCache {
     }
 
     /** Merged areas of a sheet and the cells of some of its row blocks. */
-    record Slice(List<XlsxReader.Merge> merges, Map<Integer, List<XlsxReader.Cell>> blocks, List<XlsxReader.Picture> pictures) {
+    record Slice(
+            List<XlsxReader.Merge> merges,
+            Map<Integer, List<XlsxReader.Cell>> blocks,
+            List<XlsxReader.Picture> pictures) {
         /** The cell at (row, col) when its block is here. */
         Optional<XlsxReader.Cell> cell(int row, int col) {
             List<XlsxReader.Cell> cells = blocks.get(row / XlsxReader.BLOCK_ROWS);

@@ -1,11 +1,13 @@
 package io.yundoc.server.sheets;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,10 +51,9 @@ import org.apache.poi.ss.util.CellRangeAddress;
  * inside .xls files are not reported (their drawing records are not read).
  */
 final class XlsReader {
-    private static final DataFormatter FORMATTER = new DataFormatter(java.util.Locale.ROOT);
+    private static final DataFormatter FORMATTER = new DataFormatter(Locale.ROOT);
 
-    private XlsReader() {
-    }
+    private XlsReader() {}
 
     /** Thrown by a listener to end a pass early (the sheet asked for is done). */
     private static final class Stop extends RuntimeException {
@@ -68,8 +69,9 @@ final class XlsReader {
         List<XlsxReader.SheetInfo> out = new ArrayList<>();
         for (int i = 0; i < pass.bound.size(); i++) {
             BoundSheetRecord b = pass.bound.get(i);
-            int[] u = pass.used.getOrDefault(i, new int[]{0, -1, 0, -1});
-            out.add(new XlsxReader.SheetInfo(i, i + 1L, b.getSheetname(), !b.isHidden() && !b.isVeryHidden(), u[0], u[1], u[2], u[3]));
+            int[] u = pass.used.getOrDefault(i, new int[] {0, -1, 0, -1});
+            out.add(new XlsxReader.SheetInfo(
+                    i, i + 1L, b.getSheetname(), !b.isHidden() && !b.isVeryHidden(), u[0], u[1], u[2], u[3]));
         }
         return out;
     }
@@ -91,8 +93,9 @@ final class XlsReader {
     private static void run(Path file, Pass pass) throws XlsxReader.Unreadable {
         try (POIFSFileSystem fs = new POIFSFileSystem(file.toFile(), true)) {
             HSSFRequest req = new HSSFRequest();
-            EventWorkbookBuilder.SheetRecordCollectingListener stubs = new EventWorkbookBuilder.SheetRecordCollectingListener(pass);
-            FormatTrackingHSSFListener formats = new FormatTrackingHSSFListener(stubs, java.util.Locale.ROOT);
+            EventWorkbookBuilder.SheetRecordCollectingListener stubs =
+                    new EventWorkbookBuilder.SheetRecordCollectingListener(pass);
+            FormatTrackingHSSFListener formats = new FormatTrackingHSSFListener(stubs, Locale.ROOT);
             pass.formats = formats;
             pass.stubs = stubs;
             req.addListenerForAllRecords(formats);
@@ -119,6 +122,7 @@ final class XlsReader {
         final List<SharedFormulaRecord> shared = new ArrayList<>();
         /** Cells of a shared formula read before its SHRFMLA record (the group's first cell): resolved when it comes. */
         final List<FormulaRecord> pendingShared = new ArrayList<>();
+
         FormatTrackingHSSFListener formats;
         EventWorkbookBuilder.SheetRecordCollectingListener stubs;
         int kept;
@@ -138,7 +142,9 @@ final class XlsReader {
         }
 
         private int currentTab() {
-            return substream >= 0 && tabOfSubstream != null && substream < tabOfSubstream.length ? tabOfSubstream[substream] : -1;
+            return substream >= 0 && tabOfSubstream != null && substream < tabOfSubstream.length
+                    ? tabOfSubstream[substream]
+                    : -1;
         }
 
         @Override
@@ -176,7 +182,8 @@ final class XlsReader {
                 if (inTarget()) {
                     for (int i = 0; i < m.getNumAreas(); i++) {
                         CellRangeAddress a = m.getAreaAt(i);
-                        merges.add(new XlsxReader.Merge(a.getFirstRow(), a.getLastRow(), a.getFirstColumn(), a.getLastColumn()));
+                        merges.add(new XlsxReader.Merge(
+                                a.getFirstRow(), a.getLastRow(), a.getFirstColumn(), a.getLastColumn()));
                     }
                 }
             } else if (r instanceof SharedFormulaRecord s) {
@@ -304,11 +311,18 @@ final class XlsReader {
             boolean general = fmt == null || "General".equalsIgnoreCase(fmt);
             String shown;
             if (general) {
-                shown = v == Math.rint(v) && Math.abs(v) < 1e11 ? Long.toString((long) v) : FORMATTER.formatRawCellContents(v, 0, "General");
+                shown = v == Math.rint(v) && Math.abs(v) < 1e11
+                        ? Long.toString((long) v)
+                        : FORMATTER.formatRawCellContents(v, 0, "General");
             } else {
                 shown = FORMATTER.formatRawCellContents(v, fmtIndex, fmt);
             }
-            value(cell.getRow(), cell.getColumn(), shown, formula != null ? formula : Formulas.text(v), general ? null : fmt);
+            value(
+                    cell.getRow(),
+                    cell.getColumn(),
+                    shown,
+                    formula != null ? formula : Formulas.text(v),
+                    general ? null : fmt);
         }
 
         private void value(int row, int col, String text, String formula, String numFormat) {
@@ -317,7 +331,7 @@ final class XlsReader {
             }
             if (target < 0) {
                 int tab = currentTab();
-                int[] u = used.computeIfAbsent(tab, k -> new int[]{Integer.MAX_VALUE, -1, Integer.MAX_VALUE, -1});
+                int[] u = used.computeIfAbsent(tab, k -> new int[] {Integer.MAX_VALUE, -1, Integer.MAX_VALUE, -1});
                 u[0] = Math.min(u[0], row);
                 u[1] = Math.max(u[1], row);
                 u[2] = Math.min(u[2], col);
@@ -366,9 +380,11 @@ final class XlsReader {
     }
 
     static boolean isOle2(Path file) {
-        try (var in = java.nio.file.Files.newInputStream(file)) {
+        try (var in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(8);
-            return Arrays.equals(head, new byte[]{(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1});
+            return Arrays.equals(head, new byte[] {
+                (byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, 0x1A, (byte) 0xE1
+            });
         } catch (IOException e) {
             return false;
         }

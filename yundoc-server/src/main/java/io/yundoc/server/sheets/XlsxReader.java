@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import javax.xml.parsers.ParserConfigurationException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
@@ -51,12 +54,11 @@ final class XlsxReader {
     }
 
     /** A sheet of the workbook, in tab order, with its used range ({@code 0,-1,0,-1} when empty). */
-    record SheetInfo(int idx, long sheetId, String name, boolean visible, int rowFrom, int rowTo, int colFrom, int colTo) {
-    }
+    record SheetInfo(
+            int idx, long sheetId, String name, boolean visible, int rowFrom, int rowTo, int colFrom, int colTo) {}
 
     /** One non-empty cell as §F1.4 reports it; {@code numFormat} null for General. */
-    record Cell(int row, int col, String text, String formula, String numFormat) {
-    }
+    record Cell(int row, int col, String text, String formula, String numFormat) {}
 
     record Merge(int rowFrom, int rowTo, int colFrom, int colTo) {
         boolean intersects(int r1, int r2, int c1, int c2) {
@@ -65,21 +67,24 @@ final class XlsxReader {
     }
 
     /** A picture anchored at a cell (its drawing's top-left anchor); {@code key} is the image's name in the package. */
-    record Picture(int row, int col, String key) {
-    }
+    record Picture(int row, int col, String key) {}
 
     /**
      * What one pass over a sheet kept: its merged areas, the cells of the kept blocks (block number → row-major
      * cells) and the pictures of its drawings.
      */
-    record Scan(List<Merge> merges, Map<Integer, List<Cell>> blocks, int cells, List<Picture> pictures) {
-    }
+    record Scan(List<Merge> merges, Map<Integer, List<Cell>> blocks, int cells, List<Picture> pictures) {}
 
-    private record SheetRef(String name, String relId, boolean visible, long sheetId) {
-    }
+    private record SheetRef(String name, String relId, boolean visible, long sheetId) {}
 
-    private XlsxReader() {
-    }
+    private static final String DRAWING_REL =
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing";
+    private static final String OFFICE_DOC_REL =
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+    /** More pictures than this on one sheet are not reported (each costs a little memory in the cache). */
+    static final int MAX_PICTURES = 10_000;
+
+    private XlsxReader() {}
 
     /** The sheet list with used ranges: from each sheet's {@code <dimension>} when present, else by a counting pass. */
     static List<SheetInfo> sheets(Path file) throws Unreadable {
@@ -89,7 +94,15 @@ final class XlsxReader {
             for (int i = 0; i < refs.size(); i++) {
                 SheetRef s = refs.get(i);
                 int[] used = usedRange(reader, s.relId());
-                out.add(new SheetInfo(i, s.sheetId() > 0 ? s.sheetId() : i + 1L, s.name(), s.visible(), used[0], used[1], used[2], used[3]));
+                out.add(new SheetInfo(
+                        i,
+                        s.sheetId() > 0 ? s.sheetId() : i + 1L,
+                        s.name(),
+                        s.visible(),
+                        used[0],
+                        used[1],
+                        used[2],
+                        used[3]));
             }
             return out;
         });
@@ -111,14 +124,10 @@ final class XlsxReader {
             try (InputStream in = reader.getSheet(refs.get(idx).relId())) {
                 parse(in, h);
             }
-            return new Scan(h.merges, h.blocks, h.kept, pictures(pkg, refs.get(idx).relId()));
+            return new Scan(
+                    h.merges, h.blocks, h.kept, pictures(pkg, refs.get(idx).relId()));
         });
     }
-
-    private static final String DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing";
-    private static final String OFFICE_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
-    /** More pictures than this on one sheet are not reported (each costs a little memory in the cache). */
-    static final int MAX_PICTURES = 10_000;
 
     /** Pictures of the sheet's drawings, anchored at their top-left cell (xdr:from). */
     private static List<Picture> pictures(OPCPackage pkg, String sheetRelId) throws Exception {
@@ -160,15 +169,15 @@ final class XlsxReader {
                                 }
                             }
                             case "blip" -> {
-                                String id = a.getValue("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "embed");
+                                String id = a.getValue(
+                                        "http://schemas.openxmlformats.org/officeDocument/2006/relationships", "embed");
                                 var rel = id == null ? null : drawing.getRelationship(id);
                                 if (rel != null) {
                                     String target = rel.getTargetURI().toString();
                                     key = target.substring(target.lastIndexOf('/') + 1);
                                 }
                             }
-                            default -> {
-                            }
+                            default -> {}
                         }
                     }
 
@@ -195,8 +204,11 @@ final class XlsxReader {
                             field = null;
                         } else if (local.equals("from")) {
                             inFrom = false;
-                        } else if ((local.equals("twoCellAnchor") || local.equals("oneCellAnchor")) && key != null && row >= 0
-                                && col >= 0 && out.size() < MAX_PICTURES) {
+                        } else if ((local.equals("twoCellAnchor") || local.equals("oneCellAnchor"))
+                                && key != null
+                                && row >= 0
+                                && col >= 0
+                                && out.size() < MAX_PICTURES) {
                             out.add(new Picture(row, col, key));
                         }
                     }
@@ -220,7 +232,7 @@ final class XlsxReader {
             return false;
         }
         try (OPCPackage pkg = OPCPackage.open(file.toFile(), PackageAccess.READ)) {
-            for (var part : pkg.getPartsByName(java.util.regex.Pattern.compile("/xl/media/" + java.util.regex.Pattern.quote(key)))) {
+            for (var part : pkg.getPartsByName(Pattern.compile("/xl/media/" + Pattern.quote(key)))) {
                 try (InputStream in = part.getInputStream()) {
                     sink.write(in);
                 }
@@ -258,7 +270,7 @@ final class XlsxReader {
             XMLReader x = XMLHelper.newXMLReader();
             x.setContentHandler(h);
             x.parse(new InputSource(in));
-        } catch (javax.xml.parsers.ParserConfigurationException e) {
+        } catch (ParserConfigurationException e) {
             throw new IllegalStateException(e);
         } catch (Stop done) {
             // the handler has what it needs
@@ -284,7 +296,8 @@ final class XlsxReader {
                 @Override
                 public void startElement(String uri, String local, String qName, Attributes a) {
                     if ("sheet".equals(local)) {
-                        String rid = a.getValue("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "id");
+                        String rid =
+                                a.getValue("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "id");
                         String state = a.getValue("state");
                         long id;
                         try {
@@ -362,12 +375,12 @@ final class XlsxReader {
                 }
             });
         }
-        return used[1] < 0 ? new int[]{0, -1, 0, -1} : used;
+        return used[1] < 0 ? new int[] {0, -1, 0, -1} : used;
     }
 
     /** The SAX handler for one sheet's XML: cells of the kept blocks, shared formulas, merged areas. */
     private static final class CellHandler extends DefaultHandler {
-        private static final DataFormatter FORMATTER = new DataFormatter(java.util.Locale.ROOT);
+        private static final DataFormatter FORMATTER = new DataFormatter(Locale.ROOT);
         private final SharedStrings strings;
         private final StylesTable styles;
         private final Set<Integer> wanted;
@@ -395,15 +408,15 @@ final class XlsxReader {
         private String sharedIndex;
         private boolean sharedMaster;
 
+        private int parsedRow;
+        private int parsedCol;
+
         CellHandler(SharedStrings strings, StylesTable styles, Set<Integer> wanted, int budget) {
             this.strings = strings;
             this.styles = styles;
             this.wanted = wanted;
             this.budget = budget;
         }
-
-        private int parsedRow;
-        private int parsedCol;
 
         /** "AB12" without CellReference's regular expression (it runs once per cell); false if not that form. */
         private boolean parseRef(String r) {
@@ -493,8 +506,7 @@ final class XlsxReader {
                         merges.add(new Merge(from.getRow(), to.getRow(), from.getCol(), to.getCol()));
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
 
@@ -519,15 +531,22 @@ final class XlsxReader {
                         formula = text.toString();
                         if (sharedIndex != null) {
                             if (sharedMaster || !sharedFormulas.containsKey(sharedIndex)) {
-                                sharedFormulas.put(sharedIndex, new String[]{formula, Integer.toString(row), Integer.toString(col)});
+                                sharedFormulas.put(
+                                        sharedIndex,
+                                        new String[] {formula, Integer.toString(row), Integer.toString(col)});
                             } else if (formula.isEmpty()) {
                                 String[] master = sharedFormulas.get(sharedIndex);
-                                formula = Formulas.shift(master[0], row - Integer.parseInt(master[1]), col - Integer.parseInt(master[2]));
+                                formula = Formulas.shift(
+                                        master[0],
+                                        row - Integer.parseInt(master[1]),
+                                        col - Integer.parseInt(master[2]));
                             }
                         }
                     } else if (inFormula) {
                         // a master outside the kept blocks still defines its children
-                        sharedFormulas.put(sharedIndex, new String[]{text.toString(), Integer.toString(row), Integer.toString(col)});
+                        sharedFormulas.put(
+                                sharedIndex,
+                                new String[] {text.toString(), Integer.toString(row), Integer.toString(col)});
                     }
                     inFormula = false;
                 }
@@ -541,18 +560,20 @@ final class XlsxReader {
                     if (keep) {
                         Cell c = cell();
                         if (c != null) {
-                            blocks.computeIfAbsent(row / BLOCK_ROWS, b -> new ArrayList<>()).add(c);
+                            blocks.computeIfAbsent(row / BLOCK_ROWS, b -> new ArrayList<>())
+                                    .add(c);
                             kept++;
                             if (!overBudget && kept > budget) {
                                 overBudget = true;
                                 blocks.keySet().removeIf(b -> !wanted.contains(b));
-                                kept = blocks.values().stream().mapToInt(List::size).sum();
+                                kept = blocks.values().stream()
+                                        .mapToInt(List::size)
+                                        .sum();
                             }
                         }
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
 
@@ -566,7 +587,9 @@ final class XlsxReader {
             String v = value == null ? "" : value;
             switch (type == null ? "n" : type) {
                 case "s" -> {
-                    shown = v.isEmpty() ? "" : strings.getItemAt(Integer.parseInt(v.trim())).getString();
+                    shown = v.isEmpty()
+                            ? ""
+                            : strings.getItemAt(Integer.parseInt(v.trim())).getString();
                     literal = shown;
                 }
                 case "inlineStr", "str", "d" -> {
@@ -592,7 +615,8 @@ final class XlsxReader {
                             numFormat = fmt;
                         }
                         try {
-                            shown = FORMATTER.formatRawCellContents(Double.parseDouble(v), st.getDataFormat(), fmt == null ? "General" : fmt);
+                            shown = FORMATTER.formatRawCellContents(
+                                    Double.parseDouble(v), st.getDataFormat(), fmt == null ? "General" : fmt);
                         } catch (NumberFormatException e) {
                             shown = v;
                         }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.quota.Tier;
 import io.yundoc.server.records.DataTableRules;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -55,7 +57,10 @@ public final class TableRoutes implements ApiRoutes {
     }
 
     private static boolean preferId(Call c) {
-        return c.query("preferId").filter(s -> !s.isEmpty()).map(v -> Json.parseBool("preferId", v)).orElse(false);
+        return c.query("preferId")
+                .filter(s -> !s.isEmpty())
+                .map(v -> Json.parseBool("preferId", v))
+                .orElse(false);
     }
 
     private void schemas(Call c) {
@@ -97,9 +102,15 @@ public final class TableRoutes implements ApiRoutes {
 
     private void list(Call c) {
         int sheet = sheet(c);
-        DataTableRules.ListQuery q = new DataTableRules.ListQuery(preferId(c), intParam(c, "pageSize", 100),
-                c.query("viewId").orElse(null), longParam(c, "maxRecords"), c.queryList("fields"),
-                c.query("offset").orElse(null), longParam(c, "pageNum"), null);
+        DataTableRules.ListQuery q = new DataTableRules.ListQuery(
+                preferId(c),
+                intParam(c, "pageSize", 100),
+                c.query("viewId").orElse(null),
+                longParam(c, "maxRecords"),
+                c.queryList("fields"),
+                c.query("offset").orElse(null),
+                longParam(c, "pageNum"),
+                null);
         detail(c, tables.list(c.principal(), c.fileId("file_token"), sheet, q));
     }
 
@@ -113,11 +124,15 @@ public final class TableRoutes implements ApiRoutes {
             throw ApiException.invalid("pageSize must be 1 to 1000");
         }
         List<String> fields = Json.stringList(b, "fields").orElse(c.queryList("fields"));
-        DataTableRules.ListQuery q = new DataTableRules.ListQuery(preferId, (int) pageSize,
+        DataTableRules.ListQuery q = new DataTableRules.ListQuery(
+                preferId,
+                (int) pageSize,
                 Json.text(b, "viewId").orElse(c.query("viewId").orElse(null)),
-                Json.integer(b, "maxRecords").orElse(longParam(c, "maxRecords")), fields,
+                Json.integer(b, "maxRecords").orElse(longParam(c, "maxRecords")),
+                fields,
                 Json.text(b, "offset").orElse(c.query("offset").orElse(null)),
-                Json.integer(b, "pageNum").orElse(longParam(c, "pageNum")), b.get("filter"));
+                Json.integer(b, "pageNum").orElse(longParam(c, "pageNum")),
+                b.get("filter"));
         detail(c, tables.list(c.principal(), c.fileId("file_token"), sheet, q));
     }
 
@@ -144,11 +159,11 @@ public final class TableRoutes implements ApiRoutes {
     /** A body holding ids: {@code {"key":[...]}}, or a bare JSON array (§F2.4 accepts {@code ["H"]}), as for ksheet. */
     private static ObjectNode idsBody(Call c, String key) {
         byte[] raw = c.body();
-        String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8).trim();
+        String text = new String(raw, StandardCharsets.UTF_8).trim();
         if (text.startsWith("[")) {
             try {
                 return Json.MAPPER.createObjectNode().set(key, Json.MAPPER.readTree(raw));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw ApiException.invalid("body is not JSON");
             }
         }
@@ -170,5 +185,4 @@ public final class TableRoutes implements ApiRoutes {
         String v = c.query(name).orElse("");
         return v.isEmpty() ? null : Json.parseLong(name, v);
     }
-
 }

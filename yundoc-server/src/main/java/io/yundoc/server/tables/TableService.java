@@ -2,6 +2,7 @@ package io.yundoc.server.tables;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.yundoc.server.auth.Principal;
+import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
@@ -42,9 +43,17 @@ public final class TableService {
     }
 
     private static TableEvents.Change tableChange(RecordEvents.Change c) {
-        return new TableEvents.Change(TableEvents.Kind.valueOf(c.kind().name()), c.fileId(), c.sheetId(), c.viewId(),
-                c.operatorUserId(), c.records().stream().map(r -> new TableEvents.RecordValues(r.id(), r.values())).toList(),
-                c.fieldNames(), c.fields());
+        return new TableEvents.Change(
+                TableEvents.Kind.valueOf(c.kind().name()),
+                c.fileId(),
+                c.sheetId(),
+                c.viewId(),
+                c.operatorUserId(),
+                c.records().stream()
+                        .map(r -> new TableEvents.RecordValues(r.id(), r.values()))
+                        .toList(),
+                c.fieldNames(),
+                c.fields());
     }
 
     // ---- access ------------------------------------------------------------------------------------------------
@@ -70,7 +79,7 @@ public final class TableService {
                 throw ApiException.denied("only the owner may change this document");
             }
         }
-        if (!"dbt".equals(io.yundoc.server.blob.ContentTypes.extension(f.name()))) {
+        if (!"dbt".equals(ContentTypes.extension(f.name()))) {
             throw ApiException.invalid("not a light table (.dbt) document");
         }
         ensure(fileId);
@@ -115,7 +124,8 @@ public final class TableService {
     }
 
     public boolean viewExists(Handle h, String fileId, int sheetId, String viewId) {
-        return TableStore.INSTANCE.views(h, fileId, sheetId).stream().anyMatch(v -> v.viewId().equals(viewId));
+        return TableStore.INSTANCE.views(h, fileId, sheetId).stream()
+                .anyMatch(v -> v.viewId().equals(viewId));
     }
 
     public Set<String> fieldIds(Handle h, String fileId, int sheetId) {

@@ -31,8 +31,9 @@ public final class FormBody {
         var reader = FORMS.reader(PARAMETERS, headers);
         // only url-encoded forms (or no Content-Type): Helidon would also read text/plain, which no page posts
         if (reader.support() == SupportLevel.NOT_SUPPORTED
-                || headers.contentType().map(t -> !t.test(MediaTypes.APPLICATION_FORM_URLENCODED))
-                .orElse(false)) {
+                || headers.contentType()
+                        .map(t -> !t.test(MediaTypes.APPLICATION_FORM_URLENCODED))
+                        .orElse(false)) {
             throw ApiException.invalid("form body must be application/x-www-form-urlencoded");
         }
         try {

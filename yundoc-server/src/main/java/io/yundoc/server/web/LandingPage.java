@@ -2,10 +2,11 @@ package io.yundoc.server.web;
 
 import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,14 +22,15 @@ public final class LandingPage implements ApiRoutes {
             "swagger-ui.css", SWAGGER + "swagger-ui.css",
             "swagger-ui-bundle.js", SWAGGER + "swagger-ui-bundle.js",
             "init.js", "/static/docs/init.js");
-    private static final String PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'";
+
+    private static final String PAGE_CSP =
+            "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'";
     /** Swagger UI sets inline styles and shows data: icons; scripts stay same-origin only. */
     private static final String DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
     /** What the landing page says about this server. */
-    public record Model(boolean scaleOut, boolean dev, String baseUrl, String version) {
-    }
+    public record Model(boolean scaleOut, boolean dev, String baseUrl, String version) {}
 
     private final boolean scaleOut;
     private final boolean dev;
@@ -59,7 +61,7 @@ public final class LandingPage implements ApiRoutes {
     private static String swaggerVersion() {
         // the WebJar's own pom.properties names its version; the path inside the jar carries it
         try (var in = LandingPage.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-            var p = new java.util.Properties();
+            var p = new Properties();
             p.load(in);
             return p.getProperty("version");
         } catch (Exception e) {
@@ -69,7 +71,10 @@ public final class LandingPage implements ApiRoutes {
 
     private void landing(Call c) {
         PageText t = PageText.of(c.request());
-        html(c, Pages.render("landing.jte", Map.of("t", t, "m", new Model(scaleOut, dev, c.baseUrl(), version()))), PAGE_CSP);
+        html(
+                c,
+                Pages.render("landing.jte", Map.of("t", t, "m", new Model(scaleOut, dev, c.baseUrl(), version()))),
+                PAGE_CSP);
     }
 
     private void docs(Call c) {
@@ -97,7 +102,10 @@ public final class LandingPage implements ApiRoutes {
             return;
         }
         byte[] bytes = assetCache.computeIfAbsent(name, n -> OpsRoutes.load(resource));
-        c.response().header("Content-Type", name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
+        c.response()
+                .header(
+                        "Content-Type",
+                        name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
         c.response().header("Cache-Control", "public, max-age=3600");
         c.response().header("X-Content-Type-Options", "nosniff");
         c.response().send(bytes);

@@ -1,23 +1,31 @@
 package io.yundoc.server.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.blob.BlobStore;
+import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.Database;
 import io.yundoc.server.core.DiskSpace;
 import io.yundoc.server.core.Json;
+import io.yundoc.server.core.Memo;
 import io.yundoc.server.core.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** {@code /health}, {@code /metrics} (Prometheus text) and {@code /openapi} (the static OpenAPI 3.1 document). */
 public final class OpsRoutes implements ApiRoutes {
@@ -25,22 +33,28 @@ public final class OpsRoutes implements ApiRoutes {
     private final BlobStore blobs;
     private final Metrics metrics;
     /** The document per public base URL, whose {@code servers} names that URL (few bases: one, or one per Host). */
-    private final io.yundoc.server.core.Memo<String, byte[]> openapiByBase;
+    private final Memo<String, byte[]> openapiByBase;
 
     /**
      * Parts of the OpenAPI document, one per capability, each {@code /openapi/<name>.json} with {@code paths} and
      * optionally {@code components}; merged into {@code /openapi.json} at start so capabilities document their routes
      * side by side.
      */
-    static final List<String> OPENAPI_PARTS = List.of("oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "office",
-            "web", "preview");
+    static final List<String> OPENAPI_PARTS = List.of(
+            "oauth", "personal", "appspace", "scaleout", "emulator", "tables", "sheets", "office", "web", "preview");
 
     /** Further health checks (e.g. the quota backend): name → status; a non-critical one only warns. */
-    public record Check(String name, java.util.function.Supplier<String> status, boolean critical) {
-    }
+    public record Check(String name, Supplier<String> status, boolean critical) {}
 
-    private final List<Check> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Check> checks = new CopyOnWriteArrayList<>();
     private volatile DiskSpace disk;
+
+    /** Optional engines and whether each is installed, listed by /health as {@code engines} (never failing it). */
+    private final Map<String, BooleanSupplier> engines = new ConcurrentSkipListMap<>();
+
+    /** Operation tags of the API families beyond the KDocs file API: {@code /openapi?set=families} (and /docs' second half). */
+    static final Set<String> FAMILY_TAGS =
+            Set.of("et", "ksheet", "tables", "webhooks", "office", "web", "anonymous", "appspace-async");
 
     /**
      * Reports free space under the data dir as {@code checks.disk}: {@code LOW} (a warning, still 200) below
@@ -51,10 +65,7 @@ public final class OpsRoutes implements ApiRoutes {
         return this;
     }
 
-    /** Optional engines and whether each is installed, listed by /health as {@code engines} (never failing it). */
-    private final Map<String, java.util.function.BooleanSupplier> engines = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    public OpsRoutes engine(String name, java.util.function.BooleanSupplier present) {
+    public OpsRoutes engine(String name, BooleanSupplier present) {
         engines.put(name, present);
         return this;
     }
@@ -69,17 +80,13 @@ public final class OpsRoutes implements ApiRoutes {
         this.blobs = blobs;
         this.metrics = metrics;
         ObjectNode doc = openapiTree();
-        this.openapiByBase = new io.yundoc.server.core.Memo<>(64, key -> {
+        this.openapiByBase = new Memo<>(64, key -> {
             int bar = key.indexOf('|');
             ObjectNode copy = onlySet(doc.deepCopy(), key.substring(0, bar));
             copy.putArray("servers").addObject().put("url", key.substring(bar + 1));
             return Json.write(copy);
         });
     }
-
-    /** Operation tags of the API families beyond the KDocs file API: {@code /openapi?set=families} (and /docs' second half). */
-    static final java.util.Set<String> FAMILY_TAGS = java.util.Set.of("et", "ksheet", "tables", "webhooks", "office", "web", "anonymous",
-            "appspace-async");
 
     /**
      * The document ({@code all}), or only the operations of the file API ({@code core}) or of the other families
@@ -91,10 +98,10 @@ public final class OpsRoutes implements ApiRoutes {
         }
         boolean families = set.equals("families");
         ObjectNode paths = (ObjectNode) doc.get("paths");
-        java.util.List<String> emptied = new java.util.ArrayList<>();
+        List<String> emptied = new ArrayList<>();
         paths.properties().forEach(path -> {
             ObjectNode item = (ObjectNode) path.getValue();
-            java.util.List<String> drop = new java.util.ArrayList<>();
+            List<String> drop = new ArrayList<>();
             boolean anyOperation = false;
             for (var op : item.properties()) {
                 JsonNode tags = op.getValue().get("tags");
@@ -133,8 +140,12 @@ public final class OpsRoutes implements ApiRoutes {
             for (String part : OPENAPI_PARTS) {
                 JsonNode p = Json.MAPPER.readTree(load("/openapi/" + part + ".json"));
                 mergeInto(doc.withObject("/paths"), p.path("paths"));
-                mergeInto(doc.withObject("/components").withObject("/schemas"), p.path("components").path("schemas"));
-                mergeInto(doc.withObject("/components").withObject("/securitySchemes"), p.path("components").path("securitySchemes"));
+                mergeInto(
+                        doc.withObject("/components").withObject("/schemas"),
+                        p.path("components").path("schemas"));
+                mergeInto(
+                        doc.withObject("/components").withObject("/securitySchemes"),
+                        p.path("components").path("securitySchemes"));
             }
             return doc;
         } catch (IOException e) {
@@ -176,7 +187,7 @@ public final class OpsRoutes implements ApiRoutes {
             c.response().header("Content-Type", "application/json; charset=utf-8");
             String set = c.query("set").orElse("all");
             if (!set.equals("all") && !set.equals("core") && !set.equals("families")) {
-                throw io.yundoc.server.core.ApiException.invalid("set must be all, core or families");
+                throw ApiException.invalid("set must be all, core or families");
             }
             c.response().send(openapiByBase.get(set + "|" + c.baseUrl()));
         });
@@ -189,7 +200,7 @@ public final class OpsRoutes implements ApiRoutes {
         checks.put("database", dbUp ? "UP" : "DOWN");
         checks.put("blobs", blobsUp ? "UP" : "DOWN");
         boolean ready = dbUp && blobsUp;
-        java.util.List<String> warnings = new java.util.ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         DiskSpace d = disk;
         if (d != null) {
             DiskSpace.State st = d.state();

@@ -13,8 +13,10 @@ import java.util.ResourceBundle;
  * {@code ?lang=zh|en} wins.
  */
 public final class PageText {
-    private static final ResourceBundle ZH = ResourceBundle.getBundle("i18n.pages", Locale.CHINESE, NO_FALLBACK.INSTANCE);
-    private static final ResourceBundle EN = ResourceBundle.getBundle("i18n.pages", Locale.ENGLISH, NO_FALLBACK.INSTANCE);
+    private static final ResourceBundle ZH =
+            ResourceBundle.getBundle("i18n.pages", Locale.CHINESE, NO_FALLBACK.INSTANCE);
+    private static final ResourceBundle EN =
+            ResourceBundle.getBundle("i18n.pages", Locale.ENGLISH, NO_FALLBACK.INSTANCE);
     private final ResourceBundle bundle;
     private final boolean chinese;
 
@@ -34,7 +36,11 @@ public final class PageText {
 
     /** Chinese unless the first language the browser names is not Chinese. */
     public static PageText byAcceptLanguage(ServerRequest req) {
-        String al = req.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse("zh").trim().toLowerCase(Locale.ROOT);
+        String al = req.headers()
+                .first(HeaderNames.ACCEPT_LANGUAGE)
+                .orElse("zh")
+                .trim()
+                .toLowerCase(Locale.ROOT);
         return new PageText(al.isEmpty() || al.startsWith("zh") || al.startsWith("*"));
     }
 

@@ -15,10 +15,10 @@ public final class Pages {
     public static final String BASE_CSS = css("/static/yundoc.css");
     /** The rules of the pages with forms ({@code static/forms.css}). */
     public static final String FORMS_CSS = css("/static/forms.css");
+
     private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
-    private Pages() {
-    }
+    private Pages() {}
 
     /** Renders {@code template} (a path under src/main/jte, such as {@code "auth/login.jte"}) with its parameters. */
     public static String render(String template, Map<String, Object> params) {

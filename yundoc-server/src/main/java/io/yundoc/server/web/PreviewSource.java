@@ -56,9 +56,9 @@ public interface PreviewSource {
         }
     }
 
-    /** The preview PDF of {@code version}, or where its conversion stands. Answers at once (see the class comment). */
-    PdfPreview pdfFor(FileVersion version);
-
     /** No office engine: Office documents have no preview. */
     PreviewSource NONE = v -> PdfPreview.NO_PREVIEW;
+
+    /** The preview PDF of {@code version}, or where its conversion stands. Answers at once (see the class comment). */
+    PdfPreview pdfFor(FileVersion version);
 }

@@ -28,8 +28,8 @@ import org.commonmark.renderer.html.HtmlRenderer;
  */
 public final class Previews {
     static final long MARKDOWN_LIMIT = 1 << 20;
-    private static final Map<String, String> IMAGES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
-            "gif", "image/gif", "webp", "image/webp");
+    private static final Map<String, String> IMAGES = Map.of(
+            "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "gif", "image/gif", "webp", "image/webp");
     private final SharedFiles shared;
     private final BlobStore store;
     private final BlobResponder responder;
@@ -60,12 +60,22 @@ public final class Previews {
      * What a file's preview is. {@code PDF} is drawn by the viewer (a PDF file, or an Office document's converted
      * PDF); {@code PREPARING}: an Office document whose PDF is being made; {@code NONE}: the no-preview note.
      */
-    public enum Kind { IMAGE, PDF, TEXT, MARKDOWN, PREPARING, NONE }
+    public enum Kind {
+        IMAGE,
+        PDF,
+        TEXT,
+        MARKDOWN,
+        PREPARING,
+        NONE
+    }
 
     /** What the page shows for {@code f} now: by extension, and for Office documents by the preview source. */
     Kind shown(FileRecord f) {
         Kind k = kind(f);
-        if (k != Kind.NONE || f.isFolder() || f.online() || f.blobKey() == null
+        if (k != Kind.NONE
+                || f.isFolder()
+                || f.online()
+                || f.blobKey() == null
                 || !PreviewSource.OFFICE.contains(ContentTypes.extension(f.name()))) {
             return k;
         }
@@ -112,7 +122,9 @@ public final class Previews {
         boolean office = false;
         BlobRecord b;
         if (kind == Kind.NONE) {
-            if (f.isFolder() || f.online() || f.blobKey() == null
+            if (f.isFolder()
+                    || f.online()
+                    || f.blobKey() == null
                     || !PreviewSource.OFFICE.contains(ContentTypes.extension(f.name()))) {
                 return false;
             }
@@ -127,7 +139,9 @@ public final class Previews {
             return false;
         }
         var res = c.response();
-        res.header("Content-Security-Policy", kind == Kind.PDF ? "sandbox" : "sandbox; default-src 'none'; style-src 'unsafe-inline'");
+        res.header(
+                "Content-Security-Policy",
+                kind == Kind.PDF ? "sandbox" : "sandbox; default-src 'none'; style-src 'unsafe-inline'");
         res.header("Referrer-Policy", "no-referrer");
         res.header("X-Robots-Tag", "noindex, nofollow");
         if (kind == Kind.MARKDOWN && b.size() <= MARKDOWN_LIMIT) {
@@ -151,8 +165,10 @@ public final class Previews {
             default -> "text/plain; charset=utf-8"; // .txt, and Markdown over the render limit
         };
         String name = office ? stem(f.name()) + ".pdf" : f.name();
-        responder.serve(c.request(), res, new BlobResponder.Body(b.key(), b.size(), b.sha1(), f.mtime(), name, type,
-                "no-store", true));
+        responder.serve(
+                c.request(),
+                res,
+                new BlobResponder.Body(b.key(), b.size(), b.sha1(), f.mtime(), name, type, "no-store", true));
         return true;
     }
 

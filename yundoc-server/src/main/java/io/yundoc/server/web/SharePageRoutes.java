@@ -2,12 +2,12 @@ package io.yundoc.server.web;
 
 import io.helidon.http.Method;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
+import io.yundoc.server.appspace.AnonymousPreviewService;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobResponder;
 import io.yundoc.server.blob.ContentTypes;
-import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.DownloadService;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.links.LinkRecord;
@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The share page {@code /l/<sid>} (api.md §7): the file's name, type, size, owner, permission and expiry, and a
@@ -31,8 +31,29 @@ public final class SharePageRoutes implements ApiRoutes {
     private final ZoneId zone;
     private final Previews previews;
 
-    public SharePageRoutes(SharedFiles shared, BlobResponder responder, DownloadService downloads, ZoneId zone,
-                           Previews previews) {
+    private AnonymousPreviewService anonymous;
+
+    /**
+     * The viewer's scripts (PDF.js from the npm package {@code pdfjs-dist}, Apache-2.0, and {@code viewer.mjs}),
+     * served by yundoc itself: no CDN. Module scripts and module workers need a JavaScript media type.
+     */
+    private static final Map<String, String> ASSETS = Map.of(
+            "viewer.mjs", "/static/viewer/viewer.mjs",
+            "pdf.min.mjs", "/static/viewer/pdf.min.mjs",
+            "pdf.worker.min.mjs", "/static/viewer/pdf.worker.min.mjs");
+
+    private final Map<String, byte[]> assetBytes = new ConcurrentHashMap<>();
+
+    /**
+     * Same-origin scripts only: the viewer ({@code /viewer/*.mjs}) and its PDF.js worker, which fetch the preview
+     * bytes and the status from this site; PDF.js paints into canvases and loads a PDF's fonts as data.
+     */
+    static final String PAGE_CSP = "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; "
+            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; font-src 'self' data:; frame-src 'self'; "
+            + "base-uri 'none'; form-action 'none'";
+
+    public SharePageRoutes(
+            SharedFiles shared, BlobResponder responder, DownloadService downloads, ZoneId zone, Previews previews) {
         this.shared = shared;
         this.previews = previews;
         this.responder = responder;
@@ -53,8 +74,13 @@ public final class SharePageRoutes implements ApiRoutes {
         r.open(Method.GET, "/v/:file_token/preview", this::viewPreview);
         r.open(Method.HEAD, "/v/:file_token/preview", this::viewPreview);
         r.open(Method.GET, "/l/:sid/preview/status", c -> status(c, shared.byLink(c.param("sid"))));
-        r.open(Method.GET, "/v/:file_token/preview/status",
-                c -> status(c, shared.byEditToken(c.param("file_token"), c.query("token").orElse(null))));
+        r.open(
+                Method.GET,
+                "/v/:file_token/preview/status",
+                c -> status(
+                        c,
+                        shared.byEditToken(
+                                c.param("file_token"), c.query("token").orElse(null))));
         r.open(Method.GET, "/viewer/:name", this::asset);
         if (anonymous != null) {
             r.open(Method.GET, "/a/:task_id", this::anonymousPage);
@@ -72,10 +98,8 @@ public final class SharePageRoutes implements ApiRoutes {
         }
     }
 
-    private io.yundoc.server.appspace.AnonymousPreviewService anonymous;
-
     /** Serves the anonymous-preview page {@code /a/<task_id>?token=} (api-families.md §F4.2) from these tasks. */
-    public SharePageRoutes withAnonymous(io.yundoc.server.appspace.AnonymousPreviewService service) {
+    public SharePageRoutes withAnonymous(AnonymousPreviewService service) {
         this.anonymous = service;
         return this;
     }
@@ -94,15 +118,34 @@ public final class SharePageRoutes implements ApiRoutes {
         }
         PageText t = PageText.byAcceptLanguage(c.request());
         FileRecord f = o.get().file();
-        String expiry = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(
-                Instant.ofEpochMilli(o.get().expiresAt()).atZone(zone)) + " (" + zone.getId() + ")";
+        String expiry = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                        .format(Instant.ofEpochMilli(o.get().expiresAt()).atZone(zone))
+                + " (" + zone.getId() + ")";
         String downloadUrl = o.get().download() && !f.online() && f.blobKey() != null
-                ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
+                ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name())
+                : null;
         String base = c.baseUrl() + "/a/" + task + "/preview";
         String query = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         // frameable: the page exists to be embedded by the app (jssdk), like the /v/ view page
-        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", view(c, f, "—", t.get("share.perm.read"), expiry,
-                downloadUrl, base + query, base + "/status" + query))), Framing.ALLOW);
+        send(
+                c,
+                200,
+                Pages.render(
+                        "share/file.jte",
+                        Map.of(
+                                "t",
+                                t,
+                                "v",
+                                view(
+                                        c,
+                                        f,
+                                        "—",
+                                        t.get("share.perm.read"),
+                                        expiry,
+                                        downloadUrl,
+                                        base + query,
+                                        base + "/status" + query))),
+                Framing.ALLOW);
     }
 
     private void anonymousPreview(Call c) {
@@ -111,16 +154,6 @@ public final class SharePageRoutes implements ApiRoutes {
             notFound(c);
         }
     }
-
-    /**
-     * The viewer's scripts (PDF.js from the npm package {@code pdfjs-dist}, Apache-2.0, and {@code viewer.mjs}),
-     * served by yundoc itself: no CDN. Module scripts and module workers need a JavaScript media type.
-     */
-    private static final Map<String, String> ASSETS = Map.of(
-            "viewer.mjs", "/static/viewer/viewer.mjs",
-            "pdf.min.mjs", "/static/viewer/pdf.min.mjs",
-            "pdf.worker.min.mjs", "/static/viewer/pdf.worker.min.mjs");
-    private final Map<String, byte[]> assetBytes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void asset(Call c) {
         String path = ASSETS.get(c.param("name"));
@@ -167,7 +200,8 @@ public final class SharePageRoutes implements ApiRoutes {
     }
 
     private void viewPreview(Call c) {
-        Optional<SharedFiles.Shared> s = shared.byEditToken(c.param("file_token"), c.query("token").orElse(null));
+        Optional<SharedFiles.Shared> s =
+                shared.byEditToken(c.param("file_token"), c.query("token").orElse(null));
         if (s.isEmpty() || !previews.serve(c, s.get().file())) {
             notFound(c);
         }
@@ -195,34 +229,83 @@ public final class SharePageRoutes implements ApiRoutes {
      * online document; {@code previewUrl} is used when {@code preview} is not {@code NONE}; {@code statusUrl} is
      * polled while it is {@code PREPARING}; {@code assets} is where the viewer's scripts are ({@code /viewer}).
      */
-    public record FileView(String icon, String name, boolean online, String humanSize, long size, String type,
-                           String owner, String permission, String expires, String downloadUrl, Previews.Kind preview,
-                           String previewUrl, String statusUrl, String assets) {
-    }
+    public record FileView(
+            String icon,
+            String name,
+            boolean online,
+            String humanSize,
+            long size,
+            String type,
+            String owner,
+            String permission,
+            String expires,
+            String downloadUrl,
+            Previews.Kind preview,
+            String previewUrl,
+            String statusUrl,
+            String assets) {}
 
     /** The page shared by /l/ and /v/: details, preview, download button. {@code link} may be null on /v/. */
     private void render(Call c, SharedFiles.Shared s, String previewUrl, String statusUrl, Framing framing) {
         PageText t = PageText.byAcceptLanguage(c.request());
         FileRecord f = s.file();
         LinkRecord l = s.link();
-        String expiry = l == null ? "—" : l.expireTime() == 0 ? t.get("share.permanent")
-                : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.ofEpochSecond(l.expireTime()).atZone(zone))
-                + " (" + zone.getId() + ")";
-        String perm = t.get(l == null ? "share.perm.member" : "write".equals(l.permission()) ? "share.perm.write" : "share.perm.read");
+        String expiry = l == null
+                ? "—"
+                : l.expireTime() == 0
+                        ? t.get("share.permanent")
+                        : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                                        .format(Instant.ofEpochSecond(l.expireTime())
+                                                .atZone(zone))
+                                + " (" + zone.getId() + ")";
+        String perm = t.get(
+                l == null
+                        ? "share.perm.member"
+                        : "write".equals(l.permission()) ? "share.perm.write" : "share.perm.read");
         if (l != null && l.extPermList().contains("comment")) {
             perm += t.get("share.perm.comment");
         }
-        String downloadUrl = !f.online() && f.blobKey() != null ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name()) : null;
-        send(c, 200, Pages.render("share/file.jte", Map.of("t", t, "v", view(c, f, s.owner().nickname(), perm, expiry,
-                downloadUrl, previewUrl, statusUrl))), framing);
+        String downloadUrl = !f.online() && f.blobKey() != null
+                ? downloads.url(c.baseUrl(), f.fileId(), f.blobKey(), f.name())
+                : null;
+        send(
+                c,
+                200,
+                Pages.render(
+                        "share/file.jte",
+                        Map.of(
+                                "t",
+                                t,
+                                "v",
+                                view(c, f, s.owner().nickname(), perm, expiry, downloadUrl, previewUrl, statusUrl))),
+                framing);
     }
 
     /** The page's view of {@code f}, its preview as shown now (an Office document may be PREPARING). */
-    FileView view(Call c, FileRecord f, String owner, String perm, String expiry, String downloadUrl, String previewUrl,
-                  String statusUrl) {
+    FileView view(
+            Call c,
+            FileRecord f,
+            String owner,
+            String perm,
+            String expiry,
+            String downloadUrl,
+            String previewUrl,
+            String statusUrl) {
         String ext = ContentTypes.extension(f.name());
-        return new FileView(icon(f.name()), f.name(), f.online(), PageText.humanSize(f.size()), f.size(),
-                ext.isEmpty() ? "—" : "." + ext, owner, perm, expiry, downloadUrl, previews.shown(f), previewUrl, statusUrl,
+        return new FileView(
+                icon(f.name()),
+                f.name(),
+                f.online(),
+                PageText.humanSize(f.size()),
+                f.size(),
+                ext.isEmpty() ? "—" : "." + ext,
+                owner,
+                perm,
+                expiry,
+                downloadUrl,
+                previews.shown(f),
+                previewUrl,
+                statusUrl,
                 c.baseUrl() + "/viewer");
     }
 
@@ -236,8 +319,18 @@ public final class SharePageRoutes implements ApiRoutes {
         BlobRecord blob = shared.blob(f);
         c.response().header("Referrer-Policy", "no-referrer");
         c.response().header("X-Robots-Tag", "noindex, nofollow");
-        responder.serve(c.request(), c.response(), new BlobResponder.Body(blob.key(), blob.size(), blob.sha1(), f.mtime(),
-                f.name(), ContentTypes.of(f.name()), "no-store", false));
+        responder.serve(
+                c.request(),
+                c.response(),
+                new BlobResponder.Body(
+                        blob.key(),
+                        blob.size(),
+                        blob.sha1(),
+                        f.mtime(),
+                        f.name(),
+                        ContentTypes.of(f.name()),
+                        "no-store",
+                        false));
     }
 
     private static String icon(String name) {
@@ -257,7 +350,10 @@ public final class SharePageRoutes implements ApiRoutes {
      * the 404 answered inside the share page's own preview frame stay frameable: edit-token URLs exist to be
      * embedded, and a DENY there would blank the preview frame instead of showing the 404 text.
      */
-    enum Framing { DENY, ALLOW }
+    enum Framing {
+        DENY,
+        ALLOW
+    }
 
     static void notFound(Call c) {
         notFound(c, Framing.ALLOW);
@@ -267,14 +363,6 @@ public final class SharePageRoutes implements ApiRoutes {
         PageText t = PageText.byAcceptLanguage(c.request());
         send(c, 404, Pages.render("share/notfound.jte", Map.of("t", t)), framing);
     }
-
-    /**
-     * Same-origin scripts only: the viewer ({@code /viewer/*.mjs}) and its PDF.js worker, which fetch the preview
-     * bytes and the status from this site; PDF.js paints into canvases and loads a PDF's fonts as data.
-     */
-    static final String PAGE_CSP = "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; "
-            + "style-src 'unsafe-inline'; img-src 'self' blob: data:; font-src 'self' data:; frame-src 'self'; "
-            + "base-uri 'none'; form-action 'none'";
 
     static void send(Call c, int status, String html, Framing framing) {
         var res = c.response();

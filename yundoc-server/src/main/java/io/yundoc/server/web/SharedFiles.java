@@ -25,8 +25,13 @@ public final class SharedFiles {
     private final EditTokenService editTokens;
     private final ServerClock clock;
 
-    public SharedFiles(LinkStore links, FileStore files, UserStore users, BlobIndexStore blobs, EditTokenService editTokens,
-                       ServerClock clock) {
+    public SharedFiles(
+            LinkStore links,
+            FileStore files,
+            UserStore users,
+            BlobIndexStore blobs,
+            EditTokenService editTokens,
+            ServerClock clock) {
         this.links = links;
         this.files = files;
         this.users = users;
@@ -36,8 +41,7 @@ public final class SharedFiles {
     }
 
     /** A link that can be used now, with its file and owner; {@code link} is null on the edit view of an app file. */
-    public record Shared(LinkRecord link, FileRecord file, UserRecord owner) {
-    }
+    public record Shared(LinkRecord link, FileRecord file, UserRecord owner) {}
 
     /**
      * The file an edit token opens on {@code /v/}: a live personal file owned by the token's user or shared with them
@@ -48,16 +52,21 @@ public final class SharedFiles {
         if (fileId == null || !Ids.accepted(fileId)) {
             return Optional.empty();
         }
-        return editTokens.holder(token).flatMap(holder -> files.find(fileId)
-                .filter(f -> f.live() && !f.isFolder())
-                .filter(f -> FileRecord.PERSONAL.equals(f.space())
-                        ? f.ownerId().equals(holder.userId()) || files.isMember(f.fileId(), holder.userId())
-                        : FileRecord.APP.equals(f.space()) && f.ownerId().equals(holder.appId()))
-                .flatMap(f -> {
-                    boolean personal = FileRecord.PERSONAL.equals(f.space());
-                    return users.find(personal ? f.ownerId() : holder.userId()).filter(u -> !u.disabled())
-                            .map(u -> new Shared(personal ? links.byFile(f.fileId()).orElse(null) : null, f, u));
-                }));
+        return editTokens
+                .holder(token)
+                .flatMap(holder -> files.find(fileId)
+                        .filter(f -> f.live() && !f.isFolder())
+                        .filter(f -> FileRecord.PERSONAL.equals(f.space())
+                                ? f.ownerId().equals(holder.userId()) || files.isMember(f.fileId(), holder.userId())
+                                : FileRecord.APP.equals(f.space())
+                                        && f.ownerId().equals(holder.appId()))
+                        .flatMap(f -> {
+                            boolean personal = FileRecord.PERSONAL.equals(f.space());
+                            return users.find(personal ? f.ownerId() : holder.userId())
+                                    .filter(u -> !u.disabled())
+                                    .map(u -> new Shared(
+                                            personal ? links.byFile(f.fileId()).orElse(null) : null, f, u));
+                        }));
     }
 
     /** The open, unexpired link {@code sid} with its live file and enabled owner. */
@@ -68,8 +77,11 @@ public final class SharedFiles {
         long now = clock.epochSeconds();
         return links.bySid(sid)
                 .filter(l -> l.open() && !l.expired(now))
-                .flatMap(l -> files.find(l.fileId()).filter(FileRecord::live)
-                        .flatMap(f -> users.find(f.ownerId()).filter(u -> !u.disabled()).map(u -> new Shared(l, f, u))));
+                .flatMap(l -> files.find(l.fileId())
+                        .filter(FileRecord::live)
+                        .flatMap(f -> users.find(f.ownerId())
+                                .filter(u -> !u.disabled())
+                                .map(u -> new Shared(l, f, u))));
     }
 
     /** The stored blob of a file's content. */

@@ -6,9 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.yundoc.server.auth.AppRecord;
 import io.yundoc.server.auth.AppStore;
 import io.yundoc.server.core.ApiException;
-import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.core.OutboundGuard;
+import io.yundoc.server.core.ServerClock;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     static final int IN_FLIGHT = 64;
     /** Claimed per poll: small, so instances polling side by side share a backlog. */
     static final int PER_TICK = 8;
+
     static final int ANSWER_KEPT = 1024;
     private static final String USER_AGENT = "yundoc-webhook/" + version();
 
@@ -65,8 +69,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     /** How long a claimed delivery is this instance's (--webhook-claim-lease): above one attempt (connect + answer ≤ 10 s). */
     private final long claimLeaseMs;
 
-    public WebhookDispatcher(WebhookService service, AppStore apps, ServerClock clock, MeterRegistry registry, boolean embedded,
-                             Duration claimLease) {
+    public WebhookDispatcher(
+            WebhookService service,
+            AppStore apps,
+            ServerClock clock,
+            MeterRegistry registry,
+            boolean embedded,
+            Duration claimLease) {
         this.service = service;
         this.claimLeaseMs = claimLease.toMillis();
         this.store = service.store();
@@ -82,11 +91,14 @@ public final class WebhookDispatcher implements AutoCloseable {
                     } catch (RuntimeException e) {
                         return Double.NaN;
                     }
-                }).description("webhook deliveries waiting to be sent or retried").register(registry);
+                })
+                .description("webhook deliveries waiting to be sent or retried")
+                .register(registry);
         if (embedded) {
             store.releaseAllClaims();
         }
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("yundoc-webhooks").unstarted(r));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("yundoc-webhooks").unstarted(r));
         // the futures are not kept: close() shuts the executor down, and tick/prune catch their own failures
         var unusedTick = ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
         var unusedPrune = ticker.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
@@ -104,10 +116,14 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     private Counter outcome(String o) {
-        return outcomes.computeIfAbsent(o, k -> Counter.builder("yundoc_webhook_deliveries").tag("outcome", k)
-                .description("webhook delivery attempts by outcome: delivered, retried (will be tried again), failed (given up), "
-                        + "refused (target not allowed)")
-                .register(registry));
+        return outcomes.computeIfAbsent(
+                o,
+                k -> Counter.builder("yundoc_webhook_deliveries")
+                        .tag("outcome", k)
+                        .description(
+                                "webhook delivery attempts by outcome: delivered, retried (will be tried again), failed (given up), "
+                                        + "refused (target not allowed)")
+                        .register(registry));
     }
 
     private void tick() {
@@ -116,8 +132,12 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
         try {
             int free = slots.availablePermits();
-            List<WebhookStore.Claimed> claimed = store.claim(clock.millis(), System.currentTimeMillis(),
-                    System.currentTimeMillis() + claimLeaseMs, instance, Math.min(free, PER_TICK));
+            List<WebhookStore.Claimed> claimed = store.claim(
+                    clock.millis(),
+                    System.currentTimeMillis(),
+                    System.currentTimeMillis() + claimLeaseMs,
+                    instance,
+                    Math.min(free, PER_TICK));
             for (WebhookStore.Claimed c : claimed) {
                 slots.acquireUninterruptibly();
                 var unusedSend = senders.submit(() -> {
@@ -145,7 +165,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (!stopped) {
             try {
                 ticker.execute(this::tick);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // stopping
             }
         }
@@ -167,7 +187,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             mac.update(timestamp.getBytes(StandardCharsets.UTF_8));
             mac.update(nonce.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -269,7 +289,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** One header line (CR LF or LF), at most 16 KiB. */
     private static String line(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
         int ch;
         while ((ch = in.read()) >= 0 && ch != '\n') {
             if (b.size() > 16 * 1024) {
@@ -287,13 +307,16 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** The start of the answer (for the dev-mode list), read within the delivery's time; the rest is dropped. */
     private String readSome(Socket socket, InputStream in, int max) {
-        var closer = ticker.schedule(() -> {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing only cuts a slow answer short
-            }
-        }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        var closer = ticker.schedule(
+                () -> {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // closing only cuts a slow answer short
+                    }
+                },
+                TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             byte[] b = in.readNBytes(max);
             return new String(b, StandardCharsets.UTF_8);
@@ -311,15 +334,24 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void again(WebhookStore.Claimed c, int attempt, Integer status, String error, String answer) {
         if (attempt > BACKOFF_MS.length) {
             finish(c, "failed", attempt, status, error + "; given up after " + attempt + " attempts", answer, "failed");
-            LOG.info("webhook delivery " + c.deliveryId() + " of " + c.webhookId() + " given up after " + attempt + " attempts: " + error);
+            LOG.info("webhook delivery " + c.deliveryId() + " of " + c.webhookId() + " given up after " + attempt
+                    + " attempts: " + error);
             return;
         }
-        if (store.retry(c.deliveryId(), instance, attempt, status, error, answer, clock.millis() + BACKOFF_MS[attempt - 1])) {
+        if (store.retry(
+                c.deliveryId(), instance, attempt, status, error, answer, clock.millis() + BACKOFF_MS[attempt - 1])) {
             outcome("retried").increment();
         }
     }
 
-    private void finish(WebhookStore.Claimed c, String state, int attempt, Integer status, String error, String answer, String outcome) {
+    private void finish(
+            WebhookStore.Claimed c,
+            String state,
+            int attempt,
+            Integer status,
+            String error,
+            String answer,
+            String outcome) {
         if (store.finish(c.deliveryId(), instance, state, attempt, status, error, answer, clock.millis())) {
             outcome(outcome).increment();
         }

@@ -3,8 +3,8 @@ package io.yundoc.server.webhooks;
 import io.helidon.http.Method;
 import io.yundoc.protocol.Scope;
 import io.yundoc.server.api.ApiRoutes;
-import io.yundoc.server.api.Routes;
 import io.yundoc.server.api.Call;
+import io.yundoc.server.api.Routes;
 import io.yundoc.server.core.ApiException;
 import io.yundoc.server.quota.Tier;
 import java.util.Map;
@@ -28,9 +28,19 @@ public final class WebhookRoutes implements ApiRoutes {
         Scope edit = Scope.EDIT_PERSONAL_FILES;
         for (Map.Entry<String, String> e : WebhookService.EVENTS.entrySet()) {
             String event = e.getValue();
-            r.token(Method.POST, BASE + "/sheets/:sheet_id/" + e.getKey(), edit, Tier.WRITE, c -> subscribe(c, event, event.equals("view.remove")));
+            r.token(
+                    Method.POST,
+                    BASE + "/sheets/:sheet_id/" + e.getKey(),
+                    edit,
+                    Tier.WRITE,
+                    c -> subscribe(c, event, event.equals("view.remove")));
         }
-        r.token(Method.GET, BASE + "/mine", edit, Tier.WRITE, c -> c.ok(webhooks.mine(c.principal(), c.fileId("file_token"))));
+        r.token(
+                Method.GET,
+                BASE + "/mine",
+                edit,
+                Tier.WRITE,
+                c -> c.ok(webhooks.mine(c.principal(), c.fileId("file_token"))));
         r.token(Method.DELETE, BASE + "/:webhook_id", edit, Tier.WRITE, c -> {
             webhooks.unsubscribe(c.principal(), c.fileId("file_token"), c.param("webhook_id"));
             c.ok(Map.of());

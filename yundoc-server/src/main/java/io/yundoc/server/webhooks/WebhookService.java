@@ -16,14 +16,17 @@ import io.yundoc.server.tables.TableEvents;
 import io.yundoc.server.tables.TableService;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Webhook subscriptions (docs/api-families.md §F2.6) and the outbox rows a table change writes for them (§F2.7), in
@@ -32,6 +35,7 @@ import org.jdbi.v3.core.Handle;
 public final class WebhookService implements TableEvents {
     /** At most this many live subscriptions per document, whoever made them (§F2.6, 30016). */
     static final int LIMIT_PER_DOCUMENT = 10;
+
     static final int MAX_URL = 2048;
     static final int MAX_IDS = 100;
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -53,8 +57,8 @@ public final class WebhookService implements TableEvents {
     private final ServerClock clock;
     private final IdGenerator ids;
 
-    public WebhookService(org.jdbi.v3.core.Jdbi jdbi, boolean postgres, TableService tables, OutboundGuard guard, ServerClock clock,
-                          IdGenerator ids) {
+    public WebhookService(
+            Jdbi jdbi, boolean postgres, TableService tables, OutboundGuard guard, ServerClock clock, IdGenerator ids) {
         this.store = new WebhookStore(jdbi, postgres);
         this.tables = tables;
         this.guard = guard;
@@ -71,7 +75,7 @@ public final class WebhookService implements TableEvents {
     }
 
     /** A document removed for good takes its subscriptions with it (same transaction). */
-    public void documentPurged(org.jdbi.v3.core.Handle h, String fileId) {
+    public void documentPurged(Handle h, String fileId) {
         WebhookStore.forgetDocument(h, fileId);
     }
 
@@ -80,7 +84,7 @@ public final class WebhookService implements TableEvents {
      * app may no longer read those documents, so it may no longer hear about their changes. A token revoked on its
      * own (refresh-token reuse) leaves the grant, and its subscriptions, in place.
      */
-    public void grantRevoked(org.jdbi.v3.core.Handle h, String appId, String userId) {
+    public void grantRevoked(Handle h, String appId, String userId) {
         WebhookStore.endGrant(h, appId, userId);
     }
 
@@ -111,16 +115,18 @@ public final class WebhookService implements TableEvents {
         }
         try {
             guard.vet(u.getHost());
-        } catch (OutboundGuard.Refused | java.net.UnknownHostException e) {
+        } catch (OutboundGuard.Refused | UnknownHostException e) {
             throw ApiException.invalid("callback_url not allowed");
         }
         return u;
     }
 
     /** A subscription route (§F2.6): the new (or identical existing) subscription's id. */
-    public Map<String, Object> subscribe(Principal p, String fileId, String event, String sheetRaw, String viewId, ObjectNode body) {
+    public Map<String, Object> subscribe(
+            Principal p, String fileId, String event, String sheetRaw, String viewId, ObjectNode body) {
         int sheetId = TableService.sheetId(sheetRaw);
-        String url = Json.text(body, "callback_url").orElseThrow(() -> ApiException.invalid("callback_url is required"));
+        String url =
+                Json.text(body, "callback_url").orElseThrow(() -> ApiException.invalid("callback_url is required"));
         List<String> fieldIds = event.equals("cells.fields.update") ? idList(body, "fields") : List.of();
         List<String> recordIds = event.equals("cells.records.update") ? idList(body, "records") : List.of();
         checkUrl(url);
@@ -154,19 +160,38 @@ public final class WebhookService implements TableEvents {
             List<String> fs = fieldIds.stream().sorted().toList();
             List<String> rs = recordIds.stream().sorted().toList();
             List<WebhookStore.Subscription> live = WebhookStore.onFile(h, f.fileId());
-            Optional<WebhookStore.Subscription> same = live.stream().filter(s -> s.userId().equals(p.userId())
-                    && s.appId().equals(p.appId()) && s.event().equals(event) && s.sheetId() == sheetId
-                    && s.viewId().equals(view) && s.callbackUrl().equals(trimmed) && s.fieldIds().equals(fs)
-                    && s.recordIds().equals(rs)).findFirst();
+            Optional<WebhookStore.Subscription> same = live.stream()
+                    .filter(s -> s.userId().equals(p.userId())
+                            && s.appId().equals(p.appId())
+                            && s.event().equals(event)
+                            && s.sheetId() == sheetId
+                            && s.viewId().equals(view)
+                            && s.callbackUrl().equals(trimmed)
+                            && s.fieldIds().equals(fs)
+                            && s.recordIds().equals(rs))
+                    .findFirst();
             if (same.isPresent()) {
                 return same.get().webhookId();
             }
             if (live.size() >= LIMIT_PER_DOCUMENT) {
-                throw new ApiException(ErrorCode.TOO_MANY_WEBHOOKS, "a document has at most " + LIMIT_PER_DOCUMENT + " webhooks");
+                throw new ApiException(
+                        ErrorCode.TOO_MANY_WEBHOOKS, "a document has at most " + LIMIT_PER_DOCUMENT + " webhooks");
             }
             String wid = HexFormat.of().formatHex(ids.ids().bytes(12));
-            WebhookStore.insert(h, new WebhookStore.Subscription(wid, f.fileId(), p.appId(), p.userId(), event, sheetId, view,
-                    trimmed, fs, rs, clock.epochSeconds()));
+            WebhookStore.insert(
+                    h,
+                    new WebhookStore.Subscription(
+                            wid,
+                            f.fileId(),
+                            p.appId(),
+                            p.userId(),
+                            event,
+                            sheetId,
+                            view,
+                            trimmed,
+                            fs,
+                            rs,
+                            clock.epochSeconds()));
             return wid;
         });
         return Map.of("webhook_id", id);
@@ -194,7 +219,7 @@ public final class WebhookService implements TableEvents {
             if (!s.userId().equals(p.userId()) || !s.appId().equals(p.appId())) {
                 continue;
             }
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("webhook_id", s.webhookId());
             m.put("event", s.event());
             m.put("sheet_id", s.sheetId());
@@ -213,7 +238,9 @@ public final class WebhookService implements TableEvents {
         FileRecord f = tables.document(p, fileId, false);
         store.jdbi().useTransaction(h -> {
             WebhookStore.Subscription s = WebhookStore.find(h, webhookId == null ? "" : webhookId)
-                    .filter(x -> x.fileId().equals(f.fileId()) && x.userId().equals(p.userId()) && x.appId().equals(p.appId()))
+                    .filter(x -> x.fileId().equals(f.fileId())
+                            && x.userId().equals(p.userId())
+                            && x.appId().equals(p.appId()))
                     .orElseThrow(() -> ApiException.invalid("webhook not found"));
             WebhookStore.delete(h, s.webhookId());
         });
@@ -236,7 +263,8 @@ public final class WebhookService implements TableEvents {
         }
         // a removed table (or view) fires its removal, then its subscriptions end: nothing can happen to it any more
         for (WebhookStore.Subscription s : subs) {
-            if (c.kind() == Kind.SHEET_REMOVED || (c.kind() == Kind.VIEW_REMOVED && s.viewId().equals(c.viewId()))) {
+            if (c.kind() == Kind.SHEET_REMOVED
+                    || (c.kind() == Kind.VIEW_REMOVED && s.viewId().equals(c.viewId()))) {
                 WebhookStore.delete(h, s.webhookId());
             }
         }
@@ -246,11 +274,12 @@ public final class WebhookService implements TableEvents {
     private static ObjectNode data(WebhookStore.Subscription s, Change c) {
         return switch (c.kind()) {
             case RECORDS_CREATED -> s.event().equals("records.create") ? records(c, null, null) : null;
-            case CELLS_UPDATED -> switch (s.event()) {
-                case "cells.fields.update" -> records(c, Set.copyOf(s.fieldIds()), null);
-                case "cells.records.update" -> records(c, null, Set.copyOf(s.recordIds()));
-                default -> null;
-            };
+            case CELLS_UPDATED ->
+                switch (s.event()) {
+                    case "cells.fields.update" -> records(c, Set.copyOf(s.fieldIds()), null);
+                    case "cells.records.update" -> records(c, null, Set.copyOf(s.recordIds()));
+                    default -> null;
+                };
             case FIELDS_CREATED -> {
                 if (!s.event().equals("fields.create")) {
                     yield null;
@@ -261,7 +290,8 @@ public final class WebhookService implements TableEvents {
                 yield d;
             }
             case SHEET_REMOVED -> s.event().equals("sheet.remove") ? F.objectNode() : null;
-            case VIEW_REMOVED -> s.event().equals("view.remove") && s.viewId().equals(c.viewId()) ? F.objectNode() : null;
+            case VIEW_REMOVED ->
+                s.event().equals("view.remove") && s.viewId().equals(c.viewId()) ? F.objectNode() : null;
         };
     }
 
@@ -287,8 +317,14 @@ public final class WebhookService implements TableEvents {
         return arr.isEmpty() ? null : d;
     }
 
-    private void enqueue(Handle h, WebhookStore.Subscription s, String viewId, String operator, ObjectNode data, long now,
-                         boolean test) {
+    private void enqueue(
+            Handle h,
+            WebhookStore.Subscription s,
+            String viewId,
+            String operator,
+            ObjectNode data,
+            long now,
+            boolean test) {
         ObjectNode payload = F.objectNode();
         payload.put("webhook_id", s.webhookId());
         payload.put("event", s.event());
@@ -302,13 +338,15 @@ public final class WebhookService implements TableEvents {
         }
         payload.set("data", data);
         long seq = WebhookStore.takeSeq(h, s.webhookId());
-        WebhookStore.enqueue(h, HexFormat.of().formatHex(ids.ids().bytes(16)), s, seq, s.event(), Json.writeString(payload), now);
+        WebhookStore.enqueue(
+                h, HexFormat.of().formatHex(ids.ids().bytes(16)), s, seq, s.event(), Json.writeString(payload), now);
     }
 
     /** Dev mode: queues a delivery of the subscription's event with empty {@code data} and {@code "test":true}. */
     public Map<String, Object> test(String webhookId) {
         return store.jdbi().inTransaction(h -> {
-            WebhookStore.Subscription s = WebhookStore.find(h, webhookId).orElseThrow(() -> ApiException.invalid("webhook not found"));
+            WebhookStore.Subscription s =
+                    WebhookStore.find(h, webhookId).orElseThrow(() -> ApiException.invalid("webhook not found"));
             enqueue(h, s, "", s.userId(), F.objectNode(), clock.millis(), true);
             return Map.<String, Object>of("webhook_id", s.webhookId());
         });

@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FaultInjectionTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static TestServer.App app;
     static TestServer.User user;
     static final String ADMIN = "Bearer test-admin-token";
@@ -38,9 +41,12 @@ class FaultInjectionTest {
     }
 
     private String upload(String name, byte[] content) {
-        HttpResponse<byte[]> r = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + user.token(),
+        HttpResponse<byte[]> r = ts.sendBytes(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + user.token(),
                 TestServer.multipart("bnd", name, "text/plain", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=bnd");
+                "Content-Type",
+                "multipart/form-data; boundary=bnd");
         try {
             return TestServer.JSON.readTree(r.body()).at("/data/id/open_id").asText();
         } catch (IOException e) {
@@ -55,7 +61,10 @@ class FaultInjectionTest {
     @Test
     void codeFaultAnswersTheEnvelopeForCountRequestsThenStops() {
         String ft = upload("code.txt", "x".getBytes(StandardCharsets.UTF_8));
-        JsonNode f = ts.adminOk("POST", "/faults", "{\"route\":\"GET /api/v1/openapi/personal/files/*/download\",\"code\":30002,\"count\":2,\"retry_after_seconds\":3}");
+        JsonNode f = ts.adminOk(
+                "POST",
+                "/faults",
+                "{\"route\":\"GET /api/v1/openapi/personal/files/*/download\",\"code\":30002,\"count\":2,\"retry_after_seconds\":3}");
         assertThat(f.get("fault_id").asText()).isNotEmpty();
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> r = ts.send("GET", download(ft), null);
@@ -71,11 +80,20 @@ class FaultInjectionTest {
     @Test
     void faultsPrecedeAuthenticationAndMatchOnlyTheirRoute() {
         ts.adminOk("POST", "/faults", "{\"route\":\"GET /api/v1/openapi/personal/files/*/download\",\"code\":30004}");
-        assertThat(ts.send("GET", "/api/v1/openapi/personal/files/abc/download", null).statusCode()).isEqualTo(500);
+        assertThat(ts.send("GET", "/api/v1/openapi/personal/files/abc/download", null)
+                        .statusCode())
+                .isEqualTo(500);
         // another route is untouched
-        assertThat(ts.send("GET", "/api/v1/openapi/personal/files/abc/links?access_token=" + user.token(), null).statusCode()).isEqualTo(404);
+        assertThat(ts.send("GET", "/api/v1/openapi/personal/files/abc/links?access_token=" + user.token(), null)
+                        .statusCode())
+                .isEqualTo(404);
         // the admin API never is, even with a catch-all
-        HttpResponse<String> bad = ts.send("POST", "/admin/v1/faults", "{\"route\":\"GET /admin/v1/clock\",\"code\":30004}", "Authorization", ADMIN);
+        HttpResponse<String> bad = ts.send(
+                "POST",
+                "/admin/v1/faults",
+                "{\"route\":\"GET /admin/v1/clock\",\"code\":30004}",
+                "Authorization",
+                ADMIN);
         assertThat(bad.statusCode()).isEqualTo(400);
         ts.adminOk("POST", "/faults", "{\"route\":\"* /**\",\"code\":30004}");
         assertThat(ts.adminOk("GET", "/faults", null).get("faults")).hasSize(2);
@@ -101,9 +119,11 @@ class FaultInjectionTest {
     @Test
     void dropAfterBytesTruncatesADownloadUrlAndRangeStillResumes() throws Exception {
         byte[] content = new byte[200_000];
-        new java.util.Random(7).nextBytes(content);
+        new Random(7).nextBytes(content);
         String ft = upload("big.bin", content);
-        String url = TestServer.json(ts.send("GET", download(ft), null)).at("/data/url").asText();
+        String url = TestServer.json(ts.send("GET", download(ft), null))
+                .at("/data/url")
+                .asText();
         ts.adminOk("POST", "/faults", "{\"route\":\"GET /dl/**\",\"drop\":true,\"drop_after_bytes\":1000,\"count\":1}");
         HttpRequest req = HttpRequest.newBuilder(URI.create(url)).build();
         var r = ts.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -124,14 +144,16 @@ class FaultInjectionTest {
         assertThat(n).isEqualTo(1000);
         HttpResponse<byte[]> rest = ts.sendBytes("GET", url, null, "Range", "bytes=1000-");
         assertThat(rest.statusCode()).isEqualTo(206);
-        assertThat(rest.body()).isEqualTo(java.util.Arrays.copyOfRange(content, 1000, content.length));
+        assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(content, 1000, content.length));
     }
 
     @Test
     void corruptFlipsABodyByteKeepingTheLength() {
         byte[] content = "hello corrupt world".getBytes(StandardCharsets.UTF_8);
         String ft = upload("c.txt", content);
-        String url = TestServer.json(ts.send("GET", download(ft), null)).at("/data/url").asText();
+        String url = TestServer.json(ts.send("GET", download(ft), null))
+                .at("/data/url")
+                .asText();
         ts.adminOk("POST", "/faults", "{\"route\":\"GET /dl/*/*\",\"corrupt\":true,\"count\":1}");
         HttpResponse<byte[]> bad = ts.sendBytes("GET", url, null);
         assertThat(bad.body()).hasSameSizeAs(content).isNotEqualTo(content);
@@ -141,7 +163,9 @@ class FaultInjectionTest {
     @Test
     void pagesCanBeFaultedToo() {
         String ft = upload("page.txt", "p".getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> link = ts.send("POST", "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + user.token(),
+        HttpResponse<String> link = ts.send(
+                "POST",
+                "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + user.token(),
                 "{\"range\":\"anyone\",\"permission\":\"read\"}");
         String sid = TestServer.json(link).at("/data/sid").asText();
         assertThat(ts.send("GET", "/l/" + sid, null).statusCode()).isEqualTo(200);
@@ -154,33 +178,48 @@ class FaultInjectionTest {
 
     @Test
     void probabilityZeroNeverFiresAndOneFaultCanBeCleared() {
-        String id = ts.adminOk("POST", "/faults", "{\"route\":\"GET /health\",\"code\":30004,\"probability\":0}").get("fault_id").asText();
+        String id = ts.adminOk("POST", "/faults", "{\"route\":\"GET /health\",\"code\":30004,\"probability\":0}")
+                .get("fault_id")
+                .asText();
         for (int i = 0; i < 5; i++) {
             assertThat(ts.send("GET", "/health", null).statusCode()).isBetween(200, 299);
         }
         ts.adminOk("DELETE", "/faults/" + id, null);
-        assertThat(ts.send("DELETE", "/admin/v1/faults/" + id, null, "Authorization", ADMIN).statusCode()).isEqualTo(400);
+        assertThat(ts.send("DELETE", "/admin/v1/faults/" + id, null, "Authorization", ADMIN)
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void hostileFaultBodiesAre10001() {
-        for (String body : new String[]{"{}", "{\"route\":\"GET\"}", "{\"route\":\"GET /x\"}",
-                "{\"route\":\"GET /x\",\"code\":30004,\"latency_ms\":5}", "{\"route\":\"GET /x\",\"code\":12345}",
-                "{\"route\":\"GET /x\",\"code\":30004,\"count\":0}", "{\"route\":\"GET /x\",\"code\":30004,\"probability\":2}",
-                "{\"route\":\"GET /x\",\"code\":30004,\"count\":1,\"probability\":0.5}",
-                "{\"route\":\"GET /x\",\"latency_ms\":-1}", "{\"route\":\"GET /x\",\"corrupt\":true,\"drop_after_bytes\":3}",
-                "{\"route\":\"G<T /x\",\"code\":30004}", "not json"}) {
+        for (String body : new String[] {
+            "{}",
+            "{\"route\":\"GET\"}",
+            "{\"route\":\"GET /x\"}",
+            "{\"route\":\"GET /x\",\"code\":30004,\"latency_ms\":5}",
+            "{\"route\":\"GET /x\",\"code\":12345}",
+            "{\"route\":\"GET /x\",\"code\":30004,\"count\":0}",
+            "{\"route\":\"GET /x\",\"code\":30004,\"probability\":2}",
+            "{\"route\":\"GET /x\",\"code\":30004,\"count\":1,\"probability\":0.5}",
+            "{\"route\":\"GET /x\",\"latency_ms\":-1}",
+            "{\"route\":\"GET /x\",\"corrupt\":true,\"drop_after_bytes\":3}",
+            "{\"route\":\"G<T /x\",\"code\":30004}",
+            "not json"
+        }) {
             HttpResponse<String> r = ts.send("POST", "/admin/v1/faults", body, "Authorization", ADMIN);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(TestServer.json(r).get("code").asInt()).as(body).isEqualTo(10001);
         }
-        assertThat(ts.send("POST", "/admin/v1/faults", "{\"route\":\"GET /x\",\"code\":30004}").statusCode()).isEqualTo(401);
+        assertThat(ts.send("POST", "/admin/v1/faults", "{\"route\":\"GET /x\",\"code\":30004}")
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void devOnly() {
         try (TestServer prod = new TestServer(b -> b.dev(false))) {
-            HttpResponse<String> r = prod.send("POST", "/admin/v1/faults", "{\"route\":\"GET /x\",\"code\":30004}", "Authorization", ADMIN);
+            HttpResponse<String> r = prod.send(
+                    "POST", "/admin/v1/faults", "{\"route\":\"GET /x\",\"code\":30004}", "Authorization", ADMIN);
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(TestServer.json(r).get("hint").asText()).isEqualTo("dev mode only");
         }

@@ -7,12 +7,15 @@ import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,8 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AppSpaceApiTest {
     static final String API = "/api/v1/openapi/appspace";
+
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static TestServer.App app;
     static TestServer.App other;
 
@@ -57,7 +62,8 @@ class AppSpaceApiTest {
     }
 
     static HttpResponse<String> post(TestServer.App a, String path, String json) {
-        return ts.signed(a, "POST", path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "application/json");
+        return ts.signed(
+                a, "POST", path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
     /** A multipart upload with a fresh boundary (so identical uploads do not look like replays). */
@@ -89,7 +95,7 @@ class AppSpaceApiTest {
 
     @Test
     void zeroAndOneByteUploadsDownloadTheirExactBytes() {
-        for (byte[] content : new byte[][]{new byte[0], new byte[]{42}}) {
+        for (byte[] content : new byte[][] {new byte[0], new byte[] {42}}) {
             String name = unique(".bin");
             JsonNode info = ok(upload(app, name, content));
             assertThat(info.get("size").asLong()).isEqualTo(content.length);
@@ -116,7 +122,8 @@ class AppSpaceApiTest {
         err(get(app, API + "/files/" + ft + "/versions/1/download"), 30006, 409);
 
         String dir = unique("");
-        JsonNode inFolder = create(app, "{\"filename\":\"" + unique(".docx") + "\",\"parent_path\":[\"" + dir + "\",\"sub\"]}");
+        JsonNode inFolder =
+                create(app, "{\"filename\":\"" + unique(".docx") + "\",\"parent_path\":[\"" + dir + "\",\"sub\"]}");
         String sub = inFolder.get("parent_token").asText();
         JsonNode subInfo = ok(get(app, API + "/files/" + sub));
         assertThat(subInfo.get("type").asText()).isEqualTo("folder");
@@ -155,7 +162,12 @@ class AppSpaceApiTest {
         JsonNode v1 = uploadOk(app, name, "one", "parent_path", dir, "creator", "alice");
         String ft = v1.get("file_token").asText();
         JsonNode v2 = uploadOk(app, name, "two two", "parent_path", dir, "creator", "bob");
-        JsonNode v3 = uploadOk(app, name.toUpperCase(Locale.ROOT), "three 333", "parent_path", dir); // names compare case-insensitively
+        JsonNode v3 = uploadOk(
+                app,
+                name.toUpperCase(Locale.ROOT),
+                "three 333",
+                "parent_path",
+                dir); // names compare case-insensitively
         assertThat(v2.get("file_token").asText()).isEqualTo(ft);
         assertThat(v3.get("file_token").asText()).isEqualTo(ft);
         assertThat(v3.get("version").asLong()).isEqualTo(3);
@@ -179,20 +191,39 @@ class AppSpaceApiTest {
         assertThat(versions(p2)).containsExactly(1L);
         assertThat(p2.get("next_offset").asLong()).isEqualTo(-1);
         // a plain position the client picks: skip the newest
-        assertThat(versions(ok(get(app, API + "/files/" + ft + "/versions?offset=1&count=100")))).containsExactly(3L, 2L, 1L);
+        assertThat(versions(ok(get(app, API + "/files/" + ft + "/versions?offset=1&count=100"))))
+                .containsExactly(3L, 2L, 1L);
         // a full last page already answers -1
-        assertThat(ok(get(app, API + "/files/" + ft + "/versions?count=4")).get("next_offset").asLong()).isEqualTo(-1);
+        assertThat(ok(get(app, API + "/files/" + ft + "/versions?count=4"))
+                        .get("next_offset")
+                        .asLong())
+                .isEqualTo(-1);
 
         JsonNode info2 = ok(get(app, API + "/files/" + ft + "/versions/2"));
         assertThat(info2.get("version").asLong()).isEqualTo(2);
         assertThat(info2.get("size").asLong()).isEqualTo(7);
         assertThat(info2.get("file_token").asText()).isEqualTo(ft);
-        assertThat(info2.fieldNames()).toIterable().containsExactly("content_type", "creator", "ctime", "file_token",
-                "modifier", "mtime", "name", "parent_token", "size", "sys_metadata", "type", "version");
+        assertThat(info2.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "content_type",
+                        "creator",
+                        "ctime",
+                        "file_token",
+                        "modifier",
+                        "mtime",
+                        "name",
+                        "parent_token",
+                        "size",
+                        "sys_metadata",
+                        "type",
+                        "version");
         JsonNode dl1 = ok(get(app, API + "/files/" + ft + "/versions/1/download"));
         assertThat(dl1.get("fsize").asLong()).isEqualTo(3);
-        assertThat(new String(fetch(dl1.get("url").asText()), StandardCharsets.UTF_8)).isEqualTo("one");
-        assertThat(dl1.get("checksums").get("sha1").asText()).isEqualTo(TestServer.hex("SHA-1", "one".getBytes(StandardCharsets.UTF_8)));
+        assertThat(new String(fetch(dl1.get("url").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("one");
+        assertThat(dl1.get("checksums").get("sha1").asText())
+                .isEqualTo(TestServer.hex("SHA-1", "one".getBytes(StandardCharsets.UTF_8)));
         err(get(app, API + "/files/" + ft + "/versions/9"), 30012, 404);
         err(get(app, API + "/files/" + ft + "/versions/9/download"), 30012, 404);
 
@@ -202,7 +233,8 @@ class AppSpaceApiTest {
         assertThat(r.get("size").asLong()).isEqualTo(7);
         assertThat(r.get("file_token").asText()).isEqualTo(ft);
         JsonNode cur = ok(get(app, API + "/files/" + ft + "/download"));
-        assertThat(new String(fetch(cur.get("url").asText()), StandardCharsets.UTF_8)).isEqualTo("two two");
+        assertThat(new String(fetch(cur.get("url").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("two two");
         assertThat(versions(ok(get(app, API + "/files/" + ft + "/versions")))).containsExactly(5L, 4L, 3L, 2L, 1L);
         err(post(app, API + "/files/" + ft + "/versions/77/revert", null), 30012, 404);
     }
@@ -242,12 +274,13 @@ class AppSpaceApiTest {
     void versionPathValues() {
         String ft = uploadOk(app, unique(".txt"), "x").get("file_token").asText();
         String base = API + "/files/" + ft + "/versions/";
-        for (String bad : new String[]{"0", "-1", "abc", "1.0", "%2B1", "000"}) {
+        for (String bad : new String[] {"0", "-1", "abc", "1.0", "%2B1", "000"}) {
             err(get(app, base + bad), 10001, 400);
             err(get(app, base + bad + "/download"), 10001, 400);
             err(post(app, base + bad + "/revert", null), 10001, 400);
         }
-        for (String unknown : new String[]{"9223372036854775808", "9223372036854775807", "2", "123456789012345678901234567890"}) {
+        for (String unknown :
+                new String[] {"9223372036854775808", "9223372036854775807", "2", "123456789012345678901234567890"}) {
             err(get(app, base + unknown), 30012, 404);
             err(get(app, base + unknown + "/download"), 30012, 404);
             err(post(app, base + unknown + "/revert", null), 30012, 404);
@@ -264,12 +297,19 @@ class AppSpaceApiTest {
         String name = unique(".txt");
         String ft = ok(upload(app, name, unique)).get("file_token").asText();
         assertThat(ok(upload(app, name, shared)).get("version").asLong()).isEqualTo(2); // a second version
-        String keeper = ok(upload(other, unique(".txt"), shared)).get("file_token").asText(); // another app, same bytes
-        String url = ok(get(app, API + "/files/" + ft + "/versions/1/download")).get("url").asText();
+        String keeper =
+                ok(upload(other, unique(".txt"), shared)).get("file_token").asText(); // another app, same bytes
+        String url = ok(get(app, API + "/files/" + ft + "/versions/1/download"))
+                .get("url")
+                .asText();
         assertThat(blobExists(unique)).isTrue();
 
-        HttpResponse<String> r = ts.signed(app, "DELETE", API + "/files/" + ft + "/destroy", "{\"modifier\":\"ops\"}"
-                .getBytes(StandardCharsets.UTF_8), "application/json");
+        HttpResponse<String> r = ts.signed(
+                app,
+                "DELETE",
+                API + "/files/" + ft + "/destroy",
+                "{\"modifier\":\"ops\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"code\":0}");
 
@@ -279,8 +319,12 @@ class AppSpaceApiTest {
         HttpResponse<String> gone = ts.send("GET", url, null);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(TestServer.json(gone).get("code").asInt()).isEqualTo(30012);
-        assertThat(blobExists(unique)).as("blob referenced by nothing is deleted").isFalse();
-        assertThat(blobExists(shared)).as("blob still used by another app's file is kept").isTrue();
+        assertThat(blobExists(unique))
+                .as("blob referenced by nothing is deleted")
+                .isFalse();
+        assertThat(blobExists(shared))
+                .as("blob still used by another app's file is kept")
+                .isTrue();
         JsonNode dl = ok(get(other, API + "/files/" + keeper + "/download"));
         assertThat(fetch(dl.get("url").asText())).isEqualTo(shared);
     }
@@ -294,11 +338,15 @@ class AppSpaceApiTest {
         String topToken = b.get("parent_token").asText();
         String y = a.get("parent_token").asText();
         String x = ok(get(app, API + "/files/" + y)).get("parent_token").asText();
-        assertThat(ok(get(app, API + "/files/" + x)).get("parent_token").asText()).isEqualTo(topToken);
+        assertThat(ok(get(app, API + "/files/" + x)).get("parent_token").asText())
+                .isEqualTo(topToken);
 
-        HttpResponse<String> r = ts.signed(app, "DELETE", API + "/files/" + topToken + "/destroy", null, "application/json");
+        HttpResponse<String> r =
+                ts.signed(app, "DELETE", API + "/files/" + topToken + "/destroy", null, "application/json");
         assertThat(r.body()).isEqualTo("{\"code\":0}");
-        for (String t : new String[]{topToken, x, y, a.get("file_token").asText(), b.get("file_token").asText()}) {
+        for (String t : new String[] {
+            topToken, x, y, a.get("file_token").asText(), b.get("file_token").asText()
+        }) {
             err(get(app, API + "/files/" + t), 30012, 404);
         }
         assertThat(blobExists(deep)).isFalse();
@@ -313,12 +361,14 @@ class AppSpaceApiTest {
      */
     @Test
     void destroyRacingAnUploadOfTheSameBytesNeverLosesData() throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 15; round++) {
                 byte[] content = ("race " + round + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-                String victim = ok(upload(app, unique(".txt"), content)).get("file_token").asText();
-                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                String victim = ok(upload(app, unique(".txt"), content))
+                        .get("file_token")
+                        .asText();
+                CountDownLatch go = new CountDownLatch(1);
                 var destroy = pool.submit(() -> {
                     go.await();
                     return ts.signed(app, "DELETE", API + "/files/" + victim + "/destroy", null, "application/json");
@@ -355,7 +405,8 @@ class AppSpaceApiTest {
             String boundary = "sm" + UUID.randomUUID();
             byte[] big = new byte[4096];
             byte[] body = TestServer.multipart(boundary, "big.bin", null, big);
-            JsonNode e = TestServer.json(small.signed(a, "POST", API + "/files/upload", body, "multipart/form-data; boundary=" + boundary));
+            JsonNode e = TestServer.json(
+                    small.signed(a, "POST", API + "/files/upload", body, "multipart/form-data; boundary=" + boundary));
             assertThat(e.get("code").asInt()).isEqualTo(30008);
             assertThat(small.blobFiles()).isEmpty();
         }
@@ -365,7 +416,9 @@ class AppSpaceApiTest {
     @Test
     void newEndpointsAreMeteredInTheirTiers() {
         TestServer.App fresh = ts.app("test");
-        String ft = ok(upload(fresh, unique(".txt"), new byte[]{1})).get("file_token").asText();
+        String ft = ok(upload(fresh, unique(".txt"), new byte[] {1}))
+                .get("file_token")
+                .asText();
         HttpResponse<String> r = get(fresh, API + "/files/" + ft + "/download");
         assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"daily\";q=500;w=86400");
         r = get(fresh, API + "/files/" + ft + "/versions");
@@ -376,13 +429,18 @@ class AppSpaceApiTest {
         move(fresh, List.of(ft), "", null);
         ts.signed(fresh, "DELETE", API + "/files/" + ft + "/destroy", null, "application/json");
         JsonNode q = ts.adminOk("GET", "/quota?app_id=" + fresh.appId(), null);
-        java.util.Map<String, JsonNode> rows = new java.util.HashMap<>();
+        Map<String, JsonNode> rows = new HashMap<>();
         q.get("endpoints").forEach(e -> rows.put(e.get("endpoint").asText(), e));
         String f = "/api/v1/openapi/appspace/files/:file_token";
-        Object[][] expected = {{"GET " + f + "/download", 500}, {"GET " + f + "/versions", 10000},
-                {"GET " + f + "/versions/:version", 10000}, {"GET " + f + "/versions/:version/download", 500},
-                {"POST " + f + "/versions/:version/revert", 500}, {"DELETE " + f + "/destroy", 500},
-                {"POST /api/v1/openapi/appspace/tasks/files/move", 500}};
+        Object[][] expected = {
+            {"GET " + f + "/download", 500},
+            {"GET " + f + "/versions", 10000},
+            {"GET " + f + "/versions/:version", 10000},
+            {"GET " + f + "/versions/:version/download", 500},
+            {"POST " + f + "/versions/:version/revert", 500},
+            {"DELETE " + f + "/destroy", 500},
+            {"POST /api/v1/openapi/appspace/tasks/files/move", 500}
+        };
         for (Object[] e : expected) {
             JsonNode row = rows.get((String) e[0]);
             assertThat(row).as((String) e[0]).isNotNull();
@@ -395,16 +453,20 @@ class AppSpaceApiTest {
     @Test
     void fixtureVersionsAreListedDownloadedAndReverted() {
         TestServer.App fx = ts.app("test");
-        ts.adminOk("POST", "/fixtures", "{\"files\":[{\"space\":\"app\",\"app_id\":\"" + fx.appId() + "\",\"id\":\"fixtureVersions1\","
-                + "\"name\":\"history.txt\",\"version\":3,\"text\":\"third\",\"creator\":\"c\",\"modifier\":7,"
-                + "\"versions\":[{\"version\":1,\"text\":\"first\"},{\"version\":2,\"text\":\"second\",\"modifier\":\"m2\"}]}]}");
+        ts.adminOk(
+                "POST",
+                "/fixtures",
+                "{\"files\":[{\"space\":\"app\",\"app_id\":\"" + fx.appId() + "\",\"id\":\"fixtureVersions1\","
+                        + "\"name\":\"history.txt\",\"version\":3,\"text\":\"third\",\"creator\":\"c\",\"modifier\":7,"
+                        + "\"versions\":[{\"version\":1,\"text\":\"first\"},{\"version\":2,\"text\":\"second\",\"modifier\":\"m2\"}]}]}");
         String ft = "fixtureVersions1";
         JsonNode page = ok(get(fx, API + "/files/" + ft + "/versions"));
         assertThat(versions(page)).containsExactly(3L, 2L, 1L);
         assertThat(page.get("versions").get(1).get("modifier").asText()).isEqualTo("m2");
         assertThat(page.get("versions").get(0).get("modifier").asInt()).isEqualTo(7);
         JsonNode dl = ok(get(fx, API + "/files/" + ft + "/versions/1/download"));
-        assertThat(new String(fetch(dl.get("url").asText()), StandardCharsets.UTF_8)).isEqualTo("first");
+        assertThat(new String(fetch(dl.get("url").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("first");
         JsonNode r = ok(post(fx, API + "/files/" + ft + "/versions/1/revert", null));
         assertThat(r.get("version").asLong()).isEqualTo(4);
         assertThat(r.get("size").asLong()).isEqualTo(5);
@@ -426,14 +488,17 @@ class AppSpaceApiTest {
         JsonNode sub = ok(upload(app, "deep.txt", "d".getBytes(StandardCharsets.UTF_8), "parent_path", from + ",sub"));
         String fromToken = f1.get("parent_token").asText();
         String subToken = sub.get("parent_token").asText();
-        String toToken = create(app, "{\"filename\":\"marker.docx\",\"parent_path\":[\"" + to + "\"]}").get("parent_token").asText();
+        String toToken = create(app, "{\"filename\":\"marker.docx\",\"parent_path\":[\"" + to + "\"]}")
+                .get("parent_token")
+                .asText();
         String t1 = f1.get("file_token").asText();
         String t2 = f2.get("file_token").asText();
 
         // clash: two.txt already in the target → 30015, and nothing moved
         uploadOk(app, "TWO.txt", "clash", "parent_token", toToken);
         err(move(app, List.of(t1, t2), toToken, null), 30015, 409);
-        assertThat(ok(get(app, API + "/files/" + t1)).get("parent_token").asText()).isEqualTo(fromToken);
+        assertThat(ok(get(app, API + "/files/" + t1)).get("parent_token").asText())
+                .isEqualTo(fromToken);
 
         // sources in different folders, same folder as target, folder into itself or below it → 10001
         err(move(app, List.of(t1, sub.get("file_token").asText()), toToken, null), 10001, 400);
@@ -460,14 +525,20 @@ class AppSpaceApiTest {
         assertThat(info.get("modifier").isNumber()).isTrue();
         assertThat(info.get("version").asLong()).isEqualTo(1);
         JsonNode moved2 = ok(move(app, List.of(subToken, t2), "", "\"m\""));
-        assertThat(moved2.toString()).isEqualTo("{\"task_id\":\"\",\"file_tokens\":[\"" + subToken + "\",\"" + t2 + "\"]}");
-        assertThat(ok(get(app, API + "/files/" + sub.get("file_token").asText())).get("parent_token").asText()).isEqualTo(subToken);
+        assertThat(moved2.toString())
+                .isEqualTo("{\"task_id\":\"\",\"file_tokens\":[\"" + subToken + "\",\"" + t2 + "\"]}");
+        assertThat(ok(get(app, API + "/files/" + sub.get("file_token").asText()))
+                        .get("parent_token")
+                        .asText())
+                .isEqualTo(subToken);
         ok(move(app, List.of(subToken), toToken, null));
-        assertThat(ok(get(app, API + "/files/" + subToken)).get("parent_token").asText()).isEqualTo(toToken);
+        assertThat(ok(get(app, API + "/files/" + subToken)).get("parent_token").asText())
+                .isEqualTo(toToken);
     }
 
     static HttpResponse<String> move(TestServer.App a, List<String> tokens, String parent, String modifierJson) {
-        StringBuilder b = new StringBuilder("{\"file_tokens\":").append(((JsonNode) TestServer.JSON.valueToTree(tokens)).toString());
+        StringBuilder b = new StringBuilder("{\"file_tokens\":")
+                .append(((JsonNode) TestServer.JSON.valueToTree(tokens)).toString());
         if (parent != null) {
             b.append(",\"parent_token\":\"").append(parent).append('"');
         }
@@ -486,9 +557,10 @@ class AppSpaceApiTest {
         JsonNode mine = uploadOk(app, "secret.txt", "secret", "parent_path", dir);
         String ft = mine.get("file_token").asText();
         String folder = mine.get("parent_token").asText();
-        String ownFile = uploadOk(other, unique(".txt"), "theirs").get("file_token").asText();
+        String ownFile =
+                uploadOk(other, unique(".txt"), "theirs").get("file_token").asText();
 
-        for (String t : new String[]{ft, folder}) {
+        for (String t : new String[] {ft, folder}) {
             err(get(other, API + "/files/" + t), 30012, 404);
             err(get(other, API + "/files/" + t + "/download"), 30012, 404);
             err(get(other, API + "/files/" + t + "/versions"), 30012, 404);
@@ -499,7 +571,7 @@ class AppSpaceApiTest {
             err(move(other, List.of(t), "", null), 30012, 404);
         }
         err(move(other, List.of(ownFile), folder, null), 30012, 404);
-        err(upload(other, "x.txt", new byte[]{1}, "parent_token", folder), 30012, 404);
+        err(upload(other, "x.txt", new byte[] {1}, "parent_token", folder), 30012, 404);
         err(post(other, API + "/files", "{\"filename\":\"x.docx\",\"parent_token\":\"" + folder + "\"}"), 30012, 404);
         // a parent_path of the same name makes the other app its own folder
         JsonNode theirs = uploadOk(other, "secret.txt", "other", "parent_path", dir);
@@ -510,8 +582,12 @@ class AppSpaceApiTest {
         assertThat(after).isEqualTo(mine);
         // and personal-space tokens are not reachable through app space either
         TestServer.User u = ts.user(app);
-        HttpResponse<String> up = ts.sendRaw("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("pb", "p.txt", "text/plain", new byte[]{1}), "Content-Type", "multipart/form-data; boundary=pb");
+        HttpResponse<String> up = ts.sendRaw(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                TestServer.multipart("pb", "p.txt", "text/plain", new byte[] {1}),
+                "Content-Type",
+                "multipart/form-data; boundary=pb");
         String personal = ok(up).get("id").get("open_id").asText();
         err(get(app, API + "/files/" + personal), 30012, 404);
     }

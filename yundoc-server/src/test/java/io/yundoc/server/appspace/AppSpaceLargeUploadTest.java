@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -34,8 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AppSpaceLargeUploadTest {
     static final String API = "/api/v1/openapi/appspace";
     static final long SIZE = 100L << 20;
+
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static TestServer.App app;
 
     @BeforeAll
@@ -82,7 +85,7 @@ class AppSpaceLargeUploadTest {
                 md.update(buf, 0, n);
             }
             return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -105,12 +108,13 @@ class AppSpaceLargeUploadTest {
     @Test
     void a100MiBUploadAndDownloadStreamWithoutHoldingTheFile() throws Exception {
         String boundary = "big-" + System.nanoTime();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"parent_path\"\r\n\r\nlarge\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"parent_path\"\r\n\r\nlarge\r\n--"
+                        + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        Supplier<InputStream> body = () -> new SequenceInputStream(Collections.enumeration(List.of(
-                new ByteArrayInputStream(head), new Generated(SIZE, 2024), new ByteArrayInputStream(tail))));
+        Supplier<InputStream> body = () -> new SequenceInputStream(Collections.enumeration(
+                List.of(new ByteArrayInputStream(head), new Generated(SIZE, 2024), new ByteArrayInputStream(tail))));
         long length = head.length + SIZE + tail.length;
         // first pass: the md5 of the whole multipart body, and the sha1 of the file's bytes
         String bodyMd5 = digest("MD5", body.get());
@@ -121,7 +125,9 @@ class AppSpaceLargeUploadTest {
         HttpRequest req = HttpRequest.newBuilder(URI.create(ts.base() + API + "/files/upload"))
                 .timeout(Duration.ofMinutes(5))
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), length))
-                .header("Date", date).header("Content-Md5", bodyMd5).header("Content-Type", ct)
+                .header("Date", date)
+                .header("Content-Md5", bodyMd5)
+                .header("Content-Type", ct)
                 .header("Authorization", TestServer.wps2(app.appId(), app.appKey(), bodyMd5, ct, date))
                 .build();
         HttpResponse<String> up;
@@ -135,17 +141,22 @@ class AppSpaceLargeUploadTest {
         assertThat(info.get("size").asLong()).isEqualTo(SIZE);
         assertThat(info.get("name").asText()).isEqualTo("big.bin");
 
-        JsonNode dl = ok(ts.signed(app, "GET", API + "/files/" + info.get("file_token").asText() + "/download", null,
-                "application/json"));
+        JsonNode dl = ok(ts.signed(
+                app, "GET", API + "/files/" + info.get("file_token").asText() + "/download", null, "application/json"));
         assertThat(dl.get("fsize").asLong()).isEqualTo(SIZE);
         assertThat(dl.get("checksums").get("sha1").asText()).isEqualTo(fileSha1);
         long downloadGrowth;
         String servedSha1;
         try (HeapWatch watch = new HeapWatch()) {
-            HttpResponse<InputStream> r = ts.http().send(HttpRequest.newBuilder(URI.create(dl.get("url").asText()))
-                    .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = ts.http()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(dl.get("url").asText()))
+                                    .timeout(Duration.ofMinutes(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValueAsLong("Content-Length").orElse(-1)).isEqualTo(SIZE);
+            assertThat(r.headers().firstValueAsLong("Content-Length").orElse(-1))
+                    .isEqualTo(SIZE);
             servedSha1 = digest("SHA-1", r.body());
             watch.close();
             downloadGrowth = watch.growth();

@@ -18,7 +18,9 @@ class AppSpaceOpenApiTest {
     @RegisterExtension
     static final TestServerExtension server = TestServerExtension.embedded();
     /** Documented in the base document by the foundation. */
-    static final Set<String> BASE = Set.of("POST /api/v1/openapi/appspace/files", "POST /api/v1/openapi/appspace/files/upload",
+    static final Set<String> BASE = Set.of(
+            "POST /api/v1/openapi/appspace/files",
+            "POST /api/v1/openapi/appspace/files/upload",
             "GET /api/v1/openapi/appspace/files/:file_token");
 
     @Test

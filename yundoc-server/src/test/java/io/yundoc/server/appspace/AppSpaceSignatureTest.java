@@ -18,6 +18,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -49,8 +50,10 @@ class AppSpaceSignatureTest {
     static final String HINT_SIG = "signature not match";
     static final String HINT_DATE = "not a valid datetime or too skewed";
     static final String HINT_MD5 = "content md5 not match";
+
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static TestServer.App app;
     static TestServer.App other;
 
@@ -111,7 +114,9 @@ class AppSpaceSignatureTest {
     void missingEachHeaderInTurnIs30003() {
         String ft = fileToken();
         byte[] create = utf8("{\"filename\":\"" + name(".docx") + "\"}");
-        String[][] cases = {{"Authorization", HINT_SIG}, {"Date", HINT_DATE}, {"Content-Md5", HINT_SIG}, {"Content-Type", HINT_SIG}};
+        String[][] cases = {
+            {"Authorization", HINT_SIG}, {"Date", HINT_DATE}, {"Content-Md5", HINT_SIG}, {"Content-Type", HINT_SIG}
+        };
         for (String[] c : cases) {
             Map<String, String> h = headers(app, create, "application/json");
             h.remove(c[0]);
@@ -141,8 +146,13 @@ class AppSpaceSignatureTest {
         u.put("Authorization", u.get("Authorization").replace(app.appId(), "SX20990101NOSUCH"));
         assertThat(err(send("GET", API + "/files/" + ft, null, u), 20002, 400)).isNotNull();
         // malformed Authorization values
-        for (String bad : new String[]{"WPS-2:" + app.appId(), "WPS-3:" + app.appId() + ":" + "a".repeat(40),
-                "WPS-2:" + app.appId() + ":" + "a".repeat(39), "Bearer abc", "WPS-2:" + app.appId() + ":" + "g".repeat(40)}) {
+        for (String bad : new String[] {
+            "WPS-2:" + app.appId(),
+            "WPS-3:" + app.appId() + ":" + "a".repeat(40),
+            "WPS-2:" + app.appId() + ":" + "a".repeat(39),
+            "Bearer abc",
+            "WPS-2:" + app.appId() + ":" + "g".repeat(40)
+        }) {
             Map<String, String> b = headers(app, null, "application/json");
             b.put("Authorization", bad);
             hint(send("GET", API + "/files/" + ft, null, b), HINT_SIG);
@@ -185,20 +195,36 @@ class AppSpaceSignatureTest {
     @Test
     void datesOutsideTheWindowAreRefusedAndLenientFormsAccepted() {
         String ft = fileToken();
-        java.time.Instant now = ts.server().clock().instant();
+        Instant now = ts.server().clock().instant();
         DateTimeFormatter rfc1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT);
         Object[][] cases = {
-                {rfc1123.format(now.plusSeconds(16 * 60).atOffset(ZoneOffset.UTC)), false},
-                {rfc1123.format(now.minusSeconds(16 * 60).atOffset(ZoneOffset.UTC)), false},
-                {rfc1123.format(now.plusSeconds(14 * 60).atOffset(ZoneOffset.UTC)), true},
-                {rfc1123.format(now.minusSeconds(14 * 60).atOffset(ZoneOffset.UTC)), true},
-                {"yesterday", false},
-                {"", false},
-                // numeric offset, RFC 850, asctime, UTC
-                {DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT).format(now.atOffset(ZoneOffset.ofHours(8))), true},
-                {DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ROOT).format(now.atOffset(ZoneOffset.UTC)), true},
-                {DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT).format(now.atOffset(ZoneOffset.UTC)), true},
-                {DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT).format(now.atOffset(ZoneOffset.UTC)), true},
+            {rfc1123.format(now.plusSeconds(16 * 60).atOffset(ZoneOffset.UTC)), false},
+            {rfc1123.format(now.minusSeconds(16 * 60).atOffset(ZoneOffset.UTC)), false},
+            {rfc1123.format(now.plusSeconds(14 * 60).atOffset(ZoneOffset.UTC)), true},
+            {rfc1123.format(now.minusSeconds(14 * 60).atOffset(ZoneOffset.UTC)), true},
+            {"yesterday", false},
+            {"", false},
+            // numeric offset, RFC 850, asctime, UTC
+            {
+                DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT)
+                        .format(now.atOffset(ZoneOffset.ofHours(8))),
+                true
+            },
+            {
+                DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.ROOT)
+                        .format(now.atOffset(ZoneOffset.UTC)),
+                true
+            },
+            {
+                DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT)
+                        .format(now.atOffset(ZoneOffset.UTC)),
+                true
+            },
+            {
+                DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ROOT)
+                        .format(now.atOffset(ZoneOffset.UTC)),
+                true
+            },
         };
         for (Object[] c : cases) {
             String date = (String) c[0];
@@ -231,54 +257,151 @@ class AppSpaceSignatureTest {
         List<Map<String, String>> variants = new ArrayList<>();
         // uppercase signature hex, lowercase WPS-2 prefix
         String sig = TestServer.wps2(app.appId(), app.appKey(), md5(""), ct, date);
-        variants.add(map("Date", date, "Content-Md5", md5(""), "Content-Type", ct,
-                "Authorization", "WPS-2:" + app.appId() + ":" + sig.substring(sig.lastIndexOf(':') + 1).toUpperCase(Locale.ROOT)));
-        variants.add(map("Date", date, "Content-Md5", md5(""), "Content-Type", ct, "Authorization", sig.replace("WPS-2", "wps-2")));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5(""),
+                "Content-Type",
+                ct,
+                "Authorization",
+                "WPS-2:" + app.appId() + ":"
+                        + sig.substring(sig.lastIndexOf(':') + 1).toUpperCase(Locale.ROOT)));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5(""),
+                "Content-Type",
+                ct,
+                "Authorization",
+                sig.replace("WPS-2", "wps-2")));
         // uppercase Content-Md5, signed as sent
         String up = md5("").toUpperCase(Locale.ROOT);
-        variants.add(map("Date", date, "Content-Md5", up, "Content-Type", ct,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), up, ct, date)));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                up,
+                "Content-Type",
+                ct,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), up, ct, date)));
         // md5 of the path; of path?query; of the percent-decoded path?query
-        variants.add(map("Date", date, "Content-Md5", md5(path), "Content-Type", ct,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5(path), ct, date)));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5(path),
+                "Content-Type",
+                ct,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5(path), ct, date)));
         // charset in Content-Type, signed literally
         String cs = "application/json;charset=utf-8";
-        variants.add(map("Date", date, "Content-Md5", md5(""), "Content-Type", cs,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5(""), cs, date)));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5(""),
+                "Content-Type",
+                cs,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5(""), cs, date)));
         // GET signed with "" as Content-Type, with and without the header sent
-        variants.add(map("Date", date, "Content-Md5", md5(""), "Content-Type", ct,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5(""), "", date)));
-        variants.add(map("Date", date, "Content-Md5", md5(""),
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5(""), "", date)));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5(""),
+                "Content-Type",
+                ct,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5(""), "", date)));
+        variants.add(map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5(""),
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5(""), "", date)));
         for (Map<String, String> v : variants) {
             assertThat(send("GET", path, null, v).statusCode()).as(v.toString()).isEqualTo(200);
         }
-        String query = "?file_token=" + ft + "&note=" + URLEncoder.encode("a b", StandardCharsets.UTF_8).replace("+", "%20");
+        String query = "?file_token=" + ft + "&note="
+                + URLEncoder.encode("a b", StandardCharsets.UTF_8).replace("+", "%20");
         String decoded = path + "?file_token=" + ft + "&note=a b";
-        for (String input : new String[]{path + query, decoded, path}) {
-            Map<String, String> q = map("Date", date, "Content-Md5", md5(input), "Content-Type", ct,
-                    "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5(input), ct, date));
+        for (String input : new String[] {path + query, decoded, path}) {
+            Map<String, String> q = map(
+                    "Date",
+                    date,
+                    "Content-Md5",
+                    md5(input),
+                    "Content-Type",
+                    ct,
+                    "Authorization",
+                    TestServer.wps2(app.appId(), app.appKey(), md5(input), ct, date));
             assertThat(send("GET", path + query, null, q).statusCode())
-                    .as(input).isEqualTo(200);
+                    .as(input)
+                    .isEqualTo(200);
         }
         // md5 of another path does not verify for an empty body
-        Map<String, String> wrong = map("Date", date, "Content-Md5", md5("/elsewhere"), "Content-Type", ct,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5("/elsewhere"), ct, date));
+        Map<String, String> wrong = map(
+                "Date",
+                date,
+                "Content-Md5",
+                md5("/elsewhere"),
+                "Content-Type",
+                ct,
+                "Authorization",
+                TestServer.wps2(app.appId(), app.appKey(), md5("/elsewhere"), ct, date));
         hint(send("GET", path, null, wrong), HINT_MD5);
         // a POST signed with "" as Content-Type while sending application/json does not verify (GET/HEAD only)
         byte[] body = utf8("{\"filename\":\"" + name(".docx") + "\"}");
         String bm = TestServer.hex("MD5", body);
-        hint(send("POST", API + "/files", body, map("Date", date, "Content-Md5", bm, "Content-Type", ct,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), bm, "", date))), HINT_SIG);
+        hint(
+                send(
+                        "POST",
+                        API + "/files",
+                        body,
+                        map(
+                                "Date",
+                                date,
+                                "Content-Md5",
+                                bm,
+                                "Content-Type",
+                                ct,
+                                "Authorization",
+                                TestServer.wps2(app.appId(), app.appKey(), bm, "", date))),
+                HINT_SIG);
         // the DATE header name (one SDK sends it upper case), over a raw socket so the name goes out exactly so
-        Raw r = raw("GET " + path + " HTTP/1.1", List.of("DATE: " + date, "CONTENT-MD5: " + md5(""), "content-type: " + ct,
-                "AUTHORIZATION: " + TestServer.wps2(app.appId(), app.appKey(), md5(""), ct, date)), new byte[0], 0, 0);
+        Raw r = raw(
+                "GET " + path + " HTTP/1.1",
+                List.of(
+                        "DATE: " + date,
+                        "CONTENT-MD5: " + md5(""),
+                        "content-type: " + ct,
+                        "AUTHORIZATION: " + TestServer.wps2(app.appId(), app.appKey(), md5(""), ct, date)),
+                new byte[0],
+                0,
+                0);
         assertThat(r.status).as(r.body).isEqualTo(200);
         // an empty-body write signed with md5(path): destroy
         String victim = fileToken();
         String dpath = API + "/files/" + victim + "/destroy";
-        HttpResponse<String> d = send("DELETE", dpath, null, map("Date", date, "Content-Md5", md5(dpath), "Content-Type", ct,
-                "Authorization", TestServer.wps2(app.appId(), app.appKey(), md5(dpath), ct, date)));
+        HttpResponse<String> d = send(
+                "DELETE",
+                dpath,
+                null,
+                map(
+                        "Date",
+                        date,
+                        "Content-Md5",
+                        md5(dpath),
+                        "Content-Type",
+                        ct,
+                        "Authorization",
+                        TestServer.wps2(app.appId(), app.appKey(), md5(dpath), ct, date)));
         assertThat(d.body()).isEqualTo("{\"code\":0}");
     }
 
@@ -301,7 +424,10 @@ class AppSpaceSignatureTest {
         // re-spelled: signature hex in upper case, prefix in lower case, an unsigned query added
         Map<String, String> upper = new LinkedHashMap<>(h);
         String auth = h.get("Authorization");
-        upper.put("Authorization", "wps-2:" + app.appId() + ":" + auth.substring(auth.lastIndexOf(':') + 1).toUpperCase(Locale.ROOT));
+        upper.put(
+                "Authorization",
+                "wps-2:" + app.appId() + ":"
+                        + auth.substring(auth.lastIndexOf(':') + 1).toUpperCase(Locale.ROOT));
         hint(send("POST", API + "/files", body, upper), "replayed request");
         hint(send("POST", API + "/files?again=1", body, h), "replayed request");
 
@@ -315,7 +441,8 @@ class AppSpaceSignatureTest {
         String b = fileToken();
         ts.advanceClock(1); // the reads above spent this second's empty-body headers: the write signs the next one's
         Map<String, String> d = headers(app, null, "application/json");
-        assertThat(send("DELETE", API + "/files/" + a + "/destroy", null, d).body()).isEqualTo("{\"code\":0}");
+        assertThat(send("DELETE", API + "/files/" + a + "/destroy", null, d).body())
+                .isEqualTo("{\"code\":0}");
         hint(send("DELETE", API + "/files/" + b + "/destroy", null, d), "replayed request");
         hint(send("DELETE", API + "/files/" + a + "/destroy", null, d), "replayed request");
         // the same path spelled with a percent-escape is the same request
@@ -343,7 +470,8 @@ class AppSpaceSignatureTest {
         String ft = fileToken();
         ts.advanceClock(1); // headers no other test of this class has signed
         Map<String, String> d = headers(app, null, "application/json");
-        assertThat(send("DELETE", API + "/files/" + ft + "/destroy", null, d).body()).isEqualTo("{\"code\":0}");
+        assertThat(send("DELETE", API + "/files/" + ft + "/destroy", null, d).body())
+                .isEqualTo("{\"code\":0}");
         assertThat(send("GET", API + "/files/" + ft, null, d).statusCode()).isNotEqualTo(401);
         hint(send("DELETE", API + "/files/" + ft + "/destroy", null, d), "replayed request");
     }
@@ -354,12 +482,20 @@ class AppSpaceSignatureTest {
         TestServer own = new TestServer();
         try {
             TestServer.App a = own.app("test");
-            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(own.server.clock().instant().plusSeconds(14 * 60)
-                    .atOffset(ZoneOffset.UTC));
+            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    own.server.clock().instant().plusSeconds(14 * 60).atOffset(ZoneOffset.UTC));
             byte[] body = utf8("{\"filename\":\"future.docx\"}");
             String m = TestServer.hex("MD5", body);
-            String[] h = {"Date", date, "Content-Md5", m, "Content-Type", "application/json",
-                    "Authorization", TestServer.wps2(a.appId(), a.appKey(), m, "application/json", date)};
+            String[] h = {
+                "Date",
+                date,
+                "Content-Md5",
+                m,
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                TestServer.wps2(a.appId(), a.appKey(), m, "application/json", date)
+            };
             ok(own.sendRaw("POST", API + "/files", body, h));
             own.adminOk("POST", "/clock", "{\"advance_seconds\":1200}"); // Date is now 6 min in the past: still valid
             hint(own.sendRaw("POST", API + "/files", body, h), "replayed request");
@@ -404,10 +540,18 @@ class AppSpaceSignatureTest {
                 Future<HttpResponse<String>> f2 = pool.submit(call);
                 go.countDown();
                 List<HttpResponse<String>> rs = List.of(f1.get(), f2.get());
-                assertThat(rs.stream().filter(r -> r.statusCode() == 200).count()).as(rs.toString()).isEqualTo(1);
-                HttpResponse<String> refused = rs.stream().filter(r -> r.statusCode() != 200).findFirst().orElseThrow();
+                assertThat(rs.stream().filter(r -> r.statusCode() == 200).count())
+                        .as(rs.toString())
+                        .isEqualTo(1);
+                HttpResponse<String> refused = rs.stream()
+                        .filter(r -> r.statusCode() != 200)
+                        .findFirst()
+                        .orElseThrow();
                 hint(refused, "replayed request");
-                JsonNode info = ok(rs.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow());
+                JsonNode info = ok(rs.stream()
+                        .filter(r -> r.statusCode() == 200)
+                        .findFirst()
+                        .orElseThrow());
                 assertThat(info.get("version").asLong()).isEqualTo(1);
             }
         } finally {
@@ -427,14 +571,26 @@ class AppSpaceSignatureTest {
         err(ts.signed(app, "POST", API + "/files/upload", mp, "application/json"), 10001, 400);
         // truncated inside the file part, and without the closing delimiter
         byte[] cut = Arrays.copyOf(mp, mp.length - boundary.length() - 12);
-        err(ts.signed(app, "POST", API + "/files/upload", cut, "multipart/form-data; boundary=" + boundary), 10001, 400);
+        err(
+                ts.signed(app, "POST", API + "/files/upload", cut, "multipart/form-data; boundary=" + boundary),
+                10001,
+                400);
         byte[] noClose = Arrays.copyOf(mp, mp.length - boundary.length() - 6);
-        err(ts.signed(app, "POST", API + "/files/upload", noClose, "multipart/form-data; boundary=" + boundary), 10001, 400);
+        err(
+                ts.signed(app, "POST", API + "/files/upload", noClose, "multipart/form-data; boundary=" + boundary),
+                10001,
+                400);
         // a boundary that never occurs; an empty body; a part without "file"
         err(ts.signed(app, "POST", API + "/files/upload", mp, "multipart/form-data; boundary=other"), 10001, 400);
-        err(ts.signed(app, "POST", API + "/files/upload", null, "multipart/form-data; boundary=" + boundary), 10001, 400);
+        err(
+                ts.signed(app, "POST", API + "/files/upload", null, "multipart/form-data; boundary=" + boundary),
+                10001,
+                400);
         byte[] fieldsOnly = TestServer.multipart(boundary, null, null, null, "creator", "x");
-        err(ts.signed(app, "POST", API + "/files/upload", fieldsOnly, "multipart/form-data; boundary=" + boundary), 10001, 400);
+        err(
+                ts.signed(app, "POST", API + "/files/upload", fieldsOnly, "multipart/form-data; boundary=" + boundary),
+                10001,
+                400);
         // malformed AND not matching its Content-Md5: the signature is checked first (api.md §1.5)
         Map<String, String> h = headers(app, mp, "multipart/form-data; boundary=" + boundary);
         hint(send("POST", API + "/files/upload", cut, h), HINT_MD5);
@@ -446,10 +602,11 @@ class AppSpaceSignatureTest {
     void aBodySentInManySmallPiecesVerifiesAndStoresTheExactBytes() throws Exception {
         byte[] content = new byte[20_000];
         new Random(7).nextBytes(content);
-        for (boolean chunked : new boolean[]{false, true}) {
+        for (boolean chunked : new boolean[] {false, true}) {
             String boundary = "sp" + UUID.randomUUID();
             String fileName = name(".bin");
-            byte[] mp = TestServer.multipart(boundary, fileName, "application/octet-stream", content, "parent_path", "pieces");
+            byte[] mp = TestServer.multipart(
+                    boundary, fileName, "application/octet-stream", content, "parent_path", "pieces");
             String ct = "multipart/form-data; boundary=" + boundary;
             String[] h = ts.wps2Headers(app, mp, ct);
             List<String> lines = new ArrayList<>();
@@ -467,7 +624,11 @@ class AppSpaceSignatureTest {
             assertThat(r.status).as(r.body).isEqualTo(200);
             JsonNode info = TestServer.JSON.readTree(r.body).get("data");
             assertThat(info.get("size").asLong()).isEqualTo(content.length);
-            JsonNode dl = ok(ts.signed(app, "GET", API + "/files/" + info.get("file_token").asText() + "/download", null,
+            JsonNode dl = ok(ts.signed(
+                    app,
+                    "GET",
+                    API + "/files/" + info.get("file_token").asText() + "/download",
+                    null,
                     "application/json"));
             assertThat(dl.get("checksums").get("sha1").asText()).isEqualTo(TestServer.hex("SHA-1", content));
             assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body()).isEqualTo(content);
@@ -494,11 +655,13 @@ class AppSpaceSignatureTest {
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(mp, 0, mp.length / 2);
             out.flush();
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> ts.server().connections().openConnections() > before);
         } // closed half-way
         // the server is done with the cut request (its handler returned) before the same headers come again
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> ts.server().connections().openConnections() <= before);
         JsonNode info = ok(ts.sendRaw("POST", API + "/files/upload", mp, h));
         assertThat(info.get("size").asLong()).isEqualTo(content.length);
@@ -548,7 +711,9 @@ class AppSpaceSignatureTest {
         HttpResponse<String> r = ts.send("GET", "/metrics", null);
         assertThat(r.statusCode()).isEqualTo(200);
         Map<String, Double> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^yundoc_wps2_failures_total\\{[^}]*reason=\"([a-z0-9_]+)\"[^}]*\\} ([0-9.eE+-]+)$").matcher(r.body());
+        Matcher m = Pattern.compile(
+                        "(?m)^yundoc_wps2_failures_total\\{[^}]*reason=\"([a-z0-9_]+)\"[^}]*\\} ([0-9.eE+-]+)$")
+                .matcher(r.body());
         while (m.find()) {
             out.put(m.group(1), Double.parseDouble(m.group(2)));
         }
@@ -557,14 +722,14 @@ class AppSpaceSignatureTest {
 
     // ---- raw HTTP over a socket ----
 
-    record Raw(int status, String body) {
-    }
+    record Raw(int status, String body) {}
 
     /**
      * Writes a request over a plain socket: the head, then the body in pieces of 1 to {@code maxPiece} bytes with a
      * pause of {@code pauseMillis} between them (0 = all at once), and reads the whole answer.
      */
-    static Raw raw(String requestLine, List<String> headerLines, byte[] body, int maxPiece, int pauseMillis) throws Exception {
+    static Raw raw(String requestLine, List<String> headerLines, byte[] body, int maxPiece, int pauseMillis)
+            throws Exception {
         StringBuilder head = new StringBuilder(requestLine).append("\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
         boolean framed = false;
         for (String l : headerLines) {

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,19 +33,23 @@ class AsyncUploadTest {
     static final String API = "/api/v1/openapi/appspace";
     static final byte[] CONTENT = "异步上传 async bytes\n".repeat(200).getBytes(StandardCharsets.UTF_8);
     static final int LIMIT = 64 * 1024;
+
     @RegisterExtension
-    static final TestServerExtension ts = TestServerExtension.embedded(b -> b.cloudAllow(List.of("127.0.0.1/32"))
-            .maxUpload(LIMIT).cloudConcurrency(2));
+    static final TestServerExtension ts = TestServerExtension.embedded(
+            b -> b.cloudAllow(List.of("127.0.0.1/32")).maxUpload(LIMIT).cloudConcurrency(2));
+
     static HttpServer remote;
     static String origin;
     static final CountDownLatch release = new CountDownLatch(1);
     static TestServer.App app;
     static TestServer.App other;
 
+    static final AtomicLong NONCE = new AtomicLong();
+
     @BeforeAll
     static void start() throws IOException {
         remote = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        remote.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        remote.setExecutor(Executors.newCachedThreadPool());
         remote.createContext("/doc.txt", ex -> {
             ex.sendResponseHeaders(200, CONTENT.length);
             try (OutputStream o = ex.getResponseBody()) {
@@ -87,8 +93,6 @@ class AsyncUploadTest {
         }
     }
 
-    static final java.util.concurrent.atomic.AtomicLong NONCE = new java.util.concurrent.atomic.AtomicLong();
-
     /** A signed call with a nonce member, so two equal writes within a second are not replays (api.md §3.4). */
     static HttpResponse<String> call(TestServer.App a, String method, String path, String json) {
         long n = NONCE.incrementAndGet();
@@ -116,7 +120,8 @@ class AsyncUploadTest {
     }
 
     static String startTask(TestServer.App a, String json) {
-        String id = ok(call(a, "POST", "/file/async/upload", json)).get("task_id").asText();
+        String id =
+                ok(call(a, "POST", "/file/async/upload", json)).get("task_id").asText();
         assertThat(id).matches("upl_[0-9a-f]{20}");
         return id;
     }
@@ -124,11 +129,13 @@ class AsyncUploadTest {
     /** Polls the progress route until the task ended; returns its last answer. */
     static JsonNode ended(TestServer.App a, String taskId) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = ok(call(a, "GET", "/file/async/upload/" + taskId, null));
-            String s = last[0].get("status").asText();
-            return s.equals("success") || s.equals("failure");
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    last[0] = ok(call(a, "GET", "/file/async/upload/" + taskId, null));
+                    String s = last[0].get("status").asText();
+                    return s.equals("success") || s.equals("failure");
+                });
         return last[0];
     }
 
@@ -144,16 +151,30 @@ class AsyncUploadTest {
         assertThat(info.get("size").asLong()).isEqualTo(CONTENT.length);
         assertThat(info.get("creator").asText()).isEqualTo("u-1");
         // the docs' example sends the query as PUT
-        assertThat(ok(call(app, "PUT", "/file/async/upload/" + id, null)).get("file_token").asText()).isEqualTo(ft);
+        assertThat(ok(call(app, "PUT", "/file/async/upload/" + id, null))
+                        .get("file_token")
+                        .asText())
+                .isEqualTo(ft);
 
         JsonNode again = ended(app, startTask(app, "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"笔记.txt\"}"));
         assertThat(again.get("file_token").asText()).isEqualTo(ft);
-        assertThat(ok(call(app, "GET", "/files/" + ft, null)).get("version").asLong()).isEqualTo(2);
+        assertThat(ok(call(app, "GET", "/files/" + ft, null)).get("version").asLong())
+                .isEqualTo(2);
 
         // into a folder
-        String folder = ok(call(app, "POST", "/files", "{\"filename\":\"x.docx\",\"parent_path\":[\"inbox\"]}")).get("parent_token").asText();
-        JsonNode inFolder = ended(app, startTask(app, "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"parent_token\":\"" + folder + "\"}"));
-        assertThat(ok(call(app, "GET", "/files/" + inFolder.get("file_token").asText(), null)).get("parent_token").asText()).isEqualTo(folder);
+        String folder = ok(call(app, "POST", "/files", "{\"filename\":\"x.docx\",\"parent_path\":[\"inbox\"]}"))
+                .get("parent_token")
+                .asText();
+        JsonNode inFolder = ended(
+                app,
+                startTask(
+                        app,
+                        "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"parent_token\":\"" + folder
+                                + "\"}"));
+        assertThat(ok(call(app, "GET", "/files/" + inFolder.get("file_token").asText(), null))
+                        .get("parent_token")
+                        .asText())
+                .isEqualTo(folder);
 
         // another app cannot read the task; after 24 h nobody can
         err(call(other, "GET", "/file/async/upload/" + id, null), 10001, 400, "task not found");
@@ -164,16 +185,20 @@ class AsyncUploadTest {
     @Test
     void reportsProgressWhileBytesArriveAndCountsAgainstTheFetchConcurrency() {
         String id = startTask(app, "{\"url\":\"" + origin + "/half\",\"filename\":\"half.txt\"}");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            JsonNode p = ok(call(app, "GET", "/file/async/upload/" + id, null));
-            return p.get("status").asText().equals("running") && p.get("progress").asInt() >= 45;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    JsonNode p = ok(call(app, "GET", "/file/async/upload/" + id, null));
+                    return p.get("status").asText().equals("running")
+                            && p.get("progress").asInt() >= 45;
+                });
         JsonNode mid = ok(call(app, "GET", "/file/async/upload/" + id, null));
         assertThat(mid.get("progress").asInt()).isBetween(45, 55);
         assertThat(mid.has("file_token")).isFalse();
         // --cloud-concurrency 2: one more fits, a third is refused at once with Retry-After
         String second = startTask(app, "{\"url\":\"" + origin + "/half\",\"filename\":\"half2.txt\"}");
-        HttpResponse<String> third = call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"c.txt\"}");
+        HttpResponse<String> third =
+                call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"c.txt\"}");
         err(third, 30010, 429, null);
         assertThat(third.headers().firstValue("Retry-After")).hasValue("5");
         release.countDown();
@@ -185,17 +210,69 @@ class AsyncUploadTest {
     void parameterErrorsAnswerAtOnceAndDownloadErrorsAreTheTasks() {
         err(call(app, "POST", "/file/async/upload", "{\"filename\":\"a.txt\"}"), 10001, 400, "url");
         err(call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\"}"), 10001, 400, "filename");
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"ftp://example.com/a\",\"filename\":\"a.txt\"}"), 10001, 400, "http");
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"http://user:pw@example.com/a\",\"filename\":\"a.txt\"}"), 10001, 400, null);
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"t.ksheet\"}"), 10001, 400, "online");
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a/b.txt\"}"), 10001, 400, null);
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"parent_token\":\"nope\"}"),
-                30012, 404, null);
-        String file = ok(call(app, "POST", "/files", "{\"filename\":\"f.docx\"}")).get("file_token").asText();
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"parent_token\":\"" + file + "\"}"),
-                30012, 404, "folder");
-        err(call(app, "POST", "/file/async/upload", "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"creator\":{\"x\":1}}"),
-                10001, 400, "creator");
+        err(
+                call(app, "POST", "/file/async/upload", "{\"url\":\"ftp://example.com/a\",\"filename\":\"a.txt\"}"),
+                10001,
+                400,
+                "http");
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/file/async/upload",
+                        "{\"url\":\"http://user:pw@example.com/a\",\"filename\":\"a.txt\"}"),
+                10001,
+                400,
+                null);
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/file/async/upload",
+                        "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"t.ksheet\"}"),
+                10001,
+                400,
+                "online");
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/file/async/upload",
+                        "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a/b.txt\"}"),
+                10001,
+                400,
+                null);
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/file/async/upload",
+                        "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"parent_token\":\"nope\"}"),
+                30012,
+                404,
+                null);
+        String file = ok(call(app, "POST", "/files", "{\"filename\":\"f.docx\"}"))
+                .get("file_token")
+                .asText();
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/file/async/upload",
+                        "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"parent_token\":\"" + file
+                                + "\"}"),
+                30012,
+                404,
+                "folder");
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/file/async/upload",
+                        "{\"url\":\"" + origin + "/doc.txt\",\"filename\":\"a.txt\",\"creator\":{\"x\":1}}"),
+                10001,
+                400,
+                "creator");
         err(call(app, "GET", "/file/async/upload/upl_ffffffffffffffffffff", null), 10001, 400, "task not found");
 
         JsonNode missing = ended(app, startTask(app, "{\"url\":\"" + origin + "/missing\",\"filename\":\"m.txt\"}"));
@@ -217,12 +294,17 @@ class AsyncUploadTest {
     void aDeadWorkersTaskIsTakenOverOnceThenFails() {
         long now = ts.server().clock().millis();
         var jdbi = ts.server().database().jdbi();
-        for (Object[] row : new Object[][]{{"upl_dead00000000000000a1", 1}, {"upl_dead00000000000000a2", 2}}) {
+        for (Object[] row : new Object[][] {{"upl_dead00000000000000a1", 1}, {"upl_dead00000000000000a2", 2}}) {
             jdbi.useHandle(h -> h.createUpdate("""
                             INSERT INTO upload_tasks (task_id, app_id, url, filename, status, progress, attempts, lease_until, created_at)
                             VALUES (:t, :a, :u, 'dead.txt', 'running', 40, :n, :lease, :c)""")
-                    .bind("t", row[0]).bind("a", app.appId()).bind("u", origin + "/doc.txt").bind("n", row[1])
-                    .bind("lease", now - 1).bind("c", now - 60_000).execute());
+                    .bind("t", row[0])
+                    .bind("a", app.appId())
+                    .bind("u", origin + "/doc.txt")
+                    .bind("n", row[1])
+                    .bind("lease", now - 1)
+                    .bind("c", now - 60_000)
+                    .execute());
         }
         JsonNode retried = ended(app, "upl_dead00000000000000a1");
         assertThat(retried.get("status").asText()).as(retried.toString()).isEqualTo("success");

@@ -9,6 +9,7 @@ import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,16 +20,24 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class KeyRotationTest {
     static final String API = "/api/v1/openapi/appspace";
+
     @RegisterExtension
     final TestServerExtension ts = TestServerExtension.embedded();
+
     TestServer.App app;
     String ft;
 
     @BeforeEach
     void start() {
         app = ts.app("test");
-        ft = ok(ts.signed(app, "POST", API + "/files", "{\"filename\":\"k.docx\"}".getBytes(StandardCharsets.UTF_8),
-                "application/json")).get("file_token").asText();
+        ft = ok(ts.signed(
+                        app,
+                        "POST",
+                        API + "/files",
+                        "{\"filename\":\"k.docx\"}".getBytes(StandardCharsets.UTF_8),
+                        "application/json"))
+                .get("file_token")
+                .asText();
     }
 
     HttpResponse<String> info(TestServer.App signer) {
@@ -70,9 +79,11 @@ class KeyRotationTest {
     void anOverlapRunsOutOnTheServerClock() {
         JsonNode r = ts.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", "{\"overlap_seconds\":\"600\"}");
         long until = r.get("old_key_valid_until").asLong();
-        assertThat(until).isCloseTo(ts.server().clock().epochSeconds() + 600, org.assertj.core.data.Offset.offset(2L));
-        TestServer.App rotated = new TestServer.App(app.appId(), r.get("app_key").asText());
-        assertThat(appState().get("key_rotation").get("old_key_valid_until").asLong()).isEqualTo(until);
+        assertThat(until).isCloseTo(ts.server().clock().epochSeconds() + 600, Offset.offset(2L));
+        TestServer.App rotated =
+                new TestServer.App(app.appId(), r.get("app_key").asText());
+        assertThat(appState().get("key_rotation").get("old_key_valid_until").asLong())
+                .isEqualTo(until);
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":590}");
         ok(info(app));
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":20}");
@@ -83,8 +94,12 @@ class KeyRotationTest {
 
     @Test
     void rotatingAgainRetiresTheOldestKeyAtOnce() {
-        String k2 = ts.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", "{}").get("app_key").asText();
-        String k3 = ts.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", "{}").get("app_key").asText();
+        String k2 = ts.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", "{}")
+                .get("app_key")
+                .asText();
+        String k3 = ts.adminOk("POST", "/apps/" + app.appId() + "/rotate-key", "{}")
+                .get("app_key")
+                .asText();
         err(info(app), 30003, 401);
         ok(info(new TestServer.App(app.appId(), k2)));
         ok(info(new TestServer.App(app.appId(), k3)));
@@ -93,14 +108,38 @@ class KeyRotationTest {
     @Test
     void badRotationRequests() {
         String base = "/admin/v1/apps/" + app.appId() + "/rotate-key";
-        assertThat(TestServer.json(ts.send("POST", base, "{\"overlap_seconds\":-1}", "Authorization", "Bearer test-admin-token"))
-                .get("code").asInt()).isEqualTo(10001);
-        assertThat(TestServer.json(ts.send("POST", base, "{\"overlap_seconds\":\"soon\"}", "Authorization", "Bearer test-admin-token"))
-                .get("code").asInt()).isEqualTo(10001);
-        assertThat(TestServer.json(ts.send("POST", "/admin/v1/apps/SXNOSUCHAPP/rotate-key", null, "Authorization",
-                "Bearer test-admin-token")).get("code").asInt()).isEqualTo(20002);
-        assertThat(TestServer.json(ts.send("POST", "/admin/v1/apps/SXNOSUCHAPP/rotate-key/end", null, "Authorization",
-                "Bearer test-admin-token")).get("code").asInt()).isEqualTo(20002);
+        assertThat(TestServer.json(ts.send(
+                                "POST", base, "{\"overlap_seconds\":-1}", "Authorization", "Bearer test-admin-token"))
+                        .get("code")
+                        .asInt())
+                .isEqualTo(10001);
+        assertThat(TestServer.json(ts.send(
+                                "POST",
+                                base,
+                                "{\"overlap_seconds\":\"soon\"}",
+                                "Authorization",
+                                "Bearer test-admin-token"))
+                        .get("code")
+                        .asInt())
+                .isEqualTo(10001);
+        assertThat(TestServer.json(ts.send(
+                                "POST",
+                                "/admin/v1/apps/SXNOSUCHAPP/rotate-key",
+                                null,
+                                "Authorization",
+                                "Bearer test-admin-token"))
+                        .get("code")
+                        .asInt())
+                .isEqualTo(20002);
+        assertThat(TestServer.json(ts.send(
+                                "POST",
+                                "/admin/v1/apps/SXNOSUCHAPP/rotate-key/end",
+                                null,
+                                "Authorization",
+                                "Bearer test-admin-token"))
+                        .get("code")
+                        .asInt())
+                .isEqualTo(20002);
         HttpResponse<String> noToken = ts.send("POST", base, null);
         assertThat(noToken.statusCode()).isEqualTo(401);
         assertThat(TestServer.json(noToken).get("code").asInt()).isEqualTo(20007);

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How long "a write has just failed for lack of space" lasts, and which failures count as a full disk. */
 class DiskSpaceUnitTest {
+    @TempDir
+    Path dir;
+
     static IOException enospc() {
         return new IOException("No space left on device");
     }
-    @TempDir
-    Path dir;
 
     @Test
     void aFailedWriteIsFullUntilALaterWriteSucceeds() {
@@ -63,19 +64,27 @@ class DiskSpaceUnitTest {
 
     @Test
     void recognisesFullDisksFromTheOsSqliteAndPostgresThroughWrappers() {
-        assertThat(DiskSpace.isOutOfSpace(new IOException("No space left on device"))).isTrue();
-        assertThat(DiskSpace.isOutOfSpace(new FileSystemException("/d/x.part", null, "Disk quota exceeded"))).isTrue();
-        assertThat(DiskSpace.isOutOfSpace(new UncheckedIOException(new IOException("No space left on device")))).isTrue();
+        assertThat(DiskSpace.isOutOfSpace(new IOException("No space left on device")))
+                .isTrue();
+        assertThat(DiskSpace.isOutOfSpace(new FileSystemException("/d/x.part", null, "Disk quota exceeded")))
+                .isTrue();
+        assertThat(DiskSpace.isOutOfSpace(new UncheckedIOException(new IOException("No space left on device"))))
+                .isTrue();
         SQLException sqliteFull = new SQLException("[SQLITE_FULL] Insertion failed because database is full", null, 13);
-        assertThat(DiskSpace.isOutOfSpace(new IllegalStateException("jdbi", sqliteFull))).isTrue();
-        assertThat(DiskSpace.isOutOfSpace(new SQLException("could not extend file", "53100"))).isTrue();
+        assertThat(DiskSpace.isOutOfSpace(new IllegalStateException("jdbi", sqliteFull)))
+                .isTrue();
+        assertThat(DiskSpace.isOutOfSpace(new SQLException("could not extend file", "53100")))
+                .isTrue();
         RuntimeException suppressing = new RuntimeException("rollback failed");
         suppressing.addSuppressed(new IOException("No space left on device"));
         assertThat(DiskSpace.isOutOfSpace(suppressing)).isTrue();
 
-        assertThat(DiskSpace.isOutOfSpace(new IOException("Connection reset by peer"))).isFalse();
-        assertThat(DiskSpace.isOutOfSpace(new SQLException("[SQLITE_BUSY] database is locked", null, 5))).isFalse();
-        assertThat(DiskSpace.isOutOfSpace(new SQLException("deadlock detected", "40P01"))).isFalse();
+        assertThat(DiskSpace.isOutOfSpace(new IOException("Connection reset by peer")))
+                .isFalse();
+        assertThat(DiskSpace.isOutOfSpace(new SQLException("[SQLITE_BUSY] database is locked", null, 5)))
+                .isFalse();
+        assertThat(DiskSpace.isOutOfSpace(new SQLException("deadlock detected", "40P01")))
+                .isFalse();
         RuntimeException cyclic = new RuntimeException("a");
         RuntimeException other = new RuntimeException("b", cyclic);
         cyclic.initCause(other);

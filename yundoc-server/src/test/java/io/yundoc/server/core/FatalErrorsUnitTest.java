@@ -3,6 +3,7 @@ package io.yundoc.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,16 +38,21 @@ class FatalErrorsUnitTest {
         }
     }
 
-    record Run(int status, List<String> stderr) {
-    }
+    record Run(int status, List<String> stderr) {}
 
     static Run run(String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Child.class.getName(), what).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Child.class.getName(),
+                        what)
+                .start();
         p.getOutputStream().close();
         byte[] err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), new String(err, StandardCharsets.UTF_8).lines().toList());
+        return new Run(
+                p.exitValue(), new String(err, StandardCharsets.UTF_8).lines().toList());
     }
 
     @Test
@@ -55,7 +61,8 @@ class FatalErrorsUnitTest {
             Run r = run(what);
             assertThat(r.status()).as(what + ": " + r.stderr()).isEqualTo(FatalErrors.STATUS);
             assertThat(r.stderr()).as(what).hasSize(1);
-            assertThat(r.stderr().get(0)).startsWith("yundoc: fatal: thread worker died with java.lang.")
+            assertThat(r.stderr().get(0))
+                    .startsWith("yundoc: fatal: thread worker died with java.lang.")
                     .contains(what.equals("oom") ? "OutOfMemoryError: Java heap space" : "NoClassDefFoundError");
         }
     }
@@ -64,27 +71,32 @@ class FatalErrorsUnitTest {
     void anExceptionKeepsTheDefaultHandling() throws Exception {
         Run r = run("exception");
         assertThat(r.status()).as(r.stderr().toString()).isZero();
-        assertThat(String.join("\n", r.stderr())).contains("IllegalStateException: an ordinary failure")
+        assertThat(String.join("\n", r.stderr()))
+                .contains("IllegalStateException: an ordinary failure")
                 .doesNotContain("yundoc: fatal");
     }
 
     @Test
     void theWatchdogActsWhenTheListeningSocketCloses() throws Exception {
         CountDownLatch dead = new CountDownLatch(1);
-        ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         try (ListenerWatchdog w = new ListenerWatchdog("0.0.0.0", socket.getLocalPort(), 100, dead::countDown)) {
             assertThat(w.listening()).isTrue();
-            assertThat(dead.await(500, TimeUnit.MILLISECONDS)).as("quiet while the socket listens").isFalse();
+            assertThat(dead.await(500, TimeUnit.MILLISECONDS))
+                    .as("quiet while the socket listens")
+                    .isFalse();
             socket.close();
             assertThat(w.listening()).isFalse();
-            assertThat(dead.await(5, TimeUnit.SECONDS)).as("acts once it is gone").isTrue();
+            assertThat(dead.await(5, TimeUnit.SECONDS))
+                    .as("acts once it is gone")
+                    .isTrue();
         }
     }
 
     @Test
     void theWatchdogIsQuietAfterAPlannedStop() throws Exception {
         CountDownLatch dead = new CountDownLatch(1);
-        ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         ListenerWatchdog w = new ListenerWatchdog("127.0.0.1", socket.getLocalPort(), 100, dead::countDown);
         w.close();
         socket.close();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -33,8 +34,8 @@ class ParsersFuzzTest {
     private static final String KEY = "wJalrXUtnFEYEXAMPLEKES";
     private static final Instant NOW = Instant.parse("2013-01-23T06:43:08Z");
     private static final Wps2Verifier VERIFIER = new Wps2Verifier(Duration.ofMinutes(15));
-    private static final Wps2Verifier.KeyLookup LOOKUP = appId -> APP_ID.equals(appId)
-            ? Optional.of(new Wps2Verifier.AppKeys(List.of(KEY), false)) : Optional.empty();
+    private static final Wps2Verifier.KeyLookup LOOKUP = appId ->
+            APP_ID.equals(appId) ? Optional.of(new Wps2Verifier.AppKeys(List.of(KEY), false)) : Optional.empty();
 
     /**
      * Multipart upload bodies: the first line is the boundary, the rest the body. Either the body reads (and the
@@ -53,8 +54,9 @@ class ParsersFuzzTest {
             return;
         }
         try {
-            MultipartReader.Result<Long> r = MultipartReader.read(new ByteArrayInputStream(body), boundary, "file",
-                    (part, content) -> (long) content.readAllBytes().length);
+            MultipartReader.Result<Long> r =
+                    MultipartReader.read(new ByteArrayInputStream(body), boundary, "file", (part, content) ->
+                            (long) content.readAllBytes().length);
             assertThat(r.file() == null).isEqualTo(r.filePart() == null);
             if (r.file() != null) {
                 assertThat(r.file()).isBetween(0L, (long) body.length);
@@ -81,17 +83,17 @@ class ParsersFuzzTest {
     void wps2Headers(byte[] bytes) {
         String input = new String(bytes, StandardCharsets.UTF_8);
         String[] f = Arrays.copyOf(input.split("\n", 6), 6);
-        Wps2Verifier.SignedRequest r = new Wps2Verifier.SignedRequest(f[0] == null ? "GET" : f[0], f[1] == null ? "/" : f[1],
-                f[2], f[3], f[4], f[5], true, "");
+        Wps2Verifier.SignedRequest r = new Wps2Verifier.SignedRequest(
+                f[0] == null ? "GET" : f[0], f[1] == null ? "/" : f[1], f[2], f[3], f[4], f[5], true, "");
         Wps2Verifier.Result result = VERIFIER.verifyHeaders(r, LOOKUP, NOW);
         assertThat(result).isNotNull();
         if (result.ok()) {
             assertThat(result.appId()).isEqualTo(APP_ID);
-            assertThat(f[2].strip().toLowerCase(java.util.Locale.ROOT)).endsWith(Wps2Signer.signature(KEY,
-                    f[4].strip(), f[5] == null ? "" : f[5].strip(), f[3].strip()));
+            assertThat(f[2].strip().toLowerCase(Locale.ROOT))
+                    .endsWith(Wps2Signer.signature(KEY, f[4].strip(), f[5] == null ? "" : f[5].strip(), f[3].strip()));
         } else {
-            assertThat(result.failure().code()).isIn(ErrorCode.INVALID_SIGNATURE, ErrorCode.APP_NOT_EXIST,
-                    ErrorCode.AUDIT_NOT_PASS);
+            assertThat(result.failure().code())
+                    .isIn(ErrorCode.INVALID_SIGNATURE, ErrorCode.APP_NOT_EXIST, ErrorCode.AUDIT_NOT_PASS);
         }
         assertThat(HttpDates.parse(input)).isNotNull();
     }

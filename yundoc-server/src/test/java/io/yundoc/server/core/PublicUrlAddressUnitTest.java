@@ -16,8 +16,19 @@ class PublicUrlAddressUnitTest {
 
     /** Each of these would make InetAddress.getByName ask DNS (hex-looking names, bad or short dotted forms). */
     @ParameterizedTest
-    @ValueSource(strings = {"dead.beef", "cafe.babe.face", "999.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "a", "",
-            "10.0.0.1a", "01234.1.1.1"})
+    @ValueSource(
+            strings = {
+                "dead.beef",
+                "cafe.babe.face",
+                "999.1.1.1",
+                "1.2.3",
+                "1.2.3.4.5",
+                "1..2.3",
+                "a",
+                "",
+                "10.0.0.1a",
+                "01234.1.1.1"
+            })
     void anythingElseIsRefused(String a) {
         assertThat(PublicUrl.ipLiteral(a)).isFalse();
     }

@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadCacheSharedTest {
     @TempDir
     Path dir;
+
     private final Store store = new Store();
     private Database db;
     private ReadCache a;
@@ -85,8 +95,11 @@ class ReadCacheSharedTest {
     private String read(ReadCache.Reads reads, ReadCache.Region<String, String> names, Jdbi jdbi, String id) {
         return names.get(reads, id, k -> {
             loads.incrementAndGet();
-            return jdbi.withHandle(h -> h.createQuery("SELECT name FROM cache_probe WHERE id = :id").bind("id", k)
-                    .mapTo(String.class).findOne().orElse(null));
+            return jdbi.withHandle(h -> h.createQuery("SELECT name FROM cache_probe WHERE id = :id")
+                    .bind("id", k)
+                    .mapTo(String.class)
+                    .findOne()
+                    .orElse(null));
         });
     }
 
@@ -109,25 +122,38 @@ class ReadCacheSharedTest {
     }
 
     private void rename(Jdbi jdbi, String name) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = :n WHERE id = 'a'").bind("n", name).execute());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = :n WHERE id = 'a'")
+                .bind("n", name)
+                .execute());
     }
 
     /** A decision on row "a" that accepts only {@code wanted}, as authentication accepts only a valid row. */
-    private ReadCache.Verdict<String> acceptOnly(ReadCache.Reads reads, ReadCache.Region<String, String> names, Jdbi jdbi,
-                                                 String wanted, AtomicInteger decisions) {
+    private ReadCache.Verdict<String> acceptOnly(
+            ReadCache.Reads reads,
+            ReadCache.Region<String, String> names,
+            Jdbi jdbi,
+            String wanted,
+            AtomicInteger decisions) {
         decisions.incrementAndGet();
         String name = read(reads, names, jdbi, "a");
-        return name.equals(wanted) ? ReadCache.Verdict.accept(name)
+        return name.equals(wanted)
+                ? ReadCache.Verdict.accept(name)
                 : ReadCache.Verdict.refuse(ApiException.invalid("row is " + name), null);
     }
 
     @Test
     void withoutAMeteredCallEveryReadGoesToTheDatabase() {
         assertThat(a.shared()).isTrue();
-        assertThat(namesA.get("a", k -> { loads.incrementAndGet(); return "one"; })).isEqualTo("one");
+        assertThat(namesA.get("a", k -> {
+                    loads.incrementAndGet();
+                    return "one";
+                }))
+                .isEqualTo("one");
         assertThat(read(a.direct(), namesA, jdbiA, "a")).isEqualTo("one");
         assertThat(read(a.begin(false), namesA, jdbiA, "a")).isEqualTo("one");
-        assertThat(loads).as("no metered call: nothing cached, nothing served from memory").hasValue(3);
+        assertThat(loads)
+                .as("no metered call: nothing cached, nothing served from memory")
+                .hasValue(3);
         assertThat(store.reads).hasValue(0);
     }
 
@@ -145,9 +171,13 @@ class ReadCacheSharedTest {
         assertThat(second.expectedGeneration()).isEqualTo(store.generation.get());
         assertThat(meter(second)).isTrue();
         assertThat(second.expectedGeneration()).isEqualTo(ReadCache.NONE);
-        assertThat(read(second, namesA, jdbiA, "a")).as("after the round trip: checked against its generation").isEqualTo("one");
+        assertThat(read(second, namesA, jdbiA, "a"))
+                .as("after the round trip: checked against its generation")
+                .isEqualTo("one");
         assertThat(loads).hasValue(1);
-        assertThat(read(a.direct(), namesA, jdbiA, "a")).as("outside the call: the database again").isEqualTo("one");
+        assertThat(read(a.direct(), namesA, jdbiA, "a"))
+                .as("outside the call: the database again")
+                .isEqualTo("one");
         assertThat(loads).hasValue(2);
     }
 
@@ -156,7 +186,7 @@ class ReadCacheSharedTest {
         meteredRead(a, namesA, jdbiA);
         ReadCache.Reads call = a.begin(true);
         // another thread carrying the call's object is the call; the call's own thread without it is not
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             assertThat(pool.submit(() -> read(call, namesA, jdbiA, "a")).get()).isEqualTo("one");
         }
         assertThat(loads).as("served from memory on the other thread").hasValue(1);
@@ -176,20 +206,25 @@ class ReadCacheSharedTest {
         ReadCache.Reads reads = b.begin(true);
         AtomicInteger decisions = new AtomicInteger();
         AtomicInteger counted = new AtomicInteger();
-        java.util.List<String> decided = new java.util.ArrayList<>();
-        String name = reads.settle(() -> {
-            decisions.incrementAndGet();
-            String n = read(reads, namesB, jdbiB, "a");
-            decided.add(n);
-            return ReadCache.Verdict.accept(n);
-        }, n -> { }, n -> {
-            boolean ok = meter(reads);
-            if (ok) {
-                counted.incrementAndGet();
-            }
-            return ok;
-        });
-        assertThat(decided).as("served unverified, refused by the round trip, re-read").containsExactly("one", "two");
+        List<String> decided = new ArrayList<>();
+        String name = reads.settle(
+                () -> {
+                    decisions.incrementAndGet();
+                    String n = read(reads, namesB, jdbiB, "a");
+                    decided.add(n);
+                    return ReadCache.Verdict.accept(n);
+                },
+                n -> {},
+                n -> {
+                    boolean ok = meter(reads);
+                    if (ok) {
+                        counted.incrementAndGet();
+                    }
+                    return ok;
+                });
+        assertThat(decided)
+                .as("served unverified, refused by the round trip, re-read")
+                .containsExactly("one", "two");
         assertThat(name).isEqualTo("two");
         assertThat(counted).as("counted once, on the fresh row").hasValue(1);
 
@@ -219,9 +254,13 @@ class ReadCacheSharedTest {
         assertThat(read(reads, namesA, jdbiA, "a")).isEqualTo("four");
         assertThat(loads).hasValue(3);
         ReadCache.Reads later = a.begin(true);
-        assertThat(read(later, namesA, jdbiA, "a")).as("served unverified: the round trip decides").isEqualTo("one");
+        assertThat(read(later, namesA, jdbiA, "a"))
+                .as("served unverified: the round trip decides")
+                .isEqualTo("one");
         assertThat(meter(later)).isFalse();
-        assertThat(read(later, namesA, jdbiA, "a")).as("a call begun after the write caches again").isEqualTo("four");
+        assertThat(read(later, namesA, jdbiA, "a"))
+                .as("a call begun after the write caches again")
+                .isEqualTo("four");
         assertThat(read(a.begin(true), namesA, jdbiA, "a")).isEqualTo("four");
         assertThat(loads).hasValue(4);
     }
@@ -232,17 +271,21 @@ class ReadCacheSharedTest {
 
         AtomicInteger decisions = new AtomicInteger();
         ReadCache.Reads unchanged = a.begin(true);
-        assertThatThrownBy(() -> unchanged.settle(() -> acceptOnly(unchanged, namesA, jdbiA, "five", decisions),
-                n -> { }, n -> meter(unchanged)))
-                .isInstanceOf(ApiException.class).hasMessageContaining("row is one");
+        assertThatThrownBy(() -> unchanged.settle(
+                        () -> acceptOnly(unchanged, namesA, jdbiA, "five", decisions), n -> {}, n -> meter(unchanged)))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("row is one");
         assertThat(decisions).as("nothing changed: the refusal stands").hasValue(1);
 
         rename(jdbiB, "five");
         decisions.set(0);
         ReadCache.Reads changed = a.begin(true);
-        assertThat(changed.settle(() -> acceptOnly(changed, namesA, jdbiA, "five", decisions), n -> { },
-                n -> meter(changed))).isEqualTo("five");
-        assertThat(decisions).as("the generation moved on: decided again on the fresh row").hasValue(2);
+        assertThat(changed.settle(
+                        () -> acceptOnly(changed, namesA, jdbiA, "five", decisions), n -> {}, n -> meter(changed)))
+                .isEqualTo("five");
+        assertThat(decisions)
+                .as("the generation moved on: decided again on the fresh row")
+                .hasValue(2);
     }
 
     @Test
@@ -252,9 +295,12 @@ class ReadCacheSharedTest {
         AtomicInteger verified = new AtomicInteger();
         AtomicInteger decisions = new AtomicInteger();
         ReadCache.Reads reads = a.begin(true);
-        assertThatThrownBy(() -> reads.settle(() -> acceptOnly(reads, namesA, jdbiA, "one", decisions),
-                n -> verified.incrementAndGet(), n -> meter(reads)))
-                .isInstanceOf(ApiException.class).hasMessageContaining("row is six");
+        assertThatThrownBy(() -> reads.settle(
+                        () -> acceptOnly(reads, namesA, jdbiA, "one", decisions),
+                        n -> verified.incrementAndGet(),
+                        n -> meter(reads)))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("row is six");
         assertThat(verified).hasValue(1);
         assertThat(decisions).hasValue(2);
     }
@@ -265,8 +311,12 @@ class ReadCacheSharedTest {
 
         ReadCache.Reads reads = a.begin(true);
         read(reads, namesA, jdbiA, "a");
-        assertThat(reads.storeFailed()).as("a row was used unverified: re-read it").isTrue();
-        assertThat(reads.expectedGeneration()).as("nothing unverified is left to check").isEqualTo(ReadCache.NONE);
+        assertThat(reads.storeFailed())
+                .as("a row was used unverified: re-read it")
+                .isTrue();
+        assertThat(reads.expectedGeneration())
+                .as("nothing unverified is left to check")
+                .isEqualTo(ReadCache.NONE);
         rename(jdbiB, "seven");
         assertThat(read(reads, namesA, jdbiA, "a")).isEqualTo("seven");
         assertThat(reads.storeFailed()).isFalse();
@@ -285,16 +335,27 @@ class ReadCacheSharedTest {
 
         // the store answers reads but refuses this one bump (a blip); the write itself is committed
         AtomicBoolean refuseOnce = new AtomicBoolean(true);
-        ReadCache flaky = ReadCache.shared(new ReadCache.Generations() {
-            @Override public long current() { return store.current(); }
-            @Override public void advance() {
-                if (refuseOnce.getAndSet(false)) {
-                    throw new IllegalStateException("blip");
-                }
-                store.advance();
-            }
-            @Override public boolean usable() { return store.usable(); }
-        }, 60_000);
+        ReadCache flaky = ReadCache.shared(
+                new ReadCache.Generations() {
+                    @Override
+                    public long current() {
+                        return store.current();
+                    }
+
+                    @Override
+                    public void advance() {
+                        if (refuseOnce.getAndSet(false)) {
+                            throw new IllegalStateException("blip");
+                        }
+                        store.advance();
+                    }
+
+                    @Override
+                    public boolean usable() {
+                        return store.usable();
+                    }
+                },
+                60_000);
         Jdbi jdbiFlaky = Jdbi.create(flaky.track(db.dataSource()));
         ReadCache.Region<String, String> namesFlaky = flaky.region(10);
         rename(jdbiFlaky, "eight");
@@ -323,7 +384,8 @@ class ReadCacheSharedTest {
         meteredRead(shortLived, names, jdbi);
         // a change the generation never heard of (SQL run by hand against the database)
         db.jdbi().useHandle(h -> h.execute("UPDATE cache_probe SET name = 'by hand' WHERE id = 'a'"));
-        Thread.sleep(120); // a clock gap longer than the 50 ms lifetime is the behaviour under test, not a wait for an event
+        Thread.sleep(
+                120); // a clock gap longer than the 50 ms lifetime is the behaviour under test, not a wait for an event
         assertThat(read(shortLived.begin(true), names, jdbi, "a")).isEqualTo("by hand");
     }
 
@@ -339,10 +401,10 @@ class ReadCacheSharedTest {
 
     @Test
     void callsMissingTheSameRowAtOnceShareOneLoadUnlessTheirGenerationIsNewer() throws Exception {
-        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         AtomicInteger slowLoads = new AtomicInteger();
-        java.util.function.Function<String, String> slow = k -> {
+        Function<String, String> slow = k -> {
             slowLoads.incrementAndGet();
             loading.countDown();
             try {
@@ -352,14 +414,14 @@ class ReadCacheSharedTest {
             }
             return "row of generation " + store.generation.get();
         };
-        java.util.Queue<Thread> followerThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            java.util.concurrent.Callable<String> call = () -> {
+        Queue<Thread> followerThreads = new ConcurrentLinkedQueue<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Callable<String> call = () -> {
                 return namesA.get(a.begin(true), "k", slow);
             };
             var first = pool.submit(call);
             loading.await();
-            var followers = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            var followers = new ArrayList<Future<String>>();
             for (int i = 0; i < 8; i++) {
                 followers.add(pool.submit(() -> {
                     followerThreads.add(Thread.currentThread());
@@ -368,9 +430,14 @@ class ReadCacheSharedTest {
             }
             // the load stays blocked on its latch until every follower is parked on it: only then is "one load"
             // proof that they shared it (a follower arriving after the load ended would hit the entry instead)
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> followerThreads.size() == 8 && followerThreads.stream().allMatch(ReadCacheSharedTest::waitsOnARunningLoad));
-            assertThat(slowLoads).as("one load for nine calls of one generation").hasValue(1);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> followerThreads.size() == 8
+                            && followerThreads.stream().allMatch(ReadCacheSharedTest::waitsOnARunningLoad));
+            assertThat(slowLoads)
+                    .as("one load for nine calls of one generation")
+                    .hasValue(1);
             assertThat(first).as("the load is still held").isNotDone();
             release.countDown();
             String row = first.get();
@@ -381,10 +448,10 @@ class ReadCacheSharedTest {
         assertThat(slowLoads).hasValue(1);
 
         // a call that learnt a newer generation does not take a load started under an older one
-        java.util.concurrent.CountDownLatch loading2 = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release2 = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch loading2 = new CountDownLatch(1);
+        CountDownLatch release2 = new CountDownLatch(1);
         ReadCache.Region<String, String> rows = a.region(10);
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var old = pool.submit(() -> {
                 ReadCache.Reads early = a.begin(true);
                 return rows.get(early, "k", k -> {

@@ -3,7 +3,6 @@ package io.yundoc.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadCacheTest {
     @TempDir
     Path dir;
+
     private Database db;
     private Jdbi jdbi;
     private ReadCache cache;
@@ -40,8 +40,11 @@ class ReadCacheTest {
     private String read(String id) {
         return names.get(id, k -> {
             loads.incrementAndGet();
-            return jdbi.withHandle(h -> h.createQuery("SELECT name FROM cache_probe WHERE id = :id").bind("id", k)
-                    .mapTo(String.class).findOne().orElse(null));
+            return jdbi.withHandle(h -> h.createQuery("SELECT name FROM cache_probe WHERE id = :id")
+                    .bind("id", k)
+                    .mapTo(String.class)
+                    .findOne()
+                    .orElse(null));
         });
     }
 
@@ -61,10 +64,13 @@ class ReadCacheTest {
         assertThat(read("a")).isEqualTo("one");
         assertThat(loads).hasValue(1);
         long before = cache.generation();
-        jdbi.useHandle(h -> h.createQuery("SELECT COUNT(*) FROM cache_probe").mapTo(Integer.class).one());
+        jdbi.useHandle(h -> h.createQuery("SELECT COUNT(*) FROM cache_probe")
+                .mapTo(Integer.class)
+                .one());
         assertThat(cache.generation()).as("a read does not invalidate").isEqualTo(before);
 
-        jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = 'two' WHERE id = 'a'").execute());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = 'two' WHERE id = 'a'")
+                .execute());
         assertThat(cache.generation()).isGreaterThan(before);
         assertThat(read("a")).isEqualTo("two");
         assertThat(loads).hasValue(2);
@@ -75,7 +81,8 @@ class ReadCacheTest {
         assertThat(read("a")).isEqualTo("one");
         jdbi.useTransaction(h -> {
             long during = cache.generation();
-            h.createUpdate("UPDATE cache_probe SET name = 'three' WHERE id = 'a'").execute();
+            h.createUpdate("UPDATE cache_probe SET name = 'three' WHERE id = 'a'")
+                    .execute();
             assertThat(cache.generation()).as("nothing committed yet").isEqualTo(during);
         });
         assertThat(read("a")).isEqualTo("three");
@@ -85,9 +92,11 @@ class ReadCacheTest {
     void aRolledBackTransactionLeavesTheDataAsItWas() {
         assertThat(read("a")).isEqualTo("one");
         assertThatThrownBy(() -> jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE cache_probe SET name = 'lost' WHERE id = 'a'").execute();
-            throw new IllegalStateException("abort");
-        })).isInstanceOf(IllegalStateException.class);
+                    h.createUpdate("UPDATE cache_probe SET name = 'lost' WHERE id = 'a'")
+                            .execute();
+                    throw new IllegalStateException("abort");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(read("a")).isEqualTo("one");
     }
 
@@ -122,7 +131,8 @@ class ReadCacheTest {
     void aLoadOverlappingACommitIsNotKept() {
         String seen = names.get("a", k -> {
             // a write commits while this reader is loading: what it read may be stale, so it must not be cached
-            jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = 'five' WHERE id = 'a'").execute());
+            jdbi.useHandle(h -> h.createUpdate("UPDATE cache_probe SET name = 'five' WHERE id = 'a'")
+                    .execute());
             return "one";
         });
         assertThat(seen).isEqualTo("one");
@@ -131,10 +141,12 @@ class ReadCacheTest {
 
     @Test
     void statementsAreClassifiedConservatively() {
-        assertThat(ReadCache.plainSelect("SELECT * FROM files WHERE file_id = ?")).isTrue();
+        assertThat(ReadCache.plainSelect("SELECT * FROM files WHERE file_id = ?"))
+                .isTrue();
         assertThat(ReadCache.plainSelect("  select 1")).isTrue();
         assertThat(ReadCache.plainSelect("INSERT INTO t VALUES (1)")).isFalse();
-        assertThat(ReadCache.plainSelect("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x")).isFalse();
+        assertThat(ReadCache.plainSelect("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x"))
+                .isFalse();
         assertThat(ReadCache.plainSelect("SELECT * FROM t FOR UPDATE")).isFalse();
         assertThat(ReadCache.plainSelect("SELECT 1; DELETE FROM t")).isFalse();
         assertThat(ReadCache.plainSelect("SELECT * INTO t2 FROM t")).isFalse();

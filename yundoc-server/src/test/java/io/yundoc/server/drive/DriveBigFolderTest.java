@@ -2,6 +2,7 @@ package io.yundoc.server.drive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
@@ -31,6 +32,7 @@ class DriveBigFolderTest {
 
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static DriveSession s;
     static String big;
     /** Every item of the folder: the three sub-folders, then the files. */
@@ -52,16 +54,34 @@ class DriveBigFolderTest {
         List<FileRecord> files = new ArrayList<>(FILES);
         for (int i = 0; i < FILES; i++) {
             // sizes and times repeat, so the id tie-break is exercised in every order but the name
-            files.add(new FileRecord(ts.server().ids().fileToken(), FileRecord.PERSONAL, s.userId(), big,
-                    String.format("f%05d.txt", i), "file", (i * 7919L) % 1009, null, "text/plain", 1, null, null, null,
-                    now - 86_400, now - (i % 997), null, null, null, null));
+            files.add(new FileRecord(
+                    ts.server().ids().fileToken(),
+                    FileRecord.PERSONAL,
+                    s.userId(),
+                    big,
+                    String.format("f%05d.txt", i),
+                    "file",
+                    (i * 7919L) % 1009,
+                    null,
+                    "text/plain",
+                    1,
+                    null,
+                    null,
+                    null,
+                    now - 86_400,
+                    now - (i % 997),
+                    null,
+                    null,
+                    null,
+                    null));
         }
         ts.server().database().jdbi().useTransaction(h -> files.forEach(f -> FileStore.insert(h, f)));
         items.addAll(files);
     }
 
     private static String folderId(String page, String name) {
-        Matcher m = Pattern.compile("href=\"/drive\\?folder=([^\"]+)\">" + Pattern.quote(name) + "</a>").matcher(page);
+        Matcher m = Pattern.compile("href=\"/drive\\?folder=([^\"]+)\">" + Pattern.quote(name) + "</a>")
+                .matcher(page);
         assertThat(m.find()).as(name + " in the page").isTrue();
         return m.group(1);
     }
@@ -75,13 +95,15 @@ class DriveBigFolderTest {
             default -> throw new IllegalArgumentException(sort);
         };
         Comparator<FileRecord> order = Comparator.comparingInt((FileRecord f) -> f.isFolder() ? 0 : 1)
-                .thenComparing(desc ? key.reversed() : key).thenComparing(FileRecord::fileId);
+                .thenComparing(desc ? key.reversed() : key)
+                .thenComparing(FileRecord::fileId);
         return items.stream().sorted(order).map(FileRecord::fileId).toList();
     }
 
     /** Walks every page from the first by the "show more" rows; returns the ids in page order. */
     private static List<String> walk(String sort, boolean desc) {
-        HttpResponse<String> first = s.get("/drive?folder=" + big + "&sort=" + sort + "&order=" + (desc ? "desc" : "asc"));
+        HttpResponse<String> first =
+                s.get("/drive?folder=" + big + "&sort=" + sort + "&order=" + (desc ? "desc" : "asc"));
         assertThat(first.statusCode()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         String body = first.body();
@@ -115,7 +137,9 @@ class DriveBigFolderTest {
     void firstPageIsFoldersFirstThenTheFirstFilesByName() {
         String html = s.get("/drive?folder=" + big).body();
         List<String> rows = rows(html);
-        assertThat(rows).hasSize(100).containsExactlyElementsOf(expected("name", false).subList(0, 100));
+        assertThat(rows)
+                .hasSize(100)
+                .containsExactlyElementsOf(expected("name", false).subList(0, 100));
         assertThat(html.indexOf("zz-last-by-name")).isLessThan(html.indexOf("f00000.txt"));
         assertThat(html).contains("f00096.txt").doesNotContain("f00097.txt").contains("id=\"more\"");
     }
@@ -139,11 +163,16 @@ class DriveBigFolderTest {
         TestServerExtension server = ts;
         var app = server.app("test");
         var user = server.token(app, s.userId());
-        var page = io.yundoc.server.TestServer.json(server.send("GET", "/api/v1/openapi/personal/files?parent_id=" + big
-                + "&count=100&order_by=fname&order=asc&access_token=" + user.token(), null));
+        var page = TestServer.json(server.send(
+                "GET",
+                "/api/v1/openapi/personal/files?parent_id=" + big + "&count=100&order_by=fname&order=asc&access_token="
+                        + user.token(),
+                null));
         assertThat(page.get("code").asInt()).isZero();
         List<String> api = new ArrayList<>();
-        page.get("data").get("files").forEach(f -> api.add(f.get("id").get("open_id").asText()));
+        page.get("data")
+                .get("files")
+                .forEach(f -> api.add(f.get("id").get("open_id").asText()));
         assertThat(api).containsExactlyElementsOf(expected("name", false).subList(0, 100));
     }
 }

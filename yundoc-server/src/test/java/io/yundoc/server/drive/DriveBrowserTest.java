@@ -1,6 +1,5 @@
 package io.yundoc.server.drive;
 
-import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -69,12 +71,23 @@ class DriveBrowserTest {
     static WebDriver chromium(Path userDir) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--lang=en-US", "--user-data-dir=" + userDir, "--window-size=1280,900");
-        options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", "en-US,en"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--lang=en-US",
+                "--user-data-dir=" + userDir,
+                "--window-size=1280,900");
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US,en"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         WebDriver d = new ChromeDriver(service, options);
         d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return d;
@@ -88,10 +101,11 @@ class DriveBrowserTest {
         if (ts != null) {
             ts.close();
         }
-        for (Path p : new Path[]{profile, profile2, files}) {
+        for (Path p : new Path[] {profile, profile2, files}) {
             if (p != null) {
                 try (var walk = Files.walk(p)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    walk.sorted(Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
                 }
             }
         }
@@ -107,7 +121,7 @@ class DriveBrowserTest {
 
     /** axe-core on the current page: no serious or critical violation; then screenshots at 1280 and 390 px. */
     static void check(WebDriver d, String name) throws IOException {
-        for (int width : new int[]{1280, 390}) {
+        for (int width : new int[] {1280, 390}) {
             d.manage().window().setSize(new Dimension(width, width == 390 ? 844 : 900));
             JavascriptExecutor js = (JavascriptExecutor) d;
             js.executeScript(axe);
@@ -117,10 +131,14 @@ class DriveBrowserTest {
                     + "    return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) {"
                     + "    return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(function (n) { return n.html; })}; })));"
                     + "}, function (e) { done('axe failed: ' + e); });");
-            assertThat(result).as("axe-core on " + name + " at " + width + " px").isEqualTo("[]");
+            assertThat(result)
+                    .as("axe-core on " + name + " at " + width + " px")
+                    .isEqualTo("[]");
             if (width == 390) {
                 Object overflow = js.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
-                assertThat(((Number) overflow).intValue()).as("horizontal overflow of " + name + " at 390 px").isLessThanOrEqualTo(1);
+                assertThat(((Number) overflow).intValue())
+                        .as("horizontal overflow of " + name + " at 390 px")
+                        .isLessThanOrEqualTo(1);
             }
             byte[] png = ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES);
             Files.write(SHOTS.resolve("drive-" + name + "-" + width + ".png"), png);
@@ -138,8 +156,13 @@ class DriveBrowserTest {
     }
 
     static WebElement row(String name) {
-        return waiting(browser).until(d -> d.findElements(By.cssSelector("#rows tr[data-id]")).stream()
-                .filter(r -> r.findElement(By.cssSelector("td.name")).getText().endsWith(name)).findFirst().orElse(null));
+        return waiting(browser)
+                .until(d -> d.findElements(By.cssSelector("#rows tr[data-id]")).stream()
+                        .filter(r -> r.findElement(By.cssSelector("td.name"))
+                                .getText()
+                                .endsWith(name))
+                        .findFirst()
+                        .orElse(null));
     }
 
     @Test
@@ -156,7 +179,8 @@ class DriveBrowserTest {
         assertThat(byId("crumbs").getText()).contains("My documents");
         // keyboard: the first Tab reaches the skip link, which leads to the list
         browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
-        assertThat(((JavascriptExecutor) browser).executeScript("return document.activeElement.className;")).isEqualTo("skip");
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.activeElement.className;"))
+                .isEqualTo("skip");
         check(browser, "empty");
 
         // two files through the file input, each with its own progress bar
@@ -168,10 +192,14 @@ class DriveBrowserTest {
             return li.size() == 2 ? li : null;
         });
         for (WebElement li : uploads) {
-            assertThat(li.findElement(By.tagName("progress")).getAttribute("max")).isNotEqualTo("0");
+            assertThat(li.findElement(By.tagName("progress")).getAttribute("max"))
+                    .isNotEqualTo("0");
         }
-        waiting(browser).until(d -> d.findElements(By.cssSelector("#uploads li[data-state=done]")).size() == 2
-                || d.findElements(By.cssSelector("#rows tr[data-id]")).size() >= 2);
+        waiting(browser)
+                .until(d -> d.findElements(By.cssSelector("#uploads li[data-state=done]"))
+                                        .size()
+                                == 2
+                        || d.findElements(By.cssSelector("#rows tr[data-id]")).size() >= 2);
         row("report-2026.bin");
         row("minutes.txt");
         check(browser, "uploaded");
@@ -181,12 +209,18 @@ class DriveBrowserTest {
         byId("mkdir-go").click();
         assertThat(byId("notice").getText()).contains("项目 Project");
         row("项目 Project");
-        row("report-2026.bin").findElement(By.cssSelector("input[type=checkbox]")).click();
+        row("report-2026.bin")
+                .findElement(By.cssSelector("input[type=checkbox]"))
+                .click();
         byId("move-go").click();
         waiting(browser).until(d -> d.getCurrentUrl().contains("/drive/pick"));
         check(browser, "pick");
-        waiting(browser).until(d -> d.findElements(By.cssSelector("a.pick-folder")).stream()
-                .filter(x -> x.getText().equals("项目 Project")).findFirst().orElse(null)).click();
+        waiting(browser)
+                .until(d -> d.findElements(By.cssSelector("a.pick-folder")).stream()
+                        .filter(x -> x.getText().equals("项目 Project"))
+                        .findFirst()
+                        .orElse(null))
+                .click();
         byId("pick-here").click();
         waiting(browser).until(d -> d.getCurrentUrl().contains("done=moved"));
         assertThat(byId("crumbs").getText()).contains("项目 Project");
@@ -200,12 +234,16 @@ class DriveBrowserTest {
         String url = byId("share-url").getAttribute("value");
         assertThat(url).contains("/l/");
         byId("share-copy").click();
-        waiting(browser).until(d -> !d.findElement(By.id("share-copied")).getText().isEmpty());
+        waiting(browser)
+                .until(d -> !d.findElement(By.id("share-copied")).getText().isEmpty());
         check(browser, "share");
         WebDriver anonymous = chromium(profile2);
         try {
             anonymous.get(url);
-            assertThat(waiting(anonymous).until(d -> d.findElement(By.id("file-name"))).getText()).isEqualTo("report-2026.bin");
+            assertThat(waiting(anonymous)
+                            .until(d -> d.findElement(By.id("file-name")))
+                            .getText())
+                    .isEqualTo("report-2026.bin");
             anonymous.get(ts.base + "/drive");
             assertThat(anonymous.findElements(By.id("username"))).hasSize(1); // not signed in there
         } finally {
@@ -249,6 +287,7 @@ class DriveBrowserTest {
         JsonNode journalJson = ts.adminOk("GET", "/requests?path=/drive/upload", null);
         assertThat(journalJson.get("requests")).hasSize(2);
         assertThat(journalJson.toString()).doesNotContain("li-lei-password");
-        assertThat(checkedPages).contains("login", "uploaded", "pick", "share", "search", "trash", "preview", "inspector");
+        assertThat(checkedPages)
+                .contains("login", "uploaded", "pick", "share", "search", "trash", "preview", "inspector");
     }
 }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("integration")
 class DriveHugeUploadTest {
     static final long SIZE = Long.getLong("yundoc.test.driveUploadBytes", 2L << 30);
+
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded(b -> b.maxUpload(SIZE + (1L << 20)));
 
@@ -84,22 +85,29 @@ class DriveHugeUploadTest {
     void aSeveralGiBUploadStreamsWithoutTheHeapGrowing() throws Exception {
         assumeFalse(TestServer.scaleOut(), "the scale-out re-run would put the GiBs into the in-process S3Mock");
         long free = Files.getFileStore(ts.dataDir()).getUsableSpace();
-        assumeTrue(free >= 10L << 30, "a " + (SIZE >> 20) + " MiB upload needs 10 GiB free under the data dir; "
-                + (free >> 20) + " MiB are free");
+        assumeTrue(
+                free >= 10L << 30,
+                "a " + (SIZE >> 20) + " MiB upload needs 10 GiB free under the data dir; " + (free >> 20)
+                        + " MiB are free");
         DriveSession s = DriveSession.signIn(ts.get(), "huge-upload", "huge-upload-password");
         String boundary = "drive-huge-" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         MessageDigest sent = MessageDigest.getInstance("SHA-1");
         HttpRequest req = HttpRequest.newBuilder(URI.create(ts.base() + "/drive/upload"))
                 .timeout(Duration.ofMinutes(10))
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new SequenceInputStream(Collections.enumeration(List.of(new ByteArrayInputStream(head),
-                                new Generated(SIZE, sent), new ByteArrayInputStream(tail))))),
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new SequenceInputStream(Collections.enumeration(List.of(
+                                        new ByteArrayInputStream(head),
+                                        new Generated(SIZE, sent),
+                                        new ByteArrayInputStream(tail))))),
                         head.length + SIZE + tail.length))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .header("Cookie", s.cookie()).header("X-CSRF-Token", s.csrf())
+                .header("Cookie", s.cookie())
+                .header("X-CSRF-Token", s.csrf())
                 .build();
         HttpResponse<String> up;
         long growth;
@@ -115,11 +123,15 @@ class DriveHugeUploadTest {
 
         // what the server hashed as it stored the bytes is what was sent
         TestServer.User mine = ts.token(ts.app("test"), s.userId());
-        JsonNode dl = TestServer.json(ts.send("GET", "/api/v1/openapi/personal/files/" + item.get("id").get("open_id").asText()
-                + "/download?access_token=" + mine.token(), null));
+        JsonNode dl = TestServer.json(ts.send(
+                "GET",
+                "/api/v1/openapi/personal/files/"
+                        + item.get("id").get("open_id").asText() + "/download?access_token=" + mine.token(),
+                null));
         assertThat(dl.get("code").asInt()).as(dl.toString()).isZero();
         assertThat(dl.get("data").get("fsize").asLong()).isEqualTo(SIZE);
-        assertThat(dl.get("data").get("checksums").get("sha1").asText()).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+        assertThat(dl.get("data").get("checksums").get("sha1").asText())
+                .isEqualTo(HexFormat.of().formatHex(sent.digest()));
         System.out.printf("drive upload of %d MiB: heap growth %d KiB%n", SIZE >> 20, growth >> 10);
         // a buffering implementation would add the file's GiBs (or fail with OutOfMemoryError first)
         assertThat(growth).as("heap growth during the upload").isLessThan(64L << 20);

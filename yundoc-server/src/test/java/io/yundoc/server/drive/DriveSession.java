@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSession;
 
 /** A person signed in to the web drive over plain HTTP: the session cookie and the page's CSRF token. */
 record DriveSession(TestServer ts, String userId, String unionId, String cookie, String csrf) {
@@ -17,16 +23,24 @@ record DriveSession(TestServer ts, String userId, String unionId, String cookie,
 
     /** Creates the user, signs in through the login page (as a browser would) and reads the drive's CSRF token. */
     static DriveSession signIn(TestServer ts, String name, String password) {
-        JsonNode u = ts.adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"" + password + "\",\"nickname\":\"" + name + "\"}");
+        JsonNode u = ts.adminOk(
+                "POST",
+                "/users",
+                "{\"name\":\"" + name + "\",\"password\":\"" + password + "\",\"nickname\":\"" + name + "\"}");
         HttpResponse<String> login = ts.send("GET", "/drive", null);
         assertThat(login.statusCode()).isEqualTo(200);
         assertThat(login.body()).contains("name=\"next\" value=\"drive\"").contains("action=\"h5/auth/login\"");
         String preCookie = cookie(login, "yd_login");
         Matcher m = CSRF_FIELD.matcher(login.body());
         assertThat(m.find()).isTrue();
-        HttpResponse<String> posted = ts.send("POST", "/h5/auth/login", "csrf=" + enc(m.group(1)) + "&next=drive&username="
-                        + enc(name) + "&password=" + enc(password),
-                "Content-Type", "application/x-www-form-urlencoded", "Cookie", "yd_login=" + preCookie);
+        HttpResponse<String> posted = ts.send(
+                "POST",
+                "/h5/auth/login",
+                "csrf=" + enc(m.group(1)) + "&next=drive&username=" + enc(name) + "&password=" + enc(password),
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                "yd_login=" + preCookie);
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);
         assertThat(posted.headers().firstValue("Location")).hasValue("../../drive");
         String session = cookie(posted, "yd_session");
@@ -34,13 +48,17 @@ record DriveSession(TestServer ts, String userId, String unionId, String cookie,
         assertThat(page.statusCode()).isEqualTo(200);
         Matcher c = DATA_CSRF.matcher(page.body());
         assertThat(c.find()).as(page.body()).isTrue();
-        return new DriveSession(ts, u.get("user_id").asText(), u.get("union_id").asText(), "yd_session=" + session, c.group(1));
+        return new DriveSession(
+                ts, u.get("user_id").asText(), u.get("union_id").asText(), "yd_session=" + session, c.group(1));
     }
 
     static String cookie(HttpResponse<?> r, String name) {
-        return r.headers().allValues("Set-Cookie").stream().filter(v -> v.startsWith(name + "="))
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(v -> v.startsWith(name + "="))
                 .map(v -> v.substring(name.length() + 1, v.indexOf(';') < 0 ? v.length() : v.indexOf(';')))
-                .findFirst().orElseThrow(() -> new AssertionError("no cookie " + name + " in " + r.headers().map()));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no cookie " + name + " in " + r.headers().map()));
     }
 
     static String enc(String s) {
@@ -64,29 +82,69 @@ record DriveSession(TestServer ts, String userId, String unionId, String cookie,
         for (int i = 0; i + 1 < fields.length; i += 2) {
             b.append(b.isEmpty() ? "" : "&").append(enc(fields[i])).append('=').append(enc(fields[i + 1]));
         }
-        return ts.send("POST", "/drive/action", b.toString(), "Content-Type", "application/x-www-form-urlencoded",
-                "Cookie", cookie);
+        return ts.send(
+                "POST",
+                "/drive/action",
+                b.toString(),
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                cookie);
     }
 
     /** One file through the upload script's route. */
     HttpResponse<String> upload(String folder, String name, byte[] content, String token) {
         byte[] body = TestServer.multipart("dRvB", name, "application/octet-stream", content);
         String[] headers = token == null
-                ? new String[]{"Content-Type", "multipart/form-data; boundary=dRvB", "Cookie", cookie}
-                : new String[]{"Content-Type", "multipart/form-data; boundary=dRvB", "Cookie", cookie, "X-CSRF-Token", token};
-        HttpResponse<byte[]> r = ts.sendBytes("POST", "/drive/upload" + (folder == null ? "" : "?folder=" + folder), body, headers);
+                ? new String[] {"Content-Type", "multipart/form-data; boundary=dRvB", "Cookie", cookie}
+                : new String[] {
+                    "Content-Type", "multipart/form-data; boundary=dRvB", "Cookie", cookie, "X-CSRF-Token", token
+                };
+        HttpResponse<byte[]> r =
+                ts.sendBytes("POST", "/drive/upload" + (folder == null ? "" : "?folder=" + folder), body, headers);
         return new StringResponse(r);
     }
 
     /** Adapts a byte response to the String one the assertions use. */
     private record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
-        @Override public int statusCode() { return r.statusCode(); }
-        @Override public java.net.http.HttpRequest request() { return r.request(); }
-        @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-        @Override public java.net.http.HttpHeaders headers() { return r.headers(); }
-        @Override public String body() { return new String(r.body(), StandardCharsets.UTF_8); }
-        @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return r.sslSession(); }
-        @Override public java.net.URI uri() { return r.uri(); }
-        @Override public java.net.http.HttpClient.Version version() { return r.version(); }
+        @Override
+        public int statusCode() {
+            return r.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return r.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return r.headers();
+        }
+
+        @Override
+        public String body() {
+            return new String(r.body(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Optional<SSLSession> sslSession() {
+            return r.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return r.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return r.version();
+        }
     }
 }

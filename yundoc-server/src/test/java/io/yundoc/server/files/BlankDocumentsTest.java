@@ -27,7 +27,8 @@ class BlankDocumentsTest {
     private static final String PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships";
     private static final String CT = "http://schemas.openxmlformats.org/package/2006/content-types";
     private static final byte[] OLE2_MAGIC = {
-        (byte) 0xD0, (byte) 0xCF, (byte) 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, (byte) 0x1A, (byte) 0xE1};
+        (byte) 0xD0, (byte) 0xCF, (byte) 0x11, (byte) 0xE0, (byte) 0xA1, (byte) 0xB1, (byte) 0x1A, (byte) 0xE1
+    };
 
     @ParameterizedTest
     @ValueSource(strings = {"docx", "xlsx", "pptx", "doc", "xls", "ppt"})
@@ -112,9 +113,14 @@ class BlankDocumentsTest {
     @Test
     void pptxHasTheStructurePowerPointRequires() throws Exception {
         Map<String, byte[]> zip = unzip(BlankDocuments.forExtension("pptx").orElseThrow());
-        assertThat(zip).containsKeys("ppt/slideMasters/slideMaster1.xml", "ppt/slideLayouts/slideLayout1.xml",
-                "ppt/theme/theme1.xml", "ppt/slides/slide1.xml",
-                "ppt/slideMasters/_rels/slideMaster1.xml.rels", "ppt/slideLayouts/_rels/slideLayout1.xml.rels");
+        assertThat(zip)
+                .containsKeys(
+                        "ppt/slideMasters/slideMaster1.xml",
+                        "ppt/slideLayouts/slideLayout1.xml",
+                        "ppt/theme/theme1.xml",
+                        "ppt/slides/slide1.xml",
+                        "ppt/slideMasters/_rels/slideMaster1.xml.rels",
+                        "ppt/slideLayouts/_rels/slideLayout1.xml.rels");
         Document pres = parse(zip.get("ppt/presentation.xml"));
         String p = "http://schemas.openxmlformats.org/presentationml/2006/main";
         assertThat(pres.getElementsByTagNameNS(p, "sldMasterId").getLength()).isEqualTo(1);
@@ -132,7 +138,8 @@ class BlankDocumentsTest {
             try (ZipInputStream in = new ZipInputStream(
                     new ByteArrayInputStream(BlankDocuments.forExtension(ext).orElseThrow()))) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                    assertThat(e.getTimeLocal()).as("%s %s", ext, e.getName())
+                    assertThat(e.getTimeLocal())
+                            .as("%s %s", ext, e.getName())
                             .isEqualTo(LocalDateTime.of(1980, 1, 1, 0, 0));
                 }
             }
@@ -143,7 +150,9 @@ class BlankDocumentsTest {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                assertThat(entries.put(e.getName(), in.readAllBytes())).as("duplicate entry %s", e.getName()).isNull();
+                assertThat(entries.put(e.getName(), in.readAllBytes()))
+                        .as("duplicate entry %s", e.getName())
+                        .isNull();
             }
         }
         assertThat(entries).isNotEmpty();

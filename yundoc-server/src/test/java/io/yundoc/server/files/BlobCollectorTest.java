@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,15 +16,24 @@ class BlobCollectorTest {
     static final TestServerExtension server = TestServerExtension.embedded();
 
     static String blobKey(TestServer ts, String fileId) {
-        return ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT blob_key FROM files WHERE file_id = :f")
-                .bind("f", fileId).mapTo(String.class).one());
+        return ts.server
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT blob_key FROM files WHERE file_id = :f")
+                        .bind("f", fileId)
+                        .mapTo(String.class)
+                        .one());
     }
 
     /** What a recycle-bin purge or a destroy does: the file and its versions go. */
     static void purge(TestServer ts, String fileId) {
         ts.server.database().jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM file_versions WHERE file_id = :f").bind("f", fileId).execute();
-            h.createUpdate("DELETE FROM files WHERE file_id = :f").bind("f", fileId).execute();
+            h.createUpdate("DELETE FROM file_versions WHERE file_id = :f")
+                    .bind("f", fileId)
+                    .execute();
+            h.createUpdate("DELETE FROM files WHERE file_id = :f")
+                    .bind("f", fileId)
+                    .execute();
         });
     }
 
@@ -53,9 +60,14 @@ class BlobCollectorTest {
         assertThat(ts.blobExists(only)).isFalse();
         assertThat(ts.blobExists(shared)).isTrue(); // b still refers to it
         TestServer.User u2 = ts.user(ts.app("test"));
-        JsonNode dl = d.ok(u2, "GET", "/files/" + id(d.upload(u2, "again.txt", "only me", "path_from_root", "true")) + "/download", null);
+        JsonNode dl = d.ok(
+                u2,
+                "GET",
+                "/files/" + id(d.upload(u2, "again.txt", "only me", "path_from_root", "true")) + "/download",
+                null);
         // re-uploading collected content stores it again
-        assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body()).isEqualTo("only me".getBytes(StandardCharsets.UTF_8));
+        assertThat(ts.sendBytes("GET", dl.get("url").asText(), null).body())
+                .isEqualTo("only me".getBytes(StandardCharsets.UTF_8));
 
         // an old, unreferenced blob that an upload re-uses is touched and survives the next pass
         purge(ts, id(b));
@@ -64,9 +76,15 @@ class BlobCollectorTest {
         assertThat(ts.server.blobCollector().collect()).isZero();
         assertThat(ts.blobExists(shared)).isTrue();
         JsonNode dl2 = d.ok(u2, "GET", "/files/" + id(again) + "/download", null);
-        assertThat(ts.sendBytes("GET", dl2.get("url").asText(), null).body()).isEqualTo("shared content".getBytes(StandardCharsets.UTF_8));
+        assertThat(ts.sendBytes("GET", dl2.get("url").asText(), null).body())
+                .isEqualTo("shared content".getBytes(StandardCharsets.UTF_8));
         // and blob rows never point at missing bytes
-        ts.server.database().jdbi().useHandle(h -> h.createQuery("SELECT blob_key FROM blobs").mapTo(String.class).list()
-                .forEach(k -> assertThat(ts.blobExists(k)).as(k).isTrue()));
+        ts.server
+                .database()
+                .jdbi()
+                .useHandle(h -> h.createQuery("SELECT blob_key FROM blobs")
+                        .mapTo(String.class)
+                        .list()
+                        .forEach(k -> assertThat(ts.blobExists(k)).as(k).isTrue()));
     }
 }

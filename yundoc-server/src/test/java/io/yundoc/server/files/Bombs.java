@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -17,6 +18,9 @@ import org.apache.pdfbox.pdmodel.PDResources;
 import org.apache.pdfbox.pdmodel.common.PDStream;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.poi.poifs.crypt.EncryptionInfo;
+import org.apache.poi.poifs.crypt.EncryptionMode;
+import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 
 /**
  * Hostile documents for the content-indexer tests, generated small on disk: a .docx whose word/document.xml
@@ -24,8 +28,7 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
  * operators, an encrypted OOXML file, and a truncated zip.
  */
 public final class Bombs {
-    private Bombs() {
-    }
+    private Bombs() {}
 
     /** A .docx of well under 1 MiB whose word/document.xml is {@code mib} MiB of paragraphs. */
     public static byte[] docx(int mib) {
@@ -47,9 +50,11 @@ public final class Bombs {
             zip.putNextEntry(new ZipEntry("word/document.xml"));
             zip.write("""
                     <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                    <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"""
-                    .getBytes(StandardCharsets.UTF_8));
-            repeat(zip, "<w:p><w:r><w:t>bomb bomb bomb bomb bomb bomb bomb bomb bomb bomb</w:t></w:r></w:p>", (long) mib << 20);
+                    <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>""".getBytes(StandardCharsets.UTF_8));
+            repeat(
+                    zip,
+                    "<w:p><w:r><w:t>bomb bomb bomb bomb bomb bomb bomb bomb bomb bomb</w:t></w:r></w:p>",
+                    (long) mib << 20);
             zip.write("</w:body></w:document>".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         } catch (IOException e) {
@@ -117,8 +122,8 @@ public final class Bombs {
 
     /** A Word document encrypted with a password (agile encryption, what Office writes): an OLE2 container. */
     public static byte[] encryptedDocx(String text) {
-        try (org.apache.poi.poifs.filesystem.POIFSFileSystem fs = new org.apache.poi.poifs.filesystem.POIFSFileSystem()) {
-            var info = new org.apache.poi.poifs.crypt.EncryptionInfo(org.apache.poi.poifs.crypt.EncryptionMode.agile);
+        try (POIFSFileSystem fs = new POIFSFileSystem()) {
+            var info = new EncryptionInfo(EncryptionMode.agile);
             var enc = info.getEncryptor();
             enc.confirmPassword("secret-password");
             try (OutputStream os = enc.getDataStream(fs)) {
@@ -127,7 +132,7 @@ public final class Bombs {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             fs.writeFilesystem(out);
             return out.toByteArray();
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -9,7 +9,12 @@ import io.yundoc.server.core.Database;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +26,7 @@ class ContentStoreCollectTest {
     LocalBlobStore blobs;
     ContentStore content;
 
-    final java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    final AtomicLong clock = new AtomicLong(1_000_000);
 
     /** The metadata database under test: SQLite here, PostgreSQL in {@link ContentStoreCollectPostgresTest}. */
     Database openDatabase(Path dir) {
@@ -45,7 +50,7 @@ class ContentStoreCollectTest {
     void close() throws Exception {
         db.close();
         try (var w = Files.walk(dir)) {
-            w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -65,19 +70,31 @@ class ContentStoreCollectTest {
         if (table.equals("files")) {
             referenceFrom("f1", b);
         } else {
-            db.jdbi().useHandle(h -> h.execute("INSERT INTO file_versions (file_id, version, name, size, blob_key, ctime, mtime) "
-                    + "VALUES ('f2', 1, 'n', 1, ?, 1, 1)", b.key()));
+            db.jdbi()
+                    .useHandle(h -> h.execute(
+                            "INSERT INTO file_versions (file_id, version, name, size, blob_key, ctime, mtime) "
+                                    + "VALUES ('f2', 1, 'n', 1, ?, 1, 1)",
+                            b.key()));
         }
     }
 
     void referenceFrom(String fileId, BlobRecord b) {
-        db.jdbi().useHandle(h -> h.execute("INSERT INTO files (file_id, space, owner_id, parent_id, name, name_key, kind, "
-                + "blob_key, ctime, mtime) VALUES (?, 'app', 'A', '', ?, ?, 'file', ?, 1, 1)", fileId, fileId, fileId, b.key()));
+        db.jdbi()
+                .useHandle(h -> h.execute(
+                        "INSERT INTO files (file_id, space, owner_id, parent_id, name, name_key, kind, "
+                                + "blob_key, ctime, mtime) VALUES (?, 'app', 'A', '', ?, ?, 'file', ?, 1, 1)",
+                        fileId,
+                        fileId,
+                        fileId,
+                        b.key()));
     }
 
     long indexRows(BlobRecord b) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM blobs WHERE blob_key = :k").bind("k", b.key())
-                .mapTo(Long.class).one());
+        return db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM blobs WHERE blob_key = :k")
+                        .bind("k", b.key())
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @Test
@@ -124,7 +141,9 @@ class ContentStoreCollectTest {
         ContentStore other = instance();
         BlobRecord b = store("pinned elsewhere");
         other.collect(db.jdbi(), List.of(b.key()));
-        assertThat(blobs.exists(b.key())).as("the pin lives in the shared database").isTrue();
+        assertThat(blobs.exists(b.key()))
+                .as("the pin lives in the shared database")
+                .isTrue();
         other.release(b.key());
         other.collect(db.jdbi(), List.of(b.key()));
         assertThat(blobs.exists(b.key())).isFalse();
@@ -146,13 +165,13 @@ class ContentStoreCollectTest {
     void anUploadRacingACollectionOfTheSameBytesNeverLosesThem() throws Exception {
         ContentStore uploader = instance();
         ContentStore collector = instance();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        var pool = Executors.newFixedThreadPool(2);
         try {
             for (int i = 0; i < 40; i++) {
                 String text = "raced " + i;
                 BlobRecord old = store(text);
                 content.release(old.key()); // unreferenced and unpinned: the collector may take it
-                var start = new java.util.concurrent.CountDownLatch(1);
+                var start = new CountDownLatch(1);
                 String fileId = "race" + i;
                 var upload = pool.submit(() -> {
                     start.await();
@@ -166,11 +185,15 @@ class ContentStoreCollectTest {
                     return collector.collect(db.jdbi(), List.of(old.key()));
                 });
                 start.countDown();
-                BlobRecord uploaded = upload.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                collect.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                assertThat(blobs.exists(uploaded.key())).as("round %d: a file row refers to these bytes", i).isTrue();
+                BlobRecord uploaded = upload.get(30, TimeUnit.SECONDS);
+                collect.get(30, TimeUnit.SECONDS);
+                assertThat(blobs.exists(uploaded.key()))
+                        .as("round %d: a file row refers to these bytes", i)
+                        .isTrue();
                 collector.collect(db.jdbi(), List.of(uploaded.key()));
-                assertThat(blobs.exists(uploaded.key())).as("round %d: still referenced", i).isTrue();
+                assertThat(blobs.exists(uploaded.key()))
+                        .as("round %d: still referenced", i)
+                        .isTrue();
             }
         } finally {
             pool.shutdownNow();

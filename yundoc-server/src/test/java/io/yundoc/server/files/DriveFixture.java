@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,25 +43,37 @@ final class DriveFixture {
     }
 
     JsonNode upload(TestServer.User u, String name, byte[] content, String... fields) {
-        HttpResponse<byte[]> r = ts.sendBytes("POST", API + "/files/upload?access_token=" + u.token(),
+        HttpResponse<byte[]> r = ts.sendBytes(
+                "POST",
+                API + "/files/upload?access_token=" + u.token(),
                 TestServer.multipart("bNd", name, "application/octet-stream", content, fields),
-                "Content-Type", "multipart/form-data; boundary=bNd");
+                "Content-Type",
+                "multipart/form-data; boundary=bNd");
         JsonNode n = parse(r.body());
         assertThat(n.get("code").asInt()).as("upload " + name + " → " + n).isEqualTo(0);
         return n.get("data");
     }
 
     int uploadCode(TestServer.User u, String name, String... fields) {
-        HttpResponse<byte[]> r = ts.sendBytes("POST", API + "/files/upload?access_token=" + u.token(),
+        HttpResponse<byte[]> r = ts.sendBytes(
+                "POST",
+                API + "/files/upload?access_token=" + u.token(),
                 TestServer.multipart("bNd", name, "text/plain", "x".getBytes(StandardCharsets.UTF_8), fields),
-                "Content-Type", "multipart/form-data; boundary=bNd");
+                "Content-Type",
+                "multipart/form-data; boundary=bNd");
         return parse(r.body()).get("code").asInt();
     }
 
     /** A folder made by placing a file under {@code path} from the root; returns the folder's id. */
     String folder(TestServer.User u, String... path) {
-        JsonNode f = upload(u, "seed-" + System.nanoTime() + ".txt", "seed", "path_from_root", "true",
-                "parent_path", String.join(",", path));
+        JsonNode f = upload(
+                u,
+                "seed-" + System.nanoTime() + ".txt",
+                "seed",
+                "path_from_root",
+                "true",
+                "parent_path",
+                String.join(",", path));
         String parent = f.get("parent_id").asText();
         ok(u, "DELETE", "/files/" + id(f), null);
         return parent;
@@ -85,12 +98,13 @@ final class DriveFixture {
     static JsonNode parse(byte[] body) {
         try {
             return TestServer.JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(new String(body, StandardCharsets.UTF_8), e);
         }
     }
 
     void flushIndex() {
-        assertThat(ts.adminOk("POST", "/indexer/flush", "{}").get("pending").asLong()).isZero();
+        assertThat(ts.adminOk("POST", "/indexer/flush", "{}").get("pending").asLong())
+                .isZero();
     }
 }

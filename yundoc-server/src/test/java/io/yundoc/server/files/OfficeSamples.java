@@ -6,11 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /** Minimal, valid OOXML documents holding a given text, for content-search tests. */
 final class OfficeSamples {
-    private OfficeSamples() {
-    }
+    private OfficeSamples() {}
 
     static byte[] docx(String text) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -39,13 +43,12 @@ final class OfficeSamples {
 
     /** A one-page PDF showing {@code text} (ASCII) in Helvetica, written with PDFBox (Tika's own dependency). */
     static byte[] pdf(String text) {
-        try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
-            org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage();
             doc.addPage(page);
-            try (org.apache.pdfbox.pdmodel.PDPageContentStream cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
                 cs.beginText();
-                cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
-                        org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 14);
+                cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 14);
                 cs.newLineAtOffset(50, 700);
                 cs.showText(text);
                 cs.endText();

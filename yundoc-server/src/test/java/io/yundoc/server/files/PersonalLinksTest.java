@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PersonalLinksTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static DriveFixture d;
     static TestServer.App app;
 
@@ -24,8 +25,13 @@ class PersonalLinksTest {
     }
 
     static String unionId(TestServer.User u) {
-        return ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
-                .bind("u", u.userId()).mapTo(String.class).one());
+        return ts.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
+                        .bind("u", u.userId())
+                        .mapTo(String.class)
+                        .one());
     }
 
     int page(String sid) {
@@ -40,21 +46,39 @@ class PersonalLinksTest {
         assertThat(d.code(u, "GET", links, null)).isEqualTo(30014);
         assertThat(d.code(u, "DELETE", links, null)).isEqualTo(30014);
         long now = ts.server().clock().epochSeconds();
-        JsonNode l = d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":7,\"ext_perm_list\":[\"comment\"]}");
-        assertThat(l.fieldNames()).toIterable().containsExactly("expire_time", "ext_perm_list", "link_permission", "link_url", "sid", "filename");
+        JsonNode l = d.ok(
+                u,
+                "POST",
+                links,
+                "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":7,\"ext_perm_list\":[\"comment\"]}");
+        assertThat(l.fieldNames())
+                .toIterable()
+                .containsExactly("expire_time", "ext_perm_list", "link_permission", "link_url", "sid", "filename");
         assertThat(l.get("expire_time").asLong()).isBetween(now + 7 * 86400, now + 7 * 86400 + 5);
         String sid = l.get("sid").asText();
         assertThat(sid).matches("[A-Za-z0-9]{12}");
         assertThat(page(sid)).isEqualTo(200);
-        assertThat(d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"write\",\"period\":30}").get("expire_time").asLong())
+        assertThat(d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"write\",\"period\":30}")
+                        .get("expire_time")
+                        .asLong())
                 .isGreaterThan(now + 29 * 86400);
-        assertThat(d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"write\",\"period\":0}").get("expire_time").asLong()).isZero();
-        for (String bad : new String[]{"{\"range\":\"anyone\",\"permission\":\"read\",\"period\":3}", "{\"range\":\"all\",\"permission\":\"read\"}",
-                "{\"range\":\"anyone\",\"permission\":\"admin\"}", "{\"range\":\"anyone\"", "{\"range\":\"anyone\",\"permission\":\"read\",\"status\":\"x\"}"}) {
+        assertThat(d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"write\",\"period\":0}")
+                        .get("expire_time")
+                        .asLong())
+                .isZero();
+        for (String bad : new String[] {
+            "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":3}",
+            "{\"range\":\"all\",\"permission\":\"read\"}",
+            "{\"range\":\"anyone\",\"permission\":\"admin\"}",
+            "{\"range\":\"anyone\"",
+            "{\"range\":\"anyone\",\"permission\":\"read\",\"status\":\"x\"}"
+        }) {
             assertThat(d.code(u, "POST", links, bad)).as(bad).isEqualTo(10001);
         }
         // reset: old sid dies at once
-        String newSid = d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\",\"reset\":true}").get("sid").asText();
+        String newSid = d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\",\"reset\":true}")
+                .get("sid")
+                .asText();
         assertThat(newSid).isNotEqualTo(sid);
         assertThat(page(sid)).isEqualTo(404);
         assertThat(page(newSid)).isEqualTo(200);
@@ -73,7 +97,10 @@ class PersonalLinksTest {
         assertThat(d.ok(u, "DELETE", links, null).toString()).isEqualTo("{}");
         assertThat(d.code(u, "GET", links, null)).isEqualTo(30014);
         assertThat(page(newSid)).isEqualTo(404);
-        assertThat(d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\"}").get("sid").asText()).isNotEqualTo(newSid);
+        assertThat(d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\"}")
+                        .get("sid")
+                        .asText())
+                .isNotEqualTo(newSid);
         // expired by the clock
         d.ok(u, "POST", links, "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":7}");
         String sid3 = d.ok(u, "GET", links, null).get("sid").asText();
@@ -83,7 +110,8 @@ class PersonalLinksTest {
         // folders cannot be shared (a fresh user: the clock move expired u's token)
         u = ts.user(app);
         String dir = d.folder(u, "nofolders");
-        assertThat(d.code(u, "POST", "/files/" + dir + "/links", "{\"range\":\"anyone\",\"permission\":\"read\"}")).isEqualTo(10001);
+        assertThat(d.code(u, "POST", "/files/" + dir + "/links", "{\"range\":\"anyone\",\"permission\":\"read\"}"))
+                .isEqualTo(10001);
     }
 
     @Test
@@ -94,23 +122,37 @@ class PersonalLinksTest {
         JsonNode f = d.upload(owner, "team.txt", "team data", "path_from_root", "true");
         String base = "/files/" + id(f) + "/links";
         // no link yet → 30014 (after the owner check)
-        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(member), "{\"permission\":\"read\"}")).isEqualTo(30014);
-        assertThat(d.code(stranger, "PUT", base + "/members/" + unionId(member), "{\"permission\":\"read\"}")).isEqualTo(10003);
+        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(member), "{\"permission\":\"read\"}"))
+                .isEqualTo(30014);
+        assertThat(d.code(stranger, "PUT", base + "/members/" + unionId(member), "{\"permission\":\"read\"}"))
+                .isEqualTo(10003);
         d.ok(owner, "POST", base, "{\"range\":\"anyone\",\"permission\":\"read\",\"status\":\"close\"}");
         assertThat(d.code(member, "GET", base, null)).isEqualTo(30012);
-        assertThat(d.code(owner, "PUT", base + "/members/nobody", "{\"permission\":\"read\"}")).isEqualTo(10001);
-        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(owner), "{\"permission\":\"read\"}")).isEqualTo(10001);
-        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(member), "{\"permission\":\"owner\"}")).isEqualTo(10001);
-        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(member), "{}")).isEqualTo(10001);
-        assertThat(d.code(owner, "PUT", "/files/unknown/links/members/" + unionId(member), "{\"permission\":\"read\"}")).isEqualTo(30012);
+        assertThat(d.code(owner, "PUT", base + "/members/nobody", "{\"permission\":\"read\"}"))
+                .isEqualTo(10001);
+        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(owner), "{\"permission\":\"read\"}"))
+                .isEqualTo(10001);
+        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(member), "{\"permission\":\"owner\"}"))
+                .isEqualTo(10001);
+        assertThat(d.code(owner, "PUT", base + "/members/" + unionId(member), "{}"))
+                .isEqualTo(10001);
+        assertThat(d.code(owner, "PUT", "/files/unknown/links/members/" + unionId(member), "{\"permission\":\"read\"}"))
+                .isEqualTo(30012);
         // the docs' misspellings: path "memeber", field "permisssion"
-        assertThat(d.ok(owner, "PUT", base + "/memeber/" + unionId(member), "{\"permisssion\":\"write\"}").toString()).isEqualTo("{}");
+        assertThat(d.ok(owner, "PUT", base + "/memeber/" + unionId(member), "{\"permisssion\":\"write\"}")
+                        .toString())
+                .isEqualTo("{}");
         assertThat(d.ok(member, "GET", base, null).get("filename").asText()).isEqualTo("team.txt");
-        assertThat(d.ok(member, "GET", "/files/" + id(f) + "/download", null).get("fsize").asLong()).isEqualTo(9);
+        assertThat(d.ok(member, "GET", "/files/" + id(f) + "/download", null)
+                        .get("fsize")
+                        .asLong())
+                .isEqualTo(9);
         // owner-only operations → 10003 for the member, 30012/10003 for strangers as documented
-        assertThat(d.code(member, "POST", base, "{\"range\":\"anyone\",\"permission\":\"read\"}")).isEqualTo(10003);
+        assertThat(d.code(member, "POST", base, "{\"range\":\"anyone\",\"permission\":\"read\"}"))
+                .isEqualTo(10003);
         assertThat(d.code(member, "DELETE", base, null)).isEqualTo(10003);
-        assertThat(d.code(member, "PUT", "/files/" + id(f) + "/name", "{\"new_name\":\"x.txt\"}")).isEqualTo(10003);
+        assertThat(d.code(member, "PUT", "/files/" + id(f) + "/name", "{\"new_name\":\"x.txt\"}"))
+                .isEqualTo(10003);
         assertThat(d.code(member, "DELETE", "/files/" + id(f), null)).isEqualTo(10003);
         assertThat(d.code(stranger, "GET", base, null)).isEqualTo(30012);
         assertThat(d.code(stranger, "DELETE", base, null)).isEqualTo(10003);

@@ -30,18 +30,23 @@ class TextExtractorUnitTest {
             long first = x.pid();
             assertThat(first).as("the process that ran out of memory is gone").isEqualTo(-1);
 
-            TextExtractor.Outcome ok = x.extract(write(dir, "ok.docx", OfficeSamples.docx("quarterly zebra")), "ok.docx");
+            TextExtractor.Outcome ok =
+                    x.extract(write(dir, "ok.docx", OfficeSamples.docx("quarterly zebra")), "ok.docx");
             assertThat(ok.failure()).isNull();
             assertThat(ok.text()).contains("quarterly zebra");
             assertThat(x.starts()).isEqualTo(2);
 
             // encrypted and truncated files are reported by the same process, which then goes on
-            TextExtractor.Outcome enc = x.extract(write(dir, "enc.docx", Bombs.encryptedDocx("secret words")), "enc.docx");
+            TextExtractor.Outcome enc =
+                    x.extract(write(dir, "enc.docx", Bombs.encryptedDocx("secret words")), "enc.docx");
             assertThat(enc.kind()).isEqualTo(TextExtractor.Kind.UNREADABLE);
             assertThat(enc.failure()).isEqualTo("encrypted");
             TextExtractor.Outcome cut = x.extract(write(dir, "cut.docx", Bombs.truncatedDocx("cut words")), "cut.docx");
             assertThat(cut.kind()).isEqualTo(TextExtractor.Kind.UNREADABLE);
-            assertThat(cut.failure()).startsWith("unreadable (").doesNotContain("\n").doesNotContain("\tat ");
+            assertThat(cut.failure())
+                    .startsWith("unreadable (")
+                    .doesNotContain("\n")
+                    .doesNotContain("\tat ");
             assertThat(x.extract(dir.resolve("ok.docx"), "ok.docx").text()).contains("quarterly zebra");
             assertThat(x.starts()).isEqualTo(2);
         }
@@ -70,8 +75,11 @@ class TextExtractorUnitTest {
             assertThat(bomb.kind()).as(bomb.failure()).isEqualTo(TextExtractor.Kind.TIMEOUT);
             assertThat(bomb.failure()).isEqualTo("extraction took longer than 2 s");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(25));
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the killed process").isFalse();
-            assertThat(x.extract(write(dir, "ok.docx", OfficeSamples.docx("after the bomb")), "ok.docx").text())
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("the killed process")
+                    .isFalse();
+            assertThat(x.extract(write(dir, "ok.docx", OfficeSamples.docx("after the bomb")), "ok.docx")
+                            .text())
                     .contains("after the bomb");
             assertThat(x.starts()).as("one new process after the killed one").isEqualTo(startsBeforeTheBomb + 1);
         }
@@ -80,7 +88,8 @@ class TextExtractorUnitTest {
     @Test
     void anExtractorThatCannotStartIsNotTheFilesFault() throws Exception {
         Path dir = Files.createTempDirectory("extract");
-        try (TextExtractor x = new TextExtractor(Duration.ofSeconds(5), 1000, dir.resolve("no-such-java").toString(), 64L << 20)) {
+        try (TextExtractor x = new TextExtractor(
+                Duration.ofSeconds(5), 1000, dir.resolve("no-such-java").toString(), 64L << 20)) {
             TextExtractor.Outcome o = x.extract(write(dir, "ok.docx", OfficeSamples.docx("words")), "ok.docx");
             assertThat(o.kind()).isEqualTo(TextExtractor.Kind.UNAVAILABLE);
             assertThat(o.failure()).startsWith("the extractor process could not start");

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * forms. Written independently of the server's page code; used by the HTTP-level OAuth tests.
  */
 final class BrowserlessFlow {
-    private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">");
+    private static final Pattern HIDDEN =
+            Pattern.compile("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">");
     final TestServer ts;
     final Map<String, String> cookies = new LinkedHashMap<>();
     final List<String> setCookies = new ArrayList<>();
@@ -45,7 +46,8 @@ final class BrowserlessFlow {
 
     static String query(Map<String, String> params) {
         StringBuilder b = new StringBuilder();
-        params.forEach((k, v) -> b.append(b.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+        params.forEach((k, v) ->
+                b.append(b.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
         return b.toString();
     }
 
@@ -78,7 +80,8 @@ final class BrowserlessFlow {
         h.add("en");
         if (!cookies.isEmpty()) {
             StringBuilder c = new StringBuilder();
-            cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+            cookies.forEach((k, v) ->
+                    c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
             h.add("Cookie");
             h.add(c.toString());
         }
@@ -119,7 +122,11 @@ final class BrowserlessFlow {
     }
 
     static String unescape(String s) {
-        return s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        return s.replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
     }
 
     /** GET /h5/auth; expects the login page and signs in. Returns the response to the login post. */
@@ -159,7 +166,8 @@ final class BrowserlessFlow {
         }
         for (String p : q.split("&", -1)) {
             int eq = p.indexOf('=');
-            m.put(URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
+            m.put(
+                    URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
                     URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return m;

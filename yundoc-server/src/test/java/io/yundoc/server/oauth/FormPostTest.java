@@ -39,8 +39,12 @@ class FormPostTest {
     private static void assertFormRefused(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("text/html");
-        assertThat(r.body()).contains("id=\"error-code\">10001<").doesNotContain("Exception").doesNotContain("at io.");
-        assertThat(r.headers().allValues("set-cookie")).noneMatch(c -> c.contains("yd_session=") && !c.contains("Max-Age=0"));
+        assertThat(r.body())
+                .contains("id=\"error-code\">10001<")
+                .doesNotContain("Exception")
+                .doesNotContain("at io.");
+        assertThat(r.headers().allValues("set-cookie"))
+                .noneMatch(c -> c.contains("yd_session=") && !c.contains("Max-Age=0"));
     }
 
     @Test
@@ -49,16 +53,31 @@ class FormPostTest {
         Map<String, String> form = loginForm(f);
         String body = BrowserlessFlow.query(form) + "&username=bob&password=" + BrowserlessFlow.enc(PW)
                 + "&username=mallory&password=wrong";
-        HttpResponse<String> r = ts.send("POST", "/h5/auth/login", body, "Content-Type", "application/x-www-form-urlencoded; charset=UTF-8",
-                "Cookie", "yd_login=" + f.cookies.get("yd_login"), "Accept-Language", "en");
+        HttpResponse<String> r = ts.send(
+                "POST",
+                "/h5/auth/login",
+                body,
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=UTF-8",
+                "Cookie",
+                "yd_login=" + f.cookies.get("yd_login"),
+                "Accept-Language",
+                "en");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
         assertThat(r.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("yd_session="));
         // '+' is a space and %-escapes are UTF-8, as browsers encode them: the name "b o b" is not bob
         BrowserlessFlow g = new BrowserlessFlow(ts);
         Map<String, String> again = loginForm(g);
-        HttpResponse<String> spaced = ts.send("POST", "/h5/auth/login", BrowserlessFlow.query(again) + "&username=b+o+b&password="
-                        + BrowserlessFlow.enc(PW), "Content-Type", "application/x-www-form-urlencoded",
-                "Cookie", "yd_login=" + g.cookies.get("yd_login"), "Accept-Language", "en");
+        HttpResponse<String> spaced = ts.send(
+                "POST",
+                "/h5/auth/login",
+                BrowserlessFlow.query(again) + "&username=b+o+b&password=" + BrowserlessFlow.enc(PW),
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                "yd_login=" + g.cookies.get("yd_login"),
+                "Accept-Language",
+                "en");
         assertThat(spaced.statusCode()).isEqualTo(401);
         assertThat(spaced.body()).contains("value=\"b o b\"");
     }
@@ -70,24 +89,54 @@ class FormPostTest {
         String good = BrowserlessFlow.query(form) + "&username=bob&password=" + BrowserlessFlow.enc(PW);
         String cookie = "yd_login=" + f.cookies.get("yd_login");
         // a well-formed form under another type: text/plain (which Helidon would read line by line), multipart, JSON
-        for (String type : new String[]{"text/plain", "multipart/form-data; boundary=x", "application/json"}) {
+        for (String type : new String[] {"text/plain", "multipart/form-data; boundary=x", "application/json"}) {
             assertFormRefused(ts.send("POST", "/h5/auth/login", good, "Content-Type", type, "Cookie", cookie));
         }
         // an unknown charset, a broken %-escape, a lone '%'
-        assertFormRefused(ts.send("POST", "/h5/auth/login", good, "Content-Type", "application/x-www-form-urlencoded; charset=x-no-such",
-                "Cookie", cookie));
-        assertFormRefused(ts.send("POST", "/h5/auth/login", good + "&x=%zz", "Content-Type", "application/x-www-form-urlencoded",
-                "Cookie", cookie));
-        assertFormRefused(ts.send("POST", "/h5/auth/login", good + "&x=%", "Content-Type", "application/x-www-form-urlencoded",
-                "Cookie", cookie));
+        assertFormRefused(ts.send(
+                "POST",
+                "/h5/auth/login",
+                good,
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=x-no-such",
+                "Cookie",
+                cookie));
+        assertFormRefused(ts.send(
+                "POST",
+                "/h5/auth/login",
+                good + "&x=%zz",
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                cookie));
+        assertFormRefused(ts.send(
+                "POST",
+                "/h5/auth/login",
+                good + "&x=%",
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                cookie));
         // the body limit of every call (1 MiB) holds for forms: one byte over is refused before it is parsed
         String padded = good + "&pad=" + "x".repeat((1 << 20) - good.length() - 5);
         assertThat(padded.length()).isEqualTo(1 << 20);
-        assertFormRefused(ts.send("POST", "/h5/auth/login", padded + "x", "Content-Type", "application/x-www-form-urlencoded",
-                "Cookie", cookie));
+        assertFormRefused(ts.send(
+                "POST",
+                "/h5/auth/login",
+                padded + "x",
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                cookie));
         // the same form exactly at the limit is read (and signs in)
-        HttpResponse<String> atLimit = ts.send("POST", "/h5/auth/login", padded, "Content-Type", "application/x-www-form-urlencoded",
-                "Cookie", cookie);
+        HttpResponse<String> atLimit = ts.send(
+                "POST",
+                "/h5/auth/login",
+                padded,
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                cookie);
         assertThat(atLimit.statusCode()).as(atLimit.body()).isEqualTo(303);
     }
 
@@ -106,8 +155,14 @@ class FormPostTest {
         assertThat(revoke.statusCode()).isEqualTo(400);
         assertThat(revoke.body()).contains("id=\"error-hint\">no such authorization<");
         // the logout form, with its token sent twice (the first counts), ends the session
-        HttpResponse<String> out = ts.send("POST", "/account/logout", "csrf=" + BrowserlessFlow.enc(logout.get("csrf")) + "&csrf=forged",
-                "Content-Type", "application/x-www-form-urlencoded", "Cookie", "yd_session=" + f.cookies.get("yd_session"));
+        HttpResponse<String> out = ts.send(
+                "POST",
+                "/account/logout",
+                "csrf=" + BrowserlessFlow.enc(logout.get("csrf")) + "&csrf=forged",
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "Cookie",
+                "yd_session=" + f.cookies.get("yd_session"));
         assertThat(out.statusCode()).as(out.body()).isEqualTo(303);
         assertThat(f.get("/account/apps").body()).contains("name=\"password\"");
     }

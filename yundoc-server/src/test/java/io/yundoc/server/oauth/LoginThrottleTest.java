@@ -31,8 +31,11 @@ class LoginThrottleTest {
     static final String PW = "correct horse battery";
     static final String WRONG = "Wrong user name or password.";
     static final Duration MAX_DELAY = Duration.ofSeconds(8);
+
     @RegisterExtension
-    static final TestServerExtension ts = TestServerExtension.embedded(b -> b.trustedProxies("127.0.0.1/32, ::1/128").loginMaxDelay(MAX_DELAY));
+    static final TestServerExtension ts = TestServerExtension.embedded(
+            b -> b.trustedProxies("127.0.0.1/32, ::1/128").loginMaxDelay(MAX_DELAY));
+
     static String appId;
     /** The rule itself, on the running server's database and clock, with the server's settings. */
     static LoginThrottle rule;
@@ -40,9 +43,14 @@ class LoginThrottleTest {
     @BeforeAll
     static void start() {
         appId = ts.adminOk("POST", "/apps", "{\"name\":\"demo\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}")
-                .get("app_id").asText();
-        rule = new LoginThrottle(ts.server().database().jdbi(), ts.server().clock(), ts.server().config().loginMaxFailures(),
-                ts.server().config().loginLockout(), ts.server().config().loginMaxDelay());
+                .get("app_id")
+                .asText();
+        rule = new LoginThrottle(
+                ts.server().database().jdbi(),
+                ts.server().clock(),
+                ts.server().config().loginMaxFailures(),
+                ts.server().config().loginLockout(),
+                ts.server().config().loginMaxDelay());
     }
 
     static void user(String name) {
@@ -68,8 +76,7 @@ class LoginThrottleTest {
     }
 
     /** One login post from {@code address}, with the time it took. */
-    record Timed(HttpResponse<String> response, long millis) {
-    }
+    record Timed(HttpResponse<String> response, long millis) {}
 
     static Timed login(String address, String name, String password) {
         BrowserlessFlow f = new BrowserlessFlow(ts.get()).from(address);
@@ -101,21 +108,27 @@ class LoginThrottleTest {
     @Test
     void anAttackedAccountDelaysAFreshAddressByTwoSecondsAtMostAndTheAttackingAddressByTheFullCap() {
         fail("victim1", "10.1.0.1", 20);
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim1", "10.1.0.1"))).isEqualTo(8000);
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("Victim1 ", "10.1.0.2"))).isEqualTo(2000);
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim1", "10.1.0.1")))
+                .isEqualTo(8000);
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("Victim1 ", "10.1.0.2")))
+                .isEqualTo(2000);
         // an address with a failure of its own pays the account's full delay
         fail("someone-else", "10.1.0.3", 1);
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim1", "10.1.0.3"))).isEqualTo(8000);
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim1", "10.1.0.3")))
+                .isEqualTo(8000);
     }
 
     @Test
     void failuresAreForgottenAfterTheMemoryWindow() {
         fail("victim2", "10.2.0.1", 6);
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1"))).isEqualTo(4000);
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1")))
+                .isEqualTo(4000);
         ts.advanceClock(ts.server().config().loginLockout().toSeconds() - 60);
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1"))).isEqualTo(4000);
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1")))
+                .isEqualTo(4000);
         ts.advanceClock(61);
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1"))).isZero();
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("victim2", "10.2.0.1")))
+                .isZero();
     }
 
     @Test
@@ -129,7 +142,9 @@ class LoginThrottleTest {
         assertThat(fresh.millis()).isBetween(1900L, MAX_DELAY.toMillis() - 1000);
         // from an attacking address the owner waits the full cap, and still gets in
         Timed attacked = login("10.3.0.1", "victim3", PW);
-        assertThat(attacked.response().statusCode()).as(attacked.response().body()).isEqualTo(303);
+        assertThat(attacked.response().statusCode())
+                .as(attacked.response().body())
+                .isEqualTo(303);
         assertThat(attacked.millis()).isGreaterThanOrEqualTo(MAX_DELAY.toMillis() - 100);
     }
 
@@ -140,14 +155,17 @@ class LoginThrottleTest {
             fail("guess" + i + "-4", "10.4.0.1", 1);
         }
         Timed elsewhere = login("10.4.0.2", "carol4", PW);
-        assertThat(elsewhere.response().statusCode()).as(elsewhere.response().body()).isEqualTo(303);
+        assertThat(elsewhere.response().statusCode())
+                .as(elsewhere.response().body())
+                .isEqualTo(303);
         assertThat(elsewhere.millis()).isLessThan(1900);
         // the guessing address itself waits the cap for every name, but is not refused either
         Timed there = login("10.4.0.1", "carol4", PW);
         assertThat(there.response().statusCode()).as(there.response().body()).isEqualTo(303);
         assertThat(there.millis()).isGreaterThanOrEqualTo(MAX_DELAY.toMillis() - 100);
         // carol's success does not wipe the guesses made from that address
-        assertThat(rule.delayMillis(LoginThrottle.Keys.of("anyone", "10.4.0.1"))).isEqualTo(8000);
+        assertThat(rule.delayMillis(LoginThrottle.Keys.of("anyone", "10.4.0.1")))
+                .isEqualTo(8000);
     }
 
     @Test
@@ -187,7 +205,8 @@ class LoginThrottleTest {
                 if (t.response().statusCode() == 429) {
                     assertThat(t.millis()).isLessThan(MAX_DELAY.toMillis() - 1000);
                     assertThat(t.response().headers().firstValue("retry-after")).hasValue("8");
-                    assertThat(errorText(t.response().body())).isEqualTo("Too many sign-in attempts at once. Try again in 8 seconds.");
+                    assertThat(errorText(t.response().body()))
+                            .isEqualTo("Too many sign-in attempts at once. Try again in 8 seconds.");
                 } else {
                     assertThat(t.millis()).isGreaterThanOrEqualTo(MAX_DELAY.toMillis() - 100);
                 }
@@ -195,16 +214,26 @@ class LoginThrottleTest {
             assertThat(statuses).containsExactlyInAnyOrder(401, 401, 401, 401, 429, 429);
         }
         // the refused attempts were not counted: 10 seeded + 4 checked
-        int counted = ts.server().database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT failures FROM login_throttle WHERE throttle_key = :k")
-                .bind("k", LoginThrottle.Keys.of("x6", "10.6.0.1").address()).mapTo(Integer.class).one());
+        int counted = ts.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT failures FROM login_throttle WHERE throttle_key = :k")
+                        .bind("k", LoginThrottle.Keys.of("x6", "10.6.0.1").address())
+                        .mapTo(Integer.class)
+                        .one());
         assertThat(counted).isEqualTo(14);
     }
 
     @Test
     void whenTheWaitingBoundIsFullAnAttemptThatMustWaitIsRefusedAndOneThatNeedNotIsAdmitted() throws Exception {
-        LoginThrottle oneWaiter = new LoginThrottle(ts.server().database().jdbi(), ts.server().clock(), 3, Duration.ofMinutes(15),
-                Duration.ofSeconds(3), LoginThrottle.PER_ADDRESS, 1);
+        LoginThrottle oneWaiter = new LoginThrottle(
+                ts.server().database().jdbi(),
+                ts.server().clock(),
+                3,
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(3),
+                LoginThrottle.PER_ADDRESS,
+                1);
         fail("w9", "10.9.0.1", 10);
         fail("w9", "10.9.0.2", 10);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -214,7 +243,9 @@ class LoginThrottleTest {
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> oneWaiter.waitingNow() == 1);
             assertThatThrownBy(() -> oneWaiter.admit("w9", "10.9.0.2"))
-                    .isInstanceOfSatisfying(LoginThrottle.Refused.class, r -> assertThat(r.retryAfterSeconds()).isEqualTo(3));
+                    .isInstanceOfSatisfying(
+                            LoginThrottle.Refused.class,
+                            r -> assertThat(r.retryAfterSeconds()).isEqualTo(3));
             try (LoginThrottle.Attempt free = oneWaiter.admit("someone-9", "10.9.0.3")) {
                 assertThat(free).isNotNull();
             }
@@ -230,10 +261,15 @@ class LoginThrottleTest {
         Timed unknown = login("10.7.0.1", "nobody-here-7", "not the password");
         assertThat(wrong.response().statusCode()).isEqualTo(401);
         assertThat(unknown.response().statusCode()).isEqualTo(401);
-        assertThat(errorText(wrong.response().body())).isEqualTo(errorText(unknown.response().body())).isEqualTo(WRONG);
+        assertThat(errorText(wrong.response().body()))
+                .isEqualTo(errorText(unknown.response().body()))
+                .isEqualTo(WRONG);
 
         ts.adminOk("POST", "/users/" + userId("alice7") + "/disable", null);
-        assertThat(errorText(login("10.7.0.1", "alice7", "not the password").response().body())).isEqualTo(WRONG);
+        assertThat(errorText(login("10.7.0.1", "alice7", "not the password")
+                        .response()
+                        .body()))
+                .isEqualTo(WRONG);
         HttpResponse<String> right = login("10.7.0.1", "alice7", PW).response();
         assertThat(right.statusCode()).isEqualTo(403);
         assertThat(right.body()).contains("id=\"error-code\">30007<");

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,7 @@ class OAuthBrowserTest {
 
     @RegisterExtension
     final TestServerExtension ts = TestServerExtension.embedded();
+
     HttpServer callback;
     final LinkedBlockingQueue<String> callbackQueries = new LinkedBlockingQueue<>();
     WebDriver driver;
@@ -59,16 +61,22 @@ class OAuthBrowserTest {
     @BeforeEach
     void start() throws IOException {
         assertThat(Files.isExecutable(CHROMIUM))
-                .as("headless Chromium is needed at /usr/bin/chromium for this browser test: apt-get install chromium chromium-driver")
+                .as(
+                        "headless Chromium is needed at /usr/bin/chromium for this browser test: apt-get install chromium chromium-driver")
                 .isTrue();
         assertThat(Files.isExecutable(CHROMEDRIVER))
-                .as("Debian's chromedriver is needed at /usr/bin/chromedriver for this browser test: apt-get install chromium-driver")
+                .as(
+                        "Debian's chromedriver is needed at /usr/bin/chromedriver for this browser test: apt-get install chromium-driver")
                 .isTrue();
         callback = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         callback.createContext("/cb", ex -> {
-            callbackQueries.add(ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery());
-            byte[] page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Integrator app</title></head><body><h1 id=\"cb\">Callback received</h1><p>The app now exchanges the code on its server.</p></body></html>"
-                    .getBytes(StandardCharsets.UTF_8);
+            callbackQueries.add(
+                    ex.getRequestURI().getRawQuery() == null
+                            ? ""
+                            : ex.getRequestURI().getRawQuery());
+            byte[] page =
+                    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Integrator app</title></head><body><h1 id=\"cb\">Callback received</h1><p>The app now exchanges the code on its server.</p></body></html>"
+                            .getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
             ex.sendResponseHeaders(200, page.length);
             ex.getResponseBody().write(page);
@@ -81,11 +89,22 @@ class OAuthBrowserTest {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--lang=en-US", "--user-data-dir=" + profile, "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--lang=en-US",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         driver = new ChromeDriver(service, options);
     }
 
@@ -99,7 +118,7 @@ class OAuthBrowserTest {
         }
         if (profile != null) {
             try (var walk = Files.walk(profile)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -111,13 +130,20 @@ class OAuthBrowserTest {
 
     @Test
     void signInConsentCallbackExchangeCallRefresh() throws Exception {
-        JsonNode app = ts.adminOk("POST", "/apps", "{\"name\":\"Integrator Web App\",\"tier\":\"test\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
+        JsonNode app = ts.adminOk(
+                "POST",
+                "/apps",
+                "{\"name\":\"Integrator Web App\",\"tier\":\"test\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
         String appId = app.get("app_id").asText();
         String appKey = app.get("app_key").asText();
-        ts.adminOk("POST", "/users", "{\"name\":\"zhangsan\",\"password\":\"s3cret-passw0rd\",\"nickname\":\"Zhang San\"}");
+        ts.adminOk(
+                "POST",
+                "/users",
+                "{\"name\":\"zhangsan\",\"password\":\"s3cret-passw0rd\",\"nickname\":\"Zhang San\"}");
         String redirect = "http://127.0.0.1:" + callback.getAddress().getPort() + "/cb";
-        String authorize = ts.base() + "/h5/auth?app_id=" + appId + "&scope=user_basic,access_personal_files,create_personal_files"
-                + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&state=st-42";
+        String authorize =
+                ts.base() + "/h5/auth?app_id=" + appId + "&scope=user_basic,access_personal_files,create_personal_files"
+                        + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&state=st-42";
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
 
         driver.get(authorize);
@@ -138,8 +164,12 @@ class OAuthBrowserTest {
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("allow")));
         String consent = driver.findElement(By.tagName("main")).getText();
-        assertThat(consent).contains("Integrator Web App").contains("Your basic profile").contains("List and read your documents")
-                .contains("Create and upload documents").contains("Zhang San");
+        assertThat(consent)
+                .contains("Integrator Web App")
+                .contains("Your basic profile")
+                .contains("List and read your documents")
+                .contains("Create and upload documents")
+                .contains("Zhang San");
         shot("3-consent");
         driver.manage().window().setSize(new Dimension(390, 844));
         shot("3-consent-phone");
@@ -156,7 +186,8 @@ class OAuthBrowserTest {
         assertThat(code).matches("[a-z]{32}");
 
         // the app's server: exchange, call, refresh
-        HttpResponse<String> ex = ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + appId + "&app_key=" + appKey, null);
+        HttpResponse<String> ex = ts.send(
+                "GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + appId + "&app_key=" + appKey, null);
         assertThat(ex.statusCode()).as(ex.body()).isEqualTo(200);
         JsonNode grant = TestServer.json(ex);
         assertThat(grant.get("result").asText()).isEqualTo("ok");
@@ -164,15 +195,24 @@ class OAuthBrowserTest {
         HttpResponse<String> ub = ts.send("GET", "/api/v1/openapi/user/basic?access_token=" + access, null);
         assertThat(ub.statusCode()).as(ub.body()).isEqualTo(200);
         assertThat(TestServer.json(ub).get("data").get("nickname").asText()).isEqualTo("Zhang San");
-        HttpResponse<String> created = ts.send("POST", "/api/v1/openapi/personal/files", "{\"filename\":\"from-the-app.docx\"}",
-                "Authorization", "Bearer " + access);
+        HttpResponse<String> created = ts.send(
+                "POST",
+                "/api/v1/openapi/personal/files",
+                "{\"filename\":\"from-the-app.docx\"}",
+                "Authorization",
+                "Bearer " + access);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         assertThat(TestServer.json(created).get("data").get("fname").asText()).isEqualTo("from-the-app.docx");
-        HttpResponse<String> rf = ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + appId,
-                "{\"app_key\":\"" + appKey + "\",\"refresh_token\":\"" + grant.get("data").get("refresh_token").asText() + "\"}");
+        HttpResponse<String> rf = ts.send(
+                "POST",
+                "/api/v1/oauth2/refresh_token?app_id=" + appId,
+                "{\"app_key\":\"" + appKey + "\",\"refresh_token\":\""
+                        + grant.get("data").get("refresh_token").asText() + "\"}");
         assertThat(rf.statusCode()).as(rf.body()).isEqualTo(200);
         String access2 = TestServer.json(rf).get("data").get("access_token").asText();
-        assertThat(ts.send("GET", "/api/v1/openapi/user/basic?access_token=" + access2, null).statusCode()).isEqualTo(200);
+        assertThat(ts.send("GET", "/api/v1/openapi/user/basic?access_token=" + access2, null)
+                        .statusCode())
+                .isEqualTo(200);
 
         // signed in already: a second authorization goes straight back to the app
         driver.get(authorize.replace("st-42", "again"));

@@ -9,7 +9,11 @@ import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,16 +21,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OAuthFlowTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static final String CB = "https://app.example.com/cb";
     static final String PW = "correct horse battery";
     static int counter;
 
-    record App(String appId, String appKey) {
-    }
+    record App(String appId, String appKey) {}
 
     static App app(String... redirectUris) {
-        JsonNode d = ts.adminOk("POST", "/apps", "{\"name\":\"Demo <App>\",\"tier\":\"test\",\"redirect_uris\":"
-                + TestServer.JSON.valueToTree(redirectUris.length == 0 ? new String[]{CB} : redirectUris) + "}");
+        JsonNode d = ts.adminOk(
+                "POST",
+                "/apps",
+                "{\"name\":\"Demo <App>\",\"tier\":\"test\",\"redirect_uris\":"
+                        + TestServer.JSON.valueToTree(redirectUris.length == 0 ? new String[] {CB} : redirectUris)
+                        + "}");
         return new App(d.get("app_id").asText(), d.get("app_key").asText());
     }
 
@@ -34,7 +42,10 @@ class OAuthFlowTest {
     static String user() {
         counter++;
         String name = "alice" + counter;
-        ts.adminOk("POST", "/users", "{\"name\":\"" + name + "\",\"password\":\"" + PW + "\",\"nickname\":\"Alice " + counter + "\"}");
+        ts.adminOk(
+                "POST",
+                "/users",
+                "{\"name\":\"" + name + "\",\"password\":\"" + PW + "\",\"nickname\":\"Alice " + counter + "\"}");
         return name;
     }
 
@@ -48,11 +59,16 @@ class OAuthFlowTest {
     }
 
     static HttpResponse<String> exchange(App app, String code) {
-        return ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key=" + app.appKey(), null);
+        return ts.send(
+                "GET",
+                "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key=" + app.appKey(),
+                null);
     }
 
     static HttpResponse<String> refresh(App app, String refreshToken) {
-        return ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
+        return ts.send(
+                "POST",
+                "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
                 "{\"app_key\":\"" + app.appKey() + "\",\"refresh_token\":\"" + refreshToken + "\"}");
     }
 
@@ -72,7 +88,8 @@ class OAuthFlowTest {
 
     static String code(App app, String user, String scope) {
         BrowserlessFlow f = new BrowserlessFlow(ts.get());
-        return params(f.authorize(authParams(app.appId(), scope, CB, "s"), user, PW)).get("code");
+        return params(f.authorize(authParams(app.appId(), scope, CB, "s"), user, PW))
+                .get("code");
     }
 
     @Test
@@ -85,23 +102,34 @@ class OAuthFlowTest {
         HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(p));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("x-frame-options")).hasValue("DENY");
-        assertThat(page.headers().firstValue("content-security-policy").orElseThrow()).contains("frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
+                .contains("frame-ancestors 'none'");
         assertThat(page.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(page.body()).contains("Demo &lt;App&gt;").doesNotContain("Demo <App>");
 
         HttpResponse<String> login = f.login(p, name, PW);
         assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
-        String sessionCookie = login.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("yd_session="))
-                .findFirst().orElseThrow();
-        assertThat(sessionCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax")
-                .doesNotContainIgnoringCase("Secure").contains("Path=/");
-        URI back = URI.create(ts.base() + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow());
+        String sessionCookie = login.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith("yd_session="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(sessionCookie)
+                .containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Lax")
+                .doesNotContainIgnoringCase("Secure")
+                .contains("Path=/");
+        URI back = URI.create(ts.base() + "/h5/auth/login")
+                .resolve(login.headers().firstValue("location").orElseThrow());
         assertThat(back.getPath()).isEqualTo("/h5/auth");
 
         HttpResponse<String> consent = f.get(back.toString().substring(ts.base().length()));
         assertThat(consent.statusCode()).isEqualTo(200);
-        assertThat(consent.body()).contains("id=\"allow\"").contains("id=\"deny\"")
-                .contains("Your basic profile").contains("Create and upload documents").doesNotContain("Download your documents");
+        assertThat(consent.body())
+                .contains("id=\"allow\"")
+                .contains("id=\"deny\"")
+                .contains("Your basic profile")
+                .contains("Create and upload documents")
+                .doesNotContain("Download your documents");
         Map<String, String> form = BrowserlessFlow.hidden(consent.body());
         form.put("decision", "allow");
         HttpResponse<String> done = f.post("/h5/auth/consent", form);
@@ -116,8 +144,10 @@ class OAuthFlowTest {
         assertThat(ex.statusCode()).as(ex.body()).isEqualTo(200);
         assertThat(ex.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(ex.headers().firstValue("pragma")).hasValue("no-cache");
-        assertThat(ex.body()).matches("\\{\"code\":0,\"result\":\"ok\",\"data\":\\{\"access_token\":\"[a-z]{32}\",\"expires_in\":86400,"
-                + "\"refresh_token\":\"[a-z]{32}\",\"app_id\":\"" + app.appId() + "\"}}");
+        assertThat(ex.body())
+                .matches(
+                        "\\{\"code\":0,\"result\":\"ok\",\"data\":\\{\"access_token\":\"[a-z]{32}\",\"expires_in\":86400,"
+                                + "\"refresh_token\":\"[a-z]{32}\",\"app_id\":\"" + app.appId() + "\"}}");
         JsonNode grant = TestServer.json(ex).get("data");
         String access = grant.get("access_token").asText();
 
@@ -127,16 +157,27 @@ class OAuthFlowTest {
         assertThat(u.get("nickname").asText()).startsWith("Alice");
         assertThat(u.get("avatar").asText()).isEqualTo(ts.base() + "/static/avatar/default.png");
         assertThat(u.get("id").get("open_id").asText()).hasSize(43);
-        assertThat(ub.body()).matches("\\{\"code\":0,\"data\":\\{\"id\":\\{\"open_id\":\"[^\"]+\",\"union_id\":\"[^\"]+\"},\"nickname\":.*");
-        assertThat(ts.send("GET", "/static/avatar/default.png", null).statusCode()).isEqualTo(200);
+        assertThat(ub.body())
+                .matches(
+                        "\\{\"code\":0,\"data\":\\{\"id\":\\{\"open_id\":\"[^\"]+\",\"union_id\":\"[^\"]+\"},\"nickname\":.*");
+        assertThat(ts.send("GET", "/static/avatar/default.png", null).statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> created = ts.send("POST", "/api/v1/openapi/personal/files?access_token=" + access,
-                "{\"filename\":\"a.docx\"}");
+        HttpResponse<String> created =
+                ts.send("POST", "/api/v1/openapi/personal/files?access_token=" + access, "{\"filename\":\"a.docx\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         // a scope the user did not grant (Bearer form of the token)
         JsonNode ft = TestServer.json(created).get("data").get("id").get("open_id");
-        assertError(ts.send("GET", "/api/v1/openapi/personal/files/" + ft.asText() + "/download", null, "Authorization", "Bearer " + access),
-                403, 10003, "scope download_personal_files not granted");
+        assertError(
+                ts.send(
+                        "GET",
+                        "/api/v1/openapi/personal/files/" + ft.asText() + "/download",
+                        null,
+                        "Authorization",
+                        "Bearer " + access),
+                403,
+                10003,
+                "scope download_personal_files not granted");
 
         HttpResponse<String> rf = refresh(app, grant.get("refresh_token").asText());
         assertThat(rf.statusCode()).as(rf.body()).isEqualTo(200);
@@ -144,17 +185,22 @@ class OAuthFlowTest {
         JsonNode g2 = TestServer.json(rf).get("data");
         assertThat(g2.get("access_token").asText()).isNotEqualTo(access);
         // no rotation by default: the same refresh token comes back and works again; the old access token lives on
-        assertThat(g2.get("refresh_token").asText()).isEqualTo(grant.get("refresh_token").asText());
-        assertThat(refresh(app, grant.get("refresh_token").asText()).statusCode()).isEqualTo(200);
+        assertThat(g2.get("refresh_token").asText())
+                .isEqualTo(grant.get("refresh_token").asText());
+        assertThat(refresh(app, grant.get("refresh_token").asText()).statusCode())
+                .isEqualTo(200);
         assertThat(userBasic(access).statusCode()).isEqualTo(200);
         assertThat(userBasic(g2.get("access_token").asText()).statusCode()).isEqualTo(200);
 
         // signed in and consented: the next request goes straight back with a code
-        HttpResponse<String> again = f.get("/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null)));
+        HttpResponse<String> again =
+                f.get("/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null)));
         assertThat(again.statusCode()).isEqualTo(302);
-        assertThat(again.headers().firstValue("location").orElseThrow()).matches("https://app\\.example\\.com/cb\\?code=[a-z]{32}");
+        assertThat(again.headers().firstValue("location").orElseThrow())
+                .matches("https://app\\.example\\.com/cb\\?code=[a-z]{32}");
         // more scopes than granted: consent again, no login
-        HttpResponse<String> more = f.get("/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic,clone_personal_files", CB, null)));
+        HttpResponse<String> more = f.get("/h5/auth?"
+                + BrowserlessFlow.query(authParams(app.appId(), "user_basic,clone_personal_files", CB, null)));
         assertThat(more.statusCode()).isEqualTo(200);
         assertThat(more.body()).contains("name=\"decision\"").doesNotContain("name=\"password\"");
         // force_login ignores the session
@@ -169,7 +215,9 @@ class OAuthFlowTest {
     void redirectJoinsAnExistingQueryAndOmitsMissingState() {
         App app = app("https://app.example.com/cb?tenant=7");
         String name = user();
-        String loc = new BrowserlessFlow(ts.get()).authorize(authParams(app.appId(), "user_basic", "https://app.example.com/cb?tenant=7", null), name, PW);
+        String loc = new BrowserlessFlow(ts.get())
+                .authorize(
+                        authParams(app.appId(), "user_basic", "https://app.example.com/cb?tenant=7", null), name, PW);
         assertThat(loc).matches("https://app\\.example\\.com/cb\\?tenant=7&code=[a-z]{32}");
     }
 
@@ -186,7 +234,8 @@ class OAuthFlowTest {
         HttpResponse<String> r = f.post("/h5/auth/consent", form);
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(r.headers().firstValue("location")).hasValue(CB + "?error=access_denied&state=st");
-        assertThat(ts.adminOk("GET", "/grants?user_id=" + userId(name), null).get("grants")).isEmpty();
+        assertThat(ts.adminOk("GET", "/grants?user_id=" + userId(name), null).get("grants"))
+                .isEmpty();
     }
 
     @Test
@@ -194,24 +243,47 @@ class OAuthFlowTest {
         App app = app();
         checkErrorPage("/h5/auth?app_id=NOPE&scope=user_basic&redirect_uri=" + BrowserlessFlow.enc(CB), 400, 20002);
         checkErrorPage("/h5/auth?scope=user_basic&redirect_uri=" + BrowserlessFlow.enc(CB), 400, 20002);
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
-                + BrowserlessFlow.enc("https://evil.example.com/cb"), 400, 20004);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
+                        + BrowserlessFlow.enc("https://evil.example.com/cb"),
+                400,
+                20004);
         checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic", 400, 20004);
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
-                + BrowserlessFlow.enc(CB + "/"), 400, 20004);
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic&response_type=token&redirect_uri="
-                + BrowserlessFlow.enc(CB), 400, 20005);
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=root&redirect_uri=" + BrowserlessFlow.enc(CB), 400, 20003);
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=&redirect_uri=" + BrowserlessFlow.enc(CB), 400, 20003);
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic&force_login=maybe&redirect_uri="
-                + BrowserlessFlow.enc(CB), 400, 10001);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri=" + BrowserlessFlow.enc(CB + "/"),
+                400,
+                20004);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&response_type=token&redirect_uri="
+                        + BrowserlessFlow.enc(CB),
+                400,
+                20005);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=root&redirect_uri=" + BrowserlessFlow.enc(CB), 400, 20003);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=&redirect_uri=" + BrowserlessFlow.enc(CB), 400, 20003);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&force_login=maybe&redirect_uri="
+                        + BrowserlessFlow.enc(CB),
+                400,
+                10001);
         // a scope the operator did not allow for this app
-        JsonNode d = ts.adminOk("POST", "/apps", "{\"name\":\"narrow\",\"tier\":\"test\",\"scopes\":[\"user_basic\"],\"redirect_uris\":[\"" + CB + "\"]}");
-        checkErrorPage("/h5/auth?app_id=" + d.get("app_id").asText() + "&scope=user_basic,access_personal_files&redirect_uri="
-                + BrowserlessFlow.enc(CB), 400, 20003);
+        JsonNode d = ts.adminOk(
+                "POST",
+                "/apps",
+                "{\"name\":\"narrow\",\"tier\":\"test\",\"scopes\":[\"user_basic\"],\"redirect_uris\":[\"" + CB
+                        + "\"]}");
+        checkErrorPage(
+                "/h5/auth?app_id=" + d.get("app_id").asText() + "&scope=user_basic,access_personal_files&redirect_uri="
+                        + BrowserlessFlow.enc(CB),
+                400,
+                20003);
         ts.adminOk("POST", "/apps/" + d.get("app_id").asText() + "/disable", null);
-        checkErrorPage("/h5/auth?app_id=" + d.get("app_id").asText() + "&scope=user_basic&redirect_uri="
-                + BrowserlessFlow.enc(CB), 403, 20006);
+        checkErrorPage(
+                "/h5/auth?app_id=" + d.get("app_id").asText() + "&scope=user_basic&redirect_uri="
+                        + BrowserlessFlow.enc(CB),
+                403,
+                20006);
     }
 
     static void checkErrorPage(String path, int status, int code) {
@@ -225,14 +297,34 @@ class OAuthFlowTest {
     @Test
     void loopbackRedirectMatchesAnyPortButNothingElse() {
         App app = app("http://127.0.0.1/cb", "http://localhost:9/cb", "https://app.example.com:8443/cb");
-        assertThat(ts.send("GET", "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
-                + BrowserlessFlow.enc("http://127.0.0.1:51234/cb"), null).statusCode()).isEqualTo(200);
-        assertThat(ts.send("GET", "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
-                + BrowserlessFlow.enc("http://localhost/cb"), null).statusCode()).isEqualTo(200);
-        for (String bad : new String[]{"http://127.0.0.1:1@evil.com/cb", "http://127.0.0.1.evil.com/cb", "https://127.0.0.1:5/cb",
-                "http://127.0.0.1:5/cb/x", "http://127.0.0.1:5/cb?x=1", "https://app.example.com/cb", "https://app.example.com:9443/cb",
-                "http://localhost:5/cb#frag"}) {
-            checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri=" + BrowserlessFlow.enc(bad), 400, 20004);
+        assertThat(ts.send(
+                                "GET",
+                                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
+                                        + BrowserlessFlow.enc("http://127.0.0.1:51234/cb"),
+                                null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(ts.send(
+                                "GET",
+                                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
+                                        + BrowserlessFlow.enc("http://localhost/cb"),
+                                null)
+                        .statusCode())
+                .isEqualTo(200);
+        for (String bad : new String[] {
+            "http://127.0.0.1:1@evil.com/cb",
+            "http://127.0.0.1.evil.com/cb",
+            "https://127.0.0.1:5/cb",
+            "http://127.0.0.1:5/cb/x",
+            "http://127.0.0.1:5/cb?x=1",
+            "https://app.example.com/cb",
+            "https://app.example.com:9443/cb",
+            "http://localhost:5/cb#frag"
+        }) {
+            checkErrorPage(
+                    "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri=" + BrowserlessFlow.enc(bad),
+                    400,
+                    20004);
         }
     }
 
@@ -242,7 +334,8 @@ class OAuthFlowTest {
         String name = user();
         String code = code(app, name, "user_basic");
         JsonNode g = TestServer.json(exchange(app, code)).get("data");
-        JsonNode g2 = TestServer.json(refresh(app, g.get("refresh_token").asText())).get("data");
+        JsonNode g2 =
+                TestServer.json(refresh(app, g.get("refresh_token").asText())).get("data");
         assertThat(userBasic(g2.get("access_token").asText()).statusCode()).isEqualTo(200);
 
         assertError(exchange(app, code), 400, 20001, "code already used");
@@ -258,17 +351,45 @@ class OAuthFlowTest {
         String name = user();
         String code = code(app, name, "user_basic");
         assertError(exchange(other, code), 400, 20001, null);
-        assertError(ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key=wrong-key-wrong-key", null),
-                400, 20002, null);
-        assertError(ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=NOAPP&app_key=" + app.appKey(), null),
-                400, 20002, null);
-        assertError(ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key=" + app.appKey()
-                + "&redirect_uri=" + BrowserlessFlow.enc("https://app.example.com/other"), null), 400, 20001, null);
-        assertError(ts.send("GET", "/api/v1/oauth2/access_token?app_id=" + app.appId() + "&app_key=" + app.appKey(), null), 400, 10001, null);
+        assertError(
+                ts.send(
+                        "GET",
+                        "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId()
+                                + "&app_key=wrong-key-wrong-key",
+                        null),
+                400,
+                20002,
+                null);
+        assertError(
+                ts.send(
+                        "GET",
+                        "/api/v1/oauth2/access_token?code=" + code + "&app_id=NOAPP&app_key=" + app.appKey(),
+                        null),
+                400,
+                20002,
+                null);
+        assertError(
+                ts.send(
+                        "GET",
+                        "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key="
+                                + app.appKey() + "&redirect_uri="
+                                + BrowserlessFlow.enc("https://app.example.com/other"),
+                        null),
+                400,
+                20001,
+                null);
+        assertError(
+                ts.send("GET", "/api/v1/oauth2/access_token?app_id=" + app.appId() + "&app_key=" + app.appKey(), null),
+                400,
+                10001,
+                null);
         assertError(exchange(app, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"), 400, 20001, null);
         // the matching redirect_uri, via POST: still valid, and now used up
-        HttpResponse<String> ok = ts.send("POST", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId()
-                + "&app_key=" + app.appKey() + "&redirect_uri=" + BrowserlessFlow.enc(CB), null);
+        HttpResponse<String> ok = ts.send(
+                "POST",
+                "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key=" + app.appKey()
+                        + "&redirect_uri=" + BrowserlessFlow.enc(CB),
+                null);
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(TestServer.json(ok).get("data").get("app_id").asText()).isEqualTo(app.appId());
     }
@@ -278,21 +399,39 @@ class OAuthFlowTest {
         App app = app();
         App other = app();
         String name = user();
-        JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic"))).get("data");
+        JsonNode g =
+                TestServer.json(exchange(app, code(app, name, "user_basic"))).get("data");
         String rt = g.get("refresh_token").asText();
-        assertError(ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
-                "{\"app_key\":\"wrong-key-wrong-key\",\"refresh_token\":\"" + rt + "\"}"), 400, 20002, null);
+        assertError(
+                ts.send(
+                        "POST",
+                        "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
+                        "{\"app_key\":\"wrong-key-wrong-key\",\"refresh_token\":\"" + rt + "\"}"),
+                400,
+                20002,
+                null);
         assertError(refresh(other, rt), 400, 20001, null);
-        assertError(ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(), "{\"app_key\":\"" + app.appKey() + "\"}"),
-                400, 10001, null);
-        assertError(ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(), "not json"), 400, 10001, null);
+        assertError(
+                ts.send(
+                        "POST",
+                        "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
+                        "{\"app_key\":\"" + app.appKey() + "\"}"),
+                400,
+                10001,
+                null);
+        assertError(
+                ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(), "not json"), 400, 10001, null);
         // refused requests left it valid; query-string form works too
-        HttpResponse<String> r = ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId() + "&app_key=" + app.appKey()
-                + "&refresh_token=" + rt, null);
+        HttpResponse<String> r = ts.send(
+                "POST",
+                "/api/v1/oauth2/refresh_token?app_id=" + app.appId() + "&app_key=" + app.appKey() + "&refresh_token="
+                        + rt,
+                null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("cache-control")).hasValue("no-store");
         ts.adminOk("POST", "/apps/" + app.appId() + "/disable", null);
-        assertError(refresh(app, TestServer.json(r).get("data").get("refresh_token").asText()), 403, 20006, null);
+        assertError(
+                refresh(app, TestServer.json(r).get("data").get("refresh_token").asText()), 403, 20006, null);
     }
 
     @Test
@@ -303,7 +442,8 @@ class OAuthFlowTest {
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":301}");
         assertError(exchange(app, late), 400, 20001, "code expired");
 
-        JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic"))).get("data");
+        JsonNode g =
+                TestServer.json(exchange(app, code(app, name, "user_basic"))).get("data");
         // a few seconds short of the 24 h: the wall clock keeps running under the offset while the test runs
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":86395}");
         assertThat(userBasic(g.get("access_token").asText()).statusCode()).isEqualTo(200);
@@ -366,11 +506,19 @@ class OAuthFlowTest {
         lo.put("logout_after_auth", "true");
         HttpResponse<String> r = f.get("/h5/auth?" + BrowserlessFlow.query(lo));
         assertThat(r.statusCode()).isEqualTo(302);
-        assertThat(r.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("yd_session=;") || c.startsWith("yd_session=\"\""));
+        assertThat(r.headers().allValues("set-cookie"))
+                .anyMatch(c -> c.startsWith("yd_session=;") || c.startsWith("yd_session=\"\""));
         BrowserlessFlow sameCookie = new BrowserlessFlow(ts.get());
-        sameCookie.cookies.put("yd_session", f.setCookies.stream().filter(c -> c.startsWith("yd_session=") && !c.startsWith("yd_session=;"))
-                .reduce((a, b) -> b).orElseThrow().split(";", -1)[0].substring("yd_session=".length()));
-        assertThat(sameCookie.get("/h5/auth?" + BrowserlessFlow.query(p)).body()).contains("name=\"password\"");
+        sameCookie.cookies.put(
+                "yd_session",
+                f.setCookies.stream()
+                        .filter(c -> c.startsWith("yd_session=") && !c.startsWith("yd_session=;"))
+                        .reduce((a, b) -> b)
+                        .orElseThrow()
+                        .split(";", -1)[0]
+                        .substring("yd_session=".length()));
+        assertThat(sameCookie.get("/h5/auth?" + BrowserlessFlow.query(p)).body())
+                .contains("name=\"password\"");
     }
 
     @Test
@@ -390,15 +538,17 @@ class OAuthFlowTest {
         assertThat(r.headers().allValues("set-cookie")).noneMatch(c -> c.startsWith("yd_session="));
         // a token minted for another browser's login cookie does not verify
         BrowserlessFlow other = new BrowserlessFlow(ts.get());
-        Map<String, String> foreign = BrowserlessFlow.hidden(other.get("/h5/auth?" + BrowserlessFlow.query(p)).body());
+        Map<String, String> foreign = BrowserlessFlow.hidden(
+                other.get("/h5/auth?" + BrowserlessFlow.query(p)).body());
         form.put("csrf", foreign.get("csrf"));
         assertThat(f.post("/h5/auth/login", form).statusCode()).isEqualTo(403);
 
         f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW);
         Map<String, String> more = authParams(app.appId(), "user_basic,access_personal_files", CB, null);
-        Map<String, String> consent = BrowserlessFlow.hidden(f.get("/h5/auth?" + BrowserlessFlow.query(more)).body());
+        Map<String, String> consent = BrowserlessFlow.hidden(
+                f.get("/h5/auth?" + BrowserlessFlow.query(more)).body());
         consent.put("decision", "allow");
-        Map<String, String> noCsrf = new java.util.LinkedHashMap<>(consent);
+        Map<String, String> noCsrf = new LinkedHashMap<>(consent);
         noCsrf.remove("csrf");
         HttpResponse<String> c1 = f.post("/h5/auth/consent", noCsrf);
         assertThat(c1.statusCode()).isEqualTo(403);
@@ -406,13 +556,13 @@ class OAuthFlowTest {
         noCsrf.put("csrf", "x" + consent.get("csrf"));
         assertThat(f.post("/h5/auth/consent", noCsrf).statusCode()).isEqualTo(403);
         // the consent post re-validates what the hidden fields say
-        Map<String, String> evil = new java.util.LinkedHashMap<>(consent);
+        Map<String, String> evil = new LinkedHashMap<>(consent);
         evil.put("redirect_uri", "https://evil.example.com/cb");
         HttpResponse<String> c2 = f.post("/h5/auth/consent", evil);
         assertThat(c2.statusCode()).isEqualTo(400);
         assertThat(c2.body()).contains("id=\"error-code\">20004<");
         assertThat(c2.headers().firstValue("location")).isEmpty();
-        Map<String, String> wider = new java.util.LinkedHashMap<>(consent);
+        Map<String, String> wider = new LinkedHashMap<>(consent);
         wider.put("scope", "root");
         assertThat(f.post("/h5/auth/consent", wider).body()).contains("id=\"error-code\">20003<");
         // without a session: 30001
@@ -434,17 +584,27 @@ class OAuthFlowTest {
         App app = app();
         String name = user();
         BrowserlessFlow f = new BrowserlessFlow(ts.get());
-        String code = params(f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW)).get("code");
+        String code = params(f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW))
+                .get("code");
         JsonNode g = TestServer.json(exchange(app, code)).get("data");
-        String edit = TestServer.json(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + g.get("access_token").asText(), null))
-                .get("data").get("token").asText();
+        String edit = TestServer.json(ts.send(
+                        "POST",
+                        "/api/v1/openapi/user/edit_token?access_token="
+                                + g.get("access_token").asText(),
+                        null))
+                .get("data")
+                .get("token")
+                .asText();
         assertThat(ts.server().editTokens().validate(edit)).hasValue(userId(name));
 
         HttpResponse<String> page = f.get("/account/apps");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Demo &lt;App&gt;").contains("Your basic profile").contains("Revoke access");
+        assertThat(page.body())
+                .contains("Demo &lt;App&gt;")
+                .contains("Your basic profile")
+                .contains("Revoke access");
         Map<String, String> form = BrowserlessFlow.hidden(page.body());
-        Map<String, String> noCsrf = new java.util.LinkedHashMap<>(form);
+        Map<String, String> noCsrf = new LinkedHashMap<>(form);
         noCsrf.remove("csrf");
         assertThat(f.post("/account/apps/revoke", noCsrf).statusCode()).isEqualTo(403);
         assertThat(userBasic(g.get("access_token").asText()).statusCode()).isEqualTo(200);
@@ -456,16 +616,22 @@ class OAuthFlowTest {
         assertThat(ts.server().editTokens().validate(edit)).isEmpty();
         assertThat(f.get("/account/apps").body()).contains("You have not authorized any apps.");
         // revoked: the next authorize asks for consent again
-        assertThat(f.get("/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null))).body())
+        assertThat(f.get("/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null)))
+                        .body())
                 .contains("name=\"decision\"");
         // another user's grant cannot be revoked from this session
         String other = user();
         params(new BrowserlessFlow(ts.get()).authorize(authParams(app.appId(), "user_basic", CB, null), other, PW));
-        String otherGrant = ts.adminOk("GET", "/grants?user_id=" + userId(other), null).get("grants").get(0).get("grant_id").asText();
-        Map<String, String> steal = new java.util.LinkedHashMap<>(form);
+        String otherGrant = ts.adminOk("GET", "/grants?user_id=" + userId(other), null)
+                .get("grants")
+                .get(0)
+                .get("grant_id")
+                .asText();
+        Map<String, String> steal = new LinkedHashMap<>(form);
         steal.put("grant_id", otherGrant);
         assertThat(f.post("/account/apps/revoke", steal).statusCode()).isEqualTo(400);
-        assertThat(ts.adminOk("GET", "/grants?user_id=" + userId(other), null).get("grants")).hasSize(1);
+        assertThat(ts.adminOk("GET", "/grants?user_id=" + userId(other), null).get("grants"))
+                .hasSize(1);
         // without a session the page is the login form
         assertThat(new BrowserlessFlow(ts.get()).get("/account/apps").body()).contains("name=\"password\"");
     }
@@ -483,7 +649,9 @@ class OAuthFlowTest {
         form.put("password", PW);
         HttpResponse<String> login = f.post("/h5/auth/login", form);
         assertThat(login.statusCode()).isEqualTo(303);
-        assertThat(URI.create(ts.base() + "/h5/auth/login").resolve(login.headers().firstValue("location").orElseThrow()).getPath())
+        assertThat(URI.create(ts.base() + "/h5/auth/login")
+                        .resolve(login.headers().firstValue("location").orElseThrow())
+                        .getPath())
                 .isEqualTo("/account/apps");
         HttpResponse<String> apps = f.get("/account/apps");
         assertThat(apps.body()).contains("Authorized apps").contains("You have not authorized any apps.");
@@ -500,47 +668,79 @@ class OAuthFlowTest {
     void adminGrantsApiListsAndRevokes() {
         App app = app();
         String name = user();
-        JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic,access_personal_files"))).get("data");
-        JsonNode grants = ts.adminOk("GET", "/grants?app_id=" + app.appId(), null).get("grants");
+        JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic,access_personal_files")))
+                .get("data");
+        JsonNode grants =
+                ts.adminOk("GET", "/grants?app_id=" + app.appId(), null).get("grants");
         assertThat(grants).hasSize(1);
         assertThat(grants.get(0).get("user_id").asText()).isEqualTo(userId(name));
         assertThat(grants.get(0).get("scopes").toString()).isEqualTo("[\"user_basic\",\"access_personal_files\"]");
-        assertError(ts.send("GET", "/admin/v1/grants?user_id=nobody", null, "Authorization", "Bearer test-admin-token"), 400, 10001, null);
+        assertError(
+                ts.send("GET", "/admin/v1/grants?user_id=nobody", null, "Authorization", "Bearer test-admin-token"),
+                400,
+                10001,
+                null);
         assertError(ts.send("GET", "/admin/v1/grants", null), 401, 20007, null);
-        assertError(ts.send("DELETE", "/admin/v1/grants/nope", null, "Authorization", "Bearer test-admin-token"), 400, 10001, null);
+        assertError(
+                ts.send("DELETE", "/admin/v1/grants/nope", null, "Authorization", "Bearer test-admin-token"),
+                400,
+                10001,
+                null);
         ts.adminOk("DELETE", "/grants/" + grants.get(0).get("grant_id").asText(), null);
         assertError(userBasic(g.get("access_token").asText()), 401, 20007, "access_token revoked");
-        assertThat(ts.adminOk("GET", "/grants?app_id=" + app.appId(), null).get("grants")).isEmpty();
+        assertThat(ts.adminOk("GET", "/grants?app_id=" + app.appId(), null).get("grants"))
+                .isEmpty();
     }
 
     @Test
     void editTokensAreShortLivedHashedAndScoped() {
         App app = app();
         String name = user();
-        JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic,access_personal_files"))).get("data");
+        JsonNode g = TestServer.json(exchange(app, code(app, name, "user_basic,access_personal_files")))
+                .get("data");
         String at = g.get("access_token").asText();
         HttpResponse<String> r = ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + at, null);
-        assertThat(r.body()).matches("\\{\"code\":0,\"data\":\\{\"token\":\"ExchangeToken-[a-z]{48}\",\"timeout\":600000}}");
+        assertThat(r.body())
+                .matches("\\{\"code\":0,\"data\":\\{\"token\":\"ExchangeToken-[a-z]{48}\",\"timeout\":600000}}");
         String t1 = TestServer.json(r).get("data").get("token").asText();
         assertThat(ts.server().editTokens().validate(t1)).hasValue(userId(name));
         // the table holds hashes only
-        long plain = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM edit_tokens WHERE token_hash = :t")
-                .bind("t", t1).mapTo(Long.class).one());
+        long plain = ts.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM edit_tokens WHERE token_hash = :t")
+                        .bind("t", t1)
+                        .mapTo(Long.class)
+                        .one());
         assertThat(plain).isZero();
-        String t2 = TestServer.json(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + at, "{\"token\":\"" + t1 + "\"}"))
-                .get("data").get("token").asText();
+        String t2 = TestServer.json(ts.send(
+                        "POST", "/api/v1/openapi/user/edit_token?access_token=" + at, "{\"token\":\"" + t1 + "\"}"))
+                .get("data")
+                .get("token")
+                .asText();
         assertThat(ts.server().editTokens().validate(t1)).isEmpty();
         assertThat(ts.server().editTokens().validate(t2)).isPresent();
-        assertThat(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + at, "{\"token\":\"ExchangeToken-unknown\"}")
-                .statusCode()).isEqualTo(200);
+        assertThat(ts.send(
+                                "POST",
+                                "/api/v1/openapi/user/edit_token?access_token=" + at,
+                                "{\"token\":\"ExchangeToken-unknown\"}")
+                        .statusCode())
+                .isEqualTo(200);
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":600}");
         assertThat(ts.server().editTokens().validate(t2)).isEmpty();
         assertThat(ts.server().editTokens().validate(null)).isEmpty();
 
         // user_basic is required on both user endpoints
-        String narrow = TestServer.json(exchange(app, code(app, user(), "access_personal_files"))).get("data").get("access_token").asText();
+        String narrow = TestServer.json(exchange(app, code(app, user(), "access_personal_files")))
+                .get("data")
+                .get("access_token")
+                .asText();
         assertError(userBasic(narrow), 403, 10003, "scope user_basic not granted");
-        assertError(ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + narrow, null), 403, 10003, "scope user_basic not granted");
+        assertError(
+                ts.send("POST", "/api/v1/openapi/user/edit_token?access_token=" + narrow, null),
+                403,
+                10003,
+                "scope user_basic not granted");
         assertError(userBasic(""), 401, 20007, "access_token is required");
     }
 
@@ -549,37 +749,60 @@ class OAuthFlowTest {
         App app = app();
         String name = user();
         BrowserlessFlow f = new BrowserlessFlow(ts.get());
-        String code = params(f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW)).get("code");
-        long codes = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_codes WHERE code_hash = :c")
-                .bind("c", code).mapTo(Long.class).one());
-        long sessions = ts.server().database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM browser_sessions WHERE session_hash = :c")
-                .bind("c", f.cookies.get("yd_session")).mapTo(Long.class).one());
+        String code = params(f.authorize(authParams(app.appId(), "user_basic", CB, null), name, PW))
+                .get("code");
+        long codes = ts.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_codes WHERE code_hash = :c")
+                        .bind("c", code)
+                        .mapTo(Long.class)
+                        .one());
+        long sessions = ts.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM browser_sessions WHERE session_hash = :c")
+                        .bind("c", f.cookies.get("yd_session"))
+                        .mapTo(Long.class)
+                        .one());
         assertThat(codes + sessions).isZero();
     }
 
     @Test
     void devAutoConsentSkipsLoginAndConsent() {
         String name = user();
-        JsonNode d = ts.adminOk("POST", "/apps", "{\"name\":\"auto\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"],\"auto_consent_user\":\""
-                + userId(name) + "\"}");
+        JsonNode d = ts.adminOk(
+                "POST",
+                "/apps",
+                "{\"name\":\"auto\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"],\"auto_consent_user\":\""
+                        + userId(name) + "\"}");
         App app = new App(d.get("app_id").asText(), d.get("app_key").asText());
-        HttpResponse<String> r = ts.send("GET", "/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, "q")), null);
+        HttpResponse<String> r = ts.send(
+                "GET", "/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, "q")), null);
         assertThat(r.statusCode()).isEqualTo(302);
         Map<String, String> q = params(r.headers().firstValue("location").orElseThrow());
         assertThat(q.get("state")).isEqualTo("q");
         JsonNode g = TestServer.json(exchange(app, q.get("code"))).get("data");
-        assertThat(TestServer.json(userBasic(g.get("access_token").asText())).get("data").get("nickname").asText()).startsWith("Alice");
+        assertThat(TestServer.json(userBasic(g.get("access_token").asText()))
+                        .get("data")
+                        .get("nickname")
+                        .asText())
+                .startsWith("Alice");
         // still validated first
-        checkErrorPage("/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri=" + BrowserlessFlow.enc("https://evil.example.com/"), 400, 20004);
+        checkErrorPage(
+                "/h5/auth?app_id=" + app.appId() + "&scope=user_basic&redirect_uri="
+                        + BrowserlessFlow.enc("https://evil.example.com/"),
+                400,
+                20004);
     }
 
     @Test
     void concurrentExchangesOfOneCodeLetOneWinAndThenRevokeIt() throws Exception {
         App app = app();
         String code = code(app, user(), "user_basic");
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        var pool = Executors.newFixedThreadPool(6);
         try {
-            var futures = new java.util.ArrayList<java.util.concurrent.Future<HttpResponse<String>>>();
+            var futures = new ArrayList<Future<HttpResponse<String>>>();
             for (int i = 0; i < 6; i++) {
                 futures.add(pool.submit(() -> exchange(app, code)));
             }
@@ -609,13 +832,21 @@ class OAuthFlowTest {
         Map<String, String> p = authParams(app.appId(), "user_basic", CB, "\"><script>alert(1)</script>");
         p.put("header", "false");
         HttpResponse<String> page = f.get("/h5/auth?" + BrowserlessFlow.query(p));
-        assertThat(page.body()).doesNotContain("<script>").contains("&quot;&gt;&lt;script&gt;").doesNotContain("class=\"top\"");
+        assertThat(page.body())
+                .doesNotContain("<script>")
+                .contains("&quot;&gt;&lt;script&gt;")
+                .doesNotContain("class=\"top\"");
         assertThat(BrowserlessFlow.hidden(page.body()).get("state")).isEqualTo("\"><script>alert(1)</script>");
         // a malformed form body and an oversized one are refused with an error page, not a stack trace
-        HttpResponse<String> bad = ts.send("POST", "/h5/auth/login", "csrf=%zz&username=a", "Content-Type", "application/x-www-form-urlencoded");
+        HttpResponse<String> bad = ts.send(
+                "POST", "/h5/auth/login", "csrf=%zz&username=a", "Content-Type", "application/x-www-form-urlencoded");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("id=\"error-code\">10001<");
-        HttpResponse<String> big = ts.send("POST", "/h5/auth/consent", "a=" + "x".repeat(2 << 20), "Content-Type",
+        HttpResponse<String> big = ts.send(
+                "POST",
+                "/h5/auth/consent",
+                "a=" + "x".repeat(2 << 20),
+                "Content-Type",
                 "application/x-www-form-urlencoded");
         assertThat(big.statusCode()).isEqualTo(400);
         // an overlong user name is not looked up
@@ -625,26 +856,42 @@ class OAuthFlowTest {
         assertThat(f.post("/h5/auth/login", form).statusCode()).isEqualTo(400);
         // codes, keys and tokens of absurd length are plain 20001 / 20002 / 20007
         assertError(exchange(app, "a".repeat(5000)), 400, 20001, null);
-        assertError(ts.send("GET", "/api/v1/oauth2/access_token?code=x&app_id=" + "A".repeat(3000) + "&app_key=k", null), 400, 20002, null);
+        assertError(
+                ts.send("GET", "/api/v1/oauth2/access_token?code=x&app_id=" + "A".repeat(3000) + "&app_key=k", null),
+                400,
+                20002,
+                null);
         assertError(refresh(app, "r".repeat(3000)), 400, 20001, null);
     }
 
     @Test
     void chineseByDefault() {
         App app = app();
-        HttpResponse<String> r = ts.send("GET", "/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null)), null,
-                "Accept-Language", "zh-CN,zh;q=0.9");
+        HttpResponse<String> r = ts.send(
+                "GET",
+                "/h5/auth?" + BrowserlessFlow.query(authParams(app.appId(), "user_basic", CB, null)),
+                null,
+                "Accept-Language",
+                "zh-CN,zh;q=0.9");
         assertThat(r.body()).contains("登录").contains("用户名").contains("lang=\"zh-CN\"");
     }
 
     @Test
     void httpsPublicUrlMakesCookiesSecure() {
         try (TestServer https = new TestServer(b -> b.publicUrl("https://docs.example.com"))) {
-            JsonNode d = https.adminOk("POST", "/apps", "{\"name\":\"s\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}");
-            HttpResponse<String> r = https.send("GET", "/h5/auth?" + BrowserlessFlow.query(authParams(d.get("app_id").asText(), "user_basic", CB, null)), null);
+            JsonNode d = https.adminOk(
+                    "POST", "/apps", "{\"name\":\"s\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}");
+            HttpResponse<String> r = https.send(
+                    "GET",
+                    "/h5/auth?"
+                            + BrowserlessFlow.query(authParams(d.get("app_id").asText(), "user_basic", CB, null)),
+                    null);
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("__Host-yd_login=") && c.contains("Secure")
-                    && c.contains("HttpOnly") && c.contains("SameSite=Lax"));
+            assertThat(r.headers().allValues("set-cookie"))
+                    .anyMatch(c -> c.startsWith("__Host-yd_login=")
+                            && c.contains("Secure")
+                            && c.contains("HttpOnly")
+                            && c.contains("SameSite=Lax"));
         }
     }
 }

@@ -22,17 +22,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RefreshRotationTest {
     static final String CB = "https://app.example.com/cb";
     static final String PW = "correct horse battery";
+
     @RegisterExtension
     static final TestServerExtension keep = TestServerExtension.embedded();
+
     @RegisterExtension
-    static final TestServerExtension rotate = TestServerExtension.embedded(b -> b.refreshRotation(ServerConfig.RefreshRotation.ROTATE));
+    static final TestServerExtension rotate =
+            TestServerExtension.embedded(b -> b.refreshRotation(ServerConfig.RefreshRotation.ROTATE));
+
     static int counter;
 
-    record App(String appId, String appKey) {
-    }
+    record App(String appId, String appKey) {}
 
     static App app(TestServerExtension ts) {
-        JsonNode d = ts.adminOk("POST", "/apps", "{\"name\":\"demo\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}");
+        JsonNode d =
+                ts.adminOk("POST", "/apps", "{\"name\":\"demo\",\"tier\":\"test\",\"redirect_uris\":[\"" + CB + "\"]}");
         return new App(d.get("app_id").asText(), d.get("app_key").asText());
     }
 
@@ -45,15 +49,21 @@ class RefreshRotationTest {
 
     /** A fresh authorization: login, consent, code, exchange. */
     static JsonNode grant(TestServerExtension ts, App app, String user) {
-        String code = params(new BrowserlessFlow(ts.get()).authorize(authParams(app.appId(), "user_basic", CB, "s"), user, PW)).get("code");
-        HttpResponse<String> r = ts.send("GET", "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId()
-                + "&app_key=" + app.appKey(), null);
+        String code = params(new BrowserlessFlow(ts.get())
+                        .authorize(authParams(app.appId(), "user_basic", CB, "s"), user, PW))
+                .get("code");
+        HttpResponse<String> r = ts.send(
+                "GET",
+                "/api/v1/oauth2/access_token?code=" + code + "&app_id=" + app.appId() + "&app_key=" + app.appKey(),
+                null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestServer.json(r).get("data");
     }
 
     static HttpResponse<String> refresh(TestServerExtension ts, App app, String refreshToken) {
-        return ts.send("POST", "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
+        return ts.send(
+                "POST",
+                "/api/v1/oauth2/refresh_token?app_id=" + app.appId(),
                 "{\"app_key\":\"" + app.appKey() + "\",\"refresh_token\":\"" + refreshToken + "\"}");
     }
 
@@ -75,7 +85,8 @@ class RefreshRotationTest {
     }
 
     static int userBasic(TestServerExtension ts, String access) {
-        return ts.send("GET", "/api/v1/openapi/user/basic?access_token=" + access, null).statusCode();
+        return ts.send("GET", "/api/v1/openapi/user/basic?access_token=" + access, null)
+                .statusCode();
     }
 
     @Test
@@ -88,10 +99,14 @@ class RefreshRotationTest {
         for (int i = 0; i < 3; i++) {
             JsonNode d = refreshOk(keep, app, rt);
             assertThat(d.get("refresh_token").asText()).isEqualTo(rt);
-            assertThat(accessTokens.add(d.get("access_token").asText())).as("a new access token each time").isTrue();
+            assertThat(accessTokens.add(d.get("access_token").asText()))
+                    .as("a new access token each time")
+                    .isTrue();
         }
         // every access token handed out is valid until its own expiry
-        assertThat(accessTokens).hasSize(4).allSatisfy(a -> assertThat(userBasic(keep, a)).isEqualTo(200));
+        assertThat(accessTokens)
+                .hasSize(4)
+                .allSatisfy(a -> assertThat(userBasic(keep, a)).isEqualTo(200));
     }
 
     @Test
@@ -117,7 +132,11 @@ class RefreshRotationTest {
         JsonNode g = grant(keep, app, name);
         String rt = g.get("refresh_token").asText();
         JsonNode d = refreshOk(keep, app, rt);
-        String grantId = keep.adminOk("GET", "/grants?app_id=" + app.appId(), null).get("grants").get(0).get("grant_id").asText();
+        String grantId = keep.adminOk("GET", "/grants?app_id=" + app.appId(), null)
+                .get("grants")
+                .get(0)
+                .get("grant_id")
+                .asText();
         keep.adminOk("DELETE", "/grants/" + grantId, null);
         assertRefreshFails(keep, app, rt, "refresh_token revoked");
         assertThat(userBasic(keep, d.get("access_token").asText())).isEqualTo(401);
@@ -128,8 +147,10 @@ class RefreshRotationTest {
         App app = app(rotate);
         JsonNode g = grant(rotate, app, user(rotate));
         JsonNode g2 = refreshOk(rotate, app, g.get("refresh_token").asText());
-        assertThat(g2.get("refresh_token").asText()).isNotEqualTo(g.get("refresh_token").asText());
-        assertThat(g2.get("access_token").asText()).isNotEqualTo(g.get("access_token").asText());
+        assertThat(g2.get("refresh_token").asText())
+                .isNotEqualTo(g.get("refresh_token").asText());
+        assertThat(g2.get("access_token").asText())
+                .isNotEqualTo(g.get("access_token").asText());
         // each rotation starts a fresh 90 days: 80 + 20 days after the exchange the rotated token still works
         rotate.advanceClock(80L * 86400);
         JsonNode g3 = refreshOk(rotate, app, g2.get("refresh_token").asText());
@@ -146,14 +167,18 @@ class RefreshRotationTest {
         JsonNode g3 = refreshOk(rotate, app, g2.get("refresh_token").asText());
         // a second authorization of the same user and app is another chain
         JsonNode other = grant(rotate, app, name);
-        for (JsonNode t : new JsonNode[]{g, g2, g3, other}) {
+        for (JsonNode t : new JsonNode[] {g, g2, g3, other}) {
             assertThat(userBasic(rotate, t.get("access_token").asText())).isEqualTo(200);
         }
 
         // the first refresh token, rotated away, comes back: a reuse
         assertRefreshFails(rotate, app, g.get("refresh_token").asText(), "refresh_token already used");
-        for (JsonNode t : new JsonNode[]{g, g2, g3}) {
-            HttpResponse<String> r = rotate.send("GET", "/api/v1/openapi/user/basic?access_token=" + t.get("access_token").asText(), null);
+        for (JsonNode t : new JsonNode[] {g, g2, g3}) {
+            HttpResponse<String> r = rotate.send(
+                    "GET",
+                    "/api/v1/openapi/user/basic?access_token="
+                            + t.get("access_token").asText(),
+                    null);
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(TestServer.json(r).get("hint").asText()).isEqualTo("access_token revoked");
         }

@@ -7,23 +7,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.ServerConfig;
 import io.yundoc.server.TestServer;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.poi.poifs.crypt.EncryptionInfo;
 import org.apache.poi.poifs.crypt.EncryptionMode;
@@ -62,7 +70,7 @@ class OfficeConvertTest {
                 .office(new ServerConfig.Office(null, 1, Duration.ofSeconds(90), 50, 20L << 20)));
         app = ts.app("test");
         other = ts.app("test");
-        origin = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         origin.createContext("/", ex -> {
             byte[] body = served.get(ex.getRequestURI().getPath());
             if (body == null) {
@@ -82,7 +90,7 @@ class OfficeConvertTest {
         served.put("/locked.docx", encrypted(docx(1), "s3cret"));
         // a zip header and then nothing that makes sense: LibreOffice imports plain text as a document, not this
         byte[] garbage = new byte[4096];
-        new java.util.Random(17).nextBytes(garbage);
+        new Random(17).nextBytes(garbage);
         garbage[0] = 'P';
         garbage[1] = 'K';
         garbage[2] = 3;
@@ -118,15 +126,18 @@ class OfficeConvertTest {
 
     static JsonNode finished(String id) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            last[0] = task(app, id);
-            return !last[0].path("data").path("status").asText().equals("processing");
-        });
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    last[0] = task(app, id);
+                    return !last[0].path("data").path("status").asText().equals("processing");
+                });
         return last[0].path("data");
     }
 
     static byte[] download(String url) throws Exception {
-        HttpResponse<byte[]> r = ts.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                ts.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
@@ -153,9 +164,11 @@ class OfficeConvertTest {
             assertThat(text).contains("你好世界").contains("page 2");
         }
         // ranges pick pages out of the PDF
-        String oneId = submit("pdf", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"a.docx\",\"ranges\":\"2,9\"}");
+        String oneId = submit(
+                "pdf", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"a.docx\",\"ranges\":\"2,9\"}");
         JsonNode one = finished(oneId);
-        try (PDDocument doc = Loader.loadPDF(download(one.path("result").path("pdfs").get(0).path("url").asText()))) {
+        try (PDDocument doc = Loader.loadPDF(
+                download(one.path("result").path("pdfs").get(0).path("url").asText()))) {
             assertThat(doc.getNumberOfPages()).isEqualTo(1);
             assertThat(new PDFTextStripper().getText(doc)).contains("page 2").doesNotContain("page 1");
         }
@@ -165,57 +178,89 @@ class OfficeConvertTest {
 
     @Test
     void pptxToJpgPerPageAndLongPic() throws Exception {
-        JsonNode d = finished(submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"演示.pptx\",\"from_page\":2,\"to_page\":3}"));
+        JsonNode d = finished(submit(
+                "jpg",
+                "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"演示.pptx\",\"from_page\":2,\"to_page\":3}"));
         assertThat(d.path("status").asText()).as(d.toString()).isEqualTo("success");
         JsonNode images = d.path("result").path("images");
         assertThat(images).hasSize(2);
         assertThat(images.get(0).path("slideId").asText()).isEqualTo("2");
-        BufferedImage img = ImageIO.read(new ByteArrayInputStream(download(images.get(0).path("url").asText())));
+        BufferedImage img = ImageIO.read(
+                new ByteArrayInputStream(download(images.get(0).path("url").asText())));
         assertThat(img).isNotNull();
         // a 10 in × 5.625 in slide at 96 dpi
         assertThat(img.getWidth()).isBetween(950, 970);
         int h = img.getHeight();
-        JsonNode half = finished(submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"s.pptx\",\"ranges\":\"1\",\"scale\":50,\"quality\":40}"));
-        BufferedImage small = ImageIO.read(new ByteArrayInputStream(download(half.path("result").path("images").get(0).path("url").asText())));
+        JsonNode half = finished(submit(
+                "jpg",
+                "{\"url\":\"" + url("/slides.pptx")
+                        + "\",\"filename\":\"s.pptx\",\"ranges\":\"1\",\"scale\":50,\"quality\":40}"));
+        BufferedImage small = ImageIO.read(new ByteArrayInputStream(
+                download(half.path("result").path("images").get(0).path("url").asText())));
         assertThat(small.getWidth()).isBetween(470, 490);
-        JsonNode longPic = finished(submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"s.pptx\",\"long_pic\":true}"));
+        JsonNode longPic = finished(
+                submit("jpg", "{\"url\":\"" + url("/slides.pptx") + "\",\"filename\":\"s.pptx\",\"long_pic\":true}"));
         JsonNode li = longPic.path("result").path("images");
         assertThat(li).hasSize(1);
-        BufferedImage tall = ImageIO.read(new ByteArrayInputStream(download(li.get(0).path("url").asText())));
+        BufferedImage tall = ImageIO.read(
+                new ByteArrayInputStream(download(li.get(0).path("url").asText())));
         assertThat(tall.getHeight()).isBetween(3 * h - 3, 3 * h + 3);
     }
 
     @Test
     void xlsxAndDocxToTxt() throws Exception {
-        JsonNode d = finished(submit("txt", "{\"url\":\"" + url("/sheet.xlsx") + "\",\"filename\":\"表格.xlsx\",\"long_txt\":true}"));
+        JsonNode d = finished(
+                submit("txt", "{\"url\":\"" + url("/sheet.xlsx") + "\",\"filename\":\"表格.xlsx\",\"long_txt\":true}"));
         assertThat(d.path("status").asText()).as(d.toString()).isEqualTo("success");
         JsonNode txts = d.path("result").path("txts");
         assertThat(txts).hasSize(1);
-        assertThat(new String(download(txts.get(0).path("url").asText()), StandardCharsets.UTF_8)).contains("单元格").contains("4242");
-        JsonNode pages = finished(submit("txt", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"w.docx\",\"hold_line_feed\":true}"));
+        assertThat(new String(download(txts.get(0).path("url").asText()), StandardCharsets.UTF_8))
+                .contains("单元格")
+                .contains("4242");
+        JsonNode pages = finished(submit(
+                "txt", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"w.docx\",\"hold_line_feed\":true}"));
         JsonNode per = pages.path("result").path("txts");
         assertThat(per).hasSize(2);
-        assertThat(new String(download(per.get(1).path("url").asText()), StandardCharsets.UTF_8)).contains("page 2").contains("\n");
+        assertThat(new String(download(per.get(1).path("url").asText()), StandardCharsets.UTF_8))
+                .contains("page 2")
+                .contains("\n");
     }
 
     @Test
     void extractPlainTextSynchronously() {
-        JsonNode n = TestServer.json(post(app, "/office/extract/plaintext", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"使用说明.docx\"}"));
+        JsonNode n = TestServer.json(post(
+                app,
+                "/office/extract/plaintext",
+                "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"使用说明.docx\"}"));
         assertThat(n.path("code").asInt()).as(n.toString()).isZero();
         assertThat(n.path("data").path("text").asText()).contains("你好世界").contains("page 2");
-        assertThat(code(post(app, "/office/extract/plaintext", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\"}"))).isEqualTo(10001);
-        JsonNode unlocked = TestServer.json(post(app, "/office/extract/plaintext", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"s3cret\"}"));
-        assertThat(unlocked.path("data").path("text").asText()).as(unlocked.toString()).contains("你好世界");
+        assertThat(code(post(
+                        app,
+                        "/office/extract/plaintext",
+                        "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\"}")))
+                .isEqualTo(10001);
+        JsonNode unlocked = TestServer.json(post(
+                app,
+                "/office/extract/plaintext",
+                "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"s3cret\"}"));
+        assertThat(unlocked.path("data").path("text").asText())
+                .as(unlocked.toString())
+                .contains("你好世界");
     }
 
     @Test
     void encryptedInputs() {
-        HttpResponse<String> r = post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\"}");
+        HttpResponse<String> r = post(
+                app,
+                "/office/convert/files/to/pdf",
+                "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\"}");
         assertThat(code(r)).isEqualTo(10001);
         assertThat(r.body()).contains("password required");
-        JsonNode ok = finished(submit("pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"s3cret\"}"));
+        JsonNode ok = finished(submit(
+                "pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"s3cret\"}"));
         assertThat(ok.path("status").asText()).as(ok.toString()).isEqualTo("success");
-        JsonNode wrong = finished(submit("pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"nope\"}"));
+        JsonNode wrong = finished(submit(
+                "pdf", "{\"url\":\"" + url("/locked.docx") + "\",\"filename\":\"l.docx\",\"password\":\"nope\"}"));
         assertThat(wrong.path("status").asText()).isEqualTo("failure");
         assertThat(wrong.path("message").asText()).isEqualTo("wrong password");
     }
@@ -226,14 +271,18 @@ class OfficeConvertTest {
         assertThat(d.path("status").asText()).isEqualTo("failure");
         assertThat(d.path("message").asText()).isNotBlank().doesNotContain("/").doesNotContain("Exception");
         assertThat(ts.send("GET", "/health", null).statusCode()).isEqualTo(200);
-        assertThat(TestServer.json(ts.send("GET", "/health", null)).path("engines").path("office").asBoolean()).isTrue();
+        assertThat(TestServer.json(ts.send("GET", "/health", null))
+                        .path("engines")
+                        .path("office")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
     void parameterErrorsAnswer10001() {
         String u = url("/two-pages.docx");
         String[] bad = {
-            "{\"url\":\"" + u + "\",\"filename\":\"a.pdf\"}",                                 // pdf → pdf not offered
+            "{\"url\":\"" + u + "\",\"filename\":\"a.pdf\"}", // pdf → pdf not offered
             "{\"url\":\"" + u + "\",\"filename\":\"a.exe\"}",
             "{\"url\":\"" + u + "\"}",
             "{\"url\":\"" + u + "\",\"filename\":\"../a.docx\"}",
@@ -264,7 +313,10 @@ class OfficeConvertTest {
         assertThat(task(app, "cvt_doesnotexist").path("code").asInt()).isEqualTo(10001);
         assertThat(task(app, "../../etc").path("code").asInt()).isNotZero();
         // the solution.wps.cn-style alias answers the same
-        assertThat(TestServer.json(ts.signed(app, "GET", API + "/tasks/cvt_nope", null, "application/json")).path("code").asInt()).isEqualTo(10001);
+        assertThat(TestServer.json(ts.signed(app, "GET", API + "/tasks/cvt_nope", null, "application/json"))
+                        .path("code")
+                        .asInt())
+                .isEqualTo(10001);
         // an empty selection once the page count is known fails the task
         JsonNode d = finished(submit("pdf", "{\"url\":\"" + u + "\",\"filename\":\"a.docx\",\"from_page\":5}"));
         assertThat(d.path("status").asText()).isEqualTo("failure");
@@ -273,11 +325,20 @@ class OfficeConvertTest {
 
     @Test
     void urlProblemsSurfaceAtPost() {
-        assertThat(code(post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + url("/missing.docx") + "\",\"filename\":\"a.docx\"}"))).isEqualTo(30009);
+        assertThat(code(post(
+                        app,
+                        "/office/convert/files/to/pdf",
+                        "{\"url\":\"" + url("/missing.docx") + "\",\"filename\":\"a.docx\"}")))
+                .isEqualTo(30009);
         // private and metadata addresses are refused by the URL-import guard before any connection
-        for (String target : new String[]{"http://10.255.255.1/a.docx", "http://169.254.169.254/latest", "http://[::ffff:10.0.0.1]/a",
-                "http://user:pw@example.com/a.docx"}) {
-            HttpResponse<String> r = post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + target + "\",\"filename\":\"a.docx\"}");
+        for (String target : new String[] {
+            "http://10.255.255.1/a.docx",
+            "http://169.254.169.254/latest",
+            "http://[::ffff:10.0.0.1]/a",
+            "http://user:pw@example.com/a.docx"
+        }) {
+            HttpResponse<String> r =
+                    post(app, "/office/convert/files/to/pdf", "{\"url\":\"" + target + "\",\"filename\":\"a.docx\"}");
             assertThat(code(r)).as(target).isEqualTo(10001);
         }
     }
@@ -287,21 +348,41 @@ class OfficeConvertTest {
         try (TestServer none = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32"))
                 .office(new ServerConfig.Office("/nonexistent/office", 1, Duration.ofSeconds(30), 10, 4096)))) {
             TestServer.App a = none.app("test");
-            HttpResponse<String> r = none.signed(a, "POST", API + "/office/convert/files/to/pdf",
-                    ("{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"a.docx\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            HttpResponse<String> r = none.signed(
+                    a,
+                    "POST",
+                    API + "/office/convert/files/to/pdf",
+                    ("{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"a.docx\"}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    "application/json");
             assertThat(r.statusCode()).isEqualTo(501);
             assertThat(TestServer.json(r).path("code").asInt()).isEqualTo(30005);
             assertThat(r.body()).contains("libreoffice-writer-nogui");
-            assertThat(TestServer.json(none.send("GET", "/health", null)).path("engines").path("office").asBoolean()).isFalse();
+            assertThat(TestServer.json(none.send("GET", "/health", null))
+                            .path("engines")
+                            .path("office")
+                            .asBoolean())
+                    .isFalse();
             // over --office-max-input (4 KiB here): 30008
             served.put("/big.docx", new byte[10_000]);
-            HttpResponse<String> big = none.signed(a, "POST", API + "/office/extract/plaintext",
-                    ("{\"url\":\"" + url("/big.docx") + "\",\"filename\":\"a.docx\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            HttpResponse<String> big = none.signed(
+                    a,
+                    "POST",
+                    API + "/office/extract/plaintext",
+                    ("{\"url\":\"" + url("/big.docx") + "\",\"filename\":\"a.docx\"}").getBytes(StandardCharsets.UTF_8),
+                    "application/json");
             assertThat(TestServer.json(big).path("code").asInt()).isEqualTo(30008);
             served.put("/small.txt.pdf", pdfBytes());
-            HttpResponse<String> ok = none.signed(a, "POST", API + "/office/extract/plaintext",
-                    ("{\"url\":\"" + url("/small.txt.pdf") + "\",\"filename\":\"a.pdf\"}").getBytes(StandardCharsets.UTF_8), "application/json");
-            assertThat(TestServer.json(ok).path("data").path("text").asText()).as(ok.body()).contains("hello pdf");
+            HttpResponse<String> ok = none.signed(
+                    a,
+                    "POST",
+                    API + "/office/extract/plaintext",
+                    ("{\"url\":\"" + url("/small.txt.pdf") + "\",\"filename\":\"a.pdf\"}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    "application/json");
+            assertThat(TestServer.json(ok).path("data").path("text").asText())
+                    .as(ok.body())
+                    .contains("hello pdf");
         }
     }
 
@@ -311,15 +392,24 @@ class OfficeConvertTest {
                 .office(new ServerConfig.Office(null, 1, Duration.ofSeconds(1), 10, 50L << 20)))) {
             TestServer.App a = tight.app("test");
             served.put("/heavy.docx", docx(400));
-            HttpResponse<String> r = tight.signed(a, "POST", API + "/office/convert/files/to/pdf",
-                    ("{\"url\":\"" + url("/heavy.docx") + "\",\"filename\":\"h.docx\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+            HttpResponse<String> r = tight.signed(
+                    a,
+                    "POST",
+                    API + "/office/convert/files/to/pdf",
+                    ("{\"url\":\"" + url("/heavy.docx") + "\",\"filename\":\"h.docx\"}")
+                            .getBytes(StandardCharsets.UTF_8),
+                    "application/json");
             String id = TestServer.json(r).path("data").path("task_id").asText();
             assertThat(id).as(r.body()).startsWith("cvt_");
             JsonNode[] last = new JsonNode[1];
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                last[0] = TestServer.json(tight.signed(a, "GET", API + "/office/convert/tasks/" + id, null, "application/json")).path("data");
-                return !last[0].path("status").asText().equals("processing");
-            });
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        last[0] = TestServer.json(tight.signed(
+                                        a, "GET", API + "/office/convert/tasks/" + id, null, "application/json"))
+                                .path("data");
+                        return !last[0].path("status").asText().equals("processing");
+                    });
             assertThat(last[0].path("status").asText()).as(last[0].toString()).isEqualTo("failure");
             assertThat(last[0].path("message").asText()).isEqualTo("conversion took too long");
             assertThat(tight.send("GET", "/health", null).statusCode()).isEqualTo(200);
@@ -329,7 +419,8 @@ class OfficeConvertTest {
     // ------------------------------------------------------------------ generated documents
 
     static byte[] docx(int pages) throws IOException {
-        try (XWPFDocument d = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XWPFDocument d = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             for (int p = 1; p <= pages; p++) {
                 XWPFRun run = d.createParagraph().createRun();
                 run.setText(CJK + " page " + p);
@@ -348,7 +439,8 @@ class OfficeConvertTest {
     }
 
     static byte[] xlsx() throws IOException {
-        try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XSSFWorkbook wb = new XSSFWorkbook();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             var s = wb.createSheet("数据");
             s.createRow(0).createCell(0).setCellValue("单元格 " + CJK);
             s.createRow(1).createCell(0).setCellValue(4242);
@@ -358,10 +450,11 @@ class OfficeConvertTest {
     }
 
     static byte[] pptx(int slides) throws IOException {
-        try (XMLSlideShow ppt = new XMLSlideShow(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XMLSlideShow ppt = new XMLSlideShow();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             for (int i = 1; i <= slides; i++) {
                 XSLFTextBox box = ppt.createSlide().createTextBox();
-                box.setAnchor(new java.awt.Rectangle(50, 50, 500, 100));
+                box.setAnchor(new Rectangle(50, 50, 500, 100));
                 box.setText(CJK + " slide " + i);
             }
             ppt.write(out);
@@ -370,13 +463,14 @@ class OfficeConvertTest {
     }
 
     static byte[] encrypted(byte[] ooxml, String password) throws IOException {
-        try (POIFSFileSystem fs = new POIFSFileSystem(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (POIFSFileSystem fs = new POIFSFileSystem();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             EncryptionInfo info = new EncryptionInfo(EncryptionMode.agile);
             Encryptor enc = info.getEncryptor();
             enc.confirmPassword(password);
             try (OutputStream os = enc.getDataStream(fs)) {
                 os.write(ooxml);
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IOException(e);
             }
             fs.writeFilesystem(out);
@@ -385,12 +479,13 @@ class OfficeConvertTest {
     }
 
     static byte[] pdfBytes() throws IOException {
-        try (PDDocument d = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            var page = new org.apache.pdfbox.pdmodel.PDPage();
+        try (PDDocument d = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            var page = new PDPage();
             d.addPage(page);
-            try (var cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(d, page)) {
+            try (var cs = new PDPageContentStream(d, page)) {
                 cs.beginText();
-                cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
                 cs.newLineAtOffset(72, 700);
                 cs.showText("hello pdf");
                 cs.endText();

@@ -39,7 +39,9 @@ class OfficeOptionsUnitTest {
         assertThat(o.quality()).isEqualTo(90);
         assertThat(o.showComments()).isTrue();
         assertThat(o.longPic()).isTrue();
-        assertThat(parse("pdf", "{\"filename\":\"s.pptx\",\"long_pic\":true}").longPic()).as("jpg only").isFalse();
+        assertThat(parse("pdf", "{\"filename\":\"s.pptx\",\"long_pic\":true}").longPic())
+                .as("jpg only")
+                .isFalse();
     }
 
     @Test
@@ -53,34 +55,38 @@ class OfficeOptionsUnitTest {
     @Test
     void invalidValuesAre10001() {
         List<String[]> bad = List.of(
-                new String[]{"pdf", "{\"filename\":\"a.pdf\"}"},
-                new String[]{"txt", "{\"filename\":\"a\"}"},
-                new String[]{"txt", "{\"filename\":\"\"}"},
-                new String[]{"txt", "{\"filename\":\"a/b.docx\"}"},
-                new String[]{"txt", "{\"filename\":\"a\\u0000.docx\"}"},
-                new String[]{"txt", "{\"filename\":\"" + "x".repeat(300) + ".docx\"}"},
-                new String[]{"txt", "{\"filename\":{\"a\":1}}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"1\",\"to_page\":2}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"from_page\":2,\"to_page\":1}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"from_page\":0}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"from_page\":-1}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"from_page\":99999999999999999999}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"1,,2\"}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"1-2-3\"}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"9999999\"}"},
-                new String[]{"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"" + "1,".repeat(1001) + "1\"}"},
-                new String[]{"jpg", "{\"filename\":\"a.docx\",\"image_dpi\":1e3}"},
-                new String[]{"jpg", "{\"filename\":\"a.docx\",\"quality\":-1}"},
-                new String[]{"jpg", "{\"filename\":\"a.docx\",\"fit_to_width\":2}"},
-                new String[]{"jpg", "{\"filename\":\"a.docx\",\"long_pic\":true,\"from_page\":1,\"to_page\":21}"},
-                new String[]{"jpg", "{\"filename\":\"a.docx\",\"long_pic\":true,\"to_page\":21}"},
-                new String[]{"txt", "{\"filename\":\"a.docx\",\"long_txt\":\"yes\"}"},
-                new String[]{"txt", "{\"filename\":\"a.docx\",\"password\":\"" + "p".repeat(300) + "\"}"});
+                new String[] {"pdf", "{\"filename\":\"a.pdf\"}"},
+                new String[] {"txt", "{\"filename\":\"a\"}"},
+                new String[] {"txt", "{\"filename\":\"\"}"},
+                new String[] {"txt", "{\"filename\":\"a/b.docx\"}"},
+                new String[] {"txt", "{\"filename\":\"a\\u0000.docx\"}"},
+                new String[] {"txt", "{\"filename\":\"" + "x".repeat(300) + ".docx\"}"},
+                new String[] {"txt", "{\"filename\":{\"a\":1}}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"1\",\"to_page\":2}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"from_page\":2,\"to_page\":1}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"from_page\":0}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"from_page\":-1}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"from_page\":99999999999999999999}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"1,,2\"}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"1-2-3\"}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"9999999\"}"},
+                new String[] {"pdf", "{\"filename\":\"a.docx\",\"ranges\":\"" + "1,".repeat(1001) + "1\"}"},
+                new String[] {"jpg", "{\"filename\":\"a.docx\",\"image_dpi\":1e3}"},
+                new String[] {"jpg", "{\"filename\":\"a.docx\",\"quality\":-1}"},
+                new String[] {"jpg", "{\"filename\":\"a.docx\",\"fit_to_width\":2}"},
+                new String[] {"jpg", "{\"filename\":\"a.docx\",\"long_pic\":true,\"from_page\":1,\"to_page\":21}"},
+                new String[] {"jpg", "{\"filename\":\"a.docx\",\"long_pic\":true,\"to_page\":21}"},
+                new String[] {"txt", "{\"filename\":\"a.docx\",\"long_txt\":\"yes\"}"},
+                new String[] {"txt", "{\"filename\":\"a.docx\",\"password\":\"" + "p".repeat(300) + "\"}"});
         for (String[] b : bad) {
-            assertThatThrownBy(() -> parse(b[0], b[1])).as(b[1]).isInstanceOf(ApiException.class)
+            assertThatThrownBy(() -> parse(b[0], b[1]))
+                    .as(b[1])
+                    .isInstanceOf(ApiException.class)
                     .satisfies(e -> assertThat(((ApiException) e).code().code()).isEqualTo(10001));
         }
         // twenty pages is the long_pic limit, inclusive
-        assertThat(parse("jpg", "{\"filename\":\"a.docx\",\"long_pic\":true,\"ranges\":\"1-20\"}").longPic()).isTrue();
+        assertThat(parse("jpg", "{\"filename\":\"a.docx\",\"long_pic\":true,\"ranges\":\"1-20\"}")
+                        .longPic())
+                .isTrue();
     }
 }

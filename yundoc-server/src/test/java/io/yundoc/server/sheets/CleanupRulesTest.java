@@ -33,13 +33,24 @@ class CleanupRulesTest {
     }
 
     static long rows(String table, String fileId) {
-        return ts.server.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE file_id = :f")
-                .bind("f", fileId).mapTo(Long.class).one());
+        return ts.server
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE file_id = :f")
+                        .bind("f", fileId)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     static long ksheetRows(String fileId) {
         long n = 0;
-        for (String t : List.of("ksheet_docs", "ksheet_sheets", "ksheet_cells", "ksheet_merges", "ksheet_fields", "ksheet_views",
+        for (String t : List.of(
+                "ksheet_docs",
+                "ksheet_sheets",
+                "ksheet_cells",
+                "ksheet_merges",
+                "ksheet_fields",
+                "ksheet_views",
                 "ksheet_records")) {
             n += rows(t, fileId);
         }
@@ -48,10 +59,22 @@ class CleanupRulesTest {
 
     /** Cells, a merge and a data table with a record. */
     static void fill(TestServer.User u, String ft) {
-        f.ok(u, "POST", "/ksheet/" + ft + "/sheets/0/cells", "{\"ranges\":[{\"op_type\":\"formula\",\"row_from\":0,\"row_to\":1,"
-                + "\"col_from\":0,\"col_to\":1,\"formula\":\"7\"},{\"op_type\":\"merge\",\"row_from\":3,\"row_to\":4,\"col_from\":0,\"col_to\":1}]}");
-        String sid = f.ok(u, "POST", "/ksheet/" + ft + "/sheets", "{\"name\":\"t\",\"views\":[{\"name\":\"v\",\"type\":\"grid\"}],"
-                + "\"fields\":[{\"name\":\"名称\",\"type\":\"MultiLineText\"}]}").get("detail").get("sheet").get("id").asText();
+        f.ok(
+                u,
+                "POST",
+                "/ksheet/" + ft + "/sheets/0/cells",
+                "{\"ranges\":[{\"op_type\":\"formula\",\"row_from\":0,\"row_to\":1,"
+                        + "\"col_from\":0,\"col_to\":1,\"formula\":\"7\"},{\"op_type\":\"merge\",\"row_from\":3,\"row_to\":4,\"col_from\":0,\"col_to\":1}]}");
+        String sid = f.ok(
+                        u,
+                        "POST",
+                        "/ksheet/" + ft + "/sheets",
+                        "{\"name\":\"t\",\"views\":[{\"name\":\"v\",\"type\":\"grid\"}],"
+                                + "\"fields\":[{\"name\":\"名称\",\"type\":\"MultiLineText\"}]}")
+                .get("detail")
+                .get("sheet")
+                .get("id")
+                .asText();
         f.ok(u, "POST", "/ksheet/" + ft + "/sheets/" + sid + "/records", "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}");
     }
 
@@ -72,25 +95,39 @@ class CleanupRulesTest {
         assertThat(ksheetRows(gone)).isZero();
         assertThat(ksheetRows(kept)).isEqualTo(before);
         assertThat(f.ok(u, "GET", "/ksheet/" + kept + "/sheets/0/cells?row_from=0&row_to=0&col_from=0&col_to=0", null)
-                .get("cells").get(0).get("cell_text").asText()).isEqualTo("7");
+                        .get("cells")
+                        .get(0)
+                        .get("cell_text")
+                        .asText())
+                .isEqualTo("7");
     }
 
     @Test
     void anAppSpaceKsheetDestroyedTakesItsContent() {
         TestServer.User u = ts.user(app);
-        var r = ts.signed(app, "POST", "/api/v1/openapi/appspace/files", "{\"filename\":\"destroyed.ksheet\"}".getBytes(StandardCharsets.UTF_8),
+        var r = ts.signed(
+                app,
+                "POST",
+                "/api/v1/openapi/appspace/files",
+                "{\"filename\":\"destroyed.ksheet\"}".getBytes(StandardCharsets.UTF_8),
                 "application/json");
         String ft = TestServer.json(r).get("data").get("file_token").asText();
         fill(u, ft);
         assertThat(ksheetRows(ft)).isPositive();
-        var d = ts.signed(app, "DELETE", "/api/v1/openapi/appspace/files/" + ft + "/destroy", new byte[0], "application/json");
+        var d = ts.signed(
+                app, "DELETE", "/api/v1/openapi/appspace/files/" + ft + "/destroy", new byte[0], "application/json");
         assertThat(TestServer.json(d).get("code").asInt()).as(d.body()).isZero();
         assertThat(ksheetRows(ft)).isZero();
     }
 
     static String subscribe(TestServer.User u, String ft) {
-        return f.ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/records/create", "{\"callback_url\":\"http://127.0.0.1:9/hook\"}")
-                .get("webhook_id").asText();
+        return f.ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/webhook/sheets/1/records/create",
+                        "{\"callback_url\":\"http://127.0.0.1:9/hook\"}")
+                .get("webhook_id")
+                .asText();
     }
 
     @Test
@@ -102,11 +139,14 @@ class CleanupRulesTest {
         subscribe(u, gone);
         subscribe(u, kept);
         f.ok(u, "DELETE", "/personal/files/" + gone, null);
-        assertThat(rows("webhooks", gone)).as("the bin keeps them: a restore brings the document back as it was").isEqualTo(1);
+        assertThat(rows("webhooks", gone))
+                .as("the bin keeps them: a restore brings the document back as it was")
+                .isEqualTo(1);
         ts.adminOk("POST", "/recycles/purge", "{\"user_id\":\"" + u.userId() + "\"}");
         assertThat(rows("webhooks", gone)).isZero();
         assertThat(rows("webhooks", kept)).isEqualTo(1);
-        assertThat(f.ok(u, "GET", "/dbt/" + kept + "/webhook/mine", null).get("webhooks")).hasSize(1);
+        assertThat(f.ok(u, "GET", "/dbt/" + kept + "/webhook/mine", null).get("webhooks"))
+                .hasSize(1);
     }
 
     @Test
@@ -120,14 +160,25 @@ class CleanupRulesTest {
         subscribe(u, ft);
         subscribe(otherUser, ft2);
         subscribe(sameUserOtherApp, ft);
-        JsonNode grants = ts.adminOk("GET", "/grants?user_id=" + u.userId() + "&app_id=" + app.appId(), null).get("grants");
+        JsonNode grants = ts.adminOk("GET", "/grants?user_id=" + u.userId() + "&app_id=" + app.appId(), null)
+                .get("grants");
         assertThat(grants).hasSize(1);
         ts.adminOk("DELETE", "/grants/" + grants.get(0).get("grant_id").asText(), null);
-        long left = ts.server.database().jdbi().withHandle(h -> h.createQuery(
-                "SELECT COUNT(*) FROM webhooks WHERE app_id = :a AND user_id = :u").bind("a", app.appId()).bind("u", u.userId())
-                .mapTo(Long.class).one());
+        long left = ts.server
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM webhooks WHERE app_id = :a AND user_id = :u")
+                        .bind("a", app.appId())
+                        .bind("u", u.userId())
+                        .mapTo(Long.class)
+                        .one());
         assertThat(left).isZero();
-        assertThat(f.ok(otherUser, "GET", "/dbt/" + ft2 + "/webhook/mine", null).get("webhooks")).as("another user's grant").hasSize(1);
-        assertThat(f.ok(sameUserOtherApp, "GET", "/dbt/" + ft + "/webhook/mine", null).get("webhooks")).as("another app's grant").hasSize(1);
+        assertThat(f.ok(otherUser, "GET", "/dbt/" + ft2 + "/webhook/mine", null).get("webhooks"))
+                .as("another user's grant")
+                .hasSize(1);
+        assertThat(f.ok(sameUserOtherApp, "GET", "/dbt/" + ft + "/webhook/mine", null)
+                        .get("webhooks"))
+                .as("another app's grant")
+                .hasSize(1);
     }
 }

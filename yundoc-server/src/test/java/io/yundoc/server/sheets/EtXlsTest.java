@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.poi.hssf.record.crypto.Biff8EncryptionKey;
 import org.apache.poi.hssf.usermodel.HSSFWorkbook;
+import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 import org.apache.poi.ss.util.CellRangeAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,7 +102,7 @@ class EtXlsTest {
 
     /** The sample saved with a password (RC4 CryptoAPI, what Excel writes for an .xls with "password to open"). */
     static byte[] encrypted() {
-        try (HSSFWorkbook wb = new HSSFWorkbook(new java.io.ByteArrayInputStream(sampleXls()))) {
+        try (HSSFWorkbook wb = new HSSFWorkbook(new ByteArrayInputStream(sampleXls()))) {
             Biff8EncryptionKey.setCurrentUserPassword("secret-password");
             try {
                 return bytes(wb);
@@ -113,8 +116,8 @@ class EtXlsTest {
 
     /** An OLE2 container without a Workbook stream (what a Word 97 file looks like to this reader). */
     static byte[] ole2WithoutWorkbook() {
-        try (var fs = new org.apache.poi.poifs.filesystem.POIFSFileSystem()) {
-            fs.createDocument(new java.io.ByteArrayInputStream(new byte[4096]), "WordDocument");
+        try (var fs = new POIFSFileSystem()) {
+            fs.createDocument(new ByteArrayInputStream(new byte[4096]), "WordDocument");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             fs.writeFilesystem(out);
             return out.toByteArray();
@@ -124,15 +127,17 @@ class EtXlsTest {
     }
 
     static String cells(String ft, int idx, int r1, int r2, int c1, int c2) {
-        return "/et/" + ft + "/sheets/" + idx + "/cells?row_from=" + r1 + "&row_to=" + r2 + "&col_from=" + c1 + "&col_to=" + c2;
+        return "/et/" + ft + "/sheets/" + idx + "/cells?row_from=" + r1 + "&row_to=" + r2 + "&col_from=" + c1
+                + "&col_to=" + c2;
     }
 
     @Test
     void sheetListWithUsedRangesAndVisibility() {
         JsonNode list = f.ok(u, "GET", "/et/" + sample + "/sheets", null).get("sheets_info");
         assertThat(list).hasSize(3);
-        assertThat(list.get(0).toString()).isEqualTo("{\"sheet_id\":1,\"sheet_idx\":0,\"sheet_name\":\"商品\",\"sheet_type\":\"grid\","
-                + "\"is_visible\":true,\"row_from\":0,\"row_to\":4,\"col_from\":0,\"col_to\":5}");
+        assertThat(list.get(0).toString())
+                .isEqualTo("{\"sheet_id\":1,\"sheet_idx\":0,\"sheet_name\":\"商品\",\"sheet_type\":\"grid\","
+                        + "\"is_visible\":true,\"row_from\":0,\"row_to\":4,\"col_from\":0,\"col_to\":5}");
         assertThat(list.get(1).get("sheet_name").asText()).isEqualTo("secret");
         assertThat(list.get(1).get("is_visible").asBoolean()).isFalse();
         assertThat(list.get(1).get("row_from").asInt()).isEqualTo(4);
@@ -145,10 +150,12 @@ class EtXlsTest {
     @Test
     void cellsWithValuesFormatsFormulasAndMerges() {
         JsonNode cells = f.ok(u, "GET", cells(sample, 0, 0, 4, 0, 5), null).get("cells");
-        assertThat(cells.get(0).toString()).isEqualTo(
-                "{\"row_from\":0,\"row_to\":0,\"col_from\":0,\"col_to\":1,\"cell_text\":\"商品编号\",\"formula\":\"商品编号\"}");
-        assertThat(cells.get(1).toString()).isEqualTo(
-                "{\"row_from\":0,\"row_to\":0,\"col_from\":2,\"col_to\":2,\"cell_text\":\"名称\",\"formula\":\"名称\"}");
+        assertThat(cells.get(0).toString())
+                .isEqualTo(
+                        "{\"row_from\":0,\"row_to\":0,\"col_from\":0,\"col_to\":1,\"cell_text\":\"商品编号\",\"formula\":\"商品编号\"}");
+        assertThat(cells.get(1).toString())
+                .isEqualTo(
+                        "{\"row_from\":0,\"row_to\":0,\"col_from\":2,\"col_to\":2,\"cell_text\":\"名称\",\"formula\":\"名称\"}");
         JsonNode d2 = EtSheetsTest.find(cells, 1, 3);
         assertThat(d2.get("cell_text").asText()).isEqualTo("8,999.00");
         assertThat(d2.get("num_format").asText()).isEqualTo("#,##0.00");
@@ -169,8 +176,14 @@ class EtXlsTest {
         assertThat(b1).hasSize(1);
         assertThat(b1.get(0).get("col_from").asInt()).isZero();
         assertThat(b1.get(0).get("col_to").asInt()).isEqualTo(1);
-        assertThat(f.ok(u, "GET", cells(sample, 1, 0, 10, 0, 10), null).get("cells").get(0).get("cell_text").asText()).isEqualTo("hidden text");
-        assertThat(f.ok(u, "GET", cells(sample, 2, 0, 10, 0, 10), null).get("cells")).isEmpty();
+        assertThat(f.ok(u, "GET", cells(sample, 1, 0, 10, 0, 10), null)
+                        .get("cells")
+                        .get(0)
+                        .get("cell_text")
+                        .asText())
+                .isEqualTo("hidden text");
+        assertThat(f.ok(u, "GET", cells(sample, 2, 0, 10, 0, 10), null).get("cells"))
+                .isEmpty();
         f.err(u, "GET", cells(sample, 3, 0, 1, 0, 1), null, 10001, 400);
     }
 
@@ -182,30 +195,49 @@ class EtXlsTest {
         assertThat(list.get(0).get("row_to").asInt()).isEqualTo(-1);
         // the bytes decide the reader, not the name: a renamed xlsx reads as one
         String renamed = f.upload(u, "renamed.xls", Workbooks.sample());
-        assertThat(f.ok(u, "GET", cells(renamed, 0, 1, 1, 4, 4), null).get("cells").get(0).get("formula").asText()).isEqualTo("=D2*2");
+        assertThat(f.ok(u, "GET", cells(renamed, 0, 1, 1, 4, 4), null)
+                        .get("cells")
+                        .get(0)
+                        .get("formula")
+                        .asText())
+                .isEqualTo("=D2*2");
     }
 
     @Test
     void hostileXlsFilesAnswer30011AndTheServerStaysHealthy() {
         byte[] whole = sampleXls();
-        for (var bad : Map.of("encrypted.xls", encrypted(), "truncated.xls", java.util.Arrays.copyOf(whole, whole.length / 2),
-                "text.xls", "not an OLE2 file".getBytes(StandardCharsets.UTF_8), "word.xls", ole2WithoutWorkbook(),
-                "encrypted-xlsx.xls", Workbooks.encrypted()).entrySet()) {
+        for (var bad : Map.of(
+                        "encrypted.xls",
+                        encrypted(),
+                        "truncated.xls",
+                        Arrays.copyOf(whole, whole.length / 2),
+                        "text.xls",
+                        "not an OLE2 file".getBytes(StandardCharsets.UTF_8),
+                        "word.xls",
+                        ole2WithoutWorkbook(),
+                        "encrypted-xlsx.xls",
+                        Workbooks.encrypted())
+                .entrySet()) {
             String ft = f.upload(u, bad.getKey(), bad.getValue());
             for (int i = 0; i < 2; i++) {
-                assertThat(f.err(u, "GET", "/et/" + ft + "/sheets", null, 30011, 500).get("hint").asText())
-                        .as(bad.getKey()).isEqualTo("workbook cannot be read");
+                assertThat(f.err(u, "GET", "/et/" + ft + "/sheets", null, 30011, 500)
+                                .get("hint")
+                                .asText())
+                        .as(bad.getKey())
+                        .isEqualTo("workbook cannot be read");
                 f.err(u, "GET", cells(ft, 0, 0, 10, 0, 10), null, 30011, 500);
             }
         }
         assertThat(ts.send("GET", "/health", null).statusCode()).isEqualTo(200);
-        assertThat(f.ok(u, "GET", cells(sample, 0, 0, 0, 0, 0), null).get("cells")).hasSize(1);
+        assertThat(f.ok(u, "GET", cells(sample, 0, 0, 0, 0, 0), null).get("cells"))
+                .hasSize(1);
     }
 
     @Test
     void repeatedRangeReadsDoNotReparse() {
         String ft = f.upload(u, "big.xls", big(5000, 20));
-        JsonNode info = f.ok(u, "GET", "/et/" + ft + "/sheets", null).get("sheets_info").get(0);
+        JsonNode info =
+                f.ok(u, "GET", "/et/" + ft + "/sheets", null).get("sheets_info").get(0);
         assertThat(info.get("row_to").asInt()).isEqualTo(4999);
         assertThat(info.get("col_to").asInt()).isEqualTo(19);
         long before = EtSheetsTest.parses(ts);
@@ -216,7 +248,8 @@ class EtXlsTest {
         long afterFirst = EtSheetsTest.parses(ts);
         assertThat(afterFirst - before).isEqualTo(1);
         for (int i = 0; i < 5; i++) {
-            assertThat(f.ok(u, "GET", cells(ft, 0, 1500 + i, 1600, 3, 4), null).get("cells")).hasSize((101 - i) * 2);
+            assertThat(f.ok(u, "GET", cells(ft, 0, 1500 + i, 1600, 3, 4), null).get("cells"))
+                    .hasSize((101 - i) * 2);
         }
         assertThat(EtSheetsTest.parses(ts)).isEqualTo(afterFirst);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 
 /** Calls of the §F1 routes over {@link TestServer}, as a client sends them ({@code ?access_token=}). */
@@ -49,20 +50,25 @@ final class SheetFixture {
     JsonNode err(TestServer.User u, String method, String path, String body, int code, int status) {
         HttpResponse<String> r = send(u, method, path, body);
         JsonNode n = TestServer.json(r);
-        assertThat(n.get("code").asInt()).as(method + " " + path + " " + body + " → " + r.body()).isEqualTo(code);
+        assertThat(n.get("code").asInt())
+                .as(method + " " + path + " " + body + " → " + r.body())
+                .isEqualTo(code);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(n.has("data")).isFalse();
         return n;
     }
 
     String upload(TestServer.User u, String name, byte[] content) {
-        HttpResponse<byte[]> r = ts.sendBytes("POST", API + "/personal/files/upload?access_token=" + u.token(),
+        HttpResponse<byte[]> r = ts.sendBytes(
+                "POST",
+                API + "/personal/files/upload?access_token=" + u.token(),
                 TestServer.multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=bNd");
+                "Content-Type",
+                "multipart/form-data; boundary=bNd");
         JsonNode n;
         try {
             n = TestServer.JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
         assertThat(n.get("code").asInt()).as("upload " + name + " → " + n).isZero();

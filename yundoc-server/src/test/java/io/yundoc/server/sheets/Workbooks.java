@@ -1,20 +1,28 @@
 package io.yundoc.server.sheets;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+import org.apache.poi.poifs.crypt.EncryptionInfo;
+import org.apache.poi.poifs.crypt.EncryptionMode;
+import org.apache.poi.poifs.filesystem.POIFSFileSystem;
+import org.apache.poi.ss.usermodel.Workbook;
 import org.apache.poi.ss.util.CellRangeAddress;
+import org.apache.poi.xssf.streaming.SXSSFWorkbook;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 
 /** Workbooks for the et tests, written with POI's DOM API (tests only), and hostile ones written by hand. */
 final class Workbooks {
-    private Workbooks() {
-    }
+    private Workbooks() {}
 
     /**
      * Sheet "商品" (A1 merged over A1:B1 "商品编号", number 8999 with format #,##0.00 in D2, formula =D2*2 in E2 with its
@@ -45,7 +53,7 @@ final class Workbooks {
             }
             wb.getCreationHelper().createFormulaEvaluator().evaluateAll();
             // a picture anchored at G6 (row 5, col 6)
-            int pic = wb.addPicture(png(), org.apache.poi.ss.usermodel.Workbook.PICTURE_TYPE_PNG);
+            int pic = wb.addPicture(png(), Workbook.PICTURE_TYPE_PNG);
             var anchor = wb.getCreationHelper().createClientAnchor();
             anchor.setCol1(6);
             anchor.setRow1(5);
@@ -65,9 +73,9 @@ final class Workbooks {
 
     static byte[] png() {
         try {
-            var img = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            var img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            javax.imageio.ImageIO.write(img, "png", out);
+            ImageIO.write(img, "png", out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,7 +84,7 @@ final class Workbooks {
 
     /** One sheet of {@code rows} × {@code cols} numbers (cell (r, c) holds r * 1000 + c), streamed by SXSSF. */
     static void big(OutputStream out, int rows, int cols) throws IOException {
-        try (var wb = new org.apache.poi.xssf.streaming.SXSSFWorkbook(100)) {
+        try (var wb = new SXSSFWorkbook(100)) {
             var s = wb.createSheet("big");
             for (int r = 0; r < rows; r++) {
                 var row = s.createRow(r);
@@ -117,10 +125,11 @@ final class Workbooks {
                     <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
                     </Relationships>""");
             zip.putNextEntry(new ZipEntry("xl/worksheets/sheet1.xml"));
-            zip.write("<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
-                    .getBytes(StandardCharsets.UTF_8));
+            zip.write(
+                    "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+                            .getBytes(StandardCharsets.UTF_8));
             byte[] spaces = new byte[1 << 20];
-            java.util.Arrays.fill(spaces, (byte) ' ');
+            Arrays.fill(spaces, (byte) ' ');
             for (int i = 0; i < mib; i++) {
                 zip.write(spaces);
             }
@@ -134,8 +143,8 @@ final class Workbooks {
 
     /** The sample workbook encrypted with a password (agile encryption): an OLE2 container, not a zip. */
     static byte[] encrypted() {
-        try (org.apache.poi.poifs.filesystem.POIFSFileSystem fs = new org.apache.poi.poifs.filesystem.POIFSFileSystem()) {
-            var info = new org.apache.poi.poifs.crypt.EncryptionInfo(org.apache.poi.poifs.crypt.EncryptionMode.agile);
+        try (POIFSFileSystem fs = new POIFSFileSystem()) {
+            var info = new EncryptionInfo(EncryptionMode.agile);
             var enc = info.getEncryptor();
             enc.confirmPassword("secret-password");
             try (OutputStream os = enc.getDataStream(fs)) {
@@ -144,7 +153,7 @@ final class Workbooks {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             fs.writeFilesystem(out);
             return out.toByteArray();
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -152,7 +161,7 @@ final class Workbooks {
     /** The sample cut in half (no central directory). */
     static byte[] truncated() {
         byte[] whole = sample();
-        return java.util.Arrays.copyOf(whole, whole.length / 2);
+        return Arrays.copyOf(whole, whole.length / 2);
     }
 
     private static void put(ZipOutputStream zip, String name, String content) throws IOException {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,12 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * document it in {@code yundoc-server/src/main/resources/openapi.json}.
  */
 class OpenApiRoutesTest {
-    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    private static final Set<String> HTTP_METHODS =
+            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final String RESOURCE = "yundoc-server/src/main/resources/openapi.json";
 
     @RegisterExtension
-
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static JsonNode doc;
 
     @BeforeAll
@@ -91,7 +93,9 @@ class OpenApiRoutesTest {
 
         StringBuilder msg = new StringBuilder("openapi.json and the route table (YundocServer.routes()) differ.");
         if (!undocumented.isEmpty()) {
-            msg.append("\n  Routed but NOT documented in ").append(RESOURCE).append(" (add an operation for each; HEAD and")
+            msg.append("\n  Routed but NOT documented in ")
+                    .append(RESOURCE)
+                    .append(" (add an operation for each; HEAD and")
                     .append(" OPTIONS routes are listed explicitly too):");
             undocumented.forEach(k -> msg.append("\n    ").append(k));
         }
@@ -139,7 +143,9 @@ class OpenApiRoutesTest {
                 problems.add(k + ": an API operation without its 4xx answers " + codes);
             }
         });
-        assertThat(problems).as("operations of " + RESOURCE + " a client generator cannot use").isEmpty();
+        assertThat(problems)
+                .as("operations of " + RESOURCE + " a client generator cannot use")
+                .isEmpty();
     }
 
     /** {@code servers} names the public base URL, so a generated client's default base URL is this server. */
@@ -160,7 +166,9 @@ class OpenApiRoutesTest {
                 broken.add(ref);
             }
         }
-        assertThat(broken).as("$refs in " + RESOURCE + " that resolve to nothing").isEmpty();
+        assertThat(broken)
+                .as("$refs in " + RESOURCE + " that resolve to nothing")
+                .isEmpty();
     }
 
     /**
@@ -178,13 +186,14 @@ class OpenApiRoutesTest {
                 return; // reported by documentsExactlyTheRoutingTable
             }
             String wantScope = e.scope() == null ? null : e.scope().wireName();
-            String gotScope = op.has("x-yundoc-scope") ? op.get("x-yundoc-scope").asText() : null;
-            if (!java.util.Objects.equals(wantScope, gotScope)) {
+            String gotScope =
+                    op.has("x-yundoc-scope") ? op.get("x-yundoc-scope").asText() : null;
+            if (!Objects.equals(wantScope, gotScope)) {
                 problems.add(k + ": x-yundoc-scope is " + gotScope + ", the route needs " + wantScope);
             }
             String wantTier = e.tier() == null ? null : e.tier().label();
             String gotTier = op.has("x-yundoc-tier") ? op.get("x-yundoc-tier").asText() : null;
-            if (!java.util.Objects.equals(wantTier, gotTier)) {
+            if (!Objects.equals(wantTier, gotTier)) {
                 problems.add(k + ": x-yundoc-tier is " + gotTier + ", the route is metered as " + wantTier);
             }
             Set<String> schemes = new TreeSet<>();
@@ -192,12 +201,14 @@ class OpenApiRoutesTest {
             switch (e.auth()) {
                 case NONE -> {
                     if (!op.path("security").isArray() || !op.path("security").isEmpty()) {
-                        problems.add(k + ": an open route must declare \"security\": [] (has " + op.get("security") + ")");
+                        problems.add(
+                                k + ": an open route must declare \"security\": [] (has " + op.get("security") + ")");
                     }
                 }
                 case TOKEN -> {
                     if (!schemes.contains("accessToken")) {
-                        problems.add(k + ": access-token route without the accessToken security scheme (has " + schemes + ")");
+                        problems.add(k + ": access-token route without the accessToken security scheme (has " + schemes
+                                + ")");
                     }
                 }
                 case WPS2 -> {
@@ -207,7 +218,8 @@ class OpenApiRoutesTest {
                 }
                 case ADMIN -> {
                     if (!schemes.equals(Set.of("adminToken"))) {
-                        problems.add(k + ": admin route must declare the adminToken security scheme (has " + schemes + ")");
+                        problems.add(
+                                k + ": admin route must declare the adminToken security scheme (has " + schemes + ")");
                     }
                 }
                 default -> {
@@ -215,20 +227,27 @@ class OpenApiRoutesTest {
                 }
             }
         });
-        assertThat(problems).as("operations of " + RESOURCE + " that disagree with the route table").isEmpty();
+        assertThat(problems)
+                .as("operations of " + RESOURCE + " that disagree with the route table")
+                .isEmpty();
     }
 
     @Test
     void securityRequirementsNameDeclaredSchemes() {
         JsonNode schemes = doc.path("components").path("securitySchemes");
-        assertThat(schemes.has("accessToken") && schemes.has("wps2") && schemes.has("adminToken")).isTrue();
+        assertThat(schemes.has("accessToken") && schemes.has("wps2") && schemes.has("adminToken"))
+                .isTrue();
         List<String> unknown = new ArrayList<>();
-        operations().forEach((k, op) -> op.path("security").forEach(req -> req.fieldNames().forEachRemaining(n -> {
-            if (!schemes.has(n)) {
-                unknown.add(k + ": " + n);
-            }
-        })));
-        assertThat(unknown).as("security requirements naming no components.securitySchemes entry").isEmpty();
+        operations()
+                .forEach((k, op) -> op.path("security")
+                        .forEach(req -> req.fieldNames().forEachRemaining(n -> {
+                            if (!schemes.has(n)) {
+                                unknown.add(k + ": " + n);
+                            }
+                        })));
+        assertThat(unknown)
+                .as("security requirements naming no components.securitySchemes entry")
+                .isEmpty();
     }
 
     private static void collectRefs(JsonNode n, List<String> out) {

@@ -12,8 +12,26 @@ import org.junit.jupiter.api.Test;
 /** What the share page shows for each kind of file, and how a {@link PreviewSource}'s answer for Office documents decides it. */
 class PreviewSourceUnitTest {
     static FileRecord file(String name) {
-        return new FileRecord("f1", FileRecord.PERSONAL, "u1", "root", name, "file", 10, "blob-" + name, null, 1, null, null,
-                null, 0, 0, null, null, null, null);
+        return new FileRecord(
+                "f1",
+                FileRecord.PERSONAL,
+                "u1",
+                "root",
+                name,
+                "file",
+                10,
+                "blob-" + name,
+                null,
+                1,
+                null,
+                null,
+                null,
+                0,
+                0,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test
@@ -51,7 +69,8 @@ class PreviewSourceUnitTest {
         assertThat(p.shown(file("plan.docx"))).isEqualTo(Previews.Kind.NONE);
         assertThatThrownBy(() -> new PreviewSource.PdfPreview(PreviewSource.State.READY, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new PreviewSource.PdfPreview(PreviewSource.State.NONE, new BlobRecord("k", 1, "s", "m", 0)))
+        assertThatThrownBy(() ->
+                        new PreviewSource.PdfPreview(PreviewSource.State.NONE, new BlobRecord("k", 1, "s", "m", 0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -12,15 +15,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -38,8 +53,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class SharePageBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
+
     static WebDriver browser;
     static Path downloads;
     static Path profile;
@@ -57,9 +74,18 @@ class SharePageBrowserTest {
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toString());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1200,1000", "--lang=en-US");
+        o.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--window-size=1200,1000",
+                "--lang=en-US");
         Map<String, Object> prefs = new HashMap<>();
         prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
         prefs.put("download.prompt_for_download", false);
@@ -79,23 +105,37 @@ class SharePageBrowserTest {
     }
 
     static JsonNode api(TestServer.User u, String method, String path, String body) {
-        JsonNode n = TestServer.json(ts.send(method, "/api/v1/openapi/personal" + path + "?access_token=" + u.token(), body));
+        JsonNode n = TestServer.json(
+                ts.send(method, "/api/v1/openapi/personal" + path + "?access_token=" + u.token(), body));
         assertThat(n.get("code").asInt()).as(n.toString()).isZero();
         return n.get("data");
     }
 
     static String share(TestServer.User u, String name, byte[] content, int period) {
-        HttpResponse<byte[]> r = ts.sendBytes("POST", "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+        HttpResponse<byte[]> r = ts.sendBytes(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
                 TestServer.multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type", "multipart/form-data; boundary=bNd");
+                "Content-Type",
+                "multipart/form-data; boundary=bNd");
         String ft;
         try {
-            ft = TestServer.JSON.readTree(r.body()).get("data").get("id").get("open_id").asText();
+            ft = TestServer.JSON
+                    .readTree(r.body())
+                    .get("data")
+                    .get("id")
+                    .get("open_id")
+                    .asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return api(u, "POST", "/files/" + ft + "/links", "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":" + period + "}")
-                .get("link_url").asText();
+        return api(
+                        u,
+                        "POST",
+                        "/files/" + ft + "/links",
+                        "{\"range\":\"anyone\",\"permission\":\"read\",\"period\":" + period + "}")
+                .get("link_url")
+                .asText();
     }
 
     static void shot(String name) throws IOException {
@@ -112,30 +152,38 @@ class SharePageBrowserTest {
         assertThat(browser.findElement(By.id("file-name")).getText()).isEqualTo("minutes.md");
         WebElement frame = browser.findElement(By.id("preview-frame"));
         browser.switchTo().frame(frame);
-        assertThat(new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElement(By.tagName("h1"))).getText())
+        assertThat(new WebDriverWait(browser, Duration.ofSeconds(10))
+                        .until(d -> d.findElement(By.tagName("h1")))
+                        .getText())
                 .isEqualTo("会议纪要 Minutes");
-        assertThat(browser.findElement(By.tagName("article")).getText()).contains("item one").contains("<script>");
+        assertThat(browser.findElement(By.tagName("article")).getText())
+                .contains("item one")
+                .contains("<script>");
         browser.switchTo().defaultContent();
         assertThat(browser.getTitle()).isEqualTo("minutes.md");
         shot("share-page-markdown");
 
         // an image preview actually decodes
-        byte[] png = java.util.Base64.getDecoder().decode(
-                "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==");
+        byte[] png = Base64.getDecoder()
+                .decode(
+                        "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==");
         browser.get(share(u, "dot.png", png, 0));
         WebElement img = browser.findElement(By.id("preview-image"));
-        Object width = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "return arguments[0].complete ? arguments[0].naturalWidth : -1;", img);
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> ((Number) ((org.openqa.selenium.JavascriptExecutor) d)
-                .executeScript("return arguments[0].naturalWidth;", img)).intValue() == 2);
+        Object width = ((JavascriptExecutor) browser)
+                .executeScript("return arguments[0].complete ? arguments[0].naturalWidth : -1;", img);
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth;", img))
+                                .intValue()
+                        == 2);
         assertThat(width).isNotNull();
         shot("share-page-image");
 
         // plain text preview, then the download button
         byte[] bytes = new byte[200_000];
-        new java.util.Random(7).nextBytes(bytes);
+        new Random(7).nextBytes(bytes);
         String txt = "exact bytes 精确\n";
-        System.arraycopy(txt.getBytes(StandardCharsets.UTF_8), 0, bytes, 0, txt.getBytes(StandardCharsets.UTF_8).length);
+        System.arraycopy(
+                txt.getBytes(StandardCharsets.UTF_8), 0, bytes, 0, txt.getBytes(StandardCharsets.UTF_8).length);
         browser.get(share(u, "payload.txt", bytes, 30));
         browser.switchTo().frame(browser.findElement(By.id("preview-frame")));
         assertThat(browser.findElement(By.tagName("body")).getText()).startsWith("exact bytes 精确");
@@ -159,25 +207,23 @@ class SharePageBrowserTest {
 
     /** A PDF of {@code pages} pages, each with a dark bar and a line of text (PDFBox, which comes with Tika). */
     static byte[] pdf(int pages) throws IOException {
-        try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument()) {
+        try (PDDocument doc = new PDDocument()) {
             for (int i = 1; i <= pages; i++) {
-                org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage(
-                        org.apache.pdfbox.pdmodel.common.PDRectangle.A4);
+                PDPage page = new PDPage(PDRectangle.A4);
                 doc.addPage(page);
-                try (org.apache.pdfbox.pdmodel.PDPageContentStream cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
                     cs.setNonStrokingColor(0.1f, 0.2f, 0.6f);
                     cs.addRect(50, 600, 495, 150);
                     cs.fill();
                     cs.beginText();
                     cs.setNonStrokingColor(0f, 0f, 0f);
-                    cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
-                            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA_BOLD), 28);
+                    cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD), 28);
                     cs.newLineAtOffset(60, 520);
                     cs.showText("yundoc viewer page " + i);
                     cs.endText();
                 }
             }
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             doc.save(out);
             return out.toByteArray();
         }
@@ -185,8 +231,7 @@ class SharePageBrowserTest {
 
     /** Pixels of the element's screenshot that are clearly not white (a drawn page has many; a blank canvas none). */
     static long inkedPixels(WebElement e) throws IOException {
-        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
-                e.getScreenshotAs(OutputType.BYTES)));
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(e.getScreenshotAs(OutputType.BYTES)));
         long n = 0;
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
@@ -203,28 +248,31 @@ class SharePageBrowserTest {
     void pdfPagesAreDrawnOnDesktopAndMobileAndAnExpiredLinkShowsTheNotFoundPage() throws Exception {
         TestServer.User u = ts.user(ts.app("test"));
         String url = share(u, "report.pdf", pdf(3), 7);
-        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) browser;
-        for (int width : new int[]{1280, 390}) {
-            browser.manage().window().setSize(new org.openqa.selenium.Dimension(width, width == 390 ? 844 : 900));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        for (int width : new int[] {1280, 390}) {
+            browser.manage().window().setSize(new Dimension(width, width == 390 ? 844 : 900));
             browser.get(url);
             WebElement viewer = browser.findElement(By.id("pdf-viewer"));
             WebElement first = new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
-                java.util.List<WebElement> drawn = d.findElements(By.cssSelector("#pdf-viewer canvas[data-state=drawn]"));
+                List<WebElement> drawn = d.findElements(By.cssSelector("#pdf-viewer canvas[data-state=drawn]"));
                 return drawn.isEmpty() ? null : drawn.get(0);
             });
             assertThat(viewer.getAttribute("data-pages")).isEqualTo("3");
-            assertThat(browser.findElements(By.cssSelector("#pdf-viewer canvas.pdf-page"))).hasSize(3);
+            assertThat(browser.findElements(By.cssSelector("#pdf-viewer canvas.pdf-page")))
+                    .hasSize(3);
             // the page fills the column and is drawn at the device's resolution, not scaled up from a thumbnail
             long cssWidth = ((Number) js.executeScript("return arguments[0].clientWidth;", first)).longValue();
             long pixels = ((Number) js.executeScript("return arguments[0].width;", first)).longValue();
             assertThat(cssWidth).isLessThanOrEqualTo(width).isGreaterThan(width == 390 ? 300 : 600);
             assertThat(pixels).isGreaterThanOrEqualTo(cssWidth - 1);
             js.executeScript("arguments[0].scrollIntoView();", first);
-            assertThat(inkedPixels(first)).as("dark pixels of page 1 at " + width + " px").isGreaterThan(2_000);
+            assertThat(inkedPixels(first))
+                    .as("dark pixels of page 1 at " + width + " px")
+                    .isGreaterThan(2_000);
             assertThat(browser.findElements(By.tagName("iframe"))).isEmpty();
             shot("share-page-pdf-" + width);
         }
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1200, 1000));
+        browser.manage().window().setSize(new Dimension(1200, 1000));
 
         ts.adminOk("POST", "/clock", "{\"advance_seconds\":" + (8 * 86400) + "}");
         browser.get(url);
@@ -236,7 +284,7 @@ class SharePageBrowserTest {
     @Test
     void officeDocumentsWithoutAnEngineAndOtherFormatsShowTheNoPreviewNote() throws Exception {
         TestServer.User u = ts.user(ts.app("test"));
-        for (String name : new String[]{"plan.docx", "archive.zip"}) {
+        for (String name : new String[] {"plan.docx", "archive.zip"}) {
             browser.get(share(u, name, "PK not really a zip".getBytes(StandardCharsets.US_ASCII), 7));
             WebElement note = browser.findElement(By.id("preview-none"));
             assertThat(note.getText()).isEqualTo("No preview for this format. Download the file to open it.");

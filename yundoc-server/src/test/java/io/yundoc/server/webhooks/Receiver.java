@@ -5,11 +5,17 @@ import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +30,7 @@ final class Receiver implements AutoCloseable {
     @SuppressWarnings("ArrayRecordComponent") // a captured request, never compared or hashed
     record Delivery(Map<String, String> headers, byte[] body) {
         String header(String name) {
-            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
         JsonNode json() {
@@ -43,9 +49,10 @@ final class Receiver implements AutoCloseable {
                 byte[] msg = (header("X-Wps-Timestamp") + header("X-Wps-Nonce")).getBytes(StandardCharsets.UTF_8);
                 mac.update(msg);
                 String want = HexFormat.of().formatHex(mac.doFinal(body));
-                return java.security.MessageDigest.isEqual(want.getBytes(StandardCharsets.UTF_8),
+                return MessageDigest.isEqual(
+                        want.getBytes(StandardCharsets.UTF_8),
                         String.valueOf(header("X-Wps-Signature")).getBytes(StandardCharsets.UTF_8));
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -55,19 +62,20 @@ final class Receiver implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
     /** How long each answer takes (a slow receiver keeps deliveries in flight). */
     final AtomicInteger delayMs = new AtomicInteger();
+
     final BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
     private final HttpServer server;
 
     Receiver() {
         try {
-            server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            Map<String, String> headers = new java.util.HashMap<>();
-            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+            Map<String, String> headers = new HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
             hits.incrementAndGet();
             if (delayMs.get() > 0) {
                 try {
@@ -85,7 +93,7 @@ final class Receiver implements AutoCloseable {
             ex.getResponseBody().write(answer);
             ex.close();
         });
-        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 

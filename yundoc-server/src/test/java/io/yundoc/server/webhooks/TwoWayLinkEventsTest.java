@@ -35,38 +35,82 @@ class TwoWayLinkEventsTest {
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
-        HttpResponse<String> r = ts.send(method, API + path + (path.contains("?") ? "&" : "?") + "access_token=" + u.token(), body);
+        HttpResponse<String> r =
+                ts.send(method, API + path + (path.contains("?") ? "&" : "?") + "access_token=" + u.token(), body);
         JsonNode n = TestServer.json(r);
-        assertThat(n.path("code").asInt()).as(method + " " + path + " → " + r.body()).isZero();
+        assertThat(n.path("code").asInt())
+                .as(method + " " + path + " → " + r.body())
+                .isZero();
         return n.get("data");
     }
 
     @Test
     void theOtherSideHearsOfItsCounterpartAndItsCells() throws Exception {
         TestServer.User u = ts.user(app);
-        String ft = ok(u, "POST", "/personal/files", "{\"filename\":\"l" + System.nanoTime() + ".dbt\",\"path_from_root\":true}")
-                .path("id").path("open_id").asText();
+        String ft = ok(
+                        u,
+                        "POST",
+                        "/personal/files",
+                        "{\"filename\":\"l" + System.nanoTime() + ".dbt\",\"path_from_root\":true}")
+                .path("id")
+                .path("open_id")
+                .asText();
         String p = ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"ann\"}}]}")
-                .get("detail").get("records").get(0).get("id").asText();
-        ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/fields/create", "{\"callback_url\":\"" + rx.url("/fields") + "\"}");
-        int orders = ok(u, "POST", "/dbt/" + ft + "/sheets", "{\"name\":\"orders\",\"views\":[{\"name\":\"v\",\"type\":\"grid\"}],"
-                + "\"fields\":[{\"name\":\"title\",\"type\":\"SingleLineText\"},{\"name\":\"buyers\",\"type\":\"Link\",\"linkSheet\":1,"
-                + "\"twoWay\":true}]}").get("detail").get("sheet").get("id").asInt();
+                .get("detail")
+                .get("records")
+                .get(0)
+                .get("id")
+                .asText();
+        ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/webhook/sheets/1/fields/create",
+                "{\"callback_url\":\"" + rx.url("/fields") + "\"}");
+        int orders = ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/sheets",
+                        "{\"name\":\"orders\",\"views\":[{\"name\":\"v\",\"type\":\"grid\"}],"
+                                + "\"fields\":[{\"name\":\"title\",\"type\":\"SingleLineText\"},{\"name\":\"buyers\",\"type\":\"Link\",\"linkSheet\":1,"
+                                + "\"twoWay\":true}]}")
+                .get("detail")
+                .get("sheet")
+                .get("id")
+                .asInt();
         Receiver.Delivery created = rx.next(10);
         assertThat(created.signedWith(app.appKey())).isTrue();
         assertThat(created.json().get("event").asText()).isEqualTo("fields.create");
         assertThat(created.json().get("sheet_id").asInt()).isEqualTo(1);
-        assertThat(created.json().get("data").toString()).isEqualTo("{\"fields\":[{\"id\":\"C\",\"name\":\"orders\",\"type\":\"Link\"}]}");
+        assertThat(created.json().get("data").toString())
+                .isEqualTo("{\"fields\":[{\"id\":\"C\",\"name\":\"orders\",\"type\":\"Link\"}]}");
 
-        ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/cells/fields/update", "{\"callback_url\":\"" + rx.url("/cells") + "\",\"fields\":[\"C\"]}");
-        String o = ok(u, "POST", "/dbt/" + ft + "/sheets/" + orders + "/records", "{\"records\":[{\"fields\":{\"title\":\"o1\",\"buyers\":"
-                + "{\"recordIds\":[\"" + p + "\"]}}}]}").get("detail").get("records").get(0).get("id").asText();
+        ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/webhook/sheets/1/cells/fields/update",
+                "{\"callback_url\":\"" + rx.url("/cells") + "\",\"fields\":[\"C\"]}");
+        String o = ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/sheets/" + orders + "/records",
+                        "{\"records\":[{\"fields\":{\"title\":\"o1\",\"buyers\":" + "{\"recordIds\":[\"" + p
+                                + "\"]}}}]}")
+                .get("detail")
+                .get("records")
+                .get(0)
+                .get("id")
+                .asText();
         Receiver.Delivery cells = rx.next(10);
         assertThat(cells.json().get("event").asText()).isEqualTo("cells.fields.update");
         assertThat(cells.json().get("data").toString())
-                .isEqualTo("{\"records\":[{\"id\":\"" + p + "\",\"fields\":{\"orders\":{\"recordIds\":[\"" + o + "\"]}}}]}");
+                .isEqualTo("{\"records\":[{\"id\":\"" + p + "\",\"fields\":{\"orders\":{\"recordIds\":[\"" + o
+                        + "\"]}}}]}");
         // unlinking clears the other side's cell: a null there
-        ok(u, "PUT", "/dbt/" + ft + "/sheets/" + orders + "/records", "{\"records\":[{\"id\":\"" + o + "\",\"fields\":{\"buyers\":null}}]}");
+        ok(
+                u,
+                "PUT",
+                "/dbt/" + ft + "/sheets/" + orders + "/records",
+                "{\"records\":[{\"id\":\"" + o + "\",\"fields\":{\"buyers\":null}}]}");
         assertThat(rx.next(10).json().get("data").toString())
                 .isEqualTo("{\"records\":[{\"id\":\"" + p + "\",\"fields\":{\"orders\":null}}]}");
         assertThat(rx.got.poll(300, TimeUnit.MILLISECONDS)).isNull();

@@ -2,6 +2,7 @@ package io.yundoc.server.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
 import java.time.Duration;
 import java.util.List;
@@ -31,26 +32,41 @@ class WebhookClaimLeaseTest {
         ts.close();
     }
 
-    static com.fasterxml.jackson.databind.JsonNode ok(TestServer.User u, String method, String path, String body) {
+    static JsonNode ok(TestServer.User u, String method, String path, String body) {
         var r = ts.send(method, "/api/v1/openapi" + path + "?access_token=" + u.token(), body);
         var n = TestServer.json(r);
-        assertThat(n.path("code").asInt()).as(method + " " + path + " → " + r.body()).isZero();
+        assertThat(n.path("code").asInt())
+                .as(method + " " + path + " → " + r.body())
+                .isZero();
         return n.get("data");
     }
 
     static String newDbt(TestServer.User u) {
-        return ok(u, "POST", "/personal/files", "{\"filename\":\"lease" + System.nanoTime() + ".dbt\",\"path_from_root\":true}")
-                .path("id").path("open_id").asText();
+        return ok(
+                        u,
+                        "POST",
+                        "/personal/files",
+                        "{\"filename\":\"lease" + System.nanoTime() + ".dbt\",\"path_from_root\":true}")
+                .path("id")
+                .path("open_id")
+                .asText();
     }
 
     static String subscribe(TestServer.User u, String ft, String event, String url) {
-        return ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/" + event, "{\"callback_url\":\"" + url + "\"}").get("webhook_id").asText();
+        return ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/" + event, "{\"callback_url\":\"" + url + "\"}")
+                .get("webhook_id")
+                .asText();
     }
 
     static Map<String, Object> row(String webhookId) {
-        return ts.server.database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT state, claimed_by, claimed_until, attempts FROM webhook_deliveries WHERE webhook_id = :w")
-                .bind("w", webhookId).mapToMap().one());
+        return ts.server
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT state, claimed_by, claimed_until, attempts FROM webhook_deliveries WHERE webhook_id = :w")
+                        .bind("w", webhookId)
+                        .mapToMap()
+                        .one());
     }
 
     @Test
@@ -65,13 +81,20 @@ class WebhookClaimLeaseTest {
             WebhooksHttpTest.waitFor(() -> ((Number) row(wid).get("attempts")).intValue() == 1); // retry due in 10 s
             // another instance claims it (it is sending, or it died while sending) for 4 s of wall time
             long until = System.currentTimeMillis() + 4000;
-            ts.server.database().jdbi().useHandle(h -> h.createUpdate(
-                            "UPDATE webhook_deliveries SET claimed_by = 'another-instance', claimed_until = :u WHERE webhook_id = :w")
-                    .bind("u", until).bind("w", wid).execute());
+            ts.server
+                    .database()
+                    .jdbi()
+                    .useHandle(h -> h.createUpdate(
+                                    "UPDATE webhook_deliveries SET claimed_by = 'another-instance', claimed_until = :u WHERE webhook_id = :w")
+                            .bind("u", until)
+                            .bind("w", wid)
+                            .execute());
             rx.status.set(200);
             ts.advanceClock(11); // due now on the server clock
             Thread.sleep(1500);
-            assertThat(rx.hits.get()).as("not sent while the other instance's claim holds").isEqualTo(1);
+            assertThat(rx.hits.get())
+                    .as("not sent while the other instance's claim holds")
+                    .isEqualTo(1);
             rx.next(15);
             assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(until);
             WebhooksHttpTest.waitFor(() -> "delivered".equals(row(wid).get("state")));
@@ -93,7 +116,10 @@ class WebhookClaimLeaseTest {
             Map<String, Object> r = row(wid);
             assertThat(r.get("state")).isEqualTo("pending"); // in flight: the receiver takes 2 s
             long claimedUntil = ((Number) r.get("claimed_until")).longValue();
-            assertThat(claimedUntil - now).as("lease left").isLessThanOrEqualTo(LEASE.toMillis()).isGreaterThan(0);
+            assertThat(claimedUntil - now)
+                    .as("lease left")
+                    .isLessThanOrEqualTo(LEASE.toMillis())
+                    .isGreaterThan(0);
             slow.next(15);
             WebhooksHttpTest.waitFor(() -> "delivered".equals(row(wid).get("state")));
             assertThat(slow.hits.get()).as("sent once").isEqualTo(1);

@@ -1,6 +1,5 @@
 package io.yundoc.server.webhooks;
 
-import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,17 +28,23 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("integration")
 class WebhookCrashAndScaleOutTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static JsonNode call(int port, String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
             b.headers(headers);
         }
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode n = TestServer.JSON.readTree(r.body());
-        assertThat(n.path("code").asInt()).as(method + " " + path + " → " + r.body()).isZero();
+        assertThat(n.path("code").asInt())
+                .as(method + " " + path + " → " + r.body())
+                .isZero();
         return n.path("data");
     }
 
@@ -56,18 +62,40 @@ class WebhookCrashAndScaleOutTest {
             String appKey;
             try {
                 int port = first.port();
-                JsonNode app = admin(port, "POST", "/apps", "{\"name\":\"crash\",\"tier\":\"test\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
+                JsonNode app = admin(
+                        port,
+                        "POST",
+                        "/apps",
+                        "{\"name\":\"crash\",\"tier\":\"test\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}");
                 appKey = app.get("app_key").asText();
-                JsonNode user = admin(port, "POST", "/users", "{\"name\":\"crash-user\",\"password\":\"password-123\",\"nickname\":\"Crash\"}");
-                String token = admin(port, "POST", "/tokens", "{\"app_id\":\"" + app.get("app_id").asText() + "\",\"user_id\":\""
-                        + user.get("user_id").asText() + "\",\"scopes\":[\"create_personal_files\",\"edit_personal_files\"]}")
-                        .get("access_token").asText();
+                JsonNode user = admin(
+                        port,
+                        "POST",
+                        "/users",
+                        "{\"name\":\"crash-user\",\"password\":\"password-123\",\"nickname\":\"Crash\"}");
+                String token = admin(
+                                port,
+                                "POST",
+                                "/tokens",
+                                "{\"app_id\":\"" + app.get("app_id").asText() + "\",\"user_id\":\""
+                                        + user.get("user_id").asText()
+                                        + "\",\"scopes\":[\"create_personal_files\",\"edit_personal_files\"]}")
+                        .get("access_token")
+                        .asText();
                 String q = "?access_token=" + token;
                 String ft = call(port, "POST", "/api/v1/openapi/personal/files" + q, "{\"filename\":\"crash.dbt\"}")
-                        .path("id").path("open_id").asText();
-                call(port, "POST", "/api/v1/openapi/dbt/" + ft + "/webhook/sheets/1/records/create" + q,
+                        .path("id")
+                        .path("open_id")
+                        .asText();
+                call(
+                        port,
+                        "POST",
+                        "/api/v1/openapi/dbt/" + ft + "/webhook/sheets/1/records/create" + q,
                         "{\"callback_url\":\"" + rx.url("/crash") + "\"}");
-                call(port, "POST", "/api/v1/openapi/dbt/" + ft + "/sheets/1/records" + q,
+                call(
+                        port,
+                        "POST",
+                        "/api/v1/openapi/dbt/" + ft + "/sheets/1/records" + q,
                         "{\"records\":[{\"fields\":{\"名称\":\"survives\"}}]}");
                 WebhooksHttpTest.waitFor(() -> rx.hits.get() >= 1); // tried once, answered 503: due again in 10 s
             } finally {
@@ -80,7 +108,14 @@ class WebhookCrashAndScaleOutTest {
                 admin(second.port(), "POST", "/clock", "{\"advance_seconds\":11}");
                 Receiver.Delivery d = rx.next(15);
                 assertThat(d.signedWith(appKey)).isTrue();
-                assertThat(d.json().get("data").get("records").get(0).get("fields").get("名称").asText()).isEqualTo("survives");
+                assertThat(d.json()
+                                .get("data")
+                                .get("records")
+                                .get(0)
+                                .get("fields")
+                                .get("名称")
+                                .asText())
+                        .isEqualTo("survives");
                 assertThat(rx.got.poll(1, TimeUnit.SECONDS)).as("sent once").isNull();
             } finally {
                 second.kill();
@@ -93,25 +128,38 @@ class WebhookCrashAndScaleOutTest {
     @Test
     void twoInstancesOnOnePostgresSendEachDeliveryOnce() throws Exception {
         try (Receiver rx = new Receiver();
-             TestServer a = new TestServer(b -> ScaleOutBackends.apply(b).cloudAllow(List.of("127.0.0.1/32")));
-             TestServer b = new TestServer(x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir()))
-                     .cloudAllow(List.of("127.0.0.1/32")))) {
+                TestServer a = new TestServer(b -> ScaleOutBackends.apply(b).cloudAllow(List.of("127.0.0.1/32")));
+                TestServer b = new TestServer(
+                        x -> ScaleOutBackends.apply(x.dataDir(a.server.config().dataDir()))
+                                .cloudAllow(List.of("127.0.0.1/32")))) {
             rx.delayMs.set(150);
             TestServer.App app = a.app("test");
             TestServer.User u = a.user(app);
             int docs = 4;
             int perDoc = 10;
             for (int d = 0; d < docs; d++) {
-                String ft = TestServer.json(a.send("POST", "/api/v1/openapi/personal/files?access_token=" + u.token(),
-                        "{\"filename\":\"so" + d + ".dbt\"}")).path("data").path("id").path("open_id").asText();
+                String ft = TestServer.json(a.send(
+                                "POST",
+                                "/api/v1/openapi/personal/files?access_token=" + u.token(),
+                                "{\"filename\":\"so" + d + ".dbt\"}"))
+                        .path("data")
+                        .path("id")
+                        .path("open_id")
+                        .asText();
                 for (int i = 0; i < perDoc; i++) {
                     // subscriptions through either instance
                     TestServer via = i % 2 == 0 ? a : b;
-                    HttpResponse<String> r = via.send("POST", "/api/v1/openapi/dbt/" + ft + "/webhook/sheets/1/records/create?access_token="
-                            + u.token(), "{\"callback_url\":\"" + rx.url("/so/" + d + "/" + i) + "\"}");
-                    assertThat(TestServer.json(r).path("code").asInt()).as(r.body()).isZero();
+                    HttpResponse<String> r = via.send(
+                            "POST",
+                            "/api/v1/openapi/dbt/" + ft + "/webhook/sheets/1/records/create?access_token=" + u.token(),
+                            "{\"callback_url\":\"" + rx.url("/so/" + d + "/" + i) + "\"}");
+                    assertThat(TestServer.json(r).path("code").asInt())
+                            .as(r.body())
+                            .isZero();
                 }
-                HttpResponse<String> r = b.send("POST", "/api/v1/openapi/dbt/" + ft + "/sheets/1/records?access_token=" + u.token(),
+                HttpResponse<String> r = b.send(
+                        "POST",
+                        "/api/v1/openapi/dbt/" + ft + "/sheets/1/records?access_token=" + u.token(),
                         "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}");
                 assertThat(TestServer.json(r).path("code").asInt()).as(r.body()).isZero();
             }
@@ -122,7 +170,9 @@ class WebhookCrashAndScaleOutTest {
                 byDelivery.merge(d.header("X-Yundoc-Delivery-Id"), 1, Integer::sum);
             }
             assertThat(rx.got.poll(2, TimeUnit.SECONDS)).as("no delivery twice").isNull();
-            assertThat(byDelivery).hasSize(expected).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+            assertThat(byDelivery)
+                    .hasSize(expected)
+                    .allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
             Set<String> senders = new HashSet<>();
             a.adminOk("GET", "/webhooks/deliveries", null).get("deliveries").forEach(x -> {
                 assertThat(x.get("state").asText()).isEqualTo("delivered");

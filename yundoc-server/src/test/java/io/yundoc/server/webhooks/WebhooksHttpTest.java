@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,9 @@ class WebhooksHttpTest {
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
         HttpResponse<String> r = call(u, method, path, body);
         JsonNode n = TestServer.json(r);
-        assertThat(n.path("code").asInt()).as(method + " " + path + " → " + r.body()).isZero();
+        assertThat(n.path("code").asInt())
+                .as(method + " " + path + " → " + r.body())
+                .isZero();
         return n.get("data");
     }
 
@@ -52,13 +56,20 @@ class WebhooksHttpTest {
     }
 
     static String newDbt(TestServer.User u) {
-        return ok(u, "POST", "/personal/files", "{\"filename\":\"w" + System.nanoTime() + ".dbt\",\"path_from_root\":true}")
-                .path("id").path("open_id").asText();
+        return ok(
+                        u,
+                        "POST",
+                        "/personal/files",
+                        "{\"filename\":\"w" + System.nanoTime() + ".dbt\",\"path_from_root\":true}")
+                .path("id")
+                .path("open_id")
+                .asText();
     }
 
     static String subscribe(TestServer.User u, String ft, String event, String url) {
         String id = ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/" + event, "{\"callback_url\":\"" + url + "\"}")
-                .get("webhook_id").asText();
+                .get("webhook_id")
+                .asText();
         assertThat(id).matches("[0-9a-f]{24}");
         return id;
     }
@@ -69,8 +80,12 @@ class WebhooksHttpTest {
         String ft = newDbt(u);
         String wid = subscribe(u, ft, "records/create", rx.url("/orders"));
         for (int i = 1; i <= 3; i++) {
-            ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"item" + i + "\"}},"
-                    + "{\"fields\":{\"名称\":\"more" + i + "\"}}]}");
+            ok(
+                    u,
+                    "POST",
+                    "/dbt/" + ft + "/sheets/1/records",
+                    "{\"records\":[{\"fields\":{\"名称\":\"item" + i + "\"}}," + "{\"fields\":{\"名称\":\"more" + i
+                            + "\"}}]}");
         }
         List<String> firsts = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -80,20 +95,30 @@ class WebhooksHttpTest {
             assertThat(d.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
             assertThat(d.header("User-Agent")).startsWith("yundoc-webhook/");
             assertThat(d.header("X-Wps-Nonce")).matches("[0-9a-f]{16}");
-            assertThat(Long.parseLong(d.header("X-Wps-Timestamp"))).isCloseTo(ts.server.clock().epochSeconds(),
-                    org.assertj.core.data.Offset.offset(30L));
+            assertThat(Long.parseLong(d.header("X-Wps-Timestamp")))
+                    .isCloseTo(ts.server.clock().epochSeconds(), Offset.offset(30L));
             assertThat(d.header("X-Yundoc-Webhook-Id")).isEqualTo(wid);
             assertThat(d.header("X-Yundoc-Delivery-Id")).isNotBlank();
             JsonNode p = d.json();
-            assertThat(p.fieldNames()).toIterable().containsExactly("webhook_id", "event", "file_token", "sheet_id", "view_id",
-                    "operator", "timestamp", "data");
+            assertThat(p.fieldNames())
+                    .toIterable()
+                    .containsExactly(
+                            "webhook_id",
+                            "event",
+                            "file_token",
+                            "sheet_id",
+                            "view_id",
+                            "operator",
+                            "timestamp",
+                            "data");
             assertThat(p.get("event").asText()).isEqualTo("records.create");
             assertThat(p.get("file_token").asText()).isEqualTo(ft);
             assertThat(p.get("sheet_id").asInt()).isEqualTo(1);
             assertThat(p.get("operator").get("open_id").asText()).isNotEmpty();
             // one delivery per request, with all its records, by field name
             assertThat(p.get("data").get("records")).hasSize(2);
-            firsts.add(p.get("data").get("records").get(0).get("fields").get("名称").asText());
+            firsts.add(
+                    p.get("data").get("records").get(0).get("fields").get("名称").asText());
         }
         assertThat(firsts).containsExactly("item1", "item2", "item3");
         assertThat(rx.got.poll(300, TimeUnit.MILLISECONDS)).isNull();
@@ -103,47 +128,94 @@ class WebhooksHttpTest {
     void cellsUpdatesAreRestrictedToTheSubscribedFieldsAndRecords() throws Exception {
         TestServer.User u = ts.user(app);
         String ft = newDbt(u);
-        ok(u, "POST", "/dbt/" + ft + "/sheets/1/fields", "{\"fields\":[{\"name\":\"数量\",\"type\":\"Number\"}]}"); // field C
-        JsonNode recs = ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"a\"}},"
-                + "{\"fields\":{\"名称\":\"b\"}}]}").get("detail").get("records");
+        ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/sheets/1/fields",
+                "{\"fields\":[{\"name\":\"数量\",\"type\":\"Number\"}]}"); // field C
+        JsonNode recs = ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/sheets/1/records",
+                        "{\"records\":[{\"fields\":{\"名称\":\"a\"}}," + "{\"fields\":{\"名称\":\"b\"}}]}")
+                .get("detail")
+                .get("records");
         String a = recs.get(0).get("id").asText();
         String b = recs.get(1).get("id").asText();
-        ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/cells/fields/update", "{\"callback_url\":\"" + rx.url("/fields") + "\",\"fields\":[\"C\"]}");
-        ok(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/cells/records/update", "{\"callback_url\":\"" + rx.url("/records") + "\",\"records\":[\"" + b + "\"]}");
+        ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/webhook/sheets/1/cells/fields/update",
+                "{\"callback_url\":\"" + rx.url("/fields") + "\",\"fields\":[\"C\"]}");
+        ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/webhook/sheets/1/cells/records/update",
+                "{\"callback_url\":\"" + rx.url("/records") + "\",\"records\":[\"" + b + "\"]}");
         // names only: the fields subscription hears nothing, the records one hears b
-        ok(u, "PUT", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"id\":\"" + a + "\",\"fields\":{\"名称\":\"a2\"}},"
-                + "{\"id\":\"" + b + "\",\"fields\":{\"名称\":\"b2\"}}]}");
+        ok(
+                u,
+                "PUT",
+                "/dbt/" + ft + "/sheets/1/records",
+                "{\"records\":[{\"id\":\"" + a + "\",\"fields\":{\"名称\":\"a2\"}}," + "{\"id\":\"" + b
+                        + "\",\"fields\":{\"名称\":\"b2\"}}]}");
         Receiver.Delivery d1 = rx.next(10);
         assertThat(d1.json().get("event").asText()).isEqualTo("cells.records.update");
-        assertThat(d1.json().get("data").toString()).isEqualTo("{\"records\":[{\"id\":\"" + b + "\",\"fields\":{\"名称\":\"b2\"}}]}");
-        ok(u, "PUT", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"id\":\"" + a + "\",\"fields\":{\"数量\":7,\"名称\":\"a3\"}}]}");
+        assertThat(d1.json().get("data").toString())
+                .isEqualTo("{\"records\":[{\"id\":\"" + b + "\",\"fields\":{\"名称\":\"b2\"}}]}");
+        ok(
+                u,
+                "PUT",
+                "/dbt/" + ft + "/sheets/1/records",
+                "{\"records\":[{\"id\":\"" + a + "\",\"fields\":{\"数量\":7,\"名称\":\"a3\"}}]}");
         Receiver.Delivery d2 = rx.next(10);
         assertThat(d2.json().get("event").asText()).isEqualTo("cells.fields.update");
-        assertThat(d2.json().get("data").toString()).isEqualTo("{\"records\":[{\"id\":\"" + a + "\",\"fields\":{\"数量\":7}}]}");
+        assertThat(d2.json().get("data").toString())
+                .isEqualTo("{\"records\":[{\"id\":\"" + a + "\",\"fields\":{\"数量\":7}}]}");
         assertThat(rx.got.poll(300, TimeUnit.MILLISECONDS)).isNull();
         // unknown ids in the lists → 10001
-        assertThat(code(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/cells/fields/update", "{\"callback_url\":\"" + rx.url("/x")
-                + "\",\"fields\":[\"ZZ\"]}")).isEqualTo(10001);
-        assertThat(code(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/cells/records/update", "{\"callback_url\":\"" + rx.url("/x")
-                + "\",\"records\":[]}")).isEqualTo(10001);
+        assertThat(code(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/webhook/sheets/1/cells/fields/update",
+                        "{\"callback_url\":\"" + rx.url("/x") + "\",\"fields\":[\"ZZ\"]}"))
+                .isEqualTo(10001);
+        assertThat(code(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/webhook/sheets/1/cells/records/update",
+                        "{\"callback_url\":\"" + rx.url("/x") + "\",\"records\":[]}"))
+                .isEqualTo(10001);
     }
 
     @Test
     void schemaEventsFieldsCreateViewAndSheetRemove() throws Exception {
         TestServer.User u = ts.user(app);
         String ft = newDbt(u);
-        JsonNode s2 = ok(u, "POST", "/dbt/" + ft + "/sheets", "{\"name\":\"two\",\"views\":[{\"name\":\"v1\",\"type\":\"grid\"},"
-                + "{\"name\":\"v2\",\"type\":\"grid\"}],\"fields\":[{\"name\":\"n\",\"type\":\"SingleLineText\"}]}").get("detail").get("sheet");
+        JsonNode s2 = ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/sheets",
+                        "{\"name\":\"two\",\"views\":[{\"name\":\"v1\",\"type\":\"grid\"},"
+                                + "{\"name\":\"v2\",\"type\":\"grid\"}],\"fields\":[{\"name\":\"n\",\"type\":\"SingleLineText\"}]}")
+                .get("detail")
+                .get("sheet");
         int sid = s2.get("id").asInt();
         String base = "/dbt/" + ft + "/webhook/sheets/" + sid + "/";
         ok(u, "POST", base + "fields/create", "{\"callback_url\":\"" + rx.url("/f") + "\"}");
         ok(u, "POST", base + "views/C/remove", "{\"callback_url\":\"" + rx.url("/v") + "\"}");
         ok(u, "POST", base + "remove", "{\"callback_url\":\"" + rx.url("/s") + "\"}");
-        assertThat(code(u, "POST", base + "views/ZZ/remove", "{\"callback_url\":\"" + rx.url("/v") + "\"}")).isEqualTo(10001);
-        ok(u, "POST", "/dbt/" + ft + "/sheets/" + sid + "/fields", "{\"fields\":[{\"name\":\"m\",\"type\":\"Number\"}]}");
+        assertThat(code(u, "POST", base + "views/ZZ/remove", "{\"callback_url\":\"" + rx.url("/v") + "\"}"))
+                .isEqualTo(10001);
+        ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/sheets/" + sid + "/fields",
+                "{\"fields\":[{\"name\":\"m\",\"type\":\"Number\"}]}");
         JsonNode f = rx.next(10).json();
         assertThat(f.get("event").asText()).isEqualTo("fields.create");
-        assertThat(f.get("data").toString()).isEqualTo("{\"fields\":[{\"id\":\"C\",\"name\":\"m\",\"type\":\"Number\"}]}");
+        assertThat(f.get("data").toString())
+                .isEqualTo("{\"fields\":[{\"id\":\"C\",\"name\":\"m\",\"type\":\"Number\"}]}");
         ok(u, "DELETE", "/dbt/" + ft + "/sheets/" + sid + "/views/C", null);
         JsonNode v = rx.next(10).json();
         assertThat(v.get("event").asText()).isEqualTo("view.remove");
@@ -153,7 +225,8 @@ class WebhooksHttpTest {
         assertThat(s.get("event").asText()).isEqualTo("sheet.remove");
         assertThat(s.get("data").toString()).isEqualTo("{}");
         // the removed table's subscriptions ended with it
-        assertThat(ok(u, "GET", "/dbt/" + ft + "/webhook/mine", null).get("webhooks")).isEmpty();
+        assertThat(ok(u, "GET", "/dbt/" + ft + "/webhook/mine", null).get("webhooks"))
+                .isEmpty();
     }
 
     @Test
@@ -167,7 +240,8 @@ class WebhooksHttpTest {
         }
         // identical to a live one: the same id, nothing counted
         assertThat(subscribe(u, ft, "records/create", rx.url("/n3"))).isEqualTo(ids.get(3));
-        HttpResponse<String> eleventh = call(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/icon", "{\"callback_url\":\"" + rx.url("/x") + "\"}");
+        HttpResponse<String> eleventh =
+                call(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/icon", "{\"callback_url\":\"" + rx.url("/x") + "\"}");
         assertThat(eleventh.statusCode()).isEqualTo(429);
         assertThat(TestServer.json(eleventh).get("code").asInt()).isEqualTo(30016);
         assertThat(TestServer.json(eleventh).get("msg").asText()).isEqualTo("TooManyWebhooks");
@@ -176,13 +250,19 @@ class WebhooksHttpTest {
         assertThat(eleventh.headers().firstValue("RateLimit-Policy").orElse("")).contains("q=500");
         JsonNode mine = ok(u, "GET", "/dbt/" + ft + "/webhook/mine", null).get("webhooks");
         assertThat(mine).hasSize(10);
-        assertThat(mine.get(0).fieldNames()).toIterable().containsExactly("webhook_id", "event", "sheet_id", "view_id",
-                "callback_url", "fields", "records", "ctime");
+        assertThat(mine.get(0).fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "webhook_id", "event", "sheet_id", "view_id", "callback_url", "fields", "records", "ctime");
         // another user sees none of them and cannot remove them; the owner can
         assertThat(code(other, "GET", "/dbt/" + ft + "/webhook/mine", null)).isEqualTo(30012);
-        assertThat(code(u, "DELETE", "/dbt/" + ft + "/webhook/" + "0".repeat(24), null)).isEqualTo(10001);
-        assertThat(ok(u, "DELETE", "/dbt/" + ft + "/webhook/" + ids.get(0), null).toString()).isEqualTo("{}");
-        assertThat(code(u, "DELETE", "/dbt/" + ft + "/webhook/" + ids.get(0), null)).isEqualTo(10001);
+        assertThat(code(u, "DELETE", "/dbt/" + ft + "/webhook/" + "0".repeat(24), null))
+                .isEqualTo(10001);
+        assertThat(ok(u, "DELETE", "/dbt/" + ft + "/webhook/" + ids.get(0), null)
+                        .toString())
+                .isEqualTo("{}");
+        assertThat(code(u, "DELETE", "/dbt/" + ft + "/webhook/" + ids.get(0), null))
+                .isEqualTo(10001);
         subscribe(u, ft, "description", rx.url("/d"));
     }
 
@@ -190,23 +270,50 @@ class WebhooksHttpTest {
     void callbackUrlsAreCheckedAgainstTheSsrfGuard() {
         TestServer.User u = ts.user(app);
         String ft = newDbt(u);
-        for (String bad : new String[]{"ftp://127.0.0.1/x", "https://10.0.0.1/x", "https://169.254.169.254/latest/meta-data",
-                "https://[::1]/x", "https://[::ffff:10.0.0.1]/x", "http://192.168.1.1/", "https://user:pw@example.com/",
-                "https://no-such-host.invalid/x", "not a url", "/relative", "https://" + "a".repeat(2050) + ".com/", ""}) {
-            assertThat(code(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/records/create",
-                    "{\"callback_url\":\"" + bad + "\"}")).as(bad).isEqualTo(10001);
+        for (String bad : new String[] {
+            "ftp://127.0.0.1/x",
+            "https://10.0.0.1/x",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]/x",
+            "https://[::ffff:10.0.0.1]/x",
+            "http://192.168.1.1/",
+            "https://user:pw@example.com/",
+            "https://no-such-host.invalid/x",
+            "not a url",
+            "/relative",
+            "https://" + "a".repeat(2050) + ".com/",
+            ""
+        }) {
+            assertThat(code(
+                            u,
+                            "POST",
+                            "/dbt/" + ft + "/webhook/sheets/1/records/create",
+                            "{\"callback_url\":\"" + bad + "\"}"))
+                    .as(bad)
+                    .isEqualTo(10001);
         }
-        assertThat(code(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/records/create", "{}")).isEqualTo(10001);
-        assertThat(code(u, "POST", "/dbt/" + ft + "/webhook/sheets/9/records/create", "{\"callback_url\":\"" + rx.url("/") + "\"}"))
+        assertThat(code(u, "POST", "/dbt/" + ft + "/webhook/sheets/1/records/create", "{}"))
+                .isEqualTo(10001);
+        assertThat(code(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/webhook/sheets/9/records/create",
+                        "{\"callback_url\":\"" + rx.url("/") + "\"}"))
                 .isEqualTo(10001);
         // loopback without the allow-list: refused
         try (TestServer strict = new TestServer()) {
             TestServer.App a = strict.app("test");
             TestServer.User su = strict.user(a);
-            String sft = TestServer.json(strict.send("POST", API + "/personal/files?access_token=" + su.token(),
-                    "{\"filename\":\"s.dbt\"}")).path("data").path("id").path("open_id").asText();
-            HttpResponse<String> r = strict.send("POST", API + "/dbt/" + sft + "/webhook/sheets/1/records/create?access_token="
-                    + su.token(), "{\"callback_url\":\"" + rx.url("/") + "\"}");
+            String sft = TestServer.json(strict.send(
+                            "POST", API + "/personal/files?access_token=" + su.token(), "{\"filename\":\"s.dbt\"}"))
+                    .path("data")
+                    .path("id")
+                    .path("open_id")
+                    .asText();
+            HttpResponse<String> r = strict.send(
+                    "POST",
+                    API + "/dbt/" + sft + "/webhook/sheets/1/records/create?access_token=" + su.token(),
+                    "{\"callback_url\":\"" + rx.url("/") + "\"}");
             assertThat(TestServer.json(r).get("code").asInt()).as(r.body()).isEqualTo(10001);
             assertThat(TestServer.json(r).get("hint").asText()).startsWith("callback_url not allowed");
         }
@@ -223,19 +330,37 @@ class WebhooksHttpTest {
             ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"second\"}}]}");
             waitFor(() -> down.hits.get() >= 1);
             Thread.sleep(1000);
-            assertThat(down.hits.get()).as("the second waits behind the first; no retry before 10 s").isEqualTo(1);
+            assertThat(down.hits.get())
+                    .as("the second waits behind the first; no retry before 10 s")
+                    .isEqualTo(1);
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":11}");
             waitFor(() -> down.hits.get() >= 2);
             waitFor(() -> attempts(wid) == 2); // back in line, due 60 s after the second attempt
             down.status.set(200);
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":61}");
             Receiver.Delivery d = down.next(10);
-            assertThat(d.json().get("data").get("records").get(0).get("fields").get("名称").asText()).isEqualTo("first");
-            assertThat(down.next(10).json().get("data").get("records").get(0).get("fields").get("名称").asText()).isEqualTo("second");
+            assertThat(d.json()
+                            .get("data")
+                            .get("records")
+                            .get(0)
+                            .get("fields")
+                            .get("名称")
+                            .asText())
+                    .isEqualTo("first");
+            assertThat(down.next(10)
+                            .json()
+                            .get("data")
+                            .get("records")
+                            .get(0)
+                            .get("fields")
+                            .get("名称")
+                            .asText())
+                    .isEqualTo("second");
             JsonNode list = ts.adminOk("GET", "/webhooks/deliveries", null).get("deliveries");
             JsonNode first = null;
             for (JsonNode x : list) {
-                if (x.get("callback_url").asText().endsWith("/flaky") && x.get("payload").asText().contains("first")) {
+                if (x.get("callback_url").asText().endsWith("/flaky")
+                        && x.get("payload").asText().contains("first")) {
                     first = x;
                 }
             }
@@ -257,7 +382,7 @@ class WebhooksHttpTest {
             ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}");
             waitFor(() -> dead.hits.get() >= 1);
             int n = 1;
-            for (int s : new int[]{11, 61, 301}) {
+            for (int s : new int[] {11, 61, 301}) {
                 int tried = n++;
                 waitFor(() -> attempts(wid) == tried);
                 ts.adminOk("POST", "/clock", "{\"advance_seconds\":" + s + "}");
@@ -276,7 +401,8 @@ class WebhooksHttpTest {
             Thread.sleep(600);
             assertThat(dead.hits.get()).isEqualTo(5);
             String metrics = ts.send("GET", "/metrics", null).body();
-            assertThat(metrics).contains("yundoc_webhook_deliveries_total{outcome=\"failed\"}")
+            assertThat(metrics)
+                    .contains("yundoc_webhook_deliveries_total{outcome=\"failed\"}")
                     .contains("yundoc_webhook_deliveries_total{outcome=\"retried\"}")
                     .contains("yundoc_webhook_outbox_depth");
         }
@@ -292,9 +418,12 @@ class WebhooksHttpTest {
         assertThat(d.signedWith(app.appKey())).isTrue();
         assertThat(d.json().get("event").asText()).isEqualTo("sheet.icon");
         assertThat(d.json().get("test").asBoolean()).isTrue();
-        HttpResponse<String> unknown = ts.send("POST", "/admin/v1/webhooks/nope/test", "", "Authorization", "Bearer test-admin-token");
+        HttpResponse<String> unknown =
+                ts.send("POST", "/admin/v1/webhooks/nope/test", "", "Authorization", "Bearer test-admin-token");
         assertThat(TestServer.json(unknown).get("code").asInt()).isEqualTo(10001);
-        waitFor(() -> ts.send("GET", "/metrics", null).body().contains("yundoc_webhook_deliveries_total{outcome=\"delivered\"}"));
+        waitFor(() -> ts.send("GET", "/metrics", null)
+                .body()
+                .contains("yundoc_webhook_deliveries_total{outcome=\"delivered\"}"));
     }
 
     private static String state(String webhookId) {
@@ -317,7 +446,7 @@ class WebhooksHttpTest {
         return most;
     }
 
-    static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
+    static void waitFor(BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > end) {
