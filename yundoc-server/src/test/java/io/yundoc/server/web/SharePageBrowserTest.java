@@ -3,6 +3,7 @@ package io.yundoc.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.yundoc.server.ServerConfig;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
 import java.awt.image.BufferedImage;
@@ -55,7 +56,10 @@ class SharePageBrowserTest {
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     @RegisterExtension
-    static final TestServerExtension ts = TestServerExtension.embedded();
+    // no office engine (an installation named that does not exist), whatever the machine has: Office documents must
+    // show the no-preview note here; with an engine they show "preparing preview" (OfficeConvertTest covers that side)
+    static final TestServerExtension ts = TestServerExtension.embedded(
+            b -> b.office(new ServerConfig.Office("/nonexistent/office", 1, Duration.ofMinutes(2), 200, 100L << 20)));
 
     static WebDriver browser;
     static Path downloads;
