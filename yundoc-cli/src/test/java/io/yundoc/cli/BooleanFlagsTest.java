@@ -74,12 +74,15 @@ class BooleanFlagsTest {
             main.parseArgs(args);
             return main;
         }
-        // two positional arguments after the flag (and mv's --to) satisfy every command (a bare flag must not eat one)
+        // two positional arguments after the flag (and the required --to of mv and convert) satisfy every command (a bare flag must not eat one)
         main.setUnmatchedArgumentsAllowed(true);
         List<String> all = new ArrayList<>(List.of(f.command()));
         all.addAll(List.of(args));
         if (f.command().equals("mv")) {
             all.addAll(List.of("--to", "folder"));
+        }
+        if (f.command().equals("convert")) {
+            all.addAll(List.of("--to", "pdf"));
         }
         all.addAll(List.of("Ab-cd_12", "dest"));
         main.parseArgs(all.toArray(String[]::new));
