@@ -74,7 +74,8 @@ class BooleanFlagsTest {
             main.parseArgs(args);
             return main;
         }
-        // two positional arguments after the flag (and the required --to of mv and convert) satisfy every command (a bare flag must not eat one)
+        // two positional arguments after the flag (and the required --to of mv and convert) satisfy every command (a
+        // bare flag must not eat one)
         main.setUnmatchedArgumentsAllowed(true);
         List<String> all = new ArrayList<>(List.of(f.command()));
         all.addAll(List.of(args));
