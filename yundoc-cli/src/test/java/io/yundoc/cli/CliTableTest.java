@@ -78,7 +78,7 @@ class CliTableTest {
         assertThat(table("add", ft, "--set", "nofield").exit()).isEqualTo(2);
         assertThat(table("list", ft, "--where", "justone").exit()).isEqualTo(2);
         Cli.Result unknown = table("add", ft, "--set", "nope=1");
-        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(1);
         assertThat(unknown.err()).contains("10001");
         assertThat(table("list", "no-such-doc").exit()).isEqualTo(1);
     }
