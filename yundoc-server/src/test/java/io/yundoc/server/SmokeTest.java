@@ -3,14 +3,8 @@ package io.yundoc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,7 +17,7 @@ class SmokeTest {
         TestServer.App app = ts.app("test");
         TestServer.User u = ts.user(app);
         byte[] content = "hello 你好".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> up = new StringResponse(ts.sendBytes(
+        HttpResponse<String> up = new TextResponse(ts.sendBytes(
                 "POST",
                 "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
                 TestServer.multipart("b0undary", "a.txt", "text/plain", content, "path_from_root", "true"),
@@ -39,48 +33,5 @@ class SmokeTest {
         HttpResponse<byte[]> bytes = ts.sendBytes("GET", dl.get("url").asText(), null);
         assertThat(bytes.statusCode()).isEqualTo(200);
         assertThat(bytes.body()).isEqualTo(content);
-    }
-
-    /** Adapts a byte response to the String form {@link TestServer#json} reads. */
-    record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
-        @Override
-        public int statusCode() {
-            return r.statusCode();
-        }
-
-        @Override
-        public HttpRequest request() {
-            return r.request();
-        }
-
-        @Override
-        public Optional<HttpResponse<String>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public HttpHeaders headers() {
-            return r.headers();
-        }
-
-        @Override
-        public String body() {
-            return new String(r.body(), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Optional<SSLSession> sslSession() {
-            return r.sslSession();
-        }
-
-        @Override
-        public URI uri() {
-            return r.uri();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return r.version();
-        }
     }
 }

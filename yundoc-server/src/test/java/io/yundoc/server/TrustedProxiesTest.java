@@ -38,7 +38,7 @@ class TrustedProxiesTest {
                         "true"),
                 "Content-Type",
                 "multipart/form-data; boundary=" + boundary);
-        String ft = TestServer.json(new SmokeTest.StringResponse(r))
+        String ft = TestServer.json(new TextResponse(r))
                 .get("data")
                 .get("id")
                 .get("open_id")

@@ -9,14 +9,12 @@ import io.yundoc.client.InMemoryTokenStore;
 import io.yundoc.client.Tokens;
 import io.yundoc.client.YundocClient;
 import io.yundoc.protocol.Scope;
+import io.yundoc.testkit.AdminApi;
 import io.yundoc.testkit.Fault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -331,30 +329,7 @@ public class YundocContainer extends GenericContainer<YundocContainer> {
         if (http == null) {
             throw new IllegalStateException("the yundoc container is not running");
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl() + "/admin/v1" + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken)
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
-        try {
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 200 || n.path("code").asInt(-1) != 0) {
-                throw new IllegalStateException(
-                        "admin " + method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
-            }
-            return n.path("data");
-        } catch (IOException e) {
-            throw new UncheckedIOException("admin " + method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return AdminApi.call(http, baseUrl(), adminToken, method, path, body);
     }
 
     private static String moduleVersion() {

@@ -278,30 +278,7 @@ public final class YundocEmulator implements AutoCloseable {
      * @param path below {@code /admin/v1}, e.g. {@code /clock}
      */
     public JsonNode admin(String method, String path, JsonNode body) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/admin/v1" + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken())
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build();
-        try {
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            JsonNode n = JSON.readTree(r.body());
-            if (r.statusCode() != 200 || n.path("code").asInt(-1) != 0) {
-                throw new IllegalStateException(
-                        "admin " + method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
-            }
-            return n.path("data");
-        } catch (IOException e) {
-            throw new IllegalStateException("admin " + method + " " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return AdminApi.call(http, url(), adminToken(), method, path, body);
     }
 
     /**

@@ -297,7 +297,7 @@ public final class AdminService {
             users.insert(h, u, hash, now);
             FileStore.insert(
                     h,
-                    new FileRecord(
+                    FileRecord.created(
                             u.rootId(),
                             FileRecord.PERSONAL,
                             userId,
@@ -307,16 +307,9 @@ public final class AdminService {
                             0,
                             null,
                             null,
-                            1,
                             null,
                             null,
-                            null,
-                            now,
-                            now,
-                            null,
-                            null,
-                            null,
-                            null));
+                            now));
         });
         return u;
     }

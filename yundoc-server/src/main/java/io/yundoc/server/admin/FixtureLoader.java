@@ -221,7 +221,7 @@ public final class FixtureLoader {
             users.insert(h, rec, hasher.hash(password), now);
             FileStore.insert(
                     h,
-                    new FileRecord(
+                    FileRecord.created(
                             rec.rootId(),
                             FileRecord.PERSONAL,
                             userId,
@@ -231,16 +231,9 @@ public final class FixtureLoader {
                             0,
                             null,
                             null,
-                            1,
                             null,
                             null,
-                            null,
-                            now,
-                            now,
-                            null,
-                            null,
-                            null,
-                            null));
+                            now));
             JsonNode openIds = u.get("open_ids");
             if (openIds != null && openIds.isObject()) {
                 openIds.fields()

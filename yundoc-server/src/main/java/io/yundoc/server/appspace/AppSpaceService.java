@@ -122,7 +122,7 @@ public final class AppSpaceService {
             if (b != null) {
                 ContentStore.index(h, b);
             }
-            FileRecord f = new FileRecord(
+            FileRecord f = FileRecord.created(
                     ids.fileToken(),
                     FileRecord.APP,
                     app.appId(),
@@ -132,16 +132,9 @@ public final class AppSpaceService {
                     b == null ? 0 : b.size(),
                     b == null ? null : b.key(),
                     contentType,
-                    1,
-                    creatorJson,
                     creatorJson,
                     app.appId(),
-                    now,
-                    now,
-                    null,
-                    null,
-                    null,
-                    null);
+                    now);
             FileStore.insert(h, f);
             return f;
         });
@@ -175,32 +168,13 @@ public final class AppSpaceService {
                         if (old.isFolder()) {
                             throw new ApiException(ErrorCode.FILE_NAME_CONFLICT, "a folder has this name");
                         }
-                        FileRecord next = new FileRecord(
-                                old.fileId(),
-                                old.space(),
-                                old.ownerId(),
-                                old.parentId(),
-                                old.name(),
-                                old.kind(),
-                                b.size(),
-                                b.key(),
-                                contentType,
-                                old.version() + 1,
-                                old.creator(),
-                                creatorJson != null ? creatorJson : old.modifier(),
-                                old.appId(),
-                                old.ctime(),
-                                now,
-                                null,
-                                null,
-                                null,
-                                null);
+                        FileRecord next = old.nextVersion(b.size(), b.key(), contentType, creatorJson, now);
                         if (!AppSpaceStore.newVersion(h, next, old.version())) {
                             throw new IllegalStateException("file changed during the upload transaction");
                         }
                         return next;
                     }
-                    FileRecord f = new FileRecord(
+                    FileRecord f = FileRecord.created(
                             ids.fileToken(),
                             FileRecord.APP,
                             app.appId(),
@@ -210,16 +184,9 @@ public final class AppSpaceService {
                             b.size(),
                             b.key(),
                             contentType,
-                            1,
-                            creatorJson,
                             creatorJson,
                             app.appId(),
-                            now,
-                            now,
-                            null,
-                            null,
-                            null,
-                            null);
+                            now);
                     FileStore.insert(h, f);
                     return f;
                 })));
@@ -236,7 +203,7 @@ public final class AppSpaceService {
                 b,
                 () -> store.jdbi().inTransaction(h -> {
                     ContentStore.index(h, b);
-                    FileRecord f = new FileRecord(
+                    FileRecord f = FileRecord.created(
                             ids.fileToken(),
                             ANON,
                             app.appId(),
@@ -246,16 +213,9 @@ public final class AppSpaceService {
                             b.size(),
                             b.key(),
                             ContentTypes.of(name),
-                            1,
-                            null,
                             null,
                             app.appId(),
-                            now,
-                            now,
-                            null,
-                            null,
-                            null,
-                            null);
+                            now);
                     FileStore.insert(h, f);
                     return f;
                 }));
@@ -338,26 +298,7 @@ public final class AppSpaceService {
                 FileVersion v = AppSpaceStore.version(h, f.fileId(), version)
                         .orElseThrow(() ->
                                 new ApiException(ErrorCode.FILE_NOT_EXISTS, "no version " + version + " of this file"));
-                FileRecord next = new FileRecord(
-                        f.fileId(),
-                        f.space(),
-                        f.ownerId(),
-                        f.parentId(),
-                        f.name(),
-                        f.kind(),
-                        v.size(),
-                        v.blobKey(),
-                        v.contentType(),
-                        f.version() + 1,
-                        f.creator(),
-                        f.modifier(),
-                        f.appId(),
-                        f.ctime(),
-                        now,
-                        null,
-                        null,
-                        null,
-                        null);
+                FileRecord next = f.nextVersion(v.size(), v.blobKey(), v.contentType(), null, now);
                 return AppSpaceStore.newVersion(h, next, f.version()) ? next : null;
             });
             if (result != null) {
@@ -505,7 +446,7 @@ public final class AppSpaceService {
                     }
                     parent = child.get().fileId();
                 } else {
-                    FileRecord folder = new FileRecord(
+                    FileRecord folder = FileRecord.created(
                             ids.fileToken(),
                             FileRecord.APP,
                             app.appId(),
@@ -515,16 +456,9 @@ public final class AppSpaceService {
                             0,
                             null,
                             null,
-                            1,
-                            null,
                             null,
                             app.appId(),
-                            now,
-                            now,
-                            null,
-                            null,
-                            null,
-                            null);
+                            now);
                     FileStore.insert(h, folder);
                     parent = folder.fileId();
                 }

@@ -419,7 +419,7 @@ public final class DriveService {
                     String kind = "file".equals(f.kind()) ? "file" : "folder";
                     FileStore.insert(
                             h,
-                            new FileRecord(
+                            FileRecord.created(
                                     newId,
                                     FileRecord.PERSONAL,
                                     p.userId(),
@@ -429,16 +429,9 @@ public final class DriveService {
                                     f.size(),
                                     f.blobKey(),
                                     f.contentType(),
-                                    1,
-                                    null,
                                     null,
                                     p.appId(),
-                                    now,
-                                    now,
-                                    null,
-                                    null,
-                                    null,
-                                    null));
+                                    now));
                     if ("file".equals(kind)) {
                         index.enqueue(h, newId, now);
                         contentCopier.copy(h, f, newId);

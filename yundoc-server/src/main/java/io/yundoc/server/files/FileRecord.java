@@ -31,6 +31,69 @@ public record FileRecord(
     public static final String PERSONAL = "personal";
     public static final String APP = "app";
 
+    /**
+     * A new row at version 1: created and modified {@code now} by {@code creator} (raw JSON, may be null), live,
+     * with no pinned download.
+     */
+    public static FileRecord created(
+            String fileId,
+            String space,
+            String ownerId,
+            String parentId,
+            String name,
+            String kind,
+            long size,
+            String blobKey,
+            String contentType,
+            String creator,
+            String appId,
+            long now) {
+        return new FileRecord(
+                fileId,
+                space,
+                ownerId,
+                parentId,
+                name,
+                kind,
+                size,
+                blobKey,
+                contentType,
+                1,
+                creator,
+                creator,
+                appId,
+                now,
+                now,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /** This file's next version with other content; {@code modifier} null keeps the current one. */
+    public FileRecord nextVersion(long newSize, String newBlobKey, String newContentType, String modifier, long now) {
+        return new FileRecord(
+                fileId,
+                space,
+                ownerId,
+                parentId,
+                name,
+                kind,
+                newSize,
+                newBlobKey,
+                newContentType,
+                version + 1,
+                creator,
+                modifier != null ? modifier : this.modifier,
+                appId,
+                ctime,
+                now,
+                null,
+                null,
+                null,
+                null);
+    }
+
     public boolean isFolder() {
         return !"file".equals(kind);
     }

@@ -155,7 +155,7 @@ public final class FileService {
             if (blob != null) {
                 ContentStore.index(h, blob);
             }
-            FileRecord f = new FileRecord(
+            FileRecord f = FileRecord.created(
                     ids.fileToken(),
                     FileRecord.PERSONAL,
                     p.userId(),
@@ -165,16 +165,9 @@ public final class FileService {
                     blob == null ? 0 : blob.size(),
                     blob == null ? null : blob.key(),
                     contentType,
-                    1,
-                    null,
                     null,
                     p.appId(),
-                    now,
-                    now,
-                    null,
-                    null,
-                    null,
-                    null);
+                    now);
             FileStore.insert(h, f);
             if (index != null && blob != null) {
                 index.enqueue(h, f.fileId(), now);
@@ -235,7 +228,7 @@ public final class FileService {
             }
             return existing.get();
         }
-        FileRecord f = new FileRecord(
+        FileRecord f = FileRecord.created(
                 ids.fileToken(),
                 FileRecord.PERSONAL,
                 userId,
@@ -245,16 +238,9 @@ public final class FileService {
                 0,
                 null,
                 null,
-                1,
-                null,
                 null,
                 appId,
-                now,
-                now,
-                null,
-                null,
-                null,
-                null);
+                now);
         FileStore.insert(h, f);
         return f;
     }

@@ -3,7 +3,9 @@ package io.yundoc.server.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.yundoc.server.Chromium;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -27,9 +29,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -40,9 +39,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Tag("integration")
 class DriveBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target", "screenshots");
+
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static WebDriver browser;
     static Path profile;
@@ -53,14 +54,14 @@ class DriveBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+        if (!Chromium.installed()) {
             throw new AssertionError("headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver "
                     + "(Debian: apt-get install chromium chromium-driver)");
         }
         try (InputStream in = DriveBrowserTest.class.getResourceAsStream("/axe/axe.min.js")) {
             axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        ts = new TestServer();
+        ts = SERVER.get();
         Files.createDirectories(SHOTS);
         profile = Files.createTempDirectory("yundoc-drive-chromium");
         profile2 = Files.createTempDirectory("yundoc-drive-chromium2");
@@ -69,37 +70,13 @@ class DriveBrowserTest {
     }
 
     static WebDriver chromium(Path userDir) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--lang=en-US",
-                "--user-data-dir=" + userDir,
-                "--window-size=1280,900");
-        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US,en"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        WebDriver d = new ChromeDriver(service, options);
-        d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return d;
+        return Chromium.start(Chromium.options(userDir, 1280, 900));
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (browser != null) {
             browser.quit();
-        }
-        if (ts != null) {
-            ts.close();
         }
         for (Path p : new Path[] {profile, profile2, files}) {
             if (p != null) {

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
-import java.net.URI;
+import io.yundoc.server.TextResponse;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLSession;
 
 /** A person signed in to the web drive over plain HTTP: the session cookie and the page's CSRF token. */
 record DriveSession(TestServer ts, String userId, String unionId, String cookie, String csrf) {
@@ -102,49 +97,6 @@ record DriveSession(TestServer ts, String userId, String unionId, String cookie,
                 };
         HttpResponse<byte[]> r =
                 ts.sendBytes("POST", "/drive/upload" + (folder == null ? "" : "?folder=" + folder), body, headers);
-        return new StringResponse(r);
-    }
-
-    /** Adapts a byte response to the String one the assertions use. */
-    private record StringResponse(HttpResponse<byte[]> r) implements HttpResponse<String> {
-        @Override
-        public int statusCode() {
-            return r.statusCode();
-        }
-
-        @Override
-        public HttpRequest request() {
-            return r.request();
-        }
-
-        @Override
-        public Optional<HttpResponse<String>> previousResponse() {
-            return Optional.empty();
-        }
-
-        @Override
-        public HttpHeaders headers() {
-            return r.headers();
-        }
-
-        @Override
-        public String body() {
-            return new String(r.body(), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Optional<SSLSession> sslSession() {
-            return r.sslSession();
-        }
-
-        @Override
-        public URI uri() {
-            return r.uri();
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return r.version();
-        }
+        return new TextResponse(r);
     }
 }

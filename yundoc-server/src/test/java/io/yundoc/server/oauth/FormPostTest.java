@@ -3,11 +3,12 @@ package io.yundoc.server.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The posted forms of the OAuth pages as Helidon's form reader (web/FormBody) decodes them: what a browser sends
@@ -16,17 +17,16 @@ import org.junit.jupiter.api.Test;
 class FormPostTest {
     static final String CB = "https://app.example.com/cb";
     static final String PW = "correct horse battery";
+
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         ts.adminOk("POST", "/users", "{\"name\":\"bob\",\"password\":\"" + PW + "\",\"nickname\":\"Bob\"}");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     /** A fresh login page's hidden fields (its CSRF token is bound to the flow's login cookie). */

@@ -2,6 +2,7 @@ package io.yundoc.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.yundoc.server.Chromium;
 import io.yundoc.server.ScaleOutBackends;
 import io.yundoc.server.TestServerExtension;
 import java.io.IOException;
@@ -18,8 +19,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The root page (zh/en) and the interactive API reference at {@code /docs}, the latter drawn by headless Chromium. */
@@ -100,29 +99,12 @@ class LandingPageTest {
     @Test
     @Tag("integration") // Chromium: integration phase (Failsafe)
     void docsRenderInChromium() throws IOException {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path driver = Path.of("/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+        if (!Chromium.installed()) {
             throw new AssertionError(
                     "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         }
         Path profile = Files.createTempDirectory("yundoc-chrome");
-        System.setProperty("webdriver.chrome.driver", driver.toString());
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(chromium.toString());
-        o.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--window-size=1280,1000",
-                "--lang=en-US");
-        WebDriver browser = new ChromeDriver(o);
+        WebDriver browser = Chromium.start(Chromium.options(profile, 1280, 1000));
         try {
             browser.get(ts.base() + "/docs");
             new WebDriverWait(browser, Duration.ofSeconds(30))

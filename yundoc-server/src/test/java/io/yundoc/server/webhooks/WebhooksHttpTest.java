@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.assertj.core.data.Offset;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -329,10 +331,9 @@ class WebhooksHttpTest {
             ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"first\"}}]}");
             ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"second\"}}]}");
             waitFor(() -> down.hits.get() >= 1);
-            Thread.sleep(1000);
-            assertThat(down.hits.get())
-                    .as("the second waits behind the first; no retry before 10 s")
-                    .isEqualTo(1);
+            stays(
+                    Duration.ofSeconds(1),
+                    () -> down.hits.get() == 1); // the second waits behind the first; no retry before 10 s
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":11}");
             waitFor(() -> down.hits.get() >= 2);
             waitFor(() -> attempts(wid) == 2); // back in line, due 60 s after the second attempt
@@ -390,16 +391,14 @@ class WebhooksHttpTest {
             }
             waitFor(() -> state(wid).equals("failed"));
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":1000}");
-            Thread.sleep(600);
-            assertThat(dead.hits.get()).isEqualTo(4);
+            stays(Duration.ofMillis(600), () -> dead.hits.get() == 4); // given up: no fifth attempt
             // a 4xx is not retried; the subscription stays and the next change is delivered
             dead.status.set(404);
             ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"y\"}}]}");
             waitFor(() -> dead.hits.get() == 5);
             waitFor(() -> state(wid).equals("failed"));
             ts.adminOk("POST", "/clock", "{\"advance_seconds\":20}");
-            Thread.sleep(600);
-            assertThat(dead.hits.get()).isEqualTo(5);
+            stays(Duration.ofMillis(600), () -> dead.hits.get() == 5); // a 4xx is final
             String metrics = ts.send("GET", "/metrics", null).body();
             assertThat(metrics)
                     .contains("yundoc_webhook_deliveries_total{outcome=\"failed\"}")
@@ -446,13 +445,20 @@ class WebhooksHttpTest {
         return most;
     }
 
-    static void waitFor(BooleanSupplier cond) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within 15 s");
-            }
-            Thread.sleep(50);
-        }
+    /** Waits (up to 15 s) until the condition holds. */
+    static void waitFor(BooleanSupplier cond) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(cond::getAsBoolean);
+    }
+
+    /** Checks that the condition holds throughout the period: nothing is sent that should not be. */
+    static void stays(Duration period, BooleanSupplier cond) {
+        Awaitility.await()
+                .during(period)
+                .atMost(period.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(cond::getAsBoolean);
     }
 }
