@@ -1,5 +1,6 @@
 package io.yundoc.server.files;
 
+import io.yundoc.server.core.BackgroundPriority;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -8,7 +9,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +70,6 @@ public final class TextExtractor implements AutoCloseable {
         UNAVAILABLE
     }
 
-    private static final Path NICE = Path.of("/usr/bin/nice");
     private final List<String> command;
     private final String heapLabel;
     private final Duration timeout;
@@ -98,10 +97,7 @@ public final class TextExtractor implements AutoCloseable {
         this.timeout = timeout;
         this.maxChars = maxChars;
         List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(NICE)) {
-            // background work: the server's requests come first when both want the CPU (as a nice'd cron job would)
-            cmd.addAll(List.of(NICE.toString(), "-n", "10"));
-        }
+        cmd.addAll(BackgroundPriority.prefix());
         // one processor's worth of GC and JIT threads: a bomb costs at most one core while it burns its budget
         cmd.addAll(List.of(
                 java,

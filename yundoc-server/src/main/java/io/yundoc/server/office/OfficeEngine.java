@@ -1,5 +1,6 @@
 package io.yundoc.server.office;
 
+import io.yundoc.server.core.BackgroundPriority;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -124,7 +126,7 @@ public final class OfficeEngine implements AutoCloseable {
             for (int i = 0; i < processes; i++) {
                 ports[i] = freePort();
             }
-            LocalOfficeManager m = LocalOfficeManager.builder()
+            LocalOfficeManager.Builder builder = LocalOfficeManager.builder()
                     .officeHome(home.toFile())
                     .workingDir(workDir.toFile())
                     .hostName("127.0.0.1")
@@ -132,8 +134,12 @@ public final class OfficeEngine implements AutoCloseable {
                     .taskExecutionTimeout(taskTimeout.toMillis())
                     .taskQueueTimeout(Math.max(30_000L, taskTimeout.toMillis() * 4))
                     .maxTasksPerProcess(maxTasksPerProcess)
-                    .processTimeout(120_000L)
-                    .build();
+                    .processTimeout(120_000L);
+            List<String> priority = BackgroundPriority.prefix();
+            if (!priority.isEmpty()) {
+                builder.runAsArgs(priority.toArray(String[]::new)); // conversions yield the CPU to requests
+            }
+            LocalOfficeManager m = builder.build();
             m.start();
             manager = m;
             LOG.log(Level.INFO, "office engine started: {0} process(es) from {1}", new Object[] {processes, home});

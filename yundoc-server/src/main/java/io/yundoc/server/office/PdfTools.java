@@ -1,5 +1,6 @@
 package io.yundoc.server.office;
 
+import io.yundoc.server.core.BackgroundPriority;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -169,7 +170,7 @@ final class PdfTools {
     /** Runs a tool to completion within the deadline; its stdout (at most 1 MiB read), or a failure line. */
     private static String run(List<String> tool, Path work, long deadline, String what, String password)
             throws OfficeEngine.Failed {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(BackgroundPriority.prefix());
         if (Files.isExecutable(PRLIMIT)) {
             cmd.addAll(List.of(PRLIMIT.toString(), "--as=" + CHILD_MEMORY));
         }

@@ -19,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
@@ -174,6 +176,27 @@ class OfficeConvertTest {
         }
         // another app cannot see the task
         assertThat(task(other, oneId).path("code").asInt()).isEqualTo(10001);
+    }
+
+    /** The office processes do background work: they run under nice 10, below the server's request threads. */
+    @Test
+    void officeProcessesRunBelowTheServersPriority() throws Exception {
+        JsonNode d = finished(submit("pdf", "{\"url\":\"" + url("/two-pages.docx") + "\",\"filename\":\"nice.docx\"}"));
+        assertThat(d.path("status").asText()).as(d.toString()).isEqualTo("success");
+        List<ProcessHandle> office = ProcessHandle.current()
+                .descendants()
+                .filter(h -> h.info().command().orElse("").contains("soffice"))
+                .toList();
+        assertThat(office).as("the office process started by the conversion").isNotEmpty();
+        for (ProcessHandle h : office) {
+            // /proc/PID/stat: field 19 is the nice value; the command (field 2) has no spaces for soffice.bin
+            String[] stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"))
+                    .split("\\) ", 2)[1]
+                    .split(" ", -1);
+            assertThat(Integer.parseInt(stat[16]))
+                    .as("nice of %s", h.info().command())
+                    .isEqualTo(10);
+        }
     }
 
     @Test
