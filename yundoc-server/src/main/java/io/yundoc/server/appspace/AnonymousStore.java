@@ -128,7 +128,8 @@ public final class AnonymousStore {
      * Returns how many tasks.
      */
     static int forgetFile(Handle h, String fileId) {
-        h.createUpdate("DELETE FROM anon_tokens WHERE task_id IN (SELECT task_id FROM anon_previews WHERE file_id = :f)")
+        h.createUpdate(
+                        "DELETE FROM anon_tokens WHERE task_id IN (SELECT task_id FROM anon_previews WHERE file_id = :f)")
                 .bind("f", fileId)
                 .execute();
         return h.createUpdate("DELETE FROM anon_previews WHERE file_id = :f")

@@ -187,11 +187,7 @@ public final class OfficeEngine implements AutoCloseable {
             if (fitWidth || fitHeight) {
                 converter.filterChain(new DefaultFilterChain(true, new FitToPages(fitWidth, fitHeight)));
             }
-            converter
-                    .build()
-                    .convert(in.toFile())
-                    .to(out.toFile())
-                    .execute();
+            converter.build().convert(in.toFile()).to(out.toFile()).execute();
         } catch (OfficeException e) {
             throw new Failed(reason(e, password));
         }

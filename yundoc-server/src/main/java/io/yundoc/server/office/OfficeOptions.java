@@ -120,22 +120,8 @@ record OfficeOptions(
         boolean longTxt = flag(body, "long_txt");
         boolean hold = flag(body, "hold_line_feed");
         OfficeOptions o = new OfficeOptions(
-                                kind,
-                name,
-                ext,
-                password,
-                ranges,
-                from,
-                to,
-                comments,
-                longPic,
-                dpi,
-                scale,
-                quality,
-                longTxt,
-                hold,
-                fitWidth,
-                fitHeight);
+                kind, name, ext, password, ranges, from, to, comments, longPic, dpi, scale, quality, longTxt, hold,
+                fitWidth, fitHeight);
         if (longPic && o.explicitPageCount() > LONG_PIC_PAGES) {
             throw ApiException.invalid("long_pic takes at most " + LONG_PIC_PAGES + " pages");
         }

@@ -288,15 +288,26 @@ class AnonymousPreviewTest {
         // the tasks and tokens went with the file (the purge hook), so the API answers its documented 10001s
         String task = d.get("task_id").asText();
         err(call(app, "GET", "/anonymous/tasks/" + task, null), 10001, 400, "task not found");
-        err(call(app, "POST", "/anonymous/token", "{\"token\":\"" + d.get("token").asText() + "\"}"), 10001, 400, "token invalid");
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/anonymous/token",
+                        "{\"token\":\"" + d.get("token").asText() + "\"}"),
+                10001,
+                400,
+                "token invalid");
         err(call(app, "DELETE", "/anonymous/token/" + second.get("token").asText(), null), 10001, 400, "token invalid");
-        err(call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"" + ft + "\"}"), 30012, 404, null);
+        err(
+                call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"" + ft + "\"}"),
+                30012,
+                404,
+                null);
         Integer rows = ts.server()
                 .database()
                 .jdbi()
-                .withHandle(h -> h.createQuery(
-                                "SELECT (SELECT COUNT(*) FROM anon_tokens WHERE task_id IN (:a, :b)) "
-                                        + "+ (SELECT COUNT(*) FROM anon_previews WHERE file_id = :f)")
+                .withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM anon_tokens WHERE task_id IN (:a, :b)) "
+                                + "+ (SELECT COUNT(*) FROM anon_previews WHERE file_id = :f)")
                         .bind("f", ft)
                         .bind("a", task)
                         .bind("b", second.get("task_id").asText())

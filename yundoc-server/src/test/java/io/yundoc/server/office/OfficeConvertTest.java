@@ -430,12 +430,11 @@ class OfficeConvertTest {
         String u = url("/wide.xlsx");
         JsonNode plain = finished(submit("jpg", "{\"url\":\"" + u + "\",\"filename\":\"wide.xlsx\"}"));
         assertThat(plain.path("status").asText()).as(plain.toString()).isEqualTo("success");
-        JsonNode width = finished(
-                submit("jpg", "{\"url\":\"" + u + "\",\"filename\":\"wide.xlsx\",\"fit_to_width\":1}"));
+        JsonNode width =
+                finished(submit("jpg", "{\"url\":\"" + u + "\",\"filename\":\"wide.xlsx\",\"fit_to_width\":1}"));
         assertThat(width.path("status").asText()).as(width.toString()).isEqualTo("success");
         JsonNode both = finished(submit(
-                "jpg",
-                "{\"url\":\"" + u + "\",\"filename\":\"wide.xlsx\",\"fit_to_width\":1,\"fit_to_height\":1}"));
+                "jpg", "{\"url\":\"" + u + "\",\"filename\":\"wide.xlsx\",\"fit_to_width\":1,\"fit_to_height\":1}"));
         assertThat(both.path("status").asText()).as(both.toString()).isEqualTo("success");
         int plainPages = plain.path("result").path("images").size();
         int widthPages = width.path("result").path("images").size();
@@ -473,8 +472,7 @@ class OfficeConvertTest {
             }
         }
         for (String name : new String[] {"plain.xls", "plain.ppt", "plain.doc"}) {
-            JsonNode d = finished(
-                    submit("pdf", "{\"url\":\"" + url("/" + name) + "\",\"filename\":\"" + name + "\"}"));
+            JsonNode d = finished(submit("pdf", "{\"url\":\"" + url("/" + name) + "\",\"filename\":\"" + name + "\"}"));
             assertThat(d.path("status").asText()).as(name + ": " + d).isEqualTo("success");
             try (PDDocument pdf = Loader.loadPDF(
                     download(d.path("result").path("pdfs").get(0).path("url").asText()))) {
@@ -483,8 +481,7 @@ class OfficeConvertTest {
         }
         // with its password the engine opens it
         JsonNode unlocked = finished(submit(
-                "pdf",
-                "{\"url\":\"" + url("/locked.xls") + "\",\"filename\":\"locked.xls\",\"password\":\"s3cret\"}"));
+                "pdf", "{\"url\":\"" + url("/locked.xls") + "\",\"filename\":\"locked.xls\",\"password\":\"s3cret\"}"));
         assertThat(unlocked.path("status").asText()).as(unlocked.toString()).isEqualTo("success");
     }
 

@@ -179,7 +179,6 @@ class OfficePreviewBrowserTest {
     @Test
     void officeDocumentsAndPdfsAreDrawnAsPagesOnDesktopAndMobile() throws Exception {
         TestServer.User u = ts.user(ts.app("test"));
-        record Doc(String name, byte[] bytes, int pages, long minDark) {}
         List<Doc> docs = List.of(
                 new Doc("会议纪要.docx", docx(), 2, 200),
                 new Doc("slides.pptx", pptx(), 2, 150),
@@ -187,39 +186,36 @@ class OfficePreviewBrowserTest {
                 new Doc("report.pdf", SharePageBrowserTest.pdf(2), 2, 150));
         JavascriptExecutor js = (JavascriptExecutor) browser;
         for (Doc doc : docs) {
-            String url = share(u, doc.name(), doc.bytes());
-            if (!doc.name().endsWith(".pdf")) {
+            String url = share(u, doc.name, doc.bytes);
+            if (!doc.name.endsWith(".pdf")) {
                 // before the engine is done, the page says so (the first request queues the conversion)
                 browser.manage().window().setSize(new Dimension(1280, 900));
                 browser.get(url);
                 WebElement note = browser.findElement(By.id("preview-preparing"));
                 assertThat(note.getText()).startsWith("Preparing preview");
-                shot("office-preview-preparing-" + ext(doc.name()));
+                shot("office-preview-preparing-" + ext(doc.name));
             }
             for (int width : new int[] {1280, 390}) {
                 browser.manage().window().setSize(new Dimension(width, width == 390 ? 844 : 900));
-                WebElement first = firstDrawnPage(url, doc.name() + " at " + width + " px");
+                WebElement first = firstDrawnPage(url, doc.name + " at " + width + " px");
                 WebElement viewer = browser.findElement(By.id("pdf-viewer"));
-                assertThat(viewer.getAttribute("data-pages"))
-                        .as(doc.name())
-                        .isEqualTo(Integer.toString(doc.pages()));
+                assertThat(viewer.getAttribute("data-pages")).as(doc.name).isEqualTo(Integer.toString(doc.pages));
                 js.executeScript("arguments[0].scrollIntoView();", first);
                 long cssWidth = ((Number) js.executeScript("return arguments[0].clientWidth;", first)).longValue();
                 assertThat(cssWidth)
-                        .as(doc.name() + " page width at " + width + " px")
+                        .as(doc.name + " page width at " + width + " px")
                         .isLessThanOrEqualTo(width)
                         .isGreaterThan(width == 390 ? 300 : 600);
                 long[] px = canvasPixels(first);
-                String as = doc.name() + " at " + width + " px: pixels, painted, inked, dark = "
-                        + Arrays.toString(px);
+                String as = doc.name + " at " + width + " px: pixels, painted, inked, dark = " + Arrays.toString(px);
                 // the whole page was painted (a canvas PDF.js did not draw on stays transparent) ...
                 assertThat(px[1]).as(as).isGreaterThan(px[0] * 95 / 100);
                 // ... and it is not blank: dark text pixels, and ink amounting to a visible share of the page
-                assertThat(px[3]).as(as).isGreaterThan(doc.minDark() * (width == 390 ? 1 : 2));
+                assertThat(px[3]).as(as).isGreaterThan(doc.minDark * (width == 390 ? 1 : 2));
                 assertThat(px[2]).as(as).isGreaterThan(px[0] / 500);
                 assertThat(px[2]).as(as).isLessThan(px[0] * 9 / 10);
                 System.out.println(as); // the figures, for whoever tunes the thresholds
-                shot("office-preview-" + ext(doc.name()) + "-" + width);
+                shot("office-preview-" + ext(doc.name) + "-" + width);
             }
         }
         browser.manage().window().setSize(new Dimension(1280, 900));
@@ -252,6 +248,21 @@ class OfficePreviewBrowserTest {
                 .isTrue();
         // and the engine still converts the next document
         firstDrawnPage(share(u, "after.docx", docx()), "after.docx");
+    }
+
+    /** A document to share, how many pages it has, and how many dark pixels page 1 shows at least (at 390 px). */
+    static final class Doc {
+        final String name;
+        final byte[] bytes;
+        final int pages;
+        final long minDark;
+
+        Doc(String name, byte[] bytes, int pages, long minDark) {
+            this.name = name;
+            this.bytes = bytes;
+            this.pages = pages;
+            this.minDark = minDark;
+        }
     }
 
     static String ext(String name) {
