@@ -212,7 +212,7 @@ class OfficePreviewBrowserTest {
                 assertThat(px[1]).as(as).isGreaterThan(px[0] * 95 / 100);
                 // ... and it is not blank: dark text pixels, and ink amounting to a visible share of the page
                 assertThat(px[3]).as(as).isGreaterThan(doc.minDark * (width == 390 ? 1 : 2));
-                assertThat(px[2]).as(as).isGreaterThan(px[0] / 500);
+                assertThat(px[2]).as(as).isGreaterThan(px[0] / 50);
                 assertThat(px[2]).as(as).isLessThan(px[0] * 9 / 10);
                 System.out.println(as); // the figures, for whoever tunes the thresholds
                 shot("office-preview-" + ext(doc.name) + "-" + width);
