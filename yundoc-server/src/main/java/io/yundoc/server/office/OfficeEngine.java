@@ -160,7 +160,7 @@ public final class OfficeEngine implements AutoCloseable {
 
     /**
      * As {@link #toPdf(Path, Path, String, boolean)}; a spreadsheet's columns ({@code fitWidth}) and/or rows
-     * ({@code fitHeight}) are laid out on one page per sheet ({@link FitToPages}).
+     * ({@code fitHeight}) are laid out on one page per sheet ({@link SheetFitFilter}).
      */
     public void toPdf(Path in, Path out, String password, boolean comments, boolean fitWidth, boolean fitHeight)
             throws Failed {
@@ -185,7 +185,7 @@ public final class OfficeEngine implements AutoCloseable {
                     .loadProperties(load)
                     .storeProperties(store);
             if (fitWidth || fitHeight) {
-                converter.filterChain(new DefaultFilterChain(true, new FitToPages(fitWidth, fitHeight)));
+                converter.filterChain(new DefaultFilterChain(true, new SheetFitFilter(fitWidth, fitHeight)));
             }
             converter.build().convert(in.toFile()).to(out.toFile()).execute();
         } catch (OfficeException e) {

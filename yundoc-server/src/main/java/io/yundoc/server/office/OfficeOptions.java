@@ -108,7 +108,7 @@ record OfficeOptions(
         int quality = Json.integer(body, "quality")
                 .map(v -> bounded("quality", v, 0, 100))
                 .orElse(90);
-        // spreadsheets only (the engine's FitToPages); jpg is the documented route, the others take them too
+        // spreadsheets only (the engine's SheetFitFilter); jpg is the documented route, the others take them too
         boolean fitWidth = Json.integer(body, "fit_to_width")
                         .map(v -> bounded("fit_to_width", v, 0, 1))
                         .orElse(0)

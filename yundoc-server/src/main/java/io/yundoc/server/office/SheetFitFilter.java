@@ -15,11 +15,11 @@ import org.jodconverter.local.office.utils.Lo;
  * every page style of a spreadsheet is set to lay all its columns ({@code ScaleToPagesX} = 1) and/or all its rows
  * ({@code ScaleToPagesY} = 1) out on one page; 0 leaves that direction unbounded. Other documents pass unchanged.
  */
-final class FitToPages implements Filter {
+final class SheetFitFilter implements Filter {
     private final boolean width;
     private final boolean height;
 
-    FitToPages(boolean width, boolean height) {
+    SheetFitFilter(boolean width, boolean height) {
         this.width = width;
         this.height = height;
     }
