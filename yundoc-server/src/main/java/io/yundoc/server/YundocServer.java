@@ -385,6 +385,7 @@ public final class YundocServer implements AutoCloseable {
                         () -> Base64.getEncoder().encodeToString(new Ids(new SecureRandom()).bytes(32))));
         AnonymousPreviewService anonymous =
                 new AnonymousPreviewService(db.jdbi(), apps, appSpace, previewFetcher, clock, ids, anonKey);
+        purgeHooks.add(anonymous::filePurged); // a destroyed file's preview tokens end with it
         api.add(new AnonymousPreviewRoutes(anonymous, appSpace, wps2, clock));
         // app-space async upload (§F5): tasks in the database, a sweep here takes over a dead worker's task once
         this.asyncUploads = new AsyncUploadService(db.jdbi(), apps, appSpace, previewFetcher, clock, ids, 2_000);

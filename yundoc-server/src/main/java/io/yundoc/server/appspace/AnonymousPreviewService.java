@@ -158,6 +158,15 @@ public final class AnonymousPreviewService {
     }
 
     /**
+     * A {@code files.PurgeHooks} hook: the file is gone for good (app-space destroy, recycle-bin purge), so the tasks
+     * showing it end now, tokens and all, in the purging transaction; their page is the 404 page and their task query
+     * answers {@code task not found}.
+     */
+    public void filePurged(Handle h, String fileId) {
+        AnonymousStore.forgetFile(h, fileId);
+    }
+
+    /**
      * Row 4: a live token of this app → a new token for a fresh 24 h; the old one ends at once. Expired, unknown,
      * cancelled, already refreshed or another app's → 10001.
      */

@@ -123,6 +123,20 @@ public final class AnonymousStore {
         }
     }
 
+    /**
+     * Forgets every task that shows the file (removed for good): its tokens and its row, in the caller's transaction.
+     * Returns how many tasks.
+     */
+    static int forgetFile(Handle h, String fileId) {
+        h.createUpdate(
+                        "DELETE FROM anon_tokens WHERE task_id IN (SELECT task_id FROM anon_previews WHERE file_id = :f)")
+                .bind("f", fileId)
+                .execute();
+        return h.createUpdate("DELETE FROM anon_previews WHERE file_id = :f")
+                .bind("f", fileId)
+                .execute();
+    }
+
     private static Token token(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Token(
                 rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getInt(6) != 0);

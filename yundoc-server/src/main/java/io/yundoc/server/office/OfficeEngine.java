@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jodconverter.core.office.OfficeException;
 import org.jodconverter.local.LocalConverter;
+import org.jodconverter.local.filter.DefaultFilterChain;
 import org.jodconverter.local.office.LocalOfficeManager;
 import org.jodconverter.local.office.PasswordProtectedException;
 
@@ -160,6 +161,15 @@ public final class OfficeEngine implements AutoCloseable {
      * the time limit is cancelled and its process killed and restarted by the pool.
      */
     public void toPdf(Path in, Path out, String password, boolean comments) throws Failed {
+        toPdf(in, out, password, comments, false, false);
+    }
+
+    /**
+     * As {@link #toPdf(Path, Path, String, boolean)}; a spreadsheet's columns ({@code fitWidth}) and/or rows
+     * ({@code fitHeight}) are laid out on one page per sheet ({@link SheetFitFilter}).
+     */
+    public void toPdf(Path in, Path out, String password, boolean comments, boolean fitWidth, boolean fitHeight)
+            throws Failed {
         LocalOfficeManager m = running();
         Map<String, Object> load = new HashMap<>();
         load.put("Hidden", true);
@@ -175,15 +185,15 @@ public final class OfficeEngine implements AutoCloseable {
         Map<String, Object> store = new HashMap<>();
         store.put("FilterData", filterData);
         try {
-            LocalConverter.builder()
+            LocalConverter.Builder converter = LocalConverter.builder()
                     .officeManager(m)
                     .applyDefaultLoadProperties(false)
                     .loadProperties(load)
-                    .storeProperties(store)
-                    .build()
-                    .convert(in.toFile())
-                    .to(out.toFile())
-                    .execute();
+                    .storeProperties(store);
+            if (fitWidth || fitHeight) {
+                converter.filterChain(new DefaultFilterChain(true, new SheetFitFilter(fitWidth, fitHeight)));
+            }
+            converter.build().convert(in.toFile()).to(out.toFile()).execute();
         } catch (OfficeException e) {
             throw new Failed(reason(e, password));
         }

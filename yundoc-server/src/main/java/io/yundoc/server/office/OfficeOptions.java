@@ -30,7 +30,9 @@ record OfficeOptions(
         int scale,
         int quality,
         boolean longTxt,
-        boolean holdLineFeed) {
+        boolean holdLineFeed,
+        boolean fitToWidth,
+        boolean fitToHeight) {
     static final int LONG_PIC_PAGES = 20;
     static final Set<String> OFFICE = Set.of("docx", "doc", "xlsx", "xls", "pptx", "ppt");
     private static final int MAX_PAGE = 100_000;
@@ -106,13 +108,20 @@ record OfficeOptions(
         int quality = Json.integer(body, "quality")
                 .map(v -> bounded("quality", v, 0, 100))
                 .orElse(90);
-        // accepted and checked; the engine lays sheets out as their print settings say (docs/api-families.md §F3.2)
-        Json.integer(body, "fit_to_width").ifPresent(v -> bounded("fit_to_width", v, 0, 1));
-        Json.integer(body, "fit_to_height").ifPresent(v -> bounded("fit_to_height", v, 0, 1));
+        // spreadsheets only (the engine's SheetFitFilter); jpg is the documented route, the others take them too
+        boolean fitWidth = Json.integer(body, "fit_to_width")
+                        .map(v -> bounded("fit_to_width", v, 0, 1))
+                        .orElse(0)
+                == 1;
+        boolean fitHeight = Json.integer(body, "fit_to_height")
+                        .map(v -> bounded("fit_to_height", v, 0, 1))
+                        .orElse(0)
+                == 1;
         boolean longTxt = flag(body, "long_txt");
         boolean hold = flag(body, "hold_line_feed");
         OfficeOptions o = new OfficeOptions(
-                kind, name, ext, password, ranges, from, to, comments, longPic, dpi, scale, quality, longTxt, hold);
+                kind, name, ext, password, ranges, from, to, comments, longPic, dpi, scale, quality, longTxt, hold,
+                fitWidth, fitHeight);
         if (longPic && o.explicitPageCount() > LONG_PIC_PAGES) {
             throw ApiException.invalid("long_pic takes at most " + LONG_PIC_PAGES + " pages");
         }
@@ -207,7 +216,9 @@ record OfficeOptions(
                 .put("scale", scale)
                 .put("quality", quality)
                 .put("long_txt", longTxt)
-                .put("hold_line_feed", holdLineFeed);
+                .put("hold_line_feed", holdLineFeed)
+                .put("fit_to_width", fitToWidth ? 1 : 0)
+                .put("fit_to_height", fitToHeight ? 1 : 0);
         return Json.writeString(n);
     }
 

@@ -228,8 +228,9 @@ public final class OfficeService implements AutoCloseable {
 
     /**
      * Encrypted input without a password → 10001 {@code password required} at POST (§F3.2): an OOXML file
-     * (docx/xlsx/pptx) is encrypted when it is an OLE2 compound file; a PDF when its trailer names /Encrypt. Only
-     * the first 8 bytes and the last 64 KiB are read, never parsed.
+     * (docx/xlsx/pptx) is encrypted when it is an OLE2 compound file; a legacy one (doc/xls/ppt, OLE2 anyway) when
+     * {@link LegacyEncryption} finds its format's encryption mark; a PDF when its trailer names /Encrypt. Only the
+     * first 8 bytes, a few bytes of a legacy file's streams (mapped, not loaded) and a PDF's last 64 KiB are read.
      */
     private void checkPassword(String key, long size, String ext, String password) {
         if (password != null) {
@@ -239,12 +240,15 @@ public final class OfficeService implements AutoCloseable {
             boolean encrypted = false;
             if (ext.equals("docx") || ext.equals("xlsx") || ext.equals("pptx")) {
                 try (InputStream in = blobs.open(key, 0)) {
-                    byte[] head = in.readNBytes(8);
-                    encrypted = head.length == 8
-                            && (head[0] & 0xff) == 0xD0
-                            && (head[1] & 0xff) == 0xCF
-                            && (head[2] & 0xff) == 0x11
-                            && (head[3] & 0xff) == 0xE0;
+                    encrypted = LegacyEncryption.isOle2(in.readNBytes(8));
+                }
+            } else if (ext.equals("doc") || ext.equals("xls") || ext.equals("ppt")) {
+                boolean ole2;
+                try (InputStream in = blobs.open(key, 0)) {
+                    ole2 = LegacyEncryption.isOle2(in.readNBytes(8));
+                }
+                if (ole2) {
+                    encrypted = legacyEncrypted(key, ext);
                 }
             } else if (ext.equals("pdf")) {
                 try (InputStream in = blobs.open(key, Math.max(0, size - 65536))) {
@@ -257,6 +261,21 @@ public final class OfficeService implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The legacy file's verdict, read from the blob's own file when blobs are local, else from a copy. */
+    private boolean legacyEncrypted(String key, String ext) throws IOException {
+        Optional<Path> local = blobs.localPath(key);
+        if (local.isPresent()) {
+            return LegacyEncryption.encrypted(local.get());
+        }
+        Path dir = workDir.resolve("check").resolve(ids.internal());
+        try {
+            Files.createDirectories(dir);
+            return LegacyEncryption.encrypted(materialise(key, dir, "input." + ext));
+        } finally {
+            deleteTree(dir);
         }
     }
 
@@ -410,7 +429,7 @@ public final class OfficeService implements AutoCloseable {
             Path input = materialise(t.inputBlob(), dir, "input." + o.ext());
             Path source = o.ext().equals("pdf") ? input : dir.resolve("converted.pdf");
             if (!o.ext().equals("pdf")) {
-                engine.toPdf(input, source, o.password(), o.showComments());
+                engine.toPdf(input, source, o.password(), o.showComments(), o.fitToWidth(), o.fitToHeight());
             }
             lease.progress(40);
             String pw = o.ext().equals("pdf") ? o.password() : null;

@@ -264,6 +264,65 @@ class AnonymousPreviewTest {
     }
 
     @Test
+    void destroyingTheFileEndsItsTasksAndTokens() {
+        String ft = appFile(app, "gone.pdf", PDF);
+        JsonNode d = ok(call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"" + ft + "\"}"));
+        JsonNode second =
+                ok(call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"" + ft + "\"}"));
+        String keep = appFile(app, "kept.pdf", PDF);
+        JsonNode kept =
+                ok(call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"" + keep + "\"}"));
+        String preview = page(d).replace("?token=", "/preview?token=");
+        String status = page(d).replace("?token=", "/preview/status?token=");
+        assertThat(ts.send("GET", page(d), null).statusCode()).isEqualTo(200);
+        assertThat(ts.send("GET", status, null).statusCode()).isEqualTo(200);
+
+        ok(call(app, "DELETE", "/appspace/files/" + ft + "/destroy", null));
+
+        // the page, the bytes and the status poll: the 404 page, never a 500, never the file's name
+        for (String path : List.of(page(d), preview, status, page(second))) {
+            HttpResponse<String> r = ts.send("GET", path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).doesNotContain("gone.pdf");
+        }
+        // the tasks and tokens went with the file (the purge hook), so the API answers its documented 10001s
+        String task = d.get("task_id").asText();
+        err(call(app, "GET", "/anonymous/tasks/" + task, null), 10001, 400, "task not found");
+        err(
+                call(
+                        app,
+                        "POST",
+                        "/anonymous/token",
+                        "{\"token\":\"" + d.get("token").asText() + "\"}"),
+                10001,
+                400,
+                "token invalid");
+        err(call(app, "DELETE", "/anonymous/token/" + second.get("token").asText(), null), 10001, 400, "token invalid");
+        err(
+                call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"" + ft + "\"}"),
+                30012,
+                404,
+                null);
+        Integer rows = ts.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM anon_tokens WHERE task_id IN (:a, :b)) "
+                                + "+ (SELECT COUNT(*) FROM anon_previews WHERE file_id = :f)")
+                        .bind("f", ft)
+                        .bind("a", task)
+                        .bind("b", second.get("task_id").asText())
+                        .mapTo(Integer.class)
+                        .one());
+        assertThat(rows).isZero();
+        // another file's task is untouched
+        assertThat(ts.send("GET", page(kept), null).statusCode()).isEqualTo(200);
+        assertThat(ok(call(app, "GET", "/anonymous/tasks/" + kept.get("task_id").asText(), null))
+                        .get("token")
+                        .asText())
+                .isEqualTo(kept.get("token").asText());
+    }
+
+    @Test
     void appSpaceVariantChecksTheFile() {
         err(call(app, "POST", "/anonymous/preview/appspace/with_token", "{}"), 10001, 400, "file_token");
         err(call(app, "POST", "/anonymous/preview/appspace/with_token", "{\"file_token\":\"nope\"}"), 30012, 404, null);
