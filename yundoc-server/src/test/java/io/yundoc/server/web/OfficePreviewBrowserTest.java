@@ -1,5 +1,6 @@
 package io.yundoc.server.web;
 
+import io.yundoc.server.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,8 +53,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 // integration phase (Failsafe, mvn verify): Chromium, chromedriver and LibreOffice
 @Tag("integration")
 class OfficePreviewBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Path OFFICE = Path.of("/usr/lib/libreoffice");
     static final Path SHOTS = Path.of("target", "screenshots");
     static final String CJK = "会议纪要 你好世界 云文档预览";
@@ -67,7 +66,7 @@ class OfficePreviewBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+        if (!Chromium.installed()) {
             throw new AssertionError("headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver "
                     + "(Debian: apt-get install chromium chromium-driver)");
         }
@@ -78,23 +77,7 @@ class OfficePreviewBrowserTest {
         }
         profile = Files.createTempDirectory("yundoc-chrome");
         Files.createDirectories(SHOTS);
-        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toString());
-        o.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--window-size=1280,900",
-                "--lang=en-US");
-        browser = new ChromeDriver(o);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser = Chromium.start(Chromium.options(profile, 1280, 900));
     }
 
     @AfterAll

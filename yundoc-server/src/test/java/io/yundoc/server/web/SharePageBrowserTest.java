@@ -1,5 +1,6 @@
 package io.yundoc.server.web;
 
+import io.yundoc.server.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,8 +53,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 // integration phase (Failsafe, mvn verify): Chromium and chromedriver
 @Tag("integration")
 class SharePageBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     @RegisterExtension
     // no office engine (an installation named that does not exist), whatever the machine has: Office documents must
@@ -68,28 +67,14 @@ class SharePageBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+        if (!Chromium.installed()) {
             throw new AssertionError("headless browser test needs /usr/bin/chromium and /usr/bin/chromedriver "
                     + "(Debian: apt-get install chromium chromium-driver)");
         }
         downloads = Files.createTempDirectory("yundoc-dl");
         profile = Files.createTempDirectory("yundoc-chrome");
         Files.createDirectories(SHOTS);
-        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toString());
-        o.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--window-size=1200,1000",
-                "--lang=en-US");
+        ChromeOptions o = Chromium.options(profile, 1200, 1000);
         Map<String, Object> prefs = new HashMap<>();
         prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
         prefs.put("download.prompt_for_download", false);
@@ -97,8 +82,7 @@ class SharePageBrowserTest {
         prefs.put("safebrowsing.enabled", false);
         prefs.put("intl.accept_languages", "en-US,en");
         o.setExperimentalOption("prefs", prefs);
-        browser = new ChromeDriver(o);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser = Chromium.start(o);
     }
 
     @AfterAll
