@@ -403,6 +403,7 @@ public final class YundocServer implements AutoCloseable {
         WebhookService webhookService = new WebhookService(
                 db.jdbi(), db.postgres(), tables, new OutboundGuard(config.cloudAllow()), clock, ids);
         tables.events(webhookService);
+        purgeHooks.add(tables::documentPurged);
         purgeHooks.add(webhookService::documentPurged);
         // a copied .dbt or .ksheet takes its tables (and a ksheet its cells) along, in the copy's transaction
         drive.copyContentWith((h, from, to) -> {
