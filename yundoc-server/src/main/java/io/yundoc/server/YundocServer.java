@@ -117,8 +117,8 @@ import io.yundoc.server.webhooks.WebhookRoutes;
 import io.yundoc.server.webhooks.WebhookService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.AccessDeniedException;
@@ -360,7 +360,10 @@ public final class YundocServer implements AutoCloseable {
         api.add(new PersonalFileRoutes(files, downloads));
         api.add(new LinkRoutes(links).withEditTokens(editTokens));
         CloudImporter urlFetcher = new CloudImporter(
-                files, new OutboundGuard(config.cloudAllow(), resolver), config.cloudTimeout(), config.cloudConcurrency());
+                files,
+                new OutboundGuard(config.cloudAllow(), resolver),
+                config.cloudTimeout(),
+                config.cloudConcurrency());
         api.add(new DriveRoutes(drive, urlFetcher));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
@@ -381,7 +384,10 @@ public final class YundocServer implements AutoCloseable {
         // anonymous preview (docs/api-families.md §F4): WPS-2 task routes, and the /a/ page of the share-page routes;
         // its URL fetches (and async upload's) count against their own per-app limit, not URL import's
         CloudImporter previewFetcher = new CloudImporter(
-                files, new OutboundGuard(config.cloudAllow(), resolver), config.cloudTimeout(), config.cloudConcurrency());
+                files,
+                new OutboundGuard(config.cloudAllow(), resolver),
+                config.cloudTimeout(),
+                config.cloudConcurrency());
         byte[] anonKey = Base64.getDecoder()
                 .decode(settings.getOrCreate(
                         "anon_token_key",

@@ -25,7 +25,14 @@ public abstract class SqlRecordStore implements RecordStore {
         /** Light tables: every {@code dbt_sheets} row is a data table; order column {@code position}. */
         DBT("dbt_sheets", "position", "", "dbt_fields", "dbt_views", "dbt_records", "position"),
         /** A ksheet's data tables: {@code ksheet_sheets} rows of kind {@code db} (grid sheets share the ids). */
-        KSHEET("ksheet_sheets", "sheet_idx", " AND kind = 'db'", "ksheet_fields", "ksheet_views", "ksheet_records", "pos");
+        KSHEET(
+                "ksheet_sheets",
+                "sheet_idx",
+                " AND kind = 'db'",
+                "ksheet_fields",
+                "ksheet_views",
+                "ksheet_records",
+                "pos");
 
         final String sheets;
         final String sheetPosition;
@@ -83,8 +90,7 @@ public abstract class SqlRecordStore implements RecordStore {
 
     @Override
     public void setPrimaryField(Handle h, String fileId, int sheetId, String fieldId) {
-        h.createUpdate("UPDATE " + family.sheets
-                        + " SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
+        h.createUpdate("UPDATE " + family.sheets + " SET primary_field_id = :pf WHERE file_id = :f AND sheet_id = :s")
                 .bind("pf", fieldId)
                 .bind("f", fileId)
                 .bind("s", sheetId)
@@ -93,12 +99,11 @@ public abstract class SqlRecordStore implements RecordStore {
 
     @Override
     public long takeCounter(Handle h, String fileId, int sheetId, Counter counter, int count) {
-        String column =
-                switch (counter) {
-                    case FIELD -> "next_field";
-                    case VIEW -> "next_view";
-                    case RECORD -> "next_record";
-                };
+        String column = switch (counter) {
+            case FIELD -> "next_field";
+            case VIEW -> "next_view";
+            case RECORD -> "next_record";
+        };
         h.createUpdate("UPDATE " + family.sheets + " SET " + column + " = " + column
                         + " + :n WHERE file_id = :f AND sheet_id = :s")
                 .bind("n", count)

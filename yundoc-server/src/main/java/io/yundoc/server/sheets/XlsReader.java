@@ -124,7 +124,8 @@ final class XlsReader {
      * Streams the picture {@code key} ({@code image<n>.<ext>}, as {@link #scan} reports it) to {@code sink}; false when
      * the workbook has no such picture. Reads the workbook globals only (the drawing group is there).
      */
-    static boolean picture(Path file, String key, XlsxReader.PictureSink sink) throws XlsxReader.Unreadable, IOException {
+    static boolean picture(Path file, String key, XlsxReader.PictureSink sink)
+            throws XlsxReader.Unreadable, IOException {
         Matcher m = KEY.matcher(key);
         if (!m.matches()) {
             return false;
@@ -184,11 +185,11 @@ final class XlsReader {
     }
 
     private static int readUShort(byte[] b, int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8);
     }
 
     private static long readUInt(byte[] b, int at) {
-        return readUShort(b, at) | (long) readUShort(b, at + 2) << 16;
+        return readUShort(b, at) | ((long) readUShort(b, at + 2) << 16);
     }
 
     /** The name of BLIP-store entry {@code n} of type {@code type} (MSOBLIPTYPE), null for a type not reported. */
@@ -309,6 +310,7 @@ final class XlsReader {
         private ByteArrayOutputStream drawing = new ByteArrayOutputStream();
         /** The last drawing record, and the continuation HSSF last handed it (drawing data after an OBJ record). */
         private DrawingRecord lastDrawing;
+
         private Object lastContinued;
         private boolean afterDrawing;
         int kept;
@@ -356,6 +358,7 @@ final class XlsReader {
          * Drawing data continued after an OBJ record is handed by HSSF to the last drawing record (as its {@code contd}
          * property), not to the listener: picked up here, before the next record, so the order is kept.
          */
+        @SuppressWarnings("ReferenceEquality") // each continuation is a new array: identity tells a new one
         private void continued() {
             if (lastDrawing == null) {
                 return;

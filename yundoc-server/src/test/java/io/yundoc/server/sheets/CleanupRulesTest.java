@@ -162,12 +162,16 @@ class CleanupRulesTest {
         assertThat(rows("dbt_sheets", gone)).isEqualTo(2);
         assertThat(rows("dbt_records", gone)).isEqualTo(3);
         f.ok(u, "DELETE", "/personal/files/" + gone, null);
-        assertThat(dbtRows(gone)).as("in the recycle bin it can still be restored").isEqualTo(before);
+        assertThat(dbtRows(gone))
+                .as("in the recycle bin it can still be restored")
+                .isEqualTo(before);
         ts.adminOk("POST", "/recycles/purge", "{\"user_id\":\"" + u.userId() + "\"}");
         assertThat(dbtRows(gone)).isZero();
         assertThat(dbtRows(kept)).isEqualTo(before);
         assertThat(ksheetRows(sheet)).isEqualTo(sheetBefore);
-        assertThat(f.ok(u, "GET", "/dbt/" + kept + "/sheets/1/records", null).get("detail").get("records"))
+        assertThat(f.ok(u, "GET", "/dbt/" + kept + "/sheets/1/records", null)
+                        .get("detail")
+                        .get("records"))
                 .hasSize(1);
     }
 

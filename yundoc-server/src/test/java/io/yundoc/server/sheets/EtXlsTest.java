@@ -122,7 +122,9 @@ class EtXlsTest {
             assertThat(miss.statusCode()).as(other).isNotEqualTo(200);
         }
         // the sheets without drawings report none
-        assertThat(f.ok(u, "GET", cells(sample, 1, 0, 10, 0, 10), null).get("cells").toString())
+        assertThat(f.ok(u, "GET", cells(sample, 1, 0, 10, 0, 10), null)
+                        .get("cells")
+                        .toString())
                 .doesNotContain("pic_key");
     }
 

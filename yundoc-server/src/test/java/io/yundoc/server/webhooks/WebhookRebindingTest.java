@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * DNS rebinding at the dispatcher (docs/api-families.md §F2.7 "Delivery targets"): a callback host that resolved to a
  * public address when the subscription was made and resolves to loopback or a private address when its delivery is
  * sent is not connected to, and the delivery is recorded as refused (given up at once, outcome {@code refused}). The
- * server's outbound name resolution is the test's ({@link TestServer#TestServer(java.util.function.Consumer,
- * io.yundoc.server.core.OutboundGuard.Resolver)}); no allow-list, so loopback and private targets are refused.
+ * server's outbound name resolution is the test's (the resolver given to {@link TestServer}); no allow-list, so
+ * loopback and private targets are refused.
  */
 class WebhookRebindingTest {
     static final byte[] PUBLIC = {93, (byte) 184, (byte) 216, 34};
@@ -92,7 +92,7 @@ class WebhookRebindingTest {
     }
 
     static double refusedCount() {
-        for (String line : ts.send("GET", "/metrics", null).body().split("\n")) {
+        for (String line : ts.send("GET", "/metrics", null).body().lines().toList()) {
             if (line.startsWith("yundoc_webhook_deliveries_total{outcome=\"refused\"}")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
@@ -110,7 +110,9 @@ class WebhookRebindingTest {
                 .asText();
         String url = "https://" + host + ":" + listener.getLocalPort() + "/hook";
         String wid = WebhookClaimLeaseTest.subscribe(u, ft, "records/create", url);
-        assertThat(names.lookups(host)).as("the subscription looked the name up").isPositive();
+        assertThat(names.lookups(host))
+                .as("the subscription looked the name up")
+                .isPositive();
         names.rebind(host, moreLookups, address);
         WebhookClaimLeaseTest.ok(
                 u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}");
@@ -127,7 +129,9 @@ class WebhookRebindingTest {
         int conns = connections.get();
         JsonNode d = deliverAfterRebinding("a.rebind.test", 0, new byte[] {127, 0, 0, 1});
         assertThat(d.get("state").asText()).isEqualTo("failed");
-        assertThat(d.get("attempts").asInt()).as("given up at once, not retried").isEqualTo(1);
+        assertThat(d.get("attempts").asInt())
+                .as("given up at once, not retried")
+                .isEqualTo(1);
         assertThat(d.get("last_error").asText()).startsWith("refused");
         assertThat(connections.get()).as("no connection to loopback").isEqualTo(conns);
         assertThat(refusedCount()).isEqualTo(before + 1);
