@@ -115,12 +115,6 @@ class EtXlsTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(Workbooks.png());
         assertThat(r.headers().firstValue("Content-Type")).hasValue("image/png");
-        // the URL names its picture: another name is not served
-        String ticketPath = path.substring(0, path.lastIndexOf('/'));
-        for (String other : new String[] {"/image2.png", "/image1.jpeg", "/picture.png"}) {
-            var miss = ts.sendBytes("GET", ticketPath + other, null);
-            assertThat(miss.statusCode()).as(other).isNotEqualTo(200);
-        }
         // the sheets without drawings report none
         assertThat(f.ok(u, "GET", cells(sample, 1, 0, 10, 0, 10), null)
                         .get("cells")

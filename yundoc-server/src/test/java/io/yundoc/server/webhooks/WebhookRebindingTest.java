@@ -82,6 +82,15 @@ class WebhookRebindingTest {
         ts.close();
     }
 
+    static JsonNode ok(TestServer.User u, String method, String path, String body) {
+        var r = ts.send(method, "/api/v1/openapi" + path + "?access_token=" + u.token(), body);
+        var n = TestServer.json(r);
+        assertThat(n.path("code").asInt())
+                .as(method + " " + path + " → " + r.body())
+                .isZero();
+        return n.get("data");
+    }
+
     static JsonNode delivery(String webhookId) {
         for (JsonNode x : ts.adminOk("GET", "/webhooks/deliveries", null).get("deliveries")) {
             if (x.get("webhook_id").asText().equals(webhookId)) {
@@ -103,19 +112,23 @@ class WebhookRebindingTest {
     /** Subscribes to records.create at {@code host} (public then), rebinds it, adds a record; the delivery's row. */
     static JsonNode deliverAfterRebinding(String host, int moreLookups, byte[] address) throws Exception {
         TestServer.User u = ts.user(app);
-        String ft = WebhookClaimLeaseTest.ok(
-                        u, "POST", "/personal/files", "{\"filename\":\"r" + System.nanoTime() + ".dbt\"}")
+        String ft = ok(u, "POST", "/personal/files", "{\"filename\":\"r" + System.nanoTime() + ".dbt\"}")
                 .path("id")
                 .path("open_id")
                 .asText();
         String url = "https://" + host + ":" + listener.getLocalPort() + "/hook";
-        String wid = WebhookClaimLeaseTest.subscribe(u, ft, "records/create", url);
+        String wid = ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/webhook/sheets/1/records/create",
+                        "{\"callback_url\":\"" + url + "\"}")
+                .get("webhook_id")
+                .asText();
         assertThat(names.lookups(host))
                 .as("the subscription looked the name up")
                 .isPositive();
         names.rebind(host, moreLookups, address);
-        WebhookClaimLeaseTest.ok(
-                u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}");
+        ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"x\"}}]}");
         WebhooksHttpTest.waitFor(() -> {
             JsonNode d = delivery(wid);
             return d != null && !d.get("state").asText().equals("pending");
