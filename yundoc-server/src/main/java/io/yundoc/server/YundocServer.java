@@ -118,6 +118,7 @@ import io.yundoc.server.webhooks.WebhookService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.AccessDeniedException;
@@ -186,7 +187,9 @@ public final class YundocServer implements AutoCloseable {
      * @param opened every part that holds threads, connections or files is pushed here as soon as it exists, so that a
      *               start that fails half-way closes what it opened ({@link #start}) and the JVM can exit
      */
-    private YundocServer(ServerConfig config, DataDirLock dirLock, Deque<AutoCloseable> opened) throws IOException {
+    private YundocServer(
+            ServerConfig config, DataDirLock dirLock, Deque<AutoCloseable> opened, OutboundGuard.Resolver resolver)
+            throws IOException {
         this.config = config;
         this.dirLock = dirLock;
         DataDir.createOwnerOnly(config.dataDir());
@@ -356,8 +359,11 @@ public final class YundocServer implements AutoCloseable {
                 db.readCache()));
         api.add(new PersonalFileRoutes(files, downloads));
         api.add(new LinkRoutes(links).withEditTokens(editTokens));
-        CloudImporter urlFetcher =
-                new CloudImporter(files, config.cloudAllow(), config.cloudTimeout(), config.cloudConcurrency());
+        CloudImporter urlFetcher = new CloudImporter(
+                files,
+                new OutboundGuard(config.cloudAllow(), resolver),
+                config.cloudTimeout(),
+                config.cloudConcurrency());
         api.add(new DriveRoutes(drive, urlFetcher));
         api.add(new AppSpaceRoutes(appSpace, wps2, downloads, tokens, editTokens));
         api.add(downloads);
@@ -377,8 +383,11 @@ public final class YundocServer implements AutoCloseable {
         SharedFiles shared = new SharedFiles(links.store(), fileStore, users, blobIndex, editTokens, clock);
         // anonymous preview (docs/api-families.md §F4): WPS-2 task routes, and the /a/ page of the share-page routes;
         // its URL fetches (and async upload's) count against their own per-app limit, not URL import's
-        CloudImporter previewFetcher =
-                new CloudImporter(files, config.cloudAllow(), config.cloudTimeout(), config.cloudConcurrency());
+        CloudImporter previewFetcher = new CloudImporter(
+                files,
+                new OutboundGuard(config.cloudAllow(), resolver),
+                config.cloudTimeout(),
+                config.cloudConcurrency());
         byte[] anonKey = Base64.getDecoder()
                 .decode(settings.getOrCreate(
                         "anon_token_key",
@@ -402,8 +411,9 @@ public final class YundocServer implements AutoCloseable {
         // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
         TableService tables = new TableService(db.jdbi(), fileStore, clock);
         WebhookService webhookService = new WebhookService(
-                db.jdbi(), db.postgres(), tables, new OutboundGuard(config.cloudAllow()), clock, ids);
+                db.jdbi(), db.postgres(), tables, new OutboundGuard(config.cloudAllow(), resolver), clock, ids);
         tables.events(webhookService);
+        purgeHooks.add(tables::documentPurged);
         purgeHooks.add(webhookService::documentPurged);
         // a copied .dbt or .ksheet takes its tables (and a ksheet its cells) along, in the copy's transaction
         drive.copyContentWith((h, from, to) -> {
@@ -675,6 +685,14 @@ public final class YundocServer implements AutoCloseable {
      * opened so far.
      */
     public static YundocServer start(ServerConfig config) {
+        return start(config, InetAddress::getAllByName);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with the name resolution of outbound requests (URL import, webhook deliveries)
+     * given: tests answer names of their own with it, e.g. a name that changes its address between two lookups.
+     */
+    public static YundocServer start(ServerConfig config, OutboundGuard.Resolver resolver) {
         // the two checks that need nothing else come first, as nginx binds before it does any work
         checkPortFree(config);
         checkWritable(config.dataDir());
@@ -685,7 +703,7 @@ public final class YundocServer implements AutoCloseable {
         boolean started = false;
         try {
             FatalErrors.install();
-            s = new YundocServer(config, lock, opened);
+            s = new YundocServer(config, lock, opened, resolver);
             s.web.start();
             if (!s.web.isRunning()) {
                 // Helidon logs a failed bind and returns (port -1): someone took the port after checkPortFree

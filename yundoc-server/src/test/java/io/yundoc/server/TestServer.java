@@ -2,6 +2,7 @@ package io.yundoc.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.yundoc.server.core.OutboundGuard;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,6 +51,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Consumer<ServerConfig.Builder> customize) {
+        this(customize, InetAddress::getAllByName);
+    }
+
+    /** A server whose outbound requests (URL import, webhook deliveries) resolve names with {@code resolver}. */
+    public TestServer(Consumer<ServerConfig.Builder> customize, OutboundGuard.Resolver resolver) {
         try {
             dataDir = Files.createTempDirectory("yundoc-test");
         } catch (IOException e) {
@@ -67,7 +73,7 @@ public final class TestServer implements AutoCloseable {
             ScaleOutBackends.apply(b);
             customize.accept(b); // a test that sets a backend itself keeps its choice
         }
-        server = YundocServer.start(b.build());
+        server = YundocServer.start(b.build(), resolver);
         base = "http://127.0.0.1:" + server.port();
     }
 

@@ -49,10 +49,14 @@ public final class CloudImporter {
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
     public CloudImporter(FileService files, List<String> allow, Duration total, int perApp) {
+        this(files, new OutboundGuard(allow), total, perApp);
+    }
+
+    public CloudImporter(FileService files, OutboundGuard guard, Duration total, int perApp) {
         this.files = files;
         this.total = total;
         this.perApp = perApp;
-        this.guard = new OutboundGuard(allow);
+        this.guard = guard;
     }
 
     private static String version() {

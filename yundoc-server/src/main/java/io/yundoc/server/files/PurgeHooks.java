@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Rows other packages keep per file (ksheet content, webhook subscriptions), removed in the transaction that removes
+ * Rows other packages keep per file (ksheet content, light tables, webhook subscriptions), removed in the transaction that removes
  * the file for good: a recycle-bin purge ({@link DriveService}) or an app-space permanent delete. Those packages
  * depend on {@code files}, not the other way round, so they register here when the server is assembled.
  */

@@ -8,8 +8,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * What a change to a data table tells its listener, inside the change's own transaction (so an outbox row written by
- * the listener commits or rolls back with it). The light tables forward these to their webhooks ({@code
- * tables.TableEvents}); ksheet data tables have no webhooks (docs/api-families.md §F2.6) and listen to nothing.
+ * the listener commits or rolls back with it). The light tables' listener is their webhooks ({@code
+ * webhooks.WebhookService}, docs/api-families.md §F2.7); ksheet data tables have no webhooks (§F2.6) and listen to
+ * nothing.
  */
 public interface RecordEvents {
     RecordEvents NONE = (h, c) -> {};

@@ -11,8 +11,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * Where the data tables of one document family live: {@code dbt_*} rows for light tables ({@code tables.TableStore})
  * and {@code ksheet_*} rows for the data tables inside a ksheet ({@code sheets.DataTableStore}). {@link DataTableRules}
- * holds every rule over them, so both families answer alike (docs/api-families.md §F1.6 "same as dbt"). Every method
- * runs inside the caller's handle; the writes inside a transaction that began with {@link #lockDocument}.
+ * holds every rule over them, so both families answer alike (docs/api-families.md §F1.6 "same as dbt"); both
+ * share one SQL implementation, {@link SqlRecordStore}. Every method runs inside the caller's handle; the writes inside a transaction that began with {@link #lockDocument}.
  */
 public interface RecordStore {
     /** A data table (数据表): its id, name, tab position and primary field. */

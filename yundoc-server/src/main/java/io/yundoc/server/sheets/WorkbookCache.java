@@ -249,14 +249,11 @@ final class WorkbookCache {
         }
     }
 
-    /** Streams a picture of the workbook (xlsx only); false when it has none by that key. */
+    /** Streams a picture of the workbook; false when it has none by that key. */
     boolean picture(String blobKey, String key, XlsxReader.PictureSink sink) throws XlsxReader.Unreadable {
         return withFile(blobKey, f -> {
-            if (XlsReader.isOle2(f)) {
-                return false;
-            }
             try {
-                return XlsxReader.picture(f, key, sink);
+                return XlsReader.isOle2(f) ? XlsReader.picture(f, key, sink) : XlsxReader.picture(f, key, sink);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,5 +1,7 @@
 package io.yundoc.server.sheets;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.poi.ddf.DefaultEscherRecordFactory;
+import org.apache.poi.ddf.EscherBSERecord;
+import org.apache.poi.ddf.EscherBlipRecord;
+import org.apache.poi.ddf.EscherClientAnchorRecord;
+import org.apache.poi.ddf.EscherContainerRecord;
+import org.apache.poi.ddf.EscherOptRecord;
+import org.apache.poi.ddf.EscherProperty;
+import org.apache.poi.ddf.EscherPropertyTypes;
+import org.apache.poi.ddf.EscherRecord;
+import org.apache.poi.ddf.EscherRecordFactory;
+import org.apache.poi.ddf.EscherSimpleProperty;
 import org.apache.poi.hssf.eventusermodel.EventWorkbookBuilder;
 import org.apache.poi.hssf.eventusermodel.FormatTrackingHSSFListener;
 import org.apache.poi.hssf.eventusermodel.HSSFEventFactory;
@@ -21,6 +36,9 @@ import org.apache.poi.hssf.record.BOFRecord;
 import org.apache.poi.hssf.record.BoolErrRecord;
 import org.apache.poi.hssf.record.BoundSheetRecord;
 import org.apache.poi.hssf.record.CellValueRecordInterface;
+import org.apache.poi.hssf.record.ContinueRecord;
+import org.apache.poi.hssf.record.DrawingGroupRecord;
+import org.apache.poi.hssf.record.DrawingRecord;
 import org.apache.poi.hssf.record.EOFRecord;
 import org.apache.poi.hssf.record.FormulaRecord;
 import org.apache.poi.hssf.record.LabelRecord;
@@ -33,6 +51,7 @@ import org.apache.poi.hssf.record.Record;
 import org.apache.poi.hssf.record.SSTRecord;
 import org.apache.poi.hssf.record.SharedFormulaRecord;
 import org.apache.poi.hssf.record.StringRecord;
+import org.apache.poi.hssf.usermodel.HSSFPictureData;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
 import org.apache.poi.ss.formula.ptg.ExpPtg;
 import org.apache.poi.ss.formula.ptg.Ptg;
@@ -47,11 +66,22 @@ import org.apache.poi.ss.util.CellRangeAddress;
  * formats and the cells the caller asked to keep. It answers what {@link XlsxReader} answers (same {@link XlsxReader.Scan}
  * and cache blocks), so the et routes treat both alike. An OLE2 file is not compressed, so there is no inflate ratio
  * to guard: every record is bounded by BIFF's record size and the stream by the file. Encrypted (a password other
- * than Excel's default), truncated or not a BIFF8 workbook → {@link XlsxReader.Unreadable} (30011, §F1.1). Pictures
- * inside .xls files are not reported (their drawing records are not read).
+ * than Excel's default), truncated or not a BIFF8 workbook → {@link XlsxReader.Unreadable} (30011, §F1.1).
+ *
+ * <p>Pictures (§F1.4): the workbook's drawing group holds the pictures (its BLIP store, one entry per image), each
+ * sheet's drawing records its shapes; a picture shape names a BLIP-store entry and is anchored at its top-left cell.
+ * A picture is reported as {@code image<n>.<ext>} ({@code n}: the 1-based BLIP-store entry), the name its bytes are
+ * served by. Memory: HSSF's record reader holds the drawing group whole (it joins its records), so the pictures cost
+ * their size in the file, which the file bounds; a sheet's own drawing records are kept up to
+ * {@link #MAX_SHEET_DRAWING} bytes (beyond that, the sheet reports no pictures).
  */
 final class XlsReader {
     private static final DataFormatter FORMATTER = new DataFormatter(Locale.ROOT);
+    /** A sheet's drawing records kept in all (shapes without their pictures: about 100 bytes each). */
+    static final int MAX_SHEET_DRAWING = 8 << 20;
+
+    private static final short BSE = EscherBSERecord.RECORD_ID;
+    private static final Pattern KEY = Pattern.compile("image([1-9][0-9]{0,5})\\.[a-z]+");
 
     private XlsReader() {}
 
@@ -87,7 +117,156 @@ final class XlsReader {
             // BIFF writes cells row by row, column by column; sorted anyway, the cache binary-searches them
             cells.sort(Comparator.comparingInt(XlsxReader.Cell::row).thenComparingInt(XlsxReader.Cell::col));
         }
-        return new XlsxReader.Scan(pass.merges, pass.blocks, pass.kept, List.of());
+        return new XlsxReader.Scan(pass.merges, pass.blocks, pass.kept, pass.pictures());
+    }
+
+    /**
+     * Streams the picture {@code key} ({@code image<n>.<ext>}, as {@link #scan} reports it) to {@code sink}; false when
+     * the workbook has no such picture. Reads the workbook globals only (the drawing group is there).
+     */
+    static boolean picture(Path file, String key, XlsxReader.PictureSink sink)
+            throws XlsxReader.Unreadable, IOException {
+        Matcher m = KEY.matcher(key);
+        if (!m.matches()) {
+            return false;
+        }
+        Pass pass = new Pass(Integer.MAX_VALUE, Set.of(), 0);
+        run(file, pass);
+        if (pass.group == null) {
+            return false;
+        }
+        byte[] group = pass.group.getRawData();
+        List<int[]> store = blipStore(group);
+        int n = Integer.parseInt(m.group(1));
+        if (n > store.size() || !key.equals(key(n, store.get(n - 1)[1]))) {
+            return false;
+        }
+        byte[] data;
+        try {
+            EscherBSERecord bse = new EscherBSERecord();
+            bse.fillFields(group, store.get(n - 1)[0], new DefaultEscherRecordFactory());
+            EscherBlipRecord blip = bse.getBlipRecord();
+            if (blip == null) {
+                return false; // a BLIP kept outside the drawing group: not in an .xls
+            }
+            data = new HSSFPictureData(blip).getData();
+        } catch (RuntimeException e) {
+            return false; // a malformed entry has no picture to serve
+        }
+        sink.write(new ByteArrayInputStream(data));
+        return true;
+    }
+
+    /**
+     * The BLIP-store entries of a drawing group: {@code [offset, type]} of each BSE record, in store order (a picture
+     * shape's BLIP property is a 1-based index into it). Walks record headers only, never a picture's bytes.
+     */
+    private static List<int[]> blipStore(byte[] group) {
+        List<int[]> out = new ArrayList<>();
+        int pos = 0;
+        while (pos + 8 <= group.length) {
+            int options = readUShort(group, pos);
+            int id = readUShort(group, pos + 2);
+            long length = readUInt(group, pos + 4);
+            if ((options & 0xF) == 0xF) {
+                pos += 8; // a container: its children follow
+                continue;
+            }
+            if ((short) id == BSE && pos + 9 <= group.length) {
+                out.add(new int[] {pos, group[pos + 8] & 0xFF});
+            }
+            long next = pos + 8L + length;
+            if (next > group.length) {
+                break;
+            }
+            pos = (int) next;
+        }
+        return out;
+    }
+
+    private static int readUShort(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8);
+    }
+
+    private static long readUInt(byte[] b, int at) {
+        return readUShort(b, at) | ((long) readUShort(b, at + 2) << 16);
+    }
+
+    /** The name of BLIP-store entry {@code n} of type {@code type} (MSOBLIPTYPE), null for a type not reported. */
+    private static String key(int n, int type) {
+        String ext = switch (type) {
+            case 2 -> "emf";
+            case 3 -> "wmf";
+            case 4 -> "pict";
+            case 5, 0x12 -> "jpeg";
+            case 6 -> "png";
+            case 7 -> "dib";
+            case 0x11 -> "tif";
+            default -> null;
+        };
+        return ext == null ? null : "image" + n + "." + ext;
+    }
+
+    /** Picture shapes of a sheet's drawing (its escher records, concatenated), with their BLIP index and anchor. */
+    private static List<XlsxReader.Picture> pictures(byte[] drawing, List<int[]> store) {
+        List<XlsxReader.Picture> out = new ArrayList<>();
+        EscherRecordFactory factory = new DefaultEscherRecordFactory();
+        int pos = 0;
+        try {
+            while (pos + 8 <= drawing.length && out.size() < XlsxReader.MAX_PICTURES) {
+                EscherRecord r = factory.createRecord(drawing, pos);
+                int n = r.fillFields(drawing, pos, factory);
+                if (n <= 0) {
+                    break;
+                }
+                pos += n;
+                shapes(r, null, store, out);
+            }
+        } catch (RuntimeException e) {
+            // a malformed drawing reports the pictures read before it
+        }
+        return out;
+    }
+
+    /**
+     * Collects the picture shapes under {@code r}. A shape inside a group has an anchor relative to the group: it is
+     * reported at the group's cell ({@code groupAnchor}).
+     */
+    private static void shapes(
+            EscherRecord r, EscherClientAnchorRecord groupAnchor, List<int[]> store, List<XlsxReader.Picture> out) {
+        if (out.size() >= XlsxReader.MAX_PICTURES) {
+            return;
+        }
+        if (r.getRecordId() == EscherContainerRecord.SP_CONTAINER && r instanceof EscherContainerRecord sp) {
+            EscherClientAnchorRecord anchor = sp.getChildById(EscherClientAnchorRecord.RECORD_ID);
+            if (anchor == null) {
+                anchor = groupAnchor;
+            }
+            EscherOptRecord opt = sp.getChildById(EscherOptRecord.RECORD_ID);
+            EscherProperty blip = opt == null ? null : opt.lookup(EscherPropertyTypes.BLIP__BLIPTODISPLAY);
+            if (anchor != null && blip instanceof EscherSimpleProperty p) {
+                int n = p.getPropertyValue();
+                String key = n >= 1 && n <= store.size() ? key(n, store.get(n - 1)[1]) : null;
+                if (key != null) {
+                    out.add(new XlsxReader.Picture(anchor.getRow1() & 0xFFFF, anchor.getCol1() & 0xFFFF, key));
+                }
+            }
+            return;
+        }
+        EscherClientAnchorRecord inherited = groupAnchor;
+        if (r.getRecordId() == EscherContainerRecord.SPGR_CONTAINER) {
+            // the group's own shape comes first and holds the group's anchor
+            List<EscherRecord> children = r.getChildRecords();
+            if (!children.isEmpty() && children.get(0) instanceof EscherContainerRecord first) {
+                EscherClientAnchorRecord a = first.getChildById(EscherClientAnchorRecord.RECORD_ID);
+                if (a != null && inherited == null) {
+                    inherited = a;
+                }
+            }
+        }
+        for (EscherRecord c : r.getChildRecords()) {
+            shapes(c, inherited, store, out);
+        }
     }
 
     private static void run(Path file, Pass pass) throws XlsxReader.Unreadable {
@@ -125,6 +304,15 @@ final class XlsReader {
 
         FormatTrackingHSSFListener formats;
         EventWorkbookBuilder.SheetRecordCollectingListener stubs;
+        /** The workbook's drawing group (a scan or a picture read): HSSF joins its later records into this one. */
+        DrawingGroupRecord group;
+        /** The target sheet's drawing records, in order; null once over {@link #MAX_SHEET_DRAWING}. */
+        private ByteArrayOutputStream drawing = new ByteArrayOutputStream();
+        /** The last drawing record, and the continuation HSSF last handed it (drawing data after an OBJ record). */
+        private DrawingRecord lastDrawing;
+
+        private Object lastContinued;
+        private boolean afterDrawing;
         int kept;
         private boolean overBudget;
         private SSTRecord sst;
@@ -147,9 +335,67 @@ final class XlsReader {
                     : -1;
         }
 
+        /** The target sheet's pictures, from its drawing and the workbook's BLIP store. */
+        List<XlsxReader.Picture> pictures() {
+            if (group == null || drawing == null || drawing.size() == 0) {
+                return List.of();
+            }
+            return XlsReader.pictures(drawing.toByteArray(), blipStore(group.getRawData()));
+        }
+
+        private void drawing(byte[] data) {
+            if (drawing == null || data == null) {
+                return;
+            }
+            if (drawing.size() + (long) data.length > MAX_SHEET_DRAWING) {
+                drawing = null;
+                return;
+            }
+            drawing.write(data, 0, data.length);
+        }
+
+        /**
+         * Drawing data continued after an OBJ record is handed by HSSF to the last drawing record (as its {@code contd}
+         * property), not to the listener: picked up here, before the next record, so the order is kept.
+         */
+        @SuppressWarnings("ReferenceEquality") // each continuation is a new array: identity tells a new one
+        private void continued() {
+            if (lastDrawing == null) {
+                return;
+            }
+            var contd = lastDrawing.getGenericProperties().get("contd");
+            Object now = contd == null ? null : contd.get();
+            if (now != lastContinued && now instanceof byte[] bytes) {
+                lastContinued = now;
+                drawing(bytes);
+            }
+        }
+
         @Override
         public void processRecord(Record r) {
-            if (r instanceof BOFRecord bof) {
+            if (target >= 0) {
+                continued();
+            }
+            boolean wasAfterDrawing = afterDrawing;
+            afterDrawing = false;
+            if (r instanceof DrawingGroupRecord g) {
+                if (target >= 0 && !globalsDone && group == null) {
+                    group = g;
+                }
+            } else if (r instanceof DrawingRecord d) {
+                if (target >= 0 && inTarget()) {
+                    drawing(d.getRecordData());
+                    lastDrawing = d;
+                    var contd = d.getGenericProperties().get("contd");
+                    lastContinued = contd == null ? null : contd.get();
+                    afterDrawing = true;
+                }
+            } else if (r instanceof ContinueRecord c) {
+                if (wasAfterDrawing && inTarget()) {
+                    drawing(c.getData());
+                    afterDrawing = true;
+                }
+            } else if (r instanceof BOFRecord bof) {
                 if (depth == 0) {
                     if (!globalsDone) {
                         if (bof.getType() != BOFRecord.TYPE_WORKBOOK) {
@@ -170,6 +416,9 @@ final class XlsReader {
                 if (depth == 0) {
                     if (!globalsDone) {
                         globalsDone = true;
+                        if (target == Integer.MAX_VALUE) {
+                            throw new Stop(); // a picture read: the drawing group is in the globals
+                        }
                     } else if (target >= 0 && currentTab() == target) {
                         throw new Stop();
                     }

@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Light tables (docs/api-families.md §F2.1–§F2.5): who reaches a {@code .dbt} document, then the shared data-table
  * rules ({@link DataTableRules}) over its {@code dbt_*} rows. Every write is one transaction, and what it tells
- * {@link TableEvents} (the webhook outbox) commits with it.
+ * {@link RecordEvents} (the webhook outbox) commits with it.
  *
  * <p>Reachable documents (docs/api-families.md §F0, row 0.8): the token's user's own personal files and files
  * shared with them as a named link member (read only: a member's write is 10003, §F2.8), and app-space files of the
@@ -29,31 +29,17 @@ public final class TableService {
     private final Jdbi jdbi;
     private final FileStore files;
     private final DataTableRules rules;
-    private volatile TableEvents events = TableEvents.NONE;
+    private volatile RecordEvents events = RecordEvents.NONE;
 
     public TableService(Jdbi jdbi, FileStore files, ServerClock clock) {
         this.jdbi = jdbi;
         this.files = files;
-        this.rules = new DataTableRules(jdbi, TableStore.INSTANCE, clock, (h, c) -> events.changed(h, tableChange(c)));
+        this.rules = new DataTableRules(jdbi, TableStore.INSTANCE, clock, (h, c) -> events.changed(h, c));
     }
 
     /** Who hears of committed changes (the webhooks). */
-    public void events(TableEvents listener) {
+    public void events(RecordEvents listener) {
         this.events = listener;
-    }
-
-    private static TableEvents.Change tableChange(RecordEvents.Change c) {
-        return new TableEvents.Change(
-                TableEvents.Kind.valueOf(c.kind().name()),
-                c.fileId(),
-                c.sheetId(),
-                c.viewId(),
-                c.operatorUserId(),
-                c.records().stream()
-                        .map(r -> new TableEvents.RecordValues(r.id(), r.values()))
-                        .toList(),
-                c.fieldNames(),
-                c.fields());
     }
 
     // ---- access ------------------------------------------------------------------------------------------------
@@ -110,6 +96,11 @@ public final class TableService {
      */
     public void copyDocument(Handle h, String fromFileId, String toFileId) {
         TableStore.copyDocument(h, fromFileId, toFileId);
+    }
+
+    /** A {@code .dbt} removed for good takes its tables, fields, views and records with it (same transaction). */
+    public void documentPurged(Handle h, String fileId) {
+        TableStore.forget(h, fileId);
     }
 
     // ---- for the webhooks: ids checked inside their transaction ---------------------------------------------------

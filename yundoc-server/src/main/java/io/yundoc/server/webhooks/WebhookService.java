@@ -12,7 +12,7 @@ import io.yundoc.server.core.Json;
 import io.yundoc.server.core.OutboundGuard;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
-import io.yundoc.server.tables.TableEvents;
+import io.yundoc.server.records.RecordEvents;
 import io.yundoc.server.tables.TableService;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,7 +32,7 @@ import org.jdbi.v3.core.Jdbi;
  * Webhook subscriptions (docs/api-families.md §F2.6) and the outbox rows a table change writes for them (§F2.7), in
  * the change's own transaction: a change that commits has its deliveries committed, one that rolls back has none.
  */
-public final class WebhookService implements TableEvents {
+public final class WebhookService implements RecordEvents {
     /** At most this many live subscriptions per document, whoever made them (§F2.6, 30016). */
     static final int LIMIT_PER_DOCUMENT = 10;
 

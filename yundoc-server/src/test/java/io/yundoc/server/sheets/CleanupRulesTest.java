@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What goes with a document or a grant (docs/api-families.md §F1, §F2.6): a {@code .ksheet} removed for good (recycle-bin
- * purge, app-space destroy) takes its cells and data tables; a document removed for good takes its webhook
+ * purge, app-space destroy) takes its cells and data tables; a {@code .dbt} its tables, fields, views and records; a document removed for good takes its webhook
  * subscriptions; a revoked grant ends that app's subscriptions made with that user's authorization, and only those.
  */
 class CleanupRulesTest {
@@ -118,6 +118,83 @@ class CleanupRulesTest {
                 app, "DELETE", "/api/v1/openapi/appspace/files/" + ft + "/destroy", new byte[0], "application/json");
         assertThat(TestServer.json(d).get("code").asInt()).as(d.body()).isZero();
         assertThat(ksheetRows(ft)).isZero();
+    }
+
+    static long dbtRows(String fileId) {
+        long n = 0;
+        for (String t : List.of("dbt_documents", "dbt_sheets", "dbt_fields", "dbt_views", "dbt_records")) {
+            n += rows(t, fileId);
+        }
+        return n;
+    }
+
+    /** A second table with a field, a view and records, and a record in the blank table. */
+    static void fillDbt(TestServer.User u, String ft) {
+        f.ok(u, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"a\"}}]}");
+        String sid = f.ok(
+                        u,
+                        "POST",
+                        "/dbt/" + ft + "/sheets",
+                        "{\"name\":\"t\",\"views\":[{\"name\":\"v\",\"type\":\"grid\"}],"
+                                + "\"fields\":[{\"name\":\"名称\",\"type\":\"MultiLineText\"}]}")
+                .get("detail")
+                .get("sheet")
+                .get("id")
+                .asText();
+        f.ok(
+                u,
+                "POST",
+                "/dbt/" + ft + "/sheets/" + sid + "/records",
+                "{\"records\":[{\"fields\":{\"名称\":\"x\"}},{\"fields\":{\"名称\":\"y\"}}]}");
+    }
+
+    @Test
+    void aPurgedLightTableTakesItsRowsAndTheBinAloneKeepsThem() {
+        TestServer.User u = ts.user(app);
+        String gone = f.create(u, "gone.dbt");
+        String kept = f.create(u, "kept.dbt");
+        String sheet = f.create(u, "kept.ksheet");
+        fillDbt(u, gone);
+        fillDbt(u, kept);
+        fill(u, sheet);
+        long before = dbtRows(gone);
+        long sheetBefore = ksheetRows(sheet);
+        assertThat(rows("dbt_sheets", gone)).isEqualTo(2);
+        assertThat(rows("dbt_records", gone)).isEqualTo(3);
+        f.ok(u, "DELETE", "/personal/files/" + gone, null);
+        assertThat(dbtRows(gone))
+                .as("in the recycle bin it can still be restored")
+                .isEqualTo(before);
+        ts.adminOk("POST", "/recycles/purge", "{\"user_id\":\"" + u.userId() + "\"}");
+        assertThat(dbtRows(gone)).isZero();
+        assertThat(dbtRows(kept)).isEqualTo(before);
+        assertThat(ksheetRows(sheet)).isEqualTo(sheetBefore);
+        assertThat(f.ok(u, "GET", "/dbt/" + kept + "/sheets/1/records", null)
+                        .get("detail")
+                        .get("records"))
+                .hasSize(1);
+    }
+
+    @Test
+    void anAppSpaceLightTableDestroyedTakesItsRows() {
+        TestServer.User u = ts.user(app);
+        var r = ts.signed(
+                app,
+                "POST",
+                "/api/v1/openapi/appspace/files",
+                "{\"filename\":\"destroyed.dbt\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json");
+        String ft = TestServer.json(r).get("data").get("file_token").asText();
+        String stays = f.create(u, "stays.dbt");
+        fillDbt(u, ft);
+        fillDbt(u, stays);
+        long before = dbtRows(stays);
+        assertThat(dbtRows(ft)).isEqualTo(before);
+        // no body: Content-Md5 is the path's, so this differs from the other test's destroy within the same second
+        var d = ts.signed(app, "DELETE", "/api/v1/openapi/appspace/files/" + ft + "/destroy", null, "application/json");
+        assertThat(TestServer.json(d).get("code").asInt()).as(d.body()).isZero();
+        assertThat(dbtRows(ft)).isZero();
+        assertThat(dbtRows(stays)).isEqualTo(before);
     }
 
     static String subscribe(TestServer.User u, String ft) {

@@ -4,25 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import org.apache.poi.hssf.record.crypto.Biff8EncryptionKey;
-import org.apache.poi.hssf.usermodel.HSSFWorkbook;
-import org.apache.poi.poifs.filesystem.POIFSFileSystem;
-import org.apache.poi.ss.util.CellRangeAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * et over {@code .xls} (docs/api-families.md §F1.1, §F1.3, §F1.4): the HSSF event reader answers what the xlsx reader
- * answers (values, types, formats, formulas with their cached values, merged areas, hidden sheets, the block cache),
- * and hostile files answer 30011 and leave the server healthy. The workbooks are written with HSSF's DOM in the test.
+ * answers (values, types, formats, formulas with their cached values, merged areas, hidden sheets, pictures, the block
+ * cache), and hostile files answer 30011 and leave the server healthy. The workbooks come from {@link Workbooks}.
  */
 class EtXlsTest {
     static TestServer ts;
@@ -35,95 +27,12 @@ class EtXlsTest {
         ts = new TestServer();
         f = new SheetFixture(ts);
         u = ts.user(ts.app("test"));
-        sample = f.upload(u, "goods.xls", sampleXls());
+        sample = f.upload(u, "goods.xls", Workbooks.sampleXls());
     }
 
     @AfterAll
     static void stop() {
         ts.close();
-    }
-
-    /** As {@link Workbooks#sample()} without the picture: 商品 (merge, formats, formulas, a boolean), secret (hidden), empty. */
-    static byte[] sampleXls() {
-        try (HSSFWorkbook wb = new HSSFWorkbook()) {
-            var s = wb.createSheet("商品");
-            var r0 = s.createRow(0);
-            r0.createCell(0).setCellValue("商品编号");
-            r0.createCell(2).setCellValue("名称");
-            s.addMergedRegion(new CellRangeAddress(0, 0, 0, 1));
-            var r1 = s.createRow(1);
-            r1.createCell(0).setCellValue(1);
-            r1.createCell(1).setCellValue(true);
-            var money = wb.createCellStyle();
-            money.setDataFormat(wb.createDataFormat().getFormat("#,##0.00"));
-            var d2 = r1.createCell(3);
-            d2.setCellValue(8999);
-            d2.setCellStyle(money);
-            r1.createCell(4).setCellFormula("D2*2");
-            for (int row = 1; row <= 3; row++) {
-                var r = row == 1 ? r1 : s.createRow(row);
-                if (row > 1) {
-                    r.createCell(0).setCellValue(row);
-                }
-                r.createCell(5).setCellFormula("A" + (row + 1) + "+1");
-            }
-            s.createRow(4).createCell(0).setCellValue(1.5);
-            s.getRow(4).createCell(1).setCellFormula("C1&\"!\"");
-            wb.getCreationHelper().createFormulaEvaluator().evaluateAll();
-            wb.setSheetHidden(wb.getSheetIndex(wb.createSheet("secret")), true);
-            wb.getSheet("secret").createRow(4).createCell(2).setCellValue("hidden text");
-            wb.createSheet("empty");
-            return bytes(wb);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static byte[] bytes(HSSFWorkbook wb) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        wb.write(out);
-        return out.toByteArray();
-    }
-
-    static byte[] big(int rows, int cols) {
-        try (HSSFWorkbook wb = new HSSFWorkbook()) {
-            var s = wb.createSheet("big");
-            for (int r = 0; r < rows; r++) {
-                var row = s.createRow(r);
-                for (int c = 0; c < cols; c++) {
-                    row.createCell(c).setCellValue(r * 1000.0 + c);
-                }
-            }
-            return bytes(wb);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The sample saved with a password (RC4 CryptoAPI, what Excel writes for an .xls with "password to open"). */
-    static byte[] encrypted() {
-        try (HSSFWorkbook wb = new HSSFWorkbook(new ByteArrayInputStream(sampleXls()))) {
-            Biff8EncryptionKey.setCurrentUserPassword("secret-password");
-            try {
-                return bytes(wb);
-            } finally {
-                Biff8EncryptionKey.setCurrentUserPassword(null);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** An OLE2 container without a Workbook stream (what a Word 97 file looks like to this reader). */
-    static byte[] ole2WithoutWorkbook() {
-        try (var fs = new POIFSFileSystem()) {
-            fs.createDocument(new ByteArrayInputStream(new byte[4096]), "WordDocument");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            fs.writeFilesystem(out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static String cells(String ft, int idx, int r1, int r2, int c1, int c2) {
@@ -188,6 +97,32 @@ class EtXlsTest {
     }
 
     @Test
+    void picturesCarryTheirKeyAndServeTheirBytes() {
+        JsonNode cells = f.ok(u, "GET", cells(sample, 0, 5, 9, 5, 9), null).get("cells");
+        assertThat(cells).hasSize(1);
+        assertThat(cells.get(0).toString())
+                .isEqualTo(
+                        "{\"row_from\":5,\"row_to\":5,\"col_from\":6,\"col_to\":6,\"cell_text\":\"\",\"pic_key\":\"image1.png\"}");
+        assertThat(f.ok(u, "GET", cells(sample, 0, 6, 9, 5, 9), null).get("cells"))
+                .isEmpty();
+        JsonNode cell = f.ok(u, "GET", cells(sample, 0, 4, 9, 5, 9) + "&with_pic_url=true", null)
+                .get("cells")
+                .get(0);
+        String url = cell.get("pic_url").asText();
+        assertThat(url).startsWith(ts.base + "/dl/pic/").endsWith("/image1.png");
+        String path = url.substring(ts.base.length());
+        var r = ts.sendBytes("GET", path, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(Workbooks.png());
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("image/png");
+        // the sheets without drawings report none
+        assertThat(f.ok(u, "GET", cells(sample, 1, 0, 10, 0, 10), null)
+                        .get("cells")
+                        .toString())
+                .doesNotContain("pic_key");
+    }
+
+    @Test
     void theBlankXlsOfCreateIsReadAndAnXlsxNamedXlsToo() {
         String blank = f.create(u, "blank.xls");
         JsonNode list = f.ok(u, "GET", "/et/" + blank + "/sheets", null).get("sheets_info");
@@ -205,16 +140,16 @@ class EtXlsTest {
 
     @Test
     void hostileXlsFilesAnswer30011AndTheServerStaysHealthy() {
-        byte[] whole = sampleXls();
+        byte[] whole = Workbooks.sampleXls();
         for (var bad : Map.of(
                         "encrypted.xls",
-                        encrypted(),
+                        Workbooks.encryptedXls(),
                         "truncated.xls",
                         Arrays.copyOf(whole, whole.length / 2),
                         "text.xls",
                         "not an OLE2 file".getBytes(StandardCharsets.UTF_8),
                         "word.xls",
-                        ole2WithoutWorkbook(),
+                        Workbooks.ole2WithoutWorkbook(),
                         "encrypted-xlsx.xls",
                         Workbooks.encrypted())
                 .entrySet()) {
@@ -235,7 +170,7 @@ class EtXlsTest {
 
     @Test
     void repeatedRangeReadsDoNotReparse() {
-        String ft = f.upload(u, "big.xls", big(5000, 20));
+        String ft = f.upload(u, "big.xls", Workbooks.bigXls(5000, 20));
         JsonNode info =
                 f.ok(u, "GET", "/et/" + ft + "/sheets", null).get("sheets_info").get(0);
         assertThat(info.get("row_to").asInt()).isEqualTo(4999);

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
  * Claims of the outbox (docs/api-families.md §F2.7): a delivery another instance claimed is left to it until the
  * claim expires, then this instance sends it; this instance's own claims last {@code --webhook-claim-lease}. Runs on
  * SQLite and, in the scale-out run, on PostgreSQL (row claiming with FOR UPDATE SKIP LOCKED).
+ *
+ * <p>Claims are held on the wall clock, not the server clock (§F2.7 "Claims": instances compare them, and a dev clock
+ * move must not let one instance take another's delivery in flight), so moving the clock cannot expire a claim: the
+ * other instance's claim is written into the row, and the test moves the clock only to make the retry due.
  */
 class WebhookClaimLeaseTest {
     static final Duration LEASE = Duration.ofSeconds(5);
@@ -90,7 +94,7 @@ class WebhookClaimLeaseTest {
                             .bind("w", wid)
                             .execute());
             rx.status.set(200);
-            ts.advanceClock(11); // due now on the server clock
+            ts.advanceClock(11); // due now on the server clock; the wall-clock claim still holds
             Thread.sleep(1500);
             assertThat(rx.hits.get())
                     .as("not sent while the other instance's claim holds")
