@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,20 +23,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DataTableRulesHttpTest {
     static final String API = "/api/v1/openapi";
+
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static TestServer.App app;
     static TestServer.User u;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         app = ts.app("test");
         u = ts.user(app);
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static HttpResponse<String> call(String method, String path, String body) {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What goes with a document or a grant (docs/api-families.md §F1, §F2.6): a {@code .ksheet} removed for good (recycle-bin
@@ -16,20 +17,18 @@ import org.junit.jupiter.api.Test;
  * subscriptions; a revoked grant ends that app's subscriptions made with that user's authorization, and only those.
  */
 class CleanupRulesTest {
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded(b -> b.cloudAllow(List.of("127.0.0.1/32")));
+
     static TestServer ts;
     static SheetFixture f;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32")));
+        ts = SERVER.get();
         f = new SheetFixture(ts);
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static long rows(String table, String fileId) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The et routes (docs/api-families.md §F1.3, §F1.4, §F1.7) over uploaded .xlsx files, hostile ones included. */
 class EtSheetsTest {
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static SheetFixture f;
     static TestServer.App app;
@@ -25,16 +29,11 @@ class EtSheetsTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         f = new SheetFixture(ts);
         app = ts.app("test");
         u = ts.user(app);
         sample = f.upload(u, "商品.xlsx", Workbooks.sample());
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String cells(String ft, int idx, int r1, int r2, int c1, int c2) {

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * et over {@code .xls} (docs/api-families.md §F1.1, §F1.3, §F1.4): the HSSF event reader answers what the xlsx reader
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
  * cache), and hostile files answer 30011 and leave the server healthy. The workbooks come from {@link Workbooks}.
  */
 class EtXlsTest {
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static SheetFixture f;
     static TestServer.User u;
@@ -24,15 +28,10 @@ class EtXlsTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         f = new SheetFixture(ts);
         u = ts.user(ts.app("test"));
         sample = f.upload(u, "goods.xls", Workbooks.sampleXls());
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String cells(String ft, int idx, int r1, int r2, int c1, int c2) {

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import io.yundoc.server.TestServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ksheet grid routes (docs/api-families.md §F1.3–§F1.5): blank documents, write → read round trips, limits, errors. */
 class KsheetCellsTest {
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static SheetFixture f;
     static TestServer.App app;
@@ -17,15 +21,10 @@ class KsheetCellsTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         f = new SheetFixture(ts);
         app = ts.app("test");
         u = ts.user(app);
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String cells(String ft, int idx, int r1, int r2, int c1, int c2) {

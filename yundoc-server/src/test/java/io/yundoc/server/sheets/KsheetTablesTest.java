@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Data tables inside a .ksheet (docs/api-families.md §F1.6 with the dbt rules of §F2.1–§F2.5). */
 class KsheetTablesTest {
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static SheetFixture f;
     static TestServer.App app;
@@ -27,15 +31,10 @@ class KsheetTablesTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         f = new SheetFixture(ts);
         app = ts.app("test");
         u = ts.user(app);
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static String table(String ft) {

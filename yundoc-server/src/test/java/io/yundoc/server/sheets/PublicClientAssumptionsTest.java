@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The public clients of docs/api-families.md §F6, replayed at HTTP level against the et and ksheet routes. */
 class PublicClientAssumptionsTest {
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static SheetFixture f;
     static TestServer.App app;
@@ -21,15 +25,10 @@ class PublicClientAssumptionsTest {
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         f = new SheetFixture(ts);
         app = ts.app("test");
         u = ts.user(app, "user_basic", "access_personal_files", "create_personal_files", "edit_personal_files");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     /** Python OAuth sheet reader: sheets_info fields, pick by name, then cells of the range it logged. */

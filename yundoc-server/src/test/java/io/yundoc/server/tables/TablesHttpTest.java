@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Light tables over HTTP (docs/api-families.md §F2.1–§F2.5, §F0): answers, errors, round trips, hostile input. */
 class TablesHttpTest {
@@ -23,18 +24,16 @@ class TablesHttpTest {
             + "\"fields\":[{\"name\":\"字段列表1\",\"type\":\"SingleLineText\"},{\"name\":\"字段列表2\",\"type\":\"SingleSelect\","
             + "\"items\":[{\"value\":\"A\"},{\"value\":\"B\"},{\"value\":\"C\"}]}]}";
 
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded();
+
     static TestServer ts;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer();
+        ts = SERVER.get();
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static HttpResponse<String> call(TestServer.User u, String method, String path, String body) {

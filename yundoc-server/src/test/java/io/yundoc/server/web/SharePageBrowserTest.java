@@ -1,9 +1,9 @@
 package io.yundoc.server.web;
 
-import io.yundoc.server.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.yundoc.server.Chromium;
 import io.yundoc.server.ServerConfig;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
@@ -42,7 +42,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 

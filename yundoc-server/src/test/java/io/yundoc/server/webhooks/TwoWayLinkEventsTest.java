@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two-way links and webhooks (docs/api-families.md §F2.7 notes): the counterpart field created in another table is a
@@ -17,13 +19,17 @@ import org.junit.jupiter.api.Test;
  */
 class TwoWayLinkEventsTest {
     static final String API = "/api/v1/openapi";
+
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded(b -> b.cloudAllow(List.of("127.0.0.1/32")));
+
     static TestServer ts;
     static TestServer.App app;
     static Receiver rx;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32")));
+        ts = SERVER.get();
         app = ts.app("test");
         rx = new Receiver();
     }
@@ -31,7 +37,6 @@ class TwoWayLinkEventsTest {
     @AfterAll
     static void stop() {
         rx.close();
-        ts.close();
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {

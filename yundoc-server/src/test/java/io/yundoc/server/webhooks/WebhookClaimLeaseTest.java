@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
+import io.yundoc.server.TestServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Claims of the outbox (docs/api-families.md §F2.7): a delivery another instance claimed is left to it until the
@@ -22,18 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookClaimLeaseTest {
     static final Duration LEASE = Duration.ofSeconds(5);
+
+    @RegisterExtension
+    static final TestServerExtension SERVER = TestServerExtension.embedded(
+            b -> b.cloudAllow(List.of("127.0.0.1/32")).webhookClaimLease(LEASE));
+
     static TestServer ts;
     static TestServer.App app;
 
     @BeforeAll
     static void start() {
-        ts = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32")).webhookClaimLease(LEASE));
+        ts = SERVER.get();
         app = ts.app("test");
-    }
-
-    @AfterAll
-    static void stop() {
-        ts.close();
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
