@@ -401,7 +401,13 @@ public final class YundocServer implements AutoCloseable {
         // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
         TableService tables = new TableService(db.jdbi(), fileStore, clock);
         WebhookService webhookService = new WebhookService(
-                db.jdbi(), db.postgres(), tables, new OutboundGuard(config.cloudAllow()), clock, ids);
+                db.jdbi(),
+                db.untrackedJdbi(),
+                db.postgres(),
+                tables,
+                new OutboundGuard(config.cloudAllow()),
+                clock,
+                ids);
         tables.events(webhookService);
         purgeHooks.add(webhookService::documentPurged);
         // a copied .dbt or .ksheet takes its tables (and a ksheet its cells) along, in the copy's transaction
