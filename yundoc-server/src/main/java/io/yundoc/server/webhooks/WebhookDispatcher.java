@@ -248,10 +248,35 @@ public final class WebhookDispatcher implements AutoCloseable {
         List<String> untried = line.subList(outcomes.size(), line.size()).stream()
                 .map(WebhookStore.Claimed::deliveryId)
                 .toList();
-        boolean[] applied = store.complete(instance, outcomes, untried, clock.millis());
+        boolean[] applied = complete(outcomes, untried, claimUntil);
         for (int i = 0; i < applied.length; i++) {
             if (applied[i]) {
                 outcome(kinds.get(i)).increment();
+            }
+        }
+    }
+
+    /**
+     * Writes a line's outcomes, trying again while the claim holds: the deliveries were sent, and outcomes left
+     * unwritten would hold the subscription's line until the lease expires, then be sent again (a busy SQLite write
+     * lock under load is the usual cause).
+     */
+    private boolean[] complete(List<WebhookStore.Outcome> outcomes, List<String> untried, long claimUntil) {
+        for (int round = 1; ; round++) {
+            try {
+                return store.complete(instance, outcomes, untried, clock.millis());
+            } catch (RuntimeException e) {
+                long pause = Math.min(2000, 100L * round);
+                if (stopped || System.currentTimeMillis() + pause >= claimUntil) {
+                    throw e;
+                }
+                LOG.log(Level.FINE, "webhook outcomes not written yet, trying again", e);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
