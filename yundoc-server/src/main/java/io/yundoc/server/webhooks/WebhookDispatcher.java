@@ -22,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -418,9 +419,12 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** Writes one request and reads its answer (HTTP/1.1: Content-Length, chunked, or to the close). */
     private Answer exchange(Connection conn, byte[] head, byte[] body) throws IOException {
+        // head and body in one write: as two, the body waits (Nagle) for the receiver's delayed ACK of the head,
+        // about 40 ms a delivery, which held a subscription to some 25 deliveries a second
+        byte[] request = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, request, head.length, body.length);
         OutputStream out = conn.socket.getOutputStream();
-        out.write(head);
-        out.write(body);
+        out.write(request);
         out.flush();
         InputStream in = conn.in;
         String statusLine = line(in);
@@ -550,6 +554,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         Connection(String key, Socket socket) throws IOException {
             this.key = key;
             this.socket = socket;
+            socket.setTcpNoDelay(true); // a request is one write; its answer should not wait for another
             this.in = new BufferedInputStream(socket.getInputStream(), 8192);
         }
 

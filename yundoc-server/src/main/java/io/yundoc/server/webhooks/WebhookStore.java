@@ -24,6 +24,24 @@ final class WebhookStore {
 
     private final boolean postgres;
 
+    /**
+     * The heads of the subscriptions' lines: each subscription with pending deliveries, and its lowest pending
+     * {@code seq}. A loose scan of the index {@code webhook_deliveries_line} (V15): one index seek per
+     * subscription, however many deliveries a line holds or the outbox ever delivered.
+     */
+    private static final String HEADS = "WITH RECURSIVE lines(w) AS ("
+            + "SELECT MIN(webhook_id) FROM webhook_deliveries WHERE state = 'pending' "
+            + "UNION ALL SELECT (SELECT MIN(x.webhook_id) FROM webhook_deliveries x WHERE x.state = 'pending' "
+            + "AND x.webhook_id > lines.w) FROM lines WHERE lines.w IS NOT NULL), "
+            + "heads(w, s) AS (SELECT w, (SELECT MIN(y.seq) FROM webhook_deliveries y "
+            + "WHERE y.state = 'pending' AND y.webhook_id = lines.w) FROM lines WHERE w IS NOT NULL) "
+            + "SELECT d.delivery_id, d.webhook_id, d.seq, d.app_id, d.callback_url, d.payload, d.attempts "
+            + "FROM heads JOIN webhook_deliveries d ON d.webhook_id = heads.w AND d.seq = heads.s "
+            // written so no index can serve them: SQLite would otherwise walk every pending row by due_at per line
+            + "WHERE d.state || '' = 'pending' AND d.due_at + 0 <= :now "
+            + "AND (d.claimed_until IS NULL OR d.claimed_until < :wall) "
+            + "ORDER BY d.due_at, d.delivery_id LIMIT :n";
+
     private static final String SUB_COLUMNS =
             "webhook_id, file_id, app_id, user_id, event, sheet_id, view_id, callback_url, "
                     + "field_ids, record_ids, ctime";
@@ -181,24 +199,6 @@ final class WebhookStore {
                 .bind("t", nowMillis)
                 .execute();
     }
-
-    /**
-     * The heads of the subscriptions' lines: each subscription with pending deliveries, and its lowest pending
-     * {@code seq}. A loose scan of the index {@code webhook_deliveries_line} (V15): one index seek per
-     * subscription, however many deliveries a line holds or the outbox ever delivered.
-     */
-    private static final String HEADS = "WITH RECURSIVE lines(w) AS ("
-            + "SELECT MIN(webhook_id) FROM webhook_deliveries WHERE state = 'pending' "
-            + "UNION ALL SELECT (SELECT MIN(x.webhook_id) FROM webhook_deliveries x WHERE x.state = 'pending' "
-            + "AND x.webhook_id > lines.w) FROM lines WHERE lines.w IS NOT NULL), "
-            + "heads(w, s) AS (SELECT w, (SELECT MIN(y.seq) FROM webhook_deliveries y "
-            + "WHERE y.state = 'pending' AND y.webhook_id = lines.w) FROM lines WHERE w IS NOT NULL) "
-            + "SELECT d.delivery_id, d.webhook_id, d.seq, d.app_id, d.callback_url, d.payload, d.attempts "
-            + "FROM heads JOIN webhook_deliveries d ON d.webhook_id = heads.w AND d.seq = heads.s "
-            // written so no index can serve them: SQLite would otherwise walk every pending row by due_at per line
-            + "WHERE d.state || '' = 'pending' AND d.due_at + 0 <= :now "
-            + "AND (d.claimed_until IS NULL OR d.claimed_until < :wall) "
-            + "ORDER BY d.due_at, d.delivery_id LIMIT :n";
 
     private static Claimed claimed(ResultSet rs) throws SQLException {
         return new Claimed(
