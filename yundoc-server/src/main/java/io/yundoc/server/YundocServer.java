@@ -411,7 +411,13 @@ public final class YundocServer implements AutoCloseable {
         // light tables and their webhooks (docs/api-families.md §F2); the dispatcher sends the outbox until close()
         TableService tables = new TableService(db.jdbi(), fileStore, clock);
         WebhookService webhookService = new WebhookService(
-                db.jdbi(), db.postgres(), tables, new OutboundGuard(config.cloudAllow(), resolver), clock, ids);
+                db.jdbi(),
+                db.untrackedJdbi(),
+                db.postgres(),
+                tables,
+                new OutboundGuard(config.cloudAllow(), resolver),
+                clock,
+                ids);
         tables.events(webhookService);
         purgeHooks.add(tables::documentPurged);
         purgeHooks.add(webhookService::documentPurged);

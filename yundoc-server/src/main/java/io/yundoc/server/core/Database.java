@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final Jdbi untracked;
     private final boolean postgres;
     private final ReadCache readCache;
 
@@ -33,6 +34,7 @@ public final class Database implements AutoCloseable {
                         ? ReadCache.singleWriter()
                         : generations != null ? ReadCache.shared(generations) : ReadCache.disabled();
         this.jdbi = Jdbi.create(readCache.track(dataSource));
+        this.untracked = Jdbi.create(dataSource);
     }
 
     public static Database open(String jdbcUrl, Path dataDir) {
@@ -163,6 +165,14 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * The pool without the read cache's write tracking, for writes to tables no cached row comes from (the webhook
+     * outbox's claims and outcomes): they do not invalidate every cached token, app and file.
+     */
+    public Jdbi untrackedJdbi() {
+        return untracked;
     }
 
     /** The cache of hot rows, valid until the next write through {@link #jdbi()} (see {@link ReadCache}). */

@@ -45,17 +45,15 @@ public final class SheetRoutes implements ApiRoutes {
                 ET + "/sheets/:sheet_idx/cells",
                 READ,
                 Tier.READ_10M,
-                c -> c.ok(Map.of(
-                        "cells",
-                        sheets.etCells(
-                                c.principal(),
-                                c.fileId("file_token"),
-                                c.param("sheet_idx"),
-                                range(c),
-                                c.query("with_pic_url")
-                                        .map(v -> Json.parseBool("with_pic_url", v))
-                                        .orElse(false),
-                                c.baseUrl()))));
+                c -> c.okRendered(sheets.etCells(
+                        c.principal(),
+                        c.fileId("file_token"),
+                        c.param("sheet_idx"),
+                        range(c),
+                        c.query("with_pic_url")
+                                .map(v -> Json.parseBool("with_pic_url", v))
+                                .orElse(false),
+                        c.baseUrl())));
         // a picture's temporary URL (§F1.4 with_pic_url): no authentication beyond the URL, as api.md §6 downloads
         r.open(
                 Method.GET,

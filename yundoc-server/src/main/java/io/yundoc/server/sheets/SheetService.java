@@ -1,5 +1,6 @@
 package io.yundoc.server.sheets;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,11 +12,14 @@ import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.ContentTypes;
 import io.yundoc.server.blob.DownloadTickets;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.files.FileStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -203,9 +207,12 @@ public final class SheetService {
     /**
      * {@code with_pic_url=true} (§F1.4): each picture also gets a temporary URL (api.md §6 style, {@code /dl/pic/…})
      * valid {@link #PICTURE_URL_SECONDS}, bound to this version's bytes and the picture's name in the package.
+     *
+     * <p>The answer comes rendered: the envelope {@code {"code":0,"data":{"cells":[…]}}} as bytes, written straight
+     * from the cached cells with a JSON generator (no map per cell), and kept per range of this blob so a repeated
+     * read is a copy. An answer with picture URLs is rendered each time: its tickets are minted per request.
      */
-    public List<Map<String, Object>> etCells(
-            Principal p, String fileId, String sheetIdx, Range r, boolean withPicUrl, String baseUrl) {
+    public byte[] etCells(Principal p, String fileId, String sheetIdx, Range r, boolean withPicUrl, String baseUrl) {
         FileRecord f = document(p, fileId, Family.ET, false);
         int idx = sheetIndex(sheetIdx);
         checkReadSize(r);
@@ -214,26 +221,34 @@ public final class SheetService {
             if (idx >= workbooks.sheets(blob).size()) {
                 throw ApiException.invalid("sheet not found");
             }
+            String key = idx + "/" + r.rowFrom() + "/" + r.rowTo() + "/" + r.colFrom() + "/" + r.colTo();
+            if (!withPicUrl) {
+                byte[] hit = workbooks.rendered(blob, key);
+                if (hit != null) {
+                    return hit;
+                }
+            }
             WorkbookCache.Slice s = workbooks.slice(blob, idx, r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo());
-            List<Map<String, Object>> out = new ArrayList<>();
+            List<OutCell> out = new ArrayList<>();
             List<XlsxReader.Merge> merges = s.merges().stream()
                     .filter(m -> m.intersects(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo()))
                     .toList();
             for (XlsxReader.Merge m : merges) {
                 var top = s.cell(m.rowFrom(), m.colFrom());
-                out.add(cell(
+                out.add(new OutCell(
                         m.rowFrom(),
                         m.rowTo(),
                         m.colFrom(),
                         m.colTo(),
                         top.map(XlsxReader.Cell::text).orElse(""),
                         top.map(XlsxReader.Cell::formula).orElse(null),
-                        top.map(XlsxReader.Cell::numFormat).orElse(null),
-                        null));
+                        top.map(XlsxReader.Cell::numFormat).orElse(null)));
             }
+            boolean sorted = merges.isEmpty();
             for (XlsxReader.Cell c : s.cellsIn(r.rowFrom(), r.rowTo(), r.colFrom(), r.colTo())) {
-                if (merges.stream().noneMatch(m -> m.intersects(c.row(), c.row(), c.col(), c.col()))) {
-                    out.add(cell(c.row(), c.row(), c.col(), c.col(), c.text(), c.formula(), c.numFormat(), null));
+                if (merges.isEmpty()
+                        || merges.stream().noneMatch(m -> m.intersects(c.row(), c.row(), c.col(), c.col()))) {
+                    out.add(new OutCell(c.row(), c.row(), c.col(), c.col(), c.text(), c.formula(), c.numFormat()));
                 }
             }
             // pictures (§F1.4): pic_key on the cell they are anchored at (a cell of its own when it is empty)
@@ -244,28 +259,97 @@ public final class SheetService {
                         || pic.col() > r.colTo()) {
                     continue;
                 }
-                Map<String, Object> at = out.stream()
-                        .filter(m -> (Integer) m.get("row_from") <= pic.row()
-                                && (Integer) m.get("row_to") >= pic.row()
-                                && (Integer) m.get("col_from") <= pic.col()
-                                && (Integer) m.get("col_to") >= pic.col())
+                OutCell at = out.stream()
+                        .filter(m -> m.r1 <= pic.row() && m.r2 >= pic.row() && m.c1 <= pic.col() && m.c2 >= pic.col())
                         .findFirst()
                         .orElse(null);
                 if (at == null) {
-                    at = cell(pic.row(), pic.row(), pic.col(), pic.col(), "", null, null, null);
+                    at = new OutCell(pic.row(), pic.row(), pic.col(), pic.col(), "", null, null);
                     out.add(at);
+                    sorted = false;
                 }
-                if (at.putIfAbsent("pic_key", pic.key()) == null && withPicUrl) {
-                    String ticket =
-                            tickets.mintPart(f.fileId(), blob, pic.key(), clock.epochSeconds() + PICTURE_URL_SECONDS);
-                    at.put("pic_url", baseUrl + "/dl/pic/" + ticket + "/" + BlobResponder.pathSegment(pic.key()));
+                if (at.picKey == null) {
+                    at.picKey = pic.key();
+                    if (withPicUrl) {
+                        String ticket = tickets.mintPart(
+                                f.fileId(), blob, pic.key(), clock.epochSeconds() + PICTURE_URL_SECONDS);
+                        at.picUrl = baseUrl + "/dl/pic/" + ticket + "/" + BlobResponder.pathSegment(pic.key());
+                    }
                 }
             }
-            sortRowMajor(out);
-            return out;
+            if (!sorted) {
+                // cellsIn is row-major already; merged areas and lone pictures join it here (a stable sort, as before)
+                out.sort((a, b) -> a.r1 != b.r1 ? Integer.compare(a.r1, b.r1) : Integer.compare(a.c1, b.c1));
+            }
+            byte[] rendered = render(out);
+            if (!withPicUrl) {
+                workbooks.keepRendered(blob, key, rendered);
+            }
+            return rendered;
         } catch (XlsxReader.Unreadable e) {
             throw unreadable();
         }
+    }
+
+    /** A cell of an et cells answer, in the order its fields are written (§F1.4). */
+    private static final class OutCell {
+        final int r1;
+        final int r2;
+        final int c1;
+        final int c2;
+        final String text;
+        final String formula;
+        final String numFormat;
+        String picKey;
+        String picUrl;
+
+        OutCell(int r1, int r2, int c1, int c2, String text, String formula, String numFormat) {
+            this.r1 = r1;
+            this.r2 = r2;
+            this.c1 = c1;
+            this.c2 = c2;
+            this.text = text;
+            this.formula = formula;
+            this.numFormat = numFormat;
+        }
+    }
+
+    /** {@code {"code":0,"data":{"cells":[…]}}}: what {@code Call.ok(Map.of("cells", maps))} wrote, byte for byte. */
+    private static byte[] render(List<OutCell> cells) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + cells.size() * 96);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeNumberField("code", 0);
+            g.writeObjectFieldStart("data");
+            g.writeArrayFieldStart("cells");
+            for (OutCell c : cells) {
+                g.writeStartObject();
+                g.writeNumberField("row_from", c.r1);
+                g.writeNumberField("row_to", c.r2);
+                g.writeNumberField("col_from", c.c1);
+                g.writeNumberField("col_to", c.c2);
+                g.writeStringField("cell_text", c.text);
+                if (c.formula != null) {
+                    g.writeStringField("formula", c.formula);
+                }
+                if (c.numFormat != null) {
+                    g.writeStringField("num_format", c.numFormat);
+                }
+                if (c.picKey != null) {
+                    g.writeStringField("pic_key", c.picKey);
+                }
+                if (c.picUrl != null) {
+                    g.writeStringField("pic_url", c.picUrl);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
     }
 
     /** Where a picture's bytes go: told its content type and how long a cache may keep it, then given the stream. */

@@ -33,6 +33,8 @@ final class WorkbookCache {
     static final int MAX_CELLS = 400_000;
     /** Cells one parse keeps beyond the blocks it was asked for, so a small sheet is cached whole at once. */
     static final int SCAN_BUDGET = 100_000;
+    /** Bytes of rendered answers kept in all (a 1,000 × 20 answer of numbers is about 2 MiB). */
+    static final int RENDERED_BYTES = 32 << 20;
 
     private final BlobStore blobs;
     private final Path spoolDir;
@@ -41,6 +43,10 @@ final class WorkbookCache {
     private long weight;
     private final Map<String, ReentrantLock> parsing = new ConcurrentHashMap<>();
     private final AtomicLong parses = new AtomicLong();
+    /** Rendered et cells answers by blob, sheet and range (access order), and their total size. */
+    private final LinkedHashMap<String, byte[]> rendered = new LinkedHashMap<>(64, 0.75f, true);
+
+    private long renderedBytes;
 
     WorkbookCache(BlobStore blobs, Path spoolDir) {
         this.blobs = blobs;
@@ -214,16 +220,70 @@ final class WorkbookCache {
             return Optional.empty();
         }
 
+        /** The cells of the range, row-major: from the first at or after (r1, c1), not the whole block. */
         List<XlsxReader.Cell> cellsIn(int r1, int r2, int c1, int c2) {
             List<XlsxReader.Cell> out = new ArrayList<>();
             for (int b = r1 / XlsxReader.BLOCK_ROWS; b <= r2 / XlsxReader.BLOCK_ROWS; b++) {
-                for (XlsxReader.Cell c : blocks.getOrDefault(b, List.of())) {
-                    if (c.row() >= r1 && c.row() <= r2 && c.col() >= c1 && c.col() <= c2) {
+                List<XlsxReader.Cell> cells = blocks.getOrDefault(b, List.of());
+                for (int i = firstAtOrAfter(cells, r1, c1); i < cells.size(); i++) {
+                    XlsxReader.Cell c = cells.get(i);
+                    if (c.row() > r2) {
+                        break;
+                    }
+                    if (c.col() >= c1 && c.col() <= c2) {
                         out.add(c);
+                    } else if (c.col() < c1) {
+                        i = firstAtOrAfter(cells, c.row(), c1) - 1;
+                    } else {
+                        // the rest of this row is outside: go on at (next row, c1)
+                        i = firstAtOrAfter(cells, c.row() + 1, c1) - 1;
                     }
                 }
             }
             return out;
+        }
+
+        /** The index of the first cell at or after (row, col) in row-major order (binary search). */
+        private static int firstAtOrAfter(List<XlsxReader.Cell> cells, int row, int col) {
+            int lo = 0;
+            int hi = cells.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                XlsxReader.Cell c = cells.get(mid);
+                if (c.row() < row || (c.row() == row && c.col() < col)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+
+    /** A rendered answer of a range of this blob ({@code key}: sheet and bounds), or null. */
+    byte[] rendered(String blobKey, String key) {
+        synchronized (rendered) {
+            return rendered.get(blobKey + "/" + key);
+        }
+    }
+
+    /**
+     * Keeps a rendered answer, least recently used first out past {@link #RENDERED_BYTES} in all; one larger than a
+     * quarter of that is not kept. Blobs are content-addressed, so an entry never goes stale.
+     */
+    void keepRendered(String blobKey, String key, byte[] bytes) {
+        if (bytes.length > RENDERED_BYTES / 4) {
+            return;
+        }
+        synchronized (rendered) {
+            byte[] old = rendered.put(blobKey + "/" + key, bytes);
+            renderedBytes += bytes.length - (old == null ? 0 : old.length);
+            var it = rendered.entrySet().iterator();
+            while (renderedBytes > RENDERED_BYTES && it.hasNext()) {
+                var e = it.next();
+                renderedBytes -= e.getValue().length;
+                it.remove();
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.files.FileRecord;
 import io.yundoc.server.records.RecordEvents;
 import io.yundoc.server.tables.TableService;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -57,9 +58,22 @@ public final class WebhookService implements RecordEvents {
     private final ServerClock clock;
     private final IdGenerator ids;
 
+    /** Told after a transaction that wrote deliveries commits (the dispatcher: it polls at once). */
+    private volatile Runnable enqueued = () -> {};
+
+    /**
+     * @param outbox the same database without the read cache's write tracking: the dispatcher's claims and outcomes,
+     *               which touch no cached row
+     */
     public WebhookService(
-            Jdbi jdbi, boolean postgres, TableService tables, OutboundGuard guard, ServerClock clock, IdGenerator ids) {
-        this.store = new WebhookStore(jdbi, postgres);
+            Jdbi jdbi,
+            Jdbi outbox,
+            boolean postgres,
+            TableService tables,
+            OutboundGuard guard,
+            ServerClock clock,
+            IdGenerator ids) {
+        this.store = new WebhookStore(jdbi, outbox, postgres);
         this.tables = tables;
         this.guard = guard;
         this.clock = clock;
@@ -72,6 +86,10 @@ public final class WebhookService implements RecordEvents {
 
     OutboundGuard guard() {
         return guard;
+    }
+
+    void onEnqueued(Runnable r) {
+        this.enqueued = r;
     }
 
     /** A document removed for good takes its subscriptions with it (same transaction). */
@@ -94,6 +112,14 @@ public final class WebhookService implements RecordEvents {
      * {@code callback_url not allowed}. Run again before each delivery.
      */
     URI checkUrl(String url) {
+        return target(url).uri();
+    }
+
+    /** A callback URL that passed {@link #checkUrl}'s rules, and the addresses the guard vetted for its host. */
+    record Target(URI uri, List<InetAddress> addresses) {}
+
+    /** {@link #checkUrl}, keeping the vetted addresses: a delivery reuses an open connection only to one of them. */
+    Target target(String url) {
         if (url == null || url.isBlank()) {
             throw ApiException.invalid("callback_url is required");
         }
@@ -114,11 +140,10 @@ public final class WebhookService implements RecordEvents {
             throw ApiException.invalid("callback_url not allowed: must be https");
         }
         try {
-            guard.vet(u.getHost());
+            return new Target(u, guard.vet(u.getHost()));
         } catch (OutboundGuard.Refused | UnknownHostException e) {
             throw ApiException.invalid("callback_url not allowed");
         }
-        return u;
     }
 
     /** A subscription route (§F2.6): the new (or identical existing) subscription's id. */
@@ -338,6 +363,7 @@ public final class WebhookService implements RecordEvents {
         }
         payload.set("data", data);
         long seq = WebhookStore.takeSeq(h, s.webhookId());
+        h.afterCommit(enqueued); // sent as soon as it is committed, not at the dispatcher's next poll
         WebhookStore.enqueue(
                 h, HexFormat.of().formatHex(ids.ids().bytes(16)), s, seq, s.event(), Json.writeString(payload), now);
     }

@@ -16,14 +16,39 @@ import org.jdbi.v3.core.Jdbi;
 /** The {@code webhooks} (subscriptions) and {@code webhook_deliveries} (the outbox) tables. */
 final class WebhookStore {
     private final Jdbi jdbi;
+    /**
+     * The dispatcher's own statements on the outbox (claims, outcomes, counts): no cached row comes from it, so they
+     * go around the read cache's write tracking, and sending does not invalidate every cached token and file.
+     */
+    private final Jdbi outbox;
+
     private final boolean postgres;
+
+    /**
+     * The heads of the subscriptions' lines: each subscription with pending deliveries, and its lowest pending
+     * {@code seq}. A loose scan of the index {@code webhook_deliveries_line} (V15): one index seek per
+     * subscription, however many deliveries a line holds or the outbox ever delivered.
+     */
+    private static final String HEADS = "WITH RECURSIVE lines(w) AS ("
+            + "SELECT MIN(webhook_id) FROM webhook_deliveries WHERE state = 'pending' "
+            + "UNION ALL SELECT (SELECT MIN(x.webhook_id) FROM webhook_deliveries x WHERE x.state = 'pending' "
+            + "AND x.webhook_id > lines.w) FROM lines WHERE lines.w IS NOT NULL), "
+            + "heads(w, s) AS (SELECT w, (SELECT MIN(y.seq) FROM webhook_deliveries y "
+            + "WHERE y.state = 'pending' AND y.webhook_id = lines.w) FROM lines WHERE w IS NOT NULL) "
+            + "SELECT d.delivery_id, d.webhook_id, d.seq, d.app_id, d.callback_url, d.payload, d.attempts "
+            + "FROM heads JOIN webhook_deliveries d ON d.webhook_id = heads.w AND d.seq = heads.s "
+            // written so no index can serve them: SQLite would otherwise walk every pending row by due_at per line
+            + "WHERE d.state || '' = 'pending' AND d.due_at + 0 <= :now "
+            + "AND (d.claimed_until IS NULL OR d.claimed_until < :wall) "
+            + "ORDER BY d.due_at, d.delivery_id LIMIT :n";
 
     private static final String SUB_COLUMNS =
             "webhook_id, file_id, app_id, user_id, event, sheet_id, view_id, callback_url, "
                     + "field_ids, record_ids, ctime";
 
-    WebhookStore(Jdbi jdbi, boolean postgres) {
+    WebhookStore(Jdbi jdbi, Jdbi outbox, boolean postgres) {
         this.jdbi = jdbi;
+        this.outbox = outbox;
         this.postgres = postgres;
     }
 
@@ -47,7 +72,13 @@ final class WebhookStore {
 
     /** A delivery as the dispatcher claims it. */
     record Claimed(
-            String deliveryId, String webhookId, String appId, String callbackUrl, String payload, int attempts) {}
+            String deliveryId,
+            String webhookId,
+            long seq,
+            String appId,
+            String callbackUrl,
+            String payload,
+            int attempts) {}
 
     private static Subscription map(ResultSet rs) throws SQLException {
         return new Subscription(
@@ -169,18 +200,32 @@ final class WebhookStore {
                 .execute();
     }
 
+    private static Claimed claimed(ResultSet rs) throws SQLException {
+        return new Claimed(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getInt(7));
+    }
+
     /**
-     * Claims up to {@code limit} deliveries that are due, unclaimed (or whose claim expired), and first in their
-     * subscription's line, until {@code claimUntil} (wall clock). On PostgreSQL the candidates are locked with
-     * {@code FOR UPDATE SKIP LOCKED}, so instances polling at once take different rows; on SQLite the transaction
-     * holds the write lock.
+     * Claims up to {@code lines} subscriptions' lines until {@code claimUntil} (wall clock): a line is the
+     * subscription's first pending delivery (when it is due and unclaimed, or its claim expired) and up to
+     * {@code perLine - 1} deliveries right behind it, in {@code seq} order, to be sent one after the other. A line's
+     * later deliveries are never another instance's to take while this one holds its head: only heads are claimed
+     * fresh. On PostgreSQL the rows are locked with {@code FOR UPDATE SKIP LOCKED}, so instances polling at once take
+     * different lines; on SQLite the transaction holds the write lock.
      */
-    List<Claimed> claim(long nowMillis, long wallMillis, long claimUntil, String instance, int limit) {
-        if (limit <= 0) {
+    List<List<Claimed>> claim(
+            long nowMillis, long wallMillis, long claimUntil, String instance, int lines, int perLine) {
+        if (lines <= 0) {
             return List.of();
         }
         // a plain read first: an idle outbox costs no write transaction (SQLite's write lock) per poll
-        boolean due = jdbi.withHandle(
+        boolean due = outbox.withHandle(
                 h -> h.createQuery("SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND due_at <= :now "
                                 + "AND (claimed_until IS NULL OR claimed_until < :wall) LIMIT 1")
                         .bind("now", nowMillis)
@@ -191,98 +236,128 @@ final class WebhookStore {
         if (!due) {
             return List.of();
         }
-        return jdbi.inTransaction(h -> {
-            List<Claimed> rows = h.createQuery(
-                            "SELECT d.delivery_id, d.webhook_id, d.app_id, d.callback_url, d.payload, d.attempts "
-                                    + "FROM webhook_deliveries d WHERE d.state = 'pending' AND d.due_at <= :now "
-                                    + "AND (d.claimed_until IS NULL OR d.claimed_until < :wall) "
-                                    + "AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.webhook_id = d.webhook_id "
-                                    + "AND e.state = 'pending' AND e.seq < d.seq) "
-                                    + "ORDER BY d.due_at, d.delivery_id LIMIT :n"
-                                    + (postgres ? " FOR UPDATE SKIP LOCKED" : ""))
+        return outbox.inTransaction(h -> {
+            List<Claimed> heads = h.createQuery(HEADS + (postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""))
                     .bind("now", nowMillis)
                     .bind("wall", wallMillis)
-                    .bind("n", limit)
-                    .map((rs, ctx) -> new Claimed(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getInt(6)))
+                    .bind("n", lines)
+                    .map((rs, ctx) -> claimed(rs))
                     .list();
-            for (Claimed c : rows) {
-                h.createUpdate(
-                                "UPDATE webhook_deliveries SET claimed_until = :u, claimed_by = :i WHERE delivery_id = :d")
+            List<List<Claimed>> out = new ArrayList<>();
+            for (Claimed head : heads) {
+                List<Claimed> line = new ArrayList<>();
+                line.add(head);
+                if (perLine > 1) {
+                    List<Claimed> next = h.createQuery(
+                                    "SELECT delivery_id, webhook_id, seq, app_id, callback_url, payload, attempts "
+                                            + "FROM webhook_deliveries WHERE state = 'pending' AND webhook_id = :w "
+                                            + "AND seq > :s AND due_at <= :now "
+                                            + "AND (claimed_until IS NULL OR claimed_until < :wall) "
+                                            + "ORDER BY seq LIMIT :n"
+                                            + (postgres ? " FOR UPDATE SKIP LOCKED" : ""))
+                            .bind("w", head.webhookId())
+                            .bind("s", head.seq())
+                            .bind("now", nowMillis)
+                            .bind("wall", wallMillis)
+                            .bind("n", perLine - 1)
+                            .map((rs, ctx) -> claimed(rs))
+                            .list();
+                    // only the unbroken run right behind the head: a delivery after a gap is not next in line
+                    for (Claimed c : next) {
+                        if (c.seq() != line.get(line.size() - 1).seq() + 1) {
+                            break;
+                        }
+                        line.add(c);
+                    }
+                }
+                h.createUpdate("UPDATE webhook_deliveries SET claimed_until = :u, claimed_by = :i "
+                                + "WHERE webhook_id = :w AND seq >= :a AND seq <= :b AND state = 'pending'")
                         .bind("u", claimUntil)
                         .bind("i", instance)
-                        .bind("d", c.deliveryId())
+                        .bind("w", head.webhookId())
+                        .bind("a", head.seq())
+                        .bind("b", line.get(line.size() - 1).seq())
                         .execute();
+                out.add(line);
             }
-            return rows;
+            return out;
         });
     }
 
-    /** Ends a delivery this instance holds: delivered, or failed (given up). False when its claim was lost. */
-    boolean finish(
-            String deliveryId,
-            String instance,
-            String state,
-            int attempts,
-            Integer status,
-            String error,
-            String body,
-            long nowMillis) {
-        return jdbi.withHandle(
-                h -> h.createUpdate("UPDATE webhook_deliveries SET state = :s, attempts = :a, last_status = :st, "
-                                        + "last_error = :e, last_body = :b, finished_at = :t, claimed_until = NULL "
-                                        + "WHERE delivery_id = :d AND claimed_by = :i AND state = 'pending'")
-                                .bind("s", state)
-                                .bind("a", attempts)
-                                .bind("st", status)
-                                .bind("e", error)
-                                .bind("b", body)
-                                .bind("t", nowMillis)
-                                .bind("d", deliveryId)
-                                .bind("i", instance)
-                                .execute()
-                        == 1);
-    }
+    /**
+     * What became of a claimed delivery: {@code state} delivered or failed (given up) ends it; null puts it back in
+     * line, due at {@code dueAt} (server clock).
+     */
+    record Outcome(
+            String deliveryId, String state, int attempts, Integer status, String error, String body, long dueAt) {}
 
-    /** Puts a delivery this instance holds back in line, due at {@code dueAt} (server clock). */
-    boolean retry(
-            String deliveryId, String instance, int attempts, Integer status, String error, String body, long dueAt) {
-        return jdbi.withHandle(
-                h -> h.createUpdate("UPDATE webhook_deliveries SET attempts = :a, last_status = :st, last_error = :e, "
-                                        + "last_body = :b, due_at = :due, claimed_until = NULL, claimed_by = NULL "
-                                        + "WHERE delivery_id = :d AND claimed_by = :i AND state = 'pending'")
-                                .bind("a", attempts)
-                                .bind("st", status)
-                                .bind("e", error)
-                                .bind("b", body)
-                                .bind("due", dueAt)
-                                .bind("d", deliveryId)
-                                .bind("i", instance)
-                                .execute()
-                        == 1);
+    /**
+     * Records a line's outcomes and lets go of the deliveries it did not try ({@code untried}), in one transaction.
+     * An outcome counts only while this instance still holds the delivery; the answer says which did (same order).
+     */
+    boolean[] complete(String instance, List<Outcome> outcomes, List<String> untried, long nowMillis) {
+        return outbox.inTransaction(h -> {
+            boolean[] applied = new boolean[outcomes.size()];
+            for (int i = 0; i < outcomes.size(); i++) {
+                Outcome o = outcomes.get(i);
+                if (o.state() != null) {
+                    applied[i] = h.createUpdate(
+                                            "UPDATE webhook_deliveries SET state = :s, attempts = :a, last_status = :st, "
+                                                    + "last_error = :e, last_body = :b, finished_at = :t, claimed_until = NULL "
+                                                    + "WHERE delivery_id = :d AND claimed_by = :i AND state = 'pending'")
+                                    .bind("s", o.state())
+                                    .bind("a", o.attempts())
+                                    .bind("st", o.status())
+                                    .bind("e", o.error())
+                                    .bind("b", o.body())
+                                    .bind("t", nowMillis)
+                                    .bind("d", o.deliveryId())
+                                    .bind("i", instance)
+                                    .execute()
+                            == 1;
+                } else {
+                    applied[i] = h.createUpdate(
+                                            "UPDATE webhook_deliveries SET attempts = :a, last_status = :st, last_error = :e, "
+                                                    + "last_body = :b, due_at = :due, claimed_until = NULL, claimed_by = NULL "
+                                                    + "WHERE delivery_id = :d AND claimed_by = :i AND state = 'pending'")
+                                    .bind("a", o.attempts())
+                                    .bind("st", o.status())
+                                    .bind("e", o.error())
+                                    .bind("b", o.body())
+                                    .bind("due", o.dueAt())
+                                    .bind("d", o.deliveryId())
+                                    .bind("i", instance)
+                                    .execute()
+                            == 1;
+                }
+            }
+            for (String d : untried) {
+                h.createUpdate("UPDATE webhook_deliveries SET claimed_until = NULL, claimed_by = NULL "
+                                + "WHERE delivery_id = :d AND claimed_by = :i AND state = 'pending'")
+                        .bind("d", d)
+                        .bind("i", instance)
+                        .execute();
+            }
+            return applied;
+        });
     }
 
     /** Embedded mode at start: this process is the only sender, so claims left by a killed predecessor are void. */
     void releaseAllClaims() {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE webhook_deliveries SET claimed_until = NULL, claimed_by = NULL "
+        outbox.useHandle(h -> h.createUpdate("UPDATE webhook_deliveries SET claimed_until = NULL, claimed_by = NULL "
                         + "WHERE state = 'pending' AND claimed_by IS NOT NULL")
                 .execute());
     }
 
     long pending() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'")
+        return outbox.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'")
                 .mapTo(Long.class)
                 .one());
     }
 
     /** Finished deliveries older than {@code before} (server clock) are forgotten. */
     int prune(long before) {
-        return jdbi.withHandle(
+        return outbox.withHandle(
                 h -> h.createUpdate("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_at < :t")
                         .bind("t", before)
                         .execute());

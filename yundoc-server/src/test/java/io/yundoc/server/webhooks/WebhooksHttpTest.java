@@ -3,6 +3,7 @@ package io.yundoc.server.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.yundoc.server.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -357,15 +358,9 @@ class WebhooksHttpTest {
                             .get("名称")
                             .asText())
                     .isEqualTo("second");
-            JsonNode list = ts.adminOk("GET", "/webhooks/deliveries", null).get("deliveries");
-            JsonNode first = null;
-            for (JsonNode x : list) {
-                if (x.get("callback_url").asText().endsWith("/flaky")
-                        && x.get("payload").asText().contains("first")) {
-                    first = x;
-                }
-            }
-            assertThat(first).isNotNull();
+            // a line's outcomes are written together once its last answer is in: wait for them
+            waitFor(() -> "delivered".equals(flaky("first").path("state").asText()));
+            JsonNode first = flaky("first");
             assertThat(first.get("state").asText()).isEqualTo("delivered");
             assertThat(first.get("attempts").asInt()).isEqualTo(3);
             assertThat(first.get("last_status").asInt()).isEqualTo(200);
@@ -423,6 +418,17 @@ class WebhooksHttpTest {
         waitFor(() -> ts.send("GET", "/metrics", null)
                 .body()
                 .contains("yundoc_webhook_deliveries_total{outcome=\"delivered\"}"));
+    }
+
+    /** The delivery to {@code …/flaky} whose payload names {@code name}, or a missing node. */
+    private static JsonNode flaky(String name) {
+        for (JsonNode x : ts.adminOk("GET", "/webhooks/deliveries", null).get("deliveries")) {
+            if (x.get("callback_url").asText().endsWith("/flaky")
+                    && x.get("payload").asText().contains(name)) {
+                return x;
+            }
+        }
+        return MissingNode.getInstance();
     }
 
     private static String state(String webhookId) {
