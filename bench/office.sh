@@ -17,6 +17,8 @@ trap cleanup EXIT
 die() { echo "office.sh: $*" >&2; exit 1; }
 command -v soffice >/dev/null || die "soffice not found (apt-get install libreoffice-writer-nogui)"
 command -v wrk >/dev/null || die "wrk not found"
+# build (if sources changed) first: not during the soffice timing, and not twice at once (serve and wait below)
+bin/yundoc --help >/dev/null || die "yundoc build failed"
 
 # ---------------------------------------------------------------- N small .docx files (minimal WordprocessingML)
 python3 - "$WORK/docs" "$N" <<'PY'
