@@ -14,7 +14,7 @@
 #       WEBHOOK_RATE changes/s for WEBHOOK_SECS s
 # Knobs (env): DURATION (s, 15), WARMUP (s, 10), CONNECTIONS (64), THREADS (2), RUNS (3), ROWS (100000), COLS (20),
 # WEBHOOK_RATE (100), WEBHOOK_SECS (30), QUIET_WAIT (s, 180; 0 skips waiting for a quiet machine while developing),
-# QUIET_PCT (25), ONLY (a,b,c), YUNDOC_CP (a class path to run instead of building the CLI jar with bin/yundoc).
+# QUIET_PCT (25), ONLY (a,b,c), JFR (a directory: a JFR profile of yundoc per measured wrk run), YUNDOC_CP (a class path to run instead of building the CLI jar with bin/yundoc).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -143,6 +143,9 @@ run_wrk() {  # run_wrk NAME REQUEST_FILE|- [BODY_FILE PATH]: warm-up, measured r
   if [ -n "$body" ]; then script=("$BENCH/lua/post.lua"); url="$YD$path"; fi
   wait_quiet "$name"
   BENCH_REQUESTS="$reqs" BENCH_BODY="$body" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 10s -s "${script[0]}" "$url" >"$RAW/$name.warmup.txt" 2>&1 || die "wrk warm-up $name failed"
+  if [ -n "${JFR:-}" ]; then  # a profile of yundoc during the measured run, as bench/run.sh's JFR=DIR
+    mkdir -p "$JFR"; "$JAVA_HOME/bin/jcmd" "$YD_PID" JFR.start name="$name" settings=profile duration="${DURATION}s" filename="$JFR/$name.jfr" >/dev/null
+  fi
   BENCH_REQUESTS="$reqs" BENCH_BODY="$body" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s "${script[0]}" "$url" >"$RAW/$name.txt" 2>&1 || die "wrk $name failed"
   awk '/^BENCH / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
        END { printf "%.0f %.2f %d\n", v["requests"] / (v["duration_us"] / 1e6), v["p99_us"] / 1000, v["non2xx"] }' "$RAW/$name.txt"
