@@ -547,6 +547,9 @@ public final class YundocServer implements AutoCloseable {
         this.web = WebServer.builder()
                 .host(config.bind())
                 .port(config.port())
+                // a response's last segment goes out at once: with Nagle on, a 10 KB et answer waited for the
+                // client's delayed ACK (about 40 ms a request; docs/benchmarks.md "Sheets and light tables")
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
                 // no second, discovered HTTP/1 selector: with two, Helidon waits for a connection's first bytes
                 // before choosing, and a connection that sends nothing would never reach the deadlines
