@@ -170,6 +170,26 @@ public final class TestServer implements AutoCloseable {
         return body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
     }
 
+    /** Uploads {@code content} as {@code name} into the user's 我的文档 (personal multipart upload); the file's id. */
+    public String upload(User u, String name, byte[] content) {
+        HttpResponse<byte[]> r = sendBytes(
+                "POST",
+                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
+                multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
+                "Content-Type",
+                "multipart/form-data; boundary=bNd");
+        String id;
+        try {
+            id = JSON.readTree(r.body()).path("data").path("id").path("open_id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (id.isEmpty()) {
+            throw new AssertionError("upload of " + name + " failed: HTTP " + r.statusCode());
+        }
+        return id;
+    }
+
     public static JsonNode json(HttpResponse<String> r) {
         try {
             return JSON.readTree(r.body());

@@ -10,7 +10,6 @@ import io.yundoc.server.TestServerExtension;
 import java.awt.Rectangle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,23 +85,7 @@ class OfficePreviewBrowserTest {
     }
 
     static String share(TestServer.User u, String name, byte[] content) {
-        HttpResponse<byte[]> r = ts.sendBytes(
-                "POST",
-                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type",
-                "multipart/form-data; boundary=bNd");
-        String ft;
-        try {
-            ft = TestServer.JSON
-                    .readTree(r.body())
-                    .get("data")
-                    .get("id")
-                    .get("open_id")
-                    .asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String ft = ts.get().upload(u, name, content);
         JsonNode n = TestServer.json(ts.send(
                 "POST",
                 "/api/v1/openapi/personal/files/" + ft + "/links?access_token=" + u.token(),

@@ -11,8 +11,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,23 +97,7 @@ class SharePageBrowserTest {
     }
 
     static String share(TestServer.User u, String name, byte[] content, int period) {
-        HttpResponse<byte[]> r = ts.sendBytes(
-                "POST",
-                "/api/v1/openapi/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type",
-                "multipart/form-data; boundary=bNd");
-        String ft;
-        try {
-            ft = TestServer.JSON
-                    .readTree(r.body())
-                    .get("data")
-                    .get("id")
-                    .get("open_id")
-                    .asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String ft = ts.get().upload(u, name, content);
         return api(
                         u,
                         "POST",
