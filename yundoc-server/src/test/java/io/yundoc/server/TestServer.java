@@ -178,14 +178,15 @@ public final class TestServer implements AutoCloseable {
                 multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
                 "Content-Type",
                 "multipart/form-data; boundary=bNd");
-        String id;
+        JsonNode n;
         try {
-            id = JSON.readTree(r.body()).path("data").path("id").path("open_id").asText();
+            n = JSON.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (id.isEmpty()) {
-            throw new AssertionError("upload of " + name + " failed: HTTP " + r.statusCode());
+        String id = n.path("data").path("id").path("open_id").asText();
+        if (n.path("code").asInt(-1) != 0 || id.isEmpty()) {
+            throw new AssertionError("upload " + name + " → HTTP " + r.statusCode() + " " + n);
         }
         return id;
     }

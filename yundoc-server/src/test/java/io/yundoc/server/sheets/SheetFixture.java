@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 
 /** Calls of the §F1 routes over {@link TestServer}, as a client sends them ({@code ?access_token=}). */
@@ -59,20 +58,7 @@ final class SheetFixture {
     }
 
     String upload(TestServer.User u, String name, byte[] content) {
-        HttpResponse<byte[]> r = ts.sendBytes(
-                "POST",
-                API + "/personal/files/upload?access_token=" + u.token(),
-                TestServer.multipart("bNd", name, "application/octet-stream", content, "path_from_root", "true"),
-                "Content-Type",
-                "multipart/form-data; boundary=bNd");
-        JsonNode n;
-        try {
-            n = TestServer.JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        assertThat(n.get("code").asInt()).as("upload " + name + " → " + n).isZero();
-        return fileId(n.get("data"));
+        return ts.upload(u, name, content);
     }
 
     String create(TestServer.User u, String name) {
