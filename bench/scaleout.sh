@@ -132,7 +132,7 @@ INSTANCE1=${PIDS[1]}
 INSTANCES="${PIDS[1]} ${PIDS[2]}"
 PROFILE_ROUTE=1
 # CPU ticks (user + system) of processes, summed; children that exited are not counted
-ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+ticks() { local t=0 p v; for p in "$@"; do v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null); t=$((t + ${v:-0})); done; echo "$t"; }  # a process may end between listing and reading
 group_pids() { # name: the processes of one part of the path
   case "$1" in
     yundoc) echo "$INSTANCES" ;;
