@@ -11,11 +11,12 @@
 yundoc_aot_key() {
   local dir=$1 stat key stamp="$1/yundoc-aot.key" f line opts
   # Fast path, shell builtins only: the stamp is newer than every jar, the lib dir (a jar added or removed), the
-  # JDK's release file and this file, and was written for the same extra JVM flags. A stale answer here could only
-  # cost a slower start: the JVM itself checks the jars against the cache and ignores a cache that does not fit.
+  # JDK's release file and this file, and was written for the same extra JVM flags by this file at the same path (the
+  # path is part of the key). A stale answer could only cost a slower start: the JVM itself checks the jars against
+  # the cache and ignores a cache that does not fit.
   if [ -f "$stamp" ]; then
     { read -r line; read -r opts; } <"$stamp"
-    if [ "$opts" = "opts:${YUNDOC_AOT_JVM_OPTS:-}" ] && [ -n "${line#* }" ] && [ "$line" != "${line#* }" ]; then
+    if [ "$opts" = "opts:${YUNDOC_AOT_JVM_OPTS:-} from:${BASH_SOURCE[0]}" ] && [ -n "${line#* }" ] && [ "$line" != "${line#* }" ]; then
       for f in "$dir/yundoc-cli.jar" "$dir/lib" "$dir"/lib/*.jar "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; do
         [ "$f" -nt "$stamp" ] && { line=""; break; }
       done
@@ -28,7 +29,7 @@ yundoc_aot_key() {
     key=$( { (cd "$dir" && sha256sum yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } \
       | sha256sum | cut -c1-16)
   fi
-  printf '%s %s\nopts:%s\n' "$stat" "$key" "${YUNDOC_AOT_JVM_OPTS:-}" >"$stamp.$$" 2>/dev/null && mv -f "$stamp.$$" "$stamp" 2>/dev/null || rm -f "$stamp.$$" 2>/dev/null
+  printf '%s %s\nopts:%s from:%s\n' "$stat" "$key" "${YUNDOC_AOT_JVM_OPTS:-}" "${BASH_SOURCE[0]}" >"$stamp.$$" 2>/dev/null && mv -f "$stamp.$$" "$stamp" 2>/dev/null || rm -f "$stamp.$$" 2>/dev/null
   echo "$key"
 }
 yundoc_aot_train() {
