@@ -7,14 +7,29 @@
 #   the JVM assembles the cache as the command exits. Needs JAVA_HOME. Returns non-zero when no cache was written.
 #   Extra JVM flags for the run (they must match the ones the cache is later used with): YUNDOC_AOT_JVM_OPTS.
 #   The checksums are remembered beside the jars against their names, sizes and mtimes, so an unchanged build does not
-#   read 100 MB of jars on every start.
+#   read 100 MB of jars on every start; a start whose jars are all older than that record forks no process for it.
 yundoc_aot_key() {
-  local dir=$1 stat key stamp="$1/yundoc-aot.key"
+  local dir=$1 stat key stamp="$1/yundoc-aot.key" f line opts
+  # Fast path, shell builtins only: the stamp is newer than every jar, the lib dir (a jar added or removed), the
+  # JDK's release file and this file, and was written for the same extra JVM flags by this file at the same path (the
+  # path is part of the key). A stale answer could only cost a slower start: the JVM itself checks the jars against
+  # the cache and ignores a cache that does not fit.
+  if [ -f "$stamp" ]; then
+    { read -r line; read -r opts; } <"$stamp"
+    if [ "$opts" = "opts:${YUNDOC_AOT_JVM_OPTS:-} from:${BASH_SOURCE[0]}" ] && [ -n "${line#* }" ] && [ "$line" != "${line#* }" ]; then
+      for f in "$dir/yundoc-cli.jar" "$dir/lib" "$dir"/lib/*.jar "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; do
+        [ "$f" -nt "$stamp" ] && { line=""; break; }
+      done
+      [ -n "$line" ] && { echo "${line#* }"; return 0; }
+    fi
+  fi
   stat=$( { (cd "$dir" && stat -c '%n %s %Y' yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } | sha256sum | cut -c1-16)
-  if [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$stat" ]; then cut -d' ' -f2 "$stamp"; return 0; fi
-  key=$( { (cd "$dir" && sha256sum yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } \
-    | sha256sum | cut -c1-16)
-  echo "$stat $key" >"$stamp.$$" 2>/dev/null && mv -f "$stamp.$$" "$stamp" 2>/dev/null || rm -f "$stamp.$$" 2>/dev/null
+  if [ -f "$stamp" ] && [ "$(head -n1 "$stamp" | cut -d' ' -f1)" = "$stat" ]; then key=$(head -n1 "$stamp" | cut -d' ' -f2)
+  else
+    key=$( { (cd "$dir" && sha256sum yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } \
+      | sha256sum | cut -c1-16)
+  fi
+  printf '%s %s\nopts:%s from:%s\n' "$stat" "$key" "${YUNDOC_AOT_JVM_OPTS:-}" "${BASH_SOURCE[0]}" >"$stamp.$$" 2>/dev/null && mv -f "$stamp.$$" "$stamp" 2>/dev/null || rm -f "$stamp.$$" 2>/dev/null
   echo "$key"
 }
 yundoc_aot_train() {

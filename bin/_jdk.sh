@@ -1,10 +1,16 @@
 # Sourced by bin/yundoc, bin/test, .ci/run and bench/: finds a JDK >= 21 and exports JAVA_HOME.
 # Order: $JAVA_HOME if it is >= 21, else the newest JDK in /usr/lib/jvm (or /Library/Java/JavaVirtualMachines).
-yundoc_java_major() {  # from the JDK's release file (no JVM launch); asks the JVM only when that file is missing
-  local v=""
-  [ -r "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$1/release" | head -n1)
+yundoc_java_major() {  # from the JDK's release file with shell builtins only (no JVM launch, no sed: a start of
+  # bin/yundoc pays for every process it forks); asks the JVM only when that file is missing
+  local v="" line
+  if [ -r "$1/release" ]; then
+    while IFS= read -r line; do
+      case "$line" in JAVA_VERSION=\"*) v=${line#JAVA_VERSION=\"}; v=${v%%\"*}; break ;; esac
+    done <"$1/release"
+  fi
   [ -n "$v" ] || v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
-  case "$v" in 1.*) echo "${v#1.}" | cut -d. -f1 ;; *) echo "$v" | cut -d. -f1 ;; esac
+  case "$v" in 1.*) v=${v#1.} ;; esac
+  echo "${v%%[!0-9]*}"
 }
 yundoc_find_jdk() {
   local candidate major best="" best_major=0
@@ -27,7 +33,8 @@ fi
 export JAVA_HOME="$JAVA_HOME_FOUND"
 export PATH="$JAVA_HOME/bin:$PATH"
 # Maven's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build; the warning is Maven's, not ours.
-if [ "$(yundoc_java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+YUNDOC_JAVA_MAJOR=$(yundoc_java_major "$JAVA_HOME")
+if [ "${YUNDOC_JAVA_MAJOR:-0}" -ge 24 ] 2>/dev/null; then
   case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
 fi
 if ! command -v mvn >/dev/null 2>&1; then
