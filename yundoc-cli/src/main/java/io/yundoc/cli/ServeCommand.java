@@ -276,6 +276,21 @@ final class ServeCommand implements Callable<Integer> {
     long officeMaxInput;
 
     @Option(
+            names = "--office-max-inflated",
+            defaultValue = "1GiB",
+            converter = Units.SizeConverter.class,
+            description = "a zip-based document (docx, xlsx, pptx, odt…) inflating to more than this fails its"
+                    + " conversion before the office engine opens it (default ${DEFAULT-VALUE})")
+    long officeMaxInflated;
+
+    @Option(
+            names = "--office-max-zip-entries",
+            defaultValue = "10000",
+            description = "a zip-based document with more entries than this fails its conversion before the office"
+                    + " engine opens it (default ${DEFAULT-VALUE})")
+    int officeMaxZipEntries;
+
+    @Option(
             names = "--login-max-delay",
             defaultValue = "25s",
             converter = Units.DurationConverter.class,
@@ -350,7 +365,13 @@ final class ServeCommand implements Callable<Integer> {
                 .loginMaxDelay(loginMaxDelay)
                 .webhookClaimLease(webhookClaimLease)
                 .office(new ServerConfig.Office(
-                        officeHome, officeProcesses, officeTaskTimeout, officeMaxTasks, officeMaxInput))
+                        officeHome,
+                        officeProcesses,
+                        officeTaskTimeout,
+                        officeMaxTasks,
+                        officeMaxInput,
+                        officeMaxInflated,
+                        officeMaxZipEntries))
                 .build();
         QUIET.forEach(l -> l.setLevel(Level.WARNING));
         long started = System.nanoTime();

@@ -56,9 +56,32 @@ public record ServerConfig(
      * The office engine (docs/api-families.md §F3, design.md "Running it"): {@code home} names the LibreOffice
      * installation ({@code --office-home}; null: found on the PATH), {@code processes} long-lived office processes,
      * each task at most {@code taskTimeout}, a process restarted after {@code maxTasksPerProcess} tasks, inputs at most
-     * {@code maxInput} bytes.
+     * {@code maxInput} bytes; a zip package (docx, xlsx, odt…) inflating to more than {@code maxInflated} bytes or
+     * holding more than {@code maxZipEntries} entries fails its task before the engine sees it (zip bombs).
      */
-    public record Office(String home, int processes, Duration taskTimeout, int maxTasksPerProcess, long maxInput) {
+    public record Office(
+            String home,
+            int processes,
+            Duration taskTimeout,
+            int maxTasksPerProcess,
+            long maxInput,
+            long maxInflated,
+            int maxZipEntries) {
+        public static final long DEFAULT_MAX_INFLATED = 1L << 30;
+        public static final int DEFAULT_MAX_ZIP_ENTRIES = 10_000;
+
+        /** With the default zip-package limits. */
+        public Office(String home, int processes, Duration taskTimeout, int maxTasksPerProcess, long maxInput) {
+            this(
+                    home,
+                    processes,
+                    taskTimeout,
+                    maxTasksPerProcess,
+                    maxInput,
+                    DEFAULT_MAX_INFLATED,
+                    DEFAULT_MAX_ZIP_ENTRIES);
+        }
+
         public static Office defaults() {
             return new Office(null, 1, Duration.ofMinutes(2), 200, 100L << 20);
         }
@@ -514,6 +537,12 @@ public record ServerConfig(
             }
             if (office.maxInput() < 1024) {
                 throw new IllegalArgumentException("--office-max-input must be at least 1KiB");
+            }
+            if (office.maxInflated() < 1024) {
+                throw new IllegalArgumentException("--office-max-inflated must be at least 1KiB");
+            }
+            if (office.maxZipEntries() < 1) {
+                throw new IllegalArgumentException("--office-max-zip-entries must be at least 1");
             }
             return new ServerConfig(
                     port,

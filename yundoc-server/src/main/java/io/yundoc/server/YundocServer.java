@@ -454,6 +454,8 @@ public final class YundocServer implements AutoCloseable {
                 ids,
                 config.dataDir().resolve("office"),
                 officeConfig.maxInput(),
+                officeConfig.maxInflated(),
+                officeConfig.maxZipEntries(),
                 officeConfig.taskTimeout(),
                 officeConfig.processes(),
                 config.extractTimeout(),

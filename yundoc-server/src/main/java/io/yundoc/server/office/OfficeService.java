@@ -10,6 +10,7 @@ import io.yundoc.server.core.ApiException;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
+import io.yundoc.server.core.ZipGuard;
 import io.yundoc.server.files.CloudImporter;
 import io.yundoc.server.files.ContentStore;
 import io.yundoc.server.files.DownloadService;
@@ -79,6 +80,8 @@ public final class OfficeService implements AutoCloseable {
     private final IdGenerator ids;
     private final Path workDir;
     private final long maxInput;
+    private final long maxInflated;
+    private final int maxZipEntries;
     private final Duration taskBudget;
     private final Duration extractTimeout;
     private final long extractHeap;
@@ -118,6 +121,8 @@ public final class OfficeService implements AutoCloseable {
             IdGenerator ids,
             Path workDir,
             long maxInput,
+            long maxInflated,
+            int maxZipEntries,
             Duration taskTimeout,
             int workers,
             Duration extractTimeout,
@@ -134,6 +139,8 @@ public final class OfficeService implements AutoCloseable {
         this.ids = ids;
         this.workDir = workDir;
         this.maxInput = maxInput;
+        this.maxInflated = maxInflated;
+        this.maxZipEntries = maxZipEntries;
         // one step (the office conversion) at most taskTimeout; the whole task, poppler steps included, 2.5× that
         this.taskBudget = taskTimeout.multipliedBy(5).dividedBy(2);
         this.extractTimeout = extractTimeout;
@@ -429,6 +436,7 @@ public final class OfficeService implements AutoCloseable {
             Path input = materialise(t.inputBlob(), dir, "input." + o.ext());
             Path source = o.ext().equals("pdf") ? input : dir.resolve("converted.pdf");
             if (!o.ext().equals("pdf")) {
+                guardZip(input);
                 engine.toPdf(input, source, o.password(), o.showComments(), o.fitToWidth(), o.fitToHeight());
             }
             lease.progress(40);
@@ -492,6 +500,22 @@ public final class OfficeService implements AutoCloseable {
             for (BlobRecord b : stored) {
                 content.release(b.key());
             }
+        }
+    }
+
+    /**
+     * A zip package (docx, xlsx, pptx, odt… whatever its name says: the engine detects the type from the bytes) is
+     * inflated into nothing first, under {@code --office-max-inflated} and {@code --office-max-zip-entries} and POI's
+     * zip-bomb limits ({@link ZipGuard}): a bomb fails its task here, before the engine would inflate it whole.
+     */
+    private void guardZip(Path input) throws IOException, OfficeEngine.Failed {
+        if (!ZipGuard.looksLikeZip(input)) {
+            return;
+        }
+        try {
+            ZipGuard.check(input, maxInflated, maxZipEntries);
+        } catch (ZipGuard.Refused e) {
+            throw new OfficeEngine.Failed(e.getMessage());
         }
     }
 
@@ -730,6 +754,7 @@ public final class OfficeService implements AutoCloseable {
             Files.createDirectories(dir);
             Path in = materialise(blobKey, dir, "input." + ext);
             Path pdfFile = dir.resolve("preview.pdf");
+            guardZip(in);
             engine.toPdf(in, pdfFile, null, false);
             out = storeFile(pdfFile);
         } catch (OfficeEngine.Failed e) {
@@ -811,6 +836,7 @@ public final class OfficeService implements AutoCloseable {
                     throw noEngine();
                 }
                 source = dir.resolve("converted.pdf");
+                guardZip(file);
                 engine.toPdf(file, source, password, false);
             }
             String pw = ext.equals("pdf") ? password : null;

@@ -1,5 +1,6 @@
 package io.yundoc.server.sheets;
 
+import io.yundoc.server.core.ZipGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.regex.Pattern;
 import javax.xml.parsers.ParserConfigurationException;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.openxml4j.opc.PackageAccess;
-import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.util.CellReference;
 import org.apache.poi.util.XMLHelper;
@@ -31,19 +31,15 @@ import org.xml.sax.helpers.DefaultHandler;
  * Reads {@code .xlsx} workbooks with POI's event model ({@link XSSFReader} and a SAX handler over each sheet's XML),
  * never a whole-workbook DOM: memory holds the shared strings, the styles and the cells the caller asked to keep,
  * not the sheet. The zip is opened from a file ({@code ZipSecureFile}), so entries are inflated on demand, under the
- * inflate-ratio and entry-size limits set here (docs/api-families.md §F1.1: a workbook that cannot be read is 30011).
+ * inflate-ratio and entry-size limits {@link ZipGuard} sets for the whole server (docs/api-families.md §F1.1: a
+ * workbook that cannot be read is 30011).
  */
 final class XlsxReader {
     /** Rows per cached block: a range read (≤ 2,000 rows) touches at most three. */
     static final int BLOCK_ROWS = 1000;
-    /** An entry inflating to more than this is refused (the 100,000 × 20 benchmark sheet is about 60 MiB). */
-    static final long MAX_ENTRY_BYTES = 512L << 20;
-    /** Entries inflating more than 100× (compressed / inflated below 1 %) are zip bombs. */
-    static final double MIN_INFLATE_RATIO = 0.01;
 
     static {
-        ZipSecureFile.setMinInflateRatio(MIN_INFLATE_RATIO);
-        ZipSecureFile.setMaxEntrySize(MAX_ENTRY_BYTES);
+        ZipGuard.install();
     }
 
     /** The workbook cannot be parsed: corrupt, encrypted, a zip bomb, or not an xlsx at all. */

@@ -516,8 +516,15 @@ class OfficeConvertTest {
                 XWPFRun run = d.createParagraph().createRun();
                 run.setText(CJK + " page " + p);
                 if (pages > 50) {
+                    // varied lines: one line 16,000 times would inflate over 100× and be refused before the engine
+                    // as a zip bomb (api-families.md §F3.5), not take the engine's time
+                    Random words = new Random(p);
                     for (int i = 0; i < 40; i++) {
-                        d.createParagraph().createRun().setText("第" + i + "行 " + "内容 ".repeat(30));
+                        StringBuilder line = new StringBuilder("第" + i + "行 ");
+                        for (int k = 0; k < 30; k++) {
+                            line.append((char) (0x4E00 + words.nextInt(0x1000))).append(' ');
+                        }
+                        d.createParagraph().createRun().setText(line.toString());
                     }
                 }
                 if (p < pages) {
