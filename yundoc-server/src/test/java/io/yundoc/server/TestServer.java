@@ -127,6 +127,27 @@ public final class TestServer implements AutoCloseable {
         return n.get("data");
     }
 
+    /**
+     * An open-API call as {@code u}: {@code path} is what follows {@code /api/v1/openapi}, with or without a query of its
+     * own; the user's access token is added to it.
+     */
+    public HttpResponse<String> openapi(User u, String method, String path, String body) {
+        return send(
+                method,
+                "/api/v1/openapi" + path + (path.contains("?") ? "&" : "?") + "access_token=" + u.token(),
+                body);
+    }
+
+    /** {@link #openapi} that must succeed (HTTP 200, code 0); the answer's {@code data}. */
+    public JsonNode openapiOk(User u, String method, String path, String body) {
+        HttpResponse<String> r = openapi(u, method, path, body);
+        JsonNode n = json(r);
+        if (r.statusCode() != 200 || n.path("code").asInt(-1) != 0) {
+            throw new AssertionError(method + " " + path + " → HTTP " + r.statusCode() + " " + r.body());
+        }
+        return n.get("data");
+    }
+
     public HttpResponse<String> send(String method, String path, String body, String... headers) {
         return exchange(
                 method,

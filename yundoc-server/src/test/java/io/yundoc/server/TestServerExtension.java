@@ -154,6 +154,14 @@ public final class TestServerExtension
         return get().adminOk(method, path, body);
     }
 
+    public HttpResponse<String> openapi(TestServer.User u, String method, String path, String body) {
+        return get().openapi(u, method, path, body);
+    }
+
+    public JsonNode openapiOk(TestServer.User u, String method, String path, String body) {
+        return get().openapiOk(u, method, path, body);
+    }
+
     public HttpResponse<String> send(String method, String path, String body, String... headers) {
         return get().send(method, path, body, headers);
     }

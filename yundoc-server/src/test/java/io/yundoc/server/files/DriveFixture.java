@@ -21,8 +21,7 @@ final class DriveFixture {
 
     /** {@code {code, data}} of a call; asserts nothing. */
     JsonNode call(TestServer.User u, String method, String path, String body) {
-        String sep = path.contains("?") ? "&" : "?";
-        HttpResponse<String> r = ts.send(method, API + path + sep + "access_token=" + u.token(), body);
+        HttpResponse<String> r = ts.openapi(u, method, "/personal" + path, body);
         JsonNode n = TestServer.json(r);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         return n;

@@ -16,8 +16,7 @@ final class SheetFixture {
     }
 
     HttpResponse<String> send(TestServer.User u, String method, String path, String body) {
-        String sep = path.contains("?") ? "&" : "?";
-        return ts.send(method, API + path + sep + "access_token=" + u.token(), body);
+        return ts.openapi(u, method, path, body);
     }
 
     JsonNode call(TestServer.User u, String method, String path, String body) {

@@ -37,18 +37,11 @@ class TablesHttpTest {
     }
 
     static HttpResponse<String> call(TestServer.User u, String method, String path, String body) {
-        String sep = path.contains("?") ? "&" : "?";
-        return ts.send(method, API + path + sep + "access_token=" + u.token(), body);
+        return ts.openapi(u, method, path, body);
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
-        HttpResponse<String> r = call(u, method, path, body);
-        JsonNode n = TestServer.json(r);
-        assertThat(n.path("code").asInt())
-                .as(method + " " + path + " → " + r.body())
-                .isZero();
-        assertThat(r.statusCode()).isEqualTo(200);
-        return n.get("data");
+        return ts.openapiOk(u, method, path, body);
     }
 
     static JsonNode detail(TestServer.User u, String method, String path, String body) {

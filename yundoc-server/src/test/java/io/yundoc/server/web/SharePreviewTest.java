@@ -40,10 +40,7 @@ class SharePreviewTest {
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
-        JsonNode n = TestServer.json(
-                ts.send(method, API + path + (path.contains("?") ? "&" : "?") + "access_token=" + u.token(), body));
-        assertThat(n.get("code").asInt()).as(n.toString()).isZero();
-        return n.get("data");
+        return ts.openapiOk(u, method, "/personal" + path, body);
     }
 
     static String share(TestServer.User u, JsonNode file) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.TestServer;
 import io.yundoc.server.TestServerExtension;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,13 +39,7 @@ class TwoWayLinkEventsTest {
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
-        HttpResponse<String> r =
-                ts.send(method, API + path + (path.contains("?") ? "&" : "?") + "access_token=" + u.token(), body);
-        JsonNode n = TestServer.json(r);
-        assertThat(n.path("code").asInt())
-                .as(method + " " + path + " → " + r.body())
-                .isZero();
-        return n.get("data");
+        return ts.openapiOk(u, method, path, body);
     }
 
     @Test

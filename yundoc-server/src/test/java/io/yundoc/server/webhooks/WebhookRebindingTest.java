@@ -83,12 +83,7 @@ class WebhookRebindingTest {
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
-        var r = ts.send(method, "/api/v1/openapi" + path + "?access_token=" + u.token(), body);
-        var n = TestServer.json(r);
-        assertThat(n.path("code").asInt())
-                .as(method + " " + path + " → " + r.body())
-                .isZero();
-        return n.get("data");
+        return ts.openapiOk(u, method, path, body);
     }
 
     static JsonNode delivery(String webhookId) {

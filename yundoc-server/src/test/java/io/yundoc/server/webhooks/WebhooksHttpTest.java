@@ -42,16 +42,11 @@ class WebhooksHttpTest {
     }
 
     static HttpResponse<String> call(TestServer.User u, String method, String path, String body) {
-        return ts.send(method, API + path + (path.contains("?") ? "&" : "?") + "access_token=" + u.token(), body);
+        return ts.openapi(u, method, path, body);
     }
 
     static JsonNode ok(TestServer.User u, String method, String path, String body) {
-        HttpResponse<String> r = call(u, method, path, body);
-        JsonNode n = TestServer.json(r);
-        assertThat(n.path("code").asInt())
-                .as(method + " " + path + " → " + r.body())
-                .isZero();
-        return n.get("data");
+        return ts.openapiOk(u, method, path, body);
     }
 
     static int code(TestServer.User u, String method, String path, String body) {
