@@ -77,15 +77,8 @@ cold_load() {
   C_P99=$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$RAW/cold-$name.txt")")
   C_NON2XX=$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$RAW/cold-$name.txt"); C_NON2XX=${C_NON2XX:-0}
 }
-wait_health() {  # URL PID|"" -> 0 when /health answered 200 (polled every 20 ms, up to 120 s)
-  local i
-  for i in $(seq 1 6000); do
-    [ -z "$2" ] || kill -0 "$2" 2>/dev/null || return 1
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1/health" 2>/dev/null || true)" = 200 ] && return 0
-    sleep 0.02
-  done
-  return 1
-}
+. "$BENCH/_health.sh"
+wait_health() { wait_http_200 "$1/health" "$2" 120; }  # URL PID|"" (bench/_health.sh: every 20 ms, no forks)
 declare -A COLD_P99 COLD_START COLD_RPS COLD_NOTE
 cold() {  # cold NAME: start, time to healthy, load, stop
   local name=$1 port tok pid="" t0 t1 data="$WORK/data-$1"

@@ -137,15 +137,8 @@ wait_quiet() {
 }
 
 # wait_200 URL PID TIMEOUT_S: poll until URL answers 200 (every 20 ms); fails if PID dies first
-wait_200() {
-  local url=$1 pid=$2 deadline=$(( $(date +%s) + $3 ))
-  while [ "$(date +%s)" -le "$deadline" ]; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true)" = 200 ] && return 0
-    sleep 0.02
-  done
-  return 1
-}
+. "$BENCH/_health.sh"
+wait_200() { wait_http_200 "$1" "$2" "$3"; }  # URL PID SECONDS (bench/_health.sh: no forks while polling)
 
 # ---------------------------------------------------------------- build
 BASE_JAR="$BENCH/baseline/target/baseline.jar"
