@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.ServerConfig;
 import io.yundoc.server.TestServer;
 import java.awt.Rectangle;
@@ -13,8 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,9 +21,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
@@ -69,8 +64,7 @@ class OfficeConvertTest {
     static TestServer ts;
     static TestServer.App app;
     static TestServer.App other;
-    static HttpServer origin;
-    static final Map<String, byte[]> served = new ConcurrentHashMap<>();
+    static ServedFiles served;
 
     @BeforeAll
     static void start() throws IOException {
@@ -78,20 +72,7 @@ class OfficeConvertTest {
                 .office(new ServerConfig.Office(null, 1, Duration.ofSeconds(90), 50, 20L << 20)));
         app = ts.app("test");
         other = ts.app("test");
-        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        origin.createContext("/", ex -> {
-            byte[] body = served.get(ex.getRequestURI().getPath());
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream o = ex.getResponseBody()) {
-                    o.write(body);
-                }
-            }
-            ex.close();
-        });
-        origin.start();
+        served = new ServedFiles();
         served.put("/two-pages.docx", docx(2));
         served.put("/sheet.xlsx", xlsx());
         served.put("/slides.pptx", pptx(3));
@@ -108,12 +89,12 @@ class OfficeConvertTest {
 
     @AfterAll
     static void stop() {
-        origin.stop(0);
+        served.close();
         ts.close();
     }
 
     static String url(String path) {
-        return "http://127.0.0.1:" + origin.getAddress().getPort() + path;
+        return served.url(path);
     }
 
     static HttpResponse<String> post(TestServer.App a, String path, String json) {

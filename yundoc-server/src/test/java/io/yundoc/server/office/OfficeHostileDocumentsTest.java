@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.yundoc.server.HeapWatch;
 import io.yundoc.server.ServerConfig;
 import io.yundoc.server.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,11 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -53,39 +47,39 @@ class OfficeHostileDocumentsTest {
     static final Duration TASK_TIMEOUT = Duration.ofSeconds(20);
     static TestServer ts;
     static TestServer.App app;
-    static HttpServer origin;
-    static final Map<String, byte[]> served = new ConcurrentHashMap<>();
+    static ServedFiles served;
+    static final String CONTENT_TYPES = """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+            <Default Extension="xml" ContentType="application/xml"/>\
+            <Default Extension="txt" ContentType="text/plain"/>\
+            <Override PartName="/word/document.xml" \
+            ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>""";
+    static final String RELS = """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" \
+            Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
+            Target="word/document.xml"/></Relationships>""";
 
     @BeforeAll
     static void start() throws IOException {
         ts = new TestServer(b -> b.cloudAllow(List.of("127.0.0.1/32"))
                 .office(new ServerConfig.Office(null, 1, TASK_TIMEOUT, 50, 50L << 20, MAX_INFLATED, MAX_ENTRIES)));
         app = ts.app("test");
-        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        origin.createContext("/", ex -> {
-            byte[] body = served.get(ex.getRequestURI().getPath());
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream o = ex.getResponseBody()) {
-                    o.write(body);
-                }
-            }
-            ex.close();
-        });
-        origin.start();
+        served = new ServedFiles();
         served.put("/normal.docx", OfficeConvertTest.docx(1));
     }
 
     @AfterAll
     static void stop() {
-        origin.stop(0);
+        served.close();
         ts.close();
     }
 
     static String url(String path) {
-        return "http://127.0.0.1:" + origin.getAddress().getPort() + path;
+        return served.url(path);
     }
 
     static String submit(String path, String filename) {
@@ -324,21 +318,6 @@ class OfficeHostileDocumentsTest {
         }
         return out.toByteArray();
     }
-
-    static final String CONTENT_TYPES = """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-            <Default Extension="xml" ContentType="application/xml"/>\
-            <Default Extension="txt" ContentType="text/plain"/>\
-            <Override PartName="/word/document.xml" \
-            ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>""";
-    static final String RELS = """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-            <Relationship Id="rId1" \
-            Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
-            Target="word/document.xml"/></Relationships>""";
 
     /** One entry of a hand-written zip: its deflated bytes, and the inflated size and CRC its headers declare. */
     static final class Raw {
