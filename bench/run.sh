@@ -184,7 +184,7 @@ YD_PID=""
 # launches. JDK 21-24: dynamic CDS (the first launch has no archive yet and writes it at exit, later launches map it).
 YD_CDS=()
 YD_AOT=""
-if [ "$(yundoc_java_major "$JAVA_HOME")" -ge 25 ] && grep -q 'AOTCacheOutput' "$ROOT/bin/_aot.sh" 2>/dev/null; then
+if [ "${YUNDOC_JAVA_MAJOR:-0}" -ge 25 ] && grep -q 'AOTCacheOutput' "$ROOT/bin/_aot.sh" 2>/dev/null; then
   . "$ROOT/bin/_aot.sh"
   log "recording the ahead-of-time cache as bin/yundoc does once per build (not timed)"
   T_AOT0=$(date +%s)

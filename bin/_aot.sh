@@ -9,22 +9,22 @@
 #   The checksums are remembered beside the jars against their names, sizes and mtimes, so an unchanged build does not
 #   read 100 MB of jars on every start; a start whose jars are all older than that record forks no process for it.
 yundoc_aot_key() {
-  local dir=$1 stat key stamp="$1/yundoc-aot.key" f line opts
+  local dir=$1 stat key stamp="$1/yundoc-aot.key" f known="" opts="" fresh
+  # the stamp: "<stat hash> <key>" and the extra JVM flags and path it was written for
+  [ -f "$stamp" ] && { read -r known; read -r opts; } <"$stamp"
   # Fast path, shell builtins only: the stamp is newer than every jar, the lib dir (a jar added or removed), the
   # JDK's release file and this file, and was written for the same extra JVM flags by this file at the same path (the
   # path is part of the key). A stale answer could only cost a slower start: the JVM itself checks the jars against
   # the cache and ignores a cache that does not fit.
-  if [ -f "$stamp" ]; then
-    { read -r line; read -r opts; } <"$stamp"
-    if [ "$opts" = "opts:${YUNDOC_AOT_JVM_OPTS:-} from:${BASH_SOURCE[0]}" ] && [ -n "${line#* }" ] && [ "$line" != "${line#* }" ]; then
-      for f in "$dir/yundoc-cli.jar" "$dir/lib" "$dir"/lib/*.jar "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; do
-        [ "$f" -nt "$stamp" ] && { line=""; break; }
-      done
-      [ -n "$line" ] && { echo "${line#* }"; return 0; }
-    fi
+  if [ "$opts" = "opts:${YUNDOC_AOT_JVM_OPTS:-} from:${BASH_SOURCE[0]}" ] && [ -n "${known#* }" ] && [ "$known" != "${known#* }" ]; then
+    fresh=1
+    for f in "$dir/yundoc-cli.jar" "$dir/lib" "$dir"/lib/*.jar "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; do
+      [ "$f" -nt "$stamp" ] && { fresh=""; break; }
+    done
+    [ -n "$fresh" ] && { echo "${known#* }"; return 0; }
   fi
   stat=$( { (cd "$dir" && stat -c '%n %s %Y' yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } | sha256sum | cut -c1-16)
-  if [ -f "$stamp" ] && [ "$(head -n1 "$stamp" | cut -d' ' -f1)" = "$stat" ]; then key=$(head -n1 "$stamp" | cut -d' ' -f2)
+  if [ -n "$known" ] && [ "${known%% *}" = "$stat" ]; then key=${known#* }
   else
     key=$( { (cd "$dir" && sha256sum yundoc-cli.jar lib/*.jar); sha256sum "$JAVA_HOME/release" "${BASH_SOURCE[0]}"; echo "${YUNDOC_AOT_JVM_OPTS:-}"; } \
       | sha256sum | cut -c1-16)

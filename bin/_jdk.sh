@@ -33,7 +33,7 @@ fi
 export JAVA_HOME="$JAVA_HOME_FOUND"
 export PATH="$JAVA_HOME/bin:$PATH"
 # Maven's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build; the warning is Maven's, not ours.
-YUNDOC_JAVA_MAJOR=$(yundoc_java_major "$JAVA_HOME")
+YUNDOC_JAVA_MAJOR=$(yundoc_java_major "$JAVA_HOME")  # bin/yundoc and bench/ read it too
 if [ "${YUNDOC_JAVA_MAJOR:-0}" -ge 24 ] 2>/dev/null; then
   case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
 fi
