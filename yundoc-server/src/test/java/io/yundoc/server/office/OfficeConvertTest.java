@@ -1,7 +1,6 @@
 package io.yundoc.server.office;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.yundoc.server.ServerConfig;
@@ -110,18 +109,11 @@ class OfficeConvertTest {
     }
 
     static JsonNode task(TestServer.App a, String id) {
-        return TestServer.json(ts.signed(a, "GET", API + "/office/convert/tasks/" + id, null, "application/json"));
+        return ConvertTasks.query(ts, a, id);
     }
 
     static JsonNode finished(String id) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    last[0] = task(app, id);
-                    return !last[0].path("data").path("status").asText().equals("processing");
-                });
-        return last[0].path("data");
+        return ConvertTasks.awaitEnd(ts, app, id);
     }
 
     static byte[] download(String url) throws Exception {
@@ -411,17 +403,9 @@ class OfficeConvertTest {
                     "application/json");
             String id = TestServer.json(r).path("data").path("task_id").asText();
             assertThat(id).as(r.body()).startsWith("cvt_");
-            JsonNode[] last = new JsonNode[1];
-            await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> {
-                        last[0] = TestServer.json(tight.signed(
-                                        a, "GET", API + "/office/convert/tasks/" + id, null, "application/json"))
-                                .path("data");
-                        return !last[0].path("status").asText().equals("processing");
-                    });
-            assertThat(last[0].path("status").asText()).as(last[0].toString()).isEqualTo("failure");
-            assertThat(last[0].path("message").asText()).isEqualTo("conversion took too long");
+            JsonNode ended = ConvertTasks.awaitEnd(tight, a, id);
+            assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("failure");
+            assertThat(ended.path("message").asText()).isEqualTo("conversion took too long");
             assertThat(tight.send("GET", "/health", null).statusCode()).isEqualTo(200);
         }
     }

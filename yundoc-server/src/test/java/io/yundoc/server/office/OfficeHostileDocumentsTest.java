@@ -95,19 +95,11 @@ class OfficeHostileDocumentsTest {
     }
 
     static JsonNode task(String id) {
-        return TestServer.json(ts.signed(app, "GET", API + "/office/convert/tasks/" + id, null, "application/json"))
-                .path("data");
+        return ConvertTasks.query(ts, app, id).path("data");
     }
 
     static JsonNode finished(String id) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    last[0] = task(id);
-                    return !last[0].path("status").asText().equals("processing");
-                });
-        return last[0];
+        return ConvertTasks.awaitEnd(ts, app, id);
     }
 
     /** A file in the app's space, for the signed file-info route. */
