@@ -7,6 +7,9 @@
 #   ONLY=appspace,download,dl,health runs a subset of the routes (default: all four)
 #   REDIS_FLUSH=batched runs the instances with --quota redis://...&flush=batched (metered calls share socket writes)
 #   NO_BUILD=1 measures the jars as built (no mvn package first)
+#   WARMUP=30s sets the warm-up load before each measured run (default 10s)
+#   INSTANCE_JAVA_OPTS adds JVM flags to both instances (e.g. -Dio.lettuce.core.epoll=false: Redis over JDK NIO)
+#   THREAD_CPU=1 prints instance 1's busiest threads (CPU ticks by thread name, /proc/PID/task) of each measured run
 #   WRITES=N adds N writes per second (the app's name, through the admin API) during each measured run: every write
 #            moves the row cache's generation on, so this shows what writes cost the cached read path
 #
@@ -20,6 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bin/_jdk.sh"
 DURATION="${1:-30s}"
 CONNS="${2:-64}"
+WARMUP="${WARMUP:-10s}"   # wrk's warm-up before each measured run
 OUT="$ROOT/bench/out-scaleout"
 RUN="bench_$(date +%s)_$$"
 SCHEMA="yd_${RUN}"
@@ -63,7 +67,7 @@ NGINX_PORT=$(free_port)
 PORTS=()
 for i in 1 2; do
   P=$(free_port); PORTS+=($P)
-  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" java -Xms512m -Xmx512m -cp "$CP" io.yundoc.cli.Main serve --port "$P" \
+  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" java -Xms512m -Xmx512m ${INSTANCE_JAVA_OPTS:-} -cp "$CP" io.yundoc.cli.Main serve --port "$P" \
     --data "$OUT/data-$i" --public-url "http://127.0.0.1:$NGINX_PORT" --db "$DB" --blobs "$BLOBS" --quota "$QUOTA" \
     >"$OUT/yundoc-$i.log" 2>&1 &
   PIDS+=($!)
@@ -158,18 +162,26 @@ while True:
     time.sleep(max(0.0, start + i / rate - time.monotonic()))
 ' >>"$OUT/writes.txt" 2>/dev/null
 }
+thread_ticks() { # PID: "tid<TAB>name, digits folded to #<TAB>ticks" per thread (a thread's name is in parentheses)
+  local t
+  for t in /proc/"$1"/task/*/stat; do
+    awk '{ s = $0; sub(/^[0-9]+ \(/, "", s); n = s; sub(/\) .*$/, "", n); sub(/^.*\) /, "", s); split(s, f, " ");
+           gsub(/[0-9]+/, "#", n); printf "%s\t%s\t%d\n", $1, n, f[12] + f[13] }' "$t" 2>/dev/null || true
+  done
+}
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 run() { # name, then wrk args. Measured without a profiler; the first route is then profiled (JFR, instance 1) in a
         # run of its own, so the profiler's cost never shows in the table
   local name="$1"; shift
   local file; file=$(echo "$name" | tr -c 'A-Za-z0-9\n' '-' | cut -c1-40)
   curl -sS --fail-with-body -o /dev/null "$@" 2>/dev/null || true
-  wrk -t2 -c"$CONNS" -d10s "$@" >/dev/null 2>&1 || true     # warm-up (JIT, pools)
+  wrk -t2 -c"$CONNS" -d"$WARMUP" "$@" >/dev/null 2>&1 || true     # warm-up (JIT, pools)
   local g before=() after=() b0 b1
   local groups=(yundoc nginx redis postgres)
   for g in "${groups[@]}"; do before+=("$(ticks $(group_pids "$g"))"); done
   local writer_pid=""
   if [ -n "${WRITES:-}" ]; then : >"$OUT/writes.txt"; writer & writer_pid=$!; fi
+  [ -z "${THREAD_CPU:-}" ] || thread_ticks "$INSTANCE1" >"$OUT/threads-before.txt"
   b0=$(busy_ticks)
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" >"$OUT/wrk-$file.txt" 2>&1 &
   local wrk_pid=$!
@@ -177,6 +189,13 @@ run() { # name, then wrk args. Measured without a profiler; the first route is t
   while kill -0 "$wrk_pid" 2>/dev/null; do wrk_ticks=$(ticks "$wrk_pid"); sleep 0.5; done
   wait "$wrk_pid" || true
   b1=$(busy_ticks)
+  if [ -n "${THREAD_CPU:-}" ]; then
+    thread_ticks "$INSTANCE1" >"$OUT/threads-after.txt"
+    echo "$name: instance 1 CPU ticks by thread name (user+system, during the measured run):" >>"$OUT/cpu-split.txt"
+    awk -F'\t' 'NR == FNR { b[$1] = $3; next } { d = $3 - b[$1]; if (d > 0) t[$2] += d }
+      END { for (n in t) printf "  %6d  %s\n", t[n], n }' "$OUT/threads-before.txt" "$OUT/threads-after.txt" \
+      | sort -rn | head -n 15 >>"$OUT/cpu-split.txt"
+  fi
   if [ -n "$writer_pid" ]; then
     kill "$writer_pid" 2>/dev/null; wait "$writer_pid" 2>/dev/null || true
     local wrote failed

@@ -113,7 +113,7 @@ public final class HttpDates {
         int hour = digits(v, 17, 2);
         int minute = digits(v, 20, 2);
         int second = digits(v, 23, 2);
-        int month = monthIndex(v.substring(8, 11));
+        int month = monthIndex(v, 8);
         if (day < 0 || year < 0 || hour < 0 || minute < 0 || second < 0 || month < 0) {
             return null;
         }
@@ -139,7 +139,7 @@ public final class HttpDates {
 
     private static Optional<Instant> build(
             int year, String mon, int day, String h, String mi, String s, int offsetSeconds) {
-        int month = monthIndex(mon);
+        int month = mon.length() == 3 ? monthIndex(mon, 0) : -1;
         if (month < 0) {
             return Optional.empty();
         }
@@ -148,13 +148,21 @@ public final class HttpDates {
         return Optional.of(t.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)));
     }
 
-    private static int monthIndex(String mon) {
-        String m = mon.toLowerCase(Locale.ROOT);
+    /** The month named by the three letters at {@code at}, either case (ASCII only), read in place: no copy. */
+    private static int monthIndex(String v, int at) {
+        char a = lowerAscii(v.charAt(at));
+        char b = lowerAscii(v.charAt(at + 1));
+        char c = lowerAscii(v.charAt(at + 2));
         for (int i = 0; i < MONTHS.length; i++) {
-            if (MONTHS[i].equals(m)) {
+            String m = MONTHS[i];
+            if (m.charAt(0) == a && m.charAt(1) == b && m.charAt(2) == c) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private static char lowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 }

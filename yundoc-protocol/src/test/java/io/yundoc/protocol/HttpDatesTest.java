@@ -72,6 +72,15 @@ class HttpDatesTest {
     }
 
     @Test
+    void monthNamesAreAsciiLetters() {
+        // U+017F (long s) upper-cases to 'S' and U+212A (Kelvin sign) lower-cases to 'k': neither names a month
+        assertThat(HttpDates.parse("Mon, 23 \u017Fep 2013 06:43:08 GMT")).isEmpty();
+        assertThat(HttpDates.parse("Mon, 23 \u017FEP 2013 06:43:08 GMT")).isEmpty();
+        assertThat(HttpDates.parse("Mon, 23 sEP 2013 06:43:08 GMT")).isPresent();
+        assertThat(HttpDates.parse("Mon, 23 S\u00C9p 2013 06:43:08 GMT")).isEmpty();
+    }
+
+    @Test
     void allTwelveMonths() {
         String[] months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         for (int i = 0; i < months.length; i++) {

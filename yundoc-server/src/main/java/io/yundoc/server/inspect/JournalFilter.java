@@ -7,8 +7,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.yundoc.server.core.CallNotes;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,9 +52,15 @@ public final class JournalFilter implements Filter {
             chain.proceed();
         } finally {
             long micros = (System.nanoTime() - started) / 1000;
-            Map<String, String> headers = new LinkedHashMap<>();
+            String[] headers = new String[req.headers().size() * 2];
+            int i = 0;
             for (Header h : req.headers()) {
-                headers.merge(h.name(), RequestJournal.maskHeader(h.name(), h.get()), (a, b) -> a + ", " + b);
+                if (i == headers.length) {
+                    break; // not expected: size() counts names, as the iteration does
+                }
+                String value = h.valueCount() == 1 ? h.get() : h.values();
+                headers[i++] = h.name();
+                headers[i++] = RequestJournal.maskLowerCased(h.headerName().lowerCase(), value);
             }
             String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse(null);
             long requestBytes =
@@ -77,7 +82,7 @@ public final class JournalFilter implements Filter {
                     res.status().code(),
                     notes.code() != null && sent != null ? notes.code() : null,
                     micros,
-                    headers,
+                    new RequestJournal.HeaderPairs(i == headers.length ? headers : Arrays.copyOf(headers, i)),
                     journal.body(notes.requestBody(), contentType),
                     note,
                     requestBytes,

@@ -10,6 +10,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -249,7 +252,11 @@ public final class RequestJournal {
 
     /** A header value fit to keep: credentials keep only their scheme (and a WPS-2 signature its app id). */
     static String maskHeader(String name, String value) {
-        String n = name.toLowerCase(Locale.ROOT);
+        return maskLowerCased(name.toLowerCase(Locale.ROOT), value);
+    }
+
+    /** {@link #maskHeader} for a name already in lower case (Helidon keeps it so; no copy per recorded call). */
+    static String maskLowerCased(String n, String value) {
         if (n.equals("authorization") || n.equals("proxy-authorization")) {
             if (value.startsWith("WPS-2:")) {
                 int second = value.indexOf(':', 6);
@@ -273,6 +280,50 @@ public final class RequestJournal {
             return MASK;
         }
         return value;
+    }
+
+    /**
+     * Request headers as recorded: names and masked values in one array, read as an insertion-ordered map. Recording
+     * costs one array per call instead of a hash map filled with merges (dev mode serves benchmarks too).
+     */
+    static final class HeaderPairs extends AbstractMap<String, String> {
+        private final String[] pairs;
+
+        /** {@code pairs}: name, masked value, name, masked value...; names are distinct (Helidon groups values). */
+        HeaderPairs(String[] pairs) {
+            this.pairs = pairs;
+        }
+
+        @Override
+        public Set<Map.Entry<String, String>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Map.Entry<String, String>> iterator() {
+                    return new Iterator<>() {
+                        private int i;
+
+                        @Override
+                        public boolean hasNext() {
+                            return i < pairs.length;
+                        }
+
+                        @Override
+                        public Map.Entry<String, String> next() {
+                            if (i >= pairs.length) {
+                                throw new NoSuchElementException();
+                            }
+                            i += 2;
+                            return new SimpleImmutableEntry<>(pairs[i - 2], pairs[i - 1]);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return pairs.length / 2;
+                }
+            };
+        }
     }
 
     /**

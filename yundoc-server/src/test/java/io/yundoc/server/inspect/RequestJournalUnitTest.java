@@ -91,4 +91,29 @@ class RequestJournalUnitTest {
         assertThat(RequestJournal.maskHeader("Content-Type", "application/json"))
                 .isEqualTo("application/json");
     }
+
+    @Test
+    void recordedHeadersReadAsAnOrderedMap() {
+        var headers = new RequestJournal.HeaderPairs(new String[] {
+            "Host",
+            "127.0.0.1",
+            "Authorization",
+            RequestJournal.maskLowerCased("authorization", "Bearer AT-SECRET"),
+            "Accept",
+            "a/b,c/d"
+        });
+        assertThat(headers)
+                .hasSize(3)
+                .containsEntry("Authorization", "Bearer ***")
+                .containsEntry("Accept", "a/b,c/d");
+        assertThat(headers.keySet()).containsExactly("Host", "Authorization", "Accept");
+        assertThat(headers)
+                .isEqualTo(java.util.Map.of("Host", "127.0.0.1", "Authorization", "Bearer ***", "Accept", "a/b,c/d"));
+        assertThat(new RequestJournal.HeaderPairs(new String[0])).isEmpty();
+        var it = headers.entrySet().iterator();
+        for (int i = 0; i < 3; i++) {
+            it.next();
+        }
+        assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+    }
 }
