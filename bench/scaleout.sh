@@ -7,7 +7,7 @@
 #   ONLY=appspace,download,dl,health runs a subset of the routes (default: all four)
 #   REDIS_FLUSH=batched runs the instances with --quota redis://...&flush=batched (metered calls share socket writes)
 #   NO_BUILD=1 measures the jars as built (no mvn package first)
-#   WARMUP=30s sets the warm-up load before each measured run (default 10s)
+#   WARMUP=30s sets the warm-up load before each measured run (default 20s)
 #   INSTANCE_JAVA_OPTS adds JVM flags to both instances (e.g. -Dio.lettuce.core.epoll=false: Redis over JDK NIO)
 #   THREAD_CPU=1 prints instance 1's busiest threads (CPU ticks by thread name, /proc/PID/task) of each measured run
 #   WRITES=N adds N writes per second (the app's name, through the admin API) during each measured run: every write
@@ -23,7 +23,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/bin/_jdk.sh"
 DURATION="${1:-30s}"
 CONNS="${2:-64}"
-WARMUP="${WARMUP:-10s}"   # wrk's warm-up before each measured run
+WARMUP="${WARMUP:-20s}"   # wrk's warm-up before each measured run: 20 s as bench/run.sh's embedded runs (10 s left the
+                          # instances' JIT compiler threads busy through the measured run; docs/benchmarks.md)
 OUT="$ROOT/bench/out-scaleout"
 RUN="bench_$(date +%s)_$$"
 SCHEMA="yd_${RUN}"
@@ -47,7 +48,8 @@ if [ -z "${NO_BUILD:-}" ]; then
   echo "building..." >&2
   (cd "$ROOT" && mvn -B -q package -pl yundoc-cli -am -DskipTests >/dev/null)
 fi
-CP="$ROOT/yundoc-cli/target/yundoc-cli.jar:$ROOT/yundoc-cli/target/lib/*"
+# the start-up cache bin/yundoc trains once per build (about 25 s), before any instance starts
+"$ROOT/bin/yundoc" --version >/dev/null
 
 # S3Mock from Maven Central (fetched by the test build into ~/.m2)
 S3JAR="$HOME/.m2/repository/com/adobe/testing/s3mock/4.4.0/s3mock-4.4.0-exec.jar"
@@ -67,7 +69,8 @@ NGINX_PORT=$(free_port)
 PORTS=()
 for i in 1 2; do
   P=$(free_port); PORTS+=($P)
-  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" java -Xms512m -Xmx512m ${INSTANCE_JAVA_OPTS:-} -cp "$CP" io.yundoc.cli.Main serve --port "$P" \
+  # as an operator starts them: bin/yundoc, with its ahead-of-time cache on JDK 25 (YUNDOC_NO_AOT=1: without)
+  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" YUNDOC_JAVA_OPTS="-Xms512m -Xmx512m ${INSTANCE_JAVA_OPTS:-}" "$ROOT/bin/yundoc" serve --port "$P" \
     --data "$OUT/data-$i" --public-url "http://127.0.0.1:$NGINX_PORT" --db "$DB" --blobs "$BLOBS" --quota "$QUOTA" \
     >"$OUT/yundoc-$i.log" 2>&1 &
   PIDS+=($!)
