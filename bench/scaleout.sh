@@ -8,7 +8,7 @@
 #   REDIS_FLUSH=batched runs the instances with --quota redis://...&flush=batched (metered calls share socket writes)
 #   NO_BUILD=1 measures the jars as built (no mvn package first)
 #   WARMUP=30s sets the warm-up load before each measured run (default 20s)
-#   INSTANCE_JAVA_OPTS adds JVM flags to both instances (e.g. -Dio.lettuce.core.epoll=false: Redis over JDK NIO)
+#   INSTANCE_JAVA_OPTS adds JVM flags to both instances (e.g. -Xlog:gc:file=/tmp/gc-%p.log)
 #   THREAD_CPU=1 prints instance 1's busiest threads (CPU ticks by thread name, /proc/PID/task) of each measured run
 #   WRITES=N adds N writes per second (the app's name, through the admin API) during each measured run: every write
 #            moves the row cache's generation on, so this shows what writes cost the cached read path
