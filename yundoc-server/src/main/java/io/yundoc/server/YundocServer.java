@@ -253,7 +253,7 @@ public final class YundocServer implements AutoCloseable {
         } else if (db.postgres()) {
             this.quotaCounter = new DbQuotaCounter(db.jdbi());
         } else {
-            this.quotaCounter = new LocalQuotaCounter(db.jdbi());
+            this.quotaCounter = new LocalQuotaCounter(db.untrackedJdbi()); // quota_usage: no cached row comes from it
         }
         opened.push(quotaCounter);
         // with Redis, the no-Redis mode's cache stays underneath: a Redis outage opens no replay window
@@ -397,7 +397,8 @@ public final class YundocServer implements AutoCloseable {
         purgeHooks.add(anonymous::filePurged); // a destroyed file's preview tokens end with it
         api.add(new AnonymousPreviewRoutes(anonymous, appSpace, wps2, clock));
         // app-space async upload (§F5): tasks in the database, a sweep here takes over a dead worker's task once
-        this.asyncUploads = new AsyncUploadService(db.jdbi(), apps, appSpace, previewFetcher, clock, ids, 2_000);
+        this.asyncUploads = new AsyncUploadService(
+                db.jdbi(), db.untrackedJdbi(), apps, appSpace, previewFetcher, clock, ids, 2_000);
         opened.push(asyncUploads);
         api.add(new AsyncUploadRoutes(asyncUploads));
         api.add(new SharePageRoutes(
@@ -445,6 +446,7 @@ public final class YundocServer implements AutoCloseable {
         opened.push(officeEngine);
         this.office = new OfficeService(
                 db.jdbi(),
+                db.untrackedJdbi(),
                 officeEngine,
                 content,
                 blobStore,

@@ -197,6 +197,26 @@ class SharedCacheAcrossInstancesTest {
     }
 
     @Test
+    void idleInstancesLeaveTheCacheGenerationAlone() {
+        // the periodic housekeeping (ended upload tasks purged, abandoned conversions failed, every 2 s on each
+        // instance) writes to tables no cached row comes from: it must not empty both instances' caches each time
+        String key = ScaleOutBackends.schemaOf(a.server().config().dataDir()) + ":cache-generation";
+        ok(info(b.get(), app));
+        RedisClient redis = RedisClient.create(ScaleOutBackends.REDIS);
+        try (var conn = redis.connect()) {
+            String before = conn.sync().get(key);
+            assertThat(before).isNotNull();
+            Awaitility.await()
+                    .during(Duration.ofMillis(5_000))
+                    .atMost(Duration.ofMillis(7_000))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> before.equals(conn.sync().get(key)));
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    @Test
     void withTheRowCacheOffEveryCallReadsTheDatabase() {
         try (TestServer off = new TestServer(x ->
                 ScaleOutBackends.apply(x.dataDir(a.server().config().dataDir())).rowCache(false))) {

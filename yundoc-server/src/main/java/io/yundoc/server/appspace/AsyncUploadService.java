@@ -36,6 +36,13 @@ public final class AsyncUploadService implements AutoCloseable {
     static final long RETENTION_MILLIS = 24L * 3600 * 1000;
 
     private final Jdbi jdbi;
+    /**
+     * The pool without the read cache's write tracking, for the sweep's purge of ended tasks: no cached row comes
+     * from {@code upload_tasks}, and through {@link #jdbi} that DELETE (every sweep, most often of no row) would empty
+     * every instance's row cache each time.
+     */
+    private final Jdbi housekeeping;
+
     private final AppStore apps;
     private final AppSpaceService appSpace;
     private final CloudImporter importer;
@@ -47,6 +54,7 @@ public final class AsyncUploadService implements AutoCloseable {
 
     public AsyncUploadService(
             Jdbi jdbi,
+            Jdbi housekeeping,
             AppStore apps,
             AppSpaceService appSpace,
             CloudImporter importer,
@@ -54,6 +62,7 @@ public final class AsyncUploadService implements AutoCloseable {
             IdGenerator ids,
             long sweepMillis) {
         this.jdbi = jdbi;
+        this.housekeeping = housekeeping;
         this.apps = apps;
         this.appSpace = appSpace;
         this.importer = importer;
@@ -196,10 +205,9 @@ public final class AsyncUploadService implements AutoCloseable {
      */
     public void sweep() {
         long now = clock.millis();
-        List<AsyncUploadStore.Task> orphans = jdbi.withHandle(h -> {
-            AsyncUploadStore.purge(h, now - RETENTION_MILLIS);
-            return AsyncUploadStore.orphans(h, now, now - LEASE_MILLIS);
-        });
+        housekeeping.useHandle(h -> AsyncUploadStore.purge(h, now - RETENTION_MILLIS));
+        List<AsyncUploadStore.Task> orphans =
+                jdbi.withHandle(h -> AsyncUploadStore.orphans(h, now, now - LEASE_MILLIS));
         for (AsyncUploadStore.Task t : orphans) {
             if (t.attempts() >= 2) {
                 jdbi.useHandle(h -> AsyncUploadStore.fail(

@@ -112,6 +112,7 @@ public final class OfficeService implements AutoCloseable {
 
     public OfficeService(
             Jdbi jdbi,
+            Jdbi housekeeping,
             OfficeEngine engine,
             ContentStore content,
             BlobStore blobs,
@@ -127,7 +128,7 @@ public final class OfficeService implements AutoCloseable {
             int workers,
             Duration extractTimeout,
             long extractHeap) {
-        this.store = new OfficeStore(jdbi);
+        this.store = new OfficeStore(jdbi, housekeeping);
         this.jdbi = jdbi;
         this.engine = engine;
         this.pdf = PdfTools.onPath();

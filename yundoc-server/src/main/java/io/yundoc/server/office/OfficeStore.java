@@ -12,13 +12,20 @@ import org.jdbi.v3.core.Jdbi;
 /** The {@code office_tasks}, {@code office_outputs} and {@code office_previews} tables (V10__office.sql). */
 final class OfficeStore {
     private final Jdbi jdbi;
+    /**
+     * The pool without the read cache's write tracking, for the claim poll's own UPDATE: no cached row comes from
+     * {@code office_tasks}, and through {@link #jdbi} that statement (run every poll, most often on no row) would
+     * empty every instance's row cache each time.
+     */
+    private final Jdbi housekeeping;
 
     private static final String TASK_COLUMNS =
             "task_id, app_id, kind, filename, options, input_blob, input_size, status, "
                     + "progress, message, attempts, claimed_by, created_at, finished_at, elapsed_ms";
 
-    OfficeStore(Jdbi jdbi) {
+    OfficeStore(Jdbi jdbi, Jdbi housekeeping) {
         this.jdbi = jdbi;
+        this.housekeeping = housekeeping;
     }
 
     /** A task row. */
@@ -98,7 +105,7 @@ final class OfficeStore {
      * lease ran out (that worker died) and that was tried once only. A task abandoned twice is failed here.
      */
     Optional<Task> claim(String worker, long now, long leaseUntil) {
-        jdbi.useHandle(h -> h.createUpdate(
+        housekeeping.useHandle(h -> h.createUpdate(
                         "UPDATE office_tasks SET status = 'failure', message = :m, finished_at = :now, "
                                 + "input_blob = NULL, claimed_by = NULL WHERE status = 'processing' AND lease_until < :now AND attempts >= 2")
                 .bind("m", "conversion interrupted twice (the converting server stopped); not retried again")
