@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
 /** The journal's bound and masking, without a server. */
@@ -107,13 +108,12 @@ class RequestJournalUnitTest {
                 .containsEntry("Authorization", "Bearer ***")
                 .containsEntry("Accept", "a/b,c/d");
         assertThat(headers.keySet()).containsExactly("Host", "Authorization", "Accept");
-        assertThat(headers)
-                .isEqualTo(java.util.Map.of("Host", "127.0.0.1", "Authorization", "Bearer ***", "Accept", "a/b,c/d"));
+        assertThat(headers).isEqualTo(Map.of("Host", "127.0.0.1", "Authorization", "Bearer ***", "Accept", "a/b,c/d"));
         assertThat(new RequestJournal.HeaderPairs(new String[0])).isEmpty();
         var it = headers.entrySet().iterator();
         for (int i = 0; i < 3; i++) {
             it.next();
         }
-        assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
     }
 }
