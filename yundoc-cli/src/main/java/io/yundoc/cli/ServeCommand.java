@@ -306,6 +306,14 @@ final class ServeCommand implements Callable<Integer> {
                     "how long an instance holds a webhook delivery it is sending; another sends it after (default ${DEFAULT-VALUE})")
     Duration webhookClaimLease;
 
+    @Option(
+            names = "--warm-up",
+            defaultValue = ServerConfig.DEFAULT_WARM_UP_FLAG,
+            converter = Units.DurationConverter.class,
+            description = "drive a throw-away server's hot routes for this long while starting, so the first requests "
+                    + "meet warm code; /health answers 503 until then; 0s: none (default ${DEFAULT-VALUE})")
+    Duration warmUp;
+
     /** A URL without credentials (password=, secret_key=, user:pass@) for the start-up banner. */
     static String redact(String url) {
         return ServerConfig.withoutSecrets(url);
@@ -364,6 +372,7 @@ final class ServeCommand implements Callable<Integer> {
                 .extractHeap(extractHeap)
                 .loginMaxDelay(loginMaxDelay)
                 .webhookClaimLease(webhookClaimLease)
+                .warmUp(warmUp)
                 .office(new ServerConfig.Office(
                         officeHome,
                         officeProcesses,

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 
 /** Durations ({@code 90s}, {@code 15m}, {@code 12h}, {@code 7d}) and sizes ({@code 512KiB}, {@code 1GiB}). */
 final class Units {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
 
     private Units() {}
@@ -22,6 +22,7 @@ final class Units {
             }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
                 case "d" -> Duration.ofDays(n);

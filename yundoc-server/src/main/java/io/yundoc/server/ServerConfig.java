@@ -50,7 +50,17 @@ public record ServerConfig(
         long extractHeap,
         Duration loginMaxDelay,
         Duration webhookClaimLease,
+        Duration warmUp,
         Office office) {
+    /**
+     * The warm-up {@code yundoc serve} and the JUnit extension's first server use unless told otherwise (issue 19:
+     * on two cores it took the first 10 s of load's p99 from 22–28 ms to 16–19 ms for about 0.6 s more start-up;
+     * docs/benchmarks.md). The builder's default is none.
+     */
+    public static final Duration DEFAULT_WARM_UP = Duration.ofMillis(300);
+
+    /** {@link #DEFAULT_WARM_UP} as {@code serve --warm-up} spells it. */
+    public static final String DEFAULT_WARM_UP_FLAG = "300ms";
 
     /**
      * The office engine (docs/api-families.md §F3, design.md "Running it"): {@code home} names the LibreOffice
@@ -157,6 +167,7 @@ public record ServerConfig(
                 .extractHeap(extractHeap)
                 .loginMaxDelay(loginMaxDelay)
                 .webhookClaimLease(webhookClaimLease)
+                .warmUp(warmUp)
                 .office(office);
     }
 
@@ -219,6 +230,7 @@ public record ServerConfig(
         private Office office = Office.defaults();
         private Duration loginMaxDelay = Duration.ofSeconds(25);
         private Duration webhookClaimLease = Duration.ofSeconds(60);
+        private Duration warmUp = Duration.ZERO;
 
         public Builder port(int v) {
             port = v;
@@ -426,6 +438,16 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * {@code serve --warm-up}: for this long, drive the hot routes of a throw-away server in this JVM while this
+         * one starts, so the first requests meet compiled code; {@code /health} answers 503 ({@code warm-up:
+         * WARMING_UP}) until it is done. Zero (the default here): none.
+         */
+        public Builder warmUp(Duration v) {
+            warmUp = v;
+            return this;
+        }
+
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be 0-65535");
@@ -445,6 +467,9 @@ public record ServerConfig(
             if (webhookClaimLease.compareTo(Duration.ofSeconds(1)) < 0
                     || webhookClaimLease.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("--webhook-claim-lease must be between 1s and 1h");
+            }
+            if (warmUp.isNegative() || warmUp.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("--warm-up must be between 0s and 1m");
             }
             if (cloudTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("--cloud-timeout must be at least 1s");
@@ -583,6 +608,7 @@ public record ServerConfig(
                     extractHeap,
                     loginMaxDelay,
                     webhookClaimLease,
+                    warmUp,
                     office);
         }
     }

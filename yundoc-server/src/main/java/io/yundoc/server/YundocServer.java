@@ -179,6 +179,8 @@ public final class YundocServer implements AutoCloseable {
 
     /** Set once listening; ends the process if the listener dies under it (see ListenerWatchdog). */
     private volatile ListenerWatchdog watchdog;
+    /** {@code --warm-up} running beside this server's start, or null. */
+    private volatile WarmUp warmUp;
 
     /** Held while this server runs on an embedded data dir; null with PostgreSQL. */
     private final DataDirLock dirLock;
@@ -483,6 +485,16 @@ public final class YundocServer implements AutoCloseable {
                     return w == null || w.listening() ? "UP" : "DOWN";
                 },
                 true));
+        if (!config.warmUp().isZero()) {
+            // not ready for load balancers until the first requests will meet warm code
+            ops.check(new OpsRoutes.Check(
+                    "warm-up",
+                    () -> {
+                        WarmUp w = warmUp;
+                        return w == null ? "WARMING_UP" : w.status();
+                    },
+                    true));
+        }
         api.add(ops);
         BrowserAuth browser = oauthRoutes(api, settings, apps, users, tokens, hasher, webhookService::grantRevoked);
         api.add(new WebDriveRoutes(
@@ -716,7 +728,13 @@ public final class YundocServer implements AutoCloseable {
         boolean started = false;
         try {
             FatalErrors.install();
+            // the throw-away server of --warm-up starts beside this one: two cores share the start's work
+            WarmUp w = config.warmUp().isZero() ? null : WarmUp.begin(config.warmUp());
+            if (w != null) {
+                opened.push(w);
+            }
             s = new YundocServer(config, lock, opened, resolver);
+            s.warmUp = w;
             s.web.start();
             if (!s.web.isRunning()) {
                 // Helidon logs a failed bind and returns (port -1): someone took the port after checkPortFree
@@ -957,10 +975,35 @@ public final class YundocServer implements AutoCloseable {
         return routes;
     }
 
+    /**
+     * Returns once {@link ServerConfig#warmUp() the warm-up} is done ({@code /health} is no longer held at 503 for
+     * it); at once when there is none. For callers that start load themselves, such as a test extension.
+     */
+    public void awaitWarmUp() throws InterruptedException {
+        WarmUp w = warmUp;
+        if (w != null) {
+            w.await(config.warmUp());
+        }
+    }
+
+    /** Requests the warm-up's throw-away server answered: 0 while it runs, without one, or when it failed. */
+    public long warmUpRequests() {
+        WarmUp w = warmUp;
+        return w == null ? 0 : w.answered();
+    }
+
     @Override
     public void close() {
         if (watchdog != null) {
             watchdog.close(); // the listener closes on purpose from here on
+        }
+        WarmUp w = warmUp;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         // requests in flight finish (up to --drain-timeout) before the listener and the backends close
         int left = draining.drain(config.drainTimeout());

@@ -1,7 +1,6 @@
 package io.yundoc.testkit;
 
 import io.yundoc.server.ServerConfig;
-import io.yundoc.server.Training;
 import io.yundoc.server.YundocServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -36,6 +36,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * YundocServerExtension.builder().seed(42).build();}
  */
 public final class YundocServerExtension extends EmulatorExtension {
+    /** Set by the first server this JVM starts through the extension: only that one warms up by default. */
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
+
     private final Consumer<ServerConfig.Builder> customize;
     private final Duration warmUp;
     private YundocServer server;
@@ -85,20 +88,18 @@ public final class YundocServerExtension extends EmulatorExtension {
                 .dev(true)
                 .adminToken("testkit-" + Long.toHexString(System.nanoTime()))
                 .cloudAllow(List.of("127.0.0.1/32"));
+        // the JIT's warm-up is the JVM's: one warm-up per test JVM unless the test asked for its own
+        Duration w = warmUp != null ? warmUp : WARMED.getAndSet(true) ? Duration.ZERO : ServerConfig.DEFAULT_WARM_UP;
+        b.warmUp(w);
         customize.accept(b);
         YundocServer s = YundocServer.start(b.build());
         server = s;
-        if (warmUp != null) {
-            try {
-                Training.run(s, warmUp, 8);
-            } catch (IOException e) {
-                s.close();
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                s.close();
-                throw new IllegalStateException("interrupted while warming the server up", e);
-            }
+        try {
+            s.awaitWarmUp();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.close();
+            throw new IllegalStateException("interrupted while the server warmed up", e);
         }
         return new YundocEmulator(
                 s.url(),
@@ -182,17 +183,19 @@ public final class YundocServerExtension extends EmulatorExtension {
         }
 
         /**
-         * Before the first test, drives the server's hot routes (signed app-space file info, links, the download
-         * answer and {@code /dl/}, the personal file list) for this long, so the first tests do not pay the JIT's
-         * warm-up. The test JVM cannot use {@code bin/yundoc}'s start-up cache (another class path); this is the part
-         * of it a test run can have. It leaves a formal app named {@code training}, its user and two files behind.
+         * Before the first test, a throw-away server in this JVM has its hot routes (signed app-space file info, links,
+         * the download answer and {@code /dl/}, the personal file list) driven for this long while this one starts
+         * ({@code serve --warm-up}), so the first tests do not pay the JIT's warm-up; nothing is left in this server.
+         * The test JVM cannot use {@code bin/yundoc}'s start-up cache (another class path); this is the part of it a
+         * test run can have. Default: {@link ServerConfig#DEFAULT_WARM_UP} for the first server the extension starts
+         * in a JVM, none for the others; {@code Duration.ZERO}: none.
          *
          * @param duration how long, e.g. {@code Duration.ofSeconds(3)}; at most a minute
          * @return this builder
          */
         public Builder warmUp(Duration duration) {
-            if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("warmUp takes more than 0 and at most 1 minute: " + duration);
+            if (duration.isNegative() || duration.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("warmUp takes 0 to 1 minute: " + duration);
             }
             this.warmUp = duration;
             return this;

@@ -1,0 +1,105 @@
+package io.yundoc.server;
+
+import io.yundoc.protocol.Hex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * {@code serve --warm-up} (issue 19): while a server starts, a second thread starts a throw-away server on a temporary
+ * data dir and a free loopback port, drives its hot routes ({@link Training}), stops it and deletes the dir. The two
+ * servers share their classes, so the one-time work of a first request (class initialisation, call-site linking, the
+ * first compilations) is done before the real server reports healthy, and nothing is written to the operator's data.
+ * The real server's {@code /health} answers 503 with the check {@code warm-up: WARMING_UP} until this is done; a
+ * warm-up that fails only logs, since the server itself is ready.
+ */
+final class WarmUp implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WarmUp.class.getName());
+    /** Callers driving the throw-away server: enough for the routes' concurrent paths, few enough for two cores. */
+    private static final int CALLERS = 8;
+
+    private final Thread thread;
+    private volatile boolean done;
+    /** Requests the throw-away server answered 2xx, once the drive is over. */
+    private volatile long answered;
+
+    private WarmUp(Duration duration) {
+        this.thread = Thread.ofPlatform().daemon().name("yundoc-warm-up").unstarted(() -> {
+            try {
+                answered = drive(duration);
+            } catch (Exception | LinkageError e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.info("warm-up stopped early; the server is ready without it: " + e);
+                LOG.log(Level.FINE, "warm-up", e);
+            } finally {
+                done = true;
+            }
+        });
+    }
+
+    /** Starts the warm-up beside the caller. */
+    static WarmUp begin(Duration duration) {
+        WarmUp w = new WarmUp(duration);
+        w.thread.start();
+        return w;
+    }
+
+    /** The health check's value: {@code WARMING_UP} until the throw-away server is gone, then {@code UP}. */
+    String status() {
+        return done ? "UP" : "WARMING_UP";
+    }
+
+    long answered() {
+        return answered;
+    }
+
+    private static long drive(Duration duration) throws Exception {
+        Path data = Files.createTempDirectory("yundoc-warm-up");
+        try {
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            YundocServer server = YundocServer.start(ServerConfig.builder()
+                    .port(0)
+                    .bind("127.0.0.1")
+                    .dataDir(data)
+                    .dev(true)
+                    .adminToken("warm-up-" + Hex.of(secret))
+                    .build());
+            try {
+                return Training.run(server, duration, CALLERS);
+            } finally {
+                server.close();
+            }
+        } finally {
+            delete(data);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Waits until the warm-up is done (at most its duration and a minute for the throw-away server's start). */
+    void await(Duration duration) throws InterruptedException {
+        thread.join(duration.plusMinutes(1));
+    }
+
+    /** Stops a warm-up still running (the real server is closing) and waits for its throw-away server to go. */
+    @Override
+    public void close() throws InterruptedException {
+        thread.interrupt();
+        thread.join(Duration.ofSeconds(10));
+    }
+}
