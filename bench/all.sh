@@ -15,7 +15,7 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 OUT="$BENCH/out"; RAW="$OUT/raw-all"; mkdir -p "$RAW"   # not out/raw: bench/run.sh empties that one as it starts
 COLD_SECONDS=${COLD_SECONDS:-10}
 EXT_WARMUP=${EXT_WARMUP:-}   # milliseconds of YundocServerExtension.builder().warmUp(...) for the extension's server
-                              # (empty: the extension's default, ServerConfig.DEFAULT_WARM_UP; 0: none)
+                              # (empty: the extension's default, none)
 CONNECTIONS=${CONNECTIONS:-64}
 QUIET_WAIT=${QUIET_WAIT:-180}; QUIET_PCT=${QUIET_PCT:-25}
 export WARMUP=${WARMUP:-20} DURATION=${DURATION:-15} QUIET_WAIT QUIET_PCT CONNECTIONS

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -36,9 +35,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * YundocServerExtension.builder().seed(42).build();}
  */
 public final class YundocServerExtension extends EmulatorExtension {
-    /** Set by the first server this JVM starts through the extension: only that one warms up by default. */
-    private static final AtomicBoolean WARMED = new AtomicBoolean();
-
     private final Consumer<ServerConfig.Builder> customize;
     private final Duration warmUp;
     private YundocServer server;
@@ -88,9 +84,7 @@ public final class YundocServerExtension extends EmulatorExtension {
                 .dev(true)
                 .adminToken("testkit-" + Long.toHexString(System.nanoTime()))
                 .cloudAllow(List.of("127.0.0.1/32"));
-        // the JIT's warm-up is the JVM's: one warm-up per test JVM unless the test asked for its own
-        Duration w = warmUp != null ? warmUp : WARMED.getAndSet(true) ? Duration.ZERO : ServerConfig.DEFAULT_WARM_UP;
-        b.warmUp(w);
+        b.warmUp(warmUp != null ? warmUp : Duration.ZERO);
         customize.accept(b);
         YundocServer s = YundocServer.start(b.build());
         server = s;
@@ -187,8 +181,9 @@ public final class YundocServerExtension extends EmulatorExtension {
          * the download answer and {@code /dl/}, the personal file list) driven for this long while this one starts
          * ({@code serve --warm-up}), so the first tests do not pay the JIT's warm-up; nothing is left in this server.
          * The test JVM cannot use {@code bin/yundoc}'s start-up cache (another class path); this is the part of it a
-         * test run can have. Default: {@link ServerConfig#DEFAULT_WARM_UP} for the first server the extension starts
-         * in a JVM, none for the others; {@code Duration.ZERO}: none.
+         * test run can have. Default: none ({@code Duration.ZERO}), unlike {@code serve}: without the start-up cache
+         * the test JVM's server takes about 1.6 s to start on two cores, and a 300 ms warm-up made that 2.6 s for a p99
+         * under load of 34 ms instead of 84 ms (docs/benchmarks.md), which few test suites need.
          *
          * @param duration how long, e.g. {@code Duration.ofSeconds(3)}; at most a minute
          * @return this builder
