@@ -53,9 +53,9 @@ public record ServerConfig(
         Duration warmUp,
         Office office) {
     /**
-     * The warm-up {@code yundoc serve} and the JUnit extension's first server use unless told otherwise (issue 19:
-     * on two cores it took the first 10 s of load's p99 from 22–28 ms to 16–19 ms for about 0.6 s more start-up;
-     * docs/benchmarks.md). The builder's default is none.
+     * The warm-up of {@code yundoc serve} unless told otherwise (issue 19: on two cores it took the first 10 s of
+     * load's p99 from 22–28 ms to 13–20 ms for about 0.7 s more start-up; docs/benchmarks.md). The builder's default,
+     * the JUnit extension's and the container's are none.
      */
     public static final Duration DEFAULT_WARM_UP = Duration.ofMillis(300);
 

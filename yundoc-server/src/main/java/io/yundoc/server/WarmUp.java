@@ -26,6 +26,8 @@ final class WarmUp implements AutoCloseable {
 
     private final Thread thread;
     private volatile boolean done;
+    /** Set by {@link #close}: the interruption that follows is ours, not a failure worth a log line. */
+    private volatile boolean stopping;
     /** Requests the throw-away server answered 2xx, once the drive is over. */
     private volatile long answered;
 
@@ -37,7 +39,10 @@ final class WarmUp implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                LOG.info("warm-up stopped early; the server is ready without it: " + e);
+                if (!stopping) {
+                    LOG.info("warm-up stopped early; the server is ready without it: " + e);
+                }
+                // a start that fails says so in one line; the warm-up it stopped is not news then
                 LOG.log(Level.FINE, "warm-up", e);
             } finally {
                 done = true;
@@ -99,6 +104,7 @@ final class WarmUp implements AutoCloseable {
     /** Stops a warm-up still running (the real server is closing) and waits for its throw-away server to go. */
     @Override
     public void close() throws InterruptedException {
+        stopping = true;
         thread.interrupt();
         thread.join(Duration.ofSeconds(10));
     }
