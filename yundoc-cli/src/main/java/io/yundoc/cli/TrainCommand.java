@@ -1,19 +1,10 @@
 package io.yundoc.cli;
 
-import io.yundoc.protocol.Hex;
-import io.yundoc.server.ServerConfig;
 import io.yundoc.server.Training;
-import io.yundoc.server.YundocServer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,32 +39,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException(Main.EXIT_USAGE, "train: --concurrency 1..256 and --duration up to 10m");
         }
         Logger.getLogger("").setLevel(Level.WARNING);
-        Path data = Files.createTempDirectory("yundoc-train");
-        byte[] secret = new byte[16];
-        new SecureRandom().nextBytes(secret);
-        YundocServer server = YundocServer.start(ServerConfig.builder()
-                .port(0)
-                .bind("127.0.0.1")
-                .dataDir(data)
-                .dev(true)
-                .adminToken("train-" + Hex.of(secret))
-                .build());
-        long ok;
-        try {
-            ok = Training.run(server, duration, concurrency);
-        } finally {
-            server.close();
-            delete(data);
-        }
+        long ok = Training.onThrowAwayServer(duration, concurrency);
         System.out.println("trained: " + ok + " requests answered in " + duration.toSeconds() + " s");
         return ok > 0 ? 0 : Main.EXIT_API;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

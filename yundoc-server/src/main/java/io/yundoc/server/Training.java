@@ -9,14 +9,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Stream;
 
 /**
  * The training run of the JVM's ahead-of-time cache (JDK 25+, JEP 483/514/515): drives the hot routes of a freshly
@@ -42,6 +47,39 @@ public final class Training {
 
     private Training(YundocServer server) {
         this.server = server;
+    }
+
+    /**
+     * Starts a throw-away server (dev mode, a temporary data dir, a free loopback port, a random admin token), drives
+     * its hot routes as {@link #run} does, stops it and deletes the data dir: {@code yundoc train} and
+     * {@code serve --warm-up}.
+     *
+     * @return the number of requests answered 2xx
+     */
+    public static long onThrowAwayServer(Duration duration, int concurrency) throws Exception {
+        Path data = Files.createTempDirectory("yundoc-train");
+        try {
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            YundocServer server = YundocServer.start(ServerConfig.builder()
+                    .port(0)
+                    .bind("127.0.0.1")
+                    .dataDir(data)
+                    .dev(true)
+                    .adminToken("train-" + Hex.of(secret))
+                    .build());
+            try {
+                return run(server, duration, concurrency);
+            } finally {
+                server.close();
+            }
+        } finally {
+            try (Stream<Path> all = Files.walk(data)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /**

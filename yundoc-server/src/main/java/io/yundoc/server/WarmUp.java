@@ -1,15 +1,8 @@
 package io.yundoc.server;
 
-import io.yundoc.protocol.Hex;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * {@code serve --warm-up} (issue 19): while a server starts, a second thread starts a throw-away server on a temporary
@@ -34,7 +27,7 @@ final class WarmUp implements AutoCloseable {
     private WarmUp(Duration duration) {
         this.thread = Thread.ofPlatform().daemon().name("yundoc-warm-up").unstarted(() -> {
             try {
-                answered = drive(duration);
+                answered = Training.onThrowAwayServer(duration, CALLERS);
             } catch (Exception | LinkageError e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -64,36 +57,6 @@ final class WarmUp implements AutoCloseable {
 
     long answered() {
         return answered;
-    }
-
-    private static long drive(Duration duration) throws Exception {
-        Path data = Files.createTempDirectory("yundoc-warm-up");
-        try {
-            byte[] secret = new byte[16];
-            new SecureRandom().nextBytes(secret);
-            YundocServer server = YundocServer.start(ServerConfig.builder()
-                    .port(0)
-                    .bind("127.0.0.1")
-                    .dataDir(data)
-                    .dev(true)
-                    .adminToken("warm-up-" + Hex.of(secret))
-                    .build());
-            try {
-                return Training.run(server, duration, CALLERS);
-            } finally {
-                server.close();
-            }
-        } finally {
-            delete(data);
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Waits until the warm-up is done (at most its duration and a minute for the throw-away server's start). */
