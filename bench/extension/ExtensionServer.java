@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * bench/all.sh: the server of the JUnit extension (io.yundoc.testkit.YundocServerExtension) as its beforeAll starts
  * it: in process, dev mode, loopback, the same settings and the same default (no warm-up, or the milliseconds of
- * warmUp given), on a JVM with the test run's default flags (no
- * ahead-of-time cache). Arguments: port, data dir, admin token, and optionally milliseconds of warm-up (0: none).
+ * warmUp given), on a JVM with the test run's default flags (no ahead-of-time cache). Arguments: port, data dir, admin
+ * token, and optionally milliseconds of warm-up (0: none).
  * Prints "ready" when a test would start (after the warm-up). Runs until killed.
  */
 public final class ExtensionServer {

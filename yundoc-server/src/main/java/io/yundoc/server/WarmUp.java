@@ -17,14 +17,15 @@ final class WarmUp implements AutoCloseable {
     /** Callers driving the throw-away server: enough for the routes' concurrent paths, few enough for two cores. */
     private static final int CALLERS = 8;
 
+    private final Duration duration;
     private final Thread thread;
-    private volatile boolean done;
     /** Set by {@link #close}: the interruption that follows is ours, not a failure worth a log line. */
     private volatile boolean stopping;
     /** Requests the throw-away server answered 2xx, once the drive is over. */
     private volatile long answered;
 
     private WarmUp(Duration duration) {
+        this.duration = duration;
         this.thread = Thread.ofPlatform().daemon().name("yundoc-warm-up").unstarted(() -> {
             try {
                 answered = Training.onThrowAwayServer(duration, CALLERS);
@@ -37,8 +38,6 @@ final class WarmUp implements AutoCloseable {
                 }
                 // a start that fails says so in one line; the warm-up it stopped is not news then
                 LOG.log(Level.FINE, "warm-up", e);
-            } finally {
-                done = true;
             }
         });
     }
@@ -52,7 +51,7 @@ final class WarmUp implements AutoCloseable {
 
     /** The health check's value: {@code WARMING_UP} until the throw-away server is gone, then {@code UP}. */
     String status() {
-        return done ? "UP" : "WARMING_UP";
+        return thread.isAlive() ? "WARMING_UP" : "UP";
     }
 
     long answered() {
@@ -60,7 +59,7 @@ final class WarmUp implements AutoCloseable {
     }
 
     /** Waits until the warm-up is done (at most its duration and a minute for the throw-away server's start). */
-    void await(Duration duration) throws InterruptedException {
+    void await() throws InterruptedException {
         thread.join(duration.plusMinutes(1));
     }
 

@@ -982,7 +982,7 @@ public final class YundocServer implements AutoCloseable {
     public void awaitWarmUp() throws InterruptedException {
         WarmUp w = warmUp;
         if (w != null) {
-            w.await(config.warmUp());
+            w.await();
         }
     }
 
