@@ -9,7 +9,9 @@ import io.yundoc.server.core.ServerClock;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.Reader;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -54,6 +56,8 @@ public final class ContentIndex implements AutoCloseable {
 
     static final long MAX_BYTES = 64L << 20;
     static final int MAX_CHARS = 4 << 20;
+    private static final TextExtractor.Outcome STOPPED =
+            TextExtractor.Outcome.failed(TextExtractor.Kind.STOPPED, "server stopping");
     private final Jdbi jdbi;
     private final BlobStore blobs;
     private final ServerClock clock;
@@ -223,7 +227,13 @@ public final class ContentIndex implements AutoCloseable {
                 outcome = extract(f);
             }
             if (outcome.kind() == TextExtractor.Kind.STOPPED) {
-                release(q); // not the file's fault: the next start tries it again
+                // not the file's fault: the next start tries it again. The stop's interrupt is set aside while the
+                // claim is given back, so the pool hands out a connection rather than giving up on the wait.
+                boolean interrupted = Thread.interrupted();
+                release(q);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 return;
             }
             if (outcome.kind() == TextExtractor.Kind.UNAVAILABLE) {
@@ -297,6 +307,9 @@ public final class ContentIndex implements AutoCloseable {
             }
             return extractor.extract(copy, f.name());
         } catch (IOException e) {
+            if (stopping(e)) {
+                return STOPPED;
+            }
             // the store did not give the bytes: that is not the file's fault, but retrying in a loop helps no one
             return TextExtractor.Outcome.failed(
                     TextExtractor.Kind.UNREADABLE, "could not read the stored content: " + e.getMessage());
@@ -339,8 +352,27 @@ public final class ContentIndex implements AutoCloseable {
             }
             return TextExtractor.Outcome.text(sb.toString());
         } catch (IOException | TikaException e) {
+            if (stopping(e)) {
+                return STOPPED;
+            }
             return TextExtractor.Outcome.failed(TextExtractor.Kind.UNREADABLE, ExtractorProcess.reason(e));
         }
+    }
+
+    /**
+     * A read cut short by {@link #close()} (its interrupt closes the blob's channel) says nothing about the file: it
+     * goes back to the queue rather than being listed as unreadable for good.
+     */
+    private boolean stopping(Exception e) {
+        if (!running || Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClosedByInterruptException || t instanceof InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Files recorded as not indexable. */
