@@ -3,6 +3,7 @@ package io.yundoc.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yundoc.protocol.Hex;
+import io.yundoc.server.core.DirTree;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,12 +17,10 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.Stream;
 
 /**
  * The training run of the JVM's ahead-of-time cache (JDK 25+, JEP 483/514/515): drives the hot routes of a freshly
@@ -74,11 +73,7 @@ public final class Training {
                 server.close();
             }
         } finally {
-            try (Stream<Path> all = Files.walk(data)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            DirTree.delete(data);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.yundoc.server.blob;
 
 import io.yundoc.server.core.DataDir;
+import io.yundoc.server.core.DirTree;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -13,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -123,7 +123,7 @@ final class SpoolDir implements AutoCloseable {
                     // an owner renames its lock into place before it creates its directory: a directory without a
                     // lock file is what a sweep that died half-way left
                     if (!Files.exists(parent.resolve(name + ".lock"), LinkOption.NOFOLLOW_LINKS)) {
-                        removed += deleteTree(p);
+                        removed += DirTree.delete(p);
                     }
                 } else if (name.endsWith(".part")
                         && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
@@ -154,36 +154,17 @@ final class SpoolDir implements AutoCloseable {
             if (l == null) {
                 return 0; // its owner runs
             }
-            int removed = dir == null ? 0 : deleteTree(dir);
+            int removed = dir == null ? 0 : DirTree.delete(dir);
             Files.deleteIfExists(lockFile); // while still locked; closing the channel releases the lock
             return removed;
         }
-    }
-
-    /** Deletes a directory tree; returns the number of regular files it held. */
-    private static int deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        int files = 0;
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            all = walk.sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path p : all) {
-            boolean regular = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
-            if (Files.deleteIfExists(p) && regular) {
-                files++;
-            }
-        }
-        return files;
     }
 
     /** Removes this process's directory (its uploads have ended) and lock file, then lets go of the lock. */
     @Override
     public void close() {
         try {
-            deleteTree(dir);
+            DirTree.delete(dir);
             Files.deleteIfExists(lockFile);
         } catch (IOException e) {
             LOG.warning("spool dir " + dir + " not removed (" + e.getMessage() + "); the next start removes it");

@@ -6,6 +6,7 @@ import io.yundoc.server.blob.LocalBlobStore;
 import io.yundoc.server.blob.S3BlobStore;
 import io.yundoc.server.core.DataDirLock;
 import io.yundoc.server.core.Database;
+import io.yundoc.server.core.DirTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +84,7 @@ public final class Migrator {
             out.println(r.ok() ? "migration verified: OK" : "migration FAILED verification");
             return r;
         } finally {
-            try (var walk = Files.walk(spool)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            DirTree.deleteQuietly(spool);
         }
     }
 

@@ -7,6 +7,7 @@ import io.yundoc.server.blob.BlobIndexStore;
 import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.core.ApiException;
+import io.yundoc.server.core.DirTree;
 import io.yundoc.server.core.IdGenerator;
 import io.yundoc.server.core.Json;
 import io.yundoc.server.core.ServerClock;
@@ -22,11 +23,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -283,7 +281,7 @@ public final class OfficeService implements AutoCloseable {
             Files.createDirectories(dir);
             return LegacyEncryption.encrypted(materialise(key, dir, "input." + ext));
         } finally {
-            deleteTree(dir);
+            DirTree.deleteQuietly(dir);
         }
     }
 
@@ -483,7 +481,7 @@ public final class OfficeService implements AutoCloseable {
             LOG.log(Level.WARNING, "conversion task " + t.taskId() + " failed", e);
             failure = "conversion failed (" + e.getClass().getSimpleName() + ")";
         } finally {
-            deleteTree(dir);
+            DirTree.deleteQuietly(dir);
         }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         try {
@@ -694,23 +692,6 @@ public final class OfficeService implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p); // a symbolic link to a blob: the link goes, never the blob
-                } catch (IOException ignored) {
-                    // left for the next start's clean-up
-                }
-            });
-        } catch (IOException ignored) {
-            // as above
-        }
-    }
-
     // ---------------------------------------------------------------- previews
 
     /**
@@ -764,7 +745,7 @@ public final class OfficeService implements AutoCloseable {
             LOG.log(Level.WARNING, "preview " + p.cacheKey() + " failed", e);
             failure = "preview failed (" + e.getClass().getSimpleName() + ")";
         } finally {
-            deleteTree(dir);
+            DirTree.deleteQuietly(dir);
         }
         try {
             store.finishPreview(p.cacheKey(), out, failure);
@@ -821,7 +802,7 @@ public final class OfficeService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
+            DirTree.deleteQuietly(dir);
             content.release(input.key());
             content.collect(jdbi, List.of(input.key())); // nothing refers to it: gone now unless a file shares it
         }
