@@ -19,6 +19,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -90,56 +94,45 @@ public final class Training {
 
     private long drive(Duration duration, int concurrency) throws IOException, InterruptedException {
         String base = server.url();
-        String userId = admin(
-                        "/users",
-                        "{\"name\":\"training-" + System.nanoTime() + "\",\"password\":\"training-password-1\"}")
-                .path("user_id")
-                .asText();
-        JsonNode app = admin("/apps", "{\"name\":\"training\",\"tier\":\"formal\",\"redirect_uris\":[]}");
-        String appId = app.path("app_id").asText();
-        String appKey = app.path("app_key").asText();
-        String token = admin(
-                        "/tokens",
-                        "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + userId + "\",\"scopes\":" + ALL_SCOPES + "}")
-                .path("access_token")
-                .asText();
-
-        String create = "{\"filename\":\"training.docx\"}";
-        String date = httpDate();
-        String md5 = md5(create);
-        JsonNode created = data(send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi/appspace/files"))
-                .header("Content-Type", "application/json")
-                .header("Content-Md5", md5)
-                .header("Date", date)
-                .header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + md5 + "application/json" + date))
-                .POST(HttpRequest.BodyPublishers.ofString(create))
-                .build()));
-        String appFile = created.hasNonNull("file_token")
-                ? created.get("file_token").asText()
-                : created.path("id").asText();
-
-        String boundary = "training" + Long.toHexString(System.nanoTime());
-        String multipart = "--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"training.txt\"\r\n"
-                + "Content-Type: text/plain\r\n\r\n" + "yundoc training file\n".repeat(200) + "\r\n--" + boundary
-                + "--\r\n";
-        String personal = data(send(HttpRequest.newBuilder(
-                                URI.create(base + "/api/v1/openapi/personal/files/upload?access_token=" + token))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofString(multipart))
-                        .build()))
-                .path("id")
-                .path("open_id")
-                .asText();
+        // the set-up's calls that do not wait on each other run side by side: a warm-up (serve --warm-up) holds
+        // /health for the whole of it, and the user's slow password hash alone is a tenth of a second
+        String appId;
+        String appKey;
+        String appFile;
+        String token;
+        String personal;
+        String dl;
+        try (ExecutorService setUp = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> userId = setUp.submit(() -> admin(
+                            "/users",
+                            "{\"name\":\"training-" + System.nanoTime() + "\",\"password\":\"training-password-1\"}")
+                    .path("user_id")
+                    .asText());
+            JsonNode app = admin("/apps", "{\"name\":\"training\",\"tier\":\"formal\",\"redirect_uris\":[]}");
+            appId = app.path("app_id").asText();
+            appKey = app.path("app_key").asText();
+            Future<String> appSpaceFile = setUp.submit(() -> createAppSpaceFile(app));
+            token = admin(
+                            "/tokens",
+                            "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + result(userId) + "\",\"scopes\":"
+                                    + ALL_SCOPES + "}")
+                    .path("access_token")
+                    .asText();
+            personal = upload(token);
+            String files = base + "/api/v1/openapi/personal/files/" + personal;
+            Future<String> link =
+                    setUp.submit(() -> send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}"))
+                            .build()));
+            dl = data(send(get(files + "/download?access_token=" + token).build()))
+                    .path("url")
+                    .asText();
+            result(link);
+            appFile = result(appSpaceFile);
+        }
         String files = base + "/api/v1/openapi/personal/files/" + personal;
-        send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}"))
-                .build());
-        String dl = data(send(get(files + "/download?access_token=" + token).build()))
-                .path("url")
-                .asText();
+        String date = httpDate();
 
         String infoPath = "/api/v1/openapi/appspace/files/" + appFile;
         String infoMd5 = md5(infoPath);
@@ -193,6 +186,58 @@ public final class Training {
             }
         }
         return ok.get();
+    }
+
+    /** A signed app-space file create (WPS-2); returns its file token. */
+    private String createAppSpaceFile(JsonNode app) throws IOException, InterruptedException {
+        String appId = app.path("app_id").asText();
+        String appKey = app.path("app_key").asText();
+        String create = "{\"filename\":\"training.docx\"}";
+        String date = httpDate();
+        String md5 = md5(create);
+        JsonNode created = data(send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/openapi/appspace/files"))
+                .header("Content-Type", "application/json")
+                .header("Content-Md5", md5)
+                .header("Date", date)
+                .header("Authorization", "WPS-2:" + appId + ":" + sha1(appKey + md5 + "application/json" + date))
+                .POST(HttpRequest.BodyPublishers.ofString(create))
+                .build()));
+        return created.hasNonNull("file_token")
+                ? created.get("file_token").asText()
+                : created.path("id").asText();
+    }
+
+    /** A personal upload (multipart, a small text file); returns its file id. */
+    private String upload(String token) throws IOException, InterruptedException {
+        String boundary = "training" + Long.toHexString(System.nanoTime());
+        String multipart = "--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"path_from_root\"\r\n\r\ntrue\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"training.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + "yundoc training file\n".repeat(200) + "\r\n--" + boundary
+                + "--\r\n";
+        return data(send(HttpRequest.newBuilder(URI.create(
+                                server.url() + "/api/v1/openapi/personal/files/upload?access_token=" + token))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofString(multipart))
+                        .build()))
+                .path("id")
+                .path("open_id")
+                .asText();
+    }
+
+    /** A set-up call's answer; its own failure as it was thrown. */
+    private static <T> T result(Future<T> f) throws IOException, InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IOException("training set-up failed", e.getCause());
+        }
     }
 
     private static HttpRequest.Builder get(String url) {
