@@ -94,7 +94,7 @@ USED_PORTS=" "
 free_port() {  # free_port VAR: a port nobody listens on (and that we have not handed out yet)
   local p i
   for i in $(seq 1 500); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))  # below Linux's ephemeral range (32768-): a load's TIME_WAIT sockets cannot hold it
     case "$USED_PORTS" in *" $p "*) continue ;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       USED_PORTS="$USED_PORTS$p "

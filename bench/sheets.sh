@@ -119,7 +119,8 @@ fi
 want b || want c || exit 0
 
 # ---------------------------------------------------------------- the server
-free_port() { local p; for _ in $(seq 1 200); do p=$((20000 + RANDOM % 40000)); if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi; done; die "no free port"; }
+free_port() { local p; for _ in $(seq 1 200); do p=$((20000 + RANDOM % 12000)); # below the ephemeral ports (32768-), which a load's TIME_WAIT sockets hold
+ if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi; done; die "no free port"; }
 PORT=$(free_port)
 ADMIN_TOKEN="bench-$(head -c 16 /dev/urandom | md5sum | cut -c1-24)"
 YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" io.yundoc.cli.Main \

@@ -65,7 +65,7 @@ trap 'exit 130' INT TERM
 free_port() {
   local p i
   for i in $(seq 1 500); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))  # below Linux's ephemeral range (32768-): a load's TIME_WAIT sockets cannot hold it
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   die "no free port found"
