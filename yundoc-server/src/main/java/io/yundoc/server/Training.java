@@ -100,7 +100,7 @@ public final class Training {
         String appKey;
         String appFile;
         String token;
-        String personal;
+        String files;
         String dl;
         try (ExecutorService setUp = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> userId = setUp.submit(() -> admin(
@@ -111,15 +111,14 @@ public final class Training {
             JsonNode app = admin("/apps", "{\"name\":\"training\",\"tier\":\"formal\",\"redirect_uris\":[]}");
             appId = app.path("app_id").asText();
             appKey = app.path("app_key").asText();
-            Future<String> appSpaceFile = setUp.submit(() -> createAppSpaceFile(app));
+            Future<String> appSpaceFile = setUp.submit(() -> createAppSpaceFile(appId, appKey));
             token = admin(
                             "/tokens",
                             "{\"app_id\":\"" + appId + "\",\"user_id\":\"" + result(userId) + "\",\"scopes\":"
                                     + ALL_SCOPES + "}")
                     .path("access_token")
                     .asText();
-            personal = upload(token);
-            String files = base + "/api/v1/openapi/personal/files/" + personal;
+            files = base + "/api/v1/openapi/personal/files/" + upload(token);
             Future<String> link =
                     setUp.submit(() -> send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token))
                             .header("Content-Type", "application/json")
@@ -131,7 +130,6 @@ public final class Training {
             result(link);
             appFile = result(appSpaceFile);
         }
-        String files = base + "/api/v1/openapi/personal/files/" + personal;
         String date = httpDate();
 
         String infoPath = "/api/v1/openapi/appspace/files/" + appFile;
@@ -189,9 +187,7 @@ public final class Training {
     }
 
     /** A signed app-space file create (WPS-2); returns its file token. */
-    private String createAppSpaceFile(JsonNode app) throws IOException, InterruptedException {
-        String appId = app.path("app_id").asText();
-        String appKey = app.path("app_key").asText();
+    private String createAppSpaceFile(String appId, String appKey) throws IOException, InterruptedException {
         String create = "{\"filename\":\"training.docx\"}";
         String date = httpDate();
         String md5 = md5(create);

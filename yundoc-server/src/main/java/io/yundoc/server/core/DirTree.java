@@ -42,24 +42,21 @@ public final class DirTree {
     /**
      * Deletes what it can of {@code dir}, going on past failures; for temporary dirs whose leftovers the next start
      * (or the operating system) removes.
-     *
-     * @return true when nothing is left
      */
-    public static boolean deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return true;
+            return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException ignored) {
-                    // a busy file or a permission: its parent stays too, and is reported by the return value
+                    // a busy file or a permission: it and its parents stay for the next clean-up
                 }
             }
         } catch (IOException | RuntimeException ignored) {
-            // the walk itself failed (a directory vanished or became unreadable under it): reported below
+            // the walk itself failed (a directory vanished or became unreadable under it): as above
         }
-        return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.LocalBlobStore;
 import io.yundoc.server.core.Database;
+import io.yundoc.server.core.DirTree;
 import io.yundoc.server.core.ServerClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -99,9 +99,7 @@ class ContentIndexStopTest {
     @AfterEach
     void close() throws Exception {
         db.close();
-        try (var w = Files.walk(dir)) {
-            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        DirTree.delete(dir);
     }
 
     ContentIndex index(BlobStore store) {

@@ -6,10 +6,10 @@ import io.yundoc.server.blob.BlobRecord;
 import io.yundoc.server.blob.BlobStore;
 import io.yundoc.server.blob.LocalBlobStore;
 import io.yundoc.server.core.Database;
+import io.yundoc.server.core.DirTree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -49,9 +49,7 @@ class ContentStoreCollectTest {
     @AfterEach
     void close() throws Exception {
         db.close();
-        try (var w = Files.walk(dir)) {
-            w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        DirTree.delete(dir);
     }
 
     BlobRecord store(String text) {
