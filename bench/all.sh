@@ -201,7 +201,7 @@ MD="$OUT/all.md"
   echo "## bench/all.sh, $DATE, commit $YD_GIT$( [ "$UNDER_LOAD" = 1 ] && echo ", UNDER LOAD (the machine never became quiet: figures are not comparable)")"
   echo
   echo "$(nproc) CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)), $JDK_VERSION; embedded: ${WARMUP} s warm-up then ${DURATION} s,"
-  echo "$CONNECTIONS connections, 2 wrk threads; scale-out: \`bench/scaleout.sh $SCALEOUT_DURATION\` (two instances, PostgreSQL + Redis, nginx);"
+  echo "$CONNECTIONS connections, 2 wrk threads; scale-out: \`bench/scaleout.sh $SCALEOUT_DURATION\` (two instances of half the CPUs each, PostgreSQL + Redis, nginx);"
   echo "cold start: ${COLD_SECONDS} s of the signed route right after \`/health\` turned 200 on a fresh data dir. Whole run: $(( (SECONDS - T_ALL) / 60 )) min."
   echo
   echo "| measure | value | target | result |"

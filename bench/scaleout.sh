@@ -5,7 +5,10 @@
 #
 #   bench/scaleout.sh [duration, default 30s] [connections, default 64]
 #   ONLY=appspace,download,dl,health runs a subset of the routes (default: all four)
-#   REDIS_FLUSH=batched runs the instances with --quota redis://...&flush=batched (metered calls share socket writes)
+#   REDIS_FLUSH=auto|batched|combined runs the instances with --quota redis://...&flush=... (default: the server's,
+#            combined: metered calls that queue while one is on its way go to Redis together in one script call)
+#   INSTANCE_CPUS=N the CPUs each instance sizes itself for (-XX:ActiveProcessorCount; default: half the machine's,
+#            at least 1), as a container's CPU limit would: two instances on one box each get their share
 #   NO_BUILD=1 measures the jars as built (no mvn package first)
 #   WARMUP=30s sets the warm-up load before each measured run (default 20s)
 #   INSTANCE_JAVA_OPTS adds JVM flags to both instances (e.g. -Xlog:gc:file=/tmp/gc-%p.log)
@@ -66,11 +69,12 @@ DB="$PG_BASE&currentSchema=$SCHEMA"
 BLOBS="s3://$BUCKET?endpoint=http://127.0.0.1:$S3PORT&region=us-east-1&access_key=bench&secret_key=bench"
 QUOTA="$REDIS?prefix=$SCHEMA:${REDIS_FLUSH:+&flush=$REDIS_FLUSH}"
 NGINX_PORT=$(free_port)
+INSTANCE_CPUS="${INSTANCE_CPUS:-$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))}"
 PORTS=()
 for i in 1 2; do
   P=$(free_port); PORTS+=($P)
   # as an operator starts them: bin/yundoc, with its ahead-of-time cache on JDK 25 (YUNDOC_NO_AOT=1: without)
-  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" YUNDOC_JAVA_OPTS="-Xms512m -Xmx512m ${INSTANCE_JAVA_OPTS:-}" "$ROOT/bin/yundoc" serve --port "$P" \
+  YUNDOC_ADMIN_TOKEN="$ADMIN_TOKEN" YUNDOC_JAVA_OPTS="-Xms512m -Xmx512m -XX:ActiveProcessorCount=$INSTANCE_CPUS ${INSTANCE_JAVA_OPTS:-}" "$ROOT/bin/yundoc" serve --port "$P" \
     --data "$OUT/data-$i" --public-url "http://127.0.0.1:$NGINX_PORT" --db "$DB" --blobs "$BLOBS" --quota "$QUOTA" \
     >"$OUT/yundoc-$i.log" 2>&1 &
   PIDS+=($!)

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The row cache's generation as the Redis scripts keep it, on the machine's Redis (a fresh key prefix per test): the
@@ -65,9 +67,11 @@ class RedisGenerationTest {
                 .isEqualTo(3);
     }
 
-    @Test
-    void batchedFlushingCountsEveryConcurrentCallExactlyOnceAndStillRefusesStaleRows() throws Exception {
-        try (RedisBackend batched = new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix + "&flush=batched")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"batched", "combined"})
+    void sharedFlushingCountsEveryConcurrentCallExactlyOnceAndStillRefusesStaleRows(String flush) throws Exception {
+        try (RedisBackend batched =
+                new RedisBackend(ScaleOutBackends.REDIS + "?prefix=" + prefix + "&flush=" + flush)) {
             long g = batched.current();
             int callers = 64;
             int each = 50;
@@ -104,7 +108,7 @@ class RedisGenerationTest {
     void anUnknownFlushModeIsRefused() {
         Assertions.assertThatThrownBy(() -> new RedisBackend(ScaleOutBackends.REDIS + "?flush=sometimes"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("auto or batched");
+                .hasMessageContaining("auto, batched or combined");
     }
 
     @Test
