@@ -152,6 +152,28 @@ class MeterCombinerTest {
     }
 
     @Test
+    void callsOnOneKeyGoOutAsOneSumAndEachGetsTheCountItsOwnIncrementWouldHave() throws Exception {
+        HeldConnection held = new HeldConnection();
+        MeterCombiner combiner = new MeterCombiner(held, prefix + "cache-generation");
+        CompletableFuture<CompletableFuture<RedisBackend.Metered>> lead = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> lead.complete(combiner.submit(prefix + "quota:k", 1, 60, "")));
+        assertThat(held.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        var one = combiner.submit(prefix + "quota:k", 1, 60, "");
+        var five = combiner.submit(prefix + "quota:k", 5, 60, "");
+        var elsewhere = combiner.submit(prefix + "quota:other", 3, 60, "");
+        var two = combiner.submit(prefix + "quota:k", 2, 60, "");
+        held.release();
+        assertThat(lead.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS).count())
+                .isEqualTo(1);
+        assertThat(one.get(10, TimeUnit.SECONDS).count()).as("in queue order").isEqualTo(2);
+        assertThat(five.get(10, TimeUnit.SECONDS).count()).isEqualTo(7);
+        assertThat(two.get(10, TimeUnit.SECONDS).count()).isEqualTo(9);
+        assertThat(elsewhere.get(10, TimeUnit.SECONDS).count()).isEqualTo(3);
+        assertThat(connection.sync().get(prefix + "quota:k")).isEqualTo("9");
+        assertThat(held.sends.get()).isEqualTo(2);
+    }
+
+    @Test
     void aScriptRedisForgotIsSentAsText() throws Exception {
         MeterCombiner combiner = new MeterCombiner(() -> connection, prefix + "cache-generation");
         assertThat(combiner.submit(prefix + "quota:k", 1, 60, "")
