@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -115,7 +116,7 @@ class MeterCombinerTest {
         assertThat(counts)
                 .as("each call its own count")
                 .containsExactlyInAnyOrderElementsOf(
-                        java.util.stream.LongStream.rangeClosed(1, 64).boxed().toList());
+                        LongStream.rangeClosed(1, 64).boxed().toList());
         assertThat(held.sends.get())
                 .as("the lone first call, then the 63 that queued behind it in one script call")
                 .isEqualTo(2);
