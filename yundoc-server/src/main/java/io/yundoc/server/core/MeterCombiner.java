@@ -4,12 +4,18 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +27,7 @@ import java.util.function.Supplier;
  * against is read in the same script, which runs after the call was queued. The answer's next batch is written from
  * Lettuce's event loop itself, so it does not wake that loop as a write from a request thread does.
  */
-final class MeterCombiner {
+final class MeterCombiner implements AutoCloseable {
     /**
      * KEYS[1] the cache generation, then one quota key per call; ARGV three per call: delta, expiry, the generation
      * the call's rows carry (empty: none). Returns {generation, count or -1 per call}, as {@code METER_SCRIPT} does for
@@ -43,13 +49,34 @@ final class MeterCombiner {
     private final Supplier<StatefulRedisConnection<String, String>> connection;
     private final String generationKey;
     private final String sha;
+    private final long giveUpNanos;
+    /** The command of the batch on its way (done ones may linger), and since when; read by the safety net's sweep. */
+    private volatile CompletableFuture<?> inFlight;
+
+    private volatile long inFlightSince;
+    private final ScheduledExecutorService watch;
     private final ConcurrentLinkedQueue<Call> queue = new ConcurrentLinkedQueue<>();
     /** True while a batch is on its way; whoever sets it sends the next batch. */
     private final AtomicBoolean sending = new AtomicBoolean();
 
-    MeterCombiner(Supplier<StatefulRedisConnection<String, String>> connection, String generationKey) {
+    /**
+     * @param giveUpAfter how long a batch may wait for its answer before its calls fail (checked every half of it): a
+     *     safety net behind the connection's own command timeout, so that no caller (they wait without a timer of their
+     *     own) can wait for ever
+     */
+    MeterCombiner(
+            Supplier<StatefulRedisConnection<String, String>> connection, String generationKey, Duration giveUpAfter) {
         this.connection = connection;
         this.generationKey = generationKey;
+        this.giveUpNanos = giveUpAfter.toNanos();
+        this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "yundoc-redis-meter-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, giveUpAfter.toMillis() / 2);
+        // the sweep catches nothing it could throw; its future would only ever report the cancellation at close
+        var unused = watch.scheduleWithFixedDelay(this::giveUpOnStuck, every, every, TimeUnit.MILLISECONDS);
         this.sha = RedisBackend.sha1(SCRIPT);
     }
 
@@ -94,29 +121,53 @@ final class MeterCombiner {
             args[3 * i + 1] = c.ttl;
             args[3 * i + 2] = c.expected;
         }
-        RedisFuture<List<Object>> f;
+        then(batch, () -> connection.get().async().evalsha(sha, ScriptOutputType.MULTI, keys, args), e -> {
+            if (unwrap(e) instanceof RedisNoScriptException) {
+                // Redis forgot the script (a restart): send its text once; it is known again afterwards
+                then(batch, () -> connection.get().async().eval(SCRIPT, ScriptOutputType.MULTI, keys, args), null);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Sends one command for {@code batch} and answers the batch with its outcome, unless {@code retry} takes a failure
+     * over. A send that throws answers the batch at once.
+     */
+    private void then(List<Call> batch, Supplier<RedisFuture<List<Object>>> command, Predicate<Throwable> retry) {
+        CompletableFuture<List<Object>> f;
         try {
-            f = connection.get().async().evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            f = command.get().toCompletableFuture();
+            inFlightSince = System.nanoTime();
+            inFlight = f;
         } catch (RuntimeException e) {
             answer(batch, null, e);
             return;
         }
-        f.whenComplete((r, e) -> {
-            if (e != null && unwrap(e) instanceof RedisNoScriptException) {
-                // Redis forgot the script (a restart): send its text once; it is known again afterwards
-                try {
-                    connection
-                            .get()
-                            .async()
-                            .<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args)
-                            .whenComplete((r2, e2) -> answer(batch, r2, e2));
-                } catch (RuntimeException e2) {
-                    answer(batch, null, e2);
-                }
-                return;
+        // the stage whenComplete returns only repeats this one's outcome, which the callback handles
+        var unused = f.whenComplete((r, e) -> {
+            if (e == null || retry == null || !retry.test(e)) {
+                answer(batch, r, e);
             }
-            answer(batch, r, e);
         });
+    }
+
+    /**
+     * The safety net, every half {@code giveUpAfter}: fails the batch on its way when it has waited longer than that. A
+     * sweep rather than a timer per batch: one timer per batch cost as much as the timed wait it replaces.
+     */
+    private void giveUpOnStuck() {
+        CompletableFuture<?> f = inFlight;
+        if (f != null && !f.isDone() && System.nanoTime() - inFlightSince > giveUpNanos) {
+            f.completeExceptionally(new TimeoutException("no answer from Redis in " + giveUpNanos / 1_000_000 + " ms"));
+        }
+    }
+
+    /** Stops the safety net's sweep (the connection's owner closes the connection). */
+    @Override
+    public void close() {
+        watch.shutdownNow();
     }
 
     /** Sends the calls that queued meanwhile, then completes every call of this batch. */

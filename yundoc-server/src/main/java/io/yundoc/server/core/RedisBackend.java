@@ -159,7 +159,9 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
             }
         }
         this.meterConnection = m;
-        this.combiner = flush.equals("combined") ? new MeterCombiner(this::shared, prefix + GENERATION_KEY) : null;
+        this.combiner = flush.equals("combined")
+                ? new MeterCombiner(this::shared, prefix + GENERATION_KEY, Duration.ofMillis(2 * timeoutMs))
+                : null;
         this.incrSha = sha1(INCR_SCRIPT);
         this.meterSha = sha1(METER_SCRIPT);
         this.currentSha = sha1(CURRENT_SCRIPT);
@@ -271,16 +273,22 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
         }
     }
 
-    /** A combined metered call's answer, within the command timeout; a failure marks Redis unavailable. */
+    /**
+     * A combined metered call's answer; a failure marks Redis unavailable. The wait has no timer of its own: a timed
+     * park of a virtual thread cost a context switch per call (one instance: 1.7 against 0.5 per request, 35 against
+     * 28 µs of CPU). The batch's answer is bounded instead, by the connection's command timeout and behind it by
+     * {@link MeterCombiner}'s safety net of twice that.
+     */
     private Metered await(CompletableFuture<Metered> answer) {
         try {
-            return answer.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return answer.get();
         } catch (ExecutionException e) {
             available = false;
+            if (e.getCause() instanceof TimeoutException) {
+                throw new RedisCommandTimeoutException(
+                        "metered call: no answer from Redis in " + 2 * timeoutMs + " ms");
+            }
             throw e.getCause() instanceof RuntimeException re ? re : new RedisException(e.getCause());
-        } catch (TimeoutException e) {
-            available = false;
-            throw new RedisCommandTimeoutException("metered call: no answer from Redis in " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             available = false;
             Thread.currentThread().interrupt();
@@ -368,6 +376,9 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
 
     @Override
     public void close() {
+        if (combiner != null) {
+            combiner.close();
+        }
         if (meterConnection != null) {
             meterConnection.close();
         }

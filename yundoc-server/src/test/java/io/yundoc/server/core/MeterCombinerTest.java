@@ -3,8 +3,10 @@ package io.yundoc.server.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.yundoc.server.ScaleOutBackends;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,8 +37,10 @@ import org.junit.jupiter.api.Test;
 // integration phase (Failsafe, mvn verify): Redis
 @Tag("integration")
 class MeterCombinerTest {
+    private static final Duration GIVE_UP = Duration.ofSeconds(10);
     private final String prefix = "ydcomb_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5)) + ":";
     private RedisClient client;
+    private final List<MeterCombiner> combiners = new ArrayList<>();
     private StatefulRedisConnection<String, String> connection;
 
     @BeforeEach
@@ -47,12 +52,18 @@ class MeterCombinerTest {
 
     @AfterEach
     void clean() {
+        combiners.forEach(MeterCombiner::close);
         var keys = connection.sync().keys(prefix + "*");
         if (!keys.isEmpty()) {
             connection.sync().del(keys.toArray(String[]::new));
         }
         connection.close();
         client.shutdown();
+    }
+
+    private MeterCombiner track(MeterCombiner c) {
+        combiners.add(c);
+        return c;
     }
 
     /** Hands out the connection, holding the first hand-out until {@link #release}; counts the batches sent. */
@@ -99,7 +110,7 @@ class MeterCombinerTest {
     @Test
     void callsThatQueueWhileABatchIsOnItsWayGoOutTogetherEachCountedOnce() throws Exception {
         HeldConnection held = new HeldConnection();
-        MeterCombiner combiner = new MeterCombiner(held, prefix + "cache-generation");
+        MeterCombiner combiner = track(new MeterCombiner(held, prefix + "cache-generation", GIVE_UP));
         CompletableFuture<RedisBackend.Metered> first = lead(combiner, held, prefix + "quota:k");
         List<CompletableFuture<RedisBackend.Metered>> rest = new ArrayList<>();
         for (int i = 0; i < 63; i++) {
@@ -129,7 +140,7 @@ class MeterCombinerTest {
     @Test
     void aCallWhoseRowsAreOutOfDateIsRefusedAloneInsideItsBatch() throws Exception {
         HeldConnection held = new HeldConnection();
-        MeterCombiner combiner = new MeterCombiner(held, prefix + "cache-generation");
+        MeterCombiner combiner = track(new MeterCombiner(held, prefix + "cache-generation", GIVE_UP));
         CompletableFuture<RedisBackend.Metered> first = lead(combiner, held, prefix + "quota:a");
         held.release();
         long g = first.get(10, TimeUnit.SECONDS).generation();
@@ -137,7 +148,7 @@ class MeterCombinerTest {
 
         // a second combiner, held again, so that the three calls below share one batch
         HeldConnection held2 = new HeldConnection();
-        MeterCombiner combiner2 = new MeterCombiner(held2, prefix + "cache-generation");
+        MeterCombiner combiner2 = track(new MeterCombiner(held2, prefix + "cache-generation", GIVE_UP));
         CompletableFuture<RedisBackend.Metered> lead = lead(combiner2, held2, prefix + "quota:a");
         var current = combiner2.submit(prefix + "quota:a", 1, 60, Long.toString(g));
         var stale = combiner2.submit(prefix + "quota:a", 1, 60, Long.toString(g - 1));
@@ -160,7 +171,7 @@ class MeterCombinerTest {
     @Test
     void callsOnOneKeyGoOutAsOneSumAndEachGetsTheCountItsOwnIncrementWouldHave() throws Exception {
         HeldConnection held = new HeldConnection();
-        MeterCombiner combiner = new MeterCombiner(held, prefix + "cache-generation");
+        MeterCombiner combiner = track(new MeterCombiner(held, prefix + "cache-generation", GIVE_UP));
         CompletableFuture<RedisBackend.Metered> lead = lead(combiner, held, prefix + "quota:k");
         var one = combiner.submit(prefix + "quota:k", 1, 60, "");
         var five = combiner.submit(prefix + "quota:k", 5, 60, "");
@@ -178,7 +189,7 @@ class MeterCombinerTest {
 
     @Test
     void aScriptRedisForgotIsSentAsText() throws Exception {
-        MeterCombiner combiner = new MeterCombiner(() -> connection, prefix + "cache-generation");
+        MeterCombiner combiner = track(new MeterCombiner(() -> connection, prefix + "cache-generation", GIVE_UP));
         assertThat(combiner.submit(prefix + "quota:k", 1, 60, "")
                         .get(10, TimeUnit.SECONDS)
                         .count())
@@ -197,14 +208,15 @@ class MeterCombinerTest {
     @Test
     void aFailedSendFailsItsCallsAndTheNextCallGoesOutAgain() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
-        MeterCombiner combiner = new MeterCombiner(
+        MeterCombiner combiner = track(new MeterCombiner(
                 () -> {
                     if (down.get()) {
                         throw new RedisConnectionException("Redis is down (test)");
                     }
                     return connection;
                 },
-                prefix + "cache-generation");
+                prefix + "cache-generation",
+                GIVE_UP));
         var failed = combiner.submit(prefix + "quota:k", 1, 60, "");
         assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
@@ -218,10 +230,43 @@ class MeterCombinerTest {
     }
 
     @Test
+    void aBatchThatNeverGetsAnAnswerFailsAfterTheSafetyNetAndTheNextCallGoesOut() throws Exception {
+        // a connection without Lettuce's own command timeout, held up by a BLPOP that waits for ever: Redis answers
+        // one connection's commands in order, so the batch behind it gets no answer until the list is pushed
+        RedisClient untimed = RedisClient.create(ScaleOutBackends.REDIS);
+        untimed.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
+                .build());
+        try (StatefulRedisConnection<String, String> blocked = untimed.connect(StringCodec.UTF8)) {
+            var blpop = blocked.async().blpop(0, prefix + "never");
+            MeterCombiner combiner =
+                    track(new MeterCombiner(() -> blocked, prefix + "cache-generation", Duration.ofMillis(300)));
+            var stuck = combiner.submit(prefix + "quota:k", 1, 60, "");
+            var behind = combiner.submit(prefix + "quota:k", 1, 60, "");
+            assertThatThrownBy(() -> stuck.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TimeoutException.class);
+            assertThatThrownBy(() -> behind.get(10, TimeUnit.SECONDS))
+                    .as("queued behind the stuck batch, sent when it gave up, as stuck itself")
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TimeoutException.class);
+            connection.sync().lpush(prefix + "never", "go");
+            assertThat(blpop.get(10, TimeUnit.SECONDS)).isNotNull();
+            assertThat(combiner.submit(prefix + "quota:k", 1, 60, "")
+                            .get(10, TimeUnit.SECONDS)
+                            .count())
+                    .as("the late batches still ran in Redis (as a timed-out command does); the combiner goes on")
+                    .isEqualTo(3);
+        } finally {
+            untimed.shutdown();
+        }
+    }
+
+    @Test
     void aClosedConnectionFailsTheBatchInsteadOfHangingIt() throws Exception {
         StatefulRedisConnection<String, String> closed = client.connect(StringCodec.UTF8);
         closed.close();
-        MeterCombiner combiner = new MeterCombiner(() -> closed, prefix + "cache-generation");
+        MeterCombiner combiner = track(new MeterCombiner(() -> closed, prefix + "cache-generation", GIVE_UP));
         var f = combiner.submit(prefix + "quota:k", 1, 60, "");
         assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
         assertThat(connection.sync().get(prefix + "quota:k")).isNull();
