@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Metered calls ({@link #meter}) are combined by default ({@code flush=combined}, {@link MeterCombiner}): calls that
  * arrive while one batch is on its way go out together in one script call. A single instance's signed route did
- * 36–38k req/s with it against 25k one command per call ({@code flush=auto}), on the same machine (issue 19,
+ * 34–43k req/s with it against 25k one command per call ({@code flush=auto}), on the same machine (issue 19,
  * docs/benchmarks.md).
  *
  * <p>{@code flush=batched} (issue 19, an experiment kept as an option): metered calls go over a second connection whose
