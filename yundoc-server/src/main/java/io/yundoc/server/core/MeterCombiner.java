@@ -121,10 +121,11 @@ final class MeterCombiner implements AutoCloseable {
             args[3 * i + 1] = c.ttl;
             args[3 * i + 2] = c.expected;
         }
-        then(batch, () -> connection.get().async().evalsha(sha, ScriptOutputType.MULTI, keys, args), e -> {
+        sendCommand(batch, () -> connection.get().async().evalsha(sha, ScriptOutputType.MULTI, keys, args), e -> {
             if (unwrap(e) instanceof RedisNoScriptException) {
                 // Redis forgot the script (a restart): send its text once; it is known again afterwards
-                then(batch, () -> connection.get().async().eval(SCRIPT, ScriptOutputType.MULTI, keys, args), null);
+                sendCommand(
+                        batch, () -> connection.get().async().eval(SCRIPT, ScriptOutputType.MULTI, keys, args), null);
                 return true;
             }
             return false;
@@ -135,7 +136,8 @@ final class MeterCombiner implements AutoCloseable {
      * Sends one command for {@code batch} and answers the batch with its outcome, unless {@code retry} takes a failure
      * over. A send that throws answers the batch at once.
      */
-    private void then(List<Call> batch, Supplier<RedisFuture<List<Object>>> command, Predicate<Throwable> retry) {
+    private void sendCommand(
+            List<Call> batch, Supplier<RedisFuture<List<Object>>> command, Predicate<Throwable> retry) {
         CompletableFuture<List<Object>> f;
         try {
             f = command.get().toCompletableFuture();
