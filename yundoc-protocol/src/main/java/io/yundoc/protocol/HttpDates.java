@@ -36,10 +36,28 @@ public final class HttpDates {
         return RFC1123_OUT.format(instant);
     }
 
+    /**
+     * The last value parsed and its result: clients send one {@code Date} for all their requests of a second, so
+     * most signed requests repeat the one before (the field is one immutable pair; a race only costs a parse).
+     */
+    private static volatile Parsed last = new Parsed("", Optional.empty());
+
+    private record Parsed(String value, Optional<Instant> instant) {}
+
     public static Optional<Instant> parse(String value) {
         if (value == null) {
             return Optional.empty();
         }
+        Parsed p = last;
+        if (p.value().equals(value)) {
+            return p.instant();
+        }
+        Optional<Instant> instant = parseUncached(value);
+        last = new Parsed(value, instant);
+        return instant;
+    }
+
+    private static Optional<Instant> parseUncached(String value) {
         String v = value.trim();
         if (v.isEmpty() || v.length() > 64) {
             return Optional.empty();

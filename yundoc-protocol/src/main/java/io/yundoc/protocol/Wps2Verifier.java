@@ -237,24 +237,45 @@ public final class Wps2Verifier {
 
     /**
      * Step 7. The candidates are md5 of public values (the empty string, the request target), not secrets, so the
-     * check may stop at the first match: the common {@code md5("")} costs no hashing at all.
+     * check may stop at the first match: the common {@code md5("")} costs no hashing at all, and the forms are built
+     * and hashed one at a time, most common first (the same set as {@link #emptyBodyInputs}, which builds them all).
      */
     private static boolean emptyBodyMd5Allowed(String sentMd5, String rawTarget, String pathPrefix) {
         String sent = sentMd5.toLowerCase(Locale.ROOT);
         if (sent.equals(Wps2Signer.EMPTY_MD5)) {
             return true;
         }
-        // hashed one at a time, most common form first: these are public values, so stopping early leaks nothing;
-        // the first input ("") is the empty md5 checked above, and a target without query repeats its path
-        List<String> inputs = emptyBodyInputs(rawTarget, pathPrefix);
-        for (int i = 1; i < inputs.size(); i++) {
-            String input = inputs.get(i);
-            if (!input.equals(inputs.get(i - 1))
-                    && Hex.md5(input.getBytes(StandardCharsets.UTF_8)).equals(sent)) {
-                return true;
-            }
+        String target = rawTarget == null ? "" : rawTarget;
+        if (formsMatch(sent, target)) {
+            return true;
+        }
+        if (pathPrefix != null && !pathPrefix.isEmpty() && !"/".equals(pathPrefix)) {
+            String prefix = pathPrefix.endsWith("/") ? pathPrefix.substring(0, pathPrefix.length() - 1) : pathPrefix;
+            return formsMatch(sent, prefix + target);
         }
         return false;
+    }
+
+    /** {@link #addForms}' three forms of {@code target}, each built and hashed only if the one before did not match. */
+    private static boolean formsMatch(String sent, String target) {
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        if (md5Is(sent, path) || (q >= 0 && md5Is(sent, target))) {
+            return true;
+        }
+        if (target.indexOf('%') < 0 && target.indexOf('+') < 0) {
+            return false; // nothing to decode: the decoded form is the target itself
+        }
+        try {
+            String decoded = URLDecoder.decode(target.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return !decoded.equals(target) && md5Is(sent, decoded);
+        } catch (IllegalArgumentException e) {
+            return false; // a malformed escape cannot be the decoded form
+        }
+    }
+
+    private static boolean md5Is(String sentLower, String input) {
+        return Hex.md5(input.getBytes(StandardCharsets.UTF_8)).equals(sentLower);
     }
 
     private static boolean sameHex(String expectedLower, String sentLower) {

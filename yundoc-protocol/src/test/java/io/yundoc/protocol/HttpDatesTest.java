@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -192,5 +196,43 @@ class HttpDatesTest {
     void parseNeverThrowsOnDateLikeNoise(SeededCases.Case k) {
         String s = SeededCases.string(k.random(), "0123456789 :,-+JanFebGMTWedZUT", 0, 40);
         assertThat(HttpDates.parse(s)).isNotNull();
+    }
+
+    /**
+     * The last value is remembered: repeating it, alternating two values, a value that does not parse and callers on
+     * many threads at once must each get what a fresh parse gives.
+     */
+    @Test
+    void theRememberedLastValueNeverAnswersForAnother() throws Exception {
+        String a = "Wed, 23 Jan 2013 06:43:08 GMT";
+        String b = "Wed, 23 Jan 2013 06:43:09 GMT";
+        String bad = "Wed, 32 Jan 2013 06:43:08 GMT";
+        for (int i = 0; i < 3; i++) {
+            assertThat(HttpDates.parse(a)).contains(T);
+            assertThat(HttpDates.parse(a)).contains(T);
+            assertThat(HttpDates.parse(b)).contains(T.plusSeconds(1));
+            assertThat(HttpDates.parse(bad)).isEmpty();
+            assertThat(HttpDates.parse(" " + a)).contains(T);
+            assertThat(HttpDates.parse("")).isEmpty();
+        }
+        List<Thread> threads = new ArrayList<>();
+        AtomicInteger wrong = new AtomicInteger();
+        for (int t = 0; t < 8; t++) {
+            int offset = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    int second = (offset + i) % 60;
+                    String v = String.format("Wed, 23 Jan 2013 06:44:%02d GMT", second);
+                    Instant expected = T.plusSeconds(52 + second);
+                    if (!HttpDates.parse(v).equals(Optional.of(expected))) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong).hasValue(0);
     }
 }

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -578,6 +579,46 @@ class Wps2VerifierTest {
                             .verify(),
                     ErrorCode.INVALID_SIGNATURE,
                     MD5_HINT);
+        }
+    }
+
+    /**
+     * Step 7 hashes the forms one at a time and stops at the first match; {@link Wps2Verifier#emptyBodyCandidates}
+     * lists them all. For hostile targets and prefixes the two must accept exactly the same values.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "/",
+                "/a",
+                "/a?",
+                "/a?b",
+                "/a%2Fb?c=%41",
+                "/a+b?c=d+e",
+                "/a%zz?c=%41",
+                "/a?c=%",
+                "/%E6%96%87?x=%E6%96%87",
+                "/a?c=%E6",
+                "/a??b=1&&",
+                "/a#frag"
+            })
+    void stepSevenAcceptsExactlyTheListedCandidates(String target) {
+        for (String prefix : Arrays.asList(null, "", "/", "/p", "/p/", "/a/b")) {
+            List<String> candidates = Wps2Verifier.emptyBodyCandidates(target, prefix);
+            for (String md5 : candidates) {
+                assertOk(req().target(target).pathPrefix(prefix).md5(md5).verify());
+            }
+            // the forms of the other prefixes, and near misses, are refused unless they are candidates too
+            for (String other : List.of(target + "x", "/p" + target, "/q" + target, target.toUpperCase(Locale.ROOT))) {
+                String md5 = md5(other);
+                if (!candidates.contains(md5)) {
+                    assertFails(
+                            req().target(target).pathPrefix(prefix).md5(md5).verify(),
+                            ErrorCode.INVALID_SIGNATURE,
+                            MD5_HINT);
+                }
+            }
         }
     }
 

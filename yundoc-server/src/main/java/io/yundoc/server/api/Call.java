@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -33,6 +34,10 @@ public final class Call {
     private final long started = System.nanoTime();
     private final ServerRequest req;
     private final ServerResponse res;
+    /** The route's path parameters: names in path order, and this request's values. */
+    private final String[] parameterNames;
+
+    private final String[] parameterValues;
     private final Supplier<String> baseUrlSource;
     private String baseUrl;
     final Map<String, String> headers = new LinkedHashMap<>();
@@ -58,10 +63,14 @@ public final class Call {
             String requestId,
             ServerRequest req,
             ServerResponse res,
+            String[] parameterNames,
+            String[] parameterValues,
             Supplier<String> baseUrl,
             Supplier<String> clientAddress,
             ReadCache.Reads reads) {
         this.endpoint = endpoint;
+        this.parameterNames = parameterNames;
+        this.parameterValues = parameterValues;
         this.requestId = requestId;
         this.reads = reads;
         this.req = req;
@@ -140,9 +149,14 @@ public final class Call {
         return signature;
     }
 
-    /** A path parameter. */
+    /** A path parameter, as decoded from the path; a name the route does not have is a programming error. */
     public String param(String name) {
-        return req.path().pathParameters().get(name);
+        for (int i = 0; i < parameterNames.length; i++) {
+            if (parameterNames[i].equals(name)) {
+                return parameterValues[i];
+            }
+        }
+        throw new NoSuchElementException("route " + endpoint.template() + " has no parameter " + name);
     }
 
     /** A file id from the path; malformed ids answer 30012 like unknown ones (api.md §1.3). */

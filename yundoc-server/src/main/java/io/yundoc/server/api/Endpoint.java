@@ -26,8 +26,4 @@ public record Endpoint(String method, String template, Auth auth, Scope scope, T
     public String key() {
         return method + " " + template;
     }
-
-    String helidonPath() {
-        return template.replaceAll(":([A-Za-z_]+)", "{$1}");
-    }
 }

@@ -6,7 +6,6 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.yundoc.protocol.ErrorCode;
@@ -76,18 +75,25 @@ public final class Pipeline {
         return disk;
     }
 
-    /** The route's Helidon handler: the steps that apply to {@code e}, chosen once, then {@code h}. */
-    Handler handler(Endpoint e, CallHandler h) {
+    /** A route's entry: the request, and the values of its path parameters ({@link RouteIndex}). */
+    @FunctionalInterface
+    interface Route {
+        void handle(ServerRequest req, ServerResponse res, String[] parameters) throws Exception;
+    }
+
+    /** The route's handler: the steps that apply to {@code e}, chosen once, then {@code h}. */
+    Route handler(Endpoint e, CallHandler h) {
+        String[] names = RouteIndex.parameterNames(e.template());
         boolean underApi = e.template().startsWith("/api/");
         // the admin API is never faulted, so tests can always clear faults
         boolean faultable = faults != null && e.auth() != Endpoint.Auth.ADMIN;
         boolean write = WRITES.contains(e.method());
         Authentication.Step authenticate = authentication.step(e);
-        return (req, res) -> {
+        return (req, res, values) -> {
             draining.enter(res);
             try {
                 if (!HeaderLimit.refused(req, res)) {
-                    run(e, h, faultable, underApi, write, authenticate, req, res);
+                    run(e, h, faultable, underApi, write, authenticate, req, res, names, values);
                 }
             } finally {
                 draining.leave();
@@ -103,9 +109,11 @@ public final class Pipeline {
             boolean write,
             Authentication.Step authenticate,
             ServerRequest req,
-            ServerResponse res)
+            ServerResponse res,
+            String[] names,
+            String[] values)
             throws Exception {
-        Call call = begin(e, req, res);
+        Call call = begin(e, req, res, names, values);
         Faults.Fault fault = faultable ? faults.take(req) : null;
         try {
             if (req.prologue().uriPath().path().indexOf('\0') >= 0) {
@@ -170,11 +178,19 @@ public final class Pipeline {
         call.finish(metrics, ErrorCode.INTERNAL_ERROR.code());
     }
 
-    private Call begin(Endpoint e, ServerRequest req, ServerResponse res) {
+    private Call begin(Endpoint e, ServerRequest req, ServerResponse res, String[] names, String[] values) {
         String requestId = requestId(req);
         res.header(HeaderValues.create(REQUEST_ID, requestId));
         Call call = new Call(
-                e, requestId, req, res, () -> publicUrl.base(req), () -> publicUrl.clientAddress(req), cache.direct());
+                e,
+                requestId,
+                req,
+                res,
+                names,
+                values,
+                () -> publicUrl.base(req),
+                () -> publicUrl.clientAddress(req),
+                cache.direct());
         req.context().register(call); // for the error handlers
         return call;
     }

@@ -252,7 +252,7 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
                 r = f.get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RedisNoScriptException)) {
-                    throw e.getCause() instanceof RuntimeException re ? re : new RedisException(e.getCause());
+                    throw causeOf(e);
                 }
                 r = sync().eval(
                                 METER_SCRIPT,
@@ -263,8 +263,7 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
                 f.cancel(true);
                 throw new RedisCommandTimeoutException("metered call: no answer from Redis in " + timeoutMs + " ms");
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RedisCommandInterruptedException(e);
+                throw interrupted(e);
             }
             return new Metered((Long) r.get(0), Long.parseLong((String) r.get(1)));
         } catch (RuntimeException e) {
@@ -288,12 +287,22 @@ public final class RedisBackend implements AutoCloseable, ReadCache.Generations 
                 throw new RedisCommandTimeoutException(
                         "metered call: no answer from Redis in " + 2 * timeoutMs + " ms");
             }
-            throw e.getCause() instanceof RuntimeException re ? re : new RedisException(e.getCause());
+            throw causeOf(e);
         } catch (InterruptedException e) {
             available = false;
-            Thread.currentThread().interrupt();
-            throw new RedisCommandInterruptedException(e);
+            throw interrupted(e);
         }
+    }
+
+    /** What a failed asynchronous call failed with, as the runtime exception the synchronous API would throw. */
+    private static RuntimeException causeOf(ExecutionException e) {
+        return e.getCause() instanceof RuntimeException re ? re : new RedisException(e.getCause());
+    }
+
+    /** An interrupted wait for Redis: the interrupt stays set for the caller, as Lettuce's synchronous API does. */
+    private static RuntimeException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new RedisCommandInterruptedException(e);
     }
 
     @Override
