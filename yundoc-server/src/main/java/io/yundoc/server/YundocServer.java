@@ -482,7 +482,7 @@ public final class YundocServer implements AutoCloseable {
                 "listener",
                 () -> {
                     ListenerWatchdog w = watchdog;
-                    return w == null || w.listening() ? "UP" : "DOWN";
+                    return w == null || w.listeningRecently() ? "UP" : "DOWN";
                 },
                 true));
         if (!config.warmUp().isZero()) {
