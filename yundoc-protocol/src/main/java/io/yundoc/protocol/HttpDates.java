@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,15 @@ public final class HttpDates {
                     "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    /**
+     * Values parsed lately, by hash: clients send one {@code Date} for all their requests of a second, so most signed
+     * requests repeat a value seen just before, and several clients at once still find theirs. Each slot holds one
+     * immutable pair; a race only costs a parse.
+     */
+    private static final AtomicReferenceArray<Parsed> RECENT = new AtomicReferenceArray<>(32);
+
+    private record Parsed(String value, Optional<Instant> instant) {}
+
     private HttpDates() {}
 
     /** Formats an instant as an RFC 1123 date, the form clients should send. */
@@ -36,24 +46,17 @@ public final class HttpDates {
         return RFC1123_OUT.format(instant);
     }
 
-    /**
-     * The last value parsed and its result: clients send one {@code Date} for all their requests of a second, so
-     * most signed requests repeat the one before (the field is one immutable pair; a race only costs a parse).
-     */
-    private static volatile Parsed last = new Parsed("", Optional.empty());
-
-    private record Parsed(String value, Optional<Instant> instant) {}
-
     public static Optional<Instant> parse(String value) {
         if (value == null) {
             return Optional.empty();
         }
-        Parsed p = last;
-        if (p.value().equals(value)) {
+        int slot = value.hashCode() & (RECENT.length() - 1);
+        Parsed p = RECENT.get(slot);
+        if (p != null && p.value().equals(value)) {
             return p.instant();
         }
         Optional<Instant> instant = parseUncached(value);
-        last = new Parsed(value, instant);
+        RECENT.set(slot, new Parsed(value, instant));
         return instant;
     }
 

@@ -199,11 +199,11 @@ class HttpDatesTest {
     }
 
     /**
-     * The last value is remembered: repeating it, alternating two values, a value that does not parse and callers on
+     * Recent values are remembered: repeating one, alternating two values, a value that does not parse and callers on
      * many threads at once must each get what a fresh parse gives.
      */
     @Test
-    void theRememberedLastValueNeverAnswersForAnother() throws Exception {
+    void aRememberedValueNeverAnswersForAnother() throws Exception {
         String a = "Wed, 23 Jan 2013 06:43:08 GMT";
         String b = "Wed, 23 Jan 2013 06:43:09 GMT";
         String bad = "Wed, 32 Jan 2013 06:43:08 GMT";

@@ -180,7 +180,7 @@ public final class Pipeline {
 
     private Call begin(Endpoint e, ServerRequest req, ServerResponse res, String[] names, String[] values) {
         String requestId = requestId(req);
-        res.header(HeaderValues.create(REQUEST_ID, requestId));
+        res.header(HeaderValues.createCached(REQUEST_ID, requestId)); // not wrapped in a copy, as Call.send's
         Call call = new Call(
                 e,
                 requestId,
