@@ -193,8 +193,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the pool even on an interrupted thread (a warm-up's throw-away server stopped while it starts): Hikari's
+     * close waits for its threads and, interrupted, logs a warning with a stack trace instead. The interrupt is kept.
+     */
     @Override
     public void close() {
-        dataSource.close();
+        boolean interrupted = Thread.interrupted();
+        try {
+            dataSource.close();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
