@@ -51,6 +51,7 @@ public record ServerConfig(
         Duration loginMaxDelay,
         Duration webhookClaimLease,
         Duration warmUp,
+        int passwordHashCost,
         Office office) {
     /**
      * The warm-up of {@code yundoc serve} unless told otherwise (issue 19: on two cores it took the first 10 s of
@@ -61,6 +62,9 @@ public record ServerConfig(
 
     /** {@link #DEFAULT_WARM_UP} as {@code serve --warm-up} spells it. */
     public static final String DEFAULT_WARM_UP_FLAG = "300ms";
+
+    /** bcrypt's cost for stored passwords (2^10 rounds, about 0.1 s per hash on a small server core). */
+    public static final int DEFAULT_PASSWORD_HASH_COST = 10;
 
     /**
      * The office engine (docs/api-families.md §F3, design.md "Running it"): {@code home} names the LibreOffice
@@ -168,6 +172,7 @@ public record ServerConfig(
                 .loginMaxDelay(loginMaxDelay)
                 .webhookClaimLease(webhookClaimLease)
                 .warmUp(warmUp)
+                .passwordHashCost(passwordHashCost)
                 .office(office);
     }
 
@@ -231,6 +236,7 @@ public record ServerConfig(
         private Duration loginMaxDelay = Duration.ofSeconds(25);
         private Duration webhookClaimLease = Duration.ofSeconds(60);
         private Duration warmUp = Duration.ZERO;
+        private int passwordHashCost = DEFAULT_PASSWORD_HASH_COST;
 
         public Builder port(int v) {
             port = v;
@@ -448,6 +454,15 @@ public record ServerConfig(
             return this;
         }
 
+        /**
+         * bcrypt's cost (log2 of its rounds) for the passwords the server stores, 4 to 31. Not a flag: the throw-away
+         * server of a warm-up or training run uses 4, since its users are deleted with it and its start-up is timed.
+         */
+        public Builder passwordHashCost(int v) {
+            passwordHashCost = v;
+            return this;
+        }
+
         public ServerConfig build() {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("--port must be 0-65535");
@@ -470,6 +485,9 @@ public record ServerConfig(
             }
             if (warmUp.isNegative() || warmUp.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new IllegalArgumentException("--warm-up must be between 0s and 1m");
+            }
+            if (passwordHashCost < 4 || passwordHashCost > 31) {
+                throw new IllegalArgumentException("the password hash cost must be 4-31 (bcrypt)");
             }
             if (cloudTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("--cloud-timeout must be at least 1s");
@@ -609,6 +627,7 @@ public record ServerConfig(
                     loginMaxDelay,
                     webhookClaimLease,
                     warmUp,
+                    passwordHashCost,
                     office);
         }
     }

@@ -335,7 +335,7 @@ public final class YundocServer implements AutoCloseable {
         PurgeHooks purgeHooks = new PurgeHooks();
         drive.purgeHooks(purgeHooks);
         appSpace.purgeHooks(purgeHooks);
-        PasswordHasher hasher = new PasswordHasher(10);
+        PasswordHasher hasher = new PasswordHasher(config.passwordHashCost());
         this.admin = new AdminService(db.jdbi(), apps, users, tokens, hasher, clock, ids);
         FixtureLoader fixtures = new FixtureLoader(db.jdbi(), users, tokens, hasher, content, clock, ids);
         if (config.fixtures() != null) {
