@@ -43,11 +43,15 @@ final class RouteIndex<R> {
     private static final class Template<R> {
         final int order;
         final String[] literals;
+        /** How many of {@link #literals} are parameters (null). */
+        final int parameters;
+
         final R route;
 
-        Template(int order, String[] literals, R route) {
+        Template(int order, String[] literals, int parameters, R route) {
             this.order = order;
             this.literals = literals;
+            this.parameters = parameters;
             this.route = route;
         }
     }
@@ -74,22 +78,22 @@ final class RouteIndex<R> {
         ByMethod<R> m = methods.computeIfAbsent(method, k -> new ByMethod<>());
         int at = order++;
         String[] literals = new String[segments.length];
-        boolean parameters = false;
+        int parameters = 0;
         for (int i = 0; i < segments.length; i++) {
             if (isParameter(segments[i])) {
-                parameters = true;
+                parameters++;
             } else {
                 literals[i] = segments[i];
             }
         }
-        if (!parameters) {
+        if (parameters == 0) {
             m.literals.putIfAbsent(template, new Literal<>(at, route));
             return;
         }
         while (m.bySegments.size() <= segments.length) {
             m.bySegments.add(new ArrayList<>());
         }
-        m.bySegments.get(segments.length).add(new Template<>(at, literals, route));
+        m.bySegments.get(segments.length).add(new Template<>(at, literals, parameters, route));
     }
 
     /** The route for {@code method} and the decoded {@code path}, or null when none matches. */
@@ -105,7 +109,7 @@ final class RouteIndex<R> {
                 if (literal != null && literal.order() < t.order) {
                     break; // the literal route was registered first
                 }
-                String[] values = values(t.literals, path);
+                String[] values = values(t, path);
                 if (values != null) {
                     return new Match<>(t.route, values);
                 }
@@ -126,17 +130,11 @@ final class RouteIndex<R> {
     }
 
     /** The parameters' values if {@code path} (of the template's segment count) matches, else null. */
-    private static String[] values(String[] literals, String path) {
-        int parameters = 0;
-        for (String l : literals) {
-            if (l == null) {
-                parameters++;
-            }
-        }
-        String[] values = new String[parameters];
+    private static String[] values(Template<?> t, String path) {
+        String[] values = new String[t.parameters];
         int start = 1;
         int p = 0;
-        for (String l : literals) {
+        for (String l : t.literals) {
             int end = path.indexOf('/', start);
             if (end < 0) {
                 end = path.length();
