@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -77,26 +75,12 @@ class DataDirPermissionsTest {
             Files.setPosixFilePermissions(data.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
         }
 
-        List<LogRecord> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                logged.add(r);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
         Logger log = Logger.getLogger(DataDir.class.getName());
-        log.addHandler(capture);
         YundocServer s;
-        try {
+        List<LogRecord> logged;
+        try (LogCapture capture = LogCapture.on(log, Level.ALL)) {
             s = YundocServer.start(embedded(data));
-        } finally {
-            log.removeHandler(capture);
+            logged = capture.records();
         }
         try {
             write(s);
@@ -120,12 +104,9 @@ class DataDirPermissionsTest {
 
         // fixed as the warning says: the next start is silent
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
-        logged.clear();
-        log.addHandler(capture);
-        try {
+        try (LogCapture capture = LogCapture.on(log, Level.ALL)) {
             YundocServer.start(embedded(data)).close();
-        } finally {
-            log.removeHandler(capture);
+            logged = capture.records();
         }
         assertThat(logged).noneMatch(r -> Level.WARNING.equals(r.getLevel()));
     }

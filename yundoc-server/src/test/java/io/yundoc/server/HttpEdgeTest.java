@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -28,21 +25,7 @@ class HttpEdgeTest {
     @RegisterExtension
     static final TestServerExtension ts = TestServerExtension.embedded();
 
-    final List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.INFO.intValue()) {
-                logged.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    LogCapture logged;
 
     /** The loggers whose INFO lines count (the test configuration keeps only WARNING); held so JUL keeps the level. */
     final List<Logger> watched = List.of(Logger.getLogger("io.yundoc"), Logger.getLogger("io.helidon"));
@@ -50,12 +33,12 @@ class HttpEdgeTest {
     @BeforeEach
     void listen() {
         watched.forEach(l -> l.setLevel(Level.INFO));
-        Logger.getLogger("").addHandler(capture);
+        logged = LogCapture.on(Logger.getLogger(""), Level.INFO);
     }
 
     @AfterEach
     void unlisten() {
-        Logger.getLogger("").removeHandler(capture);
+        logged.close();
         watched.forEach(l -> l.setLevel(null));
     }
 
@@ -93,17 +76,9 @@ class HttpEdgeTest {
         assertThat(r.header("Content-Type")).startsWith("application/json");
         assertThat(json(r).get("code").asInt()).isEqualTo(10001);
         assertThat(r.bodyText()).doesNotContain("Exception").doesNotContain("\tat ");
-        List<LogRecord> lines;
-        synchronized (logged) {
-            lines = List.copyOf(logged);
-            logged.clear();
-        }
+        List<LogRecord> lines = logged.drain();
         assertThat(lines)
-                .as(
-                        "log lines: %s",
-                        lines.stream()
-                                .map(l -> l.getLoggerName() + ": " + l.getMessage())
-                                .toList())
+                .as("log lines: %s", LogCapture.lines(lines))
                 .hasSize(1)
                 .allSatisfy(l -> assertThat(l.getThrown()).isNull());
     }

@@ -17,14 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -75,23 +72,9 @@ class SlowClientTest {
 
     @Test
     void slowAndSilentConnectionsAreClosedAtTheirDeadlineWhileOthersAreServed() throws Exception {
-        List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        try (TestServer ts = new TestServer(b -> b.headerTimeout(LOAD_HEADER).bodyIdleTimeout(LOAD_IDLE))) {
-            Logger.getLogger("").addHandler(capture); // from here on: start-up warnings are not ours
+        try (TestServer ts = new TestServer(b -> b.headerTimeout(LOAD_HEADER).bodyIdleTimeout(LOAD_IDLE));
+                // from here on: start-up warnings are not ours
+                LogCapture warnings = LogCapture.on(Logger.getLogger(""), Level.WARNING)) {
             HttpClient client = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
@@ -227,16 +210,9 @@ class SlowClientTest {
             assertThat(client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(200);
             // closing 200 hostile connections is routine: no warnings, no stack traces
-            assertThat(warnings)
-                    .as(
-                            "warnings: %s",
-                            warnings.stream()
-                                    .map(w -> w.getLoggerName() + ": " + w.getMessage()
-                                            + (w.getThrown() == null ? "" : " " + w.getThrown()))
-                                    .toList())
+            assertThat(warnings.records())
+                    .as("warnings: %s", LogCapture.lines(warnings.records()))
                     .isEmpty();
-        } finally {
-            Logger.getLogger("").removeHandler(capture);
         }
     }
 

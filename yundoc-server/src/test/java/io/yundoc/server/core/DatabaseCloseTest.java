@@ -2,11 +2,9 @@ package io.yundoc.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.yundoc.server.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -21,23 +19,7 @@ class DatabaseCloseTest {
     @Test
     void closingOnAnInterruptedThreadIsQuietAndKeepsTheInterrupt() throws Exception {
         Path dir = Files.createTempDirectory("yundoc-db-close");
-        List<LogRecord> warnings = new ArrayList<>();
-        Logger hikari = Logger.getLogger("com.zaxxer.hikari");
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(r);
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        hikari.addHandler(capture);
+        LogCapture warnings = LogCapture.on(Logger.getLogger("com.zaxxer.hikari"), Level.WARNING);
         try {
             Database db = Database.open("jdbc:sqlite:" + dir.resolve("yundoc.db"), dir);
             assertThat(db.healthy()).isTrue();
@@ -47,10 +29,10 @@ class DatabaseCloseTest {
                     .as("the interrupt is kept (and cleared here)")
                     .isTrue();
             assertThat(db.healthy()).as("closed").isFalse();
-            assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
+            assertThat(warnings.records()).extracting(LogRecord::getMessage).isEmpty();
         } finally {
             Thread.interrupted();
-            hikari.removeHandler(capture);
+            warnings.close();
             DirTree.delete(dir);
         }
     }
