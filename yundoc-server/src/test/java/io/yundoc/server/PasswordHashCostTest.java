@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.yundoc.server.auth.PasswordHasher;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -43,15 +39,14 @@ class PasswordHashCostTest {
     private static String storedHash(Consumer<ServerConfig.Builder> customize) throws Exception {
         try (TestServer ts = new TestServer(customize)) {
             TestServer.User u = ts.user(ts.app("formal"));
-            try (Connection c = DriverManager.getConnection(
-                            "jdbc:sqlite:" + ts.dataDir.resolve("yundoc.db").toAbsolutePath());
-                    PreparedStatement q = c.prepareStatement("SELECT password_hash FROM users WHERE user_id = ?")) {
-                q.setString(1, u.userId());
-                try (ResultSet r = q.executeQuery()) {
-                    assertThat(r.next()).as("user row").isTrue();
-                    return r.getString(1);
-                }
-            }
+            // through the server's own pool: the same test runs on SQLite and, in the scale-out suite, on PostgreSQL
+            return ts.server
+                    .database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE user_id = :id")
+                            .bind("id", u.userId())
+                            .mapTo(String.class)
+                            .one());
         }
     }
 }
