@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 
 /**
  * The training run of the JVM's ahead-of-time cache (JDK 25+, JEP 483/514/515): drives the hot routes of a freshly
@@ -66,6 +67,15 @@ public final class Training {
      * @return the number of requests answered 2xx
      */
     public static long onThrowAwayServer(Duration duration, int concurrency) throws Exception {
+        return onThrowAwayServer(duration, concurrency, () -> false);
+    }
+
+    /**
+     * As {@link #onThrowAwayServer(Duration, int)}, ending early once {@code stop} says so: checked after the
+     * throw-away server's start and before each request, so a caller can end it without an interrupt (an interrupt
+     * reaching the start's class initialisation made libraries log stack traces: Hikari, Log4j under POI).
+     */
+    static long onThrowAwayServer(Duration duration, int concurrency, BooleanSupplier stop) throws Exception {
         // the JDK's HTTP client took 0.13-0.16 s to build on two cores (its TLS defaults, its selector): it is built
         // beside the server's start, not on the warm-up's path to /health 200 after it
         FutureTask<HttpClient> client = new FutureTask<>(Training::newClient);
@@ -85,7 +95,10 @@ public final class Training {
                     .passwordHashCost(4)
                     .build());
             try {
-                return new Training(server, result(client)).drive(duration, concurrency);
+                if (stop.getAsBoolean()) {
+                    return 0;
+                }
+                return new Training(server, result(client)).drive(duration, concurrency, stop);
             } finally {
                 server.close();
             }
@@ -102,10 +115,11 @@ public final class Training {
      */
     public static long run(YundocServer server, Duration duration, int concurrency)
             throws IOException, InterruptedException {
-        return new Training(server, newClient()).drive(duration, concurrency);
+        return new Training(server, newClient()).drive(duration, concurrency, () -> false);
     }
 
-    private long drive(Duration duration, int concurrency) throws IOException, InterruptedException {
+    private long drive(Duration duration, int concurrency, BooleanSupplier stop)
+            throws IOException, InterruptedException {
         String base = server.url();
         // the set-up's calls that do not wait on each other run side by side: a warm-up (serve --warm-up) holds
         // /health for the whole of it, and the user's slow password hash alone is a tenth of a second
@@ -169,7 +183,9 @@ public final class Training {
             int first = i;
             callers.add(Thread.ofVirtual().name("yundoc-training-" + i).start(() -> {
                 int n = first;
-                while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+                while (System.nanoTime() < end
+                        && !stop.getAsBoolean()
+                        && !Thread.currentThread().isInterrupted()) {
                     try {
                         int which = n++ % requests.size();
                         HttpResponse<Void> r = http.send(requests.get(which), HttpResponse.BodyHandlers.discarding());

@@ -19,7 +19,7 @@ final class WarmUp implements AutoCloseable {
 
     private final Duration duration;
     private final Thread thread;
-    /** Set by {@link #close}: the interruption that follows is ours, not a failure worth a log line. */
+    /** Set by {@link #close}: the warm-up ends at its next check, and what it was doing is not worth a log line. */
     private volatile boolean stopping;
     /** Requests the throw-away server answered 2xx, once the drive is over. */
     private volatile long answered;
@@ -28,7 +28,7 @@ final class WarmUp implements AutoCloseable {
         this.duration = duration;
         this.thread = Thread.ofPlatform().daemon().name("yundoc-warm-up").unstarted(() -> {
             try {
-                answered = Training.onThrowAwayServer(duration, CALLERS);
+                answered = Training.onThrowAwayServer(duration, CALLERS, () -> stopping);
             } catch (Exception | LinkageError e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -67,7 +67,8 @@ final class WarmUp implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopping = true;
-        thread.interrupt();
+        // no interrupt: one reaching the throw-away server's start (a failed real start closes this at once) landed
+        // in libraries' class initialisation, and Hikari and Log4j logged it with stack traces on the console
         thread.join(Duration.ofSeconds(10));
     }
 }

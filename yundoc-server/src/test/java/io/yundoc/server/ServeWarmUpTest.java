@@ -92,6 +92,21 @@ class ServeWarmUpTest {
     }
 
     @Test
+    void closingWhileTheThrowAwayServerIsDrivenEndsTheDriveAtOnce() throws Exception {
+        YundocServer s = YundocServer.start(config(Duration.ofMinutes(1)));
+        // by now the throw-away server has started and is being driven, even on a slow machine; the drive has no
+        // interrupt to end it (close sends none), only its check of the stop flag before each request
+        Thread.sleep(3000);
+        long closing = System.nanoTime();
+        s.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - closing))
+                .as("well under the 10 s close waits for the warm-up")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("yundoc-warm-up") && t.isAlive());
+    }
+
+    @Test
     void withoutAWarmUpHealthHasNoSuchCheck() throws Exception {
         try (YundocServer s = YundocServer.start(config(Duration.ZERO))) {
             s.awaitWarmUp(); // returns at once
