@@ -72,7 +72,8 @@ public final class Training {
 
     /**
      * As {@link #onThrowAwayServer(Duration, int)}, ending early once {@code stop} says so: checked after the
-     * throw-away server's start and before each request, so a caller can end it without an interrupt (an interrupt
+     * throw-away server's start and before each request of the drive (the set-up's few calls run to their end), so a
+     * caller can end it without an interrupt (an interrupt
      * reaching the start's class initialisation made libraries log stack traces: Hikari, Log4j under POI).
      */
     static long onThrowAwayServer(Duration duration, int concurrency, BooleanSupplier stop) throws Exception {

@@ -194,8 +194,9 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Closes the pool even on an interrupted thread (a warm-up's throw-away server stopped while it starts): Hikari's
-     * close waits for its threads and, interrupted, logs a warning with a stack trace instead. The interrupt is kept.
+     * Closes the pool even on an interrupted thread (a server closed by a thread someone interrupted; the warm-up's
+     * throw-away server was one until the warm-up stopped using interrupts): Hikari's close waits for its threads and,
+     * interrupted, logs a warning with a stack trace instead. The interrupt is kept.
      */
     @Override
     public void close() {

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A pool closed on an interrupted thread (a warm-up's throw-away server stopped during its start) closes without
+ * A pool closed on an interrupted thread (a server closed by a thread someone interrupted) closes without
  * Hikari's "Interrupted during closing" warning and stack trace, and the thread stays interrupted.
  */
 class DatabaseCloseTest {
