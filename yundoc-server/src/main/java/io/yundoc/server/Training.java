@@ -47,9 +47,18 @@ public final class Training {
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
 
-    private Training(YundocServer server, HttpClient http) {
+    /**
+     * Every call's bound: the throw-away server is local and answers in milliseconds, but one that hung would hold
+     * {@code serve}'s close (it waits for the warm-up, which is never interrupted) for as long as the call.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Duration requestTimeout;
+
+    private Training(YundocServer server, HttpClient http, Duration requestTimeout) {
         this.server = server;
         this.http = http;
+        this.requestTimeout = requestTimeout;
     }
 
     private static HttpClient newClient() {
@@ -99,7 +108,7 @@ public final class Training {
                 if (stop.getAsBoolean()) {
                     return 0;
                 }
-                return new Training(server, result(client)).drive(duration, concurrency, stop);
+                return new Training(server, result(client), REQUEST_TIMEOUT).drive(duration, concurrency, stop);
             } finally {
                 server.close();
             }
@@ -116,7 +125,13 @@ public final class Training {
      */
     public static long run(YundocServer server, Duration duration, int concurrency)
             throws IOException, InterruptedException {
-        return new Training(server, newClient()).drive(duration, concurrency, () -> false);
+        return run(server, duration, concurrency, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #run(YundocServer, Duration, int)}, each call bounded by {@code requestTimeout}. */
+    static long run(YundocServer server, Duration duration, int concurrency, Duration requestTimeout)
+            throws IOException, InterruptedException {
+        return new Training(server, newClient(), requestTimeout).drive(duration, concurrency, () -> false);
     }
 
     private long drive(Duration duration, int concurrency, BooleanSupplier stop)
@@ -147,11 +162,10 @@ public final class Training {
                     .path("access_token")
                     .asText();
             files = base + "/api/v1/openapi/personal/files/" + upload(token);
-            Future<String> link =
-                    setUp.submit(() -> send(HttpRequest.newBuilder(URI.create(files + "/links?access_token=" + token))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}"))
-                            .build()));
+            Future<String> link = setUp.submit(() -> send(request(files + "/links?access_token=" + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"range\":\"anyone\",\"permission\":\"read\"}"))
+                    .build()));
             dl = data(send(get(files + "/download?access_token=" + token).build()))
                     .path("url")
                     .asText();
@@ -221,7 +235,7 @@ public final class Training {
         String create = "{\"filename\":\"training.docx\"}";
         String date = httpDate();
         String md5 = md5(create);
-        JsonNode created = data(send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/openapi/appspace/files"))
+        JsonNode created = data(send(request(server.url() + "/api/v1/openapi/appspace/files")
                 .header("Content-Type", "application/json")
                 .header("Content-Md5", md5)
                 .header("Date", date)
@@ -241,8 +255,7 @@ public final class Training {
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"training.txt\"\r\n"
                 + "Content-Type: text/plain\r\n\r\n" + "yundoc training file\n".repeat(200) + "\r\n--" + boundary
                 + "--\r\n";
-        return data(send(HttpRequest.newBuilder(URI.create(
-                                server.url() + "/api/v1/openapi/personal/files/upload?access_token=" + token))
+        return data(send(request(server.url() + "/api/v1/openapi/personal/files/upload?access_token=" + token)
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                         .POST(HttpRequest.BodyPublishers.ofString(multipart))
                         .build()))
@@ -266,12 +279,16 @@ public final class Training {
         }
     }
 
-    private static HttpRequest.Builder get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).GET();
+    private HttpRequest.Builder get(String url) {
+        return request(url).GET();
+    }
+
+    private HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(requestTimeout);
     }
 
     private JsonNode admin(String path, String body) throws IOException, InterruptedException {
-        return data(send(HttpRequest.newBuilder(URI.create(server.url() + "/admin/v1" + path))
+        return data(send(request(server.url() + "/admin/v1" + path)
                 .header("Authorization", "Bearer " + server.adminToken())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -1,7 +1,10 @@
 package io.yundoc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,19 @@ class TrainingTest {
             String apps = ts.send("GET", "/admin/v1/apps", null, "Authorization", "Bearer " + ts.server.adminToken())
                     .body();
             assertThat(apps).contains("\"training\"");
+        }
+    }
+
+    @Test
+    void aCallTheServerNeverAnswersEndsTheRunAtItsTimeout() throws Exception {
+        // serve's close waits for its warm-up without interrupting it: a hung set-up call must end on its own
+        try (TestServer ts = new TestServer(b -> b.dev(true).drainTimeout(Duration.ofMillis(200)))) {
+            ts.adminOk("POST", "/faults", "{\"route\":\"POST /api/v1/openapi/appspace/files\",\"latency_ms\":600000}");
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(60),
+                    () -> assertThatThrownBy(
+                                    () -> Training.run(ts.server, Duration.ofSeconds(1), 2, Duration.ofSeconds(1)))
+                            .isInstanceOf(HttpTimeoutException.class));
         }
     }
 }
