@@ -39,14 +39,7 @@ class PasswordHashCostTest {
     private static String storedHash(Consumer<ServerConfig.Builder> customize) throws Exception {
         try (TestServer ts = new TestServer(customize)) {
             TestServer.User u = ts.user(ts.app("formal"));
-            // through the server's own pool: the same test runs on SQLite and, in the scale-out suite, on PostgreSQL
-            return ts.server
-                    .database()
-                    .jdbi()
-                    .withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE user_id = :id")
-                            .bind("id", u.userId())
-                            .mapTo(String.class)
-                            .one());
+            return ts.passwordHash(u);
         }
     }
 }

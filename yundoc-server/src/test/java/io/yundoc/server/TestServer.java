@@ -99,6 +99,26 @@ public final class TestServer implements AutoCloseable {
         return new App(d.get("app_id").asText(), d.get("app_key").asText());
     }
 
+    /** The user's union id (links' member API), read from its row. */
+    public String unionId(User u) {
+        return userColumn(u, "union_id");
+    }
+
+    /** The user's stored password hash, read from its row. */
+    public String passwordHash(User u) {
+        return userColumn(u, "password_hash");
+    }
+
+    /** Through the server's own pool: these tests run on SQLite and, in the scale-out suite, on PostgreSQL. */
+    private String userColumn(User u, String column) {
+        return server.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + column + " FROM users WHERE user_id = :u")
+                        .bind("u", u.userId())
+                        .mapTo(String.class)
+                        .one());
+    }
+
     public User user(App app, String... scopes) {
         userCounter++;
         String name = "user" + userCounter + "-" + System.nanoTime();

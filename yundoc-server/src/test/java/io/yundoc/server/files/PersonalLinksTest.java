@@ -25,13 +25,7 @@ class PersonalLinksTest {
     }
 
     static String unionId(TestServer.User u) {
-        return ts.server()
-                .database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
-                        .bind("u", u.userId())
-                        .mapTo(String.class)
-                        .one());
+        return ts.get().unionId(u);
     }
 
     int page(String sid) {

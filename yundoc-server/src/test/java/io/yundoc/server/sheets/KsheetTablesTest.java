@@ -399,13 +399,7 @@ class KsheetTablesTest {
         String ft = f.create(u, "team.ksheet");
         String sid = table(ft);
         TestServer.User member = ts.user(app);
-        String union = ts.server
-                .database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
-                        .bind("u", member.userId())
-                        .mapTo(String.class)
-                        .one());
+        String union = ts.unionId(member);
         f.ok(u, "POST", "/personal/files/" + ft + "/links", "{\"range\":\"anyone\",\"permission\":\"read\"}");
         f.ok(u, "PUT", "/personal/files/" + ft + "/links/members/" + union, "{\"permission\":\"write\"}");
         assertThat(f.ok(member, "GET", "/ksheet/" + ft + "/schemas", null)

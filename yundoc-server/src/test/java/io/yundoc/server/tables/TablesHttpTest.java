@@ -446,13 +446,7 @@ class TablesHttpTest {
         String ft = newDbt(owner);
         detail(owner, "POST", "/dbt/" + ft + "/sheets/1/records", "{\"records\":[{\"fields\":{\"名称\":\"shared\"}}]}");
         ok(owner, "POST", "/personal/files/" + ft + "/links", "{\"range\":\"anyone\",\"permission\":\"write\"}");
-        String unionId = ts.server
-                .database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
-                        .bind("u", member.userId())
-                        .mapTo(String.class)
-                        .one());
+        String unionId = ts.unionId(member);
         ok(owner, "PUT", "/personal/files/" + ft + "/links/members/" + unionId, "{\"permission\":\"write\"}");
         assertThat(detail(member, "GET", "/dbt/" + ft + "/sheets/1/records", null)
                         .get("records"))

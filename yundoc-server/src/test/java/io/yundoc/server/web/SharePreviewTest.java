@@ -191,13 +191,7 @@ class SharePreviewTest {
                 .isEqualTo(30012);
         // a link member's edit token opens the owner's file on /v/
         TestServer.User member = ts.user(app);
-        String memberUnion = ts.server()
-                .database()
-                .jdbi()
-                .withHandle(h -> h.createQuery("SELECT union_id FROM users WHERE user_id = :u")
-                        .bind("u", member.userId())
-                        .mapTo(String.class)
-                        .one());
+        String memberUnion = ts.get().unionId(member);
         ok(u, "PUT", "/files/" + ft + "/links/members/" + memberUnion, "{\"permission\":\"read\"}");
         JsonNode mt = ok(member, "GET", "/files/" + ft + "/url/with_edit_token", null);
         assertThat(ts.send("GET", mt.get("url").asText(), null).statusCode()).isEqualTo(200);
