@@ -65,6 +65,7 @@ import io.yundoc.server.core.PublicUrl;
 import io.yundoc.server.core.RedisBackend;
 import io.yundoc.server.core.ServerClock;
 import io.yundoc.server.core.Settings;
+import io.yundoc.server.core.SqliteTemplate;
 import io.yundoc.server.core.TrustedProxies;
 import io.yundoc.server.drive.WebDriveRoutes;
 import io.yundoc.server.files.BlobCollector;
@@ -144,7 +145,6 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteJDBCLoader;
 
 /** Builds every part from a {@link ServerConfig}, starts the web server, and stops it again. */
@@ -684,7 +684,7 @@ public final class YundocServer implements AutoCloseable {
 
     /**
      * Start-up time: initialises, on a second thread, what every server start needs whatever its configuration (the
-     * SQLite native library, Flyway, Hikari, Helidon's routing and service registry, Jackson, the Prometheus
+     * SQLite native library, the schema template's check, Hikari, Helidon's routing and service registry, Jackson, the Prometheus
      * registry), while the caller is still parsing its command line. Class initialisation is safe to race: the
      * caller waits for any class this thread is still initialising, and does the work itself if this thread failed.
      */
@@ -692,7 +692,7 @@ public final class YundocServer implements AutoCloseable {
         Thread.ofPlatform().daemon().name("yundoc-preload").start(() -> {
             try {
                 SQLiteJDBCLoader.initialize();
-                Flyway.configure();
+                SqliteTemplate.available(); // reads the scripts' digest: the schema template spares most starts Flyway
                 new HikariConfig();
                 HttpRouting.builder().build();
                 WebServer.builder();

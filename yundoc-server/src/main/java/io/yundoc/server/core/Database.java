@@ -49,9 +49,20 @@ public final class Database implements AutoCloseable {
      *                    or null: then every row is read from PostgreSQL
      */
     public static Database open(String jdbcUrl, Path dataDir, boolean cache, ReadCache.Generations generations) {
+        return open(jdbcUrl, dataDir, cache, generations, true);
+    }
+
+    /** A database migrated by Flyway alone, never from the template: the build's {@link SqliteTemplate#main}. */
+    static Database openForTemplate(String jdbcUrl, Path dataDir) {
+        return open(jdbcUrl, dataDir, false, null, false);
+    }
+
+    private static Database open(
+            String jdbcUrl, Path dataDir, boolean cache, ReadCache.Generations generations, boolean template) {
         HikariConfig hc = new HikariConfig();
         boolean pg = jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
         String schema = null;
+        boolean copied = false;
         if (pg) {
             hc.setJdbcUrl(jdbcUrl);
             schema = urlParam(jdbcUrl, "currentSchema");
@@ -84,6 +95,7 @@ public final class Database implements AutoCloseable {
                     // the file holds app keys and signing keys: 0600 before SQLite first opens it, and SQLite gives
                     // its -wal, -shm and -journal files the database file's mode
                     DataDir.createOwnerOnly(file.toAbsolutePath().getParent());
+                    copied = template && SqliteTemplate.copyInto(file);
                     DataDir.createOwnerOnlyFile(file);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -102,6 +114,9 @@ public final class Database implements AutoCloseable {
         }
         hc.setPoolName("yundoc-db");
         HikariDataSource ds = new HikariDataSource(hc);
+        if (!pg && template && SqliteTemplate.atHead(ds, copied)) {
+            return new Database(ds, false, cache, generations); // Flyway would find nothing to do
+        }
         var flyway = Flyway.configure()
                 .dataSource(ds)
                 .locations("classpath:db/migration", "classpath:db/" + (pg ? "postgresql" : "sqlite"));
