@@ -14,7 +14,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The metadata database: SQLite in the data dir by default, PostgreSQL when a {@code jdbc:postgresql:} URL is given.
- * One set of Flyway migrations serves both; dialect-specific ones live under {@code db/<dialect>}.
+ * One set of Flyway migrations serves both; dialect-specific ones live under {@code db/<dialect>}. A new SQLite file
+ * starts as a copy of the build's migrated {@link SqliteTemplate}, and one at the template's history skips Flyway.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
