@@ -685,8 +685,9 @@ public final class YundocServer implements AutoCloseable {
     /**
      * Start-up time: initialises, on a second thread, what every server start needs whatever its configuration (the
      * SQLite native library, the schema template's check, Hikari, Helidon's routing and service registry, Jackson,
-     * the Prometheus registry), while the caller is still parsing its command line. Class initialisation is safe to race: the
-     * caller waits for any class this thread is still initialising, and does the work itself if this thread failed.
+     * the Prometheus registry), while the caller is still parsing its command line. Class initialisation is safe to
+     * race: the caller waits for any class this thread is still initialising, and does the work itself if this thread
+     * failed.
      */
     public static void preload() {
         Thread.ofPlatform().daemon().name("yundoc-preload").start(() -> {

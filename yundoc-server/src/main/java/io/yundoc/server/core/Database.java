@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -120,7 +121,7 @@ public final class Database implements AutoCloseable {
         }
         var flyway = Flyway.configure()
                 .dataSource(ds)
-                .locations("classpath:db/migration", "classpath:db/" + (pg ? "postgresql" : "sqlite"));
+                .locations(migrations(pg).stream().map(l -> "classpath:" + l).toArray(String[]::new));
         if (schema != null) {
             // currentSchema=... puts this installation in its own schema (created on first start), e.g. one per test
             // run
@@ -133,6 +134,14 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, pg, cache, generations);
+    }
+
+    /**
+     * The class-path directories Flyway migrates from: the shared scripts and the dialect's own. The schema
+     * template's digest ({@link SqliteTemplate}) covers exactly SQLite's, so the two can never list different ones.
+     */
+    static List<String> migrations(boolean postgres) {
+        return List.of("db/migration", "db/" + (postgres ? "postgresql" : "sqlite"));
     }
 
     /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */

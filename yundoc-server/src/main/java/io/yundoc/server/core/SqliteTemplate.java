@@ -22,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,19 +45,11 @@ import javax.sql.DataSource;
  */
 public final class SqliteTemplate {
     private static final Logger LOG = Logger.getLogger(SqliteTemplate.class.getName());
-    /** Where Flyway finds SQLite's migrations ({@link Database}): the digest covers every file in them. */
-    static final List<String> LOCATIONS = List.of("db/migration", "db/sqlite");
-
     static final String FILE = "db/template/yundoc-sqlite.db";
     static final String MANIFEST = "db/template/yundoc-sqlite.manifest";
     private static final String HISTORY_QUERY =
             "SELECT installed_rank, version, checksum, script, success FROM flyway_schema_history"
                     + " ORDER BY installed_rank";
-
-    /** The template's manifest, when it matches the scripts on the class path; else null. Computed once. */
-    private static volatile Manifest usable;
-
-    private static volatile boolean checked;
 
     private SqliteTemplate() {}
 
@@ -112,13 +103,12 @@ public final class SqliteTemplate {
             Files.copy(file, out.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
             String scripts = scriptsDigest(SqliteTemplate.class.getClassLoader());
             if (scripts == null) {
-                throw new IllegalStateException("the migration scripts cannot be listed from " + LOCATIONS);
+                throw new IllegalStateException(
+                        "the migration scripts cannot be listed from " + Database.migrations(false));
             }
             Files.writeString(out.resolve(MANIFEST), new Manifest(scripts, history).text());
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            DirTree.delete(work);
         }
     }
 
@@ -191,17 +181,14 @@ public final class SqliteTemplate {
         return usable() != null;
     }
 
-    /** The manifest, when the jar carries one made from the migration scripts on the class path. */
+    /** The manifest, when the jar carries one made from the migration scripts on the class path; else null. */
     static Manifest usable() {
-        if (!checked) {
-            synchronized (SqliteTemplate.class) {
-                if (!checked) {
-                    usable = load();
-                    checked = true;
-                }
-            }
-        }
-        return usable;
+        return Loaded.MANIFEST;
+    }
+
+    /** Loaded once, on first use, by the class initialisation's own lock. */
+    private static final class Loaded {
+        static final Manifest MANIFEST = load();
     }
 
     private static Manifest load() {
@@ -241,12 +228,12 @@ public final class SqliteTemplate {
     }
 
     /**
-     * SHA-256 over every file under {@link #LOCATIONS} on the class path (path, length, bytes, in path order), from
+     * SHA-256 over every file under SQLite's {@link Database#migrations} on the class path (path, length, bytes, in path order), from
      * a directory or a jar alike; null when a location cannot be listed or a path appears twice.
      */
     static String scriptsDigest(ClassLoader loader) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
-        for (String location : LOCATIONS) {
+        for (String location : Database.migrations(false)) {
             for (URL url : Collections.list(loader.getResources(location))) {
                 if (!collect(url, location, files)) {
                     return null;
