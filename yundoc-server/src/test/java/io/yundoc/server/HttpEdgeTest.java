@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HTTP edge cases (issue 13 item 8), sent as raw bytes: chunk extensions are ignored (RFC 9112 §7.1.1); malformed
- * chunk sizes and a NUL in the method or path are 400 with at most one log line and no stack trace; any method but
+ * chunk sizes, a NUL in the method or path and a path that is not a URI path are 400 with at most one log line and no
+ * stack trace; any method but
  * GET, HEAD (and the CORS preflight) on {@code /dl/…} is 405 with {@code Allow: GET, HEAD}; unknown paths outside
  * {@code /api/} are a plain 404, while {@code /api/} keeps 30005.
  */
@@ -164,6 +165,37 @@ class HttpEdgeTest {
         assertThat(ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
                         .status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void pathsThatAreNotUrisAre400() {
+        // refused by PathCheck as Helidon's own path check refuses them: a bad escape, a character a URI may not hold
+        for (String path : List.of(
+                "/a%zz",
+                "/a%",
+                "/a%2",
+                "/api/v1/openapi/personal/files/x%g1/download",
+                "/a<b",
+                "/a\"b",
+                "/a{b}",
+                "/a|b",
+                "/a\\b",
+                "/a^b",
+                "/a`b",
+                "/open/api/v1/app/files/<script>/info")) {
+            badRequest(ts.raw(ascii("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")));
+        }
+        // and what Helidon normalises still reaches the route it names
+        for (String path : List.of("/static/../health", "/./health", "//health", "/h%65alth")) {
+            TestServer.RawResponse r =
+                    ts.raw(ascii("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+            assertThat(r.status()).as(path + ": " + r.head()).isEqualTo(200);
+            assertThat(r.bodyText()).as(path).contains("\"status\"");
+        }
+        // a plain path is not parsed, and answers as before
+        assertThat(ts.raw(ascii("GET /no-such_path~1/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
