@@ -18,9 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * HTTP edge cases (issue 13 item 8), sent as raw bytes: chunk extensions are ignored (RFC 9112 §7.1.1); malformed
  * chunk sizes, a NUL in the method or path and a path that is not a URI path are 400 with at most one log line and no
- * stack trace; any method but
- * GET, HEAD (and the CORS preflight) on {@code /dl/…} is 405 with {@code Allow: GET, HEAD}; unknown paths outside
- * {@code /api/} are a plain 404, while {@code /api/} keeps 30005.
+ * stack trace; any method but GET, HEAD (and the CORS preflight) on {@code /dl/…} is 405 with {@code Allow: GET,
+ * HEAD}; unknown paths outside {@code /api/} are a plain 404, while {@code /api/} keeps 30005.
  */
 class HttpEdgeTest {
     @RegisterExtension
@@ -45,6 +44,11 @@ class HttpEdgeTest {
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A request of this request line alone, with a Host and Connection: close. */
+    static TestServer.RawResponse requestLine(String line) {
+        return ts.raw(ascii(line + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
     }
 
     /** A chunked admin request; each chunk's size line is {@code hex + ext}. */
@@ -156,15 +160,13 @@ class HttpEdgeTest {
                 "GET /health\0 HTTP/1.1",
                 "GET /api/v1/openapi/personal/files/a%00b/download HTTP/1.1",
                 "GET /l/%00 HTTP/1.1")) {
-            badRequest(ts.raw(ascii(line + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")));
+            badRequest(requestLine(line));
         }
         // a NUL in a header line too (RFC 9110 §5.5)
         badRequest(
                 ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\0b\r\nConnection: close\r\n\r\n")));
         // the server still answers normally afterwards
-        assertThat(ts.raw(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
-                        .status())
-                .isEqualTo(200);
+        assertThat(requestLine("GET /health HTTP/1.1").status()).isEqualTo(200);
     }
 
     @Test
@@ -183,19 +185,16 @@ class HttpEdgeTest {
                 "/a^b",
                 "/a`b",
                 "/open/api/v1/app/files/<script>/info")) {
-            badRequest(ts.raw(ascii("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")));
+            badRequest(requestLine("GET " + path + " HTTP/1.1"));
         }
         // and what Helidon normalises still reaches the route it names
         for (String path : List.of("/static/../health", "/./health", "//health", "/h%65alth")) {
-            TestServer.RawResponse r =
-                    ts.raw(ascii("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+            TestServer.RawResponse r = requestLine("GET " + path + " HTTP/1.1");
             assertThat(r.status()).as(path + ": " + r.head()).isEqualTo(200);
             assertThat(r.bodyText()).as(path).contains("\"status\"");
         }
         // a plain path is not parsed, and answers as before
-        assertThat(ts.raw(ascii("GET /no-such_path~1/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
-                        .status())
-                .isEqualTo(404);
+        assertThat(requestLine("GET /no-such_path~1/x HTTP/1.1").status()).isEqualTo(404);
     }
 
     @Test
@@ -224,8 +223,7 @@ class HttpEdgeTest {
                     .as("POST " + path)
                     .isEqualTo(404);
         }
-        TestServer.RawResponse head =
-                ts.raw(ascii("HEAD /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        TestServer.RawResponse head = requestLine("HEAD /nope HTTP/1.1");
         assertThat(head.status()).isEqualTo(404);
         // under /api/ an unknown route is still 30005 NoImpl (api.md §1.7)
         var api = ts.send("GET", "/api/v1/no/such/route", null);

@@ -228,8 +228,8 @@ public final class SqliteTemplate {
     }
 
     /**
-     * SHA-256 over every file under SQLite's {@link Database#migrations} on the class path (path, length, bytes, in path order), from
-     * a directory or a jar alike; null when a location cannot be listed or a path appears twice.
+     * SHA-256 over every file under SQLite's {@link Database#migrations} on the class path (path, length, bytes, in
+     * path order), from a directory or a jar alike; null when a location cannot be listed or a path appears twice.
      */
     static String scriptsDigest(ClassLoader loader) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.yundoc.server.http;
 
+import io.helidon.common.uri.UriPath;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
@@ -34,19 +35,18 @@ final class PathCheck {
 
     /** Refuses a request whose path Helidon's {@code validatePath} would refuse, as Helidon would. */
     static void validate(HttpPrologue prologue) {
-        if (plain(prologue.uriPath().rawPath())) {
+        UriPath path = prologue.uriPath();
+        if (plain(path.rawPath())) {
             return;
         }
         try {
-            prologue.uriPath().validate();
+            path.validate();
         } catch (IllegalArgumentException e) {
             // as Http1Prologue refuses it with validatePath on: not a safe message, the direct handler words the answer
             throw RequestException.builder()
                     .type(DirectHandler.EventType.BAD_REQUEST)
                     .request(DirectTransportRequest.create(
-                            "HTTP/1.1",
-                            prologue.method().text(),
-                            prologue.uriPath().rawPath()))
+                            "HTTP/1.1", prologue.method().text(), path.rawPath()))
                     .message("Invalid path: " + e.getMessage())
                     .safeMessage(false)
                     .build();
